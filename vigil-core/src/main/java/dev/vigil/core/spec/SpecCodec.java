@@ -1,0 +1,487 @@
+package dev.vigil.core.spec;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.Field;
+import dev.vigil.core.model.FieldGroup;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.Model;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.model.Schema;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads and writes models, versions and dataset connections as YAML specs and as the JSON bodies of
+ * the REST API (the same keys: {@code model_version}, {@code raw_inputs}, {@code data_source}, ...).
+ *
+ * <p>Every reader collects all problems it finds and throws one {@link VigilArgumentException}
+ * naming each offending key and what was expected; malformed YAML is reported with its line and
+ * column.
+ */
+public final class SpecCodec {
+    private static final Set<String> SPEC_KEYS =
+            Set.of("model", "version", "serving", "training", "testing", "actuals");
+    private static final Set<String> MODEL_KEYS = Set.of("id", "name");
+    private static final Set<String> VERSION_KEYS = Set.of(
+            "model_version", "model_type", "aggregation_period", "raw_inputs", "features", "predictions", "actuals");
+    private static final Set<String> DATASET_KEYS = Set.of(
+            "data_source", "id_column", "timestamp_column", "raw_inputs", "features", "predictions", "actuals",
+            "labels");
+    private static final Set<String> SOURCE_KEYS =
+            Set.of("type", "url", "query", "user", "password", "select_expr", "read_options", "sample_size");
+    private static final Set<String> FIELD_KEYS = Set.of("type", "dimensions");
+
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private SpecCodec() {}
+
+    /** Parses YAML text into a tree; {@code source} names the text in errors (a file name). */
+    public static JsonNode parseYaml(String text, String source) {
+        return parse(YAML, text, source);
+    }
+
+    /** Parses JSON text into a tree; {@code source} names the text in errors. */
+    public static JsonNode parseJson(String text, String source) {
+        return parse(JSON, text, source);
+    }
+
+    private static JsonNode parse(ObjectMapper mapper, String text, String source) {
+        try {
+            JsonNode node = mapper.readTree(text);
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                throw new VigilArgumentException(source + ": is empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? source : source + " line " + at.getLineNr() + ", column " + at.getColumnNr();
+            String reason = e.getOriginalMessage().lines().findFirst().orElse("malformed").strip();
+            if (reason.startsWith("Duplicate field")) {
+                reason = reason.replace("Duplicate field", "duplicate key");
+            }
+            throw new VigilArgumentException(where + ": " + reason);
+        }
+    }
+
+    /** Reads a whole YAML spec, resolving secret references with {@code secrets}. */
+    public static ModelSpec readSpec(String yaml, String source, SecretResolver secrets) {
+        JsonNode root = parseYaml(yaml, source);
+        Problems p = new Problems();
+        if (!root.isObject()) {
+            throw new VigilArgumentException(source + ": expected a mapping with model, version and datasets");
+        }
+        p.unknownKeys(root, "", SPEC_KEYS);
+        Model model = null;
+        ModelVersion version = null;
+        if (!root.has("model")) {
+            p.add("model: is required (model: {id: ..., name: ...})");
+        } else {
+            model = p.attempt(() -> readModel(root.get("model"), "model."));
+        }
+        if (!root.has("version")) {
+            p.add("version: is required (version: {model_version: ..., model_type: ..., features: ...})");
+        } else if (model != null) {
+            String modelId = model.id();
+            version = p.attempt(() -> readVersion(modelId, root.get("version"), "version."));
+        }
+        Map<DatasetKind, DatasetConnection> datasets = new EnumMap<>(DatasetKind.class);
+        for (DatasetKind kind : DatasetKind.values()) {
+            JsonNode node = root.get(kind.specName());
+            if (node != null) {
+                DatasetConnection c = p.attempt(() -> readDataset(kind, node, kind.specName() + ".", secrets));
+                if (c != null) {
+                    datasets.put(kind, c);
+                }
+            }
+        }
+        if (version != null) {
+            for (DatasetConnection c : datasets.values()) {
+                p.addAll(SpecValidator.datasetProblems(version, c, c.dataset().specName() + "."));
+            }
+        }
+        p.throwIfAny();
+        return new ModelSpec(model, version, datasets);
+    }
+
+    /** Reads a model: {@code {id, name}}; {@code prefix} is prepended to keys in messages. */
+    public static Model readModel(JsonNode node, String prefix) {
+        Problems p = new Problems();
+        if (!p.object(node, prefix)) {
+            p.throwIfAny();
+        }
+        p.unknownKeys(node, prefix, MODEL_KEYS);
+        String id = p.text(node, "id", prefix, true);
+        String name = p.text(node, "name", prefix, false);
+        if (id != null) {
+            p.addAll(SpecValidator.idProblems(id, prefix + "id"));
+        }
+        p.throwIfAny();
+        return new Model(id, name == null || name.isBlank() ? id : name);
+    }
+
+    /** Reads a version of {@code modelId} and checks its structure. */
+    public static ModelVersion readVersion(String modelId, JsonNode node, String prefix) {
+        Problems p = new Problems();
+        if (!p.object(node, prefix)) {
+            p.throwIfAny();
+        }
+        p.unknownKeys(node, prefix, VERSION_KEYS);
+        String version = p.text(node, "model_version", prefix, true);
+        String typeName = p.text(node, "model_type", prefix, true);
+        ModelType type = typeName == null ? null : p.attempt(() -> ModelType.fromSpec(typeName, prefix + "model_type"));
+        String periodName = p.text(node, "aggregation_period", prefix, false);
+        AggregationPeriod period = periodName == null
+                ? AggregationPeriod.HOURLY
+                : p.attempt(() -> AggregationPeriod.fromSpec(periodName, prefix + "aggregation_period"));
+        Schema.Builder schema = Schema.builder();
+        for (FieldGroup group : FieldGroup.values()) {
+            JsonNode fields = node.get(group.specName());
+            if (fields == null || fields.isNull()) {
+                continue;
+            }
+            String groupKey = prefix + group.specName();
+            if (!fields.isObject()) {
+                p.add(groupKey + ": expected a mapping of field name to type");
+                continue;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                FieldType ft = p.attempt(() -> readFieldType(e.getValue(), groupKey + "." + e.getKey()));
+                if (ft != null) {
+                    schema.add(e.getKey(), group, ft);
+                }
+            }
+        }
+        p.throwIfAny();
+        ModelVersion result = new ModelVersion(modelId, version, type, period, schema.build());
+        p.addAll(SpecValidator.versionProblems(result, prefix));
+        p.throwIfAny();
+        return result;
+    }
+
+    /** Reads a field type: {@code numeric}, or {@code {type: tensor, dimensions: [768]}}. */
+    public static FieldType readFieldType(JsonNode node, String key) {
+        if (node.isTextual()) {
+            FieldType.Kind kind = FieldType.Kind.fromSpec(node.asText(), key);
+            if (kind.hasDimensions()) {
+                throw new VigilArgumentException(key + ": a " + kind.specName()
+                        + " needs dimensions (write {type: " + kind.specName() + ", dimensions: [768]})");
+            }
+            return FieldType.of(kind);
+        }
+        if (!node.isObject()) {
+            throw new VigilArgumentException(key + ": expected a type name or {type: ..., dimensions: [...]}");
+        }
+        Problems p = new Problems();
+        p.unknownKeys(node, key + ".", FIELD_KEYS);
+        String typeName = p.text(node, "type", key + ".", true);
+        p.throwIfAny();
+        FieldType.Kind kind = FieldType.Kind.fromSpec(typeName, key + ".type");
+        JsonNode dims = node.get("dimensions");
+        List<Integer> dimensions = new ArrayList<>();
+        if (dims != null && !dims.isNull()) {
+            if (!dims.isArray()) {
+                throw new VigilArgumentException(key + ".dimensions: expected a list of positive integers, e.g. [768]");
+            }
+            for (JsonNode d : dims) {
+                if (!d.canConvertToInt() || !d.isIntegralNumber() || d.asInt() <= 0) {
+                    throw new VigilArgumentException(
+                            key + ".dimensions: '" + d.asText() + "' is not a positive integer");
+                }
+                dimensions.add(d.asInt());
+            }
+        }
+        if (kind.hasDimensions() && dimensions.isEmpty()) {
+            throw new VigilArgumentException(key + ".dimensions: a " + kind.specName()
+                    + " needs at least one positive dimension, e.g. [768]");
+        }
+        if (kind == FieldType.Kind.EMBEDDING && dimensions.size() != 1) {
+            throw new VigilArgumentException(key + ".dimensions: an embedding has exactly one dimension, got " + dimensions);
+        }
+        if (!kind.hasDimensions() && !dimensions.isEmpty()) {
+            throw new VigilArgumentException(key + ".dimensions: a " + kind.specName() + " field takes no dimensions");
+        }
+        return new FieldType(kind, dimensions);
+    }
+
+    /**
+     * Reads a dataset connection and checks its source; the checks against a version (columns, mappings,
+     * labels) are {@link SpecValidator#datasetProblems}.
+     */
+    public static DatasetConnection readDataset(DatasetKind kind, JsonNode node, String prefix, SecretResolver secrets) {
+        Problems p = new Problems();
+        if (!p.object(node, prefix)) {
+            p.throwIfAny();
+        }
+        p.unknownKeys(node, prefix, DATASET_KEYS);
+        PostgresJdbcDataSource source = null;
+        JsonNode sourceNode = node.get("data_source");
+        if (sourceNode == null || sourceNode.isNull()) {
+            p.add(prefix + "data_source: is required (type: postgres-jdbc, url, query, user, password)");
+        } else {
+            source = p.attempt(() -> readSource(sourceNode, prefix + "data_source.", secrets));
+        }
+        String idColumn = p.text(node, "id_column", prefix, false);
+        String tsColumn = p.text(node, "timestamp_column", prefix, false);
+        Map<FieldGroup, Map<String, String>> mappings = new EnumMap<>(FieldGroup.class);
+        for (FieldGroup group : FieldGroup.values()) {
+            Map<String, String> m = p.stringMap(node, group.specName(), prefix);
+            if (!m.isEmpty()) {
+                mappings.put(group, m);
+            }
+        }
+        Map<String, String> labels = p.stringMap(node, "labels", prefix);
+        p.throwIfAny();
+        DatasetConnection connection = new DatasetConnection(kind, source, idColumn, tsColumn, mappings, labels);
+        return connection;
+    }
+
+    /** Reads a {@code postgres-jdbc} data source; the query loses a trailing semicolon. */
+    public static PostgresJdbcDataSource readSource(JsonNode node, String prefix, SecretResolver secrets) {
+        Problems p = new Problems();
+        if (!p.object(node, prefix)) {
+            p.throwIfAny();
+        }
+        p.unknownKeys(node, prefix, SOURCE_KEYS);
+        String type = p.text(node, "type", prefix, false);
+        if (type != null && !type.equals(PostgresJdbcDataSource.TYPE)) {
+            p.add(prefix + "type: unknown data source type '" + type + "' (expected postgres-jdbc)");
+        }
+        String url = p.text(node, "url", prefix, true);
+        String query = p.text(node, "query", prefix, true);
+        String user = p.text(node, "user", prefix, true);
+        String rawPassword = p.text(node, "password", prefix, false);
+        String password = rawPassword == null ? null : p.attempt(() -> secrets.resolve(rawPassword, prefix + "password"));
+        List<String> selectExpr = new ArrayList<>();
+        JsonNode exprs = node.get("select_expr");
+        if (exprs != null && !exprs.isNull()) {
+            if (exprs.isTextual()) {
+                selectExpr.add(exprs.asText());
+            } else if (exprs.isArray()) {
+                for (JsonNode e : exprs) {
+                    if (!e.isTextual()) {
+                        p.add(prefix + "select_expr: expected a list of Spark SQL expressions (strings), got " + e);
+                    } else {
+                        selectExpr.add(e.asText());
+                    }
+                }
+            } else {
+                p.add(prefix + "select_expr: expected a list of Spark SQL expressions");
+            }
+        }
+        Map<String, String> readOptions = p.stringMap(node, "read_options", prefix);
+        double sample = 1.0;
+        JsonNode sampleNode = node.get("sample_size");
+        if (sampleNode != null && !sampleNode.isNull()) {
+            if (!sampleNode.isNumber()) {
+                p.add(prefix + "sample_size: expected a number with 0 < f <= 1, got '" + sampleNode.asText() + "'");
+            } else {
+                sample = sampleNode.asDouble();
+            }
+        }
+        p.throwIfAny();
+        if (query != null && SqlQueries.problem(query, prefix + "query").isEmpty()) {
+            query = SqlQueries.normalize(query, prefix + "query");
+        }
+        PostgresJdbcDataSource source =
+                new PostgresJdbcDataSource(url, query, user, password, selectExpr, readOptions, sample);
+        p.addAll(SpecValidator.sourceProblems(source, prefix));
+        p.throwIfAny();
+        return source;
+    }
+
+    // ---- writing -----------------------------------------------------------------------------------
+
+    /** {@code {"id": ..., "name": ...}}. */
+    public static ObjectNode write(Model model) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("id", model.id());
+        node.put("name", model.name());
+        return node;
+    }
+
+    /** A version in the shape {@link #readVersion} reads. */
+    public static ObjectNode write(ModelVersion version) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("model_version", version.version());
+        node.put("model_type", version.modelType().specName());
+        node.put("aggregation_period", version.aggregationPeriod().specName());
+        for (FieldGroup group : FieldGroup.values()) {
+            List<Field> fields = version.schema().group(group);
+            if (fields.isEmpty()) {
+                continue;
+            }
+            ObjectNode g = node.putObject(group.specName());
+            for (Field f : fields) {
+                if (f.type().dimensions().isEmpty()) {
+                    g.put(f.name(), f.type().kind().specName());
+                } else {
+                    ObjectNode t = g.putObject(f.name());
+                    t.put("type", f.type().kind().specName());
+                    ArrayNode dims = t.putArray("dimensions");
+                    f.type().dimensions().forEach(dims::add);
+                }
+            }
+        }
+        return node;
+    }
+
+    /**
+     * A dataset connection in the shape {@link #readDataset} reads. The password is written only when
+     * {@code withPassword} (the SDK sending it to the server); otherwise {@code password_set} tells
+     * whether one is stored.
+     */
+    public static ObjectNode write(DatasetConnection c, boolean withPassword) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        PostgresJdbcDataSource s = c.source();
+        ObjectNode src = node.putObject("data_source");
+        src.put("type", PostgresJdbcDataSource.TYPE);
+        src.put("url", s.url());
+        src.put("query", s.query());
+        src.put("user", s.user());
+        if (withPassword) {
+            src.put("password", s.password());
+        } else {
+            src.put("password_set", s.password() != null);
+        }
+        if (!s.selectExpr().isEmpty()) {
+            ArrayNode exprs = src.putArray("select_expr");
+            s.selectExpr().forEach(exprs::add);
+        }
+        if (!s.readOptions().isEmpty()) {
+            ObjectNode opts = src.putObject("read_options");
+            s.readOptions().forEach(opts::put);
+        }
+        if (s.sampleSize() != 1.0) {
+            src.put("sample_size", s.sampleSize());
+        }
+        node.put("id_column", c.idColumn());
+        node.put("timestamp_column", c.timestampColumn());
+        c.mappings().forEach((group, mapping) -> {
+            ObjectNode m = node.putObject(group.specName());
+            mapping.forEach(m::put);
+        });
+        if (!c.labels().isEmpty()) {
+            ObjectNode l = node.putObject("labels");
+            c.labels().forEach(l::put);
+        }
+        return node;
+    }
+
+    /** A Jackson mapper for JSON, shared by the server and the SDK. */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    // ---- problem collection ------------------------------------------------------------------------
+
+    /** Collects problem sentences while reading a tree. */
+    private static final class Problems {
+        private final List<String> list = new ArrayList<>();
+
+        void add(String problem) {
+            list.add(problem);
+        }
+
+        void addAll(List<String> problems) {
+            list.addAll(problems);
+        }
+
+        <T> T attempt(java.util.function.Supplier<T> step) {
+            try {
+                return step.get();
+            } catch (VigilArgumentException e) {
+                list.addAll(e.problems());
+                return null;
+            }
+        }
+
+        void throwIfAny() {
+            SpecValidator.throwIfAny(list);
+        }
+
+        boolean object(JsonNode node, String prefix) {
+            if (node == null || !node.isObject()) {
+                add((prefix.isEmpty() ? "body" : prefix.substring(0, prefix.length() - 1)) + ": expected a mapping");
+                return false;
+            }
+            return true;
+        }
+
+        void unknownKeys(JsonNode node, String prefix, Set<String> allowed) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!allowed.contains(key)) {
+                    add(prefix + key + ": unknown key (expected one of " + String.join(", ", new TreeSet<>(allowed)) + ")");
+                }
+            }
+        }
+
+        String text(JsonNode node, String key, String prefix, boolean required) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                if (required) {
+                    add(prefix + key + ": is required");
+                }
+                return null;
+            }
+            if (!value.isValueNode()) {
+                add(prefix + key + ": expected a single value, got a " + (value.isArray() ? "list" : "mapping"));
+                return null;
+            }
+            String text = value.asText();
+            if (required && text.isBlank()) {
+                add(prefix + key + ": is required and may not be empty");
+                return null;
+            }
+            return text;
+        }
+
+        Map<String, String> stringMap(JsonNode node, String key, String prefix) {
+            Map<String, String> out = new LinkedHashMap<>();
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                return out;
+            }
+            if (!value.isObject()) {
+                add(prefix + key + ": expected a mapping of names to values");
+                return out;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                    add(prefix + key + "." + e.getKey() + ": expected a single value");
+                } else {
+                    out.put(e.getKey(), e.getValue().asText());
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.vigil.testing;
+
+import dev.vigil.core.spec.GrantSql;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * The real PostgreSQL server the tests run against (never a mock). It is found through
+ * {@code VIGIL_TEST_PG_URL} (default {@code jdbc:postgresql://localhost:5432/postgres}),
+ * {@code VIGIL_TEST_PG_USER} and {@code VIGIL_TEST_PG_PASSWORD} (default {@code vigil_test} /
+ * {@code vigil_test}), a login with CREATEDB and CREATEROLE that {@code .ci/run} creates.
+ *
+ * <p>Each test class creates its own database with {@link #createDatabase(String)} and drops it when
+ * done, so tests never see each other's data.
+ */
+public final class PostgresTestServer {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String adminUrl;
+    private final String adminUser;
+    private final String adminPassword;
+
+    private PostgresTestServer(String adminUrl, String adminUser, String adminPassword) {
+        this.adminUrl = adminUrl;
+        this.adminUser = adminUser;
+        this.adminPassword = adminPassword;
+    }
+
+    /** The server named by the environment (see the class comment). */
+    public static PostgresTestServer fromEnvironment() {
+        return new PostgresTestServer(
+                env("VIGIL_TEST_PG_URL", "jdbc:postgresql://localhost:5432/postgres"),
+                env("VIGIL_TEST_PG_USER", "vigil_test"),
+                env("VIGIL_TEST_PG_PASSWORD", "vigil_test"));
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** {@code jdbc:postgresql://host:port/} without a database, to append one. */
+    public String serverUrl() {
+        int slash = adminUrl.indexOf('/', "jdbc:postgresql://".length());
+        return slash < 0 ? adminUrl + "/" : adminUrl.substring(0, slash + 1);
+    }
+
+    public String adminUser() {
+        return adminUser;
+    }
+
+    public String adminPassword() {
+        return adminPassword;
+    }
+
+    /** A new, empty database named {@code <prefix>_<random>}, owned by the test login. */
+    public TestDatabase createDatabase(String prefix) {
+        String name = (prefix + "_" + HexFormat.of().formatHex(randomBytes(4))).toLowerCase(Locale.ROOT);
+        execute(adminUrl, "CREATE DATABASE " + GrantSql.quote(name));
+        return new TestDatabase(this, name);
+    }
+
+    /** A connection to {@code database} as the test login (full rights: it owns the test databases). */
+    public Connection connectAsAdmin(String database) throws SQLException {
+        return connect(serverUrl() + database, adminUser, adminPassword);
+    }
+
+    /** A plain JDBC connection. */
+    public static Connection connect(String url, String user, String password) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection(url, props);
+    }
+
+    void dropDatabase(String name) {
+        execute(adminUrl, "DROP DATABASE IF EXISTS " + GrantSql.quote(name) + " WITH (FORCE)");
+    }
+
+    void dropRole(String role) {
+        execute(adminUrl, "DROP ROLE IF EXISTS " + GrantSql.quote(role));
+    }
+
+    /** Runs statements on the admin database, each in auto-commit. */
+    public void execute(String url, String... statements) {
+        try (Connection c = connect(url, adminUser, adminPassword); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("test PostgreSQL at " + url + " as " + adminUser + ": " + e.getMessage()
+                    + " (set VIGIL_TEST_PG_URL / VIGIL_TEST_PG_USER / VIGIL_TEST_PG_PASSWORD)", e);
+        }
+    }
+
+    static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    /** A random password for a test role. */
+    public static String randomPassword() {
+        return "pw_" + HexFormat.of().formatHex(randomBytes(12));
+    }
+
+    /** Creates {@code user} with {@code password} and exactly the grants of {@link GrantSql}. */
+    void createReadOnlyRole(TestDatabase db, String user, String password, String schema, List<String> tables) {
+        execute(db.url(), "CREATE USER " + GrantSql.quote(user) + " WITH PASSWORD '" + password.replace("'", "''") + "'");
+        execute(db.url(), GrantSql.statements(user, db.name(), schema, tables, false).toArray(String[]::new));
+    }
+}
