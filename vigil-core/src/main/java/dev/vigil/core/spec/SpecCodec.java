@@ -305,15 +305,10 @@ public final class SpecCodec {
                 sample = sampleNode.asDouble();
             }
         }
+        p.addAll(SpecValidator.sourceValueProblems(url, query, sample, selectExpr, readOptions, prefix));
         p.throwIfAny();
-        if (query != null && SqlQueries.problem(query, prefix + "query").isEmpty()) {
-            query = SqlQueries.normalize(query, prefix + "query");
-        }
-        PostgresJdbcDataSource source =
-                new PostgresJdbcDataSource(url, query, user, password, selectExpr, readOptions, sample);
-        p.addAll(SpecValidator.sourceProblems(source, prefix));
-        p.throwIfAny();
-        return source;
+        return new PostgresJdbcDataSource(url, SqlQueries.normalize(query, prefix + "query"), user, password,
+                selectExpr, readOptions, sample);
     }
 
     // ---- writing -----------------------------------------------------------------------------------

@@ -135,23 +135,38 @@ public final class SpecValidator {
         List<String> problems = new ArrayList<>();
         if (blank(source.url())) {
             problems.add(prefix + "url: is required (expected jdbc:postgresql://host:port/database)");
-        } else if (!source.url().startsWith("jdbc:postgresql://")) {
-            problems.add(prefix + "url: '" + dev.vigil.core.model.Jdbc.redactUrl(source.url())
-                    + "' is not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database)");
         }
-        SqlQueries.problem(source.query(), prefix + "query").ifPresent(problems::add);
         if (blank(source.user())) {
             problems.add(prefix + "user: is required (a read-only PostgreSQL user; see vigil grant-sql)");
         }
-        if (!(source.sampleSize() > 0 && source.sampleSize() <= 1)) {
-            problems.add(prefix + "sample_size: " + source.sampleSize() + " is out of range (expected 0 < f <= 1)");
+        problems.addAll(sourceValueProblems(source.url(), source.query(), source.sampleSize(), source.selectExpr(),
+                source.readOptions(), prefix));
+        return problems;
+    }
+
+    /**
+     * Problems of the values a source was given; a null {@code url} or {@code query} is skipped (its
+     * absence is reported where it was read).
+     */
+    static List<String> sourceValueProblems(String url, String query, double sampleSize, List<String> selectExpr,
+            Map<String, String> readOptions, String prefix) {
+        List<String> problems = new ArrayList<>();
+        if (!blank(url) && !url.startsWith("jdbc:postgresql://")) {
+            problems.add(prefix + "url: '" + dev.vigil.core.model.Jdbc.redactUrl(url)
+                    + "' is not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database)");
         }
-        for (int i = 0; i < source.selectExpr().size(); i++) {
-            if (blank(source.selectExpr().get(i))) {
+        if (query != null) {
+            SqlQueries.problem(query, prefix + "query").ifPresent(problems::add);
+        }
+        if (!(sampleSize > 0 && sampleSize <= 1)) {
+            problems.add(prefix + "sample_size: " + sampleSize + " is out of range (expected 0 < f <= 1)");
+        }
+        for (int i = 0; i < selectExpr.size(); i++) {
+            if (blank(selectExpr.get(i))) {
                 problems.add(prefix + "select_expr[" + i + "]: is empty (expected a Spark SQL select expression)");
             }
         }
-        problems.addAll(ReadOptions.problems(source.readOptions(), prefix + "read_options"));
+        problems.addAll(ReadOptions.problems(readOptions, prefix + "read_options"));
         return problems;
     }
 

@@ -1,0 +1,202 @@
+package dev.vigil.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.client.internal.Http;
+import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.Model;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.Schema;
+import dev.vigil.core.spec.ModelSpec;
+import dev.vigil.core.spec.SpecCodec;
+import dev.vigil.core.spec.SpecValidator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Java SDK: a connection to a Vigil server. The quickstart in Java:
+ *
+ * <pre>{@code
+ * Vigil vigil = Vigil.connect("http://localhost:7070", System.getenv("VIGIL_TOKEN"));
+ * vigil.createModel("insurance", "Insurance upsell");
+ * VersionHandle v1 = vigil.createModelVersion("insurance", "v1", ModelType.BINARY, Schema.builder()
+ *     .rawInput("raw_text", FieldType.text())
+ *     .feature("amount", FieldType.numeric())
+ *     .feature("embeddings", FieldType.tensor(768))
+ *     .prediction("will_buy_insurance", FieldType.bool())
+ *     .prediction("proba", FieldType.numeric())
+ *     .build());
+ * v1.connectServing(PostgresJdbcDataSource.builder()
+ *         .url("jdbc:postgresql://localhost:5432/shop").query("SELECT * FROM ml.model_predictions")
+ *         .user("vigil").password(System.getenv("VIGIL_PG_PASSWORD")).build(),
+ *     "prediction_id", "prediction_timestamp");
+ * }</pre>
+ *
+ * Every create is idempotent (create or update); a request that the server rejects throws the
+ * {@code VigilException} it reported, with its message.
+ */
+public final class Vigil {
+    private final Http http;
+
+    private Vigil(Http http) {
+        this.http = http;
+    }
+
+    /** A client for the server at {@code url} (e.g. {@code http://localhost:7070}) using API {@code token}. */
+    public static Vigil connect(String url, String token) {
+        return connect(url, token, Duration.ofMinutes(2));
+    }
+
+    /** As {@link #connect(String, String)}, with a per-request timeout. */
+    public static Vigil connect(String url, String token, Duration requestTimeout) {
+        return new Vigil(new Http(url, token, requestTimeout));
+    }
+
+    /** The server's base URL. */
+    public String url() {
+        return http.baseUrl();
+    }
+
+    /** Creates the model, or renames it if it exists. */
+    public Model createModel(String id, String name) {
+        return apply(new Model(id, name)).model();
+    }
+
+    /** Creates or updates a model and says which it was. */
+    public Applied<Model> apply(Model model) {
+        ObjectNode body = SpecCodec.write(model);
+        JsonNode answer = http.put("/api/v1/models/" + Http.segment(model.id()), body);
+        return new Applied<>(SpecCodec.readModel(strip(answer, "change"), ""), answer.path("change").asText());
+    }
+
+    /** All models, ordered by id. */
+    public List<Model> listModels() {
+        List<Model> models = new ArrayList<>();
+        http.get("/api/v1/models").forEach(n -> models.add(SpecCodec.readModel(n, "")));
+        return models;
+    }
+
+    /** The model, if it exists. */
+    public Optional<Model> getModel(String id) {
+        try {
+            return Optional.of(SpecCodec.readModel(strip(http.get("/api/v1/models/" + Http.segment(id)), "versions"), ""));
+        } catch (VigilNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Deletes a model with its versions and datasets. */
+    public void deleteModel(String id) {
+        http.delete("/api/v1/models/" + Http.segment(id));
+    }
+
+    /** Creates (or updates) an hourly version of {@code modelId}. */
+    public VersionHandle createModelVersion(String modelId, String version, ModelType type, Schema schema) {
+        return createModelVersion(modelId, version, type, AggregationPeriod.HOURLY, schema);
+    }
+
+    /** Creates (or updates) a version of {@code modelId} aggregated by {@code period}. */
+    public VersionHandle createModelVersion(
+            String modelId, String version, ModelType type, AggregationPeriod period, Schema schema) {
+        ModelVersion v = new ModelVersion(modelId, version, type, period, schema);
+        SpecValidator.throwIfAny(SpecValidator.versionProblems(v, ""));
+        apply(v);
+        return version(modelId, version);
+    }
+
+    /** Creates or updates a version and says which it was. */
+    public Applied<ModelVersion> apply(ModelVersion version) {
+        JsonNode answer = http.put(versionPath(version.modelId(), version.version()), SpecCodec.write(version));
+        return new Applied<>(SpecCodec.readVersion(version.modelId(), strip(answer, "change"), ""),
+                answer.path("change").asText());
+    }
+
+    /** A handle on an existing version (no request is made until it is used). */
+    public VersionHandle version(String modelId, String version) {
+        return new VersionHandle(this, modelId, version);
+    }
+
+    /** The version as stored, if it exists. */
+    public Optional<ModelVersion> getVersion(String modelId, String version) {
+        try {
+            return Optional.of(SpecCodec.readVersion(modelId, http.get(versionPath(modelId, version)), ""));
+        } catch (VigilNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The versions of a model. */
+    public List<ModelVersion> listVersions(String modelId) {
+        List<ModelVersion> out = new ArrayList<>();
+        http.get("/api/v1/models/" + Http.segment(modelId) + "/versions")
+                .forEach(n -> out.add(SpecCodec.readVersion(modelId, n, "")));
+        return out;
+    }
+
+    /**
+     * Applies a whole spec in order (model, version, then each dataset, each checked against its live
+     * source by the server) and reports what changed; applying the same spec twice changes nothing.
+     */
+    public List<String> apply(ModelSpec spec) {
+        List<String> report = new ArrayList<>();
+        report.add("model " + spec.model().id() + ": " + apply(spec.model()).change());
+        report.add("version " + spec.model().id() + "/" + spec.version().version() + ": " + apply(spec.version()).change());
+        VersionHandle handle = version(spec.model().id(), spec.version().version());
+        for (DatasetConnection c : spec.datasets().values()) {
+            report.add("dataset " + c.dataset() + ": " + handle.connect(c).change());
+        }
+        return report;
+    }
+
+    /** Creates an API token; the answer holds the token, the only time it is shown. */
+    public JsonNode createToken(String name) {
+        return http.post("/api/v1/tokens", JsonNodeFactory.instance.objectNode().put("name", name));
+    }
+
+    /** Server-side routes the SDK does not wrap yet, as raw JSON (GET). */
+    public JsonNode getJson(String path) {
+        return http.get(path);
+    }
+
+    Connected connect(String modelId, String version, DatasetConnection connection) {
+        JsonNode answer = http.put(versionPath(modelId, version) + "/datasets/" + connection.dataset().specName(),
+                SpecCodec.write(connection, true));
+        List<String> columns = new ArrayList<>();
+        answer.path("columns").forEach(c -> columns.add(c.path("name").asText() + " " + c.path("type").asText()));
+        return new Connected(connection.dataset(), answer.path("change").asText(), columns);
+    }
+
+    List<JsonNode> datasets(String modelId, String version) {
+        List<JsonNode> out = new ArrayList<>();
+        http.get(versionPath(modelId, version) + "/datasets").forEach(out::add);
+        return out;
+    }
+
+    void disconnect(String modelId, String version, DatasetKind dataset) {
+        http.delete(versionPath(modelId, version) + "/datasets/" + dataset.specName());
+    }
+
+    private static String versionPath(String modelId, String version) {
+        return "/api/v1/models/" + Http.segment(modelId) + "/versions/" + Http.segment(version);
+    }
+
+    private static JsonNode strip(JsonNode node, String key) {
+        ObjectNode copy = ((ObjectNode) node).deepCopy();
+        copy.remove(key);
+        return copy;
+    }
+
+    /** What the server stored and whether it was {@code created}, {@code updated} or {@code unchanged}. */
+    public record Applied<T>(T value, String change) {
+        public T model() {
+            return value;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.vigil.server;
+
+import dev.vigil.core.VigilArgumentException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code vigil server} can be told, with its defaults. Each setting has an environment
+ * variable; the CLI's flags override them.
+ *
+ * <table>
+ * <caption>Settings</caption>
+ * <tr><th>setting</th><th>environment</th><th>default</th></tr>
+ * <tr><td>host</td><td>VIGIL_HOST</td><td>127.0.0.1 (use 0.0.0.0 to listen on every interface)</td></tr>
+ * <tr><td>port</td><td>VIGIL_PORT</td><td>7070 (0 picks a free port)</td></tr>
+ * <tr><td>dataDir</td><td>VIGIL_DATA_DIR</td><td>vigil-data (H2 metastore, master key)</td></tr>
+ * <tr><td>storeUrl</td><td>VIGIL_STORE_URL</td><td>none: H2 file in dataDir; or jdbc:postgresql://…</td></tr>
+ * <tr><td>storeUser / storePassword</td><td>VIGIL_STORE_USER / VIGIL_STORE_PASSWORD</td><td>none</td></tr>
+ * <tr><td>sparkMaster</td><td>VIGIL_SPARK_MASTER</td><td>local[*]</td></tr>
+ * <tr><td>adminToken</td><td>VIGIL_ADMIN_TOKEN</td><td>none: generated at first start, printed once</td></tr>
+ * <tr><td>sourceConnectTimeout</td><td>VIGIL_SOURCE_CONNECT_TIMEOUT (seconds)</td><td>5</td></tr>
+ * <tr><td>sourceStatementTimeout</td><td>VIGIL_SOURCE_STATEMENT_TIMEOUT (seconds)</td><td>300</td></tr>
+ * </table>
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        Path dataDir,
+        String storeUrl,
+        String storeUser,
+        String storePassword,
+        String sparkMaster,
+        String adminToken,
+        Duration sourceConnectTimeout,
+        Duration sourceStatementTimeout) {
+
+    /** The defaults, with nothing read from the environment. */
+    public static ServerConfig defaults() {
+        return new ServerConfig("127.0.0.1", 7070, Path.of("vigil-data"), null, null, null, "local[*]", null,
+                Duration.ofSeconds(5), Duration.ofSeconds(300));
+    }
+
+    /** The defaults overridden by the {@code VIGIL_*} variables of {@code env}; a malformed value names its variable. */
+    public static ServerConfig fromEnvironment(Map<String, String> env) {
+        ServerConfig d = defaults();
+        List<String> problems = new ArrayList<>();
+        ServerConfig c = new ServerConfig(
+                env.getOrDefault("VIGIL_HOST", d.host),
+                integer(env, "VIGIL_PORT", d.port, problems),
+                env.containsKey("VIGIL_DATA_DIR") ? Path.of(env.get("VIGIL_DATA_DIR")) : d.dataDir,
+                blankToNull(env.get("VIGIL_STORE_URL")),
+                blankToNull(env.get("VIGIL_STORE_USER")),
+                blankToNull(env.get("VIGIL_STORE_PASSWORD")),
+                env.getOrDefault("VIGIL_SPARK_MASTER", d.sparkMaster),
+                blankToNull(env.get("VIGIL_ADMIN_TOKEN")),
+                Duration.ofSeconds(integer(env, "VIGIL_SOURCE_CONNECT_TIMEOUT", 5, problems)),
+                Duration.ofSeconds(integer(env, "VIGIL_SOURCE_STATEMENT_TIMEOUT", 300, problems)));
+        if (!problems.isEmpty()) {
+            throw VigilArgumentException.of(problems);
+        }
+        return c;
+    }
+
+    /** Throws one exception naming every setting that is out of range. */
+    public ServerConfig validate() {
+        List<String> problems = new ArrayList<>();
+        if (port < 0 || port > 65535) {
+            problems.add("port: " + port + " is out of range (expected 0 to 65535)");
+        }
+        if (host == null || host.isBlank()) {
+            problems.add("host: is empty (expected an address such as 127.0.0.1 or 0.0.0.0)");
+        }
+        if (storeUrl != null && !storeUrl.startsWith("jdbc:h2:") && !storeUrl.startsWith("jdbc:postgresql://")) {
+            problems.add("store: '" + dev.vigil.core.model.Jdbc.redactUrl(storeUrl)
+                    + "' is not a supported metastore URL (expected jdbc:postgresql://host:port/db or jdbc:h2:...)");
+        }
+        if (sparkMaster == null || sparkMaster.isBlank()) {
+            problems.add("spark-master: is empty (expected local[*] or spark://host:port)");
+        }
+        if (sourceConnectTimeout.isNegative() || sourceConnectTimeout.isZero()) {
+            problems.add("VIGIL_SOURCE_CONNECT_TIMEOUT: must be at least 1 second");
+        }
+        if (sourceStatementTimeout.isNegative() || sourceStatementTimeout.isZero()) {
+            problems.add("VIGIL_SOURCE_STATEMENT_TIMEOUT: must be at least 1 second");
+        }
+        if (!problems.isEmpty()) {
+            throw VigilArgumentException.of(problems);
+        }
+        return this;
+    }
+
+    public ServerConfig withHost(String value) {
+        return new ServerConfig(value, port, dataDir, storeUrl, storeUser, storePassword, sparkMaster, adminToken,
+                sourceConnectTimeout, sourceStatementTimeout);
+    }
+
+    public ServerConfig withPort(int value) {
+        return new ServerConfig(host, value, dataDir, storeUrl, storeUser, storePassword, sparkMaster, adminToken,
+                sourceConnectTimeout, sourceStatementTimeout);
+    }
+
+    public ServerConfig withDataDir(Path value) {
+        return new ServerConfig(host, port, value, storeUrl, storeUser, storePassword, sparkMaster, adminToken,
+                sourceConnectTimeout, sourceStatementTimeout);
+    }
+
+    public ServerConfig withStore(String url, String user, String password) {
+        return new ServerConfig(host, port, dataDir, url, user, password, sparkMaster, adminToken,
+                sourceConnectTimeout, sourceStatementTimeout);
+    }
+
+    public ServerConfig withSparkMaster(String value) {
+        return new ServerConfig(host, port, dataDir, storeUrl, storeUser, storePassword, value, adminToken,
+                sourceConnectTimeout, sourceStatementTimeout);
+    }
+
+    public ServerConfig withAdminToken(String value) {
+        return new ServerConfig(host, port, dataDir, storeUrl, storeUser, storePassword, sparkMaster, value,
+                sourceConnectTimeout, sourceStatementTimeout);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", storeUrl="
+                + dev.vigil.core.model.Jdbc.redactUrl(storeUrl) + ", storeUser=" + storeUser + ", storePassword="
+                + (storePassword == null ? "<none>" : "******") + ", sparkMaster=" + sparkMaster + ", adminToken="
+                + (adminToken == null ? "<none>" : "******") + ", sourceConnectTimeout=" + sourceConnectTimeout
+                + ", sourceStatementTimeout=" + sourceStatementTimeout + "]";
+    }
+
+    private static int integer(Map<String, String> env, String key, int fallback, List<String> problems) {
+        String value = env.get(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            problems.add(key + ": '" + value + "' is not a whole number");
+            return fallback;
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

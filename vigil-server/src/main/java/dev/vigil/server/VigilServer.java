@@ -1,0 +1,161 @@
+package dev.vigil.server;
+
+import dev.vigil.core.model.Jdbc;
+import dev.vigil.engine.source.PostgresSource;
+import dev.vigil.server.internal.ApiErrors;
+import dev.vigil.server.internal.Endpoint;
+import dev.vigil.server.internal.Json;
+import dev.vigil.server.internal.ModelRoutes;
+import dev.vigil.server.internal.OpenApi;
+import dev.vigil.server.internal.TokenRoutes;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.SecretCipher;
+import dev.vigil.store.TokenInfo;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Vigil server: the REST API over the metastore, with bearer-token authentication on every
+ * {@code /api} route. {@link #start} returns once it listens; {@link #close} stops it gracefully
+ * (requests in flight get up to 10 s) and closes the metastore.
+ */
+public final class VigilServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+    /** The API version reported in the OpenAPI document. */
+    public static final String API_VERSION = "1.0.0";
+    private static final String TOKEN_ATTRIBUTE = "vigil.token";
+
+    private final ServerConfig config;
+    private final Metastore store;
+    private final Javalin app;
+    private final String generatedAdminToken;
+    private final List<Endpoint> endpoints;
+
+    private VigilServer(ServerConfig config, Metastore store, String generatedAdminToken, List<Endpoint> endpoints,
+            Javalin app) {
+        this.config = config;
+        this.store = store;
+        this.generatedAdminToken = generatedAdminToken;
+        this.endpoints = endpoints;
+        this.app = app;
+    }
+
+    /** Opens the metastore (migrating it), makes sure an admin token exists and starts listening. */
+    public static VigilServer start(ServerConfig config, Map<String, String> env, Clock clock) {
+        config.validate();
+        Metastore store = config.storeUrl() == null
+                ? Metastore.openDefault(config.dataDir(), env, clock)
+                : Metastore.open(config.storeUrl(), config.storeUser(), config.storePassword(),
+                        SecretCipher.fromEnvironmentOrKeyFile(env, config.dataDir().resolve("master.key")), clock);
+        try {
+            String generated = null;
+            if (config.adminToken() != null) {
+                store.tokens().ensure("admin", config.adminToken());
+            } else if (store.tokens().isEmpty()) {
+                generated = store.tokens().create("admin").token();
+            }
+            PostgresSource source = new PostgresSource(config.sourceConnectTimeout(), config.sourceStatementTimeout());
+            List<Endpoint> endpoints = new ArrayList<>();
+            endpoints.addAll(new ModelRoutes(store, source).endpoints());
+            endpoints.addAll(new TokenRoutes(store).endpoints());
+            endpoints.add(new Endpoint(HandlerType.GET, "/api/v1/openapi.json", "meta",
+                    "This OpenAPI document", null, 200, true, null));
+            endpoints.add(new Endpoint(HandlerType.GET, "/healthz", "meta",
+                    "Health: 200 when the server and its metastore answer (no token needed)", null, 200, false, null));
+            Javalin app = createApp(store, endpoints);
+            app.start(config.host(), config.port());
+            VigilServer server = new VigilServer(config, store, generated, endpoints, app);
+            LOG.info("Vigil server listening on {} (metastore: {})", server.url(), store.describe());
+            return server;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static Javalin createApp(Metastore store, List<Endpoint> endpoints) {
+        Javalin app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.http.defaultContentType = "application/json";
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+        });
+        ApiErrors.install(app);
+        app.before("/api/*", ctx -> authenticate(store, ctx));
+        for (Endpoint e : endpoints) {
+            if (e.handler() != null) {
+                app.addHttpHandler(e.method(), e.path(), e.handler());
+            }
+        }
+        var document = OpenApi.document(endpoints, API_VERSION);
+        app.get("/api/v1/openapi.json", ctx -> Json.send(ctx, 200, document));
+        app.get("/healthz", ctx -> {
+            store.models().find("_healthz_");
+            Json.send(ctx, 200, Json.object().put("status", "ok"));
+        });
+        app.after(ctx -> LOG.debug("{} {} -> {}", ctx.method(), ctx.path(), ctx.statusCode()));
+        return app;
+    }
+
+    private static void authenticate(Metastore store, Context ctx) {
+        String header = ctx.header("Authorization");
+        Optional<TokenInfo> token = Optional.empty();
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = store.tokens().authenticate(header.substring(7).strip());
+        }
+        if (token.isEmpty()) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiErrors.Unauthorized(header == null
+                    ? "missing bearer token (send Authorization: Bearer <token>)"
+                    : "invalid bearer token");
+        }
+        ctx.attribute(TOKEN_ATTRIBUTE, token.get());
+    }
+
+    /** The port the server listens on (the one picked when configured with 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** {@code http://host:port}, with 127.0.0.1 when listening on every interface. */
+    public String url() {
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    /** The admin token generated at this first start, if any: show it once, it is stored hashed only. */
+    public Optional<String> generatedAdminToken() {
+        return Optional.ofNullable(generatedAdminToken);
+    }
+
+    /** The routes this server answers, as the OpenAPI document lists them. */
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    public Metastore metastore() {
+        return store;
+    }
+
+    /** A short line for logs and the CLI: where the server listens and which metastore it uses. */
+    public String describe() {
+        return url() + " (metastore: " + store.describe() + ", store URL: " + Jdbc.redactUrl(config.storeUrl()) + ")";
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Vigil server stopping");
+        try {
+            app.stop();
+        } finally {
+            store.close();
+        }
+    }
+}
