@@ -144,16 +144,20 @@ public final class Vigil {
      * Applies a whole spec in order (model, version, then each dataset, each checked against its live
      * source by the server) and reports what changed; applying the same spec twice changes nothing.
      */
-    public List<String> apply(ModelSpec spec) {
-        List<String> report = new ArrayList<>();
-        report.add("model " + spec.model().id() + ": " + apply(spec.model()).change());
-        report.add("version " + spec.model().id() + "/" + spec.version().version() + ": " + apply(spec.version()).change());
+    public List<ApplyResult> apply(ModelSpec spec) {
+        List<ApplyResult> report = new ArrayList<>();
+        report.add(new ApplyResult("model", spec.model().id(), apply(spec.model()).change()));
+        String versionName = spec.model().id() + "/" + spec.version().version();
+        report.add(new ApplyResult("version", versionName, apply(spec.version()).change()));
         VersionHandle handle = version(spec.model().id(), spec.version().version());
         for (DatasetConnection c : spec.datasets().values()) {
-            report.add("dataset " + c.dataset() + ": " + handle.connect(c).change());
+            report.add(new ApplyResult("dataset", versionName + "/" + c.dataset(), handle.connect(c).change()));
         }
         return report;
     }
+
+    /** One line of {@link #apply(ModelSpec)}: what was applied and whether it was created, updated or unchanged. */
+    public record ApplyResult(String kind, String name, String change) {}
 
     /** Creates an API token; the answer holds the token, the only time it is shown. */
     public JsonNode createToken(String name) {

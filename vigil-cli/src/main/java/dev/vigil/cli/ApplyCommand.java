@@ -1,0 +1,63 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.client.Vigil;
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.spec.ModelSpec;
+import dev.vigil.core.spec.SecretResolver;
+import dev.vigil.core.spec.SpecCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vigil apply -f spec.yaml}: creates or updates what the spec declares; applying twice changes nothing. */
+@Command(name = "apply", description = "Create or update the model, version and datasets of a YAML spec (idempotent).")
+final class ApplyCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "SPEC", description = "The YAML spec (- for stdin).")
+    String file;
+
+    @Mixin
+    ClientOptions client;
+
+    ApplyCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        ModelSpec spec = readSpec(context, file);
+        Vigil vigil = VigilCli.client(context, client.server);
+        List<ObjectNode> rows = new ArrayList<>();
+        for (Vigil.ApplyResult r : vigil.apply(spec)) {
+            rows.add(Output.row().put("kind", r.kind()).put("name", r.name()).put("change", r.change()));
+        }
+        Output.print(context.out(), client.format, rows, "nothing to apply");
+        return 0;
+    }
+
+    /** Reads and validates a spec file, resolving ${env:...} and ${file:...} secrets here, on the client. */
+    static ModelSpec readSpec(CliContext context, String file) {
+        String text;
+        try {
+            text = file.equals("-")
+                    ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new VigilArgumentException("-f: file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new VigilArgumentException("-f: cannot read " + file + ": " + e.getMessage());
+        }
+        String name = file.equals("-") ? "stdin" : Path.of(file).getFileName().toString();
+        return SpecCodec.readSpec(text, name, SecretResolver.fromEnvironment(context.env()::get));
+    }
+}

@@ -1,0 +1,194 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.client.Vigil;
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.spec.GrantSql;
+import dev.vigil.core.spec.ModelSpec;
+import dev.vigil.server.ServerConfig;
+import dev.vigil.server.VigilServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vigil demo}: a demo database with a read-only user made exactly as the grant SQL, a few days
+ * of predictions (drift injected on day 3, the last hours still without actuals) and a training set;
+ * then an in-process server to which the demo spec is applied.
+ */
+@Command(name = "demo", description = "Create a demo database in the local PostgreSQL, start the server and apply "
+        + "the demo model. Needs a PostgreSQL login that may create databases and roles (PGUSER / PGPASSWORD).")
+final class DemoCommand implements Callable<Integer> {
+    static final int DAYS = 4;
+    static final int ROWS_PER_HOUR = 50;
+
+    private final CliContext context;
+
+    @Option(names = "--port", defaultValue = "7070", description = "Port of the demo server (default: 7070; 0 = any free port).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "vigil-data/demo",
+            description = "Where the demo keeps its metastore and spec; wiped at each run (default: vigil-data/demo).")
+    Path dataDir;
+
+    @Option(names = "--database", defaultValue = "vigil_demo", description = "Demo database; recreated (default: vigil_demo).")
+    String database;
+
+    @Option(names = "--reader", defaultValue = "vigil_demo_reader", description = "The read-only demo user (default: vigil_demo_reader).")
+    String reader;
+
+    @Option(names = "--no-serve", description = "Stop after setting up instead of serving until interrupted.")
+    boolean noServe;
+
+    DemoCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        var out = context.out();
+        String adminUrl = adminUrl();
+        String serverUrl = adminUrl.substring(0, adminUrl.indexOf('/', "jdbc:postgresql://".length()) + 1);
+        String adminUser = context.env("PGUSER", "postgres");
+        String adminPassword = context.env("PGPASSWORD", null);
+
+        step("Connecting to PostgreSQL at " + serverUrl + " as " + adminUser);
+        try (Connection admin = connect(adminUrl, adminUser, adminPassword); Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + GrantSql.ident(database) + " WITH (FORCE)");
+            s.execute("DROP ROLE IF EXISTS " + GrantSql.ident(reader));
+            s.execute("CREATE DATABASE " + GrantSql.ident(database));
+        } catch (SQLException e) {
+            throw new VigilArgumentException("vigil demo needs a PostgreSQL login that may create databases and roles: "
+                    + "set PGUSER and PGPASSWORD (and VIGIL_DEMO_PG_URL, default localhost:5432); " + adminUser + " at "
+                    + serverUrl + " failed: " + firstLine(e) + ".");
+        }
+        String readerPassword = "demo_" + HexFormat.of().formatHex(random(12));
+        String demoUrl = serverUrl + database;
+        step("Creating schema shop with " + DAYS + " days of predictions (drift on day 3) and a training set");
+        try (Connection c = connect(demoUrl, adminUser, adminPassword); Statement s = c.createStatement()) {
+            for (String sql : DemoData.statements(DAYS, ROWS_PER_HOUR)) {
+                s.execute(sql);
+            }
+            step("Creating the read-only user " + reader + " exactly as `vigil grant-sql` prints it");
+            s.execute("CREATE USER " + GrantSql.ident(reader) + " WITH PASSWORD '" + readerPassword + "'");
+            for (String grant : GrantSql.statements(reader, database, "shop", List.of("predictions", "training"), false)) {
+                s.execute(grant);
+            }
+        }
+
+        Path dir = dataDir.toAbsolutePath();
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        Path passwordFile = dir.resolve("reader.password");
+        Files.writeString(Files.createFile(passwordFile,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), readerPassword);
+        Path specFile = dir.resolve("insurance-demo.yaml");
+        Files.writeString(specFile, DemoData.spec(demoUrl, reader, passwordFile), StandardCharsets.UTF_8);
+
+        ServerConfig config = ServerConfig.fromEnvironment(context.env()).withPort(port).withDataDir(dir)
+                .withStore(null, null, null).withAdminToken(null);
+        step("Starting the Vigil server");
+        VigilServer server = VigilServer.start(config, context.env(), Clock.systemUTC());
+        try {
+            String token = server.generatedAdminToken().orElseThrow();
+            step("Applying " + specFile);
+            ModelSpec spec = ApplyCommand.readSpec(context, specFile.toString());
+            List<ObjectNode> rows = new ArrayList<>();
+            for (Vigil.ApplyResult r : Vigil.connect(server.url(), token).apply(spec)) {
+                rows.add(Output.row().put("kind", r.kind()).put("name", r.name()).put("change", r.change()));
+            }
+            Output.print(out, Output.Format.table, rows, "");
+            out.println();
+            out.println("Vigil demo is ready: " + server.url());
+            out.println("  spec:   " + specFile);
+            out.println("  token:  export VIGIL_TOKEN=" + token + " VIGIL_SERVER=" + server.url());
+            out.println("  try:    ./vigil models");
+            out.flush();
+            if (!noServe) {
+                out.println("Serving until interrupted (Ctrl-C).");
+                out.flush();
+                CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    server.close();
+                    stopped.countDown();
+                }, "vigil-demo-shutdown"));
+                stopped.await();
+                return 0;
+            }
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        server.close();
+        return 0;
+    }
+
+    private String adminUrl() {
+        String url = context.env("VIGIL_DEMO_PG_URL", "localhost:5432");
+        if (!url.startsWith("jdbc:postgresql://")) {
+            url = "jdbc:postgresql://" + url;
+        }
+        int slash = url.indexOf('/', "jdbc:postgresql://".length());
+        return slash < 0 ? url + "/postgres" : url;
+    }
+
+    private void step(String message) {
+        context.out().println("==> " + message);
+        context.out().flush();
+    }
+
+    private static Connection connect(String url, String user, String password) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection(url, props);
+    }
+
+    private static String firstLine(SQLException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse(m).replaceAll("\\.$", "");
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

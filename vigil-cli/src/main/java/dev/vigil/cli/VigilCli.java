@@ -1,0 +1,129 @@
+package dev.vigil.cli;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilException;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code vigil} command. {@link #createCommandLine} builds it without touching
+ * {@code System.exit}, so tests drive it with their own environment and streams.
+ */
+@Command(
+        name = "vigil",
+        mixinStandardHelpOptions = true,
+        versionProvider = VigilCli.Version.class,
+        description = "Monitor ML models from the data they keep in PostgreSQL.",
+        subcommands = {
+            ServerCommand.class,
+            DemoCommand.class,
+            ApplyCommand.class,
+            ModelsCommand.class,
+            CheckSourceCommand.class,
+            GrantSqlCommand.class,
+            TokensCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class VigilCli implements Runnable {
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces and debug logging on failure.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = createCommandLine(new CliContext(System.getenv(), out, err)).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** The command line, wired to {@code context}'s environment and streams. */
+    public static CommandLine createCommandLine(CliContext context) {
+        CommandLine cli = new CommandLine(new VigilCli(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                try {
+                    return cls.getDeclaredConstructor(CliContext.class).newInstance(context);
+                } catch (NoSuchMethodException e) {
+                    return CommandLine.defaultFactory().create(cls);
+                }
+            }
+        });
+        cli.setOut(context.out());
+        cli.setErr(context.err());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean verbose = parseResult.hasMatchedOption("--verbose")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
+                    || deepVerbose(parseResult);
+            PrintWriter err = commandLine.getErr();
+            err.println("vigil: " + oneLine(e));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return e instanceof VigilArgumentException ? 2 : 1;
+        });
+        return cli;
+    }
+
+    private static boolean deepVerbose(CommandLine.ParseResult result) {
+        CommandLine.ParseResult r = result;
+        while (r != null) {
+            if (r.hasMatchedOption("--verbose")) {
+                return true;
+            }
+            r = r.subcommand();
+        }
+        return false;
+    }
+
+    /** The message a user reads: ours as is; anything else with its type, as it is a bug. */
+    static String oneLine(Throwable e) {
+        if (e instanceof VigilException) {
+            return e.getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : ": " + root.getMessage().lines().findFirst().orElse("");
+        return "unexpected " + root.getClass().getSimpleName() + message + " (run with --verbose for details)";
+    }
+
+    /** Reads the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = VigilCli.class.getPackage().getImplementationVersion();
+            return new String[] {"vigil " + (v == null ? "dev" : v)};
+        }
+    }
+
+    /** The server and token client commands use: {@code --server}, {@code VIGIL_SERVER}, {@code VIGIL_TOKEN}. */
+    static dev.vigil.client.Vigil client(CliContext context, String serverOption) {
+        String server = serverOption != null ? serverOption : context.env("VIGIL_SERVER", "http://localhost:7070");
+        String token = context.env("VIGIL_TOKEN", null);
+        if (token == null) {
+            throw new VigilArgumentException("VIGIL_TOKEN is not set (expected the API token that `vigil server` "
+                    + "printed at its first start, or one from VIGIL_ADMIN_TOKEN)");
+        }
+        return dev.vigil.client.Vigil.connect(server, token);
+    }
+
+    static Map<String, String> env(CliContext context) {
+        return context.env();
+    }
+}
