@@ -1,0 +1,35 @@
+package dev.vigil.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.core.VigilArgumentException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FieldTypeTest {
+    @Test
+    void tensorsCarryTheirShape() {
+        assertThat(FieldType.tensor(768).size()).isEqualTo(768);
+        assertThat(FieldType.tensor(3, 4).size()).isEqualTo(12);
+        assertThat(FieldType.tensor(3, 4)).hasToString("tensor[3, 4]");
+        assertThat(FieldType.numeric().size()).isZero();
+    }
+
+    @Test
+    void dimensionsAreCheckedWhereTheyBelong() {
+        assertThatThrownBy(() -> FieldType.tensor()).isInstanceOf(VigilArgumentException.class);
+        assertThatThrownBy(() -> FieldType.tensor(0)).isInstanceOf(VigilArgumentException.class);
+        assertThatThrownBy(() -> new FieldType(FieldType.Kind.EMBEDDING, List.of(2, 2))).isInstanceOf(VigilArgumentException.class);
+        assertThatThrownBy(() -> new FieldType(FieldType.Kind.NUMERIC, List.of(2))).isInstanceOf(VigilArgumentException.class);
+    }
+
+    @Test
+    void dataSourcesNeverPrintTheirPassword() {
+        PostgresJdbcDataSource s = PostgresJdbcDataSource.builder().url("jdbc:postgresql://h/db?password=inurl")
+                .query("SELECT 1").user("u").password("hunter2").build();
+        assertThat(s.toString()).doesNotContain("hunter2").doesNotContain("inurl").contains("password=******");
+        assertThat(Jdbc.redactUrl("jdbc:postgresql://h/db?user=u&password=p&ssl=true"))
+                .isEqualTo("jdbc:postgresql://h/db?user=u&password=******&ssl=true");
+    }
+}

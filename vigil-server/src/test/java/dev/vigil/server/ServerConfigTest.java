@@ -1,0 +1,52 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.core.VigilArgumentException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Pins the defaults and the full environment mapping (as Trino's TestPostgreSqlConfig does). */
+class ServerConfigTest {
+    @Test
+    void defaults() {
+        assertThat(ServerConfig.fromEnvironment(Map.of())).isEqualTo(new ServerConfig("127.0.0.1", 7070,
+                Path.of("vigil-data"), null, null, null, "local[*]", null, Duration.ofSeconds(5), Duration.ofSeconds(300)));
+        assertThat(ServerConfig.defaults()).isEqualTo(ServerConfig.fromEnvironment(Map.of()));
+    }
+
+    @Test
+    void everyEnvironmentVariable() {
+        Map<String, String> env = Map.of(
+                "VIGIL_HOST", "0.0.0.0",
+                "VIGIL_PORT", "8080",
+                "VIGIL_DATA_DIR", "/var/lib/vigil",
+                "VIGIL_STORE_URL", "jdbc:postgresql://db:5432/vigil",
+                "VIGIL_STORE_USER", "vigil_meta",
+                "VIGIL_STORE_PASSWORD", "meta-secret",
+                "VIGIL_SPARK_MASTER", "spark://master:7077",
+                "VIGIL_ADMIN_TOKEN", "vgl_admin",
+                "VIGIL_SOURCE_CONNECT_TIMEOUT", "7",
+                "VIGIL_SOURCE_STATEMENT_TIMEOUT", "90");
+        ServerConfig config = ServerConfig.fromEnvironment(env).validate();
+        assertThat(config).isEqualTo(new ServerConfig("0.0.0.0", 8080, Path.of("/var/lib/vigil"),
+                "jdbc:postgresql://db:5432/vigil", "vigil_meta", "meta-secret", "spark://master:7077", "vgl_admin",
+                Duration.ofSeconds(7), Duration.ofSeconds(90)));
+        assertThat(config.toString()).doesNotContain("meta-secret").doesNotContain("vgl_admin");
+    }
+
+    @Test
+    void malformedValuesNameTheirVariable() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("VIGIL_PORT", "70a", "VIGIL_SOURCE_CONNECT_TIMEOUT", "x")))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage("2 problems: VIGIL_PORT: '70a' is not a whole number; "
+                        + "VIGIL_SOURCE_CONNECT_TIMEOUT: 'x' is not a whole number");
+        assertThatThrownBy(() -> ServerConfig.defaults().withPort(70000).validate())
+                .hasMessage("port: 70000 is out of range (expected 0 to 65535)");
+        assertThatThrownBy(() -> ServerConfig.defaults().withStore("jdbc:mysql://x/y", null, null).validate())
+                .hasMessageStartingWith("store: 'jdbc:mysql://x/y' is not a supported metastore URL");
+    }
+}
