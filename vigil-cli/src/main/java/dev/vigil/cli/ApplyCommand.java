@@ -23,7 +23,11 @@ import picocli.CommandLine.Option;
 final class ApplyCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Option(names = {"-f", "--file"}, required = true, paramLabel = "SPEC", description = "The YAML spec (- for stdin).")
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            paramLabel = "SPEC",
+            description = "The YAML spec (- for stdin).")
     String file;
 
     @Mixin

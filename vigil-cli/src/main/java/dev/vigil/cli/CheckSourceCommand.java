@@ -19,13 +19,18 @@ import picocli.CommandLine.Option;
  * {@code vigil check-source -f spec.yaml}: connects to each dataset's source from this machine,
  * probes its query, checks the columns and warns when the user can write what it reads.
  */
-@Command(name = "check-source",
+@Command(
+        name = "check-source",
         description = "Check each dataset's source: connect read-only, probe the query, check columns and types, "
                 + "warn when the user could write (or is superuser/owner), and print the grant SQL that suffices.")
 final class CheckSourceCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Option(names = {"-f", "--file"}, required = true, paramLabel = "SPEC", description = "The YAML spec.")
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            paramLabel = "SPEC",
+            description = "The YAML spec.")
     String file;
 
     @Option(names = "--format", defaultValue = "table", description = "Output format: ${COMPLETION-CANDIDATES}.")
@@ -43,8 +48,10 @@ final class CheckSourceCommand implements Callable<Integer> {
         int failed = 0;
         for (DatasetConnection c : spec.datasets().values()) {
             String prefix = c.dataset().specName() + ".";
-            ObjectNode row = Output.row().put("dataset", c.dataset().specName())
-                    .put("url", Jdbc.redactUrl(c.source().url())).put("user", c.source().user());
+            ObjectNode row = Output.row()
+                    .put("dataset", c.dataset().specName())
+                    .put("url", Jdbc.redactUrl(c.source().url()))
+                    .put("user", c.source().user());
             try {
                 List<SourceColumn> columns = source.check(spec.version(), c, prefix);
                 PrivilegeReport privileges = source.privileges(c.source());

@@ -33,25 +33,38 @@ import picocli.CommandLine.Option;
  * of predictions (drift injected on day 3, the last hours still without actuals) and a training set;
  * then an in-process server to which the demo spec is applied.
  */
-@Command(name = "demo", description = "Create a demo database in the local PostgreSQL, start the server and apply "
-        + "the demo model. Needs a PostgreSQL login that may create databases and roles (PGUSER / PGPASSWORD).")
+@Command(
+        name = "demo",
+        description = "Create a demo database in the local PostgreSQL, start the server and apply "
+                + "the demo model. Needs a PostgreSQL login that may create databases and roles (PGUSER / PGPASSWORD).")
 final class DemoCommand implements Callable<Integer> {
     static final int DAYS = 4;
     static final int ROWS_PER_HOUR = 50;
 
     private final CliContext context;
 
-    @Option(names = "--port", defaultValue = "7070", description = "Port of the demo server (default: 7070; 0 = any free port).")
+    @Option(
+            names = "--port",
+            defaultValue = "7070",
+            description = "Port of the demo server (default: 7070; 0 = any free port).")
     int port;
 
-    @Option(names = "--data-dir", defaultValue = "vigil-data/demo",
+    @Option(
+            names = "--data-dir",
+            defaultValue = "vigil-data/demo",
             description = "Where the demo keeps its metastore and spec; wiped at each run (default: vigil-data/demo).")
     Path dataDir;
 
-    @Option(names = "--database", defaultValue = "vigil_demo", description = "Demo database; recreated (default: vigil_demo).")
+    @Option(
+            names = "--database",
+            defaultValue = "vigil_demo",
+            description = "Demo database; recreated (default: vigil_demo).")
     String database;
 
-    @Option(names = "--reader", defaultValue = "vigil_demo_reader", description = "The read-only demo user (default: vigil_demo_reader).")
+    @Option(
+            names = "--reader",
+            defaultValue = "vigil_demo_reader",
+            description = "The read-only demo user (default: vigil_demo_reader).")
     String reader;
 
     @Option(names = "--no-serve", description = "Stop after setting up instead of serving until interrupted.")
@@ -70,7 +83,8 @@ final class DemoCommand implements Callable<Integer> {
         String adminPassword = context.env("PGPASSWORD", null);
 
         step("Connecting to PostgreSQL at " + serverUrl + " as " + adminUser);
-        try (Connection admin = connect(adminUrl, adminUser, adminPassword); Statement s = admin.createStatement()) {
+        try (Connection admin = connect(adminUrl, adminUser, adminPassword);
+                Statement s = admin.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + GrantSql.ident(database) + " WITH (FORCE)");
             s.execute("DROP ROLE IF EXISTS " + GrantSql.ident(reader));
             s.execute("CREATE DATABASE " + GrantSql.ident(database));
@@ -82,13 +96,15 @@ final class DemoCommand implements Callable<Integer> {
         String readerPassword = "demo_" + HexFormat.of().formatHex(random(12));
         String demoUrl = serverUrl + database;
         step("Creating schema shop with " + DAYS + " days of predictions (drift on day 3) and a training set");
-        try (Connection c = connect(demoUrl, adminUser, adminPassword); Statement s = c.createStatement()) {
+        try (Connection c = connect(demoUrl, adminUser, adminPassword);
+                Statement s = c.createStatement()) {
             for (String sql : DemoData.statements(DAYS, ROWS_PER_HOUR)) {
                 s.execute(sql);
             }
             step("Creating the read-only user " + reader + " exactly as `vigil grant-sql` prints it");
             s.execute("CREATE USER " + GrantSql.ident(reader) + " WITH PASSWORD '" + readerPassword + "'");
-            for (String grant : GrantSql.statements(reader, database, "shop", List.of("predictions", "training"), false)) {
+            for (String grant :
+                    GrantSql.statements(reader, database, "shop", List.of("predictions", "training"), false)) {
                 s.execute(grant);
             }
         }
@@ -97,13 +113,19 @@ final class DemoCommand implements Callable<Integer> {
         deleteRecursively(dir);
         Files.createDirectories(dir);
         Path passwordFile = dir.resolve("reader.password");
-        Files.writeString(Files.createFile(passwordFile,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), readerPassword);
+        Files.writeString(
+                Files.createFile(
+                        passwordFile,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                readerPassword);
         Path specFile = dir.resolve("insurance-demo.yaml");
         Files.writeString(specFile, DemoData.spec(demoUrl, reader, passwordFile), StandardCharsets.UTF_8);
 
-        ServerConfig config = ServerConfig.fromEnvironment(context.env()).withPort(port).withDataDir(dir)
-                .withStore(null, null, null).withAdminToken(null);
+        ServerConfig config = ServerConfig.fromEnvironment(context.env())
+                .withPort(port)
+                .withDataDir(dir)
+                .withStore(null, null, null)
+                .withAdminToken(null);
         step("Starting the Vigil server");
         VigilServer server = VigilServer.start(config, context.env(), Clock.systemUTC());
         try {
@@ -112,7 +134,8 @@ final class DemoCommand implements Callable<Integer> {
             ModelSpec spec = ApplyCommand.readSpec(context, specFile.toString());
             List<ObjectNode> rows = new ArrayList<>();
             for (Vigil.ApplyResult r : Vigil.connect(server.url(), token).apply(spec)) {
-                rows.add(Output.row().put("kind", r.kind()).put("name", r.name()).put("change", r.change()));
+                rows.add(
+                        Output.row().put("kind", r.kind()).put("name", r.name()).put("change", r.change()));
             }
             Output.print(out, Output.Format.table, rows, "");
             out.println();
@@ -125,10 +148,13 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("Serving until interrupted (Ctrl-C).");
                 out.flush();
                 CountDownLatch stopped = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    server.close();
-                    stopped.countDown();
-                }, "vigil-demo-shutdown"));
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(
+                                () -> {
+                                    server.close();
+                                    stopped.countDown();
+                                },
+                                "vigil-demo-shutdown"));
                 stopped.await();
                 return 0;
             }

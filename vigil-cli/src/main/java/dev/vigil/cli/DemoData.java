@@ -43,15 +43,39 @@ final class DemoData {
                   proba double precision,
                   bought boolean)""",
                 "SELECT setseed(0.42)",
-                insert("shop.predictions", "prediction_id", "prediction_timestamp", rows, rowsPerHour, start,
-                        "(g / " + (24 * rowsPerHour) + ") = 2", "interval '6 hours'", days),
-                insert("shop.training", "id", "ts", 7 * 24 * rowsPerHour / 2, rowsPerHour / 2,
-                        start + " - interval '7 days'", "false", null, 7));
+                insert(
+                        "shop.predictions",
+                        "prediction_id",
+                        "prediction_timestamp",
+                        rows,
+                        rowsPerHour,
+                        start,
+                        "(g / " + (24 * rowsPerHour) + ") = 2",
+                        "interval '6 hours'",
+                        days),
+                insert(
+                        "shop.training",
+                        "id",
+                        "ts",
+                        7 * 24 * rowsPerHour / 2,
+                        rowsPerHour / 2,
+                        start + " - interval '7 days'",
+                        "false",
+                        null,
+                        7));
     }
 
     /** An INSERT of {@code rows} rows, {@code perHour} an hour from {@code start}; {@code drift} is a SQL condition on g. */
-    private static String insert(String table, String id, String ts, int rows, int perHour, String start,
-            String drift, String unlabeledTail, int days) {
+    private static String insert(
+            String table,
+            String id,
+            String ts,
+            int rows,
+            int perHour,
+            String start,
+            String drift,
+            String unlabeledTail,
+            int days) {
         String bought = unlabeledTail == null
                 ? "random() < proba"
                 : "CASE WHEN t >= " + start + " + interval '" + days + " days' - " + unlabeledTail
@@ -80,7 +104,8 @@ final class DemoData {
                       FROM generate_series(0, %8$d) AS g
                     ) base
                   ) features
-                ) scored""".formatted(table, id, ts, bought, start, perHour, drift, rows - 1);
+                ) scored"""
+                .formatted(table, id, ts, bought, start, perHour, drift, rows - 1);
     }
 
     /** The demo spec, as a user would write it; the password is read from a file. */
@@ -117,6 +142,7 @@ final class DemoData {
                   id_column: id
                   timestamp_column: ts
                   labels: {will_buy_insurance: bought}
-                """.formatted(url, reader, passwordFile.toAbsolutePath());
+                """
+                .formatted(url, reader, passwordFile.toAbsolutePath());
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code vigil grant-sql}: prints the SQL that creates Vigil's read-only user. */
-@Command(name = "grant-sql",
+@Command(
+        name = "grant-sql",
         description = "Print the SQL that creates a read-only PostgreSQL user for Vigil (CONNECT, USAGE, SELECT only).")
 final class GrantSqlCommand implements Callable<Integer> {
     private final CliContext context;
@@ -18,10 +19,17 @@ final class GrantSqlCommand implements Callable<Integer> {
     @Option(names = "--database", required = true, description = "The database it connects to.")
     String database;
 
-    @Option(names = "--schema", defaultValue = "public", description = "Schema of tables named without one (default: public).")
+    @Option(
+            names = "--schema",
+            defaultValue = "public",
+            description = "Schema of tables named without one (default: public).")
     String schema;
 
-    @Option(names = "--table", required = true, arity = "1..*", paramLabel = "TABLE",
+    @Option(
+            names = "--table",
+            required = true,
+            arity = "1..*",
+            paramLabel = "TABLE",
             description = "Tables (or schema.table) it may read; repeat or list several.")
     List<String> tables;
 

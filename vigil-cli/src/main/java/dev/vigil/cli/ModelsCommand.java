@@ -27,8 +27,8 @@ final class ModelsCommand implements Callable<Integer> {
         Vigil vigil = VigilCli.client(context, client.server);
         List<ObjectNode> rows = new ArrayList<>();
         for (Model m : vigil.listModels()) {
-            JsonNode detail = vigil.getJson("/api/v1/models/" + java.net.URLEncoder.encode(m.id(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode detail = vigil.getJson(
+                    "/api/v1/models/" + java.net.URLEncoder.encode(m.id(), java.nio.charset.StandardCharsets.UTF_8));
             ObjectNode row = Output.row().put("id", m.id()).put("name", m.name());
             row.set("versions", detail.path("versions"));
             rows.add(row);

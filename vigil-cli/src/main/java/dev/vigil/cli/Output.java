@@ -16,9 +16,13 @@ import java.util.Map;
 
 /** Prints rows as a JSON array of flat objects ({@code --format json}) or an aligned table. */
 final class Output {
-    enum Format { table, json }
+    enum Format {
+        table,
+        json
+    }
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper MAPPER =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private Output() {}
 
@@ -45,7 +49,10 @@ final class Output {
         for (ObjectNode r : rows) {
             for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                widths.merge(e.getKey(), Math.max(e.getKey().length(), text(e.getValue()).length()), Math::max);
+                widths.merge(
+                        e.getKey(),
+                        Math.max(e.getKey().length(), text(e.getValue()).length()),
+                        Math::max);
             }
         }
         List<String> header = new ArrayList<>();

@@ -17,12 +17,17 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Port to listen on (default: $VIGIL_PORT or 7070).")
     Integer port;
 
-    @Option(names = "--host", description = "Address to listen on (default: $VIGIL_HOST or 127.0.0.1; 0.0.0.0 for all).")
+    @Option(
+            names = "--host",
+            description = "Address to listen on (default: $VIGIL_HOST or 127.0.0.1; 0.0.0.0 for all).")
     String host;
 
-    @Option(names = "--store", paramLabel = "JDBC_URL",
-            description = "Metastore: jdbc:postgresql://host:port/db (login from VIGIL_STORE_USER / VIGIL_STORE_PASSWORD);"
-                    + " default: an H2 file in the data directory.")
+    @Option(
+            names = "--store",
+            paramLabel = "JDBC_URL",
+            description =
+                    "Metastore: jdbc:postgresql://host:port/db (login from VIGIL_STORE_USER / VIGIL_STORE_PASSWORD);"
+                            + " default: an H2 file in the data directory.")
     String store;
 
     @Option(names = "--data-dir", description = "Data directory (default: $VIGIL_DATA_DIR or ./vigil-data).")
@@ -54,18 +59,22 @@ final class ServerCommand implements Callable<Integer> {
             config = config.withSparkMaster(sparkMaster);
         }
         VigilServer server = VigilServer.start(config, context.env(), Clock.systemUTC());
-        context.out().println("Vigil server listening on " + server.url() + " (metastore: "
-                + server.metastore().describe() + ")");
+        context.out()
+                .println("Vigil server listening on " + server.url() + " (metastore: "
+                        + server.metastore().describe() + ")");
         server.generatedAdminToken().ifPresent(token -> {
             context.out().println("Admin API token (shown only this once; it is stored hashed): " + token);
             context.out().println("  export VIGIL_TOKEN=" + token);
         });
         context.out().flush();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "vigil-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "vigil-shutdown"));
         stopped.await();
         return 0;
     }

@@ -30,7 +30,8 @@ final class TokensCommand implements Callable<Integer> {
         List<ObjectNode> rows = new ArrayList<>();
         if (!args.isEmpty()) {
             if (!args.get(0).equals("create") || args.size() != 2) {
-                throw new dev.vigil.core.VigilArgumentException("tokens: expected `vigil tokens` or `vigil tokens create NAME`");
+                throw new dev.vigil.core.VigilArgumentException(
+                        "tokens: expected `vigil tokens` or `vigil tokens create NAME`");
             }
             JsonNode created = vigil.createToken(args.get(1));
             rows.add(((ObjectNode) created).deepCopy());

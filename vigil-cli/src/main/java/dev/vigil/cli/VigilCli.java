@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
             CommandLine.HelpCommand.class
         })
 public final class VigilCli implements Runnable {
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--verbose",
+            scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces and debug logging on failure.")
     boolean verbose;
 
@@ -99,7 +101,9 @@ public final class VigilCli implements Runnable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? "" : ": " + root.getMessage().lines().findFirst().orElse("");
+        String message = root.getMessage() == null
+                ? ""
+                : ": " + root.getMessage().lines().findFirst().orElse("");
         return "unexpected " + root.getClass().getSimpleName() + message + " (run with --verbose for details)";
     }
 

@@ -41,15 +41,21 @@ class CliIT {
     @BeforeAll
     void start() {
         db = PostgresTestServer.fromEnvironment().createDatabase("cli_it");
-        db.execute("CREATE SCHEMA ml",
+        db.execute(
+                "CREATE SCHEMA ml",
                 "CREATE TABLE ml.model_predictions (prediction_id bigint, prediction_timestamp timestamptz, raw_text text, "
                         + "amount numeric, owner text, is_new boolean, embeddings double precision[], "
                         + "will_buy_insurance boolean, proba double precision, bought boolean)",
                 "CREATE TABLE ml.training AS SELECT prediction_id AS id, prediction_timestamp AS ts, raw_text, amount, owner, "
                         + "is_new, embeddings, will_buy_insurance, proba FROM ml.model_predictions");
         reader = db.createReadOnlyUser("ml", List.of("model_predictions", "training"));
-        server = VigilServer.start(ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data")).withAdminToken(TOKEN),
-                Map.of(), Clock.systemUTC());
+        server = VigilServer.start(
+                ServerConfig.defaults()
+                        .withPort(0)
+                        .withDataDir(dir.resolve("data"))
+                        .withAdminToken(TOKEN),
+                Map.of(),
+                Clock.systemUTC());
     }
 
     @AfterAll
@@ -71,7 +77,8 @@ class CliIT {
         env.values().removeIf(v -> v == null);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = VigilCli.createCommandLine(new CliContext(env, new PrintWriter(out, true), new PrintWriter(err, true)))
+        int code = VigilCli.createCommandLine(
+                        new CliContext(env, new PrintWriter(out, true), new PrintWriter(err, true)))
                 .execute(args);
         return new Result(code, out.toString(), err.toString());
     }
@@ -82,7 +89,9 @@ class CliIT {
 
     private Path spec(String modelId, String name, String user, String passwordRef) throws Exception {
         Path file = dir.resolve(modelId + "-" + Math.abs(name.hashCode()) + "-" + user + ".yaml");
-        Files.writeString(file, """
+        Files.writeString(
+                file,
+                """
                 model: {id: %1$s, name: %2$s}
                 version:
                   model_version: v1
@@ -105,7 +114,8 @@ class CliIT {
                   data_source: {url: "%3$s", query: "SELECT * FROM ml.training", user: %4$s, password: "%5$s"}
                   id_column: id
                   timestamp_column: ts
-                """.formatted(modelId, name, db.url(), user, passwordRef));
+                """
+                        .formatted(modelId, name, db.url(), user, passwordRef));
         return file;
     }
 
@@ -115,29 +125,43 @@ class CliIT {
         Result first = run("apply", "-f", spec.toString(), "--format", "json");
         assertThat(first.code()).as(first.err()).isZero();
         JsonNode rows = SpecCodec.json().readTree(first.out());
-        assertThat(rows).extracting(r -> r.path("change").asText()).containsExactly("created", "created", "created", "created");
+        assertThat(rows)
+                .extracting(r -> r.path("change").asText())
+                .containsExactly("created", "created", "created", "created");
 
         Result second = run("apply", "-f", spec.toString(), "--format", "json");
-        assertThat(SpecCodec.json().readTree(second.out())).extracting(r -> r.path("change").asText())
+        assertThat(SpecCodec.json().readTree(second.out()))
+                .extracting(r -> r.path("change").asText())
                 .containsOnly("unchanged");
 
         Path renamed = spec("cli-model", "Renamed model", reader.user(), "${env:VIGIL_PG_PASSWORD}");
         Result third = run("apply", "-f", renamed.toString(), "--format", "json");
-        assertThat(SpecCodec.json().readTree(third.out())).extracting(r -> r.path("kind").asText() + "=" + r.path("change").asText())
+        assertThat(SpecCodec.json().readTree(third.out()))
+                .extracting(
+                        r -> r.path("kind").asText() + "=" + r.path("change").asText())
                 .containsExactly("model=updated", "version=unchanged", "dataset=unchanged", "dataset=unchanged");
 
         Result models = run("models", "--format", "json");
         JsonNode list = SpecCodec.json().readTree(models.out());
         assertThat(list.isArray()).isTrue();
-        assertThat(list.toString()).contains("\"id\":\"cli-model\"").contains("\"name\":\"Renamed model\"").contains("v1");
+        assertThat(list.toString())
+                .contains("\"id\":\"cli-model\"")
+                .contains("\"name\":\"Renamed model\"")
+                .contains("v1");
         assertThat(run("models").out()).startsWith("ID").contains("cli-model");
     }
 
     @Test
     void checkSourcePassesAReadOnlyUserAndPrintsTheGrants() throws Exception {
-        Result r = run("check-source", "-f", spec("check-ro", "x", reader.user(), "${env:VIGIL_PG_PASSWORD}").toString());
+        Result r = run(
+                "check-source",
+                "-f",
+                spec("check-ro", "x", reader.user(), "${env:VIGIL_PG_PASSWORD}").toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("serving: ok (").contains("training: ok (").doesNotContain("warning:")
+        assertThat(r.out())
+                .contains("serving: ok (")
+                .contains("training: ok (")
+                .doesNotContain("warning:")
                 .contains("GRANT CONNECT ON DATABASE " + db.name() + " TO " + reader.user() + ";")
                 .contains("GRANT USAGE ON SCHEMA ml TO " + reader.user() + ";")
                 .contains("GRANT SELECT ON ml.model_predictions TO " + reader.user() + ";");
@@ -146,36 +170,55 @@ class CliIT {
     @Test
     void checkSourceWarnsWhenTheUserCouldWrite() throws Exception {
         PostgresTestServer pg = db.server();
-        Result r = run(Map.of("OWNER_PW", pg.adminPassword()), "check-source", "--format", "json", "-f",
+        Result r = run(
+                Map.of("OWNER_PW", pg.adminPassword()),
+                "check-source",
+                "--format",
+                "json",
+                "-f",
                 spec("check-owner", "x", pg.adminUser(), "${env:OWNER_PW}").toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode rows = SpecCodec.json().readTree(r.out());
         assertThat(rows.get(0).path("status").asText()).isEqualTo("ok, but not read-only");
-        assertThat(rows.get(0).path("warnings").toString()).contains("ml.model_predictions").containsIgnoringCase("owner");
+        assertThat(rows.get(0).path("warnings").toString())
+                .contains("ml.model_predictions")
+                .containsIgnoringCase("owner");
         assertThat(r.out()).doesNotContain(pg.adminPassword());
     }
 
     @Test
     void grantSqlPrintsExactlyTheDesignStatements() {
-        Result r = run("grant-sql", "--user", "vigil", "--database", "shop", "--schema", "ml", "--table", "model_predictions",
+        Result r = run(
+                "grant-sql",
+                "--user",
+                "vigil",
+                "--database",
+                "shop",
+                "--schema",
+                "ml",
+                "--table",
+                "model_predictions",
                 "training");
         assertThat(r.code()).isZero();
-        assertThat(r.out().lines().toList()).containsExactly(
-                "CREATE USER vigil WITH PASSWORD '<strong password>';",
-                "GRANT CONNECT ON DATABASE shop TO vigil;",
-                "GRANT USAGE ON SCHEMA ml TO vigil;",
-                "GRANT SELECT ON ml.model_predictions, ml.training TO vigil;");
+        assertThat(r.out().lines().toList())
+                .containsExactly(
+                        "CREATE USER vigil WITH PASSWORD '<strong password>';",
+                        "GRANT CONNECT ON DATABASE shop TO vigil;",
+                        "GRANT USAGE ON SCHEMA ml TO vigil;",
+                        "GRANT SELECT ON ml.model_predictions, ml.training TO vigil;");
     }
 
     @Test
     void failuresAreOneLineOnStderrWithoutStackTraces() throws Exception {
         Path bad = dir.resolve("bad.yaml");
-        Files.writeString(bad, "model: {id: m}\nversion: {model_version: v1, model_type: binary, predictions: {p: decimal}}\n");
+        Files.writeString(
+                bad, "model: {id: m}\nversion: {model_version: v1, model_type: binary, predictions: {p: decimal}}\n");
         Result invalid = run("apply", "-f", bad.toString());
         assertThat(invalid.code()).isEqualTo(2);
-        assertThat(invalid.err().lines().toList()).containsExactly(
-                "vigil: version.predictions.p: unknown field type 'decimal' (expected one of numeric, categorical, string, "
-                        + "boolean, datetime, text, tensor, embedding, array, dict)");
+        assertThat(invalid.err().lines().toList())
+                .containsExactly(
+                        "vigil: version.predictions.p: unknown field type 'decimal' (expected one of numeric, categorical, string, "
+                                + "boolean, datetime, text, tensor, embedding, array, dict)");
 
         Result noToken = run(Map.of("VIGIL_TOKEN", ""), "models");
         assertThat(noToken.code()).isNotZero();
@@ -187,13 +230,21 @@ class CliIT {
 
         Result down = run("models", "--server", "http://127.0.0.1:1");
         assertThat(down.code()).isEqualTo(1);
-        assertThat(down.err()).startsWith("vigil: Cannot reach the Vigil server at http://127.0.0.1:1").hasLineCount(1);
+        assertThat(down.err())
+                .startsWith("vigil: Cannot reach the Vigil server at http://127.0.0.1:1")
+                .hasLineCount(1);
 
-        Result wrongPassword = run(Map.of("VIGIL_PG_PASSWORD", "wrong-password-xyz"), "apply", "-f",
+        Result wrongPassword = run(
+                Map.of("VIGIL_PG_PASSWORD", "wrong-password-xyz"),
+                "apply",
+                "-f",
                 spec("wrong-pw", "x", reader.user(), "${env:VIGIL_PG_PASSWORD}").toString());
         assertThat(wrongPassword.code()).isEqualTo(1);
-        assertThat(wrongPassword.err()).contains(db.url()).contains("password authentication failed")
-                .doesNotContain("wrong-password-xyz").hasLineCount(1);
+        assertThat(wrongPassword.err())
+                .contains(db.url())
+                .contains("password authentication failed")
+                .doesNotContain("wrong-password-xyz")
+                .hasLineCount(1);
 
         Result verbose = run("apply", "-f", bad.toString(), "--verbose");
         assertThat(verbose.err()).contains("VigilArgumentException").contains("\tat ");
@@ -206,42 +257,75 @@ class CliIT {
         PostgresTestServer pg = db.server();
         String database = "vigil_demo_it_" + System.nanoTime() % 100000;
         String demoReader = database + "_reader";
-        Result r = run(Map.of("PGUSER", pg.adminUser(), "PGPASSWORD", pg.adminPassword(),
-                        "VIGIL_DEMO_PG_URL", pg.serverUrl().replace("jdbc:postgresql://", "").replaceAll("/$", "")),
-                "demo", "--no-serve", "--port", "0", "--data-dir", dir.resolve("demo").toString(),
-                "--database", database, "--reader", demoReader);
+        Result r = run(
+                Map.of(
+                        "PGUSER",
+                        pg.adminUser(),
+                        "PGPASSWORD",
+                        pg.adminPassword(),
+                        "VIGIL_DEMO_PG_URL",
+                        pg.serverUrl().replace("jdbc:postgresql://", "").replaceAll("/$", "")),
+                "demo",
+                "--no-serve",
+                "--port",
+                "0",
+                "--data-dir",
+                dir.resolve("demo").toString(),
+                "--database",
+                database,
+                "--reader",
+                demoReader);
         try {
             assertThat(r.code()).as(r.out() + r.err()).isZero();
-            assertThat(r.out()).contains("Vigil demo is ready").contains("dataset").contains("created");
-            try (Connection c = PostgresTestServer.connect(pg.serverUrl() + database, pg.adminUser(), pg.adminPassword());
-                    ResultSet rs = c.createStatement().executeQuery("""
+            assertThat(r.out())
+                    .contains("Vigil demo is ready")
+                    .contains("dataset")
+                    .contains("created");
+            try (Connection c =
+                            PostgresTestServer.connect(pg.serverUrl() + database, pg.adminUser(), pg.adminPassword());
+                    ResultSet rs = c.createStatement()
+                            .executeQuery(
+                                    """
                         SELECT (SELECT count(*) FROM shop.predictions),
                                (SELECT count(*) FROM shop.training),
                                (SELECT count(*) FROM shop.predictions WHERE bought IS NULL),
                                has_table_privilege('%1$s', 'shop.predictions', 'SELECT'),
                                has_table_privilege('%1$s', 'shop.predictions', 'INSERT,UPDATE,DELETE,TRUNCATE'),
                                (SELECT rolsuper OR rolcreatedb OR rolcreaterole FROM pg_roles WHERE rolname = '%1$s')
-                        """.formatted(demoReader))) {
+                        """
+                                            .formatted(demoReader))) {
                 rs.next();
                 assertThat(rs.getLong(1)).isEqualTo(DemoCommand.DAYS * 24L * DemoCommand.ROWS_PER_HOUR);
                 assertThat(rs.getLong(2)).isPositive();
-                assertThat(rs.getLong(3)).as("the last 6 hours have no actuals yet").isEqualTo(6L * DemoCommand.ROWS_PER_HOUR);
+                assertThat(rs.getLong(3))
+                        .as("the last 6 hours have no actuals yet")
+                        .isEqualTo(6L * DemoCommand.ROWS_PER_HOUR);
                 assertThat(rs.getBoolean(4)).isTrue();
                 assertThat(rs.getBoolean(5)).isFalse();
                 assertThat(rs.getBoolean(6)).isFalse();
             }
         } finally {
-            pg.execute(pg.serverUrl() + "postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)",
+            pg.execute(
+                    pg.serverUrl() + "postgres",
+                    "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)",
                     "DROP ROLE IF EXISTS " + demoReader);
         }
     }
 
     @Test
     void demoSaysWhatToSetWhenItHasNoAdminLogin() {
-        Result r = run(Map.of("PGUSER", "no_such_login", "PGPASSWORD", "x"), "demo", "--no-serve", "--port", "0",
-                "--data-dir", dir.resolve("demo-fail").toString());
+        Result r = run(
+                Map.of("PGUSER", "no_such_login", "PGPASSWORD", "x"),
+                "demo",
+                "--no-serve",
+                "--port",
+                "0",
+                "--data-dir",
+                dir.resolve("demo-fail").toString());
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).startsWith("vigil: vigil demo needs a PostgreSQL login that may create databases and roles: "
-                + "set PGUSER and PGPASSWORD").hasLineCount(1);
+        assertThat(r.err())
+                .startsWith("vigil: vigil demo needs a PostgreSQL login that may create databases and roles: "
+                        + "set PGUSER and PGPASSWORD")
+                .hasLineCount(1);
     }
 }

@@ -73,9 +73,14 @@ public final class VersionHandle {
     }
 
     /** Connects any dataset. */
-    public Connected connect(DatasetKind dataset, PostgresJdbcDataSource source, String idColumn,
-            String timestampColumn, ColumnMapping mapping) {
-        return connect(new DatasetConnection(dataset, source, idColumn, timestampColumn, mapping.fields(), mapping.labels()));
+    public Connected connect(
+            DatasetKind dataset,
+            PostgresJdbcDataSource source,
+            String idColumn,
+            String timestampColumn,
+            ColumnMapping mapping) {
+        return connect(
+                new DatasetConnection(dataset, source, idColumn, timestampColumn, mapping.fields(), mapping.labels()));
     }
 
     /** Connects a dataset described in full. */

@@ -73,7 +73,9 @@ public final class Vigil {
     public Applied<Model> apply(Model model) {
         ObjectNode body = SpecCodec.write(model);
         JsonNode answer = http.put("/api/v1/models/" + Http.segment(model.id()), body);
-        return new Applied<>(SpecCodec.readModel(strip(answer, "change"), ""), answer.path("change").asText());
+        return new Applied<>(
+                SpecCodec.readModel(strip(answer, "change"), ""),
+                answer.path("change").asText());
     }
 
     /** All models, ordered by id. */
@@ -86,7 +88,8 @@ public final class Vigil {
     /** The model, if it exists. */
     public Optional<Model> getModel(String id) {
         try {
-            return Optional.of(SpecCodec.readModel(strip(http.get("/api/v1/models/" + Http.segment(id)), "versions"), ""));
+            return Optional.of(
+                    SpecCodec.readModel(strip(http.get("/api/v1/models/" + Http.segment(id)), "versions"), ""));
         } catch (VigilNotFoundException e) {
             return Optional.empty();
         }
@@ -114,7 +117,8 @@ public final class Vigil {
     /** Creates or updates a version and says which it was. */
     public Applied<ModelVersion> apply(ModelVersion version) {
         JsonNode answer = http.put(versionPath(version.modelId(), version.version()), SpecCodec.write(version));
-        return new Applied<>(SpecCodec.readVersion(version.modelId(), strip(answer, "change"), ""),
+        return new Applied<>(
+                SpecCodec.readVersion(version.modelId(), strip(answer, "change"), ""),
                 answer.path("change").asText());
     }
 
@@ -146,12 +150,16 @@ public final class Vigil {
      */
     public List<ApplyResult> apply(ModelSpec spec) {
         List<ApplyResult> report = new ArrayList<>();
-        report.add(new ApplyResult("model", spec.model().id(), apply(spec.model()).change()));
+        report.add(
+                new ApplyResult("model", spec.model().id(), apply(spec.model()).change()));
         String versionName = spec.model().id() + "/" + spec.version().version();
         report.add(new ApplyResult("version", versionName, apply(spec.version()).change()));
         VersionHandle handle = version(spec.model().id(), spec.version().version());
         for (DatasetConnection c : spec.datasets().values()) {
-            report.add(new ApplyResult("dataset", versionName + "/" + c.dataset(), handle.connect(c).change()));
+            report.add(new ApplyResult(
+                    "dataset",
+                    versionName + "/" + c.dataset(),
+                    handle.connect(c).change()));
         }
         return report;
     }
@@ -170,10 +178,14 @@ public final class Vigil {
     }
 
     Connected connect(String modelId, String version, DatasetConnection connection) {
-        JsonNode answer = http.put(versionPath(modelId, version) + "/datasets/" + connection.dataset().specName(),
+        JsonNode answer = http.put(
+                versionPath(modelId, version) + "/datasets/"
+                        + connection.dataset().specName(),
                 SpecCodec.write(connection, true));
         List<String> columns = new ArrayList<>();
-        answer.path("columns").forEach(c -> columns.add(c.path("name").asText() + " " + c.path("type").asText()));
+        answer.path("columns")
+                .forEach(c -> columns.add(
+                        c.path("name").asText() + " " + c.path("type").asText()));
         return new Connected(connection.dataset(), answer.path("change").asText(), columns);
     }
 

@@ -28,8 +28,7 @@ public class VigilArgumentException extends VigilException {
         if (problems.size() == 1) {
             return new VigilArgumentException(problems.get(0));
         }
-        return new VigilArgumentException(
-                problems.size() + " problems: " + String.join("; ", problems), problems);
+        return new VigilArgumentException(problems.size() + " problems: " + String.join("; ", problems), problems);
     }
 
     /** Each problem, one sentence each. */

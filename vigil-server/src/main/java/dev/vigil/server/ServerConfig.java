@@ -39,8 +39,17 @@ public record ServerConfig(
 
     /** The defaults, with nothing read from the environment. */
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 7070, Path.of("vigil-data"), null, null, null, "local[*]", null,
-                Duration.ofSeconds(5), Duration.ofSeconds(300));
+        return new ServerConfig(
+                "127.0.0.1",
+                7070,
+                Path.of("vigil-data"),
+                null,
+                null,
+                null,
+                "local[*]",
+                null,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(300));
     }
 
     /** The defaults overridden by the {@code VIGIL_*} variables of {@code env}; a malformed value names its variable. */
@@ -93,33 +102,87 @@ public record ServerConfig(
     }
 
     public ServerConfig withHost(String value) {
-        return new ServerConfig(value, port, dataDir, storeUrl, storeUser, storePassword, sparkMaster, adminToken,
-                sourceConnectTimeout, sourceStatementTimeout);
+        return new ServerConfig(
+                value,
+                port,
+                dataDir,
+                storeUrl,
+                storeUser,
+                storePassword,
+                sparkMaster,
+                adminToken,
+                sourceConnectTimeout,
+                sourceStatementTimeout);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(host, value, dataDir, storeUrl, storeUser, storePassword, sparkMaster, adminToken,
-                sourceConnectTimeout, sourceStatementTimeout);
+        return new ServerConfig(
+                host,
+                value,
+                dataDir,
+                storeUrl,
+                storeUser,
+                storePassword,
+                sparkMaster,
+                adminToken,
+                sourceConnectTimeout,
+                sourceStatementTimeout);
     }
 
     public ServerConfig withDataDir(Path value) {
-        return new ServerConfig(host, port, value, storeUrl, storeUser, storePassword, sparkMaster, adminToken,
-                sourceConnectTimeout, sourceStatementTimeout);
+        return new ServerConfig(
+                host,
+                port,
+                value,
+                storeUrl,
+                storeUser,
+                storePassword,
+                sparkMaster,
+                adminToken,
+                sourceConnectTimeout,
+                sourceStatementTimeout);
     }
 
     public ServerConfig withStore(String url, String user, String password) {
-        return new ServerConfig(host, port, dataDir, url, user, password, sparkMaster, adminToken,
-                sourceConnectTimeout, sourceStatementTimeout);
+        return new ServerConfig(
+                host,
+                port,
+                dataDir,
+                url,
+                user,
+                password,
+                sparkMaster,
+                adminToken,
+                sourceConnectTimeout,
+                sourceStatementTimeout);
     }
 
     public ServerConfig withSparkMaster(String value) {
-        return new ServerConfig(host, port, dataDir, storeUrl, storeUser, storePassword, value, adminToken,
-                sourceConnectTimeout, sourceStatementTimeout);
+        return new ServerConfig(
+                host,
+                port,
+                dataDir,
+                storeUrl,
+                storeUser,
+                storePassword,
+                value,
+                adminToken,
+                sourceConnectTimeout,
+                sourceStatementTimeout);
     }
 
     public ServerConfig withAdminToken(String value) {
-        return new ServerConfig(host, port, dataDir, storeUrl, storeUser, storePassword, sparkMaster, value,
-                sourceConnectTimeout, sourceStatementTimeout);
+        return new ServerConfig(
+                host,
+                port,
+                dataDir,
+                storeUrl,
+                storeUser,
+                storePassword,
+                sparkMaster,
+                value,
+                sourceConnectTimeout,
+                sourceStatementTimeout);
     }
 
     @Override

@@ -31,6 +31,7 @@ public final class VigilServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
     /** The API version reported in the OpenAPI document. */
     public static final String API_VERSION = "1.0.0";
+
     private static final String TOKEN_ATTRIBUTE = "vigil.token";
 
     private final ServerConfig config;
@@ -39,8 +40,8 @@ public final class VigilServer implements AutoCloseable {
     private final String generatedAdminToken;
     private final List<Endpoint> endpoints;
 
-    private VigilServer(ServerConfig config, Metastore store, String generatedAdminToken, List<Endpoint> endpoints,
-            Javalin app) {
+    private VigilServer(
+            ServerConfig config, Metastore store, String generatedAdminToken, List<Endpoint> endpoints, Javalin app) {
         this.config = config;
         this.store = store;
         this.generatedAdminToken = generatedAdminToken;
@@ -53,8 +54,13 @@ public final class VigilServer implements AutoCloseable {
         config.validate();
         Metastore store = config.storeUrl() == null
                 ? Metastore.openDefault(config.dataDir(), env, clock)
-                : Metastore.open(config.storeUrl(), config.storeUser(), config.storePassword(),
-                        SecretCipher.fromEnvironmentOrKeyFile(env, config.dataDir().resolve("master.key")), clock);
+                : Metastore.open(
+                        config.storeUrl(),
+                        config.storeUser(),
+                        config.storePassword(),
+                        SecretCipher.fromEnvironmentOrKeyFile(
+                                env, config.dataDir().resolve("master.key")),
+                        clock);
         try {
             String generated = null;
             if (config.adminToken() != null) {
@@ -66,10 +72,17 @@ public final class VigilServer implements AutoCloseable {
             List<Endpoint> endpoints = new ArrayList<>();
             endpoints.addAll(new ModelRoutes(store, source).endpoints());
             endpoints.addAll(new TokenRoutes(store).endpoints());
-            endpoints.add(new Endpoint(HandlerType.GET, "/api/v1/openapi.json", "meta",
-                    "This OpenAPI document", null, 200, true, null));
-            endpoints.add(new Endpoint(HandlerType.GET, "/healthz", "meta",
-                    "Health: 200 when the server and its metastore answer (no token needed)", null, 200, false, null));
+            endpoints.add(new Endpoint(
+                    HandlerType.GET, "/api/v1/openapi.json", "meta", "This OpenAPI document", null, 200, true, null));
+            endpoints.add(new Endpoint(
+                    HandlerType.GET,
+                    "/healthz",
+                    "meta",
+                    "Health: 200 when the server and its metastore answer (no token needed)",
+                    null,
+                    200,
+                    false,
+                    null));
             Javalin app = createApp(store, endpoints);
             app.start(config.host(), config.port());
             VigilServer server = new VigilServer(config, store, generated, endpoints, app);
@@ -112,9 +125,10 @@ public final class VigilServer implements AutoCloseable {
         }
         if (token.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiErrors.Unauthorized(header == null
-                    ? "missing bearer token (send Authorization: Bearer <token>)"
-                    : "invalid bearer token");
+            throw new ApiErrors.Unauthorized(
+                    header == null
+                            ? "missing bearer token (send Authorization: Bearer <token>)"
+                            : "invalid bearer token");
         }
         ctx.attribute(TOKEN_ATTRIBUTE, token.get());
     }

@@ -13,8 +13,18 @@ import org.junit.jupiter.api.Test;
 class ServerConfigTest {
     @Test
     void defaults() {
-        assertThat(ServerConfig.fromEnvironment(Map.of())).isEqualTo(new ServerConfig("127.0.0.1", 7070,
-                Path.of("vigil-data"), null, null, null, "local[*]", null, Duration.ofSeconds(5), Duration.ofSeconds(300)));
+        assertThat(ServerConfig.fromEnvironment(Map.of()))
+                .isEqualTo(new ServerConfig(
+                        "127.0.0.1",
+                        7070,
+                        Path.of("vigil-data"),
+                        null,
+                        null,
+                        null,
+                        "local[*]",
+                        null,
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(300)));
         assertThat(ServerConfig.defaults()).isEqualTo(ServerConfig.fromEnvironment(Map.of()));
     }
 
@@ -32,21 +42,33 @@ class ServerConfigTest {
                 "VIGIL_SOURCE_CONNECT_TIMEOUT", "7",
                 "VIGIL_SOURCE_STATEMENT_TIMEOUT", "90");
         ServerConfig config = ServerConfig.fromEnvironment(env).validate();
-        assertThat(config).isEqualTo(new ServerConfig("0.0.0.0", 8080, Path.of("/var/lib/vigil"),
-                "jdbc:postgresql://db:5432/vigil", "vigil_meta", "meta-secret", "spark://master:7077", "vgl_admin",
-                Duration.ofSeconds(7), Duration.ofSeconds(90)));
+        assertThat(config)
+                .isEqualTo(new ServerConfig(
+                        "0.0.0.0",
+                        8080,
+                        Path.of("/var/lib/vigil"),
+                        "jdbc:postgresql://db:5432/vigil",
+                        "vigil_meta",
+                        "meta-secret",
+                        "spark://master:7077",
+                        "vgl_admin",
+                        Duration.ofSeconds(7),
+                        Duration.ofSeconds(90)));
         assertThat(config.toString()).doesNotContain("meta-secret").doesNotContain("vgl_admin");
     }
 
     @Test
     void malformedValuesNameTheirVariable() {
-        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("VIGIL_PORT", "70a", "VIGIL_SOURCE_CONNECT_TIMEOUT", "x")))
+        assertThatThrownBy(() ->
+                        ServerConfig.fromEnvironment(Map.of("VIGIL_PORT", "70a", "VIGIL_SOURCE_CONNECT_TIMEOUT", "x")))
                 .isInstanceOf(VigilArgumentException.class)
                 .hasMessage("2 problems: VIGIL_PORT: '70a' is not a whole number; "
                         + "VIGIL_SOURCE_CONNECT_TIMEOUT: 'x' is not a whole number");
         assertThatThrownBy(() -> ServerConfig.defaults().withPort(70000).validate())
                 .hasMessage("port: 70000 is out of range (expected 0 to 65535)");
-        assertThatThrownBy(() -> ServerConfig.defaults().withStore("jdbc:mysql://x/y", null, null).validate())
+        assertThatThrownBy(() -> ServerConfig.defaults()
+                        .withStore("jdbc:mysql://x/y", null, null)
+                        .validate())
                 .hasMessageStartingWith("store: 'jdbc:mysql://x/y' is not a supported metastore URL");
     }
 }

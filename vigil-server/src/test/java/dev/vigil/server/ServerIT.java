@@ -11,7 +11,6 @@ import dev.vigil.client.VersionHandle;
 import dev.vigil.client.Vigil;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilSourceException;
-import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.spec.SpecCodec;
@@ -60,8 +59,10 @@ class ServerIT {
         db = PostgresTestServer.fromEnvironment().createDatabase("server_it");
         ExampleSource.create(db);
         reader = db.createReadOnlyUser("ml", List.of("model_predictions", "training"));
-        server = VigilServer.start(ServerConfig.defaults().withPort(0).withDataDir(dataDir).withAdminToken(ADMIN_TOKEN),
-                Map.of(), Clock.systemUTC());
+        server = VigilServer.start(
+                ServerConfig.defaults().withPort(0).withDataDir(dataDir).withAdminToken(ADMIN_TOKEN),
+                Map.of(),
+                Clock.systemUTC());
         vigil = Vigil.connect(server.url(), ADMIN_TOKEN);
     }
 
@@ -93,31 +94,46 @@ class ServerIT {
     @Test
     void quickstartFromTheJavaSdk() {
         VersionHandle v1 = exampleVersion("insurance");
-        Connected serving = v1.connectServing(source("model_predictions"), "prediction_id", "prediction_timestamp",
-                ColumnMapping.builder().feature("owner", "owner_name").label("will_buy_insurance", "bought").build());
+        Connected serving = v1.connectServing(
+                source("model_predictions"),
+                "prediction_id",
+                "prediction_timestamp",
+                ColumnMapping.builder()
+                        .feature("owner", "owner_name")
+                        .label("will_buy_insurance", "bought")
+                        .build());
         Connected training = v1.connectTraining(source("training"), "id", "ts");
 
         assertThat(serving.change()).isEqualTo("created");
-        assertThat(serving.columns()).contains("amount float8", "embeddings _float4", "prediction_timestamp timestamptz");
+        assertThat(serving.columns())
+                .contains("amount float8", "embeddings _float4", "prediction_timestamp timestamptz");
         assertThat(training.change()).isEqualTo("created");
         assertThat(v1.connectTraining(source("training"), "id", "ts").change()).isEqualTo("unchanged");
 
         List<JsonNode> datasets = v1.datasets();
         assertThat(datasets).extracting(d -> d.path("dataset").asText()).containsExactly("serving", "training");
         JsonNode servingJson = datasets.get(0);
-        assertThat(servingJson.path("data_source").path("password_set").asBoolean()).isTrue();
+        assertThat(servingJson.path("data_source").path("password_set").asBoolean())
+                .isTrue();
         assertThat(servingJson.path("data_source").has("password")).isFalse();
         assertThat(servingJson.path("features").path("owner").asText()).isEqualTo("owner_name");
-        assertThat(servingJson.path("labels").path("will_buy_insurance").asText()).isEqualTo("bought");
+        assertThat(servingJson.path("labels").path("will_buy_insurance").asText())
+                .isEqualTo("bought");
         assertThat(vigil.getVersion("insurance", "v1").orElseThrow().schema()).isEqualTo(ExampleSource.schema());
     }
 
     @Test
     void changingAVersionUpdatesItAndApplyingTheSameChangesNothing() {
         exampleVersion("versioned");
-        assertThat(vigil.apply(vigil.getVersion("versioned", "v1").orElseThrow()).change()).isEqualTo("unchanged");
-        var daily = new dev.vigil.core.model.ModelVersion("versioned", "v1", ModelType.BINARY,
-                dev.vigil.core.model.AggregationPeriod.DAILY, ExampleSource.schema());
+        assertThat(vigil.apply(vigil.getVersion("versioned", "v1").orElseThrow())
+                        .change())
+                .isEqualTo("unchanged");
+        var daily = new dev.vigil.core.model.ModelVersion(
+                "versioned",
+                "v1",
+                ModelType.BINARY,
+                dev.vigil.core.model.AggregationPeriod.DAILY,
+                ExampleSource.schema());
         assertThat(vigil.apply(daily).change()).isEqualTo("updated");
         assertThat(vigil.getVersion("versioned", "v1").orElseThrow().aggregationPeriod())
                 .isEqualTo(dev.vigil.core.model.AggregationPeriod.DAILY);
@@ -127,8 +143,14 @@ class ServerIT {
     void everyProblemWithTheColumnsIsListedInOneError() {
         VersionHandle v1 = exampleVersion("broken-columns");
         PostgresJdbcDataSource src = source("model_predictions");
-        assertThatThrownBy(() -> v1.connectServing(src, "no_such_id", "prediction_timestamp",
-                        ColumnMapping.builder().feature("amount", "raw_text").label("will_buy_insurance", "missing").build()))
+        assertThatThrownBy(() -> v1.connectServing(
+                        src,
+                        "no_such_id",
+                        "prediction_timestamp",
+                        ColumnMapping.builder()
+                                .feature("amount", "raw_text")
+                                .label("will_buy_insurance", "missing")
+                                .build()))
                 .isInstanceOfSatisfying(VigilArgumentException.class, e -> {
                     assertThat(e.problems()).hasSizeGreaterThanOrEqualTo(4);
                     assertThat(String.join("\n", e.problems()))
@@ -146,11 +168,17 @@ class ServerIT {
         VersionHandle v1 = exampleVersion("wrong-password");
         String wrong = "definitely-not-" + reader.password();
         long started = System.nanoTime();
-        assertThatThrownBy(() -> v1.connectServing(source("model_predictions").withPassword(wrong), "prediction_id",
-                        "prediction_timestamp", ColumnMapping.builder().feature("owner", "owner_name").build()))
+        assertThatThrownBy(() -> v1.connectServing(
+                        source("model_predictions").withPassword(wrong),
+                        "prediction_id",
+                        "prediction_timestamp",
+                        ColumnMapping.builder().feature("owner", "owner_name").build()))
                 .isInstanceOfSatisfying(VigilSourceException.class, e -> {
                     assertThat(e.reason()).isEqualTo(VigilSourceException.Reason.AUTH_FAILED);
-                    assertThat(e.getMessage()).contains(db.url()).contains(reader.user()).doesNotContain(wrong);
+                    assertThat(e.getMessage())
+                            .contains(db.url())
+                            .contains(reader.user())
+                            .doesNotContain(wrong);
                 });
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     }
@@ -159,7 +187,11 @@ class ServerIT {
     void anUnreachableHostFailsWithinSeconds() {
         VersionHandle v1 = exampleVersion("unreachable");
         PostgresJdbcDataSource src = PostgresJdbcDataSource.builder()
-                .url("jdbc:postgresql://127.0.0.1:1/shop").query("SELECT 1 AS x").user("vigil").password("pw").build();
+                .url("jdbc:postgresql://127.0.0.1:1/shop")
+                .query("SELECT 1 AS x")
+                .user("vigil")
+                .password("pw")
+                .build();
         long started = System.nanoTime();
         assertThatThrownBy(() -> v1.connectServing(src, "x", "x"))
                 .isInstanceOfSatisfying(VigilSourceException.class, e -> {
@@ -175,20 +207,24 @@ class ServerIT {
         PostgresJdbcDataSource owner = PostgresJdbcDataSource.builder()
                 .url(db.url())
                 .query("WITH d AS (DELETE FROM ml.model_predictions RETURNING *) SELECT * FROM d")
-                .user(db.server().adminUser()).password(db.server().adminPassword())
+                .user(db.server().adminUser())
+                .password(db.server().adminPassword())
                 .build();
         assertThatThrownBy(() -> v1.connectServing(owner, "prediction_id", "prediction_timestamp"))
                 .isInstanceOf(VigilSourceException.class);
         PostgresJdbcDataSource nextval = PostgresJdbcDataSource.builder()
                 .url(db.url())
                 .query("SELECT nextval('ml.seq') AS prediction_id, prediction_timestamp FROM ml.model_predictions")
-                .user(db.server().adminUser()).password(db.server().adminPassword())
+                .user(db.server().adminUser())
+                .password(db.server().adminPassword())
                 .build();
         assertThatThrownBy(() -> v1.connectServing(nextval, "prediction_id", "prediction_timestamp"))
                 .isInstanceOf(VigilSourceException.class)
                 .hasMessageContaining("read-only");
-        try (Connection c = db.connectAsAdmin(); ResultSet rs = c.createStatement().executeQuery(
-                "SELECT count(*), (SELECT last_value FROM ml.seq), (SELECT is_called FROM ml.seq) FROM ml.model_predictions")) {
+        try (Connection c = db.connectAsAdmin();
+                ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "SELECT count(*), (SELECT last_value FROM ml.seq), (SELECT is_called FROM ml.seq) FROM ml.model_predictions")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(20);
             assertThat(rs.getBoolean(3)).as("sequence never advanced").isFalse();
@@ -198,7 +234,10 @@ class ServerIT {
     @Test
     void badInputIsA400NamingTheKey() throws Exception {
         vigil.createModel("bad-input", "Bad input");
-        HttpResponse<String> r = send("PUT", "/api/v1/models/bad-input/versions/v1", ADMIN_TOKEN,
+        HttpResponse<String> r = send(
+                "PUT",
+                "/api/v1/models/bad-input/versions/v1",
+                ADMIN_TOKEN,
                 "{\"model_type\": \"binary\", \"features\": {\"emb\": {\"type\": \"tensor\", \"dimensions\": [-3]}},"
                         + " \"predictions\": {\"p\": \"text\"}}");
         assertThat(r.statusCode()).isEqualTo(400);
@@ -213,7 +252,11 @@ class ServerIT {
 
         HttpResponse<String> missing = send("GET", "/api/v1/models/nope", ADMIN_TOKEN, null);
         assertThat(missing.statusCode()).isEqualTo(404);
-        assertThat(SpecCodec.json().readTree(missing.body()).path("error").path("message").asText())
+        assertThat(SpecCodec.json()
+                        .readTree(missing.body())
+                        .path("error")
+                        .path("message")
+                        .asText())
                 .isEqualTo("model 'nope' does not exist");
     }
 
@@ -223,14 +266,26 @@ class ServerIT {
             if (!e.path().startsWith("/api/")) {
                 continue;
             }
-            String path = e.path().replace("{model}", "m").replace("{version}", "v").replace("{dataset}", "serving")
+            String path = e.path()
+                    .replace("{model}", "m")
+                    .replace("{version}", "v")
+                    .replace("{dataset}", "serving")
                     .replace("{id}", "x");
             String body = e.requestBody() == null ? null : "{}";
             HttpResponse<String> none = send(e.method().name(), path, null, body);
             HttpResponse<String> wrong = send(e.method().name(), path, "vgl_wrong", body);
-            assertThat(none.statusCode()).as("%s %s without a token", e.method(), path).isEqualTo(401);
-            assertThat(wrong.statusCode()).as("%s %s with a wrong token", e.method(), path).isEqualTo(401);
-            assertThat(SpecCodec.json().readTree(wrong.body()).path("error").path("code").asText()).isEqualTo("unauthorized");
+            assertThat(none.statusCode())
+                    .as("%s %s without a token", e.method(), path)
+                    .isEqualTo(401);
+            assertThat(wrong.statusCode())
+                    .as("%s %s with a wrong token", e.method(), path)
+                    .isEqualTo(401);
+            assertThat(SpecCodec.json()
+                            .readTree(wrong.body())
+                            .path("error")
+                            .path("code")
+                            .asText())
+                    .isEqualTo("unauthorized");
         }
         assertThat(send("GET", "/healthz", null, null).statusCode()).isEqualTo(200);
         assertThatThrownBy(() -> Vigil.connect(server.url(), "vgl_wrong").listModels())
@@ -245,18 +300,22 @@ class ServerIT {
         assertThat(Vigil.connect(server.url(), token).listModels()).isNotNull();
         HttpResponse<String> list = send("GET", "/api/v1/tokens", ADMIN_TOKEN, null);
         assertThat(list.body()).contains("\"ci\"").doesNotContain(token);
-        assertThat(send("DELETE", "/api/v1/tokens/" + created.path("id").asText(), ADMIN_TOKEN, null).statusCode())
+        assertThat(send("DELETE", "/api/v1/tokens/" + created.path("id").asText(), ADMIN_TOKEN, null)
+                        .statusCode())
                 .isEqualTo(204);
-        assertThatThrownBy(() -> Vigil.connect(server.url(), token).listModels()).isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> Vigil.connect(server.url(), token).listModels())
+                .isInstanceOf(UnauthorizedException.class);
     }
 
     @Test
     void theOpenApiDocumentDescribesEveryRoute() throws Exception {
-        JsonNode doc = SpecCodec.json().readTree(send("GET", "/api/v1/openapi.json", ADMIN_TOKEN, null).body());
+        JsonNode doc = SpecCodec.json()
+                .readTree(send("GET", "/api/v1/openapi.json", ADMIN_TOKEN, null).body());
         assertThat(doc.path("openapi").asText()).startsWith("3.");
         for (Endpoint e : server.endpoints()) {
             assertThat(doc.path("paths").path(e.path()).has(e.method().name().toLowerCase(Locale.ROOT)))
-                    .as("%s %s documented", e.method(), e.path()).isTrue();
+                    .as("%s %s documented", e.method(), e.path())
+                    .isTrue();
         }
         assertThat(server.endpoints()).hasSizeGreaterThanOrEqualTo(17);
     }
@@ -265,23 +324,43 @@ class ServerIT {
     void theSourcePasswordAppearsNowhere(@TempDir Path ownDataDir) throws IOException {
         List<String> output = new ArrayList<>();
         // A server of its own, closed before its store files are read, so that nothing is left unflushed.
-        try (VigilServer own = VigilServer.start(ServerConfig.defaults().withPort(0).withDataDir(ownDataDir)
-                .withAdminToken(ADMIN_TOKEN), Map.of(), Clock.systemUTC())) {
+        try (VigilServer own = VigilServer.start(
+                ServerConfig.defaults().withPort(0).withDataDir(ownDataDir).withAdminToken(ADMIN_TOKEN),
+                Map.of(),
+                Clock.systemUTC())) {
             Vigil client = Vigil.connect(own.url(), ADMIN_TOKEN);
             client.createModel("secrets", "Secrets");
             VersionHandle v1 = client.createModelVersion("secrets", "v1", ModelType.BINARY, ExampleSource.schema());
-            v1.connectServing(source("model_predictions"), "prediction_id", "prediction_timestamp",
+            v1.connectServing(
+                    source("model_predictions"),
+                    "prediction_id",
+                    "prediction_timestamp",
                     ColumnMapping.builder().feature("owner", "owner_name").build());
-            assertThat(v1.connectServing(source("model_predictions").withPassword(null), "prediction_id",
-                    "prediction_timestamp", ColumnMapping.builder().feature("owner", "owner_name").build()).change())
-                    .as("without a password the stored one is kept").isEqualTo("unchanged");
-            for (String path : List.of("/api/v1/models", "/api/v1/models/secrets", "/api/v1/models/secrets/versions",
-                    "/api/v1/models/secrets/versions/v1/datasets", "/api/v1/models/secrets/versions/v1/datasets/serving",
-                    "/api/v1/tokens", "/api/v1/openapi.json")) {
+            assertThat(v1.connectServing(
+                                    source("model_predictions").withPassword(null),
+                                    "prediction_id",
+                                    "prediction_timestamp",
+                                    ColumnMapping.builder()
+                                            .feature("owner", "owner_name")
+                                            .build())
+                            .change())
+                    .as("without a password the stored one is kept")
+                    .isEqualTo("unchanged");
+            for (String path : List.of(
+                    "/api/v1/models",
+                    "/api/v1/models/secrets",
+                    "/api/v1/models/secrets/versions",
+                    "/api/v1/models/secrets/versions/v1/datasets",
+                    "/api/v1/models/secrets/versions/v1/datasets/serving",
+                    "/api/v1/tokens",
+                    "/api/v1/openapi.json")) {
                 output.add(client.getJson(path).toString());
             }
         }
-        assertThat(String.join("\n", output)).contains("secrets").contains("password_set").doesNotContain(reader.password());
+        assertThat(String.join("\n", output))
+                .contains("secrets")
+                .contains("password_set")
+                .doesNotContain(reader.password());
         Path log = Path.of("target/test-logs/vigil-server-tests.log");
         assertThat(Files.readString(log)).contains("dataset secrets/v1/serving").doesNotContain(reader.password());
         byte[] utf8 = reader.password().getBytes(StandardCharsets.UTF_8);
@@ -294,8 +373,12 @@ class ServerIT {
             for (Path f : regular) {
                 byte[] content = Files.readAllBytes(f);
                 assertThat(indexOf(content, utf8)).as("password in %s", f).isEqualTo(-1);
-                assertThat(indexOf(content, utf16)).as("UTF-16 password in %s", f).isEqualTo(-1);
-                assertThat(indexOf(content, utf16le)).as("UTF-16LE password in %s", f).isEqualTo(-1);
+                assertThat(indexOf(content, utf16))
+                        .as("UTF-16 password in %s", f)
+                        .isEqualTo(-1);
+                assertThat(indexOf(content, utf16le))
+                        .as("UTF-16LE password in %s", f)
+                        .isEqualTo(-1);
             }
         }
     }
@@ -318,7 +401,8 @@ class ServerIT {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

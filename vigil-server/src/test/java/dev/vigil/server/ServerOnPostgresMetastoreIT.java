@@ -19,7 +19,9 @@ class ServerOnPostgresMetastoreIT {
     void keepsModelsInPostgresAcrossRestarts(@TempDir Path dataDir) {
         PostgresTestServer pg = PostgresTestServer.fromEnvironment();
         try (TestDatabase store = pg.createDatabase("metastore_it")) {
-            ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(dataDir)
+            ServerConfig config = ServerConfig.defaults()
+                    .withPort(0)
+                    .withDataDir(dataDir)
                     .withStore(store.url(), pg.adminUser(), pg.adminPassword());
             String token;
             try (VigilServer server = VigilServer.start(config, Map.of(), Clock.systemUTC())) {
@@ -31,9 +33,12 @@ class ServerOnPostgresMetastoreIT {
                 assertThat(v.version()).isEqualTo("v1");
             }
             try (VigilServer again = VigilServer.start(config, Map.of(), Clock.systemUTC())) {
-                assertThat(again.generatedAdminToken()).as("the first admin token is kept, not replaced").isEmpty();
+                assertThat(again.generatedAdminToken())
+                        .as("the first admin token is kept, not replaced")
+                        .isEmpty();
                 Vigil vigil = Vigil.connect(again.url(), token);
-                assertThat(vigil.getVersion("pg-model", "v1").orElseThrow().schema()).isEqualTo(ExampleSource.schema());
+                assertThat(vigil.getVersion("pg-model", "v1").orElseThrow().schema())
+                        .isEqualTo(ExampleSource.schema());
             }
         }
     }

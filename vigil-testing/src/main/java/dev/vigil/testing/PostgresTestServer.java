@@ -93,13 +93,16 @@ public final class PostgresTestServer {
 
     /** Runs statements on the admin database, each in auto-commit. */
     public void execute(String url, String... statements) {
-        try (Connection c = connect(url, adminUser, adminPassword); Statement s = c.createStatement()) {
+        try (Connection c = connect(url, adminUser, adminPassword);
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("test PostgreSQL at " + url + " as " + adminUser + ": " + e.getMessage()
-                    + " (set VIGIL_TEST_PG_URL / VIGIL_TEST_PG_USER / VIGIL_TEST_PG_PASSWORD)", e);
+            throw new IllegalStateException(
+                    "test PostgreSQL at " + url + " as " + adminUser + ": " + e.getMessage()
+                            + " (set VIGIL_TEST_PG_URL / VIGIL_TEST_PG_USER / VIGIL_TEST_PG_PASSWORD)",
+                    e);
         }
     }
 
@@ -116,7 +119,11 @@ public final class PostgresTestServer {
 
     /** Creates {@code user} with {@code password} and exactly the grants of {@link GrantSql}. */
     void createReadOnlyRole(TestDatabase db, String user, String password, String schema, List<String> tables) {
-        execute(db.url(), "CREATE USER " + GrantSql.quote(user) + " WITH PASSWORD '" + password.replace("'", "''") + "'");
-        execute(db.url(), GrantSql.statements(user, db.name(), schema, tables, false).toArray(String[]::new));
+        execute(
+                db.url(),
+                "CREATE USER " + GrantSql.quote(user) + " WITH PASSWORD '" + password.replace("'", "''") + "'");
+        execute(
+                db.url(),
+                GrantSql.statements(user, db.name(), schema, tables, false).toArray(String[]::new));
     }
 }

@@ -37,7 +37,8 @@ public final class Http {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.token = token;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public String baseUrl() {
@@ -75,7 +76,9 @@ public final class Http {
         try {
             if (body != null) {
                 request.header("Content-Type", "application/json");
-                request.method(method, HttpRequest.BodyPublishers.ofString(SpecCodec.json().writeValueAsString(body)));
+                request.method(
+                        method,
+                        HttpRequest.BodyPublishers.ofString(SpecCodec.json().writeValueAsString(body)));
             } else {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             }
@@ -88,11 +91,15 @@ public final class Http {
             }
             return json;
         } catch (ConnectException e) {
-            throw new VigilStateException("Cannot reach the Vigil server at " + baseUrl
-                    + " (connection refused); start it with `vigil server` or point VIGIL_SERVER at it.", e);
+            throw new VigilStateException(
+                    "Cannot reach the Vigil server at " + baseUrl
+                            + " (connection refused); start it with `vigil server` or point VIGIL_SERVER at it.",
+                    e);
         } catch (HttpTimeoutException e) {
-            throw new VigilStateException("The Vigil server at " + baseUrl + " did not answer " + method + " " + path
-                    + " within " + timeout.toSeconds() + " s.", e);
+            throw new VigilStateException(
+                    "The Vigil server at " + baseUrl + " did not answer " + method + " " + path + " within "
+                            + timeout.toSeconds() + " s.",
+                    e);
         } catch (IOException e) {
             throw new VigilStateException("Cannot talk to the Vigil server at " + baseUrl + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -124,7 +131,9 @@ public final class Http {
             return new VigilSourceException(reason, message, null);
         }
         if (status == 400) {
-            return problems.isEmpty() ? new VigilArgumentException(message) : new VigilArgumentException(message, problems);
+            return problems.isEmpty()
+                    ? new VigilArgumentException(message)
+                    : new VigilArgumentException(message, problems);
         }
         return new VigilStateException(message);
     }

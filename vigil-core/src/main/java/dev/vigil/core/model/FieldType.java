@@ -57,7 +57,8 @@ public record FieldType(Kind kind, List<Integer> dimensions) {
         dimensions = List.copyOf(dimensions);
         if (kind.hasDimensions()) {
             if (dimensions.isEmpty() || dimensions.stream().anyMatch(d -> d == null || d <= 0)) {
-                throw new VigilArgumentException("a " + kind.specName + " needs positive dimensions, got " + dimensions);
+                throw new VigilArgumentException(
+                        "a " + kind.specName + " needs positive dimensions, got " + dimensions);
             }
             if (kind == Kind.EMBEDDING && dimensions.size() != 1) {
                 throw new VigilArgumentException("an embedding has exactly one dimension, got " + dimensions);

@@ -31,7 +31,9 @@ public record Schema(List<Field> fields) {
 
     /** The field of that group and name, if declared. */
     public Optional<Field> field(FieldGroup group, String name) {
-        return fields.stream().filter(f -> f.group() == group && f.name().equals(name)).findFirst();
+        return fields.stream()
+                .filter(f -> f.group() == group && f.name().equals(name))
+                .findFirst();
     }
 
     public static Builder builder() {

@@ -28,8 +28,17 @@ public final class ReadOptions {
 
     /** Options Vigil sets itself: the source, the credentials and the partitioning by time slice. */
     public static final Set<String> RESERVED_KEYS = Set.of(
-            "url", "dbtable", "query", "user", "password", "driver", "prepareQuery",
-            "partitionColumn", "lowerBound", "upperBound", "predicates");
+            "url",
+            "dbtable",
+            "query",
+            "user",
+            "password",
+            "driver",
+            "prepareQuery",
+            "partitionColumn",
+            "lowerBound",
+            "upperBound",
+            "predicates");
 
     private ReadOptions() {}
 

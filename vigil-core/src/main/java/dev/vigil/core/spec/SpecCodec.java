@@ -46,7 +46,13 @@ public final class SpecCodec {
     private static final Set<String> VERSION_KEYS = Set.of(
             "model_version", "model_type", "aggregation_period", "raw_inputs", "features", "predictions", "actuals");
     private static final Set<String> DATASET_KEYS = Set.of(
-            "data_source", "id_column", "timestamp_column", "raw_inputs", "features", "predictions", "actuals",
+            "data_source",
+            "id_column",
+            "timestamp_column",
+            "raw_inputs",
+            "features",
+            "predictions",
+            "actuals",
             "labels");
     private static final Set<String> SOURCE_KEYS =
             Set.of("type", "url", "query", "user", "password", "select_expr", "read_options", "sample_size");
@@ -81,7 +87,11 @@ public final class SpecCodec {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? source : source + " line " + at.getLineNr() + ", column " + at.getColumnNr();
-            String reason = e.getOriginalMessage().lines().findFirst().orElse("malformed").strip();
+            String reason = e.getOriginalMessage()
+                    .lines()
+                    .findFirst()
+                    .orElse("malformed")
+                    .strip();
             if (reason.startsWith("Duplicate field")) {
                 reason = reason.replace("Duplicate field", "duplicate key");
             }
@@ -190,8 +200,8 @@ public final class SpecCodec {
         if (node.isTextual()) {
             FieldType.Kind kind = FieldType.Kind.fromSpec(node.asText(), key);
             if (kind.hasDimensions()) {
-                throw new VigilArgumentException(key + ": a " + kind.specName()
-                        + " needs dimensions (write {type: " + kind.specName() + ", dimensions: [768]})");
+                throw new VigilArgumentException(key + ": a " + kind.specName() + " needs dimensions (write {type: "
+                        + kind.specName() + ", dimensions: [768]})");
             }
             return FieldType.of(kind);
         }
@@ -218,11 +228,12 @@ public final class SpecCodec {
             }
         }
         if (kind.hasDimensions() && dimensions.isEmpty()) {
-            throw new VigilArgumentException(key + ".dimensions: a " + kind.specName()
-                    + " needs at least one positive dimension, e.g. [768]");
+            throw new VigilArgumentException(
+                    key + ".dimensions: a " + kind.specName() + " needs at least one positive dimension, e.g. [768]");
         }
         if (kind == FieldType.Kind.EMBEDDING && dimensions.size() != 1) {
-            throw new VigilArgumentException(key + ".dimensions: an embedding has exactly one dimension, got " + dimensions);
+            throw new VigilArgumentException(
+                    key + ".dimensions: an embedding has exactly one dimension, got " + dimensions);
         }
         if (!kind.hasDimensions() && !dimensions.isEmpty()) {
             throw new VigilArgumentException(key + ".dimensions: a " + kind.specName() + " field takes no dimensions");
@@ -234,7 +245,8 @@ public final class SpecCodec {
      * Reads a dataset connection and checks its source; the checks against a version (columns, mappings,
      * labels) are {@link SpecValidator#datasetProblems}.
      */
-    public static DatasetConnection readDataset(DatasetKind kind, JsonNode node, String prefix, SecretResolver secrets) {
+    public static DatasetConnection readDataset(
+            DatasetKind kind, JsonNode node, String prefix, SecretResolver secrets) {
         Problems p = new Problems();
         if (!p.object(node, prefix)) {
             p.throwIfAny();
@@ -277,7 +289,8 @@ public final class SpecCodec {
         String query = p.text(node, "query", prefix, true);
         String user = p.text(node, "user", prefix, true);
         String rawPassword = p.text(node, "password", prefix, false);
-        String password = rawPassword == null ? null : p.attempt(() -> secrets.resolve(rawPassword, prefix + "password"));
+        String password =
+                rawPassword == null ? null : p.attempt(() -> secrets.resolve(rawPassword, prefix + "password"));
         List<String> selectExpr = new ArrayList<>();
         JsonNode exprs = node.get("select_expr");
         if (exprs != null && !exprs.isNull()) {
@@ -307,8 +320,8 @@ public final class SpecCodec {
         }
         p.addAll(SpecValidator.sourceValueProblems(url, query, sample, selectExpr, readOptions, prefix));
         p.throwIfAny();
-        return new PostgresJdbcDataSource(url, SqlQueries.normalize(query, prefix + "query"), user, password,
-                selectExpr, readOptions, sample);
+        return new PostgresJdbcDataSource(
+                url, SqlQueries.normalize(query, prefix + "query"), user, password, selectExpr, readOptions, sample);
     }
 
     // ---- writing -----------------------------------------------------------------------------------
@@ -433,7 +446,8 @@ public final class SpecCodec {
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String key = it.next();
                 if (!allowed.contains(key)) {
-                    add(prefix + key + ": unknown key (expected one of " + String.join(", ", new TreeSet<>(allowed)) + ")");
+                    add(prefix + key + ": unknown key (expected one of " + String.join(", ", new TreeSet<>(allowed))
+                            + ")");
                 }
             }
         }

@@ -68,8 +68,8 @@ public final class SpecValidator {
             FieldGroup previous = firstGroup.get(field.name());
             boolean actualOfPrediction = field.group() == FieldGroup.ACTUALS && previous == FieldGroup.PREDICTIONS;
             if (previous != null && !actualOfPrediction) {
-                problems.add(key + ": the name '" + field.name() + "' is declared twice (also in "
-                        + previous.specName() + "); field names must be unique");
+                problems.add(key + ": the name '" + field.name() + "' is declared twice (also in " + previous.specName()
+                        + "); field names must be unique");
             } else if (previous == null) {
                 firstGroup.put(field.name(), field.group());
             }
@@ -102,23 +102,27 @@ public final class SpecValidator {
             problems.add(prefix + "timestamp_column: is required (the column holding when each row "
                     + (connection.dataset() == DatasetKind.ACTUALS ? "was labeled)" : "was predicted)"));
         }
-        connection.mappings().forEach((group, mapping) -> mapping.forEach((fieldName, column) -> {
-            String key = prefix + group.specName() + "." + fieldName;
-            if (version.schema().field(group, fieldName).isEmpty()) {
-                problems.add(key + ": version " + version.version() + " has no " + group.singular() + " named '"
-                        + fieldName + "' (" + group.specName() + ": " + names(version, group) + ")");
-            }
-            if (blank(column)) {
-                problems.add(key + ": the column name is empty");
-            }
-        }));
+        connection
+                .mappings()
+                .forEach((group, mapping) -> mapping.forEach((fieldName, column) -> {
+                    String key = prefix + group.specName() + "." + fieldName;
+                    if (version.schema().field(group, fieldName).isEmpty()) {
+                        problems.add(key + ": version " + version.version() + " has no " + group.singular() + " named '"
+                                + fieldName + "' (" + group.specName() + ": " + names(version, group) + ")");
+                    }
+                    if (blank(column)) {
+                        problems.add(key + ": the column name is empty");
+                    }
+                }));
         connection.labels().forEach((fieldName, column) -> {
             String key = prefix + "labels." + fieldName;
-            boolean known = version.schema().field(FieldGroup.PREDICTIONS, fieldName).isPresent()
+            boolean known = version.schema()
+                            .field(FieldGroup.PREDICTIONS, fieldName)
+                            .isPresent()
                     || version.schema().field(FieldGroup.ACTUALS, fieldName).isPresent();
             if (!known) {
-                problems.add(key + ": version " + version.version() + " has no prediction or actual named '"
-                        + fieldName + "' (predictions: " + names(version, FieldGroup.PREDICTIONS) + ")");
+                problems.add(key + ": version " + version.version() + " has no prediction or actual named '" + fieldName
+                        + "' (predictions: " + names(version, FieldGroup.PREDICTIONS) + ")");
             }
             if (blank(column)) {
                 problems.add(key + ": the column name is empty");
@@ -139,8 +143,8 @@ public final class SpecValidator {
         if (blank(source.user())) {
             problems.add(prefix + "user: is required (a read-only PostgreSQL user; see vigil grant-sql)");
         }
-        problems.addAll(sourceValueProblems(source.url(), source.query(), source.sampleSize(), source.selectExpr(),
-                source.readOptions(), prefix));
+        problems.addAll(sourceValueProblems(
+                source.url(), source.query(), source.sampleSize(), source.selectExpr(), source.readOptions(), prefix));
         return problems;
     }
 
@@ -148,8 +152,13 @@ public final class SpecValidator {
      * Problems of the values a source was given; a null {@code url} or {@code query} is skipped (its
      * absence is reported where it was read).
      */
-    static List<String> sourceValueProblems(String url, String query, double sampleSize, List<String> selectExpr,
-            Map<String, String> readOptions, String prefix) {
+    static List<String> sourceValueProblems(
+            String url,
+            String query,
+            double sampleSize,
+            List<String> selectExpr,
+            Map<String, String> readOptions,
+            String prefix) {
         List<String> problems = new ArrayList<>();
         if (!blank(url) && !url.startsWith("jdbc:postgresql://")) {
             problems.add(prefix + "url: '" + dev.vigil.core.model.Jdbc.redactUrl(url)

@@ -20,15 +20,24 @@ class FieldTypeTest {
     void dimensionsAreCheckedWhereTheyBelong() {
         assertThatThrownBy(() -> FieldType.tensor()).isInstanceOf(VigilArgumentException.class);
         assertThatThrownBy(() -> FieldType.tensor(0)).isInstanceOf(VigilArgumentException.class);
-        assertThatThrownBy(() -> new FieldType(FieldType.Kind.EMBEDDING, List.of(2, 2))).isInstanceOf(VigilArgumentException.class);
-        assertThatThrownBy(() -> new FieldType(FieldType.Kind.NUMERIC, List.of(2))).isInstanceOf(VigilArgumentException.class);
+        assertThatThrownBy(() -> new FieldType(FieldType.Kind.EMBEDDING, List.of(2, 2)))
+                .isInstanceOf(VigilArgumentException.class);
+        assertThatThrownBy(() -> new FieldType(FieldType.Kind.NUMERIC, List.of(2)))
+                .isInstanceOf(VigilArgumentException.class);
     }
 
     @Test
     void dataSourcesNeverPrintTheirPassword() {
-        PostgresJdbcDataSource s = PostgresJdbcDataSource.builder().url("jdbc:postgresql://h/db?password=inurl")
-                .query("SELECT 1").user("u").password("hunter2").build();
-        assertThat(s.toString()).doesNotContain("hunter2").doesNotContain("inurl").contains("password=******");
+        PostgresJdbcDataSource s = PostgresJdbcDataSource.builder()
+                .url("jdbc:postgresql://h/db?password=inurl")
+                .query("SELECT 1")
+                .user("u")
+                .password("hunter2")
+                .build();
+        assertThat(s.toString())
+                .doesNotContain("hunter2")
+                .doesNotContain("inurl")
+                .contains("password=******");
         assertThat(Jdbc.redactUrl("jdbc:postgresql://h/db?user=u&password=p&ssl=true"))
                 .isEqualTo("jdbc:postgresql://h/db?user=u&password=******&ssl=true");
     }

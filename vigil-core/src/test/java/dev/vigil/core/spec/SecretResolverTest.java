@@ -24,7 +24,8 @@ class SecretResolverTest {
         assertThat(resolver.resolve("${env:PG_PW}", "k")).isEqualTo("from-env");
         assertThatThrownBy(() -> resolver.resolve("${env:MISSING}", "serving.data_source.password"))
                 .isInstanceOf(VigilArgumentException.class)
-                .hasMessage("serving.data_source.password: environment variable MISSING is not set (referenced as ${env:MISSING})");
+                .hasMessage(
+                        "serving.data_source.password: environment variable MISSING is not set (referenced as ${env:MISSING})");
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SpecCodecTest {
-    private static final SecretResolver SECRETS = SecretResolver.fromEnvironment(Map.of("VIGIL_PG_PASSWORD", "s3cret")::get);
+    private static final SecretResolver SECRETS =
+            SecretResolver.fromEnvironment(Map.of("VIGIL_PG_PASSWORD", "s3cret")::get);
 
     static String resource(String name) throws IOException {
         try (InputStream in = SpecCodecTest.class.getResourceAsStream("/specs/" + name)) {
@@ -50,23 +51,29 @@ class SpecCodecTest {
         ModelVersion v = spec.version();
         assertThat(v.modelType()).isEqualTo(ModelType.BINARY);
         assertThat(v.aggregationPeriod()).isEqualTo(AggregationPeriod.HOURLY);
-        assertThat(v.schema().fields()).containsExactly(
-                new Field("raw_text", FieldGroup.RAW_INPUTS, FieldType.text()),
-                new Field("amount", FieldGroup.FEATURES, FieldType.numeric()),
-                new Field("owner", FieldGroup.FEATURES, FieldType.string()),
-                new Field("is_new", FieldGroup.FEATURES, FieldType.bool()),
-                new Field("embeddings", FieldGroup.FEATURES, FieldType.tensor(768)),
-                new Field("will_buy_insurance", FieldGroup.PREDICTIONS, FieldType.bool()),
-                new Field("proba", FieldGroup.PREDICTIONS, FieldType.numeric()));
+        assertThat(v.schema().fields())
+                .containsExactly(
+                        new Field("raw_text", FieldGroup.RAW_INPUTS, FieldType.text()),
+                        new Field("amount", FieldGroup.FEATURES, FieldType.numeric()),
+                        new Field("owner", FieldGroup.FEATURES, FieldType.string()),
+                        new Field("is_new", FieldGroup.FEATURES, FieldType.bool()),
+                        new Field("embeddings", FieldGroup.FEATURES, FieldType.tensor(768)),
+                        new Field("will_buy_insurance", FieldGroup.PREDICTIONS, FieldType.bool()),
+                        new Field("proba", FieldGroup.PREDICTIONS, FieldType.numeric()));
 
         DatasetConnection serving = spec.datasets().get(DatasetKind.SERVING);
         assertThat(serving.source().query()).isEqualTo("SELECT * FROM ml.model_predictions");
         assertThat(serving.source().password()).isEqualTo("s3cret");
         assertThat(serving.source().selectExpr()).containsExactly("*", "amount / 100 AS amount_usd");
         assertThat(serving.source().readOptions())
-                .containsEntry("fetchsize", "10000").containsEntry("spark.sql.shuffle.partitions", "4");
-        assertThat(serving.columnFor(v.schema().field(FieldGroup.FEATURES, "owner").orElseThrow())).isEqualTo("owner_name");
-        assertThat(serving.columnFor(v.schema().field(FieldGroup.FEATURES, "amount").orElseThrow())).isEqualTo("amount");
+                .containsEntry("fetchsize", "10000")
+                .containsEntry("spark.sql.shuffle.partitions", "4");
+        assertThat(serving.columnFor(
+                        v.schema().field(FieldGroup.FEATURES, "owner").orElseThrow()))
+                .isEqualTo("owner_name");
+        assertThat(serving.columnFor(
+                        v.schema().field(FieldGroup.FEATURES, "amount").orElseThrow()))
+                .isEqualTo("amount");
         assertThat(serving.labels()).containsEntry("will_buy_insurance", "bought");
         assertThat(spec.datasets()).containsKeys(DatasetKind.SERVING, DatasetKind.TRAINING);
         assertThat(serving.source().toString()).doesNotContain("s3cret");
@@ -75,57 +82,77 @@ class SpecCodecTest {
     @Test
     void writtenVersionsAndDatasetsReadBackEqual() throws IOException {
         ModelSpec spec = SpecCodec.readSpec(example(), "spec.yaml", SECRETS);
-        assertThat(SpecCodec.readVersion("insurance", SpecCodec.write(spec.version()), "")).isEqualTo(spec.version());
+        assertThat(SpecCodec.readVersion("insurance", SpecCodec.write(spec.version()), ""))
+                .isEqualTo(spec.version());
         DatasetConnection serving = spec.datasets().get(DatasetKind.SERVING);
-        assertThat(SpecCodec.readDataset(DatasetKind.SERVING, SpecCodec.write(serving, true), "", SecretResolver.LITERAL))
+        assertThat(SpecCodec.readDataset(
+                        DatasetKind.SERVING, SpecCodec.write(serving, true), "", SecretResolver.LITERAL))
                 .isEqualTo(serving);
-        assertThat(SpecCodec.write(serving, false).toString()).doesNotContain("s3cret").contains("\"password_set\":true");
+        assertThat(SpecCodec.write(serving, false).toString())
+                .doesNotContain("s3cret")
+                .contains("\"password_set\":true");
     }
 
     @Test
     void unknownFieldTypeNamesTheFieldAndTheTypes() throws IOException {
         VigilArgumentException e = rejected(example().replace("amount: numeric", "amount: decimal"));
-        assertThat(e.getMessage()).isEqualTo("version.features.amount: unknown field type 'decimal' (expected one of "
-                + "numeric, categorical, string, boolean, datetime, text, tensor, embedding, array, dict)");
+        assertThat(e.getMessage())
+                .isEqualTo("version.features.amount: unknown field type 'decimal' (expected one of "
+                        + "numeric, categorical, string, boolean, datetime, text, tensor, embedding, array, dict)");
     }
 
     @Test
     void tensorWithoutPositiveDimensionsIsRejected() throws IOException {
-        assertThat(rejected(example().replace("dimensions: [768]", "dimensions: [0]")).getMessage())
+        assertThat(rejected(example().replace("dimensions: [768]", "dimensions: [0]"))
+                        .getMessage())
                 .isEqualTo("version.features.embeddings.dimensions: '0' is not a positive integer");
-        assertThat(rejected(example().replace("{type: tensor, dimensions: [768]}", "tensor")).getMessage())
+        assertThat(rejected(example().replace("{type: tensor, dimensions: [768]}", "tensor"))
+                        .getMessage())
                 .startsWith("version.features.embeddings: a tensor needs dimensions");
-        assertThat(rejected(example().replace("{type: tensor, dimensions: [768]}", "{type: tensor}")).getMessage())
-                .isEqualTo("version.features.embeddings.dimensions: a tensor needs at least one positive dimension, e.g. [768]");
+        assertThat(rejected(example().replace("{type: tensor, dimensions: [768]}", "{type: tensor}"))
+                        .getMessage())
+                .isEqualTo(
+                        "version.features.embeddings.dimensions: a tensor needs at least one positive dimension, e.g. [768]");
     }
 
     @Test
     void theSameFieldNameTwiceIsRejected() throws IOException {
-        VigilArgumentException inOneGroup = rejected(example().replace("is_new: boolean", "is_new: boolean, amount: string"));
-        assertThat(inOneGroup.getMessage()).startsWith("spec.yaml line 8, column").contains("duplicate key 'amount'");
+        VigilArgumentException inOneGroup =
+                rejected(example().replace("is_new: boolean", "is_new: boolean, amount: string"));
+        assertThat(inOneGroup.getMessage())
+                .startsWith("spec.yaml line 8, column")
+                .contains("duplicate key 'amount'");
 
-        VigilArgumentException acrossGroups = rejected(example().replace("proba: numeric", "proba: numeric, amount: numeric"));
-        assertThat(acrossGroups.getMessage()).isEqualTo("version.predictions.amount: the name 'amount' is declared twice "
-                + "(also in features); field names must be unique");
+        VigilArgumentException acrossGroups =
+                rejected(example().replace("proba: numeric", "proba: numeric, amount: numeric"));
+        assertThat(acrossGroups.getMessage())
+                .isEqualTo("version.predictions.amount: the name 'amount' is declared twice "
+                        + "(also in features); field names must be unique");
     }
 
     @Test
     void predictionsThatDoNotFitTheModelTypeAreRejected() throws IOException {
         VigilArgumentException e = rejected(example().replace("model_type: binary", "model_type: regression"));
-        assertThat(e.problems()).containsExactly(
-                "version.predictions.will_buy_insurance: type 'boolean' does not fit model_type 'regression' (expected numeric)");
-        assertThat(rejected(example().replace("model_type: binary", "model_type: classifier")).getMessage())
+        assertThat(e.problems())
+                .containsExactly(
+                        "version.predictions.will_buy_insurance: type 'boolean' does not fit model_type 'regression' (expected numeric)");
+        assertThat(rejected(example().replace("model_type: binary", "model_type: classifier"))
+                        .getMessage())
                 .isEqualTo("version.model_type: unknown model type 'classifier' (expected one of binary, multiclass, "
                         + "multi-label, regression, ranking)");
     }
 
     @Test
     void aMappingToAFieldTheSchemaLacksIsRejected() throws IOException {
-        VigilArgumentException e = rejected(example().replace("features: {owner: owner_name}", "features: {ownr: owner_name}"));
-        assertThat(e.getMessage()).isEqualTo("serving.features.ownr: version v1 has no feature named 'ownr' "
-                + "(features: amount, owner, is_new, embeddings)");
-        VigilArgumentException label = rejected(example().replace("labels: {will_buy_insurance: bought}", "labels: {bought: bought}"));
-        assertThat(label.getMessage()).startsWith("serving.labels.bought: version v1 has no prediction or actual named 'bought'");
+        VigilArgumentException e =
+                rejected(example().replace("features: {owner: owner_name}", "features: {ownr: owner_name}"));
+        assertThat(e.getMessage())
+                .isEqualTo("serving.features.ownr: version v1 has no feature named 'ownr' "
+                        + "(features: amount, owner, is_new, embeddings)");
+        VigilArgumentException label =
+                rejected(example().replace("labels: {will_buy_insurance: bought}", "labels: {bought: bought}"));
+        assertThat(label.getMessage())
+                .startsWith("serving.labels.bought: version v1 has no prediction or actual named 'bought'");
     }
 
     @Test
@@ -133,16 +160,20 @@ class SpecCodecTest {
         VigilArgumentException e = rejected(example()
                 .replace("  id_column: prediction_id\n", "")
                 .replace("  timestamp_column: prediction_timestamp\n", ""));
-        assertThat(e.problems()).containsExactly(
-                "serving.id_column: is required (the column that identifies each row)",
-                "serving.timestamp_column: is required (the column holding when each row was predicted)");
+        assertThat(e.problems())
+                .containsExactly(
+                        "serving.id_column: is required (the column that identifies each row)",
+                        "serving.timestamp_column: is required (the column holding when each row was predicted)");
     }
 
     @Test
     void aQueryThatIsNotOneSelectIsRejected() throws IOException {
-        assertThat(rejected(example().replace("SELECT * FROM ml.model_predictions;", "DELETE FROM ml.model_predictions")).getMessage())
+        assertThat(rejected(example()
+                                .replace("SELECT * FROM ml.model_predictions;", "DELETE FROM ml.model_predictions"))
+                        .getMessage())
                 .isEqualTo("serving.data_source.query: starts with DELETE (expected one SELECT or WITH statement)");
-        assertThat(rejected(example().replace("SELECT * FROM ml.model_predictions;", "SELECT 1; DROP TABLE x")).getMessage())
+        assertThat(rejected(example().replace("SELECT * FROM ml.model_predictions;", "SELECT 1; DROP TABLE x"))
+                        .getMessage())
                 .startsWith("serving.data_source.query: holds more than one statement");
     }
 
@@ -159,23 +190,28 @@ class SpecCodecTest {
                 .replace("amount: numeric", "amount: decimal")
                 .replace("    user: vigil\n", "")
                 .replace("fetchsize: \"10000\"", "fetch_size: \"10000\""));
-        assertThat(e.problems()).containsExactlyInAnyOrder(
-                "version.features.amount: unknown field type 'decimal' (expected one of numeric, categorical, string, "
-                        + "boolean, datetime, text, tensor, embedding, array, dict)",
-                "serving.data_source.user: is required",
-                "serving.data_source.read_options.fetch_size: unknown read option (expected a spark.* setting or one of "
-                        + "customSchema, fetchsize, numPartitions, preferTimestampNTZ, pushDownAggregate, pushDownLimit, "
-                        + "pushDownOffset, pushDownPredicate, pushDownTableSample, queryTimeout, sessionInitStatement)");
+        assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "version.features.amount: unknown field type 'decimal' (expected one of numeric, categorical, string, "
+                                + "boolean, datetime, text, tensor, embedding, array, dict)",
+                        "serving.data_source.user: is required",
+                        "serving.data_source.read_options.fetch_size: unknown read option (expected a spark.* setting or one of "
+                                + "customSchema, fetchsize, numPartitions, preferTimestampNTZ, pushDownAggregate, pushDownLimit, "
+                                + "pushDownOffset, pushDownPredicate, pushDownTableSample, queryTimeout, sessionInitStatement)");
         assertThat(e.getMessage()).startsWith("3 problems: ");
     }
 
     @Test
     void unknownKeysAreNamedWithWhatIsAllowed() throws IOException {
-        assertThat(rejected(example().replace("model_type: binary", "model_type: binary\n  modeltype: binary")).getMessage())
+        assertThat(rejected(example().replace("model_type: binary", "model_type: binary\n  modeltype: binary"))
+                        .getMessage())
                 .isEqualTo("version.modeltype: unknown key (expected one of actuals, aggregation_period, features, "
                         + "model_type, model_version, predictions, raw_inputs)");
-        assertThat(rejected(example().replace("read_options: {fetchsize: \"10000\", spark.sql.shuffle.partitions: 4}",
-                "read_options: {dbtable: x}")).getMessage())
+        assertThat(rejected(example()
+                                .replace(
+                                        "read_options: {fetchsize: \"10000\", spark.sql.shuffle.partitions: 4}",
+                                        "read_options: {dbtable: x}"))
+                        .getMessage())
                 .isEqualTo("serving.data_source.read_options.dbtable: is set by Vigil and cannot be overridden");
     }
 
@@ -184,13 +220,15 @@ class SpecCodecTest {
         SecretResolver empty = SecretResolver.fromEnvironment(Map.<String, String>of()::get);
         assertThatThrownBy(() -> SpecCodec.readSpec(example(), "spec.yaml", empty))
                 .isInstanceOf(VigilArgumentException.class)
-                .hasMessageContaining("serving.data_source.password: environment variable VIGIL_PG_PASSWORD is not set");
+                .hasMessageContaining(
+                        "serving.data_source.password: environment variable VIGIL_PG_PASSWORD is not set");
     }
 
     @Test
     void actualsDatasetNeedsLabels() throws IOException {
-        String yaml = example() + "actuals:\n  data_source: {url: 'jdbc:postgresql://h/db', query: 'SELECT 1', user: u}\n"
-                + "  id_column: prediction_id\n  timestamp_column: labeled_at\n";
+        String yaml =
+                example() + "actuals:\n  data_source: {url: 'jdbc:postgresql://h/db', query: 'SELECT 1', user: u}\n"
+                        + "  id_column: prediction_id\n  timestamp_column: labeled_at\n";
         assertThat(rejected(yaml).getMessage())
                 .isEqualTo("actuals.labels: an actuals dataset needs at least one label (prediction field: column)");
     }
@@ -205,8 +243,15 @@ class SpecCodecTest {
                 new Case(ModelType.MULTI_LABEL, FieldType.dict()),
                 new Case(ModelType.REGRESSION, FieldType.numeric()),
                 new Case(ModelType.RANKING, FieldType.array()))) {
-            ModelVersion v = new ModelVersion("m", "v1", c.type(), AggregationPeriod.DAILY,
-                    dev.vigil.core.model.Schema.builder().feature("x", FieldType.numeric()).prediction("p", c.ok()).build());
+            ModelVersion v = new ModelVersion(
+                    "m",
+                    "v1",
+                    c.type(),
+                    AggregationPeriod.DAILY,
+                    dev.vigil.core.model.Schema.builder()
+                            .feature("x", FieldType.numeric())
+                            .prediction("p", c.ok())
+                            .build());
             assertThat(SpecValidator.versionProblems(v, "")).as(c.toString()).isEmpty();
         }
     }

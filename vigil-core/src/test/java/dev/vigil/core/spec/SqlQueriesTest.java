@@ -8,31 +8,33 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SqlQueriesTest {
     @ParameterizedTest
-    @ValueSource(strings = {
-        "SELECT * FROM t",
-        "select 1;",
-        "  WITH x AS (SELECT 1) SELECT * FROM x ;  -- done",
-        "SELECT ';' AS semi, \"a;b\" FROM t",
-        "SELECT $$a;b$$, $tag$ ; $tag$ FROM t",
-        "SELECT E'it\\'s;' FROM t",
-        "/* leading ; comment /* nested */ */ SELECT 1",
-        "(SELECT 1)",
-    })
+    @ValueSource(
+            strings = {
+                "SELECT * FROM t",
+                "select 1;",
+                "  WITH x AS (SELECT 1) SELECT * FROM x ;  -- done",
+                "SELECT ';' AS semi, \"a;b\" FROM t",
+                "SELECT $$a;b$$, $tag$ ; $tag$ FROM t",
+                "SELECT E'it\\'s;' FROM t",
+                "/* leading ; comment /* nested */ */ SELECT 1",
+                "(SELECT 1)",
+            })
     void acceptsOneSelectStatement(String sql) {
         assertThat(SqlQueries.problem(sql, "q")).isEmpty();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "DELETE FROM t",
-        "SELECT 1; SELECT 2",
-        "SELECT 1; DROP TABLE t; ",
-        "UPDATE t SET a = 1",
-        "",
-        "-- only a comment",
-        "SELECT 'unterminated",
-        "COPY t TO PROGRAM 'x'",
-    })
+    @ValueSource(
+            strings = {
+                "DELETE FROM t",
+                "SELECT 1; SELECT 2",
+                "SELECT 1; DROP TABLE t; ",
+                "UPDATE t SET a = 1",
+                "",
+                "-- only a comment",
+                "SELECT 'unterminated",
+                "COPY t TO PROGRAM 'x'",
+            })
     void rejectsAnythingElse(String sql) {
         assertThat(SqlQueries.problem(sql, "q")).isPresent();
     }
@@ -45,8 +47,9 @@ class SqlQueriesTest {
 
     @Test
     void messagesNameTheKey() {
-        assertThat(SqlQueries.problem("SELECT 1; SELECT 2", "serving.data_source.query")).hasValue(
-                "serving.data_source.query: holds more than one statement (expected one SELECT or WITH statement, "
-                        + "without a ';' in the middle)");
+        assertThat(SqlQueries.problem("SELECT 1; SELECT 2", "serving.data_source.query"))
+                .hasValue(
+                        "serving.data_source.query: holds more than one statement (expected one SELECT or WITH statement, "
+                                + "without a ';' in the middle)");
     }
 }

@@ -23,6 +23,10 @@ public record Endpoint(
 
     /** The {@code {name}} path parameters, in order. */
     public List<String> pathParameters() {
-        return java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(path).results().map(m -> m.group(1)).toList();
+        return java.util.regex.Pattern.compile("\\{([^}]+)}")
+                .matcher(path)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
     }
 }

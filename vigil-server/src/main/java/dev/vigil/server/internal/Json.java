@@ -38,7 +38,9 @@ public final class Json {
     /** Writes {@code node} with {@code status}. */
     public static void send(Context ctx, int status, JsonNode node) {
         try {
-            ctx.status(status).contentType("application/json").result(SpecCodec.json().writeValueAsString(node));
+            ctx.status(status)
+                    .contentType("application/json")
+                    .result(SpecCodec.json().writeValueAsString(node));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

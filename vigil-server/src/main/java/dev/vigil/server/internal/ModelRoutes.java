@@ -42,38 +42,112 @@ public final class ModelRoutes {
 
     public List<Endpoint> endpoints() {
         return List.of(
-                new Endpoint(HandlerType.GET, "/api/v1/models", "models", "List models", null, 200, true, this::listModels),
-                new Endpoint(HandlerType.PUT, MODEL, "models", "Create or update a model (idempotent)",
-                        "{\"name\": \"display name\"}", 200, true, this::putModel),
-                new Endpoint(HandlerType.GET, MODEL, "models", "Get a model and its version ids", null, 200, true,
+                new Endpoint(
+                        HandlerType.GET, "/api/v1/models", "models", "List models", null, 200, true, this::listModels),
+                new Endpoint(
+                        HandlerType.PUT,
+                        MODEL,
+                        "models",
+                        "Create or update a model (idempotent)",
+                        "{\"name\": \"display name\"}",
+                        200,
+                        true,
+                        this::putModel),
+                new Endpoint(
+                        HandlerType.GET,
+                        MODEL,
+                        "models",
+                        "Get a model and its version ids",
+                        null,
+                        200,
+                        true,
                         this::getModel),
-                new Endpoint(HandlerType.DELETE, MODEL, "models", "Delete a model with its versions and datasets",
-                        null, 204, true, this::deleteModel),
-                new Endpoint(HandlerType.GET, MODEL + "/versions", "versions", "List the versions of a model", null,
-                        200, true, this::listVersions),
-                new Endpoint(HandlerType.PUT, VERSION, "versions", "Create or update a version (idempotent)",
+                new Endpoint(
+                        HandlerType.DELETE,
+                        MODEL,
+                        "models",
+                        "Delete a model with its versions and datasets",
+                        null,
+                        204,
+                        true,
+                        this::deleteModel),
+                new Endpoint(
+                        HandlerType.GET,
+                        MODEL + "/versions",
+                        "versions",
+                        "List the versions of a model",
+                        null,
+                        200,
+                        true,
+                        this::listVersions),
+                new Endpoint(
+                        HandlerType.PUT,
+                        VERSION,
+                        "versions",
+                        "Create or update a version (idempotent)",
                         "{\"model_type\": \"binary\", \"aggregation_period\": \"hourly\", \"raw_inputs\": {...}, "
                                 + "\"features\": {\"amount\": \"numeric\", \"emb\": {\"type\": \"tensor\", "
                                 + "\"dimensions\": [768]}}, \"predictions\": {...}, \"actuals\": {...}}",
-                        200, true, this::putVersion),
-                new Endpoint(HandlerType.GET, VERSION, "versions", "Get a version and its schema", null, 200, true,
+                        200,
+                        true,
+                        this::putVersion),
+                new Endpoint(
+                        HandlerType.GET,
+                        VERSION,
+                        "versions",
+                        "Get a version and its schema",
+                        null,
+                        200,
+                        true,
                         this::getVersion),
-                new Endpoint(HandlerType.DELETE, VERSION, "versions", "Delete a version and its datasets", null, 204,
-                        true, this::deleteVersion),
-                new Endpoint(HandlerType.GET, VERSION + "/datasets", "datasets",
-                        "List the connected datasets of a version (passwords are never returned)", null, 200, true,
+                new Endpoint(
+                        HandlerType.DELETE,
+                        VERSION,
+                        "versions",
+                        "Delete a version and its datasets",
+                        null,
+                        204,
+                        true,
+                        this::deleteVersion),
+                new Endpoint(
+                        HandlerType.GET,
+                        VERSION + "/datasets",
+                        "datasets",
+                        "List the connected datasets of a version (passwords are never returned)",
+                        null,
+                        200,
+                        true,
                         this::listDatasets),
-                new Endpoint(HandlerType.PUT, DATASET, "datasets",
+                new Endpoint(
+                        HandlerType.PUT,
+                        DATASET,
+                        "datasets",
                         "Connect a dataset (serving, training, testing, actuals): checks the live source through a "
                                 + "read-only session, then stores it with its password encrypted",
                         "{\"data_source\": {\"type\": \"postgres-jdbc\", \"url\", \"query\", \"user\", \"password\", "
                                 + "\"select_expr\": [...], \"read_options\": {...}, \"sample_size\"}, \"id_column\", "
                                 + "\"timestamp_column\", \"features\": {field: column}, \"labels\": {prediction: column}}"
                                 + "; without data_source.password the stored password is kept",
-                        200, true, this::putDataset),
-                new Endpoint(HandlerType.GET, DATASET, "datasets", "Get a connected dataset (without its password)",
-                        null, 200, true, this::getDataset),
-                new Endpoint(HandlerType.DELETE, DATASET, "datasets", "Disconnect a dataset", null, 204, true,
+                        200,
+                        true,
+                        this::putDataset),
+                new Endpoint(
+                        HandlerType.GET,
+                        DATASET,
+                        "datasets",
+                        "Get a connected dataset (without its password)",
+                        null,
+                        200,
+                        true,
+                        this::getDataset),
+                new Endpoint(
+                        HandlerType.DELETE,
+                        DATASET,
+                        "datasets",
+                        "Disconnect a dataset",
+                        null,
+                        204,
+                        true,
                         this::deleteDataset));
     }
 
@@ -169,7 +243,12 @@ public final class ModelRoutes {
         SpecValidator.throwIfAny(SpecValidator.datasetProblems(version, connection, prefix));
         List<SourceColumn> columns = source.check(version, connection, prefix);
         Change change = store.datasets().upsert(version.modelId(), version.version(), connection);
-        LOG.info("dataset {}/{}/{}: {} ({} columns checked)", version.modelId(), version.version(), kind, change,
+        LOG.info(
+                "dataset {}/{}/{}: {} ({} columns checked)",
+                version.modelId(),
+                version.version(),
+                kind,
+                change,
                 columns.size());
         ObjectNode out = describe(connection);
         out.put("change", change.name().toLowerCase(Locale.ROOT));
@@ -185,9 +264,10 @@ public final class ModelRoutes {
     private void getDataset(Context ctx) {
         ModelVersion version = version(ctx);
         DatasetKind kind = DatasetKind.fromSpec(ctx.pathParam("dataset"), "dataset");
-        DatasetConnection c = store.datasets().find(version.modelId(), version.version(), kind)
-                .orElseThrow(() -> new VigilNotFoundException("version " + version.modelId() + "/"
-                        + version.version() + " has no " + kind + " dataset connected"));
+        DatasetConnection c = store.datasets()
+                .find(version.modelId(), version.version(), kind)
+                .orElseThrow(() -> new VigilNotFoundException("version " + version.modelId() + "/" + version.version()
+                        + " has no " + kind + " dataset connected"));
         Json.send(ctx, 200, describe(c));
     }
 
@@ -211,21 +291,27 @@ public final class ModelRoutes {
 
     private Model model(Context ctx) {
         String id = ctx.pathParam("model");
-        return store.models().find(id).orElseThrow(() -> new VigilNotFoundException("model '" + id + "' does not exist"));
+        return store.models()
+                .find(id)
+                .orElseThrow(() -> new VigilNotFoundException("model '" + id + "' does not exist"));
     }
 
     private ModelVersion version(Context ctx) {
         Model model = model(ctx);
         String id = ctx.pathParam("version");
-        return store.versions().find(model.id(), id).orElseThrow(() ->
-                new VigilNotFoundException("model '" + model.id() + "' has no version '" + id + "'"));
+        return store.versions()
+                .find(model.id(), id)
+                .orElseThrow(
+                        () -> new VigilNotFoundException("model '" + model.id() + "' has no version '" + id + "'"));
     }
 
     private static void requireSame(ObjectNode body, String key, String fromPath, String what) {
         JsonNode value = body.get(key);
-        if (value != null && !value.isNull() && !(value instanceof TextNode t && t.asText().equals(fromPath))) {
-            throw new VigilArgumentException(key + ": '" + value.asText() + "' differs from the " + what + " '"
-                    + fromPath + "' in the URL");
+        if (value != null
+                && !value.isNull()
+                && !(value instanceof TextNode t && t.asText().equals(fromPath))) {
+            throw new VigilArgumentException(
+                    key + ": '" + value.asText() + "' differs from the " + what + " '" + fromPath + "' in the URL");
         }
     }
 }

@@ -15,8 +15,10 @@ public final class OpenApi {
         ObjectNode info = doc.putObject("info");
         info.put("title", "Vigil API");
         info.put("version", version);
-        info.put("description", "Monitor ML models from the data they keep in PostgreSQL. Every /api route needs "
-                + "Authorization: Bearer <token>.");
+        info.put(
+                "description",
+                "Monitor ML models from the data they keep in PostgreSQL. Every /api route needs "
+                        + "Authorization: Bearer <token>.");
         ObjectNode components = doc.putObject("components");
         ObjectNode bearer = components.putObject("securitySchemes").putObject("bearer");
         bearer.put("type", "http");
@@ -51,7 +53,10 @@ public final class OpenApi {
                 ObjectNode body = op.putObject("requestBody");
                 body.put("required", true);
                 body.put("description", e.requestBody());
-                body.putObject("content").putObject("application/json").putObject("schema").put("type", "object");
+                body.putObject("content")
+                        .putObject("application/json")
+                        .putObject("schema")
+                        .put("type", "object");
             }
             if (e.authenticated()) {
                 op.putArray("security").addObject().putArray("bearer");
@@ -62,16 +67,23 @@ public final class OpenApi {
             ObjectNode ok = responses.putObject(String.valueOf(e.okStatus()));
             ok.put("description", e.okStatus() == 204 ? "done, no content" : "success");
             if (e.okStatus() != 204) {
-                ok.putObject("content").putObject("application/json").putObject("schema").put("type", "object");
+                ok.putObject("content")
+                        .putObject("application/json")
+                        .putObject("schema")
+                        .put("type", "object");
             }
             for (String status : e.authenticated() ? List.of("400", "401", "404") : List.of("400")) {
                 ObjectNode r = responses.putObject(status);
-                r.put("description", switch (status) {
-                    case "401" -> "missing or invalid bearer token";
-                    case "404" -> "not found";
-                    default -> "bad input; the message names the field and what was expected";
-                });
-                r.putObject("content").putObject("application/json").putObject("schema")
+                r.put(
+                        "description",
+                        switch (status) {
+                            case "401" -> "missing or invalid bearer token";
+                            case "404" -> "not found";
+                            default -> "bad input; the message names the field and what was expected";
+                        });
+                r.putObject("content")
+                        .putObject("application/json")
+                        .putObject("schema")
                         .put("$ref", "#/components/schemas/Error");
             }
         }
@@ -79,7 +91,8 @@ public final class OpenApi {
     }
 
     private static String operationId(Endpoint e) {
-        StringBuilder id = new StringBuilder(e.method() == HandlerType.GET ? "get" : e.method().name().toLowerCase(Locale.ROOT));
+        StringBuilder id = new StringBuilder(
+                e.method() == HandlerType.GET ? "get" : e.method().name().toLowerCase(Locale.ROOT));
         for (String part : e.path().split("/")) {
             if (part.isEmpty() || part.equals("api") || part.equals("v1")) {
                 continue;

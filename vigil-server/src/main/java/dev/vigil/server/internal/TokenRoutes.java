@@ -22,13 +22,33 @@ public final class TokenRoutes {
 
     public List<Endpoint> endpoints() {
         return List.of(
-                new Endpoint(HandlerType.GET, "/api/v1/tokens", "tokens", "List API tokens (never the token itself)",
-                        null, 200, true, this::list),
-                new Endpoint(HandlerType.POST, "/api/v1/tokens", "tokens",
+                new Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/tokens",
+                        "tokens",
+                        "List API tokens (never the token itself)",
+                        null,
+                        200,
+                        true,
+                        this::list),
+                new Endpoint(
+                        HandlerType.POST,
+                        "/api/v1/tokens",
+                        "tokens",
                         "Create an API token; the answer is the only time the token is shown",
-                        "{\"name\": \"ci\"}", 201, true, this::create),
-                new Endpoint(HandlerType.DELETE, "/api/v1/tokens/{id}", "tokens", "Revoke an API token", null, 204,
-                        true, this::revoke));
+                        "{\"name\": \"ci\"}",
+                        201,
+                        true,
+                        this::create),
+                new Endpoint(
+                        HandlerType.DELETE,
+                        "/api/v1/tokens/{id}",
+                        "tokens",
+                        "Revoke an API token",
+                        null,
+                        204,
+                        true,
+                        this::revoke));
     }
 
     private void list(Context ctx) {
