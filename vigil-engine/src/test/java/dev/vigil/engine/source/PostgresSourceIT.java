@@ -1,0 +1,321 @@
+package dev.vigil.engine.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilSourceException;
+import dev.vigil.core.VigilSourceException.Reason;
+import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.FieldGroup;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.model.Schema;
+import dev.vigil.engine.spark.SparkSessions;
+import dev.vigil.testing.PostgresTestServer;
+import dev.vigil.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The read-only door to a real PostgreSQL: sessions, probes, column checks and privilege reports. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresSourceIT {
+    private TestDatabase db;
+    private TestDatabase.Credentials reader;
+    private final PostgresSource source = PostgresSource.withDefaults();
+
+    @BeforeAll
+    void createSource() {
+        db = PostgresTestServer.fromEnvironment().createDatabase("engine_src");
+        db.execute(
+                "CREATE SCHEMA ml",
+                "CREATE TABLE ml.preds (id bigint, ts timestamptz, epoch_s bigint, naive timestamp, raw_text text, "
+                        + "amount double precision, price numeric(10,2), owner_name text, is_new boolean, "
+                        + "emb real[], tags text[], probs jsonb, score double precision, bought boolean)",
+                "INSERT INTO ml.preds VALUES (1, now(), 1700000000, now(), 'a', 1.5, 2.50, 'x', true, "
+                        + "'{1,2,3}', '{a}', '{\"a\":0.5}', 0.7, true)",
+                "CREATE SEQUENCE ml.seq");
+        reader = db.createReadOnlyUser("ml", List.of("preds"));
+    }
+
+    @AfterAll
+    void dropSource() {
+        db.close();
+    }
+
+    private PostgresJdbcDataSource query(String sql) {
+        return PostgresJdbcDataSource.builder()
+                .url(db.url())
+                .query(sql)
+                .user(reader.user())
+                .password(reader.password())
+                .build();
+    }
+
+    private PostgresJdbcDataSource asOwner(String sql) {
+        return PostgresJdbcDataSource.builder()
+                .url(db.url())
+                .query(sql)
+                .user(db.server().adminUser())
+                .password(db.server().adminPassword())
+                .build();
+    }
+
+    private static ModelVersion version() {
+        return new ModelVersion(
+                "m",
+                "v1",
+                ModelType.BINARY,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .rawInput("raw_text", FieldType.text())
+                        .feature("amount", FieldType.numeric())
+                        .feature("owner", FieldType.string())
+                        .feature("is_new", FieldType.bool())
+                        .feature("emb", FieldType.embedding(3))
+                        .prediction("will_buy", FieldType.bool())
+                        .prediction("score", FieldType.numeric())
+                        .build());
+    }
+
+    private static DatasetConnection serving(
+            PostgresJdbcDataSource src, String id, String ts, Map<String, String> features) {
+        return new DatasetConnection(
+                DatasetKind.SERVING,
+                src,
+                id,
+                ts,
+                Map.of(FieldGroup.FEATURES, features, FieldGroup.PREDICTIONS, Map.of("will_buy", "is_new")),
+                Map.of("score", "bought"));
+    }
+
+    @Test
+    void theProbeReadsNoRowAndReportsPostgresTypes() {
+        List<SourceColumn> columns = source.probe(query("SELECT * FROM ml.preds;"));
+        assertThat(columns)
+                .extracting(SourceColumn::toString)
+                .containsExactly(
+                        "id int8",
+                        "ts timestamptz",
+                        "epoch_s int8",
+                        "naive timestamp",
+                        "raw_text text",
+                        "amount float8",
+                        "price numeric",
+                        "owner_name text",
+                        "is_new bool",
+                        "emb _float4",
+                        "tags _text",
+                        "probs jsonb",
+                        "score float8",
+                        "bought bool");
+    }
+
+    @Test
+    void aMatchingDatasetPassesTheCheck() {
+        DatasetConnection ok = serving(query("SELECT * FROM ml.preds"), "id", "ts", Map.of("owner", "owner_name"));
+        assertThat(source.check(version(), ok, "serving.")).hasSize(14);
+        DatasetConnection epoch =
+                serving(query("SELECT * FROM ml.preds"), "id", "epoch_s", Map.of("owner", "owner_name"));
+        assertThat(source.check(version(), epoch, "serving.")).hasSize(14);
+    }
+
+    @Test
+    void everyColumnProblemIsReportedAtOnce() {
+        DatasetConnection broken = new DatasetConnection(
+                DatasetKind.SERVING,
+                query("SELECT id, ts, raw_text, amount, is_new, emb, score, bought FROM ml.preds"),
+                "missing_id",
+                "raw_text",
+                Map.of(FieldGroup.FEATURES, Map.of("amount", "raw_text", "is_new", "emb")),
+                Map.of("score", "nope"));
+        assertThatThrownBy(() -> source.check(version(), broken, "serving."))
+                .isInstanceOfSatisfying(VigilArgumentException.class, e -> assertThat(e.problems())
+                        .containsExactlyInAnyOrder(
+                                "serving.id_column: column 'missing_id' is not in the query's result (it has id, ts, "
+                                        + "raw_text, amount, is_new, emb, score, bought)",
+                                "serving.timestamp_column: column 'raw_text' is text, but a timestamp is read from a "
+                                        + "column of type timestamp, date, integer or decimal",
+                                "serving.features.amount: column 'raw_text' is text, but a numeric field is read from "
+                                        + "a column of type integer or decimal",
+                                "serving.features.owner: column 'owner' is not in the query's result (it has id, ts, "
+                                        + "raw_text, amount, is_new, emb, score, bought)",
+                                "serving.features.is_new: column 'emb' is _float4, but a boolean field is read from a "
+                                        + "column of type integer or boolean",
+                                "serving.predictions.will_buy: column 'will_buy' is not in the query's result (it has "
+                                        + "id, ts, raw_text, amount, is_new, emb, score, bought)",
+                                "serving.labels.score: column 'nope' is not in the query's result (it has id, ts, "
+                                        + "raw_text, amount, is_new, emb, score, bought)"));
+    }
+
+    @Test
+    void trainingNeedsNoRawInputsAndActualsOnlyTheirLabels() {
+        PostgresJdbcDataSource noRaw = query(
+                "SELECT id, ts, amount, owner_name AS owner, is_new, emb, is_new AS will_buy, score FROM ml.preds");
+        assertThat(source.check(version(), DatasetConnection.of(DatasetKind.TRAINING, noRaw, "id", "ts"), "training."))
+                .hasSize(8);
+        DatasetConnection actuals = new DatasetConnection(
+                DatasetKind.ACTUALS,
+                query("SELECT id, ts AS labeled_at, bought FROM ml.preds"),
+                "id",
+                "labeled_at",
+                Map.of(),
+                Map.of("will_buy", "bought"));
+        assertThat(source.check(version(), actuals, "actuals.")).hasSize(3);
+    }
+
+    @Test
+    void selectExpressionsAreAppliedWithSparkBeforeTheCheck() {
+        PostgresJdbcDataSource src = PostgresJdbcDataSource.builder()
+                .url(db.url())
+                .query("SELECT * FROM ml.preds")
+                .user(reader.user())
+                .password(reader.password())
+                .selectExpr("*", "owner_name AS owner", "price * 100 AS cents")
+                .build();
+        List<SourceColumn> columns = source.check(version(), serving(src, "id", "ts", Map.of()), "serving.");
+        assertThat(columns).extracting(SourceColumn::toString).contains("owner string", "emb array<float>");
+        assertThat(columns).extracting(SourceColumn::name).endsWith("owner", "cents");
+
+        PostgresJdbcDataSource bad = PostgresJdbcDataSource.builder()
+                .url(db.url())
+                .query("SELECT * FROM ml.preds")
+                .user(reader.user())
+                .password(reader.password())
+                .selectExpr("*", "no_such_column + 1 AS x")
+                .build();
+        assertThatThrownBy(() -> source.check(version(), serving(bad, "id", "ts", Map.of()), "serving."))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessageStartingWith("serving.data_source.select_expr: Spark cannot apply")
+                .hasMessageContaining("no_such_column");
+    }
+
+    @Test
+    void aWrongPasswordIsAuthFailedNamingUrlAndUserOnly() {
+        String wrong = "not-" + reader.password();
+        assertThatThrownBy(() -> source.probe(query("SELECT 1").withPassword(wrong)))
+                .isInstanceOfSatisfying(VigilSourceException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.AUTH_FAILED);
+                    assertThat(e.getMessage())
+                            .isEqualTo("Cannot connect to " + db.url() + " as " + reader.user()
+                                    + ": password authentication failed for user \"" + reader.user() + "\"")
+                            .doesNotContain(wrong);
+                });
+    }
+
+    @Test
+    void anUnknownDatabaseAndAnUnreachableHostAreTellApart() {
+        String otherDb = db.url().substring(0, db.url().lastIndexOf('/') + 1) + "no_such_db_for_vigil";
+        assertThatThrownBy(() -> source.probe(PostgresJdbcDataSource.builder()
+                        .url(otherDb)
+                        .query("SELECT 1")
+                        .user(reader.user())
+                        .password(reader.password())
+                        .build()))
+                .isInstanceOfSatisfying(
+                        VigilSourceException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_DATABASE));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> source.probe(PostgresJdbcDataSource.builder()
+                        .url("jdbc:postgresql://127.0.0.1:1/shop?password=hunter2")
+                        .query("SELECT 1")
+                        .user("u")
+                        .build()))
+                .isInstanceOfSatisfying(VigilSourceException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.UNREACHABLE);
+                    assertThat(e.getMessage()).startsWith("Cannot connect to jdbc:postgresql://127.0.0.1:1/shop");
+                    assertThat(e.getMessage()).doesNotContain("hunter2");
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
+    }
+
+    @Test
+    void theSessionRefusesToWriteEvenForTheOwner() throws Exception {
+        assertThatThrownBy(() -> source.probe(asOwner("SELECT nextval('ml.seq') AS id")))
+                .isInstanceOfSatisfying(VigilSourceException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.QUERY_FAILED);
+                    assertThat(e.getMessage()).contains("read-only");
+                });
+        assertThatThrownBy(() -> source.probe(asOwner("WITH d AS (DELETE FROM ml.preds RETURNING *) SELECT * FROM d")))
+                .isInstanceOf(VigilSourceException.class);
+        try (Connection c = source.openReadOnly(asOwner("SELECT 1"));
+                ResultSet rs = c.createStatement().executeQuery("SHOW transaction_read_only")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("on");
+            assertThatThrownBy(() -> c.createStatement().execute("DELETE FROM ml.preds"))
+                    .hasMessageContaining("read-only");
+        }
+        try (Connection c = db.connectAsAdmin();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT (SELECT count(*) FROM ml.preds), (SELECT is_called FROM ml.seq)")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1);
+            assertThat(rs.getBoolean(2)).as("the sequence never advanced").isFalse();
+        }
+    }
+
+    @Test
+    void aQueryStuckBehindALockHitsTheStatementTimeout() throws Exception {
+        PostgresSource impatient = new PostgresSource(Duration.ofSeconds(5), Duration.ofSeconds(1));
+        try (Connection locker = db.connectAsAdmin()) {
+            locker.setAutoCommit(false);
+            locker.createStatement().execute("LOCK TABLE ml.preds IN ACCESS EXCLUSIVE MODE");
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> impatient.probe(query("SELECT * FROM ml.preds")))
+                    .isInstanceOfSatisfying(VigilSourceException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(Reason.TIMEOUT);
+                        assertThat(e.getMessage())
+                                .startsWith("data_source.query ran longer than the statement timeout of 1 s on "
+                                        + db.url());
+                    });
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            locker.rollback();
+        }
+    }
+
+    @Test
+    void theReadOnlyUserHasNoWarningsAndGetsTheGrantSql() {
+        PrivilegeReport report = source.privileges(query("SELECT * FROM ml.preds"));
+        assertThat(report.user()).isEqualTo(reader.user());
+        assertThat(report.superuser()).isFalse();
+        assertThat(report.warnings()).isEmpty();
+        assertThat(report.tables()).extracting(TableAccess::qualifiedName).containsExactly("ml.preds");
+        assertThat(report.grantSql())
+                .containsExactly(
+                        "GRANT CONNECT ON DATABASE " + db.name() + " TO " + reader.user() + ";",
+                        "GRANT USAGE ON SCHEMA ml TO " + reader.user() + ";",
+                        "GRANT SELECT ON ml.preds TO " + reader.user() + ";");
+    }
+
+    @Test
+    void theOwnerIsWarnedAbout() {
+        PrivilegeReport report = source.privileges(asOwner("SELECT p.id FROM ml.preds p JOIN ml.preds q USING (id)"));
+        assertThat(report.tables()).hasSize(1);
+        assertThat(report.warnings())
+                .containsExactly("user " + db.server().adminUser() + " is the owner of ml.preds: an owner can always "
+                        + "write it");
+    }
+
+    @Test
+    void aGrantedWriteIsWarnedAbout() {
+        db.execute(
+                "CREATE TABLE ml.writable (id int)", "GRANT SELECT, INSERT, DELETE ON ml.writable TO " + reader.user());
+        PrivilegeReport report = source.privileges(query("SELECT * FROM ml.writable"));
+        assertThat(report.warnings()).containsExactly("user " + reader.user() + " may DELETE, INSERT on ml.writable");
+    }
+
+    @AfterAll
+    void stopSpark() {
+        SparkSessions.stop();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.vigil.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.VigilStateException;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.spec.SecretResolver;
+import dev.vigil.core.spec.SpecCodec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The dataset connections of the versions in the metastore. The password of a connection's source is
+ * kept apart from its spec, encrypted with the {@link SecretCipher}; the spec column never holds it.
+ */
+public final class DatasetRepository {
+    private final Database db;
+    private final SecretCipher cipher;
+
+    DatasetRepository(Database db, SecretCipher cipher) {
+        this.db = db;
+        this.cipher = cipher;
+    }
+
+    /** A stored row: the spec without password and the encrypted password (null when none). */
+    private record Stored(JsonNode spec, String passwordEnc) {}
+
+    /**
+     * Inserts or replaces the connection of {@code connection.dataset()} of a version, which must
+     * exist ({@link VigilNotFoundException} otherwise). A connection without a password keeps the
+     * stored one (ADR 0002: a dashboard edits a query without asking for the password again).
+     * UNCHANGED when the spec and the password are both equal to the stored ones.
+     */
+    public Change upsert(String modelId, String version, DatasetConnection connection) {
+        JsonNode spec = specWithoutPassword(connection);
+        DatasetKind kind = connection.dataset();
+        String name = modelId + "/" + version + "/" + kind.specName();
+        return db.inTransaction("save dataset " + name, c -> {
+            requireVersion(c, modelId, version);
+            OffsetDateTime now = db.now();
+            Optional<Stored> stored = stored(c, modelId, version, kind, true);
+            String password = connection.source().password();
+            if (stored.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO datasets (model_id, version, kind, spec,"
+                        + " password_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    ps.setString(1, modelId);
+                    ps.setString(2, version);
+                    ps.setString(3, kind.specName());
+                    ps.setString(4, spec.toString());
+                    ps.setString(5, cipher.encrypt(password));
+                    ps.setObject(6, now);
+                    ps.setObject(7, now);
+                    ps.executeUpdate();
+                }
+                return Change.CREATED;
+            }
+            String storedEnc = stored.get().passwordEnc();
+            boolean samePassword = password == null || password.equals(decryptOrNull(storedEnc));
+            if (samePassword && stored.get().spec().equals(spec)) {
+                return Change.UNCHANGED;
+            }
+            String passwordEnc = password == null || samePassword ? storedEnc : cipher.encrypt(password);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE datasets SET spec = ?, password_enc = ?,"
+                    + " updated_at = ? WHERE model_id = ? AND version = ? AND kind = ?")) {
+                ps.setString(1, spec.toString());
+                ps.setString(2, passwordEnc);
+                ps.setObject(3, now);
+                ps.setString(4, modelId);
+                ps.setString(5, version);
+                ps.setString(6, kind.specName());
+                ps.executeUpdate();
+            }
+            return Change.UPDATED;
+        });
+    }
+
+    /**
+     * The stored password, or null when there is none or it was encrypted under another master key:
+     * a new password then simply replaces it, which is how a lost key is recovered from.
+     */
+    private String decryptOrNull(String passwordEnc) {
+        try {
+            return cipher.decrypt(passwordEnc);
+        } catch (VigilStateException e) {
+            return null;
+        }
+    }
+
+    /** The connection as SpecCodec writes it, minus {@code password_set}, which its reader does not accept. */
+    private static JsonNode specWithoutPassword(DatasetConnection connection) {
+        ObjectNode spec = SpecCodec.write(connection, false);
+        ((ObjectNode) spec.get("data_source")).remove("password_set");
+        return spec;
+    }
+
+    private static void requireVersion(Connection c, String modelId, String version) throws SQLException {
+        // FOR UPDATE keeps a concurrent delete of the version from slipping in before our insert.
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM model_versions WHERE model_id = ? AND version = ? FOR UPDATE")) {
+            ps.setString(1, modelId);
+            ps.setString(2, version);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new VigilNotFoundException(
+                            "version '" + version + "' of model '" + modelId + "' does not exist; create it first");
+                }
+            }
+        }
+    }
+
+    private static Optional<Stored> stored(
+            Connection c, String modelId, String version, DatasetKind kind, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT spec, password_enc FROM datasets"
+                + " WHERE model_id = ? AND version = ? AND kind = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setString(1, modelId);
+            ps.setString(2, version);
+            ps.setString(3, kind.specName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                JsonNode spec = Database.json(rs.getString(1), "datasets/" + modelId + "/" + version + "/" + kind);
+                return Optional.of(new Stored(spec, rs.getString(2)));
+            }
+        }
+    }
+
+    /** The connection with its decrypted password, if stored. */
+    public Optional<DatasetConnection> find(String modelId, String version, DatasetKind kind) {
+        return db.inTransaction(
+                "read dataset " + modelId + "/" + version + "/" + kind.specName(),
+                c -> stored(c, modelId, version, kind, false).map(s -> read(kind, s)));
+    }
+
+    /** The connections of a version with their decrypted passwords, in {@link DatasetKind} order. */
+    public List<DatasetConnection> list(String modelId, String version) {
+        return db.inTransaction("list datasets of " + modelId + "/" + version, c -> {
+            List<DatasetConnection> connections = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT kind, spec, password_enc FROM datasets WHERE model_id = ? AND version = ?")) {
+                ps.setString(1, modelId);
+                ps.setString(2, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        DatasetKind kind = DatasetKind.fromSpec(rs.getString("kind"), "datasets.kind");
+                        JsonNode spec =
+                                Database.json(rs.getString("spec"), "datasets/" + modelId + "/" + version + "/" + kind);
+                        connections.add(read(kind, new Stored(spec, rs.getString("password_enc"))));
+                    }
+                }
+            }
+            connections.sort(Comparator.comparing(DatasetConnection::dataset));
+            return connections;
+        });
+    }
+
+    /** Deletes the connection; false if there was none. */
+    public boolean delete(String modelId, String version, DatasetKind kind) {
+        return db.inTransaction("delete dataset " + modelId + "/" + version + "/" + kind.specName(), c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM datasets WHERE model_id = ? AND version = ? AND kind = ?")) {
+                ps.setString(1, modelId);
+                ps.setString(2, version);
+                ps.setString(3, kind.specName());
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    private DatasetConnection read(DatasetKind kind, Stored stored) {
+        // The stored spec holds no secret reference, so every value is taken literally.
+        DatasetConnection connection = SpecCodec.readDataset(kind, stored.spec(), "", SecretResolver.LITERAL);
+        return connection.withPassword(cipher.decrypt(stored.passwordEnc()));
+    }
+}

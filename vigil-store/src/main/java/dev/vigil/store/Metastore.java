@@ -1,0 +1,159 @@
+package dev.vigil.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilStateException;
+import dev.vigil.core.model.Jdbc;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Where Vigil keeps models, versions, dataset connections and API tokens: an H2 file under the data
+ * directory by default, or a PostgreSQL database. Opening it migrates the schema (Flyway);
+ * {@link #close()} closes its connection pool (at most {@value #POOL_SIZE} connections).
+ */
+public final class Metastore implements AutoCloseable {
+    static final int POOL_SIZE = 4;
+    private static final String H2_PREFIX = "jdbc:h2:";
+    private static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
+
+    private final HikariDataSource pool;
+    private final String description;
+    private final ModelRepository models;
+    private final VersionRepository versions;
+    private final DatasetRepository datasets;
+    private final TokenRepository tokens;
+
+    private Metastore(HikariDataSource pool, String description, SecretCipher cipher, Clock clock) {
+        this.pool = pool;
+        this.description = description;
+        Database db = new Database(pool, clock, description);
+        this.models = new ModelRepository(db);
+        this.versions = new VersionRepository(db);
+        this.datasets = new DatasetRepository(db, cipher);
+        this.tokens = new TokenRepository(db);
+    }
+
+    /**
+     * The default metastore: an H2 file {@code dataDir/metastore} (the directory is created if
+     * needed) with the master key from {@code VIGIL_MASTER_KEY} in {@code env} or {@code dataDir/master.key}.
+     */
+    public static Metastore openDefault(Path dataDir, Map<String, String> env, Clock clock) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new VigilStateException("Cannot create the data directory " + dir + ": " + e.getMessage(), e);
+        }
+        SecretCipher cipher = SecretCipher.fromEnvironmentOrKeyFile(env, dir.resolve("master.key"));
+        String url = H2_PREFIX + "file:" + dir.resolve("metastore") + ";AUTO_SERVER=FALSE";
+        return open(url, "vigil", "", cipher, clock);
+    }
+
+    /** The metastore at a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL, migrated to the current schema. */
+    public static Metastore open(String jdbcUrl, String user, String password, SecretCipher cipher, Clock clock) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(cipher, "cipher");
+        Objects.requireNonNull(clock, "clock");
+        String redacted = Jdbc.redactUrl(jdbcUrl);
+        String location;
+        String description;
+        if (jdbcUrl.startsWith(H2_PREFIX)) {
+            location = "classpath:db/migration/h2";
+            description = describeH2(redacted);
+        } else if (jdbcUrl.startsWith(POSTGRESQL_PREFIX)) {
+            location = "classpath:db/migration/postgresql";
+            description = "PostgreSQL at " + redacted;
+        } else {
+            throw new VigilArgumentException(
+                    "metastore URL '" + redacted + "' is not supported (expected jdbc:h2: or jdbc:postgresql:)");
+        }
+
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("vigil-metastore");
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(10_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new VigilStateException(
+                    "Cannot connect to the metastore at " + redacted + ": " + reason(e, password), e);
+        }
+        try {
+            Flyway.configure().dataSource(pool).locations(location).load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new VigilStateException(
+                    "Cannot migrate the metastore at " + redacted + ": " + reason(e, password), e);
+        }
+        return new Metastore(pool, description, cipher, clock);
+    }
+
+    private static String describeH2(String redactedUrl) {
+        String rest = redactedUrl.substring(H2_PREFIX.length());
+        int options = rest.indexOf(';');
+        String path = options < 0 ? rest : rest.substring(0, options);
+        if (path.startsWith("file:")) {
+            return "H2 file " + path.substring("file:".length());
+        }
+        if (path.startsWith("mem:")) {
+            return "H2 in memory " + path.substring("mem:".length());
+        }
+        return "H2 " + redactedUrl;
+    }
+
+    /** The innermost message of a failure, with the password masked should a driver ever echo it. */
+    private static String reason(Throwable e, String password) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (password != null && !password.isEmpty()) {
+            message = message.replace(password, "******");
+        }
+        return message;
+    }
+
+    public ModelRepository models() {
+        return models;
+    }
+
+    public VersionRepository versions() {
+        return versions;
+    }
+
+    public DatasetRepository datasets() {
+        return datasets;
+    }
+
+    public TokenRepository tokens() {
+        return tokens;
+    }
+
+    /** Where the metastore lives, for logs and {@code vigil status}: never a password. */
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Metastore[" + description + "]";
+    }
+}

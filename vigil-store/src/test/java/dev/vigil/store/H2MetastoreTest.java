@@ -1,0 +1,131 @@
+package dev.vigil.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilStateException;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.Model;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The metastore contract on the default store: an H2 file in a fresh data directory per test. */
+class H2MetastoreTest extends MetastoreContractTest {
+    @TempDir
+    Path dataDir;
+
+    @Override
+    Metastore openStore() {
+        return Metastore.openDefault(dataDir.resolve("data"), Map.of(), clock);
+    }
+
+    @Override
+    Connection connectRaw() throws SQLException {
+        return DriverManager.getConnection(
+                "jdbc:h2:file:" + dataDir.resolve("data/metastore").toAbsolutePath(), "vigil", "");
+    }
+
+    @Test
+    void theDatabaseFilesHoldNoPlaintextPassword() throws IOException {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+        store.datasets().upsert("fraud", "v1", serving(PASSWORD + "-rotated"));
+        store.close();
+        store = null;
+
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dataDir)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertThat(files).anySatisfy(f -> assertThat(f.getFileName().toString()).startsWith("metastore"));
+        for (Path file : files) {
+            String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+            for (var charset : List.of(StandardCharsets.UTF_8, StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE)) {
+                String needle = new String(PASSWORD.getBytes(charset), StandardCharsets.ISO_8859_1);
+                assertThat(bytes).as("%s in %s", file, charset).doesNotContain(needle);
+            }
+        }
+    }
+
+    @Test
+    void theDefaultStoreCreatesAnOwnerOnlyKeyFile() throws IOException {
+        Path keyFile = dataDir.resolve("data/master.key");
+        assertThat(keyFile).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+                .isEqualTo("rw-------");
+        assertThat(Base64.getDecoder().decode(Files.readString(keyFile).strip()))
+                .hasSize(32);
+    }
+
+    @Test
+    void describeNamesTheFile() {
+        assertThat(store.describe())
+                .isEqualTo("H2 file " + dataDir.resolve("data/metastore").toAbsolutePath());
+    }
+
+    @Test
+    void anotherMasterKeyCannotReadThePasswords() {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+        store.close();
+        String otherKey = Base64.getEncoder().encodeToString(SecretCipher.newKey());
+
+        store = Metastore.openDefault(dataDir.resolve("data"), Map.of(SecretCipher.MASTER_KEY_ENV, otherKey), clock);
+
+        assertThatThrownBy(() -> store.datasets().find("fraud", "v1", DatasetKind.SERVING))
+                .isInstanceOf(VigilStateException.class)
+                .hasMessage(
+                        "Cannot decrypt a stored secret: the master key differs from the one it was encrypted with");
+    }
+
+    @Test
+    void aNewPasswordReplacesOneEncryptedUnderALostKey() {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+        store.close();
+        String otherKey = Base64.getEncoder().encodeToString(SecretCipher.newKey());
+        store = Metastore.openDefault(dataDir.resolve("data"), Map.of(SecretCipher.MASTER_KEY_ENV, otherKey), clock);
+
+        assertThat(store.datasets().upsert("fraud", "v1", serving("new-password")))
+                .isEqualTo(Change.UPDATED);
+
+        assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING)).contains(serving("new-password"));
+    }
+
+    @Test
+    void anUnknownUrlIsRefused() {
+        SecretCipher cipher = SecretCipher.of(SecretCipher.newKey());
+        assertThatThrownBy(() -> Metastore.open("jdbc:mysql://db/vigil?password=hunter2", "u", "p", cipher, clock))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessageContaining("jdbc:mysql://db/vigil?password=******")
+                .hasMessageContaining("jdbc:h2:")
+                .hasMessageContaining("jdbc:postgresql:")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void anInMemoryStoreWorksToo() {
+        SecretCipher cipher = SecretCipher.of(SecretCipher.newKey());
+        try (Metastore memory = Metastore.open("jdbc:h2:mem:contract;DB_CLOSE_DELAY=-1", "sa", "", cipher, clock)) {
+            memory.models().upsert(new Model("m", "M"));
+            assertThat(memory.models().list()).containsExactly(new Model("m", "M"));
+            assertThat(memory.describe()).isEqualTo("H2 in memory contract");
+        }
+    }
+}

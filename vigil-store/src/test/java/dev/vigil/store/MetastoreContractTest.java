@@ -1,0 +1,441 @@
+package dev.vigil.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.FieldGroup;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.Model;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.model.Schema;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every metastore backend must show; {@link H2MetastoreTest} and
+ * {@link PostgresMetastoreIT} run it against H2 and a real PostgreSQL.
+ */
+abstract class MetastoreContractTest {
+    static final String PASSWORD = "s3cret-Pa55word-4711";
+
+    /** The clock the store is opened with; a subclass passes it to {@link Metastore#open}. */
+    protected final TestClock clock = new TestClock(Instant.parse("2026-03-08T07:30:00.123456789Z"));
+
+    protected Metastore store;
+
+    /** A store on this test's database; called again (after close) to check that data survives a restart. */
+    abstract Metastore openStore();
+
+    /** A plain JDBC connection to the same database, to look at the raw tables. */
+    abstract Connection connectRaw() throws SQLException;
+
+    @BeforeEach
+    void openAndEmpty() {
+        store = openStore();
+        // Backends that share a database between tests start each from an empty store.
+        store.models().list().forEach(m -> store.models().delete(m.id()));
+        store.tokens().list().forEach(t -> store.tokens().revoke(t.id()));
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    // ---- models ------------------------------------------------------------------------------------
+
+    @Test
+    void modelUpsertTellsCreatedUnchangedUpdated() {
+        assertThat(store.models().upsert(new Model("fraud", "Fraud"))).isEqualTo(Change.CREATED);
+        assertThat(store.models().upsert(new Model("fraud", "Fraud"))).isEqualTo(Change.UNCHANGED);
+        assertThat(store.models().upsert(new Model("fraud", "Fraud detection"))).isEqualTo(Change.UPDATED);
+        assertThat(store.models().find("fraud")).contains(new Model("fraud", "Fraud detection"));
+    }
+
+    @Test
+    void modelsAreListedById() {
+        for (String id : List.of("b", "a_1", "B", "a", "a-1", "a.1", "10", "9")) {
+            store.models().upsert(new Model(id, "name of " + id));
+        }
+        assertThat(store.models().list())
+                .extracting(Model::id)
+                .containsExactly("10", "9", "B", "a", "a-1", "a.1", "a_1", "b");
+    }
+
+    @Test
+    void missingThingsAreEmpty() {
+        assertThat(store.models().find("nope")).isEmpty();
+        assertThat(store.versions().find("nope", "v1")).isEmpty();
+        assertThat(store.versions().list("nope")).isEmpty();
+        assertThat(store.datasets().find("nope", "v1", DatasetKind.SERVING)).isEmpty();
+        assertThat(store.datasets().list("nope", "v1")).isEmpty();
+        assertThat(store.models().delete("nope")).isFalse();
+        assertThat(store.versions().delete("nope", "v1")).isFalse();
+        assertThat(store.datasets().delete("nope", "v1", DatasetKind.SERVING)).isFalse();
+    }
+
+    @Test
+    void deletingAModelDeletesItsVersionsAndDatasets() {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        store.versions().upsert(version("fraud", "v2"));
+        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+
+        assertThat(store.models().delete("fraud")).isTrue();
+
+        assertThat(store.models().find("fraud")).isEmpty();
+        assertThat(store.models().delete("fraud")).isFalse();
+        // Re-created, the model starts without the old versions and datasets.
+        store.models().upsert(new Model("fraud", "Fraud"));
+        assertThat(store.versions().list("fraud")).isEmpty();
+        store.versions().upsert(version("fraud", "v1"));
+        assertThat(store.datasets().list("fraud", "v1")).isEmpty();
+    }
+
+    @Test
+    void deletingAVersionDeletesItsDatasets() {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        store.versions().upsert(version("fraud", "v2"));
+        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+        store.datasets().upsert("fraud", "v2", serving(PASSWORD));
+
+        assertThat(store.versions().delete("fraud", "v1")).isTrue();
+
+        assertThat(store.versions().list("fraud"))
+                .extracting(ModelVersion::version)
+                .containsExactly("v2");
+        assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING)).isEmpty();
+        assertThat(store.datasets().find("fraud", "v2", DatasetKind.SERVING)).isPresent();
+    }
+
+    // ---- versions ----------------------------------------------------------------------------------
+
+    @Test
+    void aVersionNeedsItsModel() {
+        assertThatThrownBy(() -> store.versions().upsert(version("ghost", "v1")))
+                .isInstanceOf(VigilNotFoundException.class)
+                .hasMessageContaining("'ghost'");
+    }
+
+    @Test
+    void versionUpsertTellsCreatedUnchangedUpdated() {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        ModelVersion v1 = version("fraud", "v1");
+        assertThat(store.versions().upsert(v1)).isEqualTo(Change.CREATED);
+        assertThat(store.versions().upsert(v1)).isEqualTo(Change.UNCHANGED);
+        ModelVersion daily = new ModelVersion("fraud", "v1", v1.modelType(), AggregationPeriod.DAILY, v1.schema());
+        assertThat(store.versions().upsert(daily)).isEqualTo(Change.UPDATED);
+        assertThat(store.versions().find("fraud", "v1")).contains(daily);
+        store.versions().upsert(version("fraud", "v0"));
+        assertThat(store.versions().list("fraud"))
+                .extracting(ModelVersion::version)
+                .containsExactly("v0", "v1");
+    }
+
+    @Test
+    void aVersionWithEveryFieldTypeRoundTrips() {
+        store.models().upsert(new Model("docs", "Document classifier"));
+        Schema schema = Schema.builder()
+                .rawInput("raw_text", FieldType.text())
+                .rawInput("tags", FieldType.array())
+                .feature("amount", FieldType.numeric())
+                .feature("country", FieldType.string())
+                .feature("segment", FieldType.categorical())
+                .feature("is_new", FieldType.bool())
+                .feature("signed_up", FieldType.datetime())
+                .feature("embeddings", FieldType.tensor(768))
+                .feature("image", FieldType.tensor(3, 224, 224))
+                .feature("title_embedding", FieldType.embedding(384))
+                .feature("counts", FieldType.dict())
+                .prediction("label", FieldType.string())
+                .prediction("proba", FieldType.dict())
+                .actual("label", FieldType.string())
+                .build();
+        assertThat(schema.fields().stream().map(f -> f.type().kind()).distinct())
+                .containsExactlyInAnyOrder(FieldType.Kind.values());
+        ModelVersion version =
+                new ModelVersion("docs", "2026-03-01", ModelType.MULTICLASS, AggregationPeriod.DAILY, schema);
+
+        store.versions().upsert(version);
+
+        assertThat(store.versions().find("docs", "2026-03-01")).contains(version);
+        assertThat(store.versions().upsert(version)).isEqualTo(Change.UNCHANGED);
+    }
+
+    // ---- datasets ----------------------------------------------------------------------------------
+
+    @Test
+    void aDatasetRoundTripsWithItsPasswordDecrypted() {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        DatasetConnection serving = serving(PASSWORD);
+
+        assertThat(store.datasets().upsert("fraud", "v1", serving)).isEqualTo(Change.CREATED);
+
+        DatasetConnection found =
+                store.datasets().find("fraud", "v1", DatasetKind.SERVING).orElseThrow();
+        assertThat(found).isEqualTo(serving);
+        assertThat(found.source().password()).isEqualTo(PASSWORD);
+        assertThat(store.datasets().list("fraud", "v1")).containsExactly(serving);
+    }
+
+    @Test
+    void datasetUpsertComparesSpecAndPassword() {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+
+        assertThat(store.datasets().upsert("fraud", "v1", serving(PASSWORD))).isEqualTo(Change.UNCHANGED);
+        assertThat(store.datasets().upsert("fraud", "v1", serving("rotated-password")))
+                .isEqualTo(Change.UPDATED);
+        assertThat(store.datasets()
+                        .find("fraud", "v1", DatasetKind.SERVING)
+                        .orElseThrow()
+                        .source()
+                        .password())
+                .isEqualTo("rotated-password");
+
+        DatasetConnection otherColumn = DatasetConnection.of(
+                DatasetKind.SERVING, serving("rotated-password").source(), "event_id", "predicted_at");
+        assertThat(store.datasets().upsert("fraud", "v1", otherColumn)).isEqualTo(Change.UPDATED);
+        assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING)).contains(otherColumn);
+    }
+
+    @Test
+    void aDatasetWithoutPasswordKeepsTheStoredOne() {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+
+        assertThat(store.datasets().upsert("fraud", "v1", serving(null))).isEqualTo(Change.UNCHANGED);
+        DatasetConnection newQuery = new DatasetConnection(
+                DatasetKind.SERVING, serving(null).source().withPassword(null), "id", "ts", Map.of(), Map.of());
+        assertThat(store.datasets().upsert("fraud", "v1", newQuery)).isEqualTo(Change.UPDATED);
+        assertThat(store.datasets()
+                        .find("fraud", "v1", DatasetKind.SERVING)
+                        .orElseThrow()
+                        .source()
+                        .password())
+                .isEqualTo(PASSWORD);
+    }
+
+    @Test
+    void datasetsAreListedInKindOrderAndDeletedOneByOne() {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        DatasetConnection actuals = new DatasetConnection(
+                DatasetKind.ACTUALS, serving(null).source(), "id", "labeled_at", Map.of(), Map.of("score", "fraud"));
+        DatasetConnection training =
+                DatasetConnection.of(DatasetKind.TRAINING, serving(null).source(), "id", "ts");
+        store.datasets().upsert("fraud", "v1", actuals);
+        store.datasets().upsert("fraud", "v1", training);
+        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+
+        assertThat(store.datasets().list("fraud", "v1"))
+                .extracting(DatasetConnection::dataset)
+                .containsExactly(DatasetKind.SERVING, DatasetKind.TRAINING, DatasetKind.ACTUALS);
+        assertThat(store.datasets().find("fraud", "v1", DatasetKind.ACTUALS)).contains(actuals);
+        assertThat(store.datasets().delete("fraud", "v1", DatasetKind.TRAINING)).isTrue();
+        assertThat(store.datasets().delete("fraud", "v1", DatasetKind.TRAINING)).isFalse();
+        assertThat(store.datasets().list("fraud", "v1"))
+                .extracting(DatasetConnection::dataset)
+                .containsExactly(DatasetKind.SERVING, DatasetKind.ACTUALS);
+    }
+
+    @Test
+    void aDatasetNeedsItsVersion() {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        assertThatThrownBy(() -> store.datasets().upsert("fraud", "v9", serving(PASSWORD)))
+                .isInstanceOf(VigilNotFoundException.class)
+                .hasMessageContaining("'v9'")
+                .hasMessageContaining("'fraud'");
+    }
+
+    @Test
+    void thePasswordIsNotStoredInPlaintext() throws SQLException {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+
+        List<String> rows = new ArrayList<>();
+        try (Connection c = connectRaw();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT spec, password_enc FROM datasets")) {
+            while (rs.next()) {
+                rows.add(rs.getString("spec"));
+                rows.add(rs.getString("password_enc"));
+            }
+        }
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).contains("\"query\"").doesNotContain(PASSWORD).doesNotContain("password");
+        assertThat(rows.get(1)).startsWith("v1:").doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void timestampsComeFromTheClock() throws SQLException {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        clock.advance(Duration.ofHours(1));
+        store.models().upsert(new Model("fraud", "Fraud v2"));
+        try (Connection c = connectRaw();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT created_at, updated_at FROM models")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getObject("created_at", java.time.OffsetDateTime.class)
+                            .toInstant())
+                    .isEqualTo(Instant.parse("2026-03-08T07:30:00.123456Z"));
+            assertThat(rs.getObject("updated_at", java.time.OffsetDateTime.class)
+                            .toInstant())
+                    .isEqualTo(Instant.parse("2026-03-08T08:30:00.123456Z"));
+        }
+    }
+
+    // ---- tokens ------------------------------------------------------------------------------------
+
+    @Test
+    void aCreatedTokenAuthenticates() {
+        assertThat(store.tokens().isEmpty()).isTrue();
+        NewToken created = store.tokens().create("ci");
+
+        assertThat(created.token()).startsWith("vgl_").hasSize(4 + 43).doesNotContain("=");
+        assertThat(created.toString()).doesNotContain(created.token().substring(4));
+        assertThat(created.info().id()).matches("tok_[0-9a-f]{8}");
+        assertThat(created.info().createdAt()).isEqualTo(Instant.parse("2026-03-08T07:30:00.123456Z"));
+        assertThat(created.info().lastUsedAt()).isNull();
+        assertThat(store.tokens().isEmpty()).isFalse();
+
+        clock.advance(Duration.ofMinutes(5));
+        TokenInfo used = store.tokens().authenticate(created.token()).orElseThrow();
+        assertThat(used.id()).isEqualTo(created.info().id());
+        assertThat(used.name()).isEqualTo("ci");
+        assertThat(used.lastUsedAt()).isEqualTo(Instant.parse("2026-03-08T07:35:00.123456Z"));
+        assertThat(store.tokens().list()).containsExactly(used);
+    }
+
+    @Test
+    void aWrongTokenDoesNotAuthenticate() {
+        NewToken created = store.tokens().create("ci");
+        assertThat(store.tokens().authenticate(created.token() + "x")).isEmpty();
+        assertThat(store.tokens().authenticate("vgl_nope")).isEmpty();
+        assertThat(store.tokens().authenticate("")).isEmpty();
+        assertThat(store.tokens().authenticate(null)).isEmpty();
+    }
+
+    @Test
+    void ensureIsIdempotent() {
+        store.tokens().ensure("admin", "vgl_admin-token-from-the-environment");
+        store.tokens().ensure("admin", "vgl_admin-token-from-the-environment");
+
+        assertThat(store.tokens().list()).hasSize(1);
+        assertThat(store.tokens().authenticate("vgl_admin-token-from-the-environment"))
+                .hasValueSatisfying(t -> assertThat(t.name()).isEqualTo("admin"));
+    }
+
+    @Test
+    void aRevokedTokenNoLongerAuthenticates() {
+        NewToken kept = store.tokens().create("kept");
+        NewToken revoked = store.tokens().create("revoked");
+
+        assertThat(store.tokens().revoke(revoked.info().id())).isTrue();
+        assertThat(store.tokens().revoke(revoked.info().id())).isFalse();
+
+        assertThat(store.tokens().authenticate(revoked.token())).isEmpty();
+        assertThat(store.tokens().authenticate(kept.token())).isPresent();
+        assertThat(store.tokens().list()).extracting(TokenInfo::name).containsExactly("kept");
+        store.tokens().revoke(kept.info().id());
+        assertThat(store.tokens().isEmpty()).isTrue();
+    }
+
+    @Test
+    void onlyTheHashOfATokenIsStored() throws SQLException {
+        NewToken created = store.tokens().create("ci");
+        assertThat(store.tokens().list().toString())
+                .doesNotContain(created.token())
+                .doesNotContain(TokenRepository.hash(created.token()));
+        try (Connection c = connectRaw();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT * FROM api_tokens")) {
+            assertThat(rs.next()).isTrue();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                String value = rs.getString(i);
+                if (value != null) {
+                    assertThat(value).doesNotContain(created.token().substring(4));
+                }
+            }
+            assertThat(rs.getString("token_hash")).isEqualTo(TokenRepository.hash(created.token()));
+        }
+    }
+
+    // ---- restarts ----------------------------------------------------------------------------------
+
+    @Test
+    void reopeningKeepsTheData() {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+        NewToken token = store.tokens().create("ci");
+        store.close();
+
+        store = openStore();
+
+        assertThat(store.models().list()).containsExactly(new Model("fraud", "Fraud"));
+        assertThat(store.versions().find("fraud", "v1")).contains(version("fraud", "v1"));
+        assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING)).contains(serving(PASSWORD));
+        assertThat(store.tokens().authenticate(token.token())).isPresent();
+    }
+
+    @Test
+    void describeNamesTheStoreButNoPassword() {
+        assertThat(store.describe()).isNotBlank().doesNotContain(PASSWORD);
+        assertThat(store.toString()).contains(store.describe());
+    }
+
+    // ---- fixtures ----------------------------------------------------------------------------------
+
+    static ModelVersion version(String modelId, String version) {
+        Schema schema = Schema.builder()
+                .feature("amount", FieldType.numeric())
+                .feature("country", FieldType.string())
+                .prediction("score", FieldType.numeric())
+                .build();
+        return new ModelVersion(modelId, version, ModelType.BINARY, AggregationPeriod.HOURLY, schema);
+    }
+
+    static DatasetConnection serving(String password) {
+        PostgresJdbcDataSource source = PostgresJdbcDataSource.builder()
+                .url("jdbc:postgresql://db.example.com:5432/shop?sslmode=require")
+                .query("SELECT id, ts, amount, country, score FROM predictions WHERE note <> 'it''s'")
+                .user("vigil_reader")
+                .password(password)
+                .selectExpr("amount * 100 AS amount", "upper(country) AS country")
+                .readOption("fetchsize", "5000")
+                .readOption("spark.sql.shuffle.partitions", "8")
+                .sampleSize(0.25)
+                .build();
+        return new DatasetConnection(
+                DatasetKind.SERVING,
+                source,
+                "id",
+                "ts",
+                Map.of(FieldGroup.FEATURES, Map.of("amount", "amount_cents"), FieldGroup.PREDICTIONS, Map.of()),
+                Map.of("score", "is_fraud"));
+    }
+}
