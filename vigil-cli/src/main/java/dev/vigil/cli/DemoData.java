@@ -95,8 +95,8 @@ final class DemoData {
                            CASE WHEN drifted AND random() < 0.3 THEN 'partner'
                                 ELSE (ARRAY['direct', 'agent', 'broker', 'web'])[1 + floor(random() * 4)::int] END AS owner,
                            random() < CASE WHEN drifted THEN 0.6 ELSE 0.3 END AS is_new,
-                           (SELECT array_agg((random() + 0 * g + CASE WHEN drifted THEN 0.5 ELSE 0 END)::real)
-                              FROM generate_series(1, 8)) AS embeddings
+                           (SELECT array_agg((random() + 0 * i + 0 * g + CASE WHEN drifted THEN 0.5 ELSE 0 END)::real)
+                              FROM generate_series(1, 8) AS i) AS embeddings
                     FROM (
                       SELECT g, %5$s + (g / %6$d) * interval '1 hour' + ((g %% %6$d) * (3600 / %6$d)) * interval '1 second' AS t,
                              %7$s AS drifted,

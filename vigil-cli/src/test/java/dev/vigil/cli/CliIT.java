@@ -30,7 +30,7 @@ class CliIT {
     private static final String TOKEN = "vgl_cli_test_token_0123456789";
 
     @TempDir
-    Path dir;
+    static Path dir;
 
     private TestDatabase db;
     private TestDatabase.Credentials reader;
@@ -169,21 +169,22 @@ class CliIT {
 
     @Test
     void checkSourceWarnsWhenTheUserCouldWrite() throws Exception {
-        PostgresTestServer pg = db.server();
+        TestDatabase.Credentials writer = db.createReadOnlyUser("ml", List.of("model_predictions", "training"));
+        db.execute("GRANT INSERT, UPDATE ON ml.model_predictions TO " + writer.user());
         Result r = run(
-                Map.of("OWNER_PW", pg.adminPassword()),
+                Map.of("WRITER_PW", writer.password()),
                 "check-source",
                 "--format",
                 "json",
                 "-f",
-                spec("check-owner", "x", pg.adminUser(), "${env:OWNER_PW}").toString());
+                spec("check-writer", "x", writer.user(), "${env:WRITER_PW}").toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode rows = SpecCodec.json().readTree(r.out());
         assertThat(rows.get(0).path("status").asText()).isEqualTo("ok, but not read-only");
         assertThat(rows.get(0).path("warnings").toString())
-                .contains("ml.model_predictions")
-                .containsIgnoringCase("owner");
-        assertThat(r.out()).doesNotContain(pg.adminPassword());
+                .contains("user " + writer.user() + " may INSERT, UPDATE on ml.model_predictions");
+        assertThat(rows.get(1).path("status").asText()).isEqualTo("ok");
+        assertThat(r.out()).doesNotContain(writer.password());
     }
 
     @Test

@@ -46,7 +46,7 @@ class ServerIT {
     private static final String ADMIN_TOKEN = "vgl_test_admin_token_0123456789abcdef";
 
     @TempDir
-    Path dataDir;
+    static Path dataDir;
 
     private TestDatabase db;
     private TestDatabase.Credentials reader;

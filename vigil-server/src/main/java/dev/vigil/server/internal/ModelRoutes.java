@@ -236,7 +236,7 @@ public final class ModelRoutes {
         String prefix = kind.specName() + ".";
         DatasetConnection connection = SpecCodec.readDataset(kind, body, prefix, SecretResolver.LITERAL);
         JsonNode sourceNode = body.get("data_source");
-        boolean passwordGiven = sourceNode != null && sourceNode.has("password");
+        boolean passwordGiven = sourceNode != null && sourceNode.hasNonNull("password");
         if (!passwordGiven && existing.isPresent()) {
             connection = connection.withPassword(existing.get().source().password());
         }
