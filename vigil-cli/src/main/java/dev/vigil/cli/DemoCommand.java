@@ -127,6 +127,8 @@ final class DemoCommand implements Callable<Integer> {
                 .withStore(null, null, null)
                 .withAdminToken(null);
         step("Starting the Vigil server");
+        // The demo narrates its own steps; the server's INFO lines would only interleave with them.
+        org.apache.logging.log4j.core.config.Configurator.setLevel("dev.vigil", org.apache.logging.log4j.Level.WARN);
         VigilServer server = VigilServer.start(config, context.env(), Clock.systemUTC());
         try {
             String token = server.generatedAdminToken().orElseThrow();
@@ -139,7 +141,11 @@ final class DemoCommand implements Callable<Integer> {
             }
             Output.print(out, Output.Format.table, rows, "");
             out.println();
-            out.println("Vigil demo is ready: " + server.url());
+            out.println(
+                    noServe
+                            ? "Vigil demo is ready (--no-serve: the server stops now; `./vigil server --data-dir " + dir
+                                    + "` serves it)"
+                            : "Vigil demo is ready: " + server.url());
             out.println("  spec:   " + specFile);
             out.println("  token:  export VIGIL_TOKEN=" + token + " VIGIL_SERVER=" + server.url());
             out.println("  try:    ./vigil models");
