@@ -1,6 +1,5 @@
 package dev.vigil.server;
 
-import dev.vigil.core.model.Jdbc;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.server.internal.ApiErrors;
 import dev.vigil.server.internal.Endpoint;
@@ -156,11 +155,6 @@ public final class VigilServer implements AutoCloseable {
 
     public Metastore metastore() {
         return store;
-    }
-
-    /** A short line for logs and the CLI: where the server listens and which metastore it uses. */
-    public String describe() {
-        return url() + " (metastore: " + store.describe() + ", store URL: " + Jdbc.redactUrl(config.storeUrl()) + ")";
     }
 
     @Override

@@ -95,7 +95,7 @@ public final class DatasetRepository {
         }
     }
 
-    /** The connection as SpecCodec writes it, minus {@code password_set}, which its reader does not accept. */
+    /** The connection as SpecCodec writes it, minus {@code password_set}: derived state is not stored. */
     private static JsonNode specWithoutPassword(DatasetConnection connection) {
         ObjectNode spec = SpecCodec.write(connection, false);
         ((ObjectNode) spec.get("data_source")).remove("password_set");

@@ -54,8 +54,10 @@ public final class SpecCodec {
             "predictions",
             "actuals",
             "labels");
-    private static final Set<String> SOURCE_KEYS =
-            Set.of("type", "url", "query", "user", "password", "select_expr", "read_options", "sample_size");
+    /** {@code password_set} is output only; it is accepted and ignored so that what a GET returns can be PUT back. */
+    private static final Set<String> SOURCE_KEYS = Set.of(
+            "type", "url", "query", "user", "password", "password_set", "select_expr", "read_options", "sample_size");
+
     private static final Set<String> FIELD_KEYS = Set.of("type", "dimensions");
 
     private static final ObjectMapper YAML = YAMLMapper.builder()

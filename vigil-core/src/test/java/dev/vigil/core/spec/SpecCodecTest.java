@@ -91,6 +91,10 @@ class SpecCodecTest {
         assertThat(SpecCodec.write(serving, false).toString())
                 .doesNotContain("s3cret")
                 .contains("\"password_set\":true");
+        assertThat(SpecCodec.readDataset(
+                        DatasetKind.SERVING, SpecCodec.write(serving, false), "", SecretResolver.LITERAL))
+                .as("what a GET returns can be PUT back, without its password")
+                .isEqualTo(serving.withPassword(null));
     }
 
     @Test
