@@ -22,12 +22,14 @@ import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
+import dev.vigil.core.model.Segment;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -41,10 +43,18 @@ import java.util.TreeSet;
  */
 public final class SpecCodec {
     private static final Set<String> SPEC_KEYS =
-            Set.of("model", "version", "serving", "training", "testing", "actuals");
+            Set.of("model", "version", "serving", "training", "testing", "actuals", "segments");
     private static final Set<String> MODEL_KEYS = Set.of("id", "name");
     private static final Set<String> VERSION_KEYS = Set.of(
-            "model_version", "model_type", "aggregation_period", "raw_inputs", "features", "predictions", "actuals");
+            "model_version",
+            "model_type",
+            "aggregation_period",
+            "raw_inputs",
+            "features",
+            "predictions",
+            "actuals",
+            "segments");
+    private static final Set<String> SEGMENT_KEYS = Set.of("name", "field", "buckets", "where");
     private static final Set<String> DATASET_KEYS = Set.of(
             "data_source",
             "id_column",
@@ -121,6 +131,20 @@ public final class SpecCodec {
         } else if (model != null) {
             String modelId = model.id();
             version = p.attempt(() -> readVersion(modelId, root.get("version"), "version."));
+            if (version != null && root.has("segments")) {
+                // DESIGN.md's spec declares segments at the top level; they belong to the version.
+                if (!version.segments().isEmpty()) {
+                    p.add("segments: declared both at the top level and under version (keep one)");
+                }
+                List<Segment> segments = readSegments(root.get("segments"), "segments", version.schema(), p);
+                version = new ModelVersion(
+                        version.modelId(),
+                        version.version(),
+                        version.modelType(),
+                        version.aggregationPeriod(),
+                        version.schema(),
+                        segments);
+            }
         }
         Map<DatasetKind, DatasetConnection> datasets = new EnumMap<>(DatasetKind.class);
         for (DatasetKind kind : DatasetKind.values()) {
@@ -191,10 +215,91 @@ public final class SpecCodec {
             }
         }
         p.throwIfAny();
-        ModelVersion result = new ModelVersion(modelId, version, type, period, schema.build());
+        Schema built = schema.build();
+        List<Segment> segments = readSegments(node.get("segments"), prefix + "segments", built, p);
+        p.throwIfAny();
+        ModelVersion result = new ModelVersion(modelId, version, type, period, built, segments);
         p.addAll(SpecValidator.versionProblems(result, prefix));
         p.throwIfAny();
         return result;
+    }
+
+    private static List<Segment> readSegments(JsonNode node, String key, Schema schema, Problems p) {
+        List<Segment> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            p.add(key + ": expected a list such as [{field: owner}, {name: big, where: \"amount > 500\"}]");
+            return out;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode s = node.get(i);
+            String k = key + "[" + i + "]";
+            if (!p.object(s, k + ".")) {
+                continue;
+            }
+            p.unknownKeys(s, k + ".", SEGMENT_KEYS);
+            String field = p.text(s, "field", k + ".", false);
+            String where = p.text(s, "where", k + ".", false);
+            String name = p.text(s, "name", k + ".", false);
+            if ((field == null) == (where == null)) {
+                p.add(k + ": needs exactly one of field (a segment per value or bucket) or where (a Spark SQL "
+                        + "condition)");
+                continue;
+            }
+            if (where != null && name == null) {
+                p.add(k + ".name: is required for a where segment");
+                continue;
+            }
+            List<Double> buckets = new ArrayList<>();
+            if (field != null) {
+                Optional<Field> f = schema.fields().stream()
+                        .filter(x -> x.name().equals(field))
+                        .findFirst();
+                if (f.isEmpty()) {
+                    p.add(k + ".field: '" + field + "' is not a field of the version");
+                    continue;
+                }
+                JsonNode b = s.get("buckets");
+                if (b != null && !b.isNull()) {
+                    if (f.get().type().kind() != FieldType.Kind.NUMERIC) {
+                        p.add(k + ".buckets: only a numeric field has buckets; '" + field + "' is "
+                                + f.get().type().kind().specName());
+                        continue;
+                    }
+                    if (!b.isArray() || b.isEmpty()) {
+                        p.add(k + ".buckets: expected a non-empty list of ascending numbers");
+                        continue;
+                    }
+                    for (JsonNode e : b) {
+                        if (!e.isNumber() || (!buckets.isEmpty() && e.asDouble() <= buckets.get(buckets.size() - 1))) {
+                            p.add(k + ".buckets: expected ascending numbers, got " + b);
+                            buckets = null;
+                            break;
+                        }
+                        buckets.add(e.asDouble());
+                    }
+                    if (buckets == null) {
+                        continue;
+                    }
+                } else if (f.get().type().kind().hasDimensions()
+                        || f.get().type().kind() == FieldType.Kind.TEXT) {
+                    p.add(k + ".field: '" + field + "' is "
+                            + f.get().type().kind().specName()
+                            + "; segment by a categorical, string, boolean or numeric (with buckets) field");
+                    continue;
+                }
+            }
+            Segment segment = new Segment(name != null ? name : field, field, buckets, where);
+            if (!names.add(segment.name())) {
+                p.add(k + ".name: segment '" + segment.name() + "' is declared twice");
+                continue;
+            }
+            out.add(segment);
+        }
+        return out;
     }
 
     /** Reads a field type: {@code numeric}, or {@code {type: tensor, dimensions: [768]}}. */
@@ -356,6 +461,25 @@ public final class SpecCodec {
                     t.put("type", f.type().kind().specName());
                     ArrayNode dims = t.putArray("dimensions");
                     f.type().dimensions().forEach(dims::add);
+                }
+            }
+        }
+        if (!version.segments().isEmpty()) {
+            ArrayNode segments = node.putArray("segments");
+            for (Segment s : version.segments()) {
+                ObjectNode n = segments.addObject();
+                if (s.isWhere()) {
+                    n.put("name", s.name());
+                    n.put("where", s.where());
+                } else {
+                    if (!s.name().equals(s.field())) {
+                        n.put("name", s.name());
+                    }
+                    n.put("field", s.field());
+                    if (s.isBuckets()) {
+                        ArrayNode b = n.putArray("buckets");
+                        s.buckets().forEach(b::add);
+                    }
                 }
             }
         }

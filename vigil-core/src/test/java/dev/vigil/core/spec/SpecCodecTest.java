@@ -12,6 +12,7 @@ import dev.vigil.core.model.FieldGroup;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.Segment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,36 @@ class SpecCodecTest {
                         DatasetKind.SERVING, SpecCodec.write(serving, false), "", SecretResolver.LITERAL))
                 .as("what a GET returns can be PUT back, without its password")
                 .isEqualTo(serving.withPassword(null));
+    }
+
+    @Test
+    void segmentsOfEachShapeAreReadAndWrittenBack() throws IOException {
+        String yaml = example()
+                + "segments: [{field: owner}, {field: amount, buckets: [100, 500]}, {name: big, where: \"amount > 500\"}]\n";
+        ModelVersion v = SpecCodec.readSpec(yaml, "spec.yaml", SECRETS).version();
+        assertThat(v.segments())
+                .containsExactly(
+                        Segment.byValue("owner"),
+                        Segment.byBuckets("amount", List.of(100.0, 500.0)),
+                        Segment.where("big", "amount > 500"));
+        assertThat(SpecCodec.readVersion("insurance", SpecCodec.write(v), "")).isEqualTo(v);
+        assertThat(v.segments().get(1).bucketOf(99.5)).isEqualTo("(-inf,100)");
+        assertThat(v.segments().get(1).bucketOf(100)).isEqualTo("[100,500)");
+        assertThat(v.segments().get(1).bucketOf(500)).isEqualTo("[500,+inf)");
+    }
+
+    @Test
+    void badSegmentsAreNamedByTheirPosition() throws IOException {
+        VigilArgumentException e = rejected(example()
+                + "segments: [{field: nope}, {field: owner, buckets: [1]}, {where: \"x > 1\"}, {field: amount, "
+                + "buckets: [5, 2]}, {field: owner}, {field: owner}]\n");
+        assertThat(e.problems())
+                .containsExactly(
+                        "segments[0].field: 'nope' is not a field of the version",
+                        "segments[1].buckets: only a numeric field has buckets; 'owner' is string",
+                        "segments[2].name: is required for a where segment",
+                        "segments[3].buckets: expected ascending numbers, got [5,2]",
+                        "segments[5].name: segment 'owner' is declared twice");
     }
 
     @Test
@@ -210,7 +241,7 @@ class SpecCodecTest {
         assertThat(rejected(example().replace("model_type: binary", "model_type: binary\n  modeltype: binary"))
                         .getMessage())
                 .isEqualTo("version.modeltype: unknown key (expected one of actuals, aggregation_period, features, "
-                        + "model_type, model_version, predictions, raw_inputs)");
+                        + "model_type, model_version, predictions, raw_inputs, segments)");
         assertThat(rejected(example()
                                 .replace(
                                         "read_options: {fetchsize: \"10000\", spark.sql.shuffle.partitions: 4}",
