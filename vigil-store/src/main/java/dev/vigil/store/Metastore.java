@@ -29,6 +29,8 @@ public final class Metastore implements AutoCloseable {
     private final VersionRepository versions;
     private final DatasetRepository datasets;
     private final TokenRepository tokens;
+    private final ProfileRepository profiles;
+    private final RunRepository runs;
 
     private Metastore(HikariDataSource pool, String description, SecretCipher cipher, Clock clock) {
         this.pool = pool;
@@ -38,6 +40,8 @@ public final class Metastore implements AutoCloseable {
         this.versions = new VersionRepository(db);
         this.datasets = new DatasetRepository(db, cipher);
         this.tokens = new TokenRepository(db);
+        this.profiles = new ProfileRepository(db);
+        this.runs = new RunRepository(db);
     }
 
     /**
@@ -140,6 +144,14 @@ public final class Metastore implements AutoCloseable {
 
     public TokenRepository tokens() {
         return tokens;
+    }
+
+    public ProfileRepository profiles() {
+        return profiles;
+    }
+
+    public RunRepository runs() {
+        return runs;
     }
 
     /** Where the metastore lives, for logs and {@code vigil status}: never a password. */

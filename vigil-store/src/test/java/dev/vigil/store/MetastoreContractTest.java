@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -409,6 +411,119 @@ abstract class MetastoreContractTest {
     }
 
     // ---- fixtures ----------------------------------------------------------------------------------
+
+    // ---- profiles, watermarks, runs ------------------------------------------------------------------
+
+    private static StoredProfile profile(String start, String segment, String field, int marker) {
+        Instant s = Instant.parse(start);
+        return new StoredProfile(s, s.plusSeconds(3600), segment, field, new byte[] {(byte) marker, 1, 2});
+    }
+
+    @Test
+    void replacingAWindowReplacesAllOfItAndNothingElse() {
+        store.models().upsert(new Model("m", "M"));
+        store.versions().upsert(version("m", "v1"));
+        Instant h0 = Instant.parse("2026-03-08T00:00:00Z");
+        Instant h1 = Instant.parse("2026-03-08T01:00:00Z");
+        store.profiles()
+                .replaceWindows(
+                        "m",
+                        "v1",
+                        "serving",
+                        List.of(h0, h1),
+                        List.of(
+                                profile("2026-03-08T00:00:00Z", "", "amount", 1),
+                                profile("2026-03-08T00:00:00Z", "owner=a", "amount", 2),
+                                profile("2026-03-08T01:00:00Z", "", "amount", 3)),
+                        Optional.of(h1.plusSeconds(3600)));
+        // A re-run of hour 0 that no longer sees the segment owner=a.
+        store.profiles()
+                .replaceWindows(
+                        "m",
+                        "v1",
+                        "serving",
+                        List.of(h0),
+                        List.of(profile("2026-03-08T00:00:00Z", "", "amount", 4)),
+                        Optional.of(h0.plusSeconds(3600)));
+        List<StoredProfile> all = store.profiles()
+                .find("m", "v1", "serving", h0, h1.plusSeconds(3600), Optional.empty(), Optional.empty());
+        assertThat(all).extracting(p -> p.bytes()[0]).containsExactly((byte) 4, (byte) 3);
+        assertThat(all.get(1).windowEnd()).isEqualTo(Instant.parse("2026-03-08T02:00:00Z"));
+        assertThat(store.profiles().find("m", "v1", "serving", h0, h1, Optional.of(""), Optional.of("amount")))
+                .hasSize(1);
+        assertThat(store.profiles().find("m", "v1", "training", h0, h1, Optional.empty(), Optional.empty()))
+                .isEmpty();
+        assertThat(store.profiles().watermark("m", "v1", "serving"))
+                .as("a backfill of an earlier window never moves the watermark back")
+                .contains(Instant.parse("2026-03-08T02:00:00Z"));
+        assertThat(store.profiles().watermark("m", "v1", "training")).isEmpty();
+        store.versions().delete("m", "v1");
+        store.versions().upsert(version("m", "v1"));
+        assertThat(store.profiles().find("m", "v1", "serving", h0, h1, Optional.empty(), Optional.empty()))
+                .as("profiles go with their version")
+                .isEmpty();
+    }
+
+    @Test
+    void aFailedWriteLeavesTheWindowAsItWas() {
+        store.models().upsert(new Model("m", "M"));
+        store.versions().upsert(version("m", "v1"));
+        Instant h0 = Instant.parse("2026-03-08T00:00:00Z");
+        store.profiles()
+                .replaceWindows(
+                        "m",
+                        "v1",
+                        "serving",
+                        List.of(h0),
+                        List.of(profile("2026-03-08T00:00:00Z", "", "amount", 1)),
+                        Optional.empty());
+        // The same key twice violates the primary key half-way through the insert.
+        assertThatThrownBy(() -> store.profiles()
+                        .replaceWindows(
+                                "m",
+                                "v1",
+                                "serving",
+                                List.of(h0),
+                                List.of(
+                                        profile("2026-03-08T00:00:00Z", "", "amount", 2),
+                                        profile("2026-03-08T00:00:00Z", "", "amount", 3)),
+                                Optional.empty()))
+                .isInstanceOf(VigilStateException.class);
+        assertThat(store.profiles()
+                        .find("m", "v1", "serving", h0, h0.plusSeconds(3600), Optional.empty(), Optional.empty()))
+                .extracting(p -> p.bytes()[0])
+                .containsExactly((byte) 1);
+    }
+
+    @Test
+    void aRunGoesFromQueuedToSucceededOrFailed() {
+        store.models().upsert(new Model("m", "M"));
+        store.versions().upsert(version("m", "v1"));
+        Instant from = Instant.parse("2026-03-01T00:00:00Z");
+        Run run = store.runs().create("m", "v1", "serving", from, from.plusSeconds(86_400), 24);
+        assertThat(run.status()).isEqualTo(Run.Status.QUEUED);
+        store.runs().started(run.id());
+        store.runs().progress(run.id(), 12, 5_000, 7);
+        Run half = store.runs().find(run.id()).orElseThrow();
+        assertThat(half.status()).isEqualTo(Run.Status.RUNNING);
+        assertThat(half.windowsDone()).isEqualTo(12);
+        assertThat(half.rowsRead()).isEqualTo(5_000);
+        assertThat(half.rowsWithProblems()).isEqualTo(7);
+        assertThat(half.startedAt()).isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        store.runs().succeeded(run.id());
+        assertThat(store.runs().find(run.id()).orElseThrow().status()).isEqualTo(Run.Status.SUCCEEDED);
+
+        Run other = store.runs().create("m", "v1", "training", from, from.plusSeconds(3600), 1);
+        Run stuck = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1);
+        store.runs().failed(other.id(), "the source is down");
+        assertThat(store.runs().failUnfinished("the server stopped")).isEqualTo(1);
+        assertThat(store.runs().find(other.id()).orElseThrow().error()).isEqualTo("the source is down");
+        assertThat(store.runs().find(stuck.id()).orElseThrow())
+                .extracting(Run::status, Run::error)
+                .containsExactly(Run.Status.FAILED, "the server stopped");
+        assertThat(store.runs().list("m", "v1", 2)).hasSize(2);
+        assertThat(store.runs().find("run_nope")).isEmpty();
+    }
 
     static ModelVersion version(String modelId, String version) {
         Schema schema = Schema.builder()

@@ -1,0 +1,176 @@
+package dev.vigil.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Profiles by dataset and window. Writing replaces whole windows in one transaction: what a
+ * window held before is deleted and its new profiles inserted, so a re-run, a retry or a crash
+ * never leaves a window double-counted or half-written.
+ */
+public final class ProfileRepository {
+    private static final int BATCH = 500;
+
+    private final Database db;
+
+    ProfileRepository(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Replaces the windows starting at {@code windowStarts} with {@code profiles} (which must lie
+     * in those windows) and, when {@code watermark} is given, advances the dataset's watermark to
+     * it, all in one transaction.
+     */
+    public void replaceWindows(
+            String modelId,
+            String version,
+            String dataset,
+            Collection<Instant> windowStarts,
+            List<StoredProfile> profiles,
+            Optional<Instant> watermark) {
+        db.inTransaction("save the profiles of " + modelId + "/" + version + "/" + dataset, c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM profiles WHERE model_id = ? AND version = ?"
+                    + " AND dataset = ? AND window_start = ?")) {
+                for (Instant start : windowStarts) {
+                    delete.setString(1, modelId);
+                    delete.setString(2, version);
+                    delete.setString(3, dataset);
+                    delete.setObject(4, Database.timestamp(start));
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO profiles (model_id, version, dataset,"
+                    + " window_start, window_end, segment, field, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int pending = 0;
+                for (StoredProfile p : profiles) {
+                    insert.setString(1, modelId);
+                    insert.setString(2, version);
+                    insert.setString(3, dataset);
+                    insert.setObject(4, Database.timestamp(p.windowStart()));
+                    insert.setObject(5, Database.timestamp(p.windowEnd()));
+                    insert.setString(6, p.segment());
+                    insert.setString(7, p.field());
+                    insert.setBytes(8, p.bytes());
+                    insert.addBatch();
+                    if (++pending == BATCH) {
+                        insert.executeBatch();
+                        pending = 0;
+                    }
+                }
+                if (pending > 0) {
+                    insert.executeBatch();
+                }
+            }
+            if (watermark.isPresent()) {
+                setWatermark(c, modelId, version, dataset, watermark.get());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The profiles of windows starting in [{@code from}, {@code to}), ordered by window, segment
+     * and field; {@code segment} and {@code field} filter when present ({@code ""} selects all
+     * rows or the dataset-level counts).
+     */
+    public List<StoredProfile> find(
+            String modelId,
+            String version,
+            String dataset,
+            Instant from,
+            Instant to,
+            Optional<String> segment,
+            Optional<String> field) {
+        StringBuilder sql = new StringBuilder("SELECT window_start, window_end, segment, field, profile FROM profiles"
+                + " WHERE model_id = ? AND version = ? AND dataset = ? AND window_start >= ? AND window_start < ?");
+        segment.ifPresent(s -> sql.append(" AND segment = ?"));
+        field.ifPresent(f -> sql.append(" AND field = ?"));
+        sql.append(" ORDER BY window_start, segment, field");
+        return db.inTransaction("read profiles of " + modelId + "/" + version + "/" + dataset, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                ps.setString(i++, modelId);
+                ps.setString(i++, version);
+                ps.setString(i++, dataset);
+                ps.setObject(i++, Database.timestamp(from));
+                ps.setObject(i++, Database.timestamp(to));
+                if (segment.isPresent()) {
+                    ps.setString(i++, segment.get());
+                }
+                if (field.isPresent()) {
+                    ps.setString(i, field.get());
+                }
+                ps.setFetchSize(1000);
+                List<StoredProfile> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StoredProfile(
+                                Database.instant(rs, "window_start"),
+                                Database.instant(rs, "window_end"),
+                                rs.getString("segment"),
+                                rs.getString("field"),
+                                rs.getBytes("profile")));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The end of the last window the dataset was profiled up to, if any. */
+    public Optional<Instant> watermark(String modelId, String version, String dataset) {
+        return db.inTransaction("read the watermark of " + modelId + "/" + version + "/" + dataset, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT watermark FROM watermarks WHERE model_id = ? AND version = ? AND dataset = ?")) {
+                ps.setString(1, modelId);
+                ps.setString(2, version);
+                ps.setString(3, dataset);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Database.instant(rs, "watermark")) : Optional.<Instant>empty();
+                }
+            }
+        });
+    }
+
+    private static void setWatermark(
+            java.sql.Connection c, String modelId, String version, String dataset, Instant watermark)
+            throws java.sql.SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE watermarks SET watermark = ?"
+                + " WHERE model_id = ? AND version = ? AND dataset = ? AND watermark < ?")) {
+            update.setObject(1, Database.timestamp(watermark));
+            update.setString(2, modelId);
+            update.setString(3, version);
+            update.setString(4, dataset);
+            update.setObject(5, Database.timestamp(watermark));
+            if (update.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement exists =
+                c.prepareStatement("SELECT 1 FROM watermarks WHERE model_id = ? AND version = ? AND dataset = ?")) {
+            exists.setString(1, modelId);
+            exists.setString(2, version);
+            exists.setString(3, dataset);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                    return; // already at or beyond this watermark: a backfill never moves it back
+                }
+            }
+        }
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO watermarks (model_id, version, dataset, watermark) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, modelId);
+            insert.setString(2, version);
+            insert.setString(3, dataset);
+            insert.setObject(4, Database.timestamp(watermark));
+            insert.executeUpdate();
+        }
+    }
+}

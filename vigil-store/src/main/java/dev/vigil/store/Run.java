@@ -1,0 +1,43 @@
+package dev.vigil.store;
+
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * One pull of a dataset over [{@code from}, {@code to}): its progress in windows, the rows it read,
+ * the rows that had a problem (null or duplicate id, null timestamp, values that did not coerce)
+ * and, when it failed, why.
+ */
+public record Run(
+        String id,
+        String modelId,
+        String version,
+        String dataset,
+        Instant from,
+        Instant to,
+        Status status,
+        int windowsTotal,
+        int windowsDone,
+        long rowsRead,
+        long rowsWithProblems,
+        String error,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt) {
+
+    /** Where a run is in its life. */
+    public enum Status {
+        QUEUED,
+        RUNNING,
+        SUCCEEDED,
+        FAILED;
+
+        public String specName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public boolean isFinished() {
+            return this == SUCCEEDED || this == FAILED;
+        }
+    }
+}
