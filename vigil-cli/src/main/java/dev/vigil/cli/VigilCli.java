@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             ApplyCommand.class,
             ModelsCommand.class,
+            RunCommand.class,
+            MetricsCommand.class,
             CheckSourceCommand.class,
             GrantSqlCommand.class,
             TokensCommand.class,

@@ -16,8 +16,10 @@ import dev.vigil.core.spec.ModelSpec;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.core.spec.SpecValidator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -170,6 +172,46 @@ public final class Vigil {
     /** Creates an API token; the answer holds the token, the only time it is shown. */
     public JsonNode createToken(String name) {
         return http.post("/api/v1/tokens", JsonNodeFactory.instance.objectNode().put("name", name));
+    }
+
+    /**
+     * Starts runs of {@code dataset} ({@code serving}, {@code training}, {@code testing},
+     * {@code actuals} or {@code all}) over [{@code from}, {@code to}) (null: what the server
+     * works out); returns the runs as JSON, one per dataset.
+     */
+    public JsonNode startRun(String modelId, String version, String dataset, Instant from, Instant to) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("dataset", dataset);
+        if (from != null) {
+            body.put("from", from.toString());
+        }
+        if (to != null) {
+            body.put("to", to.toString());
+        }
+        return http.post(versionPath(modelId, version) + "/runs", body);
+    }
+
+    /** One run as JSON: status, progress, rows read, failure reason. */
+    public JsonNode getRun(String runId) {
+        return http.get("/api/v1/runs/" + Http.segment(runId));
+    }
+
+    /**
+     * Metrics from stored profiles as flat JSON rows; {@code query} holds any of dataset, field,
+     * metric, from, to, granularity and segment.
+     */
+    public JsonNode metrics(String modelId, String version, Map<String, String> query) {
+        StringBuilder path = new StringBuilder(versionPath(modelId, version) + "/metrics");
+        char sep = '?';
+        for (Map.Entry<String, String> e : query.entrySet()) {
+            if (e.getValue() != null) {
+                path.append(sep)
+                        .append(e.getKey())
+                        .append('=')
+                        .append(java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+                sep = '&';
+            }
+        }
+        return http.get(path.toString());
     }
 
     /** Server-side routes the SDK does not wrap yet, as raw JSON (GET). */

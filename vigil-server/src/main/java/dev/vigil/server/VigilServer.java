@@ -1,11 +1,15 @@
 package dev.vigil.server;
 
+import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.engine.source.PostgresSource;
+import dev.vigil.engine.spark.SparkSessions;
 import dev.vigil.server.internal.ApiErrors;
 import dev.vigil.server.internal.Endpoint;
 import dev.vigil.server.internal.Json;
 import dev.vigil.server.internal.ModelRoutes;
 import dev.vigil.server.internal.OpenApi;
+import dev.vigil.server.internal.RunRoutes;
+import dev.vigil.server.internal.RunService;
 import dev.vigil.server.internal.TokenRoutes;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.SecretCipher;
@@ -18,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +43,16 @@ public final class VigilServer implements AutoCloseable {
     private final Javalin app;
     private final String generatedAdminToken;
     private final List<Endpoint> endpoints;
+    private final RunService runs;
 
     private VigilServer(
-            ServerConfig config, Metastore store, String generatedAdminToken, List<Endpoint> endpoints, Javalin app) {
+            ServerConfig config,
+            Metastore store,
+            String generatedAdminToken,
+            List<Endpoint> endpoints,
+            RunService runs,
+            Javalin app) {
+        this.runs = runs;
         this.config = config;
         this.store = store;
         this.generatedAdminToken = generatedAdminToken;
@@ -60,6 +72,7 @@ public final class VigilServer implements AutoCloseable {
                         SecretCipher.fromEnvironmentOrKeyFile(
                                 env, config.dataDir().resolve("master.key")),
                         clock);
+        RunService runs = null;
         try {
             String generated = null;
             if (config.adminToken() != null) {
@@ -71,6 +84,8 @@ public final class VigilServer implements AutoCloseable {
             List<Endpoint> endpoints = new ArrayList<>();
             endpoints.addAll(new ModelRoutes(store, source).endpoints());
             endpoints.addAll(new TokenRoutes(store).endpoints());
+            runs = new RunService(store, profiler(config, source), clock);
+            endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
             endpoints.add(new Endpoint(
                     HandlerType.GET, "/api/v1/openapi.json", "meta", "This OpenAPI document", null, 200, true, null));
             endpoints.add(new Endpoint(
@@ -84,13 +99,31 @@ public final class VigilServer implements AutoCloseable {
                     null));
             Javalin app = createApp(store, endpoints);
             app.start(config.host(), config.port());
-            VigilServer server = new VigilServer(config, store, generated, endpoints, app);
+            VigilServer server = new VigilServer(config, store, generated, endpoints, runs, app);
             LOG.info("Vigil server listening on {} (metastore: {})", server.url(), store.describe());
             return server;
         } catch (RuntimeException e) {
+            if (runs != null) {
+                runs.close();
+            }
             store.close();
             throw e;
         }
+    }
+
+    /** The engine, started on first use: Spark takes seconds to warm up and most requests never need it. */
+    private static Supplier<DatasetProfiler> profiler(ServerConfig config, PostgresSource source) {
+        return new Supplier<>() {
+            private DatasetProfiler profiler;
+
+            @Override
+            public synchronized DatasetProfiler get() {
+                if (profiler == null) {
+                    profiler = new DatasetProfiler(SparkSessions.shared(config.sparkMaster()), source);
+                }
+                return profiler;
+            }
+        };
     }
 
     private static Javalin createApp(Metastore store, List<Endpoint> endpoints) {
@@ -162,6 +195,7 @@ public final class VigilServer implements AutoCloseable {
         LOG.info("Vigil server stopping");
         try {
             app.stop();
+            runs.close();
         } finally {
             store.close();
         }

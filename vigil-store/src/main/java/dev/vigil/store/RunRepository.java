@@ -72,6 +72,21 @@ public final class RunRepository {
         update(id, "UPDATE runs SET status = 'RUNNING', started_at = ? WHERE id = ?", db.now());
     }
 
+    /** Records the range and number of windows once the run has worked them out. */
+    public void planned(String id, Instant from, Instant to, int windowsTotal) {
+        db.inTransaction("plan run " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE runs SET range_start = ?, range_end = ?, windows_total = ? WHERE id = ?")) {
+                ps.setObject(1, Database.timestamp(from));
+                ps.setObject(2, Database.timestamp(to));
+                ps.setInt(3, windowsTotal);
+                ps.setString(4, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** Records progress: windows done, rows read and rows with problems so far. */
     public void progress(String id, int windowsDone, long rowsRead, long rowsWithProblems) {
         db.inTransaction("record the progress of run " + id, c -> {

@@ -503,10 +503,14 @@ abstract class MetastoreContractTest {
         Run run = store.runs().create("m", "v1", "serving", from, from.plusSeconds(86_400), 24);
         assertThat(run.status()).isEqualTo(Run.Status.QUEUED);
         store.runs().started(run.id());
+        store.runs().planned(run.id(), from.plusSeconds(3600), from.plusSeconds(7200), 1);
         store.runs().progress(run.id(), 12, 5_000, 7);
         Run half = store.runs().find(run.id()).orElseThrow();
         assertThat(half.status()).isEqualTo(Run.Status.RUNNING);
         assertThat(half.windowsDone()).isEqualTo(12);
+        assertThat(half.windowsTotal()).isEqualTo(1);
+        assertThat(half.from()).isEqualTo(from.plusSeconds(3600));
+        assertThat(half.to()).isEqualTo(from.plusSeconds(7200));
         assertThat(half.rowsRead()).isEqualTo(5_000);
         assertThat(half.rowsWithProblems()).isEqualTo(7);
         assertThat(half.startedAt()).isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));

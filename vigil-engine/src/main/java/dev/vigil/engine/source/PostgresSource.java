@@ -352,6 +352,18 @@ public final class PostgresSource {
         }
     }
 
+    /**
+     * A failure of the source seen elsewhere (in a Spark task reading it): a refused or lost login
+     * becomes a connect failure, anything else a failure of {@code key}.
+     */
+    public VigilSourceException failure(PostgresJdbcDataSource source, String key, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("28") || state.equals("3D000") || state.equals("08001") || state.equals("08004")) {
+            return connectFailure(source, e);
+        }
+        return queryFailure(source, key, e);
+    }
+
     private static VigilSourceException connectFailure(PostgresJdbcDataSource source, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         Reason reason =

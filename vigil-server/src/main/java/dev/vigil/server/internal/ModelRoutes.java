@@ -290,19 +290,11 @@ public final class ModelRoutes {
     }
 
     private Model model(Context ctx) {
-        String id = ctx.pathParam("model");
-        return store.models()
-                .find(id)
-                .orElseThrow(() -> new VigilNotFoundException("model '" + id + "' does not exist"));
+        return Lookups.model(store, ctx);
     }
 
     private ModelVersion version(Context ctx) {
-        Model model = model(ctx);
-        String id = ctx.pathParam("version");
-        return store.versions()
-                .find(model.id(), id)
-                .orElseThrow(
-                        () -> new VigilNotFoundException("model '" + model.id() + "' has no version '" + id + "'"));
+        return Lookups.version(store, ctx);
     }
 
     private static void requireSame(ObjectNode body, String key, String fromPath, String what) {

@@ -1,0 +1,142 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.client.Vigil;
+import dev.vigil.core.VigilStateException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vigil run}: pull a dataset over a range and profile every window; {@code --wait} shows progress. */
+@Command(
+        name = "run",
+        description =
+                "Pull a dataset from its source and profile every window (a backfill when --from/--to are given).")
+final class RunCommand implements Callable<Integer> {
+    private static final int BAR_WIDTH = 30;
+
+    private final CliContext context;
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--model", required = true, description = "Model id.")
+    String model;
+
+    @Option(names = "--version", required = true, description = "Model version.")
+    String version;
+
+    @Option(
+            names = "--dataset",
+            defaultValue = "serving",
+            description = "serving, training, testing, actuals or all (default: serving).")
+    String dataset;
+
+    @Option(names = "--from", description = "First instant (ISO-8601, e.g. 2026-01-01T00:00:00Z).")
+    Instant from;
+
+    @Option(names = "--to", description = "End instant, exclusive.")
+    Instant to;
+
+    @Option(names = "--wait", description = "Wait for the runs to finish, with a progress bar, and print a summary.")
+    boolean await;
+
+    RunCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Vigil vigil = VigilCli.client(context, client.server);
+        JsonNode started = vigil.startRun(model, version, dataset, from, to);
+        List<JsonNode> runs = new ArrayList<>();
+        started.forEach(runs::add);
+        if (!await) {
+            Output.print(context.out(), client.format, rows(runs), "");
+            return 0;
+        }
+        PrintWriter err = context.err();
+        List<JsonNode> finished = new ArrayList<>();
+        int failed = 0;
+        for (JsonNode run : runs) {
+            JsonNode last = follow(vigil, run.path("id").asText(), err);
+            finished.add(last);
+            if (last.path("status").asText().equals("failed")) {
+                failed++;
+            }
+        }
+        Output.print(context.out(), client.format, rows(finished), "");
+        if (failed > 0) {
+            throw new VigilStateException(failed + " of " + finished.size() + " runs failed: "
+                    + finished.stream()
+                            .filter(r -> r.path("status").asText().equals("failed"))
+                            .map(r -> r.path("dataset").asText() + ": "
+                                    + r.path("error").asText())
+                            .reduce((a, b) -> a + "; " + b)
+                            .orElse(""));
+        }
+        return 0;
+    }
+
+    /** Polls a run until it ends, redrawing one progress line on stderr. */
+    static JsonNode follow(Vigil vigil, String id, PrintWriter err) throws InterruptedException {
+        while (true) {
+            JsonNode run = vigil.getRun(id);
+            String status = run.path("status").asText();
+            err.print("\r" + progressLine(run));
+            err.flush();
+            if (status.equals("succeeded") || status.equals("failed")) {
+                err.println();
+                err.flush();
+                return run;
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    static String progressLine(JsonNode run) {
+        int total = run.path("windows_total").asInt();
+        int done = run.path("windows_done").asInt();
+        int filled = total == 0 ? 0 : (int) Math.round(BAR_WIDTH * (double) done / total);
+        return String.format(
+                Locale.ROOT,
+                "%-8s [%s%s] %d/%d windows  %,d rows  %,d rows/s  %s",
+                run.path("dataset").asText(),
+                "#".repeat(filled),
+                ".".repeat(BAR_WIDTH - filled),
+                done,
+                total,
+                run.path("rows_read").asLong(),
+                run.path("rows_per_second").asLong(),
+                run.path("status").asText());
+    }
+
+    private static List<ObjectNode> rows(List<JsonNode> runs) {
+        List<ObjectNode> out = new ArrayList<>();
+        for (JsonNode r : runs) {
+            ObjectNode row = Output.row()
+                    .put("run", r.path("id").asText())
+                    .put("dataset", r.path("dataset").asText())
+                    .put("status", r.path("status").asText())
+                    .put(
+                            "windows",
+                            r.path("windows_done").asInt() + "/"
+                                    + r.path("windows_total").asInt())
+                    .put("rows_read", r.path("rows_read").asLong())
+                    .put("rows_per_second", r.path("rows_per_second").asLong())
+                    .put("rows_with_problems", r.path("rows_with_problems").asLong());
+            if (!r.path("error").isNull() && !r.path("error").isMissingNode()) {
+                row.put("error", r.path("error").asText());
+            }
+            out.add(row);
+        }
+        return out;
+    }
+}

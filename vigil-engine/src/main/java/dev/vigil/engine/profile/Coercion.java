@@ -1,0 +1,229 @@
+package dev.vigil.engine.profile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.core.model.FieldType.Kind;
+import dev.vigil.stats.FieldProfile;
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import scala.collection.Seq;
+
+/**
+ * Turns a value as Spark read it into what a field of its declared kind profiles, or counts it as a
+ * type mismatch. Never throws on a bad value: a run counts bad rows, it does not crash on them.
+ */
+final class Coercion {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Epoch numbers above this are milliseconds (1e11 s is the year 5138). */
+    static final double EPOCH_MILLIS_ABOVE = 1e11;
+
+    private Coercion() {}
+
+    static void add(FieldProfile profile, Kind kind, Object value) {
+        if (value == null) {
+            profile.addMissing();
+            return;
+        }
+        switch (kind) {
+            case NUMERIC -> number(value, profile);
+            case DATETIME -> datetime(value, profile);
+            case CATEGORICAL, STRING -> {
+                String s = text(value);
+                if (s == null) {
+                    profile.addTypeMismatch();
+                } else {
+                    profile.addValue(s);
+                }
+            }
+            case BOOLEAN -> {
+                String b = bool(value);
+                if (b == null) {
+                    profile.addTypeMismatch();
+                } else {
+                    profile.addValue(b);
+                }
+            }
+            case TEXT -> profile.addText(value instanceof String s ? s : String.valueOf(value));
+            case TENSOR, EMBEDDING -> {
+                double[] v = vector(value);
+                if (v == null) {
+                    profile.addTypeMismatch();
+                } else {
+                    profile.addVector(v);
+                }
+            }
+            case ARRAY -> {
+                List<?> list = list(value);
+                if (list == null) {
+                    profile.addTypeMismatch();
+                } else {
+                    profile.addArray(list.size());
+                }
+            }
+            case DICT -> {
+                int size = dictSize(value);
+                if (size < 0) {
+                    profile.addTypeMismatch();
+                } else {
+                    profile.addArray(size);
+                }
+            }
+        }
+    }
+
+    private static void number(Object value, FieldProfile profile) {
+        if (value instanceof Number n) {
+            profile.addNumber(n.doubleValue());
+        } else if (value instanceof String s) {
+            try {
+                profile.addNumber(Double.parseDouble(s.strip()));
+            } catch (NumberFormatException e) {
+                profile.addTypeMismatch();
+            }
+        } else {
+            profile.addTypeMismatch();
+        }
+    }
+
+    private static void datetime(Object value, FieldProfile profile) {
+        Double seconds = epochSeconds(value);
+        if (seconds == null) {
+            profile.addTypeMismatch();
+        } else {
+            profile.addNumber(seconds);
+        }
+    }
+
+    /** Seconds since the epoch of a timestamp, date, epoch number (seconds or milliseconds) or ISO text. */
+    static Double epochSeconds(Object value) {
+        if (value instanceof Timestamp t) {
+            return t.getTime() / 1000.0 + (t.getNanos() % 1_000_000) / 1e9;
+        }
+        if (value instanceof Instant i) {
+            return i.getEpochSecond() + i.getNano() / 1e9;
+        }
+        if (value instanceof LocalDateTime l) {
+            return epochSeconds(l.toInstant(ZoneOffset.UTC));
+        }
+        if (value instanceof Date d) {
+            return (double) d.toLocalDate().toEpochDay() * 86_400;
+        }
+        if (value instanceof LocalDate d) {
+            return (double) d.toEpochDay() * 86_400;
+        }
+        if (value instanceof Number n) {
+            double v = n.doubleValue();
+            return Math.abs(v) > EPOCH_MILLIS_ABOVE ? v / 1000.0 : v;
+        }
+        if (value instanceof String s) {
+            try {
+                return epochSeconds(Instant.parse(s.strip()));
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** A category or string: integral numbers without a fraction ({@code 3}, not {@code 3.0}). */
+    static String text(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof Boolean b) {
+            return b.toString();
+        }
+        if (value instanceof BigDecimal d) {
+            return d.stripTrailingZeros().scale() <= 0 ? d.toBigInteger().toString() : d.toPlainString();
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+        }
+        if (value instanceof Number n) {
+            return n.toString();
+        }
+        return null;
+    }
+
+    /** {@code "true"} or {@code "false"}, from a boolean, 0/1 or the usual spellings; null if none of those. */
+    static String bool(Object value) {
+        if (value instanceof Boolean b) {
+            return b.toString();
+        }
+        if (value instanceof Number n) {
+            double d = n.doubleValue();
+            return d == 1 ? "true" : d == 0 ? "false" : null;
+        }
+        if (value instanceof String s) {
+            return switch (s.strip().toLowerCase(Locale.ROOT)) {
+                case "true", "t", "yes", "y", "1" -> "true";
+                case "false", "f", "no", "n", "0" -> "false";
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    /** The numbers of an array value; a null element becomes NaN (the profile counts the row invalid). */
+    static double[] vector(Object value) {
+        List<?> list = list(value);
+        if (list == null) {
+            return null;
+        }
+        double[] out = new double[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object e = list.get(i);
+            if (e == null) {
+                out[i] = Double.NaN;
+            } else if (e instanceof Number n) {
+                out[i] = n.doubleValue();
+            } else {
+                return null;
+            }
+        }
+        return out;
+    }
+
+    static List<?> list(Object value) {
+        if (value instanceof List<?> l) {
+            return l;
+        }
+        if (value instanceof Seq<?> seq) {
+            return scala.jdk.javaapi.CollectionConverters.asJava(seq);
+        }
+        if (value instanceof Object[] array) {
+            return List.of(array);
+        }
+        return null;
+    }
+
+    /** The number of entries of a map or a JSON object; -1 when the value is neither. */
+    static int dictSize(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            return m.size();
+        }
+        if (value instanceof scala.collection.Map<?, ?> m) {
+            return m.size();
+        }
+        if (value instanceof String s) {
+            try {
+                JsonNode node = JSON.readTree(s);
+                return node != null && node.isObject() ? node.size() : -1;
+            } catch (java.io.IOException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+}

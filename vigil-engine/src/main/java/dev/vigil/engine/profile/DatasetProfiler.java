@@ -1,0 +1,300 @@
+package dev.vigil.engine.profile;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilSourceException;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.Field;
+import dev.vigil.core.model.FieldGroup;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.model.Segment;
+import dev.vigil.core.spec.GrantSql;
+import dev.vigil.core.spec.SqlQueries;
+import dev.vigil.engine.source.PostgresSource;
+import dev.vigil.engine.source.SourceColumn;
+import dev.vigil.stats.DatasetProfile;
+import dev.vigil.stats.FieldProfile;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Reads a dataset from the user's PostgreSQL with Spark, one JDBC predicate per window, and profiles
+ * every field of every window and segment in one pass.
+ *
+ * <p>The user's query is wrapped as {@code (<query>) AS vigil_src}; each window becomes the
+ * predicate {@code "<ts>" >= '<start>'::timestamptz AND "<ts>" < '<end>'::timestamptz} (the
+ * literals are instants Vigil formats, the column is quoted), so Spark reads the windows in
+ * parallel and each partition holds exactly one window. Sessions are read-only with a statement
+ * timeout ({@link PostgresSource#sessionProperties}).
+ */
+public final class DatasetProfiler {
+    private static final String SEGMENT_COLUMN = "vigil_segment_";
+    private static final long SAMPLE_SEED = 20_260_101L;
+
+    private final SparkSession spark;
+    private final PostgresSource source;
+
+    public DatasetProfiler(SparkSession spark, PostgresSource source) {
+        this.spark = spark;
+        this.source = source;
+    }
+
+    /** A dataset checked against its source, ready to be read window by window. */
+    public record Prepared(ModelVersion version, DatasetConnection connection, List<SourceColumn> probed) {
+        String timestampType() {
+            return probed.stream()
+                    .filter(c -> c.name().equalsIgnoreCase(connection.timestampColumn()))
+                    .map(SourceColumn::typeName)
+                    .findFirst()
+                    .orElse("timestamptz");
+        }
+    }
+
+    /** What profiling some windows gave: the merged profiles per window and the row counts. */
+    public record Result(Map<Instant, List<PartialProfile>> windows, long rowsRead, long rowsWithProblems) {}
+
+    /** Checks the dataset against the live source (as connecting does) and remembers its column types. */
+    public Prepared prepare(ModelVersion version, DatasetConnection connection) {
+        String prefix = connection.dataset().specName() + ".";
+        source.check(version, connection, prefix);
+        return new Prepared(version, connection, source.probe(connection.source()));
+    }
+
+    /** The first and last timestamp of the dataset's rows, or empty when it has none. */
+    public Optional<Instant[]> timeRange(Prepared prepared) {
+        PostgresJdbcDataSource src = prepared.connection().source();
+        String ts = GrantSql.quote(prepared.connection().timestampColumn());
+        String sql = "SELECT min(" + ts + "), max(" + ts + ") FROM " + table(src);
+        try (Connection c = source.openReadOnly(src);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            Instant min = instant(rs.getObject(1));
+            Instant max = instant(rs.getObject(2));
+            return min == null ? Optional.empty() : Optional.of(new Instant[] {min, max});
+        } catch (SQLException e) {
+            throw new VigilSourceException(
+                    VigilSourceException.Reason.QUERY_FAILED,
+                    "Cannot find the time range of "
+                            + prepared.connection().dataset().specName() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toLocalDateTime().toInstant(ZoneOffset.UTC);
+        }
+        if (value instanceof LocalDateTime l) {
+            return l.toInstant(ZoneOffset.UTC);
+        }
+        if (value instanceof java.sql.Date d) {
+            return d.toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC);
+        }
+        Double seconds = Coercion.epochSeconds(value);
+        return seconds == null ? null : Instant.ofEpochMilli(Math.round(seconds * 1000));
+    }
+
+    /** Reads and profiles {@code windows} (any number; each becomes one Spark partition). */
+    public Result profile(Prepared prepared, List<Window> windows) {
+        DatasetConnection connection = prepared.connection();
+        PostgresJdbcDataSource src = connection.source();
+        String prefix = connection.dataset().specName() + ".";
+        SparkSession session = spark.newSession();
+        Properties props = source.sessionProperties(src);
+        props.setProperty("driver", "org.postgresql.Driver");
+        props.setProperty("fetchsize", "10000");
+        src.readOptions().forEach((key, value) -> {
+            if (key.startsWith("spark.")) {
+                try {
+                    session.conf().set(key, value);
+                } catch (RuntimeException e) {
+                    throw new VigilArgumentException(prefix + "data_source.read_options." + key
+                            + ": Spark refuses it per job: " + e.getMessage());
+                }
+            } else {
+                props.setProperty(key, value);
+            }
+        });
+        String ts = GrantSql.quote(connection.timestampColumn());
+        String[] predicates = windows.stream()
+                .map(w -> predicate(ts, prepared.timestampType(), w))
+                .toArray(String[]::new);
+        Dataset<Row> frame = session.read().jdbc(src.url(), table(src), predicates, props);
+        if (!src.selectExpr().isEmpty()) {
+            frame = frame.selectExpr(src.selectExpr().toArray(String[]::new));
+        }
+        if (src.sampleSize() < 1.0) {
+            frame = frame.sample(false, src.sampleSize(), SAMPLE_SEED);
+        }
+        List<Segment> segments = prepared.version().segments();
+        for (int i = 0; i < segments.size(); i++) {
+            Segment s = segments.get(i);
+            if (s.isWhere()) {
+                try {
+                    frame = frame.withColumn(SEGMENT_COLUMN + i, functions.expr(s.where()));
+                    frame.schema();
+                } catch (Exception e) {
+                    if (e instanceof AnalysisException
+                            || e instanceof org.apache.spark.sql.catalyst.parser.ParseException) {
+                        throw new VigilArgumentException(
+                                "segments[" + i + "].where: Spark cannot evaluate '" + s.where() + "': "
+                                        + e.getMessage().lines().findFirst().orElse(""));
+                    }
+                    throw e;
+                }
+            }
+        }
+        ProfilePlan plan = plan(prepared.version(), connection, frame, segments);
+        LongAccumulator rowsRead = session.sparkContext().longAccumulator("rows_read");
+        LongAccumulator rowsWithProblems = session.sparkContext().longAccumulator("rows_with_problems");
+        long[] starts =
+                windows.stream().mapToLong(w -> w.start().getEpochSecond()).toArray();
+        List<PartialProfile> partials;
+        try {
+            partials = frame.javaRDD()
+                    .mapPartitionsWithIndex(new PartitionProfiler(plan, starts, rowsRead, rowsWithProblems), true)
+                    .collect();
+        } catch (RuntimeException e) {
+            throw SparkFailures.translate(e, source, src, prefix);
+        }
+        return new Result(merge(partials, windows), rowsRead.value(), rowsWithProblems.value());
+    }
+
+    private static String table(PostgresJdbcDataSource src) {
+        return "(\n" + SqlQueries.normalize(src.query(), "data_source.query") + "\n) AS " + PostgresSource.ALIAS;
+    }
+
+    /** The predicate of one window on the timestamp column, for its PostgreSQL type. */
+    static String predicate(String quotedColumn, String pgType, Window w) {
+        String type = pgType.toLowerCase(Locale.ROOT);
+        if (type.equals("timestamptz")) {
+            return quotedColumn + " >= '" + w.start() + "'::timestamptz AND " + quotedColumn + " < '" + w.end()
+                    + "'::timestamptz";
+        }
+        if (type.equals("timestamp") || type.equals("date")) {
+            // A timestamp without time zone is taken as UTC.
+            return quotedColumn + " >= '" + utc(w.start()) + "'::timestamp AND " + quotedColumn + " < '" + utc(w.end())
+                    + "'::timestamp";
+        }
+        // Epoch seconds or milliseconds (above 1e11 a number is taken as milliseconds).
+        String seconds = "(CASE WHEN abs(" + quotedColumn + ") > " + (long) Coercion.EPOCH_MILLIS_ABOVE + " THEN "
+                + quotedColumn + " / 1000.0 ELSE " + quotedColumn + " END)";
+        return seconds + " >= " + w.start().getEpochSecond() + " AND " + seconds + " < "
+                + w.end().getEpochSecond();
+    }
+
+    private static String utc(Instant i) {
+        return LocalDateTime.ofInstant(i, ZoneOffset.UTC).toString().replace('T', ' ');
+    }
+
+    private static ProfilePlan plan(
+            ModelVersion version, DatasetConnection connection, Dataset<Row> frame, List<Segment> segments) {
+        String[] columns = frame.columns();
+        List<ProfilePlan.FieldPlan> fields = new ArrayList<>();
+        Map<String, Integer> fieldColumns = new LinkedHashMap<>();
+        for (Field f : version.schema().fields()) {
+            if (f.group() == FieldGroup.ACTUALS) {
+                continue; // actuals are profiled with performance, from labels
+            }
+            Optional<Integer> column = indexOf(columns, connection.columnFor(f));
+            if (column.isEmpty()) {
+                continue; // optional here (a raw input absent from a training set), checked by prepare()
+            }
+            fields.add(new ProfilePlan.FieldPlan(
+                    f.name(), column.get(), f.type().kind().specName(), f.type().dimensions()));
+            fieldColumns.put(f.name(), column.get());
+        }
+        List<ProfilePlan.SegmentPlan> segmentPlans = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            Segment s = segments.get(i);
+            if (s.isWhere()) {
+                segmentPlans.add(new ProfilePlan.SegmentPlan(
+                        s.name(), indexOf(columns, SEGMENT_COLUMN + i).orElseThrow(), "boolean", List.of(), true));
+            } else {
+                Field f = version.schema().fields().stream()
+                        .filter(x -> x.name().equals(s.field()))
+                        .findFirst()
+                        .orElseThrow();
+                Integer column = fieldColumns.get(f.name());
+                if (column != null) {
+                    segmentPlans.add(new ProfilePlan.SegmentPlan(
+                            s.name(), column, f.type().kind().specName(), s.buckets(), false));
+                }
+            }
+        }
+        int id = indexOf(columns, connection.idColumn())
+                .orElseThrow(
+                        () -> new VigilArgumentException(connection.dataset().specName() + ".id_column: column '"
+                                + connection.idColumn() + "' is not in the frame after select_expr"));
+        return new ProfilePlan(id, fields, segmentPlans);
+    }
+
+    private static Optional<Integer> indexOf(String[] columns, String name) {
+        for (int i = 0; i < columns.length; i++) {
+            if (columns[i].equals(name)) {
+                return Optional.of(i);
+            }
+        }
+        for (int i = 0; i < columns.length; i++) {
+            if (columns[i].equalsIgnoreCase(name)) {
+                return Optional.of(i);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Merges what partitions returned per window, segment and field; every window gets an entry. */
+    private static Map<Instant, List<PartialProfile>> merge(List<PartialProfile> partials, List<Window> windows) {
+        Map<Instant, Map<String, PartialProfile>> byWindow = new LinkedHashMap<>();
+        windows.forEach(w -> byWindow.put(w.start(), new LinkedHashMap<>()));
+        for (PartialProfile p : partials) {
+            Map<String, PartialProfile> window = byWindow.get(Instant.ofEpochSecond(p.windowStart()));
+            String key = p.segment() + "\u0000" + p.field();
+            PartialProfile before = window.get(key);
+            window.put(key, before == null ? p : mergeTwo(before, p));
+        }
+        Map<Instant, List<PartialProfile>> out = new LinkedHashMap<>();
+        byWindow.forEach((start, profiles) -> out.put(start, List.copyOf(profiles.values())));
+        return out;
+    }
+
+    private static PartialProfile mergeTwo(PartialProfile a, PartialProfile b) {
+        byte[] merged;
+        if (a.field().isEmpty()) {
+            DatasetProfile d = DatasetProfile.fromBytes(a.bytes());
+            d.merge(DatasetProfile.fromBytes(b.bytes()));
+            merged = d.toBytes();
+        } else {
+            FieldProfile f = FieldProfile.fromBytes(a.bytes());
+            f.merge(FieldProfile.fromBytes(b.bytes()));
+            merged = f.toBytes();
+        }
+        return new PartialProfile(a.windowStart(), a.segment(), a.field(), merged);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.vigil.engine.profile;
+
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.Segment;
+import dev.vigil.stats.DatasetProfile;
+import dev.vigil.stats.FieldProfile;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Profiles the rows of one partition, which holds exactly one window (one JDBC predicate per
+ * window): every field for all rows and for each segment the row falls in, plus the dataset-level
+ * counts. Runs on executors; what it returns is small (windows × segments × fields profiles).
+ */
+final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Iterator<PartialProfile>> {
+    /** Distinct values of a value segment tracked per window before further values are ignored. */
+    static final int MAX_TRACKED_SEGMENT_VALUES = 1_000;
+
+    private final ProfilePlan plan;
+    private final long[] windowStarts;
+    private final LongAccumulator rowsRead;
+    private final LongAccumulator rowsWithProblems;
+
+    PartitionProfiler(
+            ProfilePlan plan, long[] windowStarts, LongAccumulator rowsRead, LongAccumulator rowsWithProblems) {
+        this.plan = plan;
+        this.windowStarts = windowStarts;
+        this.rowsRead = rowsRead;
+        this.rowsWithProblems = rowsWithProblems;
+    }
+
+    /** The profiles of one segment of the window. */
+    private final class SegmentProfiles {
+        final DatasetProfile dataset = new DatasetProfile();
+        final FieldProfile[] fields = new FieldProfile[plan.fields().size()];
+
+        SegmentProfiles() {
+            for (int i = 0; i < fields.length; i++) {
+                fields[i] = FieldProfile.create(plan.fields().get(i).type());
+            }
+        }
+    }
+
+    @Override
+    public Iterator<PartialProfile> call(Integer partition, Iterator<Row> rows) {
+        long windowStart = windowStarts[partition];
+        Map<String, SegmentProfiles> segments = new LinkedHashMap<>();
+        SegmentProfiles all = new SegmentProfiles();
+        Set<Object> ids = new HashSet<>();
+        long read = 0;
+        long withProblems = 0;
+        int[] tracked = new int[plan.segments().size()];
+        List<SegmentProfiles> rowSegments = new ArrayList<>();
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            read++;
+            rowSegments.clear();
+            rowSegments.add(all);
+            for (int si = 0; si < tracked.length; si++) {
+                String key = segmentKey(plan.segments().get(si), row);
+                if (key != null) {
+                    SegmentProfiles p = segments.get(key);
+                    if (p == null && tracked[si] < MAX_TRACKED_SEGMENT_VALUES) {
+                        p = new SegmentProfiles();
+                        segments.put(key, p);
+                        tracked[si]++;
+                    }
+                    if (p != null) {
+                        rowSegments.add(p);
+                    }
+                }
+            }
+            Object id = row.get(plan.idColumn());
+            boolean nullId = id == null;
+            boolean duplicateId = !nullId && !ids.add(id);
+            boolean problem = nullId || duplicateId;
+            for (SegmentProfiles p : rowSegments) {
+                p.dataset.addRow();
+                if (nullId) {
+                    p.dataset.addNullIds(1);
+                }
+                if (duplicateId) {
+                    p.dataset.addDuplicateIds(1);
+                }
+            }
+            for (int f = 0; f < plan.fields().size(); f++) {
+                ProfilePlan.FieldPlan field = plan.fields().get(f);
+                Object value = row.get(field.column());
+                FieldType.Kind kind = all.fields[f].kind();
+                for (SegmentProfiles p : rowSegments) {
+                    long invalidBefore = p == all ? p.fields[f].invalidCount() : 0;
+                    Coercion.add(p.fields[f], kind, value);
+                    if (p == all && p.fields[f].invalidCount() > invalidBefore) {
+                        problem = true;
+                    }
+                }
+            }
+            if (problem) {
+                withProblems++;
+            }
+        }
+        rowsRead.add(read);
+        rowsWithProblems.add(withProblems);
+        List<PartialProfile> out = new ArrayList<>();
+        emit(out, windowStart, "", all);
+        keepTopValueSegments(segments).forEach((key, p) -> emit(out, windowStart, key, p));
+        return out.iterator();
+    }
+
+    private void emit(List<PartialProfile> out, long windowStart, String segment, SegmentProfiles p) {
+        out.add(new PartialProfile(windowStart, segment, "", p.dataset.toBytes()));
+        for (int f = 0; f < p.fields.length; f++) {
+            out.add(new PartialProfile(
+                    windowStart, segment, plan.fields().get(f).name(), p.fields[f].toBytes()));
+        }
+    }
+
+    /** The segment a row belongs to for {@code s}, as {@code name=value}; null when it belongs to none. */
+    private static String segmentKey(ProfilePlan.SegmentPlan s, Row row) {
+        Object value = row.get(s.column());
+        if (s.where()) {
+            return Boolean.TRUE.equals(value) ? s.name() + "=true" : null;
+        }
+        if (value == null) {
+            return null;
+        }
+        if (!s.buckets().isEmpty()) {
+            if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                return null;
+            }
+            return s.name() + "=" + new Segment(s.name(), s.name(), s.buckets(), null).bucketOf(n.doubleValue());
+        }
+        String text = s.kind().equals("boolean") ? Coercion.bool(value) : Coercion.text(value);
+        return text == null ? null : s.name() + "=" + text;
+    }
+
+    /** Value segments keep their 50 largest values of the window (by rows); buckets and wheres all stay. */
+    private Map<String, SegmentProfiles> keepTopValueSegments(Map<String, SegmentProfiles> segments) {
+        Map<String, SegmentProfiles> out = new LinkedHashMap<>();
+        for (ProfilePlan.SegmentPlan s : plan.segments()) {
+            String prefix = s.name() + "=";
+            List<Map.Entry<String, SegmentProfiles>> mine = new ArrayList<>();
+            for (Map.Entry<String, SegmentProfiles> e : segments.entrySet()) {
+                if (e.getKey().startsWith(prefix)) {
+                    mine.add(e);
+                }
+            }
+            boolean byValue = !s.where() && s.buckets().isEmpty();
+            if (byValue) {
+                mine.sort(Comparator.comparingLong((Map.Entry<String, SegmentProfiles> e) ->
+                                -e.getValue().dataset.rows())
+                        .thenComparing(Map.Entry::getKey));
+                if (mine.size() > Segment.MAX_VALUES) {
+                    mine = mine.subList(0, Segment.MAX_VALUES);
+                }
+            }
+            mine.forEach(e -> out.put(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.vigil.server.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.stats.DatasetProfile;
+import dev.vigil.stats.FieldProfile;
+import dev.vigil.store.StoredProfile;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Answers metric queries from stored profiles: the windows of each bucket (hour, day, week, month
+ * or all) are merged, and the metrics derived from the merged profile, never averaged across
+ * windows (METRICS.md, "Merging"). The source is never read.
+ */
+final class MetricsQuery {
+    private MetricsQuery() {}
+
+    /** One bucket's merged profiles of a segment and field. */
+    private static final class Bucket {
+        final Instant start;
+        final Instant end;
+        final String segment;
+        final String field;
+        FieldProfile fieldProfile;
+        DatasetProfile datasetProfile;
+
+        Bucket(Instant start, Instant end, String segment, String field) {
+            this.start = start;
+            this.end = end;
+            this.segment = segment;
+            this.field = field;
+        }
+    }
+
+    /**
+     * Flat rows {@code {dataset, segment, field, metric, window_start, window_end, value}}, ordered
+     * by window, segment and field. {@code profiles} are those of the range, already filtered by
+     * segment and field. With {@code all}, the one bucket spans the asked range when one was given
+     * (a segment can be absent from the first or last windows), else the windows found.
+     */
+    static List<ObjectNode> rows(
+            DatasetConnection dataset,
+            List<StoredProfile> profiles,
+            Granularity granularity,
+            Optional<Instant> askedFrom,
+            Optional<Instant> askedTo,
+            Optional<String> metric) {
+        Map<String, Bucket> buckets = new LinkedHashMap<>();
+        Instant first = null;
+        Instant last = null;
+        for (StoredProfile p : profiles) {
+            first = first == null || p.windowStart().isBefore(first) ? p.windowStart() : first;
+            last = last == null || p.windowEnd().isAfter(last) ? p.windowEnd() : last;
+        }
+        first = askedFrom.orElse(first);
+        last = askedTo.orElse(last);
+        for (StoredProfile p : profiles) {
+            Instant start;
+            Instant end;
+            if (granularity == Granularity.ALL) {
+                start = first;
+                end = last;
+            } else {
+                start = granularity.bucketStart(p.windowStart());
+                end = granularity.bucketEnd(start);
+                if (p.windowEnd().isAfter(end)) {
+                    // a daily window asked for by the hour stays a day
+                    start = p.windowStart();
+                    end = p.windowEnd();
+                }
+            }
+            Instant bucketStart = start;
+            Instant bucketEnd = end;
+            Bucket bucket = buckets.computeIfAbsent(
+                    start + "|" + p.segment() + "|" + p.field(),
+                    k -> new Bucket(bucketStart, bucketEnd, p.segment(), p.field()));
+            if (p.field().isEmpty()) {
+                DatasetProfile d = DatasetProfile.fromBytes(p.bytes());
+                if (bucket.datasetProfile == null) {
+                    bucket.datasetProfile = d;
+                } else {
+                    bucket.datasetProfile.merge(d);
+                }
+            } else {
+                FieldProfile f = FieldProfile.fromBytes(p.bytes());
+                if (bucket.fieldProfile == null) {
+                    bucket.fieldProfile = f;
+                } else {
+                    bucket.fieldProfile.merge(f);
+                }
+            }
+        }
+        List<Bucket> ordered = new ArrayList<>(buckets.values());
+        ordered.sort((a, b) -> {
+            int c = a.start.compareTo(b.start);
+            c = c != 0 ? c : a.segment.compareTo(b.segment);
+            return c != 0 ? c : a.field.compareTo(b.field);
+        });
+        List<ObjectNode> out = new ArrayList<>();
+        for (Bucket b : ordered) {
+            Map<String, Double> metrics = b.field.isEmpty() ? b.datasetProfile.metrics() : b.fieldProfile.metrics();
+            for (Map.Entry<String, Double> m : metrics.entrySet()) {
+                if (metric.isPresent() && !metricMatches(m.getKey(), metric.get())) {
+                    continue;
+                }
+                ObjectNode row = Json.object();
+                row.put("dataset", dataset.dataset().specName());
+                if (b.segment.isEmpty()) {
+                    row.putNull("segment");
+                } else {
+                    row.put("segment", b.segment);
+                }
+                String field = b.field.isEmpty() ? datasetField(dataset, m.getKey()) : b.field;
+                if (field == null) {
+                    row.putNull("field");
+                } else {
+                    row.put("field", field);
+                }
+                row.put("metric", m.getKey());
+                row.put("window_start", b.start.toString());
+                row.put("window_end", b.end.toString());
+                if (m.getValue() == null) {
+                    row.putNull("value");
+                } else {
+                    row.put("value", m.getValue());
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    /** {@code value_count} selects every {@code value_count[...]}; other names match exactly. */
+    private static boolean metricMatches(String name, String wanted) {
+        return name.equals(wanted) || name.startsWith(wanted + "[");
+    }
+
+    /** Dataset-level counts name the id or timestamp column as their field (METRICS.md). */
+    private static String datasetField(DatasetConnection dataset, String metric) {
+        return switch (metric) {
+            case "null_id_count", "duplicate_id_count" -> dataset.idColumn();
+            case "null_timestamp_count" -> dataset.timestampColumn();
+            default -> null;
+        };
+    }
+}

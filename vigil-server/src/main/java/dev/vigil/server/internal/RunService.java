@@ -1,0 +1,191 @@
+package dev.vigil.server.internal;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilException;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.engine.profile.DatasetProfiler;
+import dev.vigil.engine.profile.PartialProfile;
+import dev.vigil.engine.profile.Window;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.Run;
+import dev.vigil.store.StoredProfile;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs: pulls a dataset over a range of windows with Spark and stores each window's profiles.
+ *
+ * <p>Runs execute one at a time on a background thread (Spark already uses every core). The windows
+ * are read in batches, each batch's windows replaced in one transaction, so progress is visible
+ * and a failure keeps every batch before it. A failed run leaves the watermark where the last
+ * stored batch put it.
+ */
+public final class RunService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
+    /** Windows read per Spark job: a day of hourly windows. */
+    static final int BATCH_WINDOWS = 24;
+    /** Windows before the watermark a scheduled run reads again, for rows that arrive late. */
+    static final int LATENESS_WINDOWS = 2;
+
+    private final Metastore store;
+    private final Supplier<DatasetProfiler> profiler;
+    private final Clock clock;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "vigil-runs");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RunService(Metastore store, Supplier<DatasetProfiler> profiler, Clock clock) {
+        this.store = store;
+        this.profiler = profiler;
+        this.clock = clock;
+        int closed = store.runs().failUnfinished("the server stopped before the run finished; run it again");
+        if (closed > 0) {
+            LOG.warn("{} runs left unfinished by a previous server were marked failed", closed);
+        }
+    }
+
+    /**
+     * Queues a run of {@code kind}. Without a range, serving and actuals read from the watermark
+     * (less {@value #LATENESS_WINDOWS} windows for late rows) or their first row up to the last
+     * closed window; training and testing read all their rows.
+     */
+    public Run submit(ModelVersion version, DatasetKind kind, Optional<Instant> from, Optional<Instant> to) {
+        DatasetConnection connection = store.datasets()
+                .find(version.modelId(), version.version(), kind)
+                .orElseThrow(() -> new VigilArgumentException("dataset: " + version.modelId() + "/" + version.version()
+                        + " has no " + kind.specName() + " dataset connected"));
+        if (from.isPresent() && to.isPresent() && !to.get().isAfter(from.get())) {
+            throw new VigilArgumentException("to: " + to.get() + " must be after from " + from.get());
+        }
+        Run run = store.runs()
+                .create(
+                        version.modelId(),
+                        version.version(),
+                        kind.specName(),
+                        from.orElse(Instant.EPOCH),
+                        to.orElse(Instant.EPOCH),
+                        0);
+        executor.submit(() -> execute(run, version, connection, from, to));
+        return run;
+    }
+
+    private void execute(
+            Run run, ModelVersion version, DatasetConnection connection, Optional<Instant> from, Optional<Instant> to) {
+        String name = version.modelId() + "/" + version.version() + "/"
+                + connection.dataset().specName();
+        try {
+            store.runs().started(run.id());
+            DatasetProfiler engine = profiler.get();
+            DatasetProfiler.Prepared prepared = engine.prepare(version, connection);
+            List<Window> windows = windows(engine, prepared, version, connection.dataset(), from, to);
+            store.runs().planned(run.id(), rangeStart(windows, from), rangeEnd(windows, to), windows.size());
+            LOG.info("run {} of {}: {} windows", run.id(), name, windows.size());
+            long rows = 0;
+            long problems = 0;
+            int done = 0;
+            for (int i = 0; i < windows.size(); i += BATCH_WINDOWS) {
+                List<Window> batch = windows.subList(i, Math.min(windows.size(), i + BATCH_WINDOWS));
+                DatasetProfiler.Result result = engine.profile(prepared, batch);
+                List<StoredProfile> profiles = new ArrayList<>();
+                for (Window w : batch) {
+                    for (PartialProfile p : result.windows().get(w.start())) {
+                        profiles.add(new StoredProfile(w.start(), w.end(), p.segment(), p.field(), p.bytes()));
+                    }
+                }
+                Instant lastEnd = batch.get(batch.size() - 1).end();
+                Instant closedUpTo = Window.startOf(
+                        clock.instant(), version.aggregationPeriod().length());
+                store.profiles()
+                        .replaceWindows(
+                                version.modelId(),
+                                version.version(),
+                                connection.dataset().specName(),
+                                batch.stream().map(Window::start).toList(),
+                                profiles,
+                                lastEnd.isAfter(closedUpTo) ? Optional.of(closedUpTo) : Optional.of(lastEnd));
+                rows += result.rowsRead();
+                problems += result.rowsWithProblems();
+                done += batch.size();
+                store.runs().progress(run.id(), done, rows, problems);
+            }
+            store.runs().succeeded(run.id());
+            LOG.info("run {} of {} succeeded: {} rows, {} with problems", run.id(), name, rows, problems);
+        } catch (VigilException e) {
+            LOG.warn("run {} of {} failed: {}", run.id(), name, e.getMessage());
+            store.runs().failed(run.id(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("run {} of {} failed unexpectedly", run.id(), name, e);
+            store.runs().failed(run.id(), "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private List<Window> windows(
+            DatasetProfiler engine,
+            DatasetProfiler.Prepared prepared,
+            ModelVersion version,
+            DatasetKind kind,
+            Optional<Instant> from,
+            Optional<Instant> to) {
+        var period = version.aggregationPeriod();
+        Instant closedUpTo = Window.startOf(clock.instant(), period.length());
+        Instant start = from.orElse(null);
+        Instant end = to.orElse(null);
+        if (start == null || end == null) {
+            Optional<Instant[]> range = engine.timeRange(prepared);
+            if (range.isEmpty()) {
+                return List.of();
+            }
+            boolean reference = kind == DatasetKind.TRAINING || kind == DatasetKind.TESTING;
+            if (start == null) {
+                Optional<Instant> watermark = reference
+                        ? Optional.empty()
+                        : store.profiles().watermark(version.modelId(), version.version(), kind.specName());
+                start = watermark
+                        .map(w -> w.minus(period.length().multipliedBy(LATENESS_WINDOWS)))
+                        .orElse(range.get()[0]);
+            }
+            if (end == null) {
+                end = reference
+                        ? Window.startOf(range.get()[1], period.length()).plus(period.length())
+                        : closedUpTo;
+            }
+        }
+        if (!end.isAfter(start)) {
+            return List.of();
+        }
+        return Window.cover(start, end, period);
+    }
+
+    private static Instant rangeStart(List<Window> windows, Optional<Instant> from) {
+        return windows.isEmpty() ? from.orElse(Instant.EPOCH) : windows.get(0).start();
+    }
+
+    private static Instant rangeEnd(List<Window> windows, Optional<Instant> to) {
+        return windows.isEmpty()
+                ? to.orElse(Instant.EPOCH)
+                : windows.get(windows.size() - 1).end();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

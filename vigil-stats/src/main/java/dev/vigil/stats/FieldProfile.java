@@ -1,0 +1,352 @@
+package dev.vigil.stats;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilStateException;
+import dev.vigil.core.model.FieldType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.datasketches.kll.KllDoublesSketch;
+
+/**
+ * A mergeable, serializable summary of one field's values in one window and segment.
+ *
+ * <p>A mutable accumulator, not thread-safe. The engine calls exactly one adder per row: {@link #addMissing()}
+ * for SQL NULL, {@link #addTypeMismatch()} for a value that could not be coerced to the declared type, or the
+ * adder of the field's kind. Profiles of the same type {@link #merge(FieldProfile) merge}; {@link #metrics()}
+ * derives the METRICS.md metrics afterwards, so that a merged profile gives the same metrics as profiling all
+ * rows directly (exact metrics to rounding; approximate ones within their tolerance).
+ *
+ * <p>Accuracy: quantiles come from a KLL sketch with k = {@value SketchCodec#KLL_K} (normalized rank error ≈
+ * 0.7% at 99% confidence, within METRICS.md's 1%); {@code distinct_count} from a theta sketch with 2^{@value
+ * SketchCodec#THETA_LG_NOMINAL_ENTRIES} = 8192 nominal entries (exact below 8192 distinct values, relative
+ * standard error ≈ 1.1% above), rounded to a whole number; value counts are exact while a profile holds at most
+ * {@value CategoricalProfile#VALUE_CAP} distinct values (see {@link #valueCounts()}).
+ */
+public final class FieldProfile {
+    static final String MAGIC = "VGP";
+    static final int FORMAT_VERSION = 1;
+    private static final String WHAT = "field profile";
+
+    private final FieldType type;
+    private long count;
+    private long missingCount;
+    private long invalidCount;
+    private long typeMismatchCount;
+    private final KindProfile values;
+
+    private FieldProfile(FieldType type, KindProfile values) {
+        this.type = type;
+        this.values = values;
+    }
+
+    /** An empty profile for a field of {@code type}. */
+    public static FieldProfile create(FieldType type) {
+        Objects.requireNonNull(type, "type");
+        return new FieldProfile(type, newValues(type));
+    }
+
+    private static KindProfile newValues(FieldType type) {
+        return switch (type.kind()) {
+            case NUMERIC, DATETIME -> new NumericProfile();
+            case CATEGORICAL, STRING, BOOLEAN -> new CategoricalProfile();
+            case TEXT -> new TextProfile();
+            case TENSOR, EMBEDDING -> new VectorProfile(type.size());
+            case ARRAY, DICT -> new LengthProfile();
+        };
+    }
+
+    /** The declared type of the field. */
+    public FieldType type() {
+        return type;
+    }
+
+    /** The kind of the field. */
+    public FieldType.Kind kind() {
+        return type.kind();
+    }
+
+    /** Tensor or embedding dimensions (a tensor row holds their product of values); empty for other kinds. */
+    public List<Integer> dimensions() {
+        return type.dimensions();
+    }
+
+    /** Counts a SQL NULL. */
+    public void addMissing() {
+        count++;
+        missingCount++;
+    }
+
+    /** Counts a value that could not be coerced to the declared type: invalid and a type mismatch. */
+    public void addTypeMismatch() {
+        count++;
+        invalidCount++;
+        typeMismatchCount++;
+    }
+
+    private void addInvalid() {
+        count++;
+        invalidCount++;
+    }
+
+    /**
+     * Adds a number of a numeric field, or a datetime as epoch seconds. NaN counts as missing, ±Infinity as
+     * invalid.
+     */
+    public void addNumber(double value) {
+        NumericProfile numeric = expect(NumericProfile.class, "addNumber");
+        if (Double.isNaN(value)) {
+            addMissing();
+        } else if (Double.isInfinite(value)) {
+            addInvalid();
+        } else {
+            count++;
+            numeric.add(value);
+        }
+    }
+
+    /**
+     * Adds a value of a categorical (the code as a string, e.g. {@code "3"}), string or boolean ({@code "true"},
+     * {@code "false"}) field; null counts as missing.
+     */
+    public void addValue(String value) {
+        CategoricalProfile categorical = expect(CategoricalProfile.class, "addValue");
+        if (value == null) {
+            addMissing();
+        } else {
+            count++;
+            categorical.add(value);
+        }
+    }
+
+    /** Adds a text value; null counts as missing. */
+    public void addText(String text) {
+        TextProfile textProfile = expect(TextProfile.class, "addText");
+        if (text == null) {
+            addMissing();
+        } else {
+            count++;
+            textProfile.add(text);
+        }
+    }
+
+    /**
+     * Adds a tensor (flattened, row-major) or embedding row; null counts as missing. A row whose length differs
+     * from the product of the dimensions, or with a non-finite element, counts as invalid.
+     */
+    public void addVector(double[] vector) {
+        VectorProfile vectors = expect(VectorProfile.class, "addVector");
+        if (vector == null) {
+            addMissing();
+        } else if (vectors.add(vector)) {
+            count++;
+        } else {
+            addInvalid();
+        }
+    }
+
+    /** Adds an array or dict by its number of entries ({@code length} ≥ 0). */
+    public void addArray(int length) {
+        LengthProfile lengths = expect(LengthProfile.class, "addArray");
+        if (length < 0) {
+            throw new VigilArgumentException("addArray: length must be >= 0, got " + length);
+        }
+        count++;
+        lengths.add(length);
+    }
+
+    private <T extends KindProfile> T expect(Class<T> profileClass, String adder) {
+        if (!profileClass.isInstance(values)) {
+            throw new VigilArgumentException(adder + " does not apply to a " + type + " field");
+        }
+        return profileClass.cast(values);
+    }
+
+    /**
+     * Adds {@code other}'s rows to this profile, in place. Merging is associative and commutative up to
+     * floating-point rounding (and, beyond the value-count cap, the choice of kept values).
+     *
+     * @throws VigilArgumentException if the kinds or dimensions differ
+     */
+    public void merge(FieldProfile other) {
+        Objects.requireNonNull(other, "other");
+        if (!type.equals(other.type)) {
+            throw new VigilArgumentException(
+                    "cannot merge a profile of a " + other.type + " field into one of a " + type + " field");
+        }
+        KindProfile otherValues = other == this ? values.copy() : other.values;
+        count += other.count;
+        missingCount += other.missingCount;
+        invalidCount += other.invalidCount;
+        typeMismatchCount += other.typeMismatchCount;
+        values.merge(otherValues);
+    }
+
+    /**
+     * The metrics of this profile by METRICS.md name, in a stable order; a null value is undefined (e.g.
+     * {@code mean} with no valid value, {@code stddev} with fewer than 2).
+     *
+     * <p>Every kind: {@code count missing_count missing_ratio invalid_count type_mismatch_count}. Numeric and
+     * datetime: {@code mean sum min max stddev variance p01 p05 p10 p25 p50 p75 p90 p95 p99 median
+     * distinct_count}. Categorical, string, boolean: {@code distinct_count}, {@code value_count[<value>]} for
+     * the 50 most frequent values (ties by value ascending) and {@code value_count[__other__]} for the rest
+     * when there is any. Text: {@code mean_length min_length max_length empty_count mean_token_count}. Tensor,
+     * embedding: {@code mean_norm}. Array, dict: {@code mean_length min_length max_length}.
+     */
+    public Map<String, Double> metrics() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("count", (double) count);
+        metrics.put("missing_count", (double) missingCount);
+        metrics.put("missing_ratio", count == 0 ? null : (double) missingCount / count);
+        metrics.put("invalid_count", (double) invalidCount);
+        metrics.put("type_mismatch_count", (double) typeMismatchCount);
+        values.putMetrics(metrics);
+        return metrics;
+    }
+
+    /** Rows added by any adder. */
+    public long count() {
+        return count;
+    }
+
+    /** Values that were invalid (±Infinity, a tensor of the wrong length) or could not be coerced. */
+    public long invalidCount() {
+        return invalidCount;
+    }
+
+    /** Valid, non-missing values: {@code count - missing_count - invalid_count}. */
+    public long validCount() {
+        return values.validCount();
+    }
+
+    /** The mean vector of the valid tensor or embedding rows; null for other kinds or with no valid row. */
+    public double[] centroid() {
+        return values instanceof VectorProfile vectors ? vectors.centroid() : null;
+    }
+
+    /**
+     * A copy of the quantile sketch (k = {@value SketchCodec#KLL_K}) of the valid values of a numeric or datetime
+     * field, or of the lengths of a text field; empty for other kinds or when there is no valid value.
+     */
+    public Optional<KllDoublesSketch> quantileSketch() {
+        KllDoublesSketch sketch;
+        if (values instanceof NumericProfile numeric) {
+            sketch = numeric.quantiles();
+        } else if (values instanceof TextProfile text) {
+            sketch = text.lengths();
+        } else {
+            return Optional.empty();
+        }
+        return sketch.isEmpty() ? Optional.empty() : Optional.of(SketchCodec.copy(sketch));
+    }
+
+    /**
+     * The kept value counts of a categorical, string or boolean field (at most {@value CategoricalProfile#VALUE_CAP}
+     * values; the rest is in {@link #otherCount()}); empty for other kinds. Unmodifiable.
+     */
+    public Map<String, Long> valueCounts() {
+        return values instanceof CategoricalProfile categorical
+                ? Collections.unmodifiableMap(new HashMap<>(categorical.counts()))
+                : Map.of();
+    }
+
+    /** Rows whose value was folded into "other" because of the value-count cap; 0 for other kinds. */
+    public long otherCount() {
+        return values instanceof CategoricalProfile categorical ? categorical.otherCount() : 0L;
+    }
+
+    /** The sum of the valid values of a numeric or datetime field; 0 for other kinds. */
+    public double sum() {
+        return values instanceof NumericProfile numeric ? numeric.sum() : 0.0;
+    }
+
+    /** The smallest valid value of a numeric or datetime field; null for other kinds or with no valid value. */
+    public Double min() {
+        return values instanceof NumericProfile numeric ? numeric.min() : null;
+    }
+
+    /** The largest valid value of a numeric or datetime field; null for other kinds or with no valid value. */
+    public Double max() {
+        return values instanceof NumericProfile numeric ? numeric.max() : null;
+    }
+
+    /** Serializes this profile in format version {@value #FORMAT_VERSION}, described in {@code package-info}. */
+    public byte[] toBytes() {
+        ProfileWriter out = new ProfileWriter().header(MAGIC, FORMAT_VERSION);
+        out.writeString(type.kind().specName()).writeInt(type.dimensions().size());
+        for (int dimension : type.dimensions()) {
+            out.writeInt(dimension);
+        }
+        out.writeLong(count).writeLong(missingCount).writeLong(invalidCount).writeLong(typeMismatchCount);
+        values.write(out);
+        return out.toByteArray();
+    }
+
+    /**
+     * Reads a profile written by {@link #toBytes()}.
+     *
+     * @throws VigilStateException if the bytes are not a profile, have an unknown format version, or are
+     *     truncated or corrupt
+     */
+    public static FieldProfile fromBytes(byte[] bytes) {
+        ProfileReader in = ProfileReader.open(bytes, MAGIC, FORMAT_VERSION, WHAT);
+        FieldType type = readType(in);
+        long count = in.readCounter("count");
+        long missingCount = in.readCounter("missing count");
+        long invalidCount = in.readCounter("invalid count");
+        long typeMismatchCount = in.readCounter("type mismatch count");
+        KindProfile values =
+                switch (type.kind()) {
+                    case NUMERIC, DATETIME -> NumericProfile.read(in);
+                    case CATEGORICAL, STRING, BOOLEAN -> CategoricalProfile.read(in);
+                    case TEXT -> TextProfile.read(in);
+                    case TENSOR, EMBEDDING -> VectorProfile.read(in, type.size());
+                    case ARRAY, DICT -> LengthProfile.read(in);
+                };
+        in.finish();
+        if (typeMismatchCount > invalidCount || missingCount + invalidCount + values.validCount() != count) {
+            throw in.corrupt("counts disagree (count " + count + ", missing " + missingCount + ", invalid "
+                    + invalidCount + ", type mismatches " + typeMismatchCount + ", valid " + values.validCount()
+                    + ")");
+        }
+        FieldProfile profile = new FieldProfile(type, values);
+        profile.count = count;
+        profile.missingCount = missingCount;
+        profile.invalidCount = invalidCount;
+        profile.typeMismatchCount = typeMismatchCount;
+        return profile;
+    }
+
+    private static FieldType readType(ProfileReader in) {
+        String kindName = in.readString("kind");
+        FieldType.Kind kind = null;
+        for (FieldType.Kind candidate : FieldType.Kind.values()) {
+            if (candidate.specName().equals(kindName)) {
+                kind = candidate;
+            }
+        }
+        if (kind == null) {
+            throw in.corrupt("unknown field kind '" + kindName + "'");
+        }
+        int rank = in.readCount("number of dimensions", Integer.BYTES);
+        List<Integer> dimensions = new ArrayList<>(rank);
+        for (int i = 0; i < rank; i++) {
+            dimensions.add(in.readInt("dimension " + i));
+        }
+        try {
+            return new FieldType(kind, dimensions);
+        } catch (VigilArgumentException e) {
+            throw in.corrupt(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FieldProfile[" + type + ", count=" + count + ", valid=" + validCount() + "]";
+    }
+}

@@ -1,0 +1,130 @@
+package dev.vigil.stats;
+
+import dev.vigil.core.VigilStateException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Big-endian reader for the profile binary format. Every read checks the remaining length first, so a
+ * truncated or corrupt input fails with a {@link VigilStateException} instead of an index or buffer error.
+ */
+final class ProfileReader {
+    private final ByteBuffer buffer;
+    private final String what;
+
+    private ProfileReader(byte[] bytes, String what) {
+        this.buffer = ByteBuffer.wrap(bytes);
+        this.what = what;
+    }
+
+    /**
+     * Checks the magic bytes and the format version and returns a reader positioned after them.
+     *
+     * @param what the name used in error messages, e.g. "field profile"
+     */
+    static ProfileReader open(byte[] bytes, String magic, int supportedVersion, String what) {
+        if (bytes == null) {
+            throw new VigilStateException("cannot read a " + what + " from null bytes");
+        }
+        byte[] expected = magic.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length < expected.length + 1) {
+            throw new VigilStateException("truncated " + what + ": " + bytes.length + " bytes, too short for a header");
+        }
+        if (!Arrays.equals(bytes, 0, expected.length, expected, 0, expected.length)) {
+            throw new VigilStateException("not a " + what + ": expected magic bytes '" + magic + "'");
+        }
+        int version = bytes[expected.length] & 0xFF;
+        if (version != supportedVersion) {
+            throw new VigilStateException("unsupported " + what + " format version " + version
+                    + " (this build reads version " + supportedVersion + ")");
+        }
+        ProfileReader reader = new ProfileReader(bytes, what);
+        reader.buffer.position(expected.length + 1);
+        return reader;
+    }
+
+    /** A reader over headerless bytes, used to copy in-memory parts through their own codec. */
+    static ProfileReader body(byte[] bytes, String what) {
+        return new ProfileReader(bytes, what);
+    }
+
+    private void require(long length, String item) {
+        if (length < 0 || length > buffer.remaining()) {
+            throw new VigilStateException("truncated " + what + ": " + item + " needs " + length + " bytes at offset "
+                    + buffer.position() + ", " + buffer.remaining() + " left");
+        }
+    }
+
+    int readInt(String item) {
+        require(Integer.BYTES, item);
+        return buffer.getInt();
+    }
+
+    /** A non-negative int that counts elements of {@code elementBytes} bytes each still to come. */
+    int readCount(String item, int elementBytes) {
+        int count = readInt(item);
+        if (count < 0) {
+            throw corrupt(item + " is negative (" + count + ")");
+        }
+        require((long) count * elementBytes, item);
+        return count;
+    }
+
+    long readLong(String item) {
+        require(Long.BYTES, item);
+        return buffer.getLong();
+    }
+
+    /** A long that must not be negative (a counter). */
+    long readCounter(String item) {
+        long value = readLong(item);
+        if (value < 0) {
+            throw corrupt(item + " is negative (" + value + ")");
+        }
+        return value;
+    }
+
+    double readDouble(String item) {
+        require(Double.BYTES, item);
+        return buffer.getDouble();
+    }
+
+    byte[] readBlock(String item) {
+        int length = readCount(item + " length", 1);
+        byte[] block = new byte[length];
+        buffer.get(block);
+        return block;
+    }
+
+    String readString(String item) {
+        byte[] block = readBlock(item);
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(block))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new VigilStateException("corrupt " + what + ": " + item + " is not valid UTF-8", e);
+        }
+    }
+
+    /** Fails if bytes are left over: they would mean a writer and reader that disagree. */
+    void finish() {
+        if (buffer.hasRemaining()) {
+            throw corrupt(buffer.remaining() + " unexpected trailing bytes");
+        }
+    }
+
+    VigilStateException corrupt(String detail) {
+        return new VigilStateException("corrupt " + what + ": " + detail);
+    }
+
+    VigilStateException corrupt(String detail, Throwable cause) {
+        return new VigilStateException("corrupt " + what + ": " + detail, cause);
+    }
+}

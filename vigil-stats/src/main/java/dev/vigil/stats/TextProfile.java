@@ -1,0 +1,130 @@
+package dev.vigil.stats;
+
+import java.util.Map;
+import org.apache.datasketches.kll.KllDoublesSketch;
+
+/**
+ * Lengths (in Unicode code points) and whitespace-token counts of free text, plus a KLL sketch of the
+ * lengths for drift.
+ */
+final class TextProfile implements KindProfile {
+    private long n;
+    private long sumLength;
+    private long minLength = Long.MAX_VALUE;
+    private long maxLength = Long.MIN_VALUE;
+    private long emptyCount;
+    private long sumTokens;
+    private final KllDoublesSketch lengths;
+
+    TextProfile() {
+        this(SketchCodec.newQuantiles());
+    }
+
+    private TextProfile(KllDoublesSketch lengths) {
+        this.lengths = lengths;
+    }
+
+    void add(String text) {
+        int length = text.codePointCount(0, text.length());
+        n++;
+        sumLength += length;
+        minLength = Math.min(minLength, length);
+        maxLength = Math.max(maxLength, length);
+        if (length == 0) {
+            emptyCount++;
+        }
+        sumTokens += countTokens(text);
+        lengths.update(length);
+    }
+
+    /**
+     * Tokens are maximal runs of non-whitespace code points, like Python's {@code str.split()}: {@code "  a b "}
+     * has 2. Whitespace is what Java calls whitespace or a space separator (which adds the no-break spaces)
+     * plus U+0085 NEXT LINE.
+     */
+    static long countTokens(String text) {
+        long tokens = 0;
+        boolean inToken = false;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            boolean space = Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == 0x85;
+            if (!space && !inToken) {
+                tokens++;
+            }
+            inToken = !space;
+        }
+        return tokens;
+    }
+
+    @Override
+    public void merge(KindProfile otherKind) {
+        TextProfile other = (TextProfile) otherKind;
+        n += other.n;
+        sumLength += other.sumLength;
+        minLength = Math.min(minLength, other.minLength);
+        maxLength = Math.max(maxLength, other.maxLength);
+        emptyCount += other.emptyCount;
+        sumTokens += other.sumTokens;
+        lengths.merge(other.lengths);
+    }
+
+    @Override
+    public long validCount() {
+        return n;
+    }
+
+    KllDoublesSketch lengths() {
+        return lengths;
+    }
+
+    @Override
+    public void putMetrics(Map<String, Double> metrics) {
+        boolean any = n > 0;
+        metrics.put("mean_length", any ? (double) sumLength / n : null);
+        metrics.put("min_length", any ? (double) minLength : null);
+        metrics.put("max_length", any ? (double) maxLength : null);
+        metrics.put("empty_count", (double) emptyCount);
+        metrics.put("mean_token_count", any ? (double) sumTokens / n : null);
+    }
+
+    @Override
+    public void write(ProfileWriter out) {
+        out.writeLong(n)
+                .writeLong(sumLength)
+                .writeLong(minLength)
+                .writeLong(maxLength)
+                .writeLong(emptyCount)
+                .writeLong(sumTokens)
+                .writeBlock(lengths.toByteArray());
+    }
+
+    static TextProfile read(ProfileReader in) {
+        long n = in.readCounter("text count");
+        long sumLength = in.readCounter("sum of lengths");
+        long minLength = in.readLong("min length");
+        long maxLength = in.readLong("max length");
+        long emptyCount = in.readCounter("empty count");
+        long sumTokens = in.readCounter("sum of token counts");
+        KllDoublesSketch lengths = SketchCodec.readQuantiles(in, "length sketch");
+        if (lengths.getN() != n || emptyCount > n) {
+            throw in.corrupt("text counts disagree (" + n + " texts, " + emptyCount + " empty, length sketch of "
+                    + lengths.getN() + ")");
+        }
+        TextProfile profile = new TextProfile(lengths);
+        profile.n = n;
+        profile.sumLength = sumLength;
+        profile.minLength = minLength;
+        profile.maxLength = maxLength;
+        profile.emptyCount = emptyCount;
+        profile.sumTokens = sumTokens;
+        return profile;
+    }
+
+    @Override
+    public TextProfile copy() {
+        ProfileWriter out = new ProfileWriter();
+        write(out);
+        return read(ProfileReader.body(out.toByteArray(), "text profile"));
+    }
+}

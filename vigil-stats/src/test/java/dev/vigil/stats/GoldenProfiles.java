@@ -1,0 +1,64 @@
+package dev.vigil.stats;
+
+import dev.vigil.core.model.FieldType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The fixed inputs of the golden files in {@code src/test/resources/golden}. {@link #main} wrote those files
+ * once, with format version 1; they are checked in and must stay readable. Do not regenerate them to make a
+ * test pass: a new format version gets new files next to the old ones.
+ */
+final class GoldenProfiles {
+    private GoldenProfiles() {}
+
+    /** 1..100, one NULL, one NaN (missing), one +Infinity (invalid), one type mismatch. */
+    static FieldProfile numeric() {
+        FieldProfile profile = FieldProfile.create(FieldType.numeric());
+        for (int i = 1; i <= 100; i++) {
+            profile.addNumber(i);
+        }
+        profile.addMissing();
+        profile.addNumber(Double.NaN);
+        profile.addNumber(Double.POSITIVE_INFINITY);
+        profile.addTypeMismatch();
+        return profile;
+    }
+
+    /** a×3, b×2, c, "", one NULL, one type mismatch. */
+    static FieldProfile string() {
+        FieldProfile profile = FieldProfile.create(FieldType.string());
+        for (String value : new String[] {"a", "b", "a", "c", "", "b", "a"}) {
+            profile.addValue(value);
+        }
+        profile.addValue(null);
+        profile.addTypeMismatch();
+        return profile;
+    }
+
+    /** Embedding(3): [3,4,0], [0,0,2]; [1,2] and [NaN,0,0] invalid; one NULL. */
+    static FieldProfile embedding() {
+        FieldProfile profile = FieldProfile.create(FieldType.embedding(3));
+        profile.addVector(new double[] {3, 4, 0});
+        profile.addVector(new double[] {0, 0, 2});
+        profile.addVector(new double[] {1, 2});
+        profile.addVector(new double[] {Double.NaN, 0, 0});
+        profile.addVector(null);
+        return profile;
+    }
+
+    static DatasetProfile dataset() {
+        return new DatasetProfile(1000, 3, 2, 7);
+    }
+
+    /** Writes the golden files into the directory given as the first argument. */
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args.length > 0 ? args[0] : "src/test/resources/golden");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("numeric-v1.bin"), numeric().toBytes());
+        Files.write(dir.resolve("string-v1.bin"), string().toBytes());
+        Files.write(dir.resolve("embedding-v1.bin"), embedding().toBytes());
+        Files.write(dir.resolve("dataset-v1.bin"), dataset().toBytes());
+    }
+}
