@@ -23,6 +23,7 @@ import java.util.Map;
  * <tr><td>adminToken</td><td>VIGIL_ADMIN_TOKEN</td><td>none: generated at first start, printed once</td></tr>
  * <tr><td>sourceConnectTimeout</td><td>VIGIL_SOURCE_CONNECT_TIMEOUT (seconds)</td><td>5</td></tr>
  * <tr><td>sourceStatementTimeout</td><td>VIGIL_SOURCE_STATEMENT_TIMEOUT (seconds)</td><td>300</td></tr>
+ * <tr><td>schedulerTick</td><td>VIGIL_SCHEDULER_TICK (seconds; 0 = no scheduler)</td><td>30</td></tr>
  * </table>
  */
 public record ServerConfig(
@@ -35,7 +36,8 @@ public record ServerConfig(
         String sparkMaster,
         String adminToken,
         Duration sourceConnectTimeout,
-        Duration sourceStatementTimeout) {
+        Duration sourceStatementTimeout,
+        Duration schedulerTick) {
 
     /** The defaults, with nothing read from the environment. */
     public static ServerConfig defaults() {
@@ -49,7 +51,8 @@ public record ServerConfig(
                 "local[*]",
                 null,
                 Duration.ofSeconds(5),
-                Duration.ofSeconds(300));
+                Duration.ofSeconds(300),
+                Duration.ofSeconds(30));
     }
 
     /** The defaults overridden by the {@code VIGIL_*} variables of {@code env}; a malformed value names its variable. */
@@ -66,7 +69,8 @@ public record ServerConfig(
                 env.getOrDefault("VIGIL_SPARK_MASTER", d.sparkMaster),
                 blankToNull(env.get("VIGIL_ADMIN_TOKEN")),
                 Duration.ofSeconds(integer(env, "VIGIL_SOURCE_CONNECT_TIMEOUT", 5, problems)),
-                Duration.ofSeconds(integer(env, "VIGIL_SOURCE_STATEMENT_TIMEOUT", 300, problems)));
+                Duration.ofSeconds(integer(env, "VIGIL_SOURCE_STATEMENT_TIMEOUT", 300, problems)),
+                Duration.ofSeconds(integer(env, "VIGIL_SCHEDULER_TICK", 30, problems)));
         if (!problems.isEmpty()) {
             throw VigilArgumentException.of(problems);
         }
@@ -92,6 +96,9 @@ public record ServerConfig(
         if (sourceConnectTimeout.isNegative() || sourceConnectTimeout.isZero()) {
             problems.add("VIGIL_SOURCE_CONNECT_TIMEOUT: must be at least 1 second");
         }
+        if (schedulerTick.isNegative()) {
+            problems.add("VIGIL_SCHEDULER_TICK: must be 0 (off) or more seconds");
+        }
         if (sourceStatementTimeout.isNegative() || sourceStatementTimeout.isZero()) {
             problems.add("VIGIL_SOURCE_STATEMENT_TIMEOUT: must be at least 1 second");
         }
@@ -99,6 +106,22 @@ public record ServerConfig(
             throw VigilArgumentException.of(problems);
         }
         return this;
+    }
+
+    /** How often the scheduler looks for due datasets; zero turns it off (tests drive it by hand). */
+    public ServerConfig withSchedulerTick(Duration value) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDir,
+                storeUrl,
+                storeUser,
+                storePassword,
+                sparkMaster,
+                adminToken,
+                sourceConnectTimeout,
+                sourceStatementTimeout,
+                value);
     }
 
     public ServerConfig withHost(String value) {
@@ -112,7 +135,8 @@ public record ServerConfig(
                 sparkMaster,
                 adminToken,
                 sourceConnectTimeout,
-                sourceStatementTimeout);
+                sourceStatementTimeout,
+                schedulerTick);
     }
 
     public ServerConfig withPort(int value) {
@@ -126,7 +150,8 @@ public record ServerConfig(
                 sparkMaster,
                 adminToken,
                 sourceConnectTimeout,
-                sourceStatementTimeout);
+                sourceStatementTimeout,
+                schedulerTick);
     }
 
     public ServerConfig withDataDir(Path value) {
@@ -140,7 +165,8 @@ public record ServerConfig(
                 sparkMaster,
                 adminToken,
                 sourceConnectTimeout,
-                sourceStatementTimeout);
+                sourceStatementTimeout,
+                schedulerTick);
     }
 
     public ServerConfig withStore(String url, String user, String password) {
@@ -154,7 +180,8 @@ public record ServerConfig(
                 sparkMaster,
                 adminToken,
                 sourceConnectTimeout,
-                sourceStatementTimeout);
+                sourceStatementTimeout,
+                schedulerTick);
     }
 
     public ServerConfig withSparkMaster(String value) {
@@ -168,7 +195,8 @@ public record ServerConfig(
                 value,
                 adminToken,
                 sourceConnectTimeout,
-                sourceStatementTimeout);
+                sourceStatementTimeout,
+                schedulerTick);
     }
 
     public ServerConfig withAdminToken(String value) {
@@ -182,7 +210,8 @@ public record ServerConfig(
                 sparkMaster,
                 value,
                 sourceConnectTimeout,
-                sourceStatementTimeout);
+                sourceStatementTimeout,
+                schedulerTick);
     }
 
     @Override
@@ -191,7 +220,7 @@ public record ServerConfig(
                 + dev.vigil.core.model.Jdbc.redactUrl(storeUrl) + ", storeUser=" + storeUser + ", storePassword="
                 + (storePassword == null ? "<none>" : "******") + ", sparkMaster=" + sparkMaster + ", adminToken="
                 + (adminToken == null ? "<none>" : "******") + ", sourceConnectTimeout=" + sourceConnectTimeout
-                + ", sourceStatementTimeout=" + sourceStatementTimeout + "]";
+                + ", sourceStatementTimeout=" + sourceStatementTimeout + ", schedulerTick=" + schedulerTick + "]";
     }
 
     private static int integer(Map<String, String> env, String key, int fallback, List<String> problems) {

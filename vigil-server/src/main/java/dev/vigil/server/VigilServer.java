@@ -10,6 +10,7 @@ import dev.vigil.server.internal.ModelRoutes;
 import dev.vigil.server.internal.OpenApi;
 import dev.vigil.server.internal.RunRoutes;
 import dev.vigil.server.internal.RunService;
+import dev.vigil.server.internal.Scheduler;
 import dev.vigil.server.internal.TokenRoutes;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.SecretCipher;
@@ -44,6 +45,7 @@ public final class VigilServer implements AutoCloseable {
     private final String generatedAdminToken;
     private final List<Endpoint> endpoints;
     private final RunService runs;
+    private final Scheduler scheduler;
 
     private VigilServer(
             ServerConfig config,
@@ -51,8 +53,10 @@ public final class VigilServer implements AutoCloseable {
             String generatedAdminToken,
             List<Endpoint> endpoints,
             RunService runs,
+            Scheduler scheduler,
             Javalin app) {
         this.runs = runs;
+        this.scheduler = scheduler;
         this.config = config;
         this.store = store;
         this.generatedAdminToken = generatedAdminToken;
@@ -73,6 +77,7 @@ public final class VigilServer implements AutoCloseable {
                                 env, config.dataDir().resolve("master.key")),
                         clock);
         RunService runs = null;
+        Scheduler scheduler = null;
         try {
             String generated = null;
             if (config.adminToken() != null) {
@@ -86,6 +91,7 @@ public final class VigilServer implements AutoCloseable {
             endpoints.addAll(new TokenRoutes(store).endpoints());
             runs = new RunService(store, profiler(config, source), clock);
             endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
+            scheduler = new Scheduler(store, runs, clock);
             endpoints.add(new Endpoint(
                     HandlerType.GET, "/api/v1/openapi.json", "meta", "This OpenAPI document", null, 200, true, null));
             endpoints.add(new Endpoint(
@@ -99,7 +105,10 @@ public final class VigilServer implements AutoCloseable {
                     null));
             Javalin app = createApp(store, endpoints);
             app.start(config.host(), config.port());
-            VigilServer server = new VigilServer(config, store, generated, endpoints, runs, app);
+            if (!config.schedulerTick().isZero()) {
+                scheduler.start(config.schedulerTick());
+            }
+            VigilServer server = new VigilServer(config, store, generated, endpoints, runs, scheduler, app);
             LOG.info("Vigil server listening on {} (metastore: {})", server.url(), store.describe());
             return server;
         } catch (RuntimeException e) {
@@ -190,10 +199,16 @@ public final class VigilServer implements AutoCloseable {
         return store;
     }
 
+    /** The scheduler, for an operator or a test that wants a tick now. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
     @Override
     public void close() {
         LOG.info("Vigil server stopping");
         try {
+            scheduler.close();
             app.stop();
             runs.close();
         } finally {

@@ -13,6 +13,7 @@ import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
 import dev.vigil.core.model.Segment;
 import dev.vigil.core.spec.SpecCodec;
+import dev.vigil.testing.MutableClock;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
 import java.io.InputStream;
@@ -20,7 +21,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +57,8 @@ class RunIT {
     private JsonNode expected;
     private Instant start;
     private Instant end;
+    private MutableClock clock;
+    private TestDatabase.Credentials reader;
 
     @BeforeAll
     void loadRowsAndRun() throws Exception {
@@ -76,11 +78,17 @@ class RunIT {
                             "COPY ml.events FROM STDIN WITH (FORMAT csv, HEADER true, NULL '\\N')",
                             new InputStreamReader(csv, StandardCharsets.UTF_8));
         }
-        TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("events"));
+        reader = db.createReadOnlyUser("ml", List.of("events"));
+        // Ten minutes after the last window closed; the test ticks the scheduler by hand.
+        clock = new MutableClock(end.plus(Duration.ofMinutes(10)));
         server = VigilServer.start(
-                ServerConfig.defaults().withPort(0).withDataDir(dataDir).withAdminToken(TOKEN),
+                ServerConfig.defaults()
+                        .withPort(0)
+                        .withDataDir(dataDir)
+                        .withAdminToken(TOKEN)
+                        .withSchedulerTick(Duration.ZERO),
                 Map.of(),
-                Clock.systemUTC());
+                clock);
         vigil = Vigil.connect(server.url(), TOKEN);
         vigil.createModel("runs", "Runs");
         vigil.apply(new ModelVersion(
@@ -130,7 +138,10 @@ class RunIT {
 
     private JsonNode runToTheEnd(Instant from, Instant to) throws InterruptedException {
         JsonNode started = vigil.startRun("runs", "v1", "serving", from, to);
-        String id = started.get(0).path("id").asText();
+        return await(started.get(0).path("id").asText());
+    }
+
+    private JsonNode await(String id) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode run = vigil.getRun(id);
@@ -209,6 +220,53 @@ class RunIT {
         }
         assertThat(mismatches).as("of %d values checked", checked).isEmpty();
         assertThat(checked).isEqualTo(expected.path("expected").size());
+    }
+
+    @Test
+    void aRunThatCannotReachItsSourceFailsWithItsReasonAndIsRetried() throws Exception {
+        assertThat(runToTheEnd(start, end).path("status").asText()).isEqualTo("succeeded");
+        var watermark = server.metastore().profiles().watermark("runs", "v1", "serving");
+        assertThat(watermark).contains(end);
+
+        int known = runsSoFar();
+        server.scheduler().tick(); // first sight of the dataset: nothing due until its next */5 minute
+        assertThat(runsSoFar()).isEqualTo(known);
+        db.execute("ALTER ROLE " + reader.user() + " PASSWORD 'changed-by-the-dba'");
+        clock.advance(Duration.ofMinutes(5)); // */5 comes due
+        server.scheduler().tick();
+        JsonNode failed = await(latestRun().path("id").asText());
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("error").asText())
+                .contains(db.url())
+                .contains("password authentication failed")
+                .doesNotContain(reader.password());
+        assertThat(server.metastore().profiles().watermark("runs", "v1", "serving"))
+                .as("the watermark holds")
+                .isEqualTo(watermark);
+
+        db.execute("ALTER ROLE " + reader.user() + " PASSWORD '" + reader.password() + "'");
+        clock.advance(Duration.ofSeconds(5));
+        server.scheduler().tick(); // sees the failure: retry in 30 s
+        int before = runsSoFar();
+        clock.advance(Duration.ofSeconds(10));
+        server.scheduler().tick();
+        assertThat(runsSoFar()).as("not retried before its backoff").isEqualTo(before);
+        clock.advance(Duration.ofSeconds(25));
+        server.scheduler().tick();
+        JsonNode retried = await(latestRun().path("id").asText());
+        assertThat(retried.path("status").asText()).as(retried.toString()).isEqualTo("succeeded");
+        assertThat(retried.path("from").asText())
+                .as("from the watermark less two windows of lateness")
+                .isEqualTo(end.minus(Duration.ofHours(2)).toString());
+        assertThat(retried.path("windows_total").asInt()).isEqualTo(2);
+    }
+
+    private int runsSoFar() {
+        return vigil.getJson("/api/v1/models/runs/versions/v1/runs").size();
+    }
+
+    private JsonNode latestRun() {
+        return vigil.getJson("/api/v1/models/runs/versions/v1/runs").get(0);
     }
 
     @Test

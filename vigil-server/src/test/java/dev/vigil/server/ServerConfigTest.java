@@ -24,23 +24,25 @@ class ServerConfigTest {
                         "local[*]",
                         null,
                         Duration.ofSeconds(5),
-                        Duration.ofSeconds(300)));
+                        Duration.ofSeconds(300),
+                        Duration.ofSeconds(30)));
         assertThat(ServerConfig.defaults()).isEqualTo(ServerConfig.fromEnvironment(Map.of()));
     }
 
     @Test
     void everyEnvironmentVariable() {
-        Map<String, String> env = Map.of(
-                "VIGIL_HOST", "0.0.0.0",
-                "VIGIL_PORT", "8080",
-                "VIGIL_DATA_DIR", "/var/lib/vigil",
-                "VIGIL_STORE_URL", "jdbc:postgresql://db:5432/vigil",
-                "VIGIL_STORE_USER", "vigil_meta",
-                "VIGIL_STORE_PASSWORD", "meta-secret",
-                "VIGIL_SPARK_MASTER", "spark://master:7077",
-                "VIGIL_ADMIN_TOKEN", "vgl_admin",
-                "VIGIL_SOURCE_CONNECT_TIMEOUT", "7",
-                "VIGIL_SOURCE_STATEMENT_TIMEOUT", "90");
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("VIGIL_HOST", "0.0.0.0"),
+                Map.entry("VIGIL_PORT", "8080"),
+                Map.entry("VIGIL_DATA_DIR", "/var/lib/vigil"),
+                Map.entry("VIGIL_STORE_URL", "jdbc:postgresql://db:5432/vigil"),
+                Map.entry("VIGIL_STORE_USER", "vigil_meta"),
+                Map.entry("VIGIL_STORE_PASSWORD", "meta-secret"),
+                Map.entry("VIGIL_SPARK_MASTER", "spark://master:7077"),
+                Map.entry("VIGIL_ADMIN_TOKEN", "vgl_admin"),
+                Map.entry("VIGIL_SOURCE_CONNECT_TIMEOUT", "7"),
+                Map.entry("VIGIL_SOURCE_STATEMENT_TIMEOUT", "90"),
+                Map.entry("VIGIL_SCHEDULER_TICK", "0"));
         ServerConfig config = ServerConfig.fromEnvironment(env).validate();
         assertThat(config)
                 .isEqualTo(new ServerConfig(
@@ -53,7 +55,8 @@ class ServerConfigTest {
                         "spark://master:7077",
                         "vgl_admin",
                         Duration.ofSeconds(7),
-                        Duration.ofSeconds(90)));
+                        Duration.ofSeconds(90),
+                        Duration.ZERO));
         assertThat(config.toString()).doesNotContain("meta-secret").doesNotContain("vgl_admin");
     }
 

@@ -266,11 +266,7 @@ class ServerIT {
             if (!e.path().startsWith("/api/")) {
                 continue;
             }
-            String path = e.path()
-                    .replace("{model}", "m")
-                    .replace("{version}", "v")
-                    .replace("{dataset}", "serving")
-                    .replace("{id}", "x");
+            String path = e.path().replace("{dataset}", "serving").replaceAll("\\{[a-z_]+}", "x");
             String body = e.requestBody() == null ? null : "{}";
             HttpResponse<String> none = send(e.method().name(), path, null, body);
             HttpResponse<String> wrong = send(e.method().name(), path, "vgl_wrong", body);

@@ -17,7 +17,19 @@ public record DatasetConnection(
         String idColumn,
         String timestampColumn,
         Map<FieldGroup, Map<String, String>> mappings,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        CronSchedule schedule) {
+
+    /** A connection on the default schedule of its version ({@link CronSchedule#defaultFor}). */
+    public DatasetConnection(
+            DatasetKind dataset,
+            PostgresJdbcDataSource source,
+            String idColumn,
+            String timestampColumn,
+            Map<FieldGroup, Map<String, String>> mappings,
+            Map<String, String> labels) {
+        this(dataset, source, idColumn, timestampColumn, mappings, labels, null);
+    }
 
     public DatasetConnection {
         Objects.requireNonNull(dataset, "dataset");
@@ -38,6 +50,11 @@ public record DatasetConnection(
         return new DatasetConnection(dataset, source, idColumn, timestampColumn, Map.of(), Map.of());
     }
 
+    /** When the scheduler pulls this dataset: its own schedule, or the default of {@code period}. */
+    public CronSchedule scheduleOr(AggregationPeriod period) {
+        return schedule != null ? schedule : CronSchedule.defaultFor(period);
+    }
+
     /** The source column a field is read from. */
     public String columnFor(Field field) {
         return mappings.getOrDefault(field.group(), Map.of()).getOrDefault(field.name(), field.name());
@@ -46,6 +63,6 @@ public record DatasetConnection(
     /** The same connection with its source's password replaced. */
     public DatasetConnection withPassword(String password) {
         return new DatasetConnection(
-                dataset, source.withPassword(password), idColumn, timestampColumn, mappings, labels);
+                dataset, source.withPassword(password), idColumn, timestampColumn, mappings, labels, schedule);
     }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.CronSchedule;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.Field;
@@ -63,7 +64,8 @@ public final class SpecCodec {
             "features",
             "predictions",
             "actuals",
-            "labels");
+            "labels",
+            "schedule");
     /** {@code password_set} is output only; it is accepted and ignored so that what a GET returns can be PUT back. */
     private static final Set<String> SOURCE_KEYS = Set.of(
             "type", "url", "query", "user", "password", "password_set", "select_expr", "read_options", "sample_size");
@@ -376,8 +378,12 @@ public final class SpecCodec {
             }
         }
         Map<String, String> labels = p.stringMap(node, "labels", prefix);
+        String scheduleText = p.text(node, "schedule", prefix, false);
+        CronSchedule schedule =
+                scheduleText == null ? null : p.attempt(() -> CronSchedule.of(scheduleText, prefix + "schedule"));
         p.throwIfAny();
-        DatasetConnection connection = new DatasetConnection(kind, source, idColumn, tsColumn, mappings, labels);
+        DatasetConnection connection =
+                new DatasetConnection(kind, source, idColumn, tsColumn, mappings, labels, schedule);
         return connection;
     }
 
@@ -524,6 +530,9 @@ public final class SpecCodec {
         if (!c.labels().isEmpty()) {
             ObjectNode l = node.putObject("labels");
             c.labels().forEach(l::put);
+        }
+        if (c.schedule() != null) {
+            node.put("schedule", c.schedule().expression());
         }
         return node;
     }
