@@ -1,8 +1,10 @@
 package dev.vigil.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.client.Vigil;
 import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilStateException;
 import dev.vigil.core.spec.GrantSql;
 import dev.vigil.core.spec.ModelSpec;
 import dev.vigil.server.ServerConfig;
@@ -19,9 +21,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +45,8 @@ import picocli.CommandLine.Option;
                 + "the demo model. Needs a PostgreSQL login that may create databases and roles (PGUSER / PGPASSWORD).")
 final class DemoCommand implements Callable<Integer> {
     static final int DAYS = 4;
+    static final String MODEL = "insurance-demo";
+    static final String VERSION = "v1";
     static final int ROWS_PER_HOUR = 50;
 
     private final CliContext context;
@@ -134,12 +142,33 @@ final class DemoCommand implements Callable<Integer> {
             String token = server.generatedAdminToken().orElseThrow();
             step("Applying " + specFile);
             ModelSpec spec = ApplyCommand.readSpec(context, specFile.toString());
+            Vigil vigil = Vigil.connect(server.url(), token);
             List<ObjectNode> rows = new ArrayList<>();
-            for (Vigil.ApplyResult r : Vigil.connect(server.url(), token).apply(spec)) {
+            for (Vigil.ApplyResult r : vigil.apply(spec)) {
                 rows.add(
                         Output.row().put("kind", r.kind()).put("name", r.name()).put("change", r.change()));
             }
             Output.print(out, Output.Format.table, rows, "");
+            step("Profiling every hour of the serving data and the training set with Spark");
+            for (JsonNode run : vigil.startRun(MODEL, VERSION, "all", null, null)) {
+                JsonNode done = RunCommand.follow(vigil, run.path("id").asText(), out);
+                if (done.path("status").asText().equals("failed")) {
+                    throw new VigilStateException(
+                            "the demo's " + done.path("dataset").asText() + " run failed: "
+                                    + done.path("error").asText());
+                }
+            }
+            Instant today = Clock.systemUTC().instant().truncatedTo(ChronoUnit.DAYS);
+            step("What the serving data looked like, day by day (day 3 drifts)");
+            DemoSummary.print(
+                    out,
+                    vigil.metrics(
+                            MODEL,
+                            VERSION,
+                            Map.of(
+                                    "granularity", "day",
+                                    "from", today.minus(Duration.ofDays(DAYS)).toString(),
+                                    "to", today.toString())));
             out.println();
             out.println(
                     noServe

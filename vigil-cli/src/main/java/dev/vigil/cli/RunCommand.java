@@ -87,11 +87,18 @@ final class RunCommand implements Callable<Integer> {
 
     /** Polls a run until it ends, redrawing one progress line on stderr. */
     static JsonNode follow(Vigil vigil, String id, PrintWriter err) throws InterruptedException {
+        String shown = null;
         while (true) {
             JsonNode run = vigil.getRun(id);
             String status = run.path("status").asText();
-            err.print("\r" + progressLine(run));
-            err.flush();
+            String progress = status + run.path("windows_done").asInt() + "/"
+                    + run.path("windows_total").asInt();
+            if (!progress.equals(shown)) {
+                // redrawn only when it moves, so that a log of a non-terminal stays short
+                err.print("\r" + progressLine(run));
+                err.flush();
+                shown = progress;
+            }
             if (status.equals("succeeded") || status.equals("failed")) {
                 err.println();
                 err.flush();

@@ -1,0 +1,101 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The demo's per-field summary: one line per field, one column per day, showing the number a person
+ * would look at first (the mean of a number, the share of the most common value, the mean length
+ * of a text, the mean norm of an embedding), plus rows read and missing values.
+ */
+final class DemoSummary {
+    private DemoSummary() {}
+
+    static void print(PrintWriter out, JsonNode metricRows) {
+        TreeSet<String> days = new TreeSet<>();
+        Map<String, Map<String, Map<String, Double>>> byField = new LinkedHashMap<>();
+        for (JsonNode r : metricRows) {
+            String metric = r.path("metric").asText();
+            if (!r.path("segment").isNull() || metric.startsWith("null_") || metric.equals("duplicate_id_count")) {
+                continue; // all rows only; the id and timestamp checks are in `vigil metrics`
+            }
+            String day = r.path("window_start").asText().substring(0, 10);
+            days.add(day);
+            String field = r.path("field").isNull() ? "(rows)" : r.path("field").asText();
+            if (r.path("value").isNull()) {
+                continue;
+            }
+            byField.computeIfAbsent(field, f -> new LinkedHashMap<>())
+                    .computeIfAbsent(day, d -> new LinkedHashMap<>())
+                    .put(r.path("metric").asText(), r.path("value").asDouble());
+        }
+        List<String> header = new ArrayList<>(List.of("FIELD", "SHOWS"));
+        days.forEach(d -> header.add(d.substring(5)));
+        List<List<String>> lines = new ArrayList<>();
+        lines.add(header);
+        byField.forEach((field, perDay) -> {
+            Map<String, Double> any = perDay.values().iterator().next();
+            String shows = field.equals("(rows)") ? "count" : headline(any);
+            List<String> line = new ArrayList<>(List.of(field, shows));
+            for (String day : days) {
+                Map<String, Double> m = perDay.getOrDefault(day, Map.of());
+                line.add(cell(shows, m));
+            }
+            lines.add(line);
+        });
+        int[] widths = new int[header.size()];
+        lines.forEach(l -> {
+            for (int i = 0; i < l.size(); i++) {
+                widths[i] = Math.max(widths[i], l.get(i).length());
+            }
+        });
+        for (List<String> l : lines) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < l.size(); i++) {
+                b.append(String.format(
+                        Locale.ROOT, i < 2 ? "%-" + widths[i] + "s  " : "%" + widths[i] + "s  ", l.get(i)));
+            }
+            out.println(b.toString().stripTrailing());
+        }
+        out.flush();
+    }
+
+    private static String headline(Map<String, Double> metrics) {
+        if (metrics.containsKey("mean")) {
+            return "mean";
+        }
+        if (metrics.containsKey("mean_norm")) {
+            return "mean_norm";
+        }
+        if (metrics.containsKey("mean_length")) {
+            return "mean_length";
+        }
+        return "top value";
+    }
+
+    private static String cell(String shows, Map<String, Double> m) {
+        if (shows.equals("top value")) {
+            String top = null;
+            double best = -1;
+            for (Map.Entry<String, Double> e : m.entrySet()) {
+                if (e.getKey().startsWith("value_count[") && e.getValue() > best) {
+                    best = e.getValue();
+                    top = e.getKey()
+                            .substring("value_count[".length(), e.getKey().length() - 1);
+                }
+            }
+            Double count = m.get("count");
+            return top == null || count == null || count == 0
+                    ? "-"
+                    : String.format(Locale.ROOT, "%s %.0f%%", top, 100 * best / count);
+        }
+        Double v = m.get(shows);
+        return v == null ? "-" : String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : "%.2f", v);
+    }
+}
