@@ -254,6 +254,69 @@ class CliIT {
     }
 
     @Test
+    void runWaitsWithProgressAndMetricsAnswerFromProfiles() throws Exception {
+        db.execute(
+                """
+                INSERT INTO ml.model_predictions (prediction_id, prediction_timestamp, amount, owner, is_new)
+                SELECT 1000 + g, timestamptz '2026-02-01 00:00:00+00' + g * interval '7 minutes', (g * 37) % 101,
+                       'o' || (g % 3), g % 2 = 0
+                FROM generate_series(0, 29) g""");
+        Path spec = spec("cli-run", "CLI run", reader.user(), "${env:VIGIL_PG_PASSWORD}");
+        assertThat(run("apply", "-f", spec.toString()).code()).isZero();
+        Result r = run(
+                "run",
+                "--model",
+                "cli-run",
+                "--version",
+                "v1",
+                "--dataset",
+                "serving",
+                "--from",
+                "2026-02-01T00:00:00Z",
+                "--to",
+                "2026-02-01T04:00:00Z",
+                "--wait",
+                "--format",
+                "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("4/4 windows").contains("succeeded");
+        JsonNode runs = SpecCodec.json().readTree(r.out());
+        assertThat(runs.get(0).path("rows_read").asLong()).isEqualTo(30);
+
+        Result m = run(
+                "metrics",
+                "--model",
+                "cli-run",
+                "--version",
+                "v1",
+                "--field",
+                "amount",
+                "--metric",
+                "mean",
+                "--granularity",
+                "all",
+                "--from",
+                "2026-02-01T00:00:00Z",
+                "--to",
+                "2026-02-01T04:00:00Z",
+                "--format",
+                "json");
+        assertThat(m.code()).as(m.err()).isZero();
+        JsonNode rows = SpecCodec.json().readTree(m.out());
+        assertThat(rows).hasSize(1);
+        try (Connection c = db.connectAsAdmin();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT avg(amount) FROM ml.model_predictions WHERE prediction_id >= 1000")) {
+            rs.next();
+            assertThat(rows.get(0).path("value").asDouble())
+                    .as("PostgreSQL's own avg")
+                    .isCloseTo(rs.getDouble(1), org.assertj.core.api.Assertions.within(1e-9));
+        }
+        assertThat(rows.get(0).path("window_start").asText()).isEqualTo("2026-02-01T00:00:00Z");
+        assertThat(rows.get(0).path("segment").isNull()).isTrue();
+    }
+
+    @Test
     void demoCreatesAReadOnlyUserLoadsDataAndAppliesTheModel() throws Exception {
         PostgresTestServer pg = db.server();
         String database = "vigil_demo_it_" + System.nanoTime() % 100000;
@@ -281,7 +344,11 @@ class CliIT {
             assertThat(r.out())
                     .contains("Vigil demo is ready")
                     .contains("dataset")
-                    .contains("created");
+                    .contains("created")
+                    .contains("windows")
+                    .contains("succeeded")
+                    .contains("What the serving data looked like")
+                    .containsPattern("amount +mean");
             try (Connection c =
                             PostgresTestServer.connect(pg.serverUrl() + database, pg.adminUser(), pg.adminPassword());
                     ResultSet rs = c.createStatement()
