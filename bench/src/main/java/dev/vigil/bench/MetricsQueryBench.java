@@ -1,0 +1,148 @@
+package dev.vigil.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.client.Vigil;
+import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.Model;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.model.Schema;
+import dev.vigil.server.ServerConfig;
+import dev.vigil.server.VigilServer;
+import dev.vigil.stats.DatasetProfile;
+import dev.vigil.stats.FieldProfile;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.StoredProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * The latency of a {@code metrics} query over a year of hourly windows for 20 numeric fields,
+ * answered from stored profiles by a warm server.
+ *
+ * <p>The profiles are synthetic (each window profiles {@code ROWS_PER_WINDOW} random values per
+ * field) and written straight into the metastore, since a year of real runs would measure the
+ * source, not the query. Usage: {@code java -cp ... dev.vigil.bench.MetricsQueryBench [days] [fields]}.
+ */
+public final class MetricsQueryBench {
+    private static final int ROWS_PER_WINDOW = 200;
+    private static final String TOKEN = "vgl_bench_token_0123456789abcdef";
+
+    public static void main(String[] args) throws Exception {
+        int days = args.length > 0 ? Integer.parseInt(args[0]) : 365;
+        int fields = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        Path dir = Files.createTempDirectory("vigil-bench");
+        Instant start = Instant.parse("2025-01-01T00:00:00Z");
+        Instant end = start.plus(Duration.ofDays(days));
+        Schema.Builder schema = Schema.builder();
+        for (int f = 0; f < fields; f++) {
+            schema.feature("n" + f, FieldType.numeric());
+        }
+        schema.prediction("score", FieldType.numeric());
+        ModelVersion version =
+                new ModelVersion("bench", "v1", ModelType.BINARY, AggregationPeriod.HOURLY, schema.build());
+        long loadStarted = System.nanoTime();
+        try (Metastore store = Metastore.openDefault(dir, Map.of(), Clock.systemUTC())) {
+            store.models().upsert(new Model("bench", "Bench"));
+            store.versions().upsert(version);
+            store.datasets()
+                    .upsert(
+                            "bench",
+                            "v1",
+                            DatasetConnection.of(
+                                    DatasetKind.SERVING,
+                                    PostgresJdbcDataSource.builder()
+                                            .url("jdbc:postgresql://localhost:5432/none")
+                                            .query("SELECT 1")
+                                            .user("none")
+                                            .build(),
+                                    "id",
+                                    "ts"));
+            Random random = new Random(42);
+            for (int d = 0; d < days; d++) {
+                List<StoredProfile> profiles = new ArrayList<>();
+                List<Instant> starts = new ArrayList<>();
+                for (int h = 0; h < 24; h++) {
+                    Instant ws = start.plus(Duration.ofHours(24L * d + h));
+                    starts.add(ws);
+                    DatasetProfile rows = new DatasetProfile();
+                    rows.addRows(ROWS_PER_WINDOW);
+                    profiles.add(new StoredProfile(ws, ws.plus(Duration.ofHours(1)), "", "", rows.toBytes()));
+                    for (int f = 0; f < fields; f++) {
+                        FieldProfile p = FieldProfile.create(FieldType.numeric());
+                        for (int i = 0; i < ROWS_PER_WINDOW; i++) {
+                            p.addNumber(random.nextGaussian() * (f + 1) + f);
+                        }
+                        profiles.add(new StoredProfile(ws, ws.plus(Duration.ofHours(1)), "", "n" + f, p.toBytes()));
+                    }
+                }
+                store.profiles().replaceWindows("bench", "v1", "serving", starts, profiles, Optional.empty());
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "loaded %d windows x %d fields in %.1f s (store size %.1f MB)%n",
+                days * 24,
+                fields,
+                (System.nanoTime() - loadStarted) / 1e9,
+                Files.walk(dir)
+                                .filter(Files::isRegularFile)
+                                .mapToLong(p -> p.toFile().length())
+                                .sum()
+                        / 1e6);
+        try (VigilServer server = VigilServer.start(
+                ServerConfig.defaults()
+                        .withPort(0)
+                        .withDataDir(dir)
+                        .withAdminToken(TOKEN)
+                        .withSchedulerTick(Duration.ZERO),
+                Map.of(),
+                Clock.systemUTC())) {
+            Vigil vigil = Vigil.connect(server.url(), TOKEN, Duration.ofMinutes(5));
+            for (String granularity : List.of("day", "all", "month", "hour")) {
+                for (String field : new String[] {null, "n0"}) {
+                    Map<String, String> query = new LinkedHashMap<>();
+                    query.put("from", start.toString());
+                    query.put("to", end.toString());
+                    query.put("granularity", granularity);
+                    query.put("field", field);
+                    query.put("metric", "mean");
+                    for (int warm = 0; warm < 2; warm++) {
+                        vigil.metrics("bench", "v1", query);
+                    }
+                    int runs = 5;
+                    long best = Long.MAX_VALUE;
+                    int rowsBack = 0;
+                    for (int i = 0; i < runs; i++) {
+                        long t = System.nanoTime();
+                        JsonNode rows = vigil.metrics("bench", "v1", query);
+                        best = Math.min(best, System.nanoTime() - t);
+                        rowsBack = rows.size();
+                    }
+                    System.out.printf(
+                            Locale.ROOT,
+                            "metrics granularity=%-5s fields=%-3s: best of %d %.0f ms (%d rows)%n",
+                            granularity,
+                            field == null ? String.valueOf(fields) : "1",
+                            runs,
+                            best / 1e6,
+                            rowsBack);
+                }
+            }
+        }
+    }
+}
