@@ -2,6 +2,7 @@ package dev.vigil.engine.profile;
 
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilSourceException;
+import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.Field;
 import dev.vigil.core.model.FieldGroup;
@@ -41,10 +42,11 @@ import org.apache.spark.util.LongAccumulator;
  * every field of every window and segment in one pass.
  *
  * <p>The user's query is wrapped as {@code (<query>) AS vigil_src}; each window becomes the
- * predicate {@code "<ts>" >= '<start>'::timestamptz AND "<ts>" < '<end>'::timestamptz} (the
- * literals are instants Vigil formats, the column is quoted), so Spark reads the windows in
- * parallel and each partition holds exactly one window. Sessions are read-only with a statement
- * timeout ({@link PostgresSource#sessionProperties}).
+ * predicate {@code "<ts>" >= '<start>'::timestamptz AND "<ts>" < '<end>'::timestamptz} per slice
+ * of consecutive whole windows (the literals are instants Vigil formats, the column is quoted), so
+ * Spark reads the slices in parallel, a few per core, and each window lies in exactly one
+ * partition. Sessions are read-only with a statement timeout
+ * ({@link PostgresSource#sessionProperties}).
  */
 public final class DatasetProfiler {
     private static final String SEGMENT_COLUMN = "vigil_segment_";
@@ -129,6 +131,8 @@ public final class DatasetProfiler {
         Properties props = source.sessionProperties(src);
         props.setProperty("driver", "org.postgresql.Driver");
         props.setProperty("fetchsize", "10000");
+        // timestamp without time zone as LocalDateTime (taken as UTC), not shifted into the JVM's zone
+        props.setProperty("preferTimestampNTZ", "true");
         src.readOptions().forEach((key, value) -> {
             if (key.startsWith("spark.")) {
                 try {
@@ -142,7 +146,7 @@ public final class DatasetProfiler {
             }
         });
         String ts = GrantSql.quote(connection.timestampColumn());
-        String[] predicates = windows.stream()
+        String[] predicates = slices(windows, 2 * session.sparkContext().defaultParallelism()).stream()
                 .map(w -> predicate(ts, prepared.timestampType(), w))
                 .toArray(String[]::new);
         Dataset<Row> frame = session.read().jdbc(src.url(), table(src), predicates, props);
@@ -170,7 +174,7 @@ public final class DatasetProfiler {
                 }
             }
         }
-        ProfilePlan plan = plan(prepared.version(), connection, frame, segments);
+        ProfilePlan plan = plan(prepared, frame, segments);
         LongAccumulator rowsRead = session.sparkContext().longAccumulator("rows_read");
         LongAccumulator rowsWithProblems = session.sparkContext().longAccumulator("rows_with_problems");
         long[] starts =
@@ -178,12 +182,27 @@ public final class DatasetProfiler {
         List<PartialProfile> partials;
         try {
             partials = frame.javaRDD()
-                    .mapPartitionsWithIndex(new PartitionProfiler(plan, starts, rowsRead, rowsWithProblems), true)
+                    .mapPartitionsWithIndex(new PartitionProfiler(plan, rowsRead, rowsWithProblems), true)
                     .collect();
         } catch (RuntimeException e) {
             throw SparkFailures.translate(e, source, src, prefix);
         }
         return new Result(merge(partials, windows), rowsRead.value(), rowsWithProblems.value());
+    }
+
+    /**
+     * Consecutive windows grouped into at most {@code partitions} slices of whole windows: each slice
+     * is one JDBC query and one Spark task, so the fixed cost of a query (login, planning, a task)
+     * is paid per slice, not per window.
+     */
+    static List<Window> slices(List<Window> windows, int partitions) {
+        int perSlice = Math.max(1, (windows.size() + partitions - 1) / Math.max(1, partitions));
+        List<Window> out = new ArrayList<>();
+        for (int i = 0; i < windows.size(); i += perSlice) {
+            List<Window> slice = windows.subList(i, Math.min(windows.size(), i + perSlice));
+            out.add(new Window(slice.get(0).start(), slice.get(slice.size() - 1).end()));
+        }
+        return out;
     }
 
     private static String table(PostgresJdbcDataSource src) {
@@ -213,8 +232,9 @@ public final class DatasetProfiler {
         return LocalDateTime.ofInstant(i, ZoneOffset.UTC).toString().replace('T', ' ');
     }
 
-    private static ProfilePlan plan(
-            ModelVersion version, DatasetConnection connection, Dataset<Row> frame, List<Segment> segments) {
+    private static ProfilePlan plan(Prepared prepared, Dataset<Row> frame, List<Segment> segments) {
+        ModelVersion version = prepared.version();
+        DatasetConnection connection = prepared.connection();
         String[] columns = frame.columns();
         List<ProfilePlan.FieldPlan> fields = new ArrayList<>();
         Map<String, Integer> fieldColumns = new LinkedHashMap<>();
@@ -252,7 +272,12 @@ public final class DatasetProfiler {
                 .orElseThrow(
                         () -> new VigilArgumentException(connection.dataset().specName() + ".id_column: column '"
                                 + connection.idColumn() + "' is not in the frame after select_expr"));
-        return new ProfilePlan(id, fields, segmentPlans);
+        int ts = indexOf(columns, connection.timestampColumn())
+                .orElseThrow(
+                        () -> new VigilArgumentException(connection.dataset().specName()
+                                + ".timestamp_column: column '" + connection.timestampColumn()
+                                + "' is not in the frame after select_expr"));
+        return new ProfilePlan(id, ts, version.aggregationPeriod().length().toSeconds(), fields, segmentPlans);
     }
 
     private static Optional<Integer> indexOf(String[] columns, String name) {
@@ -275,6 +300,12 @@ public final class DatasetProfiler {
         windows.forEach(w -> byWindow.put(w.start(), new LinkedHashMap<>()));
         for (PartialProfile p : partials) {
             Map<String, PartialProfile> window = byWindow.get(Instant.ofEpochSecond(p.windowStart()));
+            if (window == null) {
+                throw new VigilStateException("a row was profiled into window " + Instant.ofEpochSecond(p.windowStart())
+                        + ", outside the windows read (" + windows.get(0).start() + " to "
+                        + windows.get(windows.size() - 1).end()
+                        + "): the timestamp column's time zone handling is off");
+            }
             String key = p.segment() + "\u0000" + p.field();
             PartialProfile before = window.get(key);
             window.put(key, before == null ? p : mergeTwo(before, p));

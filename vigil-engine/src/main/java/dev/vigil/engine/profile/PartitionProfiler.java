@@ -1,6 +1,5 @@
 package dev.vigil.engine.profile;
 
-import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Segment;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
@@ -12,28 +11,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Profiles the rows of one partition, which holds exactly one window (one JDBC predicate per
- * window): every field for all rows and for each segment the row falls in, plus the dataset-level
- * counts. Runs on executors; what it returns is small (windows × segments × fields profiles).
+ * Profiles the rows of one partition, which holds a slice of consecutive whole windows (one JDBC
+ * predicate per slice): every field of every window, for all rows and for each segment the row
+ * falls in, plus the dataset-level counts. A row's window comes from its timestamp. Runs on
+ * executors; what it returns is small (windows × segments × fields profiles).
  */
 final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Iterator<PartialProfile>> {
     /** Distinct values of a value segment tracked per window before further values are ignored. */
     static final int MAX_TRACKED_SEGMENT_VALUES = 1_000;
 
     private final ProfilePlan plan;
-    private final long[] windowStarts;
     private final LongAccumulator rowsRead;
     private final LongAccumulator rowsWithProblems;
 
-    PartitionProfiler(
-            ProfilePlan plan, long[] windowStarts, LongAccumulator rowsRead, LongAccumulator rowsWithProblems) {
+    PartitionProfiler(ProfilePlan plan, LongAccumulator rowsRead, LongAccumulator rowsWithProblems) {
         this.plan = plan;
-        this.windowStarts = windowStarts;
         this.rowsRead = rowsRead;
         this.rowsWithProblems = rowsWithProblems;
     }
@@ -50,29 +48,39 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         }
     }
 
+    /** Everything one window of the partition has seen so far. */
+    private final class WindowState {
+        final SegmentProfiles all = new SegmentProfiles();
+        final Map<String, SegmentProfiles> segments = new LinkedHashMap<>();
+        final Set<Object> ids = new HashSet<>();
+        final int[] tracked = new int[plan.segments().size()];
+    }
+
     @Override
     public Iterator<PartialProfile> call(Integer partition, Iterator<Row> rows) {
-        long windowStart = windowStarts[partition];
-        Map<String, SegmentProfiles> segments = new LinkedHashMap<>();
-        SegmentProfiles all = new SegmentProfiles();
-        Set<Object> ids = new HashSet<>();
+        Map<Long, WindowState> windows = new TreeMap<>();
         long read = 0;
         long withProblems = 0;
-        int[] tracked = new int[plan.segments().size()];
         List<SegmentProfiles> rowSegments = new ArrayList<>();
         while (rows.hasNext()) {
             Row row = rows.next();
+            Double seconds = Coercion.epochSeconds(row.get(plan.timestampColumn()));
+            if (seconds == null) {
+                continue; // the predicate already excludes NULL timestamps
+            }
             read++;
+            long windowStart = Math.floorDiv((long) Math.floor(seconds), plan.windowSeconds()) * plan.windowSeconds();
+            WindowState window = windows.computeIfAbsent(windowStart, w -> new WindowState());
             rowSegments.clear();
-            rowSegments.add(all);
-            for (int si = 0; si < tracked.length; si++) {
+            rowSegments.add(window.all);
+            for (int si = 0; si < window.tracked.length; si++) {
                 String key = segmentKey(plan.segments().get(si), row);
                 if (key != null) {
-                    SegmentProfiles p = segments.get(key);
-                    if (p == null && tracked[si] < MAX_TRACKED_SEGMENT_VALUES) {
+                    SegmentProfiles p = window.segments.get(key);
+                    if (p == null && window.tracked[si] < MAX_TRACKED_SEGMENT_VALUES) {
                         p = new SegmentProfiles();
-                        segments.put(key, p);
-                        tracked[si]++;
+                        window.segments.put(key, p);
+                        window.tracked[si]++;
                     }
                     if (p != null) {
                         rowSegments.add(p);
@@ -81,7 +89,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             }
             Object id = row.get(plan.idColumn());
             boolean nullId = id == null;
-            boolean duplicateId = !nullId && !ids.add(id);
+            boolean duplicateId = !nullId && !window.ids.add(id);
             boolean problem = nullId || duplicateId;
             for (SegmentProfiles p : rowSegments) {
                 p.dataset.addRow();
@@ -93,16 +101,13 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
                 }
             }
             for (int f = 0; f < plan.fields().size(); f++) {
-                ProfilePlan.FieldPlan field = plan.fields().get(f);
-                Object value = row.get(field.column());
-                FieldType.Kind kind = all.fields[f].kind();
+                Object value = row.get(plan.fields().get(f).column());
+                FieldProfile all = window.all.fields[f];
+                long invalidBefore = all.invalidCount();
                 for (SegmentProfiles p : rowSegments) {
-                    long invalidBefore = p == all ? p.fields[f].invalidCount() : 0;
-                    Coercion.add(p.fields[f], kind, value);
-                    if (p == all && p.fields[f].invalidCount() > invalidBefore) {
-                        problem = true;
-                    }
+                    Coercion.add(p.fields[f], all.kind(), value);
                 }
+                problem |= all.invalidCount() > invalidBefore;
             }
             if (problem) {
                 withProblems++;
@@ -111,8 +116,10 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         rowsRead.add(read);
         rowsWithProblems.add(withProblems);
         List<PartialProfile> out = new ArrayList<>();
-        emit(out, windowStart, "", all);
-        keepTopValueSegments(segments).forEach((key, p) -> emit(out, windowStart, key, p));
+        windows.forEach((windowStart, window) -> {
+            emit(out, windowStart, "", window.all);
+            keepTopValueSegments(window.segments).forEach((key, p) -> emit(out, windowStart, key, p));
+        });
         return out.iterator();
     }
 

@@ -9,7 +9,9 @@ import java.util.List;
  * kind and dimensions, the id column and the segments. Column positions refer to the frame after
  * {@code select_expr} and the segment columns Vigil adds.
  */
-record ProfilePlan(int idColumn, List<FieldPlan> fields, List<SegmentPlan> segments) implements Serializable {
+record ProfilePlan(
+        int idColumn, int timestampColumn, long windowSeconds, List<FieldPlan> fields, List<SegmentPlan> segments)
+        implements Serializable {
 
     /** A field read from column {@code column}. */
     record FieldPlan(String name, int column, String kind, List<Integer> dimensions) implements Serializable {

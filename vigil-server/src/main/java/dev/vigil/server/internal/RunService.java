@@ -33,8 +33,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
-    /** Windows read per Spark job: a day of hourly windows. */
-    static final int BATCH_WINDOWS = 24;
+    /**
+     * Windows read per Spark job and stored per transaction: a tenth of the run (so the progress bar
+     * moves ten times), at least a day of hours and at most a week, which keeps the fixed cost of a
+     * job small beside its rows.
+     */
+    static int batchWindows(int windows) {
+        return Math.max(24, Math.min(168, windows / 10));
+    }
     /** Windows before the watermark a scheduled run reads again, for rows that arrive late. */
     static final int LATENESS_WINDOWS = 2;
 
@@ -96,8 +102,9 @@ public final class RunService implements AutoCloseable {
             long rows = 0;
             long problems = 0;
             int done = 0;
-            for (int i = 0; i < windows.size(); i += BATCH_WINDOWS) {
-                List<Window> batch = windows.subList(i, Math.min(windows.size(), i + BATCH_WINDOWS));
+            int batchSize = batchWindows(windows.size());
+            for (int i = 0; i < windows.size(); i += batchSize) {
+                List<Window> batch = windows.subList(i, Math.min(windows.size(), i + batchSize));
                 DatasetProfiler.Result result = engine.profile(prepared, batch);
                 List<StoredProfile> profiles = new ArrayList<>();
                 for (Window w : batch) {

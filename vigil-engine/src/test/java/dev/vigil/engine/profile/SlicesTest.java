@@ -1,0 +1,33 @@
+package dev.vigil.engine.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.core.model.AggregationPeriod;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SlicesTest {
+    private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+
+    private static List<Window> hours(int n) {
+        return Window.cover(T0, T0.plusSeconds(3600L * n), AggregationPeriod.HOURLY);
+    }
+
+    @Test
+    void slicesCoverTheWindowsWithoutGapsOrOverlap() {
+        List<Window> slices = DatasetProfiler.slices(hours(25), 4);
+        // ceil(25 / 4) = 7 windows a slice: 7 + 7 + 7 + 4
+        assertThat(slices)
+                .containsExactly(
+                        new Window(T0, T0.plusSeconds(7 * 3600)),
+                        new Window(T0.plusSeconds(7 * 3600), T0.plusSeconds(14 * 3600)),
+                        new Window(T0.plusSeconds(14 * 3600), T0.plusSeconds(21 * 3600)),
+                        new Window(T0.plusSeconds(21 * 3600), T0.plusSeconds(25 * 3600)));
+    }
+
+    @Test
+    void fewerWindowsThanPartitionsGiveOneSliceEach() {
+        assertThat(DatasetProfiler.slices(hours(3), 8)).isEqualTo(hours(3));
+    }
+}
