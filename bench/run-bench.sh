@@ -65,7 +65,7 @@ YAML
 
 echo "== starting a warm server"
 (cd "$here" && ./vigil --version >/dev/null)
-VIGIL_ADMIN_TOKEN=$token VIGIL_SCHEDULER_TICK=0 VIGIL_JAVA_OPTS="-Xmx4g" \
+VIGIL_ADMIN_TOKEN=$token VIGIL_SCHEDULER_TICK=0 VIGIL_JAVA_OPTS="-Xmx4g -Xlog:gc:file=$work/gc.log ${BENCH_JAVA_OPTS:-}" \
   bash "$here/vigil-cli/target/vigil/bin/vigil" server --port $port --data-dir "$work/data" >"$work/server.log" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -77,20 +77,19 @@ vigil apply -f "$work/bench.yaml" >/dev/null
 vigil run --model bench --version v1 --from $start --to 2026-01-02T00:00:00Z --wait >/dev/null 2>&1
 
 java_pid=$(pgrep -f "dev.vigil.cli.VigilCli server --port $port" | head -n 1)
-peak=0
-( while kill -0 "$java_pid" 2>/dev/null; do
-    used=$(jcmd "$java_pid" GC.heap_info 2>/dev/null | awk '/garbage-first heap/ {for (i=1;i<=NF;i++) if ($i=="used") print $(i+1)}' | tr -d 'K,')
-    [ -n "$used" ] && echo "$used"
-    sleep 0.5
-  done ) >"$work/heap.log" &
-sampler=$!
+# the peak is read from the GC log (heap before each collection), which costs nothing
+gc_lines_before=$(wc -l <"$work/gc.log")
 
 echo "== vigil run over $rows rows"
 run_started=$(date +%s.%N)
 vigil run --model bench --version v1 --from $start --to "$end" --wait --format json >"$work/run.json"
 run_seconds=$(echo "$(date +%s.%N) - $run_started" | bc)
-kill $sampler 2>/dev/null || true
-peak=$(sort -n "$work/heap.log" | tail -n 1)
+# "GC(12) Pause Young (Normal) (G1 Evacuation Pause) 612M->80M(1024M) 5.1ms": the peak is the largest "before"
+# and the live set is the largest "after" (what the run really holds).
+tail -n +$((gc_lines_before + 1)) "$work/gc.log" | grep -oE '[0-9]+M->[0-9]+M' >"$work/gc.pairs" || true
+peak=$(cut -d- -f1 "$work/gc.pairs" | tr -d M | sort -n | tail -n 1)
+live=$(cut -d'>' -f2 "$work/gc.pairs" | tr -d M | sort -n | tail -n 1)
+if [ -n "${BENCH_JFR:-}" ]; then jcmd "$java_pid" JFR.dump filename="$BENCH_JFR" >/dev/null; fi
 
 echo "== psql \\copy of the same rows"
 copy_started=$(date +%s.%N)
@@ -104,5 +103,5 @@ echo "rows read:        $read_rows"
 echo "vigil run:        ${run_seconds} s  ($(echo "$read_rows / $run_seconds" | bc) rows/s)"
 echo "psql \\copy:       ${copy_seconds} s"
 echo "ratio:            $(echo "scale=2; $run_seconds / $copy_seconds" | bc)"
-echo "peak heap (used): $((peak / 1024)) MB"
+echo "peak heap (used): ${peak:-0} MB  (largest live set after a GC: ${live:-0} MB)"
 psql -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $reader"

@@ -88,9 +88,14 @@ public final class ModelRepository {
         });
     }
 
-    /** Deletes the model with its versions and their datasets; false if there was none. */
+    /** Deletes the model with its versions and their datasets, profiles and runs; false if there was none. */
     public boolean delete(String id) {
         return db.inTransaction("delete model " + id, c -> {
+            // The H2 schema has no foreign key on profiles (migration V3): delete them explicitly.
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM profiles WHERE model_id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM models WHERE id = ?")) {
                 ps.setString(1, id);
                 return ps.executeUpdate() > 0;

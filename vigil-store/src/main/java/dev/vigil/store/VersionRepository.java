@@ -112,9 +112,15 @@ public final class VersionRepository {
         });
     }
 
-    /** Deletes the version with its datasets; false if there was none. */
+    /** Deletes the version with its datasets, profiles and runs; false if there was none. */
     public boolean delete(String modelId, String version) {
         return db.inTransaction("delete version " + modelId + "/" + version, c -> {
+            // The H2 schema has no foreign key on profiles (migration V3): delete them explicitly.
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM profiles WHERE model_id = ? AND version = ?")) {
+                ps.setString(1, modelId);
+                ps.setString(2, version);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps =
                     c.prepareStatement("DELETE FROM model_versions WHERE model_id = ? AND version = ?")) {
                 ps.setString(1, modelId);

@@ -462,6 +462,20 @@ abstract class MetastoreContractTest {
         assertThat(store.profiles().find("m", "v1", "serving", h0, h1, Optional.empty(), Optional.empty()))
                 .as("profiles go with their version")
                 .isEmpty();
+        store.profiles()
+                .replaceWindows(
+                        "m",
+                        "v1",
+                        "serving",
+                        List.of(h0),
+                        List.of(profile("2026-03-08T00:00:00Z", "", "amount", 5)),
+                        Optional.empty());
+        store.models().delete("m");
+        store.models().upsert(new Model("m", "M"));
+        store.versions().upsert(version("m", "v1"));
+        assertThat(store.profiles().find("m", "v1", "serving", h0, h1, Optional.empty(), Optional.empty()))
+                .as("profiles go with their model")
+                .isEmpty();
     }
 
     @Test
