@@ -265,6 +265,12 @@ public final class FieldProfile {
         return values instanceof NumericProfile numeric ? numeric.sum() : 0.0;
     }
 
+    /** The sample standard deviation (n - 1) of a numeric or datetime field; null for other kinds or below two values. */
+    public Double stddev() {
+        Double variance = values instanceof NumericProfile numeric ? numeric.variance() : null;
+        return variance == null ? null : Math.sqrt(variance);
+    }
+
     /** The smallest valid value of a numeric or datetime field; null for other kinds or with no valid value. */
     public Double min() {
         return values instanceof NumericProfile numeric ? numeric.min() : null;

@@ -100,10 +100,15 @@ final class NumericProfile implements KindProfile {
         return quantiles;
     }
 
+    /** Sample variance (n - 1); null below two values. */
+    Double variance() {
+        return n < 2 ? null : Math.max(0.0, m2 / (n - 1));
+    }
+
     @Override
     public void putMetrics(Map<String, Double> metrics) {
         boolean any = n > 0;
-        Double variance = n < 2 ? null : Math.max(0.0, m2 / (n - 1));
+        Double variance = variance();
         metrics.put("mean", any ? mean : null);
         metrics.put("sum", any ? sum() : null);
         metrics.put("min", min());

@@ -1,0 +1,323 @@
+package dev.vigil.stats;
+
+import dev.vigil.core.model.FieldType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.commons.math3.special.Gamma;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+
+/**
+ * Drift and integrity of a window's profile against a baseline's, as METRICS.md defines them ("Drift",
+ * "out_of_range", "new_value"). Everything comes from the two profiles; no row is read again.
+ *
+ * <p>Numeric fields (and text lengths) are binned on the baseline's deciles q10 … q90 (taken from its KLL
+ * sketch as the smallest value whose rank reaches the decile, like numpy's {@code inverted_cdf}); the bins are
+ * {@code (-inf, q10), [q10, q20), …, [q90, +inf)}, so a bin's share is a difference of "fraction below"
+ * ranks. {@code ks} and {@code wasserstein_normed} walk the two sketches' retained values: exact while both
+ * sketches are exact (a few hundred values), within the sketches' rank error beyond.
+ *
+ * <p>Categorical, string and boolean fields compare shares over the union of each side's 50 most frequent
+ * values; every other value of a side is pooled as {@code __other__} (decision 0006).
+ */
+public final class Drift {
+    /** Shares are floored at this before PSI's logarithm (METRICS.md). */
+    static final double PSI_FLOOR = 1e-4;
+    /** Wasserstein distance is divided by max(baseline stddev, this). */
+    static final double MIN_STDDEV = 0.001;
+
+    private static final double[] DECILES = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
+
+    private Drift() {}
+
+    /**
+     * The drift metrics of {@code window} against {@code baseline}, in a stable order, for numeric fields
+     * ({@code js_distance hellinger psi ks wasserstein_normed out_of_range_count out_of_range_ratio}),
+     * text fields (the same on the length distribution, without the range counts), categorical, string and
+     * boolean fields ({@code js_distance hellinger psi chi2_pvalue new_value_count new_value_ratio}) and
+     * tensors/embeddings ({@code centroid_distance centroid_cosine_distance}), each followed by
+     * {@code drift_score}. Both sides need at least one valid value; other kinds (datetime, array, dict) have
+     * no drift and give an empty map.
+     *
+     * @throws IllegalArgumentException if the profiles are of different kinds, or a side has no valid value
+     */
+    public static Map<String, Double> compare(FieldProfile baseline, FieldProfile window) {
+        Objects.requireNonNull(baseline, "baseline");
+        Objects.requireNonNull(window, "window");
+        if (baseline.kind() != window.kind()) {
+            throw new IllegalArgumentException(
+                    "cannot compare a " + window.kind().specName() + " window with a "
+                            + baseline.kind().specName() + " baseline");
+        }
+        if (baseline.validCount() == 0 || window.validCount() == 0) {
+            throw new IllegalArgumentException("drift needs at least one valid value on each side");
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        FieldType.Kind kind = window.kind();
+        switch (kind) {
+            case NUMERIC -> {
+                KllDoublesSketch b = baseline.quantileSketch().orElseThrow();
+                KllDoublesSketch w = window.quantileSketch().orElseThrow();
+                distributions(b, w, baseline.stddev(), out);
+                outOfRange(baseline, window, w, out);
+                out.put("drift_score", out.get("js_distance"));
+            }
+            case TEXT -> {
+                KllDoublesSketch b = baseline.quantileSketch().orElseThrow();
+                KllDoublesSketch w = window.quantileSketch().orElseThrow();
+                distributions(b, w, sampleStddev(b), out);
+                out.put("drift_score", out.get("js_distance"));
+            }
+            case CATEGORICAL, STRING, BOOLEAN -> {
+                categories(baseline, window, out);
+                out.put("drift_score", out.get("hellinger"));
+            }
+            case TENSOR, EMBEDDING -> {
+                centroids(baseline.centroid(), window.centroid(), out);
+                out.put("drift_score", out.get("centroid_distance"));
+            }
+            default -> {
+                // datetime, array, dict: no drift (time always moves; lengths of containers are not modelled)
+            }
+        }
+        return out;
+    }
+
+    /** Whether fields of this kind have drift metrics at all. */
+    public static boolean hasDrift(FieldType.Kind kind) {
+        return switch (kind) {
+            case NUMERIC, TEXT, CATEGORICAL, STRING, BOOLEAN, TENSOR, EMBEDDING -> true;
+            default -> false;
+        };
+    }
+
+    // ---- numeric ---------------------------------------------------------------------------------
+
+    private static void distributions(
+            KllDoublesSketch baseline, KllDoublesSketch window, Double baselineStddev, Map<String, Double> out) {
+        double[] edges = new double[DECILES.length];
+        for (int i = 0; i < DECILES.length; i++) {
+            edges[i] = baseline.getQuantile(DECILES[i], QuantileSearchCriteria.INCLUSIVE);
+        }
+        double[] p = binShares(baseline, edges);
+        double[] q = binShares(window, edges);
+        shareDistances(p, q, out);
+        // KS and W1 over the step functions F(x) = fraction <= x, evaluated at every retained value.
+        TreeSet<Double> points = new TreeSet<>();
+        for (double v : baseline.getSortedView().getQuantiles()) {
+            points.add(v);
+        }
+        for (double v : window.getSortedView().getQuantiles()) {
+            points.add(v);
+        }
+        double ks = 0;
+        double w1 = 0;
+        Double previous = null;
+        double previousGap = 0;
+        for (double x : points) {
+            if (previous != null) {
+                w1 += previousGap * (x - previous);
+            }
+            double gap = Math.abs(rank(baseline, x) - rank(window, x));
+            ks = Math.max(ks, gap);
+            previous = x;
+            previousGap = gap;
+        }
+        out.put("ks", ks);
+        double scale = Math.max(baselineStddev == null ? 0 : baselineStddev, MIN_STDDEV);
+        out.put("wasserstein_normed", w1 / scale);
+    }
+
+    private static double rank(KllDoublesSketch sketch, double x) {
+        return sketch.getRank(x, QuantileSearchCriteria.INCLUSIVE);
+    }
+
+    /** Shares of (-inf, e1), [e1, e2), …, [e9, +inf) from the fraction of values below each edge. */
+    private static double[] binShares(KllDoublesSketch sketch, double[] edges) {
+        double[] shares = new double[edges.length + 1];
+        double below = 0;
+        for (int i = 0; i < edges.length; i++) {
+            double fraction = sketch.getRank(edges[i], QuantileSearchCriteria.EXCLUSIVE);
+            shares[i] = Math.max(0, fraction - below);
+            below = Math.max(below, fraction);
+        }
+        shares[edges.length] = Math.max(0, 1 - below);
+        return shares;
+    }
+
+    /** The sample stddev of the values a sketch retains, weighted: used for text lengths, which keep no moments. */
+    private static Double sampleStddev(KllDoublesSketch sketch) {
+        var it = sketch.getSortedView().iterator();
+        double n = 0;
+        double sum = 0;
+        double sumSq = 0;
+        while (it.next()) {
+            double w = it.getWeight();
+            double v = it.getQuantile();
+            n += w;
+            sum += w * v;
+            sumSq += w * v * v;
+        }
+        if (n < 2) {
+            return null;
+        }
+        double mean = sum / n;
+        return Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1)));
+    }
+
+    private static void outOfRange(
+            FieldProfile baseline, FieldProfile window, KllDoublesSketch w, Map<String, Double> out) {
+        double min = baseline.min();
+        double max = baseline.max();
+        long n = window.validCount();
+        long count;
+        if (window.min() >= min && window.max() <= max) {
+            count = 0;
+        } else {
+            double below = w.getRank(min, QuantileSearchCriteria.EXCLUSIVE);
+            double above = 1 - w.getRank(max, QuantileSearchCriteria.INCLUSIVE);
+            count = Math.round(below * n) + Math.round(above * n);
+        }
+        out.put("out_of_range_count", (double) count);
+        out.put("out_of_range_ratio", (double) count / n);
+    }
+
+    // ---- categorical --------------------------------------------------------------------------------
+
+    private static void categories(FieldProfile baseline, FieldProfile window, Map<String, Double> out) {
+        Map<String, Long> b = baseline.valueCounts();
+        Map<String, Long> w = window.valueCounts();
+        Set<String> keys = new HashSet<>(top(b));
+        keys.addAll(top(w));
+        List<String> values = new ArrayList<>(keys);
+        values.sort(CategoricalProfile::compareCodePoints);
+        int k = values.size();
+        double[] bc = new double[k + 1];
+        double[] wc = new double[k + 1];
+        for (int i = 0; i < k; i++) {
+            bc[i] = b.getOrDefault(values.get(i), 0L);
+            wc[i] = w.getOrDefault(values.get(i), 0L);
+        }
+        bc[k] = baseline.validCount() - sum(bc);
+        wc[k] = window.validCount() - sum(wc);
+        double[] p = shares(bc, baseline.validCount());
+        double[] q = shares(wc, window.validCount());
+        shareDistances(p, q, out);
+        out.put("chi2_pvalue", chi2PValue(bc, wc));
+        long newValues = 0;
+        for (Map.Entry<String, Long> e : w.entrySet()) {
+            if (!b.containsKey(e.getKey())) {
+                newValues += e.getValue();
+            }
+        }
+        out.put("new_value_count", (double) newValues);
+        out.put("new_value_ratio", (double) newValues / window.validCount());
+    }
+
+    private static List<String> top(Map<String, Long> counts) {
+        List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
+        sorted.sort(CategoricalProfile.BY_COUNT_THEN_VALUE);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(CategoricalProfile.TOP_VALUES, sorted.size()); i++) {
+            out.add(sorted.get(i).getKey());
+        }
+        return out;
+    }
+
+    private static double sum(double[] values) {
+        double s = 0;
+        for (double v : values) {
+            s += v;
+        }
+        return s;
+    }
+
+    private static double[] shares(double[] counts, long total) {
+        double[] out = new double[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            out[i] = counts[i] / total;
+        }
+        return out;
+    }
+
+    /**
+     * Pearson's chi-square test of homogeneity on the 2 × K table (columns with no count on either side
+     * dropped, no continuity correction), as {@code scipy.stats.chi2_contingency(table, correction=False)}.
+     */
+    static double chi2PValue(double[] baseline, double[] window) {
+        double rowB = sum(baseline);
+        double rowW = sum(window);
+        double total = rowB + rowW;
+        double statistic = 0;
+        int columns = 0;
+        for (int i = 0; i < baseline.length; i++) {
+            double column = baseline[i] + window[i];
+            if (column == 0) {
+                continue;
+            }
+            columns++;
+            double eb = rowB * column / total;
+            double ew = rowW * column / total;
+            statistic += (baseline[i] - eb) * (baseline[i] - eb) / eb + (window[i] - ew) * (window[i] - ew) / ew;
+        }
+        int dof = columns - 1;
+        if (dof <= 0) {
+            return 1.0;
+        }
+        return Gamma.regularizedGammaQ(dof / 2.0, statistic / 2.0);
+    }
+
+    // ---- shares ------------------------------------------------------------------------------------
+
+    /** {@code js_distance} (base 2), {@code hellinger} and {@code psi} of baseline shares p and window shares q. */
+    static void shareDistances(double[] p, double[] q, Map<String, Double> out) {
+        double kl1 = 0;
+        double kl2 = 0;
+        double bhattacharyya = 0;
+        double psi = 0;
+        for (int i = 0; i < p.length; i++) {
+            double m = (p[i] + q[i]) / 2;
+            if (p[i] > 0) {
+                kl1 += p[i] * log2(p[i] / m);
+            }
+            if (q[i] > 0) {
+                kl2 += q[i] * log2(q[i] / m);
+            }
+            bhattacharyya += Math.sqrt(p[i] * q[i]);
+            double pf = Math.max(p[i], PSI_FLOOR);
+            double qf = Math.max(q[i], PSI_FLOOR);
+            psi += (qf - pf) * Math.log(qf / pf);
+        }
+        out.put("js_distance", Math.sqrt(Math.max(0, (kl1 + kl2) / 2)));
+        out.put("hellinger", Math.sqrt(Math.max(0, 1 - bhattacharyya)));
+        out.put("psi", psi);
+    }
+
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
+    }
+
+    // ---- vectors -----------------------------------------------------------------------------------
+
+    private static void centroids(double[] baseline, double[] window, Map<String, Double> out) {
+        double squared = 0;
+        double dot = 0;
+        double nb = 0;
+        double nw = 0;
+        for (int i = 0; i < baseline.length; i++) {
+            double d = window[i] - baseline[i];
+            squared += d * d;
+            dot += baseline[i] * window[i];
+            nb += baseline[i] * baseline[i];
+            nw += window[i] * window[i];
+        }
+        out.put("centroid_distance", Math.sqrt(squared));
+        out.put("centroid_cosine_distance", nb == 0 || nw == 0 ? null : 1 - dot / Math.sqrt(nb * nw));
+    }
+}
