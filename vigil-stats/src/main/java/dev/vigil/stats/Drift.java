@@ -64,14 +64,17 @@ public final class Drift {
             case NUMERIC -> {
                 KllDoublesSketch b = baseline.quantileSketch().orElseThrow();
                 KllDoublesSketch w = window.quantileSketch().orElseThrow();
-                distributions(b, w, baseline.stddev(), out);
+                double meanShift = window.sum() / window.validCount() - baseline.sum() / baseline.validCount();
+                distributions(b, w, baseline.stddev(), meanShift, out);
                 outOfRange(baseline, window, w, out);
                 out.put("drift_score", out.get("js_distance"));
             }
             case TEXT -> {
                 KllDoublesSketch b = baseline.quantileSketch().orElseThrow();
                 KllDoublesSketch w = window.quantileSketch().orElseThrow();
-                distributions(b, w, sampleStddev(b), out);
+                double meanShift =
+                        window.metrics().get("mean_length") - baseline.metrics().get("mean_length");
+                distributions(b, w, sampleStddev(b), meanShift, out);
                 out.put("drift_score", out.get("js_distance"));
             }
             case CATEGORICAL, STRING, BOOLEAN -> {
@@ -91,16 +94,49 @@ public final class Drift {
 
     /** Whether fields of this kind have drift metrics at all. */
     public static boolean hasDrift(FieldType.Kind kind) {
+        return !metricNames(kind).isEmpty();
+    }
+
+    /** The names {@link #compare} gives for a field of this kind, in its order; empty for kinds without drift. */
+    public static List<String> metricNames(FieldType.Kind kind) {
+        List<String> distribution = List.of("js_distance", "hellinger", "psi", "ks", "wasserstein_normed");
         return switch (kind) {
-            case NUMERIC, TEXT, CATEGORICAL, STRING, BOOLEAN, TENSOR, EMBEDDING -> true;
-            default -> false;
+            case NUMERIC -> concat(distribution, List.of("out_of_range_count", "out_of_range_ratio", "drift_score"));
+            case TEXT -> concat(distribution, List.of("drift_score"));
+            case CATEGORICAL, STRING, BOOLEAN ->
+                List.of(
+                        "js_distance",
+                        "hellinger",
+                        "psi",
+                        "chi2_pvalue",
+                        "new_value_count",
+                        "new_value_ratio",
+                        "drift_score");
+            case TENSOR, EMBEDDING -> List.of("centroid_distance", "centroid_cosine_distance", "drift_score");
+            default -> List.of();
         };
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
     }
 
     // ---- numeric ---------------------------------------------------------------------------------
 
+    /**
+     * {@code meanShift} is the exact difference of the means (window - baseline). W1 is ∫|F_b - F_w| dx and
+     * ∫(F_b - F_w) dx is exactly that shift, so W1 = |shift| + 2 ∫ (the part of the difference with the other
+     * sign). Only that smaller part comes from the sketches, which cuts their error on W1 several times
+     * (decision 0006: worst of 30 trials 6.5% → 1.2% on normal data, 21% → 6.7% on lognormal).
+     */
     private static void distributions(
-            KllDoublesSketch baseline, KllDoublesSketch window, Double baselineStddev, Map<String, Double> out) {
+            KllDoublesSketch baseline,
+            KllDoublesSketch window,
+            Double baselineStddev,
+            double meanShift,
+            Map<String, Double> out) {
         double[] edges = new double[DECILES.length];
         for (int i = 0; i < DECILES.length; i++) {
             edges[i] = baseline.getQuantile(DECILES[i], QuantileSearchCriteria.INCLUSIVE);
@@ -117,19 +153,27 @@ public final class Drift {
             points.add(v);
         }
         double ks = 0;
-        double w1 = 0;
+        double baselineAbove = 0; // ∫ (F_b - F_w)+ dx
+        double windowAbove = 0; // ∫ (F_w - F_b)+ dx
         Double previous = null;
-        double previousGap = 0;
+        double previousDifference = 0;
         for (double x : points) {
             if (previous != null) {
-                w1 += previousGap * (x - previous);
+                double area = previousDifference * (x - previous);
+                if (area > 0) {
+                    baselineAbove += area;
+                } else {
+                    windowAbove -= area;
+                }
             }
-            double gap = Math.abs(rank(baseline, x) - rank(window, x));
-            ks = Math.max(ks, gap);
+            double difference = rank(baseline, x) - rank(window, x);
+            ks = Math.max(ks, Math.abs(difference));
             previous = x;
-            previousGap = gap;
+            previousDifference = difference;
         }
         out.put("ks", ks);
+        // F_b above F_w means the window lies to the right: ∫(F_b - F_w) = meanShift.
+        double w1 = meanShift >= 0 ? meanShift + 2 * windowAbove : -meanShift + 2 * baselineAbove;
         double scale = Math.max(baselineStddev == null ? 0 : baselineStddev, MIN_STDDEV);
         out.put("wasserstein_normed", w1 / scale);
     }

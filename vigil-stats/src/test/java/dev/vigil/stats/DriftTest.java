@@ -72,6 +72,9 @@ class DriftTest {
         List<String> names = new ArrayList<>();
         c.path("expected").fieldNames().forEachRemaining(names::add);
         assertThat(actual.keySet()).as(c.path("name").asText()).containsExactlyInAnyOrderElementsOf(names);
+        assertThat(List.copyOf(actual.keySet()))
+                .as("the names and order Drift.metricNames promises")
+                .isEqualTo(Drift.metricNames(profile(c, "window").kind()));
         for (String metric : names) {
             double expected = c.path("expected").path(metric).asDouble();
             Double value = actual.get(metric);

@@ -20,8 +20,8 @@ import java.util.Optional;
 final class MetricsQuery {
     private MetricsQuery() {}
 
-    /** One bucket's merged profiles of a segment and field. */
-    private static final class Bucket {
+    /** One bucket's merged profiles of a segment and field ({@code field} "" holds the dataset counts). */
+    static final class Bucket {
         final Instant start;
         final Instant end;
         final String segment;
@@ -40,8 +40,7 @@ final class MetricsQuery {
     /**
      * Flat rows {@code {dataset, segment, field, metric, window_start, window_end, value}}, ordered
      * by window, segment and field. {@code profiles} are those of the range, already filtered by
-     * segment and field. With {@code all}, the one bucket spans the asked range when one was given
-     * (a segment can be absent from the first or last windows), else the windows found.
+     * segment and field.
      */
     static List<ObjectNode> rows(
             DatasetConnection dataset,
@@ -50,6 +49,51 @@ final class MetricsQuery {
             Optional<Instant> askedFrom,
             Optional<Instant> askedTo,
             Optional<String> metric) {
+        List<Bucket> ordered = merge(profiles, granularity, askedFrom, askedTo);
+        List<ObjectNode> out = new ArrayList<>();
+        for (Bucket b : ordered) {
+            Map<String, Double> metrics = b.field.isEmpty() ? b.datasetProfile.metrics() : b.fieldProfile.metrics();
+            for (Map.Entry<String, Double> m : metrics.entrySet()) {
+                if (metric.isPresent() && !metricMatches(m.getKey(), metric.get())) {
+                    continue;
+                }
+                ObjectNode row = Json.object();
+                row.put("dataset", dataset.dataset().specName());
+                if (b.segment.isEmpty()) {
+                    row.putNull("segment");
+                } else {
+                    row.put("segment", b.segment);
+                }
+                String field = b.field.isEmpty() ? datasetField(dataset, m.getKey()) : b.field;
+                if (field == null) {
+                    row.putNull("field");
+                } else {
+                    row.put("field", field);
+                }
+                row.put("metric", m.getKey());
+                row.put("window_start", b.start.toString());
+                row.put("window_end", b.end.toString());
+                if (m.getValue() == null) {
+                    row.putNull("value");
+                } else {
+                    row.put("value", m.getValue());
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The profiles merged per bucket of {@code granularity}, segment and field, ordered by bucket
+     * start, segment and field. With {@code all}, the one bucket spans the asked range when one was
+     * given (a segment can be absent from the first or last windows), else the windows found.
+     */
+    static List<Bucket> merge(
+            List<StoredProfile> profiles,
+            Granularity granularity,
+            Optional<Instant> askedFrom,
+            Optional<Instant> askedTo) {
         Map<String, Bucket> buckets = new LinkedHashMap<>();
         Instant first = null;
         Instant last = null;
@@ -101,38 +145,7 @@ final class MetricsQuery {
             c = c != 0 ? c : a.segment.compareTo(b.segment);
             return c != 0 ? c : a.field.compareTo(b.field);
         });
-        List<ObjectNode> out = new ArrayList<>();
-        for (Bucket b : ordered) {
-            Map<String, Double> metrics = b.field.isEmpty() ? b.datasetProfile.metrics() : b.fieldProfile.metrics();
-            for (Map.Entry<String, Double> m : metrics.entrySet()) {
-                if (metric.isPresent() && !metricMatches(m.getKey(), metric.get())) {
-                    continue;
-                }
-                ObjectNode row = Json.object();
-                row.put("dataset", dataset.dataset().specName());
-                if (b.segment.isEmpty()) {
-                    row.putNull("segment");
-                } else {
-                    row.put("segment", b.segment);
-                }
-                String field = b.field.isEmpty() ? datasetField(dataset, m.getKey()) : b.field;
-                if (field == null) {
-                    row.putNull("field");
-                } else {
-                    row.put("field", field);
-                }
-                row.put("metric", m.getKey());
-                row.put("window_start", b.start.toString());
-                row.put("window_end", b.end.toString());
-                if (m.getValue() == null) {
-                    row.putNull("value");
-                } else {
-                    row.put("value", m.getValue());
-                }
-                out.add(row);
-            }
-        }
-        return out;
+        return ordered;
     }
 
     /** {@code value_count} selects every {@code value_count[...]}; other names match exactly. */
