@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
             ModelsCommand.class,
             RunCommand.class,
             MetricsCommand.class,
+            DriftCommand.class,
             CheckSourceCommand.class,
             GrantSqlCommand.class,
             TokensCommand.class,

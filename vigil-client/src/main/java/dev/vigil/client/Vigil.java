@@ -200,18 +200,29 @@ public final class Vigil {
      * metric, from, to, granularity and segment.
      */
     public JsonNode metrics(String modelId, String version, Map<String, String> query) {
-        StringBuilder path = new StringBuilder(versionPath(modelId, version) + "/metrics");
-        char sep = '?';
+        return http.get(versionPath(modelId, version) + "/metrics" + queryString(query));
+    }
+
+    /**
+     * Drift of each window against a baseline as flat JSON rows carrying {@code baseline} (and a
+     * {@code reason} when a value is null); {@code query} holds the keys of {@link #metrics} plus
+     * baseline ({@code training|testing|previous|FROM/TO}), top and min_baseline_rows.
+     */
+    public JsonNode drift(String modelId, String version, Map<String, String> query) {
+        return http.get(versionPath(modelId, version) + "/drift" + queryString(query));
+    }
+
+    private static String queryString(Map<String, String> query) {
+        StringBuilder out = new StringBuilder();
         for (Map.Entry<String, String> e : query.entrySet()) {
             if (e.getValue() != null) {
-                path.append(sep)
+                out.append(out.length() == 0 ? '?' : '&')
                         .append(e.getKey())
                         .append('=')
                         .append(java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8));
-                sep = '&';
             }
         }
-        return http.get(path.toString());
+        return out.toString();
     }
 
     /** Server-side routes the SDK does not wrap yet, as raw JSON (GET). */

@@ -90,8 +90,8 @@ public final class DatasetProfiler {
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
-            Instant min = instant(rs.getObject(1));
-            Instant max = instant(rs.getObject(2));
+            Instant min = instant(rs, 1, prepared.timestampType());
+            Instant max = instant(rs, 2, prepared.timestampType());
             return min == null ? Optional.empty() : Optional.of(new Instant[] {min, max});
         } catch (SQLException e) {
             throw new VigilSourceException(
@@ -102,21 +102,28 @@ public final class DatasetProfiler {
         }
     }
 
-    private static Instant instant(Object value) {
+    /**
+     * Column {@code i} as an instant, read as its PostgreSQL type asks: a {@code timestamptz} is an
+     * instant, a {@code timestamp} and a {@code date} are taken as UTC, numbers as epoch seconds or
+     * milliseconds. Never through {@code java.sql.Timestamp}, whose wall time is the JVM's zone.
+     */
+    private static Instant instant(ResultSet rs, int i, String pgType) throws SQLException {
+        String type = pgType.toLowerCase(Locale.ROOT);
+        if (type.equals("timestamptz")) {
+            OffsetDateTime o = rs.getObject(i, OffsetDateTime.class);
+            return o == null ? null : o.toInstant();
+        }
+        if (type.equals("timestamp")) {
+            LocalDateTime l = rs.getObject(i, LocalDateTime.class);
+            return l == null ? null : l.toInstant(ZoneOffset.UTC);
+        }
+        if (type.equals("date")) {
+            java.time.LocalDate d = rs.getObject(i, java.time.LocalDate.class);
+            return d == null ? null : d.atStartOfDay().toInstant(ZoneOffset.UTC);
+        }
+        Object value = rs.getObject(i);
         if (value == null) {
             return null;
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toLocalDateTime().toInstant(ZoneOffset.UTC);
-        }
-        if (value instanceof LocalDateTime l) {
-            return l.toInstant(ZoneOffset.UTC);
-        }
-        if (value instanceof java.sql.Date d) {
-            return d.toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC);
         }
         Double seconds = Coercion.epochSeconds(value);
         return seconds == null ? null : Instant.ofEpochMilli(Math.round(seconds * 1000));

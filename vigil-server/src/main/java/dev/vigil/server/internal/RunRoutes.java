@@ -7,8 +7,11 @@ import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.stats.FieldProfile;
 import dev.vigil.store.Metastore;
+import dev.vigil.store.ProfileRepository;
 import dev.vigil.store.Run;
 import dev.vigil.store.StoredProfile;
 import io.javalin.http.Context;
@@ -18,11 +21,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Runs (pull and profile a dataset over a range) and the metrics their profiles answer. */
 public final class RunRoutes {
+    private static final Instant FAR_FUTURE = Instant.parse("9999-01-01T00:00:00Z");
     private static final String VERSION = "/api/v1/models/{model}/versions/{version}";
 
     private final Metastore store;
@@ -74,7 +81,18 @@ public final class RunRoutes {
                         null,
                         200,
                         true,
-                        this::metrics));
+                        this::metrics),
+                new Endpoint(
+                        HandlerType.GET,
+                        VERSION + "/drift",
+                        "drift",
+                        "Drift of each window against a baseline, from stored profiles: query dataset, field, metric,"
+                                + " from, to, granularity, segment, baseline (training|testing|previous|FROM/TO),"
+                                + " min_baseline_rows (default 100), top (the N fields with the highest drift_score)",
+                        null,
+                        200,
+                        true,
+                        this::drift));
     }
 
     private void startRun(Context ctx) {
@@ -116,18 +134,32 @@ public final class RunRoutes {
         Json.send(ctx, 200, describe(run));
     }
 
-    private void metrics(Context ctx) {
+    /** The parameters metrics and drift share: dataset, range, granularity, segment and field. */
+    private record ProfileQuery(
+            ModelVersion version,
+            DatasetConnection dataset,
+            Optional<Instant> askedFrom,
+            Optional<Instant> askedTo,
+            Instant from,
+            Instant to,
+            Granularity granularity,
+            String segment,
+            Optional<String> field) {
+
+        List<StoredProfile> profiles(ProfileRepository profiles, String dataset, Instant from, Instant to) {
+            return profiles.find(version.modelId(), version.version(), dataset, from, to, Optional.of(segment), field);
+        }
+    }
+
+    private ProfileQuery profileQuery(Context ctx) {
         ModelVersion version = Lookups.version(store, ctx);
         DatasetKind kind = DatasetKind.fromSpec(
                 Optional.ofNullable(ctx.queryParam("dataset")).orElse("serving"), "dataset");
-        DatasetConnection dataset = store.datasets()
-                .find(version.modelId(), version.version(), kind)
-                .orElseThrow(() -> new VigilNotFoundException(version.modelId() + "/" + version.version() + " has no "
-                        + kind.specName() + " dataset connected"));
+        DatasetConnection dataset = connected(version, kind);
         Optional<Instant> askedFrom = param(ctx, "from");
         Optional<Instant> askedTo = param(ctx, "to");
         Instant from = askedFrom.orElse(Instant.EPOCH);
-        Instant to = askedTo.orElse(Instant.parse("9999-01-01T00:00:00Z"));
+        Instant to = askedTo.orElse(FAR_FUTURE);
         if (!to.isAfter(from)) {
             throw new VigilArgumentException("to: " + to + " must be after from " + from);
         }
@@ -141,19 +173,144 @@ public final class RunRoutes {
         if (!segment.isEmpty() && !segment.contains("=")) {
             throw new VigilArgumentException("segment: expected NAME=VALUE (e.g. owner=direct), got '" + segment + "'");
         }
-        Optional<String> field = Optional.ofNullable(ctx.queryParam("field"));
-        List<StoredProfile> profiles = store.profiles()
-                .find(version.modelId(), version.version(), kind.specName(), from, to, Optional.of(segment), field);
+        Optional<String> field = Optional.ofNullable(ctx.queryParam("field"))
+                .filter(f -> !f.isBlank())
+                .map(f -> storedField(version, f));
+        return new ProfileQuery(version, dataset, askedFrom, askedTo, from, to, granularity, segment, field);
+    }
+
+    /** Drift names a text field's length distribution {@code <name>.length}; profiles are stored under the name. */
+    private static String storedField(ModelVersion version, String field) {
+        if (field.endsWith(".length")) {
+            String name = field.substring(0, field.length() - ".length".length());
+            if (version.schema().fields().stream()
+                    .anyMatch(f -> f.name().equals(name) && f.type().kind() == FieldType.Kind.TEXT)) {
+                return name;
+            }
+        }
+        return field;
+    }
+
+    private DatasetConnection connected(ModelVersion version, DatasetKind kind) {
+        return store.datasets()
+                .find(version.modelId(), version.version(), kind)
+                .orElseThrow(() -> new VigilNotFoundException(version.modelId() + "/" + version.version() + " has no "
+                        + kind.specName() + " dataset connected"));
+    }
+
+    private void metrics(Context ctx) {
+        ProfileQuery q = profileQuery(ctx);
         ArrayNode out = Json.array();
         MetricsQuery.rows(
-                        dataset,
-                        profiles,
-                        granularity,
-                        askedFrom,
-                        askedTo,
+                        q.dataset(),
+                        q.profiles(store.profiles(), q.dataset().dataset().specName(), q.from(), q.to()),
+                        q.granularity(),
+                        q.askedFrom(),
+                        q.askedTo(),
                         Optional.ofNullable(ctx.queryParam("metric")))
                 .forEach(out::add);
         Json.send(ctx, 200, out);
+    }
+
+    private void drift(Context ctx) {
+        ProfileQuery q = profileQuery(ctx);
+        DriftQuery.Baseline baseline = DriftQuery.Baseline.parse(ctx.queryParam("baseline"));
+        long minBaselineRows = count(ctx, "min_baseline_rows", DriftQuery.DEFAULT_MIN_BASELINE_ROWS);
+        int top = (int) count(ctx, "top", 0);
+        String dataset = q.dataset().dataset().specName();
+        List<MetricsQuery.Bucket> windows;
+        Function<MetricsQuery.Bucket, Optional<FieldProfile>> baselineOf;
+        if (baseline.isPrevious() && q.granularity() == Granularity.ALL) {
+            if (q.askedFrom().isEmpty() || q.askedTo().isEmpty()) {
+                throw new VigilArgumentException(
+                        "baseline: previous with granularity all needs from and to (the previous period is as long)");
+            }
+            Instant previousFrom = q.from().minus(Duration.between(q.from(), q.to()));
+            windows = MetricsQuery.merge(
+                    q.profiles(store.profiles(), dataset, q.from(), q.to()),
+                    Granularity.ALL,
+                    q.askedFrom(),
+                    q.askedTo());
+            baselineOf = bySegmentAndField(MetricsQuery.merge(
+                    q.profiles(store.profiles(), dataset, previousFrom, q.from()),
+                    Granularity.ALL,
+                    Optional.empty(),
+                    Optional.empty()));
+        } else if (baseline.isPrevious()) {
+            Granularity g = q.granularity();
+            Instant first = g.bucketStart(q.from());
+            Instant extended = q.askedFrom().isPresent() ? g.bucketStart(first.minusNanos(1)) : q.from();
+            List<MetricsQuery.Bucket> all = MetricsQuery.merge(
+                    q.profiles(store.profiles(), dataset, extended, q.to()), g, Optional.empty(), Optional.empty());
+            Map<String, MetricsQuery.Bucket> byStart = new HashMap<>();
+            all.forEach(b -> byStart.put(b.start + "|" + b.segment + "|" + b.field, b));
+            windows = all.stream().filter(b -> !b.start.isBefore(first)).toList();
+            baselineOf = w -> Optional.ofNullable(
+                            byStart.get(g.bucketStart(w.start.minusNanos(1)) + "|" + w.segment + "|" + w.field))
+                    .map(b -> b.fieldProfile);
+        } else {
+            windows = MetricsQuery.merge(
+                    q.profiles(store.profiles(), dataset, q.from(), q.to()),
+                    q.granularity(),
+                    q.askedFrom(),
+                    q.askedTo());
+            List<StoredProfile> reference;
+            if (baseline.reference().isPresent()) {
+                DatasetKind kind = baseline.reference().get();
+                if (store.datasets()
+                        .find(q.version().modelId(), q.version().version(), kind)
+                        .isEmpty()) {
+                    throw new VigilNotFoundException(
+                            q.version().modelId() + "/" + q.version().version() + " has no "
+                                    + kind.specName() + " dataset connected to be the baseline: connect one, or pass"
+                                    + " baseline=previous or a serving period FROM/TO");
+                }
+                reference = q.profiles(store.profiles(), kind.specName(), Instant.EPOCH, FAR_FUTURE);
+            } else {
+                reference = q.profiles(
+                        store.profiles(),
+                        dataset,
+                        baseline.from().get(),
+                        baseline.to().get());
+            }
+            baselineOf = bySegmentAndField(
+                    MetricsQuery.merge(reference, Granularity.ALL, Optional.empty(), Optional.empty()));
+        }
+        ArrayNode out = Json.array();
+        DriftQuery.rows(
+                        dataset,
+                        windows,
+                        baselineOf,
+                        baseline,
+                        minBaselineRows,
+                        Optional.ofNullable(ctx.queryParam("metric")),
+                        top)
+                .forEach(out::add);
+        Json.send(ctx, 200, out);
+    }
+
+    private static Function<MetricsQuery.Bucket, Optional<FieldProfile>> bySegmentAndField(
+            List<MetricsQuery.Bucket> merged) {
+        Map<String, FieldProfile> profiles = new HashMap<>();
+        merged.forEach(b -> profiles.put(b.segment + "|" + b.field, b.fieldProfile));
+        return w -> Optional.ofNullable(profiles.get(w.segment + "|" + w.field));
+    }
+
+    /** A non-negative whole number from the query, or {@code otherwise}. */
+    private static long count(Context ctx, String name, long otherwise) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return otherwise;
+        }
+        try {
+            long n = Long.parseLong(value.strip());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new VigilArgumentException(name + ": expected a whole number of 0 or more, got '" + value + "'");
     }
 
     private static Optional<Instant> param(Context ctx, String name) {

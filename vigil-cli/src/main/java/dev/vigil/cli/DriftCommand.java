@@ -1,0 +1,68 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.client.Vigil;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vigil drift}: drift of each window against a baseline, as flat rows with {@code "baseline"}. */
+@Command(
+        name = "drift",
+        description = "Drift of a version's fields per window against a baseline, answered from stored profiles.")
+final class DriftCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Mixin
+    ClientOptions client;
+
+    @Mixin
+    ProfileQueryOptions options;
+
+    @Option(
+            names = "--baseline",
+            defaultValue = "training",
+            paramLabel = "training|testing|previous|FROM/TO",
+            description = "What windows are compared with (default: training).")
+    String baseline;
+
+    @Option(
+            names = "--top",
+            paramLabel = "N",
+            description = "Only the N fields with the highest drift_score in each window: what changed?")
+    Integer top;
+
+    @Option(
+            names = "--min-baseline-rows",
+            paramLabel = "N",
+            description = "A baseline with fewer valid values gives no drift value (default: 100).")
+    Integer minBaselineRows;
+
+    DriftCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Vigil vigil = VigilCli.client(context, client.server);
+        Map<String, String> query = options.query();
+        query.put("baseline", baseline);
+        query.put("top", top == null ? null : top.toString());
+        query.put("min_baseline_rows", minBaselineRows == null ? null : minBaselineRows.toString());
+        List<ObjectNode> rows = new ArrayList<>();
+        for (JsonNode row : vigil.drift(options.model, options.version, query)) {
+            rows.add((ObjectNode) row);
+        }
+        Output.print(
+                context.out(),
+                client.format,
+                rows,
+                "no profiles in this range: run `vigil run` first (and `vigil run --dataset training` for its baseline)");
+        return 0;
+    }
+}

@@ -1,0 +1,261 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.client.Vigil;
+import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.model.Schema;
+import dev.vigil.core.model.Segment;
+import dev.vigil.core.spec.SpecCodec;
+import dev.vigil.testing.PostgresTestServer;
+import dev.vigil.testing.TestDatabase;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.PGConnection;
+
+/**
+ * Drift end to end: a training set and two days of serving rows (the second drifted) in a real
+ * PostgreSQL, profiled with Spark, and every drift query answered from the stored profiles checked
+ * against {@code src/test/resources/drift/expected.json}, which numpy and scipy computed from the
+ * same rows ({@code src/test/python/make_drift_expected.py}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DriftIT {
+    private static final String TOKEN = "vgl_drift_it_token_0123456789abcdef";
+    /** The 768-dimension embedding, computed by PostgreSQL exactly as make_drift_expected.py's emb(). */
+    private static final String EMBEDDING_SQL = "ARRAY(SELECT (((id * 7919 + d * 104729) % 1000) / 1000.0)::float8"
+            + " - 0.5 + emb_shift FROM generate_series(1, 768) AS d ORDER BY d) AS emb";
+
+    @TempDir
+    static Path dataDir;
+
+    private TestDatabase db;
+    private VigilServer server;
+    private Vigil vigil;
+    private JsonNode expected;
+
+    @BeforeAll
+    void loadProfileAndRun() throws Exception {
+        expected = SpecCodec.json().readTree(resource("drift/expected.json"));
+        Instant start = Instant.parse(expected.path("start").asText());
+        db = PostgresTestServer.fromEnvironment().createDatabase("drift_it");
+        for (String table : List.of("training", "serving")) {
+            db.execute(
+                    "CREATE SCHEMA IF NOT EXISTS ml",
+                    "CREATE TABLE ml." + table + " (id bigint, ts timestamptz,"
+                            + " amount double precision, owner text, is_new boolean, note text, emb_shift double precision,"
+                            + " score double precision)");
+            try (Connection c = db.connectAsAdmin();
+                    InputStream csv = resource("drift/" + table + ".csv")) {
+                c.unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyIn(
+                                "COPY ml." + table + " FROM STDIN WITH (FORMAT csv, HEADER true, NULL '\\N')",
+                                new InputStreamReader(csv, StandardCharsets.UTF_8));
+            }
+        }
+        TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
+        server = VigilServer.start(
+                ServerConfig.defaults()
+                        .withPort(0)
+                        .withDataDir(dataDir)
+                        .withAdminToken(TOKEN)
+                        .withSchedulerTick(Duration.ZERO),
+                Map.of(),
+                java.time.Clock.systemUTC());
+        vigil = Vigil.connect(server.url(), TOKEN);
+        vigil.createModel("drift", "Drift");
+        vigil.apply(new ModelVersion(
+                "drift",
+                "v1",
+                ModelType.BINARY,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .rawInput("note", FieldType.text())
+                        .feature("amount", FieldType.numeric())
+                        .feature("owner", FieldType.string())
+                        .feature("is_new", FieldType.bool())
+                        .feature(
+                                "emb", FieldType.embedding(expected.path("dims").asInt()))
+                        .prediction("score", FieldType.numeric())
+                        .build(),
+                List.of(Segment.byValue("owner"))));
+        for (String table : List.of("training", "serving")) {
+            PostgresJdbcDataSource source = PostgresJdbcDataSource.builder()
+                    .url(db.url())
+                    .query("SELECT id, ts, amount, owner, is_new, note, score, " + EMBEDDING_SQL + " FROM ml." + table)
+                    .user(reader.user())
+                    .password(reader.password())
+                    .build();
+            if (table.equals("training")) {
+                vigil.version("drift", "v1").connectTraining(source, "id", "ts");
+            } else {
+                vigil.version("drift", "v1").connectServing(source, "id", "ts");
+            }
+        }
+        JsonNode training = vigil.startRun("drift", "v1", "training", null, null);
+        assertThat(await(training.get(0).path("id").asText()).path("status").asText())
+                .isEqualTo("succeeded");
+        JsonNode serving = vigil.startRun("drift", "v1", "serving", start, start.plus(Duration.ofDays(2)));
+        assertThat(await(serving.get(0).path("id").asText()).path("status").asText())
+                .isEqualTo("succeeded");
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = DriftIT.class.getClassLoader().getResourceAsStream(name);
+        assertThat(in).as(name).isNotNull();
+        return in;
+    }
+
+    private JsonNode await(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode run = vigil.getRun(id);
+            String status = run.path("status").asText();
+            if (status.equals("succeeded") || status.equals("failed")) {
+                return run;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("run " + id + " did not finish in 3 minutes");
+    }
+
+    /** METRICS.md's tolerance for a metric whose sketches are no longer exact. */
+    private static double tolerance(String metric, double expected, boolean exact) {
+        if (exact
+                || !List.of("js_distance", "hellinger", "psi", "ks", "wasserstein_normed", "drift_score")
+                        .contains(metric)) {
+            return Math.max(1e-9 * Math.abs(expected), 1e-12);
+        }
+        return switch (metric) {
+            case "ks" -> 0.01;
+            case "wasserstein_normed" -> Math.max(0.05 * Math.abs(expected), 0.01);
+            default -> 0.02;
+        };
+    }
+
+    @Test
+    void everyQueryMatchesScipy() {
+        List<String> mismatches = new ArrayList<>();
+        int checked = 0;
+        for (JsonNode q : expected.path("queries")) {
+            Map<String, String> params = new LinkedHashMap<>();
+            q.path("params")
+                    .fields()
+                    .forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            String baseline = params.getOrDefault("baseline", "training");
+            JsonNode answer = vigil.drift("drift", "v1", params);
+            Map<String, JsonNode> rows = new HashMap<>();
+            List<String> order = new ArrayList<>();
+            for (JsonNode row : answer) {
+                String key = row.path("window_start").asText() + "|"
+                        + row.path("segment").asText() + "|" + row.path("field").asText() + "|"
+                        + row.path("metric").asText();
+                rows.put(key, row);
+                order.add(key);
+                if (!row.path("baseline").asText().equals(baseline)) {
+                    mismatches.add(q.path("name").asText() + " " + key + ": baseline " + row.path("baseline"));
+                }
+            }
+            List<String> wantedOrder = new ArrayList<>();
+            for (JsonNode e : q.path("rows")) {
+                String segment =
+                        e.path("segment").isNull() ? "null" : e.path("segment").asText();
+                String key = e.path("window_start").asText() + "|" + segment + "|"
+                        + e.path("field").asText() + "|" + e.path("metric").asText();
+                wantedOrder.add(key);
+                String where = q.path("name").asText() + " " + key;
+                JsonNode row = rows.get(key);
+                checked++;
+                if (row == null) {
+                    mismatches.add(where + ": missing");
+                    continue;
+                }
+                JsonNode want = e.path("value");
+                JsonNode got = row.path("value");
+                if (want.isNull()) {
+                    if (!got.isNull()
+                            || !row.path("reason")
+                                    .asText()
+                                    .contains(e.path("reason").asText())) {
+                        mismatches.add(
+                                where + ": " + got + " (" + row.path("reason").asText() + "), expected null ("
+                                        + e.path("reason").asText() + "…)");
+                    }
+                } else if (got.isNull()
+                        || Math.abs(got.asDouble() - want.asDouble())
+                                > tolerance(
+                                        e.path("metric").asText(),
+                                        want.asDouble(),
+                                        e.path("exact").asBoolean())) {
+                    mismatches.add(
+                            where + ": " + got + " (" + row.path("reason").asText("") + ") != scipy " + want);
+                }
+            }
+            if (q.path("ordered").asBoolean()) {
+                assertThat(order).as(q.path("name").asText()).isEqualTo(wantedOrder);
+            } else {
+                assertThat(rows.keySet()).as(q.path("name").asText()).containsExactlyInAnyOrderElementsOf(wantedOrder);
+            }
+        }
+        assertThat(mismatches).as("of %d values checked", checked).isEmpty();
+    }
+
+    @Test
+    void theDriftedDayRanksTheMovedFieldsFirstAndTheQuietDayStaysLow() {
+        Instant start = Instant.parse(expected.path("start").asText());
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("granularity", "day");
+        params.put("from", start.toString());
+        params.put("to", start.plus(Duration.ofDays(2)).toString());
+        params.put("metric", "drift_score");
+        params.put("field", "amount");
+        Iterator<JsonNode> days = vigil.drift("drift", "v1", params).elements();
+        double quiet = days.next().path("value").asDouble();
+        double drifted = days.next().path("value").asDouble();
+        assertThat(quiet).as("day 1 drew amount from the training distribution").isLessThan(0.2);
+        assertThat(drifted).as("day 2 moved amount by 1.5 sd").isGreaterThan(0.4);
+    }
+
+    @Test
+    void aBaselineThatIsNotConnectedOrNotABaselineIsRefusedClearly() {
+        assertThatThrownBy(() -> vigil.drift("drift", "v1", Map.of("baseline", "testing")))
+                .hasMessageContaining("has no testing dataset connected to be the baseline");
+        assertThatThrownBy(() -> vigil.drift("drift", "v1", Map.of("baseline", "last-week")))
+                .hasMessageContaining("baseline: expected training, testing, previous or a serving period");
+        assertThatThrownBy(() -> vigil.drift("drift", "v1", Map.of("top", "three")))
+                .hasMessageContaining("top: expected a whole number");
+    }
+}
