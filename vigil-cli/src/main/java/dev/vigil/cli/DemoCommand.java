@@ -169,6 +169,35 @@ final class DemoCommand implements Callable<Integer> {
                                     "granularity", "day",
                                     "from", today.minus(Duration.ofDays(DAYS)).toString(),
                                     "to", today.toString())));
+            step("Drift against the training set, day by day (drift_score: js_distance for numbers,"
+                    + " hellinger for categories, centroid distance for embeddings)");
+            Instant dayThree = today.minus(Duration.ofDays(DAYS - 2));
+            DemoSummary.printDrift(
+                    out,
+                    vigil.drift(
+                            MODEL,
+                            VERSION,
+                            Map.of(
+                                    "granularity",
+                                    "day",
+                                    "metric",
+                                    "drift_score",
+                                    "from",
+                                    today.minus(Duration.ofDays(DAYS)).toString(),
+                                    "to",
+                                    today.toString())),
+                    vigil.drift(
+                            MODEL,
+                            VERSION,
+                            Map.of(
+                                    "granularity",
+                                    "day",
+                                    "top",
+                                    "3",
+                                    "from",
+                                    dayThree.toString(),
+                                    "to",
+                                    dayThree.plus(Duration.ofDays(1)).toString())));
             out.println();
             out.println(
                     noServe

@@ -49,7 +49,57 @@ final class DemoSummary {
             }
             lines.add(line);
         });
-        int[] widths = new int[header.size()];
+        printAligned(out, lines, 2);
+        out.flush();
+    }
+
+    /**
+     * The drift table (one line per field, one column per day, the day's {@code drift_score}
+     * against the training set) and the top drifting fields of the drifted day.
+     */
+    static void printDrift(PrintWriter out, JsonNode scoreRows, JsonNode topRows) {
+        TreeSet<String> days = new TreeSet<>();
+        Map<String, Map<String, String>> byField = new LinkedHashMap<>();
+        for (JsonNode r : scoreRows) {
+            if (!r.path("segment").isNull()) {
+                continue;
+            }
+            String day = r.path("window_start").asText().substring(0, 10);
+            days.add(day);
+            byField.computeIfAbsent(r.path("field").asText(), f -> new LinkedHashMap<>())
+                    .put(
+                            day,
+                            r.path("value").isNull()
+                                    ? "-"
+                                    : number(r.path("value").asDouble()));
+        }
+        List<String> header = new ArrayList<>(List.of("FIELD"));
+        days.forEach(d -> header.add(d.substring(5)));
+        List<List<String>> lines = new ArrayList<>();
+        lines.add(header);
+        byField.forEach((field, perDay) -> {
+            List<String> line = new ArrayList<>(List.of(field));
+            days.forEach(d -> line.add(perDay.getOrDefault(d, "-")));
+            lines.add(line);
+        });
+        printAligned(out, lines, 1);
+        List<String> top = new ArrayList<>();
+        String day = null;
+        for (JsonNode r : topRows) {
+            if (r.path("segment").isNull() && !r.path("value").isNull()) {
+                day = r.path("window_start").asText().substring(0, 10);
+                top.add(r.path("field").asText() + " (" + number(r.path("value").asDouble()) + ")");
+            }
+        }
+        if (day != null) {
+            out.println("Top drifting fields on " + day + ": " + String.join(", ", top));
+        }
+        out.flush();
+    }
+
+    /** Columns padded to their widest cell: the first {@code textColumns} left-aligned, the numbers right-aligned. */
+    private static void printAligned(PrintWriter out, List<List<String>> lines, int textColumns) {
+        int[] widths = new int[lines.get(0).size()];
         lines.forEach(l -> {
             for (int i = 0; i < l.size(); i++) {
                 widths[i] = Math.max(widths[i], l.get(i).length());
@@ -59,11 +109,10 @@ final class DemoSummary {
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < l.size(); i++) {
                 b.append(String.format(
-                        Locale.ROOT, i < 2 ? "%-" + widths[i] + "s  " : "%" + widths[i] + "s  ", l.get(i)));
+                        Locale.ROOT, i < textColumns ? "%-" + widths[i] + "s  " : "%" + widths[i] + "s  ", l.get(i)));
             }
             out.println(b.toString().stripTrailing());
         }
-        out.flush();
     }
 
     private static String headline(Map<String, Double> metrics) {
@@ -96,6 +145,10 @@ final class DemoSummary {
                     : String.format(Locale.ROOT, "%s %.0f%%", top, 100 * best / count);
         }
         Double v = m.get(shows);
-        return v == null ? "-" : String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : "%.2f", v);
+        return v == null ? "-" : number(v);
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.0f" : "%.2f", v);
     }
 }

@@ -348,7 +348,10 @@ class CliIT {
                     .contains("windows")
                     .contains("succeeded")
                     .contains("What the serving data looked like")
-                    .containsPattern("amount +mean");
+                    .containsPattern("amount +mean")
+                    .contains("Drift against the training set")
+                    .as("day 3 of the demo moves amount by more than two standard deviations")
+                    .containsPattern("Top drifting fields on \\S+: .*amount \\(");
             try (Connection c =
                             PostgresTestServer.connect(pg.serverUrl() + database, pg.adminUser(), pg.adminPassword());
                     ResultSet rs = c.createStatement()
