@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -314,6 +315,71 @@ class CliIT {
         }
         assertThat(rows.get(0).path("window_start").asText()).isEqualTo("2026-02-01T00:00:00Z");
         assertThat(rows.get(0).path("segment").isNull()).isTrue();
+
+        Result d = run(
+                "drift",
+                "--model",
+                "cli-run",
+                "--version",
+                "v1",
+                "--field",
+                "amount",
+                "--metric",
+                "ks",
+                "--granularity",
+                "hour",
+                "--baseline",
+                "previous",
+                "--min-baseline-rows",
+                "1",
+                "--from",
+                "2026-02-01T00:00:00Z",
+                "--to",
+                "2026-02-01T02:00:00Z",
+                "--format",
+                "json");
+        assertThat(d.code()).as(d.err()).isZero();
+        JsonNode drift = SpecCodec.json().readTree(d.out());
+        assertThat(drift).hasSize(2);
+        assertThat(drift.get(0).path("value").isNull()).isTrue();
+        assertThat(drift.get(0).path("reason").asText()).contains("the previous window has no rows of amount");
+        assertThat(drift.get(1).path("baseline").asText()).isEqualTo("previous");
+        assertThat(drift.get(1).path("value").asDouble())
+                .as("KS of hour 1 against hour 0, from the rows themselves")
+                .isCloseTo(
+                        ks(amounts("2026-02-01 00:00:00+00"), amounts("2026-02-01 01:00:00+00")),
+                        org.assertj.core.api.Assertions.within(1e-12));
+        Result table =
+                run("drift", "--model", "cli-run", "--version", "v1", "--baseline", "previous", "--granularity", "all");
+        assertThat(table.code()).isNotZero();
+        assertThat(table.err()).contains("baseline: previous with granularity all needs from and to");
+    }
+
+    private double[] amounts(String hourStart) throws Exception {
+        try (Connection c = db.connectAsAdmin();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT amount FROM ml.model_predictions WHERE prediction_id >= 1000"
+                                + " AND prediction_timestamp >= timestamptz '" + hourStart + "'"
+                                + " AND prediction_timestamp < timestamptz '" + hourStart + "' + interval '1 hour'")) {
+            List<Double> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getDouble(1));
+            }
+            return out.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        }
+    }
+
+    /** The two-sample Kolmogorov–Smirnov statistic by its definition: sup |F_a(x) - F_b(x)| over every value. */
+    private static double ks(double[] a, double[] b) {
+        double sup = 0;
+        for (double[] side : List.of(a, b)) {
+            for (double x : side) {
+                long inA = java.util.Arrays.stream(a).filter(v -> v <= x).count();
+                long inB = java.util.Arrays.stream(b).filter(v -> v <= x).count();
+                sup = Math.max(sup, Math.abs((double) inA / a.length - (double) inB / b.length));
+            }
+        }
+        return sup;
     }
 
     @Test
