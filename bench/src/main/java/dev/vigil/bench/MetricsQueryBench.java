@@ -45,6 +45,8 @@ public final class MetricsQueryBench {
     public static void main(String[] args) throws Exception {
         int days = args.length > 0 ? Integer.parseInt(args[0]) : 365;
         int fields = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        // "drift": also store a training baseline and time drift queries instead of metrics queries
+        boolean drift = args.length > 2 && args[2].equals("drift");
         Path dir = Files.createTempDirectory("vigil-bench");
         Instant start = Instant.parse("2025-01-01T00:00:00Z");
         Instant end = start.plus(Duration.ofDays(days));
@@ -74,6 +76,33 @@ public final class MetricsQueryBench {
                                     "id",
                                     "ts"));
             Random random = new Random(42);
+            if (drift) {
+                store.datasets()
+                        .upsert(
+                                "bench",
+                                "v1",
+                                DatasetConnection.of(
+                                        DatasetKind.TRAINING,
+                                        PostgresJdbcDataSource.builder()
+                                                .url("jdbc:postgresql://localhost:5432/none")
+                                                .query("SELECT 1")
+                                                .user("none")
+                                                .build(),
+                                        "id",
+                                        "ts"));
+                Instant trainingStart = start.minus(Duration.ofDays(30));
+                List<StoredProfile> training = new ArrayList<>();
+                for (int f = 0; f < fields; f++) {
+                    FieldProfile p = FieldProfile.create(FieldType.numeric());
+                    for (int i = 0; i < 5_000; i++) {
+                        p.addNumber(random.nextGaussian() * (f + 1) + f);
+                    }
+                    training.add(new StoredProfile(
+                            trainingStart, trainingStart.plus(Duration.ofHours(1)), "", "n" + f, p.toBytes()));
+                }
+                store.profiles()
+                        .replaceWindows("bench", "v1", "training", List.of(trainingStart), training, Optional.empty());
+            }
             for (int d = 0; d < days; d++) {
                 List<StoredProfile> profiles = new ArrayList<>();
                 List<Instant> starts = new ArrayList<>();
@@ -124,22 +153,23 @@ public final class MetricsQueryBench {
                     query.put("to", end.toString());
                     query.put("granularity", granularity);
                     query.put("field", field);
-                    query.put("metric", "mean");
+                    query.put("metric", drift ? "drift_score" : "mean");
                     for (int warm = 0; warm < 2; warm++) {
-                        vigil.metrics("bench", "v1", query);
+                        query(vigil, query, drift);
                     }
                     int runs = 5;
                     long best = Long.MAX_VALUE;
                     int rowsBack = 0;
                     for (int i = 0; i < runs; i++) {
                         long t = System.nanoTime();
-                        JsonNode rows = vigil.metrics("bench", "v1", query);
+                        JsonNode rows = query(vigil, query, drift);
                         best = Math.min(best, System.nanoTime() - t);
                         rowsBack = rows.size();
                     }
                     System.out.printf(
                             Locale.ROOT,
-                            "metrics granularity=%-5s fields=%-3s: best of %d %.0f ms (%d rows)%n",
+                            "%s granularity=%-5s fields=%-3s: best of %d %.0f ms (%d rows)%n",
+                            drift ? "drift  " : "metrics",
                             granularity,
                             field == null ? String.valueOf(fields) : "1",
                             runs,
@@ -148,5 +178,9 @@ public final class MetricsQueryBench {
                 }
             }
         }
+    }
+
+    private static JsonNode query(Vigil vigil, Map<String, String> query, boolean drift) {
+        return drift ? vigil.drift("bench", "v1", query) : vigil.metrics("bench", "v1", query);
     }
 }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.commons.math3.special.Gamma;
 import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.DoublesSortedView;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
@@ -62,16 +62,16 @@ public final class Drift {
         FieldType.Kind kind = window.kind();
         switch (kind) {
             case NUMERIC -> {
-                KllDoublesSketch b = baseline.quantileSketch().orElseThrow();
-                KllDoublesSketch w = window.quantileSketch().orElseThrow();
+                KllDoublesSketch b = baseline.quantileSketchView();
+                KllDoublesSketch w = window.quantileSketchView();
                 double meanShift = window.sum() / window.validCount() - baseline.sum() / baseline.validCount();
                 distributions(b, w, baseline.stddev(), meanShift, out);
                 outOfRange(baseline, window, w, out);
                 out.put("drift_score", out.get("js_distance"));
             }
             case TEXT -> {
-                KllDoublesSketch b = baseline.quantileSketch().orElseThrow();
-                KllDoublesSketch w = window.quantileSketch().orElseThrow();
+                KllDoublesSketch b = baseline.quantileSketchView();
+                KllDoublesSketch w = window.quantileSketchView();
                 double meanShift =
                         window.metrics().get("mean_length") - baseline.metrics().get("mean_length");
                 distributions(b, w, sampleStddev(b), meanShift, out);
@@ -144,21 +144,34 @@ public final class Drift {
         double[] p = binShares(baseline, edges);
         double[] q = binShares(window, edges);
         shareDistances(p, q, out);
-        // KS and W1 over the step functions F(x) = fraction <= x, evaluated at every retained value.
-        TreeSet<Double> points = new TreeSet<>();
-        for (double v : baseline.getSortedView().getQuantiles()) {
-            points.add(v);
-        }
-        for (double v : window.getSortedView().getQuantiles()) {
-            points.add(v);
-        }
+        // KS and W1 over the step functions F(x) = fraction <= x, evaluated at every retained value
+        // of either side: one walk over the two sorted views (their cumulative weights are the ranks).
+        DoublesSortedView bv = baseline.getSortedView();
+        DoublesSortedView wv = window.getSortedView();
+        double[] bx = bv.getQuantiles();
+        long[] bc = bv.getCumulativeWeights();
+        double bn = bv.getN();
+        double[] wx = wv.getQuantiles();
+        long[] wc = wv.getCumulativeWeights();
+        double wn = wv.getN();
         double ks = 0;
         double baselineAbove = 0; // ∫ (F_b - F_w)+ dx
         double windowAbove = 0; // ∫ (F_w - F_b)+ dx
-        Double previous = null;
+        double fb = 0;
+        double fw = 0;
+        double previous = Double.NaN;
         double previousDifference = 0;
-        for (double x : points) {
-            if (previous != null) {
+        int i = 0;
+        int j = 0;
+        while (i < bx.length || j < wx.length) {
+            double x = j >= wx.length || (i < bx.length && bx[i] <= wx[j]) ? bx[i] : wx[j];
+            while (i < bx.length && bx[i] == x) {
+                fb = bc[i++] / bn;
+            }
+            while (j < wx.length && wx[j] == x) {
+                fw = wc[j++] / wn;
+            }
+            if (!Double.isNaN(previous)) {
                 double area = previousDifference * (x - previous);
                 if (area > 0) {
                     baselineAbove += area;
@@ -166,7 +179,7 @@ public final class Drift {
                     windowAbove -= area;
                 }
             }
-            double difference = rank(baseline, x) - rank(window, x);
+            double difference = fb - fw;
             ks = Math.max(ks, Math.abs(difference));
             previous = x;
             previousDifference = difference;
@@ -176,10 +189,6 @@ public final class Drift {
         double w1 = meanShift >= 0 ? meanShift + 2 * windowAbove : -meanShift + 2 * baselineAbove;
         double scale = Math.max(baselineStddev == null ? 0 : baselineStddev, MIN_STDDEV);
         out.put("wasserstein_normed", w1 / scale);
-    }
-
-    private static double rank(KllDoublesSketch sketch, double x) {
-        return sketch.getRank(x, QuantileSearchCriteria.INCLUSIVE);
     }
 
     /** Shares of (-inf, e1), [e1, e2), …, [e9, +inf) from the fraction of values below each edge. */

@@ -229,6 +229,14 @@ public final class FieldProfile {
         return values instanceof VectorProfile vectors ? vectors.centroid() : null;
     }
 
+    /** The quantile sketch itself (numeric, datetime: values; text: lengths), not a copy: for read-only use in this package. */
+    KllDoublesSketch quantileSketchView() {
+        if (values instanceof NumericProfile numeric) {
+            return numeric.quantiles();
+        }
+        return values instanceof TextProfile text ? text.lengths() : null;
+    }
+
     /**
      * A copy of the quantile sketch (k = {@value SketchCodec#KLL_K}) of the valid values of a numeric or datetime
      * field, or of the lengths of a text field; empty for other kinds or when there is no valid value.
