@@ -140,16 +140,7 @@ class DriftIT {
     }
 
     private JsonNode await(String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = vigil.getRun(id);
-            String status = run.path("status").asText();
-            if (status.equals("succeeded") || status.equals("failed")) {
-                return run;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("run " + id + " did not finish in 3 minutes");
+        return TestRuns.await(vigil, id);
     }
 
     /** METRICS.md's tolerance for a metric whose sketches are no longer exact. */

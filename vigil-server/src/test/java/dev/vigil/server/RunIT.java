@@ -142,16 +142,7 @@ class RunIT {
     }
 
     private JsonNode await(String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = vigil.getRun(id);
-            String status = run.path("status").asText();
-            if (status.equals("succeeded") || status.equals("failed")) {
-                return run;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("run " + id + " did not finish in 3 minutes");
+        return TestRuns.await(vigil, id);
     }
 
     /** Vigil's rows of one query, keyed like expected.json: window_start|segment|field|metric. */
