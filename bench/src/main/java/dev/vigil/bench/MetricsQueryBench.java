@@ -29,6 +29,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The latency of a {@code metrics} query over a year of hourly windows for 20 numeric fields,
@@ -39,6 +41,9 @@ import java.util.Random;
  * source, not the query. Usage: {@code java -cp ... dev.vigil.bench.MetricsQueryBench [days] [fields]}.
  */
 public final class MetricsQueryBench {
+    /** The results: logger dev.vigil.bench prints bare lines on stdout (log4j2.xml). */
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsQueryBench.class);
+
     private static final int ROWS_PER_WINDOW = 200;
     private static final String TOKEN = "vgl_bench_token_0123456789abcdef";
 
@@ -125,9 +130,9 @@ public final class MetricsQueryBench {
                 storeNanos += System.nanoTime() - storeStarted;
             }
         }
-        System.out.printf(
+        LOG.info(String.format(
                 Locale.ROOT,
-                "loaded %d windows x %d fields in %.1f s, %.1f s of it storing (store size %.1f MB)%n",
+                "loaded %d windows x %d fields in %.1f s, %.1f s of it storing (store size %.1f MB)",
                 days * 24,
                 fields,
                 (System.nanoTime() - loadStarted) / 1e9,
@@ -136,7 +141,7 @@ public final class MetricsQueryBench {
                                 .filter(Files::isRegularFile)
                                 .mapToLong(p -> p.toFile().length())
                                 .sum()
-                        / 1e6);
+                        / 1e6));
         try (VigilServer server = VigilServer.start(
                 ServerConfig.defaults()
                         .withPort(0)
@@ -166,15 +171,15 @@ public final class MetricsQueryBench {
                         best = Math.min(best, System.nanoTime() - t);
                         rowsBack = rows.size();
                     }
-                    System.out.printf(
+                    LOG.info(String.format(
                             Locale.ROOT,
-                            "%s granularity=%-5s fields=%-3s: best of %d %.0f ms (%d rows)%n",
+                            "%s granularity=%-5s fields=%-3s: best of %d %.0f ms (%d rows)",
                             drift ? "drift  " : "metrics",
                             granularity,
                             field == null ? String.valueOf(fields) : "1",
                             runs,
                             best / 1e6,
-                            rowsBack);
+                            rowsBack));
                 }
             }
         }

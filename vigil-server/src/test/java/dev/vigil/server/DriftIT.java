@@ -15,11 +15,7 @@ import dev.vigil.core.model.Segment;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.PGConnection;
 
 /**
  * Drift end to end: a training set and two days of serving rows (the second drifted) in a real
@@ -58,7 +53,7 @@ class DriftIT {
 
     @BeforeAll
     void loadProfileAndRun() throws Exception {
-        expected = SpecCodec.json().readTree(resource("drift/expected.json"));
+        expected = SpecCodec.json().readTree(ItSupport.resource("drift/expected.json"));
         Instant start = Instant.parse(expected.path("start").asText());
         db = PostgresTestServer.fromEnvironment().createDatabase("drift_it");
         for (String table : List.of("training", "serving")) {
@@ -67,14 +62,7 @@ class DriftIT {
                     "CREATE TABLE ml." + table + " (id bigint, ts timestamptz,"
                             + " amount double precision, owner text, is_new boolean, note text, emb_shift double precision,"
                             + " score double precision)");
-            try (Connection c = db.connectAsAdmin();
-                    InputStream csv = resource("drift/" + table + ".csv")) {
-                c.unwrap(PGConnection.class)
-                        .getCopyAPI()
-                        .copyIn(
-                                "COPY ml." + table + " FROM STDIN WITH (FORMAT csv, HEADER true, NULL '\\N')",
-                                new InputStreamReader(csv, StandardCharsets.UTF_8));
-            }
+            ItSupport.copyCsv(db, "ml." + table, "drift/" + table + ".csv");
         }
         TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
         server = VigilServer.start(
@@ -133,14 +121,8 @@ class DriftIT {
         }
     }
 
-    private static InputStream resource(String name) {
-        InputStream in = DriftIT.class.getClassLoader().getResourceAsStream(name);
-        assertThat(in).as(name).isNotNull();
-        return in;
-    }
-
     private JsonNode await(String id) throws InterruptedException {
-        return TestRuns.await(vigil, id);
+        return ItSupport.await(vigil, id);
     }
 
     /** METRICS.md's tolerance for a metric whose sketches are no longer exact. */

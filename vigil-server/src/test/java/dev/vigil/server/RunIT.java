@@ -16,11 +16,7 @@ import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.testing.MutableClock;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.PGConnection;
 
 /**
  * A run end to end: rows in a real PostgreSQL, read with Spark through a read-only user, profiled
@@ -62,7 +57,7 @@ class RunIT {
 
     @BeforeAll
     void loadRowsAndRun() throws Exception {
-        expected = SpecCodec.json().readTree(resource("run/expected.json"));
+        expected = SpecCodec.json().readTree(ItSupport.resource("run/expected.json"));
         start = Instant.parse(expected.path("start").asText());
         end = start.plus(Duration.ofHours(expected.path("hours").asLong()));
         db = PostgresTestServer.fromEnvironment().createDatabase("run_it");
@@ -70,14 +65,7 @@ class RunIT {
                 "CREATE SCHEMA ml",
                 "CREATE TABLE ml.events (id bigint, ts timestamptz, amount double precision, owner text, "
                         + "is_new boolean, raw_text text, emb double precision[], proba double precision)");
-        try (Connection c = db.connectAsAdmin();
-                InputStream csv = resource("run/rows.csv")) {
-            c.unwrap(PGConnection.class)
-                    .getCopyAPI()
-                    .copyIn(
-                            "COPY ml.events FROM STDIN WITH (FORMAT csv, HEADER true, NULL '\\N')",
-                            new InputStreamReader(csv, StandardCharsets.UTF_8));
-        }
+        ItSupport.copyCsv(db, "ml.events", "run/rows.csv");
         reader = db.createReadOnlyUser("ml", List.of("events"));
         // Ten minutes after the last window closed; the test ticks the scheduler by hand.
         clock = new MutableClock(end.plus(Duration.ofMinutes(10)));
@@ -130,19 +118,13 @@ class RunIT {
         }
     }
 
-    private static InputStream resource(String name) {
-        InputStream in = RunIT.class.getClassLoader().getResourceAsStream(name);
-        assertThat(in).as(name).isNotNull();
-        return in;
-    }
-
     private JsonNode runToTheEnd(Instant from, Instant to) throws InterruptedException {
         JsonNode started = vigil.startRun("runs", "v1", "serving", from, to);
         return await(started.get(0).path("id").asText());
     }
 
     private JsonNode await(String id) throws InterruptedException {
-        return TestRuns.await(vigil, id);
+        return ItSupport.await(vigil, id);
     }
 
     /** Vigil's rows of one query, keyed like expected.json: window_start|segment|field|metric. */

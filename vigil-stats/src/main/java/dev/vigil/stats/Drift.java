@@ -64,17 +64,14 @@ public final class Drift {
             case NUMERIC -> {
                 KllDoublesSketch b = baseline.quantileSketchView();
                 KllDoublesSketch w = window.quantileSketchView();
-                double meanShift = window.sum() / window.validCount() - baseline.sum() / baseline.validCount();
-                distributions(b, w, baseline.stddev(), meanShift, out);
+                distributions(b, w, baseline.stddev(), window.mean() - baseline.mean(), out);
                 outOfRange(baseline, window, w, out);
                 out.put("drift_score", out.get("js_distance"));
             }
             case TEXT -> {
                 KllDoublesSketch b = baseline.quantileSketchView();
                 KllDoublesSketch w = window.quantileSketchView();
-                double meanShift =
-                        window.metrics().get("mean_length") - baseline.metrics().get("mean_length");
-                distributions(b, w, sampleStddev(b), meanShift, out);
+                distributions(b, w, sampleStddev(b), window.mean() - baseline.mean(), out);
                 out.put("drift_score", out.get("js_distance"));
             }
             case CATEGORICAL, STRING, BOOLEAN -> {
@@ -97,30 +94,30 @@ public final class Drift {
         return !metricNames(kind).isEmpty();
     }
 
+    private static final List<String> NUMERIC = List.of(
+            "js_distance",
+            "hellinger",
+            "psi",
+            "ks",
+            "wasserstein_normed",
+            "out_of_range_count",
+            "out_of_range_ratio",
+            "drift_score");
+    private static final List<String> TEXT =
+            List.of("js_distance", "hellinger", "psi", "ks", "wasserstein_normed", "drift_score");
+    private static final List<String> CATEGORIES = List.of(
+            "js_distance", "hellinger", "psi", "chi2_pvalue", "new_value_count", "new_value_ratio", "drift_score");
+    private static final List<String> VECTORS = List.of("centroid_distance", "centroid_cosine_distance", "drift_score");
+
     /** The names {@link #compare} gives for a field of this kind, in its order; empty for kinds without drift. */
     public static List<String> metricNames(FieldType.Kind kind) {
-        List<String> distribution = List.of("js_distance", "hellinger", "psi", "ks", "wasserstein_normed");
         return switch (kind) {
-            case NUMERIC -> concat(distribution, List.of("out_of_range_count", "out_of_range_ratio", "drift_score"));
-            case TEXT -> concat(distribution, List.of("drift_score"));
-            case CATEGORICAL, STRING, BOOLEAN ->
-                List.of(
-                        "js_distance",
-                        "hellinger",
-                        "psi",
-                        "chi2_pvalue",
-                        "new_value_count",
-                        "new_value_ratio",
-                        "drift_score");
-            case TENSOR, EMBEDDING -> List.of("centroid_distance", "centroid_cosine_distance", "drift_score");
+            case NUMERIC -> NUMERIC;
+            case TEXT -> TEXT;
+            case CATEGORICAL, STRING, BOOLEAN -> CATEGORIES;
+            case TENSOR, EMBEDDING -> VECTORS;
             default -> List.of();
         };
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> out = new ArrayList<>(a);
-        out.addAll(b);
-        return List.copyOf(out);
     }
 
     // ---- numeric ---------------------------------------------------------------------------------

@@ -229,6 +229,15 @@ public final class FieldProfile {
         return values instanceof VectorProfile vectors ? vectors.centroid() : null;
     }
 
+    /** The mean of the valid values (numeric, datetime) or of the text lengths (text); NaN otherwise or without a value. */
+    double mean() {
+        if (values instanceof TextProfile text) {
+            return text.meanLength();
+        }
+        long n = validCount();
+        return values instanceof NumericProfile numeric && n > 0 ? numeric.sum() / n : Double.NaN;
+    }
+
     /** The quantile sketch itself (numeric, datetime: values; text: lengths), not a copy: for read-only use in this package. */
     KllDoublesSketch quantileSketchView() {
         if (values instanceof NumericProfile numeric) {

@@ -74,6 +74,11 @@ final class TextProfile implements KindProfile {
         return n;
     }
 
+    /** Mean length in code points; NaN without a value. */
+    double meanLength() {
+        return n == 0 ? Double.NaN : (double) sumLength / n;
+    }
+
     KllDoublesSketch lengths() {
         return lengths;
     }

@@ -1,0 +1,51 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.client.Vigil;
+import dev.vigil.testing.TestDatabase;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Duration;
+import org.postgresql.PGConnection;
+
+/** What the integration tests share: test resources, loading a CSV into PostgreSQL, waiting for a run. */
+final class ItSupport {
+    private ItSupport() {}
+
+    /** A resource on the test classpath; fails the test if it is missing. */
+    static InputStream resource(String name) {
+        InputStream in = ItSupport.class.getClassLoader().getResourceAsStream(name);
+        assertThat(in).as(name).isNotNull();
+        return in;
+    }
+
+    /** COPYs the CSV resource (with a header, {@code \N} for NULL) into {@code table} as the admin. */
+    static void copyCsv(TestDatabase db, String table, String resource) throws Exception {
+        try (Connection c = db.connectAsAdmin();
+                InputStream csv = resource(resource)) {
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "COPY " + table + " FROM STDIN WITH (FORMAT csv, HEADER true, NULL '\\N')",
+                            new InputStreamReader(csv, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The run once it succeeded or failed; an assertion error after three minutes. */
+    static JsonNode await(Vigil vigil, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode run = vigil.getRun(id);
+            String status = run.path("status").asText();
+            if (status.equals("succeeded") || status.equals("failed")) {
+                return run;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("run " + id + " did not finish in 3 minutes");
+    }
+}
