@@ -105,6 +105,20 @@ def embedding_column(n):
     return out
 
 
+LONG_VALUE_CHARS = 1000  # a longer categorical/string value is counted and kept as its first 1000 characters
+LONG_TEXT_CHARS = 100000  # a longer text is counted (and profiled whole)
+
+
+def add_long_values(window, w):
+    """Long values at fixed places (after the random draws, so the rest of the data is unchanged)."""
+    # Two distinct long categories per window that share their first 1000 characters (the second ends in an
+    # emoji, a code point outside the BMP): kept as one truncated value.
+    window["category"][7] = "L" * 1000 + "-a%d" % w
+    window["category"][8] = "L" * 999 + "\U0001F600" + "b"
+    if w == 1:
+        window["text"][5] = "naïve " * (LONG_TEXT_CHARS // 6 + 1)
+
+
 def common(count, missing, invalid, mismatch):
     return {
         "count": count,
@@ -138,6 +152,8 @@ def numeric_metrics(values):
 def categorical_metrics(values):
     present = [v for v in values if v is not None]
     m = common(len(values), len(values) - len(present), 0, 0)
+    m["long_value_count"] = sum(1 for v in present if len(v) > LONG_VALUE_CHARS)  # len() counts code points
+    present = [v[:LONG_VALUE_CHARS] for v in present]
     uniq, counts = np.unique(np.array(present, dtype=object), return_counts=True)
     pairs = sorted(zip(uniq.tolist(), counts.tolist()), key=lambda p: (-p[1], p[0]))
     m["distinct_count"] = len(pairs)
@@ -152,6 +168,7 @@ def categorical_metrics(values):
 def text_metrics(values):
     present = [v for v in values if v is not None]
     m = common(len(values), len(values) - len(present), 0, 0)
+    m["long_value_count"] = sum(1 for v in present if len(v) > LONG_TEXT_CHARS)
     lengths = np.array([len(v) for v in present])  # Python len() counts code points
     tokens = np.array([len(v.split()) for v in present])
     m["mean_length"] = float(np.mean(lengths))
@@ -191,6 +208,7 @@ def main():
             "text": text_column(OTHER_ROWS),
             "embedding": embedding_column(OTHER_ROWS),
         })
+        add_long_values(windows[-1], len(windows) - 1)
     everything = {column: [v for w in windows for v in w[column]] for column in windows[0]}
     expected = {
         "windows": [metrics_of(w) for w in windows],

@@ -30,14 +30,25 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  */
 public final class FieldProfile {
     static final String MAGIC = "VGP";
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
     private static final String WHAT = "field profile";
+
+    /**
+     * A categorical or string value longer than this many characters (code points) counts in {@code
+     * long_value_count} and is kept truncated to this length in the value counts and the distinct-count sketch,
+     * so that one runaway value cannot grow a profile without bound.
+     */
+    public static final int LONG_VALUE_CHARS = 1_000;
+
+    /** A text value longer than this many characters counts in {@code long_value_count} (it is profiled whole). */
+    public static final int LONG_TEXT_CHARS = 100_000;
 
     private final FieldType type;
     private long count;
     private long missingCount;
     private long invalidCount;
     private long typeMismatchCount;
+    private long longValueCount;
     private final KindProfile values;
 
     private FieldProfile(FieldType type, KindProfile values) {
@@ -120,7 +131,7 @@ public final class FieldProfile {
             addMissing();
         } else {
             count++;
-            categorical.add(value);
+            categorical.add(truncated(value));
         }
     }
 
@@ -131,8 +142,20 @@ public final class FieldProfile {
             addMissing();
         } else {
             count++;
+            if (text.length() > LONG_TEXT_CHARS && text.codePointCount(0, text.length()) > LONG_TEXT_CHARS) {
+                longValueCount++;
+            }
             textProfile.add(text);
         }
+    }
+
+    /** {@code value}, or its first {@value #LONG_VALUE_CHARS} characters, counting it as long. */
+    private String truncated(String value) {
+        if (value.length() <= LONG_VALUE_CHARS || value.codePointCount(0, value.length()) <= LONG_VALUE_CHARS) {
+            return value;
+        }
+        longValueCount++;
+        return value.substring(0, value.offsetByCodePoints(0, LONG_VALUE_CHARS));
     }
 
     /**
@@ -184,6 +207,7 @@ public final class FieldProfile {
         missingCount += other.missingCount;
         invalidCount += other.invalidCount;
         typeMismatchCount += other.typeMismatchCount;
+        longValueCount += other.longValueCount;
         values.merge(otherValues);
     }
 
@@ -191,7 +215,9 @@ public final class FieldProfile {
      * The metrics of this profile by METRICS.md name, in a stable order; a null value is undefined (e.g.
      * {@code mean} with no valid value, {@code stddev} with fewer than 2).
      *
-     * <p>Every kind: {@code count missing_count missing_ratio invalid_count type_mismatch_count}. Numeric and
+     * <p>Every kind: {@code count missing_count missing_ratio invalid_count type_mismatch_count}; categorical,
+     * string and text add {@code long_value_count} (values over {@value #LONG_VALUE_CHARS} characters, or
+     * {@value #LONG_TEXT_CHARS} for text; they stay valid). Numeric and
      * datetime: {@code mean sum min max stddev variance p01 p05 p10 p25 p50 p75 p90 p95 p99 median
      * distinct_count}. Categorical, string, boolean: {@code distinct_count}, {@code value_count[<value>]} for
      * the 50 most frequent values (ties by value ascending) and {@code value_count[__other__]} for the rest
@@ -205,6 +231,9 @@ public final class FieldProfile {
         metrics.put("missing_ratio", count == 0 ? null : (double) missingCount / count);
         metrics.put("invalid_count", (double) invalidCount);
         metrics.put("type_mismatch_count", (double) typeMismatchCount);
+        if (hasLongValues(type.kind())) {
+            metrics.put("long_value_count", (double) longValueCount);
+        }
         values.putMetrics(metrics);
         return metrics;
     }
@@ -212,6 +241,15 @@ public final class FieldProfile {
     /** Rows added by any adder. */
     public long count() {
         return count;
+    }
+
+    /** Values over the long-value limit of the kind; always 0 for kinds other than categorical, string, text. */
+    public long longValueCount() {
+        return longValueCount;
+    }
+
+    private static boolean hasLongValues(FieldType.Kind kind) {
+        return kind == FieldType.Kind.CATEGORICAL || kind == FieldType.Kind.STRING || kind == FieldType.Kind.TEXT;
     }
 
     /** Values that were invalid (±Infinity, a tensor of the wrong length) or could not be coerced. */
@@ -306,6 +344,7 @@ public final class FieldProfile {
             out.writeInt(dimension);
         }
         out.writeLong(count).writeLong(missingCount).writeLong(invalidCount).writeLong(typeMismatchCount);
+        out.writeLong(longValueCount);
         values.write(out);
         return out.toByteArray();
     }
@@ -323,6 +362,7 @@ public final class FieldProfile {
         long missingCount = in.readCounter("missing count");
         long invalidCount = in.readCounter("invalid count");
         long typeMismatchCount = in.readCounter("type mismatch count");
+        long longValueCount = in.version() >= 2 ? in.readCounter("long value count") : 0;
         KindProfile values =
                 switch (type.kind()) {
                     case NUMERIC, DATETIME -> NumericProfile.read(in);
@@ -332,16 +372,20 @@ public final class FieldProfile {
                     case ARRAY, DICT -> LengthProfile.read(in);
                 };
         in.finish();
-        if (typeMismatchCount > invalidCount || missingCount + invalidCount + values.validCount() != count) {
+        if (typeMismatchCount > invalidCount
+                || missingCount + invalidCount + values.validCount() != count
+                || longValueCount > values.validCount()
+                || (longValueCount > 0 && !hasLongValues(type.kind()))) {
             throw in.corrupt("counts disagree (count " + count + ", missing " + missingCount + ", invalid "
                     + invalidCount + ", type mismatches " + typeMismatchCount + ", valid " + values.validCount()
-                    + ")");
+                    + ", long values " + longValueCount + ")");
         }
         FieldProfile profile = new FieldProfile(type, values);
         profile.count = count;
         profile.missingCount = missingCount;
         profile.invalidCount = invalidCount;
         profile.typeMismatchCount = typeMismatchCount;
+        profile.longValueCount = longValueCount;
         return profile;
     }
 

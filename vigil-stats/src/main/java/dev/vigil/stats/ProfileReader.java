@@ -14,18 +14,21 @@ import java.util.Arrays;
 final class ProfileReader {
     private final ByteBuffer buffer;
     private final String what;
+    private final int version;
 
-    private ProfileReader(byte[] bytes, String what) {
+    private ProfileReader(byte[] bytes, String what, int version) {
         this.buffer = ByteBuffer.wrap(bytes);
         this.what = what;
+        this.version = version;
     }
 
     /**
-     * Checks the magic bytes and the format version and returns a reader positioned after them.
+     * Checks the magic bytes and the format version (1 up to {@code newestVersion}: older versions stay readable)
+     * and returns a reader positioned after them.
      *
      * @param what the name used in error messages, e.g. "field profile"
      */
-    static ProfileReader open(byte[] bytes, String magic, int supportedVersion, String what) {
+    static ProfileReader open(byte[] bytes, String magic, int newestVersion, String what) {
         if (bytes == null) {
             throw new VigilStateException("cannot read a " + what + " from null bytes");
         }
@@ -37,18 +40,23 @@ final class ProfileReader {
             throw new VigilStateException("not a " + what + ": expected magic bytes '" + magic + "'");
         }
         int version = bytes[expected.length] & 0xFF;
-        if (version != supportedVersion) {
+        if (version < 1 || version > newestVersion) {
             throw new VigilStateException("unsupported " + what + " format version " + version
-                    + " (this build reads version " + supportedVersion + ")");
+                    + " (this build reads versions 1 to " + newestVersion + ")");
         }
-        ProfileReader reader = new ProfileReader(bytes, what);
+        ProfileReader reader = new ProfileReader(bytes, what, version);
         reader.buffer.position(expected.length + 1);
         return reader;
     }
 
     /** A reader over headerless bytes, used to copy in-memory parts through their own codec. */
     static ProfileReader body(byte[] bytes, String what) {
-        return new ProfileReader(bytes, what);
+        return new ProfileReader(bytes, what, 0);
+    }
+
+    /** The format version of the bytes being read (0 for headerless bytes). */
+    int version() {
+        return version;
     }
 
     private void require(long length, String item) {

@@ -23,7 +23,7 @@
  *       that the 1,000 largest counts are kept and the rest is counted in {@code value_count[__other__]}.
  * </ul>
  *
- * <h2>Binary format, version 1</h2>
+ * <h2>Binary format, version 2</h2>
  *
  * <p>All numbers big-endian ({@link java.io.DataOutputStream}); a <i>block</i> is an {@code int} length followed
  * by that many bytes; a <i>string</i> is a block of UTF-8.
@@ -31,13 +31,14 @@
  * <pre>
  * FieldProfile
  *   magic          3 bytes  "VGP"
- *   version        1 byte   1
+ *   version        1 byte   2 (version 1 has no long_value_count and stays readable)
  *   kind           string   FieldType.Kind spec name ("numeric", "string", "embedding", ...), never an ordinal
  *   rank           int      number of dimensions, then rank x int dimension
  *   count          long     rows added
  *   missing        long
  *   invalid        long     includes the type mismatches
  *   type_mismatch  long
+ *   long_value     long     values over the long-value limit (version 2 on; 0 when reading version 1)
  *   then, by kind:
  *   numeric, datetime        long n, double mean, double m2, double sum, double sum_compensation,
  *                            double min, double max, block KLL sketch, block theta compact sketch
@@ -57,7 +58,7 @@
  * <p>Sketches are DataSketches' own serialization ({@code KllDoublesSketch.toByteArray()}, {@code
  * CompactSketch.toByteArray()}), default seed. Readers reject an unknown magic or version, truncated input,
  * trailing bytes and counts that disagree with a {@link dev.vigil.core.VigilStateException} that says what is
- * wrong. A change to the layout is a new version; version 1 stays readable, and the golden files in {@code
+ * wrong. A change to the layout is a new version; older versions stay readable, and the golden files in {@code
  * src/test/resources/golden} hold the module to that.
  */
 package dev.vigil.stats;

@@ -109,11 +109,15 @@ class FieldProfileSerDeTest {
     @Test
     void unknownFormatVersionIsRejectedByNumber() {
         byte[] bytes = GoldenProfiles.numeric().toBytes();
-        bytes[3] = 2;
+        bytes[3] = 3;
         assertThatThrownBy(() -> FieldProfile.fromBytes(bytes))
                 .isInstanceOf(VigilStateException.class)
-                .hasMessageContaining("format version 2")
-                .hasMessageContaining("reads version 1");
+                .hasMessageContaining("format version 3")
+                .hasMessageContaining("reads versions 1 to 2");
+        bytes[3] = 0;
+        assertThatThrownBy(() -> FieldProfile.fromBytes(bytes))
+                .isInstanceOf(VigilStateException.class)
+                .hasMessageContaining("format version 0");
     }
 
     @Test
@@ -213,6 +217,7 @@ class FieldProfileSerDeTest {
                         entry("missing_ratio", 1.0 / 9),
                         entry("invalid_count", 1.0),
                         entry("type_mismatch_count", 1.0),
+                        entry("long_value_count", 0.0),
                         entry("distinct_count", 4.0),
                         entry("value_count[a]", 3.0),
                         entry("value_count[b]", 2.0),
@@ -237,6 +242,66 @@ class FieldProfileSerDeTest {
         assertThat(profile.centroid()).containsExactly(1.5, 2.0, 1.0);
     }
 
+    // ---- format version 2 (long_value_count), written once by GoldenProfiles.main ----
+
+    @Test
+    void goldenNumericV2ReadsAsVersion1Did() {
+        assertThat(golden("numeric-v2.bin")[3]).isEqualTo((byte) 2);
+        assertThat(FieldProfile.fromBytes(golden("numeric-v2.bin")).metrics())
+                .isEqualTo(FieldProfile.fromBytes(golden("numeric-v1.bin")).metrics());
+    }
+
+    @Test
+    void goldenStringV2() {
+        FieldProfile profile = FieldProfile.fromBytes(golden("string-v2.bin"));
+        String kept = "x".repeat(FieldProfile.LONG_VALUE_CHARS);
+        assertThat(profile.metrics())
+                .containsExactly(
+                        entry("count", 10.0),
+                        entry("missing_count", 1.0),
+                        entry("missing_ratio", 1.0 / 10),
+                        entry("invalid_count", 1.0),
+                        entry("type_mismatch_count", 1.0),
+                        entry("long_value_count", 1.0),
+                        entry("distinct_count", 5.0),
+                        entry("value_count[a]", 3.0),
+                        entry("value_count[b]", 2.0),
+                        entry("value_count[]", 1.0),
+                        entry("value_count[c]", 1.0),
+                        entry("value_count[" + kept + "]", 1.0));
+        assertThat(profile.longValueCount()).isEqualTo(1);
+    }
+
+    @Test
+    void goldenTextV2() {
+        FieldProfile profile = FieldProfile.fromBytes(golden("text-v2.bin"));
+        int longLength = FieldProfile.LONG_TEXT_CHARS + 1;
+        assertThat(profile.metrics())
+                .containsExactly(
+                        entry("count", 3.0),
+                        entry("missing_count", 1.0),
+                        entry("missing_ratio", 1.0 / 3),
+                        entry("invalid_count", 0.0),
+                        entry("type_mismatch_count", 0.0),
+                        entry("long_value_count", 1.0),
+                        entry("mean_length", (9.0 + longLength) / 2),
+                        entry("min_length", 9.0),
+                        entry("max_length", (double) longLength),
+                        entry("empty_count", 0.0),
+                        entry("mean_token_count", (2.0 + longLength / 2 + 1) / 2));
+    }
+
+    @Test
+    void aLongValueCountThatExceedsTheValidValuesIsCorrupt() {
+        byte[] bytes = GoldenProfiles.string().toBytes();
+        // header: magic 3, version 1, kind "string" (4 + 6), rank 4, count/missing/invalid/mismatch 4 x 8
+        int longValueOffset = 3 + 1 + 4 + 6 + 4 + 4 * 8;
+        bytes[longValueOffset + 7] = 100;
+        assertThatThrownBy(() -> FieldProfile.fromBytes(bytes))
+                .isInstanceOf(VigilStateException.class)
+                .hasMessageContaining("long values 100");
+    }
+
     @Test
     void goldenDatasetV1() {
         DatasetProfile profile = DatasetProfile.fromBytes(golden("dataset-v1.bin"));
@@ -257,6 +322,11 @@ class FieldProfileSerDeTest {
                 .isEqualTo(GoldenProfiles.string().metrics());
         assertThat(FieldProfile.fromBytes(golden("embedding-v1.bin")).metrics())
                 .isEqualTo(GoldenProfiles.embedding().metrics());
+        assertThat(FieldProfile.fromBytes(golden("string-v2.bin")).metrics())
+                .isEqualTo(GoldenProfiles.longString().metrics());
+        assertThat(FieldProfile.fromBytes(golden("text-v2.bin")).metrics())
+                .isEqualTo(GoldenProfiles.longText().metrics());
+        assertThat(golden("numeric-v2.bin")).isEqualTo(GoldenProfiles.numeric().toBytes());
     }
 
     @Test

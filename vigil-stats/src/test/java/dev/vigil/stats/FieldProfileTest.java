@@ -141,6 +141,7 @@ class FieldProfileTest {
                         entry("missing_ratio", 0.25),
                         entry("invalid_count", 0.0),
                         entry("type_mismatch_count", 0.0),
+                        entry("long_value_count", 0.0),
                         entry("mean_length", (6 + 0 + 8) / 3.0),
                         entry("min_length", 0.0),
                         entry("max_length", 8.0),
@@ -214,5 +215,40 @@ class FieldProfileTest {
         profile.addNumber(1);
         profile.quantileSketch().orElseThrow().update(100);
         assertThat(profile.metrics()).containsEntry("p99", 1.0);
+    }
+
+    @Test
+    void longStringValuesAreCountedAndKeptTruncatedByCodePoints() {
+        int limit = FieldProfile.LONG_VALUE_CHARS;
+        String atLimit = "\uD83D\uDE00".repeat(limit); // 1,000 code points, 2,000 chars: not long
+        String over = "y".repeat(limit - 1) + "\uD83D\uDE00" + "tail"; // 1,004 code points
+        FieldProfile a = FieldProfile.create(FieldType.string());
+        a.addValue(atLimit);
+        a.addValue(over);
+        FieldProfile b = FieldProfile.create(FieldType.string());
+        b.addValue(over);
+        b.addValue("short");
+        a.merge(b);
+        assertThat(a.longValueCount()).isEqualTo(2);
+        assertThat(a.metrics()).containsEntry("long_value_count", 2.0).containsEntry("count", 4.0);
+        assertThat(a.validCount()).as("long values stay valid").isEqualTo(4);
+        String kept = "y".repeat(limit - 1) + "\uD83D\uDE00";
+        assertThat(a.valueCounts()).containsOnly(entry(atLimit, 1L), entry(kept, 2L), entry("short", 1L));
+        assertThat(FieldProfile.fromBytes(a.toBytes()).metrics()).isEqualTo(a.metrics());
+    }
+
+    @Test
+    void onlyStringLikeKindsReportLongValues() {
+        FieldProfile bool = FieldProfile.create(FieldType.bool());
+        bool.addValue("true");
+        assertThat(bool.metrics()).doesNotContainKey("long_value_count");
+        assertThat(FieldProfile.create(FieldType.numeric()).metrics()).doesNotContainKey("long_value_count");
+        FieldProfile text = FieldProfile.create(FieldType.text());
+        text.addText("a".repeat(FieldProfile.LONG_TEXT_CHARS));
+        assertThat(text.metrics()).containsEntry("long_value_count", 0.0);
+        text.addText("a".repeat(FieldProfile.LONG_TEXT_CHARS + 1));
+        assertThat(text.metrics())
+                .containsEntry("long_value_count", 1.0)
+                .containsEntry("max_length", (double) FieldProfile.LONG_TEXT_CHARS + 1);
     }
 }

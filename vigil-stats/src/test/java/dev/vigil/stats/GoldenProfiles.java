@@ -6,9 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The fixed inputs of the golden files in {@code src/test/resources/golden}. {@link #main} wrote those files
- * once, with format version 1; they are checked in and must stay readable. Do not regenerate them to make a
- * test pass: a new format version gets new files next to the old ones.
+ * The fixed inputs of the golden files in {@code src/test/resources/golden}. The {@code -v1} files were written
+ * once with format version 1 (by this class as it was at that version); {@link #main} wrote the {@code -v2} files
+ * once with version 2. All are checked in and must stay readable. Do not regenerate them to make a test pass: a
+ * new format version gets new files next to the old ones.
  */
 final class GoldenProfiles {
     private GoldenProfiles() {}
@@ -48,6 +49,29 @@ final class GoldenProfiles {
         return profile;
     }
 
+    /**
+     * Format version 2's long values: {@link #string()} plus a value of 1,001 characters whose last one is
+     * outside the BMP (a surrogate pair: the limit counts code points), and a text field with one text of
+     * {@value FieldProfile#LONG_TEXT_CHARS} + 1 characters beside a short one.
+     */
+    static FieldProfile longString() {
+        FieldProfile profile = string();
+        profile.addValue(longValue());
+        return profile;
+    }
+
+    static String longValue() {
+        return "x".repeat(FieldProfile.LONG_VALUE_CHARS) + "\uD83D\uDE00";
+    }
+
+    static FieldProfile longText() {
+        FieldProfile profile = FieldProfile.create(FieldType.text());
+        profile.addText("two words");
+        profile.addText("w ".repeat(FieldProfile.LONG_TEXT_CHARS / 2) + "w");
+        profile.addText(null);
+        return profile;
+    }
+
     static DatasetProfile dataset() {
         return new DatasetProfile(1000, 3, 2, 7);
     }
@@ -56,9 +80,8 @@ final class GoldenProfiles {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "src/test/resources/golden");
         Files.createDirectories(dir);
-        Files.write(dir.resolve("numeric-v1.bin"), numeric().toBytes());
-        Files.write(dir.resolve("string-v1.bin"), string().toBytes());
-        Files.write(dir.resolve("embedding-v1.bin"), embedding().toBytes());
-        Files.write(dir.resolve("dataset-v1.bin"), dataset().toBytes());
+        Files.write(dir.resolve("numeric-v2.bin"), numeric().toBytes());
+        Files.write(dir.resolve("string-v2.bin"), longString().toBytes());
+        Files.write(dir.resolve("text-v2.bin"), longText().toBytes());
     }
 }
