@@ -23,6 +23,8 @@ OWNERS = ["direct", "agent", "broker", "web", "partner"]
 PCTS = {"p01": 0.01, "p05": 0.05, "p10": 0.10, "p25": 0.25, "p50": 0.50, "median": 0.50,
         "p75": 0.75, "p90": 0.90, "p95": 0.95, "p99": 0.99}
 DIMS = 4
+LONG_VALUE_CHARS = 1000  # a longer string value is counted in long_value_count and kept truncated
+LONG_TEXT_CHARS = 100000  # a longer text is counted in long_value_count (and profiled whole)
 
 rng = np.random.default_rng(20260307)
 
@@ -59,6 +61,12 @@ def make_rows():
             r["emb"] = None if rng.random() < 0.02 else [round(float(x), 4) for x in rng.normal(0.5, 1.0, k)]
             r["proba"] = round(float(rng.random()), 4)
             rows.append(r)
+    # Long values at fixed places, after the random draws: in hour 13 an owner of 1,200 characters (a problem
+    # row; its segment value is cut to 200 characters); in hour 31 a text of 100,001 characters.
+    hour_13 = [r for r in rows if (r["ts"] - START) // dt.timedelta(hours=1) == 13]
+    hour_13[2]["owner"] = "broker" * 200
+    hour_31 = [r for r in rows if (r["ts"] - START) // dt.timedelta(hours=1) == 31]
+    hour_31[0]["raw_text"] = "w" * (LONG_TEXT_CHARS + 1)
     # a few rows without a timestamp: in no window
     for _ in range(3):
         rows.append({"id": next_id, "ts": None, "amount": 1.0, "owner": "web", "is_new": True,
@@ -126,8 +134,11 @@ def categorical_metrics(rows, key):
     if key == "is_new":
         values = ["true" if v else "false" for v in values]
     missing = len(rows) - len(values)
-    m = {"count": len(rows), "missing_count": missing, "missing_ratio": missing / len(rows),
-         "invalid_count": 0, "distinct_count": len(set(values))}
+    m = {"count": len(rows), "missing_count": missing, "missing_ratio": missing / len(rows), "invalid_count": 0}
+    if key == "owner":  # a string field: long values are counted and kept truncated
+        m["long_value_count"] = sum(1 for v in values if len(v) > LONG_VALUE_CHARS)
+        values = [v[:LONG_VALUE_CHARS] for v in values]
+    m["distinct_count"] = len(set(values))
     for v in set(values):
         m["value_count[%s]" % v] = values.count(v)
     return m
@@ -136,7 +147,8 @@ def categorical_metrics(rows, key):
 def text_metrics(rows):
     texts = [r["raw_text"] for r in rows if r["raw_text"] is not None]
     missing = len(rows) - len(texts)
-    m = {"count": len(rows), "missing_count": missing, "invalid_count": 0}
+    m = {"count": len(rows), "missing_count": missing, "invalid_count": 0,
+         "long_value_count": sum(1 for t in texts if len(t) > LONG_TEXT_CHARS)}
     if texts:
         lengths = np.array([len(t) for t in texts], dtype=float)
         m.update({"mean_length": float(lengths.mean()), "min_length": float(lengths.min()),
@@ -159,7 +171,7 @@ def dataset_metrics(rows):
     ids = [r["id"] for r in rows]
     non_null = [i for i in ids if i is not None]
     return {"count": len(rows), "null_id_count": ids.count(None),
-            "duplicate_id_count": len(non_null) - len(set(non_null)), "null_timestamp_count": 0}
+            "duplicate_id_count": len(non_null) - len(set(non_null))}
 
 
 def all_metrics(rows):
@@ -214,8 +226,9 @@ def main():
         e = s + dt.timedelta(days=1)
         add("day", s, e, [r for r in timed if s <= r["ts"] < e])
     add("all", START, START + dt.timedelta(hours=HOURS), timed)
-    # The run summary: rows read (rows without a timestamp are in no window) and rows with a problem
-    # (null or duplicate id within its hour, an invalid value: +Infinity amount, embedding of the wrong length).
+    # The run summary: rows read, rows with a problem (null or duplicate id within its hour, an invalid value:
+    # +Infinity amount, embedding of the wrong length; a long value; no timestamp) and the rows without a
+    # timestamp, which are in no window but read and counted by the run.
     seen = {}
     problems = 0
     for r in timed:
@@ -225,8 +238,11 @@ def main():
         if r["id"] is not None:
             ids.add(r["id"])
         bad = bad or r["amount"] == "Infinity" or (r["emb"] is not None and len(r["emb"]) != DIMS)
+        bad = bad or (r["owner"] is not None and len(r["owner"]) > LONG_VALUE_CHARS)
+        bad = bad or (r["raw_text"] is not None and len(r["raw_text"]) > LONG_TEXT_CHARS)
         problems += bad
-    summary = {"rows_read": len(timed), "rows_with_problems": problems}
+    untimed = len(rows) - len(timed)
+    summary = {"rows_read": len(rows), "rows_with_problems": problems + untimed, "null_timestamp_count": untimed}
     with open(os.path.join(OUT, "expected.json"), "w") as f:
         json.dump({"start": iso(START), "hours": HOURS, "summary": summary, "expected": expected}, f, indent=0)
     print("rows:", len(rows), "expected values:", len(expected))

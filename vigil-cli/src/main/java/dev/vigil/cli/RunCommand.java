@@ -138,7 +138,8 @@ final class RunCommand implements Callable<Integer> {
                                     + r.path("windows_total").asInt())
                     .put("rows_read", r.path("rows_read").asLong())
                     .put("rows_per_second", r.path("rows_per_second").asLong())
-                    .put("rows_with_problems", r.path("rows_with_problems").asLong());
+                    .put("rows_with_problems", r.path("rows_with_problems").asLong())
+                    .put("null_timestamp_count", r.path("null_timestamp_count").asLong());
             if (!r.path("error").isNull() && !r.path("error").isMissingNode()) {
                 row.put("error", r.path("error").asText());
             }

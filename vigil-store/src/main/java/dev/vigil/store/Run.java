@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * One pull of a dataset over [{@code from}, {@code to}): its progress in windows, the rows it read,
- * the rows that had a problem (null or duplicate id, null timestamp, values that did not coerce)
+ * the rows that had a problem (null or duplicate id, null timestamp, values that did not coerce or
+ * were invalid, long values), among them the rows with a NULL timestamp (which are in no window),
  * and, when it failed, why.
  */
 public record Run(
@@ -20,6 +21,7 @@ public record Run(
         int windowsDone,
         long rowsRead,
         long rowsWithProblems,
+        long nullTimestampCount,
         String error,
         Instant createdAt,
         Instant startedAt,

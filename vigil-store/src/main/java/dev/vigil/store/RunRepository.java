@@ -14,7 +14,8 @@ import java.util.Optional;
 public final class RunRepository {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, model_id, version, dataset, range_start, range_end, status,"
-            + " windows_total, windows_done, rows_read, rows_with_problems, error, created_at, started_at, finished_at";
+            + " windows_total, windows_done, rows_read, rows_with_problems, null_timestamp_count, error, created_at,"
+            + " started_at, finished_at";
 
     private final Database db;
 
@@ -38,13 +39,14 @@ public final class RunRepository {
                 0,
                 0,
                 0,
+                0,
                 null,
                 db.now().toInstant(),
                 null,
                 null);
         db.inTransaction("create a run of " + modelId + "/" + version + "/" + dataset, c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO runs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO runs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, run.id());
                 ps.setString(2, modelId);
                 ps.setString(3, version);
@@ -56,10 +58,11 @@ public final class RunRepository {
                 ps.setInt(9, 0);
                 ps.setLong(10, 0);
                 ps.setLong(11, 0);
-                ps.setString(12, null);
-                ps.setObject(13, Database.timestamp(run.createdAt()));
-                ps.setObject(14, null);
+                ps.setLong(12, 0);
+                ps.setString(13, null);
+                ps.setObject(14, Database.timestamp(run.createdAt()));
                 ps.setObject(15, null);
+                ps.setObject(16, null);
                 ps.executeUpdate();
             }
             return null;
@@ -87,15 +90,20 @@ public final class RunRepository {
         });
     }
 
-    /** Records progress: windows done, rows read and rows with problems so far. */
-    public void progress(String id, int windowsDone, long rowsRead, long rowsWithProblems) {
+    /**
+     * Records progress: windows done, rows read, rows with problems and, among them, rows with a NULL timestamp
+     * so far.
+     */
+    public void progress(String id, int windowsDone, long rowsRead, long rowsWithProblems, long nullTimestamps) {
         db.inTransaction("record the progress of run " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE runs SET windows_done = ?, rows_read = ?, rows_with_problems = ? WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE runs SET windows_done = ?, rows_read = ?, rows_with_problems = ?,"
+                            + " null_timestamp_count = ? WHERE id = ?")) {
                 ps.setInt(1, windowsDone);
                 ps.setLong(2, rowsRead);
                 ps.setLong(3, rowsWithProblems);
-                ps.setString(4, id);
+                ps.setLong(4, nullTimestamps);
+                ps.setString(5, id);
                 ps.executeUpdate();
             }
             return null;
@@ -187,6 +195,7 @@ public final class RunRepository {
                 rs.getInt("windows_done"),
                 rs.getLong("rows_read"),
                 rs.getLong("rows_with_problems"),
+                rs.getLong("null_timestamp_count"),
                 rs.getString("error"),
                 Database.instant(rs, "created_at"),
                 Database.instant(rs, "started_at"),

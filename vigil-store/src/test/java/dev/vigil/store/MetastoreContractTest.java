@@ -516,9 +516,11 @@ abstract class MetastoreContractTest {
         Instant from = Instant.parse("2026-03-01T00:00:00Z");
         Run run = store.runs().create("m", "v1", "serving", from, from.plusSeconds(86_400), 24);
         assertThat(run.status()).isEqualTo(Run.Status.QUEUED);
+        assertThat(store.runs().find(run.id()).orElseThrow().nullTimestampCount())
+                .isZero();
         store.runs().started(run.id());
         store.runs().planned(run.id(), from.plusSeconds(3600), from.plusSeconds(7200), 1);
-        store.runs().progress(run.id(), 12, 5_000, 7);
+        store.runs().progress(run.id(), 12, 5_000, 7, 3);
         Run half = store.runs().find(run.id()).orElseThrow();
         assertThat(half.status()).isEqualTo(Run.Status.RUNNING);
         assertThat(half.windowsDone()).isEqualTo(12);
@@ -527,6 +529,7 @@ abstract class MetastoreContractTest {
         assertThat(half.to()).isEqualTo(from.plusSeconds(7200));
         assertThat(half.rowsRead()).isEqualTo(5_000);
         assertThat(half.rowsWithProblems()).isEqualTo(7);
+        assertThat(half.nullTimestampCount()).isEqualTo(3);
         assertThat(half.startedAt()).isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         store.runs().succeeded(run.id());
         assertThat(store.runs().find(run.id()).orElseThrow().status()).isEqualTo(Run.Status.SUCCEEDED);

@@ -35,7 +35,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * Reads a dataset from the user's PostgreSQL with Spark, one JDBC predicate per window, and profiles
@@ -71,8 +70,12 @@ public final class DatasetProfiler {
         }
     }
 
-    /** What profiling some windows gave: the merged profiles per window and the row counts. */
-    public record Result(Map<Instant, List<PartialProfile>> windows, long rowsRead, long rowsWithProblems) {}
+    /**
+     * What profiling some windows gave: the merged profiles per window and the row counts. {@code rowsRead} and
+     * {@code rowsWithProblems} include the {@code nullTimestamps} rows, which are in no window.
+     */
+    public record Result(
+            Map<Instant, List<PartialProfile>> windows, long rowsRead, long rowsWithProblems, long nullTimestamps) {}
 
     /** Checks the dataset against the live source (as connecting does) and remembers its column types. */
     public Prepared prepare(ModelVersion version, DatasetConnection connection) {
@@ -129,8 +132,12 @@ public final class DatasetProfiler {
         return seconds == null ? null : Instant.ofEpochMilli(Math.round(seconds * 1000));
     }
 
-    /** Reads and profiles {@code windows} (any number; each becomes one Spark partition). */
-    public Result profile(Prepared prepared, List<Window> windows) {
+    /**
+     * Reads and profiles {@code windows} (any number, none included: they are read as a few slices of
+     * consecutive windows). With {@code countNullTimestamps}, one more slice reads the rows whose timestamp is
+     * NULL over the whole query, to count them: a run asks for it once.
+     */
+    public Result profile(Prepared prepared, List<Window> windows, boolean countNullTimestamps) {
         DatasetConnection connection = prepared.connection();
         PostgresJdbcDataSource src = connection.source();
         String prefix = connection.dataset().specName() + ".";
@@ -153,10 +160,16 @@ public final class DatasetProfiler {
             }
         });
         String ts = GrantSql.quote(connection.timestampColumn());
-        String[] predicates = slices(windows, 2 * session.sparkContext().defaultParallelism()).stream()
-                .map(w -> predicate(ts, prepared.timestampType(), w))
-                .toArray(String[]::new);
-        Dataset<Row> frame = session.read().jdbc(src.url(), table(src), predicates, props);
+        List<String> predicates = new ArrayList<>();
+        slices(windows, 2 * session.sparkContext().defaultParallelism())
+                .forEach(w -> predicates.add(predicate(ts, prepared.timestampType(), w)));
+        if (countNullTimestamps) {
+            predicates.add(ts + " IS NULL");
+        }
+        if (predicates.isEmpty()) {
+            return new Result(Map.of(), 0, 0, 0);
+        }
+        Dataset<Row> frame = session.read().jdbc(src.url(), table(src), predicates.toArray(String[]::new), props);
         if (!src.selectExpr().isEmpty()) {
             frame = frame.selectExpr(src.selectExpr().toArray(String[]::new));
         }
@@ -182,19 +195,23 @@ public final class DatasetProfiler {
             }
         }
         ProfilePlan plan = plan(prepared, frame, segments);
-        LongAccumulator rowsRead = session.sparkContext().longAccumulator("rows_read");
-        LongAccumulator rowsWithProblems = session.sparkContext().longAccumulator("rows_with_problems");
-        long[] starts =
-                windows.stream().mapToLong(w -> w.start().getEpochSecond()).toArray();
+        PartitionProfiler.Counters counters = new PartitionProfiler.Counters(
+                session.sparkContext().longAccumulator("rows_read"),
+                session.sparkContext().longAccumulator("rows_with_problems"),
+                session.sparkContext().longAccumulator("null_timestamps"));
         List<PartialProfile> partials;
         try {
             partials = frame.javaRDD()
-                    .mapPartitionsWithIndex(new PartitionProfiler(plan, rowsRead, rowsWithProblems), true)
+                    .mapPartitionsWithIndex(new PartitionProfiler(plan, counters), true)
                     .collect();
         } catch (RuntimeException e) {
             throw SparkFailures.translate(e, source, src, prefix);
         }
-        return new Result(merge(partials, windows), rowsRead.value(), rowsWithProblems.value());
+        return new Result(
+                merge(partials, windows),
+                counters.rowsRead().value(),
+                counters.rowsWithProblems().value(),
+                counters.nullTimestamps().value());
     }
 
     /**

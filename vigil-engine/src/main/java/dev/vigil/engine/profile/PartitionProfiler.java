@@ -19,21 +19,27 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * Profiles the rows of one partition, which holds a slice of consecutive whole windows (one JDBC
  * predicate per slice): every field of every window, for all rows and for each segment the row
- * falls in, plus the dataset-level counts. A row's window comes from its timestamp. Runs on
- * executors; what it returns is small (windows × segments × fields profiles).
+ * falls in, plus the dataset-level counts. A row's window comes from its timestamp; a row without
+ * one (the run's extra {@code IS NULL} slice) is in no window and only counted. Runs on executors;
+ * what it returns is small (windows × segments × fields profiles).
  */
 final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Iterator<PartialProfile>> {
     /** Distinct values of a value segment tracked per window before further values are ignored. */
     static final int MAX_TRACKED_SEGMENT_VALUES = 1_000;
 
-    private final ProfilePlan plan;
-    private final LongAccumulator rowsRead;
-    private final LongAccumulator rowsWithProblems;
+    /** A segment value longer than this many characters is cut to this length (the metastore keys on it). */
+    static final int MAX_SEGMENT_VALUE_CHARS = 200;
 
-    PartitionProfiler(ProfilePlan plan, LongAccumulator rowsRead, LongAccumulator rowsWithProblems) {
+    /** The run's counters, summed over partitions. */
+    record Counters(LongAccumulator rowsRead, LongAccumulator rowsWithProblems, LongAccumulator nullTimestamps)
+            implements java.io.Serializable {}
+
+    private final ProfilePlan plan;
+    private final Counters counters;
+
+    PartitionProfiler(ProfilePlan plan, Counters counters) {
         this.plan = plan;
-        this.rowsRead = rowsRead;
-        this.rowsWithProblems = rowsWithProblems;
+        this.counters = counters;
     }
 
     /** The profiles of one segment of the window. */
@@ -61,14 +67,17 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         Map<Long, WindowState> windows = new TreeMap<>();
         long read = 0;
         long withProblems = 0;
+        long nullTimestamps = 0;
         List<SegmentProfiles> rowSegments = new ArrayList<>();
         while (rows.hasNext()) {
             Row row = rows.next();
+            read++;
             Double seconds = Coercion.epochSeconds(row.get(plan.timestampColumn()));
             if (seconds == null) {
-                continue; // the predicate already excludes NULL timestamps
+                nullTimestamps++; // from the IS NULL slice: in no window, counted for the run
+                withProblems++;
+                continue;
             }
-            read++;
             long windowStart = Math.floorDiv((long) Math.floor(seconds), plan.windowSeconds()) * plan.windowSeconds();
             WindowState window = windows.computeIfAbsent(windowStart, w -> new WindowState());
             rowSegments.clear();
@@ -103,18 +112,19 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             for (int f = 0; f < plan.fields().size(); f++) {
                 Object value = row.get(plan.fields().get(f).column());
                 FieldProfile all = window.all.fields[f];
-                long invalidBefore = all.invalidCount();
+                long problemsBefore = all.invalidCount() + all.longValueCount();
                 for (SegmentProfiles p : rowSegments) {
                     Coercion.add(p.fields[f], all.kind(), value);
                 }
-                problem |= all.invalidCount() > invalidBefore;
+                problem |= all.invalidCount() + all.longValueCount() > problemsBefore;
             }
             if (problem) {
                 withProblems++;
             }
         }
-        rowsRead.add(read);
-        rowsWithProblems.add(withProblems);
+        counters.rowsRead().add(read);
+        counters.rowsWithProblems().add(withProblems);
+        counters.nullTimestamps().add(nullTimestamps);
         List<PartialProfile> out = new ArrayList<>();
         windows.forEach((windowStart, window) -> {
             emit(out, windowStart, "", window.all);
@@ -132,7 +142,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
     }
 
     /** The segment a row belongs to for {@code s}, as {@code name=value}; null when it belongs to none. */
-    private static String segmentKey(ProfilePlan.SegmentPlan s, Row row) {
+    static String segmentKey(ProfilePlan.SegmentPlan s, Row row) {
         Object value = row.get(s.column());
         if (s.where()) {
             return Boolean.TRUE.equals(value) ? s.name() + "=true" : null;
@@ -147,7 +157,16 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             return s.name() + "=" + new Segment(s.name(), s.name(), s.buckets(), null).bucketOf(n.doubleValue());
         }
         String text = s.kind().equals("boolean") ? Coercion.bool(value) : Coercion.text(value);
-        return text == null ? null : s.name() + "=" + text;
+        if (text == null) {
+            return null;
+        }
+        if (text.length() > MAX_SEGMENT_VALUE_CHARS) {
+            text = text.substring(0, MAX_SEGMENT_VALUE_CHARS);
+            if (Character.isHighSurrogate(text.charAt(MAX_SEGMENT_VALUE_CHARS - 1))) {
+                text = text.substring(0, MAX_SEGMENT_VALUE_CHARS - 1);
+            }
+        }
+        return s.name() + "=" + text;
     }
 
     /** Value segments keep their 50 largest values of the window (by rows); buckets and wheres all stay. */

@@ -57,6 +57,9 @@ final class MetricsQuery {
                 if (metric.isPresent() && !metricMatches(m.getKey(), metric.get())) {
                     continue;
                 }
+                if (b.field.isEmpty() && m.getKey().equals("null_timestamp_count")) {
+                    continue; // a row without a timestamp is in no window: its run counts it (decision 0007)
+                }
                 ObjectNode row = Json.object();
                 row.put("dataset", dataset.dataset().specName());
                 if (b.segment.isEmpty()) {
@@ -157,7 +160,6 @@ final class MetricsQuery {
     private static String datasetField(DatasetConnection dataset, String metric) {
         return switch (metric) {
             case "null_id_count", "duplicate_id_count" -> dataset.idColumn();
-            case "null_timestamp_count" -> dataset.timestampColumn();
             default -> null;
         };
     }

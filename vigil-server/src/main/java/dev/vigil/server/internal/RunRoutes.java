@@ -351,6 +351,7 @@ public final class RunRoutes {
         n.put("windows_done", r.windowsDone());
         n.put("rows_read", r.rowsRead());
         n.put("rows_with_problems", r.rowsWithProblems());
+        n.put("null_timestamp_count", r.nullTimestampCount());
         if (r.startedAt() != null) {
             Instant end = r.finishedAt() != null ? r.finishedAt() : clock.instant();
             double seconds =

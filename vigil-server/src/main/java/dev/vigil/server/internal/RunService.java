@@ -101,11 +101,20 @@ public final class RunService implements AutoCloseable {
             LOG.info("run {} of {}: {} windows", run.id(), name, windows.size());
             long rows = 0;
             long problems = 0;
+            long nullTimestamps = 0;
             int done = 0;
             int batchSize = batchWindows(windows.size());
-            for (int i = 0; i < windows.size(); i += batchSize) {
+            // The first batch also counts the rows without a timestamp (in no window), even with no window.
+            for (int i = 0; i == 0 || i < windows.size(); i += batchSize) {
                 List<Window> batch = windows.subList(i, Math.min(windows.size(), i + batchSize));
-                DatasetProfiler.Result result = engine.profile(prepared, batch);
+                DatasetProfiler.Result result = engine.profile(prepared, batch, i == 0);
+                rows += result.rowsRead();
+                problems += result.rowsWithProblems();
+                nullTimestamps += result.nullTimestamps();
+                if (batch.isEmpty()) {
+                    store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
+                    break;
+                }
                 List<StoredProfile> profiles = new ArrayList<>();
                 for (Window w : batch) {
                     for (PartialProfile p : result.windows().get(w.start())) {
@@ -123,13 +132,17 @@ public final class RunService implements AutoCloseable {
                                 batch.stream().map(Window::start).toList(),
                                 profiles,
                                 lastEnd.isAfter(closedUpTo) ? Optional.of(closedUpTo) : Optional.of(lastEnd));
-                rows += result.rowsRead();
-                problems += result.rowsWithProblems();
                 done += batch.size();
-                store.runs().progress(run.id(), done, rows, problems);
+                store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
             }
             store.runs().succeeded(run.id());
-            LOG.info("run {} of {} succeeded: {} rows, {} with problems", run.id(), name, rows, problems);
+            LOG.info(
+                    "run {} of {} succeeded: {} rows, {} with problems ({} without a timestamp)",
+                    run.id(),
+                    name,
+                    rows,
+                    problems,
+                    nullTimestamps);
         } catch (VigilException e) {
             LOG.warn("run {} of {} failed: {}", run.id(), name, e.getMessage());
             store.runs().failed(run.id(), e.getMessage());
