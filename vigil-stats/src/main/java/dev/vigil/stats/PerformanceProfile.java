@@ -1,0 +1,277 @@
+package dev.vigil.stats;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilStateException;
+import dev.vigil.core.model.ModelType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The performance of one prediction field over a window (or segment): every prediction row is counted, the rows
+ * that have an actual are summarized for their model type, and metrics (METRICS.md "Performance") are derived
+ * after merging, never averaged across windows.
+ *
+ * <p>Exact: counts, confusion matrices, error sums (compensated), per-row ranking scores. Approximate: {@code
+ * auc_roc}, from a score histogram with buckets of relative width 2.4e-4 ({@link ScoreHistogram}).
+ *
+ * <p>Binary format, version 1 (big-endian; strings as in {@code package-info}): magic {@code "VGF"}, version byte
+ * 1, model type string, long count, long actuals_count, long invalid_actual_count, then by type:
+ *
+ * <pre>
+ *   binary       long tp, fp, tn, fn; double log_loss_sum, log_loss_compensation; long log_loss_rows;
+ *                int buckets, buckets x (double score, long positive, negative, predicted_positive,
+ *                predicted_negative), scores ascending
+ *   multiclass   int cells, cells x (string actual, string predicted, long rows)
+ *   multi-label  long rows, long exact_rows, int labels, labels x (string label, long tp, fp, fn)
+ *   regression   long rows; (double sum, double compensation) of error, |error|, error², |actual|,
+ *                |error|/|actual|; long rows with a non-zero actual; double actual mean, actual m2
+ *   ranking      int k, long rows; (double sum, double compensation) of ndcg, precision, recall, AP, RR
+ * </pre>
+ */
+public final class PerformanceProfile {
+    static final String MAGIC = "VGF";
+    static final int FORMAT_VERSION = 1;
+    private static final String WHAT = "performance profile";
+
+    /** Binary: a numeric score at or above it predicts the positive class when no boolean label is declared. */
+    public static final double DEFAULT_THRESHOLD = 0.5;
+
+    /** Ranking: the number of top items that count. */
+    public static final int DEFAULT_K = 10;
+
+    private final ModelType type;
+    private long count;
+    private long actualsCount;
+    private long invalidActualCount;
+    private final TaskPerformance task;
+
+    private PerformanceProfile(ModelType type, TaskPerformance task) {
+        this.type = type;
+        this.task = task;
+    }
+
+    /** An empty profile for a model of {@code type} (ranking at {@link #DEFAULT_K}). */
+    public static PerformanceProfile create(ModelType type) {
+        return create(type, DEFAULT_K);
+    }
+
+    /** An empty profile; {@code k} is used by ranking models only. */
+    public static PerformanceProfile create(ModelType type, int k) {
+        Objects.requireNonNull(type, "type");
+        if (k < 1) {
+            throw new VigilArgumentException("k must be at least 1, got " + k);
+        }
+        TaskPerformance task =
+                switch (type) {
+                    case BINARY -> new BinaryPerformance();
+                    case MULTICLASS -> new MulticlassPerformance();
+                    case MULTI_LABEL -> new MultiLabelPerformance();
+                    case REGRESSION -> new RegressionPerformance();
+                    case RANKING -> new RankingPerformance(k);
+                };
+        return new PerformanceProfile(type, task);
+    }
+
+    public ModelType type() {
+        return type;
+    }
+
+    /** Prediction rows added, with or without an actual. */
+    public long count() {
+        return count;
+    }
+
+    /** Rows with an actual (and a usable prediction). */
+    public long actualsCount() {
+        return actualsCount;
+    }
+
+    /**
+     * A binary row: its label (null to derive it from the score and {@link #DEFAULT_THRESHOLD}), its score (null
+     * or NaN when none) and its actual (null when it has not arrived). A row with neither label nor score but
+     * with an actual counts as an invalid actual.
+     */
+    public void addBinary(Boolean predicted, Double score, Boolean actual) {
+        BinaryPerformance binary = expect(BinaryPerformance.class, "addBinary");
+        count++;
+        Double usableScore = score == null || !Double.isFinite(score) ? null : score;
+        if (predicted == null && usableScore == null) {
+            if (actual != null) {
+                invalidActualCount++;
+            }
+            return;
+        }
+        boolean label = predicted != null ? predicted : usableScore >= DEFAULT_THRESHOLD;
+        binary.add(label, usableScore, actual);
+        if (actual != null) {
+            actualsCount++;
+        }
+    }
+
+    /** A multiclass row: predicted and actual class (null actual: not arrived; null prediction: unusable). */
+    public void addMulticlass(String predicted, String actual) {
+        MulticlassPerformance multiclass = expect(MulticlassPerformance.class, "addMulticlass");
+        count++;
+        if (actual == null) {
+            return;
+        }
+        if (predicted == null) {
+            invalidActualCount++;
+            return;
+        }
+        multiclass.add(predicted, actual);
+        actualsCount++;
+    }
+
+    /** A multi-label row: the predicted labels and the actual labels (null actual: not arrived). */
+    public void addMultiLabel(Set<String> predicted, Set<String> actual) {
+        MultiLabelPerformance multiLabel = expect(MultiLabelPerformance.class, "addMultiLabel");
+        count++;
+        if (actual == null) {
+            return;
+        }
+        if (predicted == null) {
+            invalidActualCount++;
+            return;
+        }
+        multiLabel.add(predicted, actual);
+        actualsCount++;
+    }
+
+    /** A regression row (null actual: not arrived; a non-finite value makes the row unusable). */
+    public void addRegression(Double predicted, Double actual) {
+        RegressionPerformance regression = expect(RegressionPerformance.class, "addRegression");
+        count++;
+        if (actual == null) {
+            return;
+        }
+        if (predicted == null || !Double.isFinite(predicted) || !Double.isFinite(actual)) {
+            invalidActualCount++;
+            return;
+        }
+        regression.add(predicted, actual);
+        actualsCount++;
+    }
+
+    /** A ranking row: the ranked item ids and the relevant ones (null relevant: not arrived). */
+    public void addRanking(List<String> ranked, Set<String> relevant) {
+        RankingPerformance ranking = expect(RankingPerformance.class, "addRanking");
+        count++;
+        if (relevant == null) {
+            return;
+        }
+        if (ranked == null) {
+            invalidActualCount++;
+            return;
+        }
+        ranking.add(ranked, relevant);
+        actualsCount++;
+    }
+
+    /** Counts a row whose actual could not be read as the prediction's type. */
+    public void addInvalidActual() {
+        count++;
+        invalidActualCount++;
+    }
+
+    private <T extends TaskPerformance> T expect(Class<T> taskClass, String adder) {
+        if (!taskClass.isInstance(task)) {
+            throw new VigilArgumentException(adder + " does not apply to a " + type.specName() + " model");
+        }
+        return taskClass.cast(task);
+    }
+
+    /** Adds {@code other}'s rows to this profile, in place. */
+    public void merge(PerformanceProfile other) {
+        Objects.requireNonNull(other, "other");
+        if (type != other.type) {
+            throw new VigilArgumentException("cannot merge the performance of a " + other.type.specName()
+                    + " model into that of a " + type.specName() + " model");
+        }
+        TaskPerformance otherTask = other == this ? task.copy() : other.task;
+        count += other.count;
+        actualsCount += other.actualsCount;
+        invalidActualCount += other.invalidActualCount;
+        task.merge(otherTask);
+    }
+
+    /**
+     * The metrics by METRICS.md name, in a stable order: {@code count actuals_count actuals_ratio
+     * invalid_actual_count}, then, when some row has an actual, the model type's metrics. A null value is
+     * undefined (e.g. {@code auc_roc} with one class only).
+     */
+    public Map<String, Double> metrics() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("count", (double) count);
+        metrics.put("actuals_count", (double) actualsCount);
+        metrics.put("actuals_ratio", count == 0 ? null : (double) actualsCount / count);
+        metrics.put("invalid_actual_count", (double) invalidActualCount);
+        if (actualsCount > 0) {
+            task.putMetrics(metrics);
+        }
+        return metrics;
+    }
+
+    /** The score histogram of a binary model, for CBPE. */
+    Optional<ScoreHistogram> scores() {
+        return task instanceof BinaryPerformance b ? Optional.of(b.scores()) : Optional.empty();
+    }
+
+    public byte[] toBytes() {
+        ProfileWriter out = new ProfileWriter().header(MAGIC, FORMAT_VERSION);
+        out.writeString(type.specName())
+                .writeLong(count)
+                .writeLong(actualsCount)
+                .writeLong(invalidActualCount);
+        task.write(out);
+        return out.toByteArray();
+    }
+
+    /**
+     * Reads a profile written by {@link #toBytes()}.
+     *
+     * @throws VigilStateException if the bytes are not a performance profile or are truncated or corrupt
+     */
+    public static PerformanceProfile fromBytes(byte[] bytes) {
+        ProfileReader in = ProfileReader.open(bytes, MAGIC, FORMAT_VERSION, WHAT);
+        String typeName = in.readString("model type");
+        ModelType type = null;
+        for (ModelType candidate : ModelType.values()) {
+            if (candidate.specName().equals(typeName)) {
+                type = candidate;
+            }
+        }
+        if (type == null) {
+            throw in.corrupt("unknown model type '" + typeName + "'");
+        }
+        long count = in.readCounter("count");
+        long actuals = in.readCounter("actuals count");
+        long invalid = in.readCounter("invalid actual count");
+        TaskPerformance task =
+                switch (type) {
+                    case BINARY -> BinaryPerformance.read(in);
+                    case MULTICLASS -> MulticlassPerformance.read(in);
+                    case MULTI_LABEL -> MultiLabelPerformance.read(in);
+                    case REGRESSION -> RegressionPerformance.read(in);
+                    case RANKING -> RankingPerformance.read(in);
+                };
+        in.finish();
+        if (actuals + invalid > count) {
+            throw in.corrupt("counts disagree (count " + count + ", actuals " + actuals + ", invalid " + invalid + ")");
+        }
+        PerformanceProfile profile = new PerformanceProfile(type, task);
+        profile.count = count;
+        profile.actualsCount = actuals;
+        profile.invalidActualCount = invalid;
+        return profile;
+    }
+
+    @Override
+    public String toString() {
+        return "PerformanceProfile[" + type.specName() + ", count=" + count + ", actuals=" + actualsCount + "]";
+    }
+}

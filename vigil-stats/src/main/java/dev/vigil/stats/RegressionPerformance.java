@@ -1,0 +1,105 @@
+package dev.vigil.stats;
+
+import java.util.Map;
+
+/**
+ * Regression: compensated sums of the errors (prediction − actual) of the rows with an actual, and the
+ * actuals' mean and sum of squared deviations (Welford; Chan et al.'s merge) for R².
+ */
+final class RegressionPerformance implements TaskPerformance {
+    private long rows;
+    private final Sum error = new Sum();
+    private final Sum absError = new Sum();
+    private final Sum squaredError = new Sum();
+    private final Sum absActual = new Sum();
+    private final Sum percentageError = new Sum();
+    private long percentageRows;
+    private double actualMean;
+    private double actualM2;
+
+    void add(double predicted, double actual) {
+        double e = predicted - actual;
+        rows++;
+        error.add(e);
+        absError.add(Math.abs(e));
+        squaredError.add(e * e);
+        absActual.add(Math.abs(actual));
+        if (actual != 0) {
+            percentageError.add(Math.abs(e) / Math.abs(actual));
+            percentageRows++;
+        }
+        double delta = actual - actualMean;
+        actualMean += delta / rows;
+        actualM2 += delta * (actual - actualMean);
+    }
+
+    @Override
+    public void merge(TaskPerformance other) {
+        RegressionPerformance o = (RegressionPerformance) other;
+        if (o.rows == 0) {
+            return;
+        }
+        long n = rows + o.rows;
+        double delta = o.actualMean - actualMean;
+        double mean = actualMean + delta * o.rows / n;
+        double m2 = actualM2 + o.actualM2 + delta * delta * ((double) rows * o.rows / n);
+        rows = n;
+        actualMean = mean;
+        actualM2 = m2;
+        error.merge(o.error);
+        absError.merge(o.absError);
+        squaredError.merge(o.squaredError);
+        absActual.merge(o.absActual);
+        percentageError.merge(o.percentageError);
+        percentageRows += o.percentageRows;
+    }
+
+    @Override
+    public void putMetrics(Map<String, Double> metrics) {
+        double mse = squaredError.value() / rows;
+        metrics.put("mae", absError.value() / rows);
+        metrics.put("mse", mse);
+        metrics.put("rmse", Math.sqrt(mse));
+        metrics.put("mape", percentageRows == 0 ? null : percentageError.value() / percentageRows);
+        metrics.put("wape", absActual.value() == 0 ? null : absError.value() / absActual.value());
+        // As scikit-learn's r2_score (force_finite): with constant actuals, 1 for a perfect fit, else 0.
+        double sse = squaredError.value();
+        metrics.put("r2", actualM2 == 0 ? (sse == 0 ? 1.0 : 0.0) : 1 - sse / actualM2);
+        metrics.put("mean_error", error.value() / rows);
+    }
+
+    @Override
+    public void write(ProfileWriter out) {
+        out.writeLong(rows);
+        error.write(out);
+        absError.write(out);
+        squaredError.write(out);
+        absActual.write(out);
+        percentageError.write(out);
+        out.writeLong(percentageRows).writeDouble(actualMean).writeDouble(actualM2);
+    }
+
+    static RegressionPerformance read(ProfileReader in) {
+        RegressionPerformance r = new RegressionPerformance();
+        r.rows = in.readCounter("rows");
+        r.error.merge(Sum.read(in, "error sum"));
+        r.absError.merge(Sum.read(in, "absolute error sum"));
+        r.squaredError.merge(Sum.read(in, "squared error sum"));
+        r.absActual.merge(Sum.read(in, "absolute actual sum"));
+        r.percentageError.merge(Sum.read(in, "percentage error sum"));
+        r.percentageRows = in.readCounter("percentage error rows");
+        r.actualMean = in.readDouble("actual mean");
+        r.actualM2 = in.readDouble("actual m2");
+        if (r.percentageRows > r.rows) {
+            throw in.corrupt("percentage error rows " + r.percentageRows + " exceed rows " + r.rows);
+        }
+        return r;
+    }
+
+    @Override
+    public TaskPerformance copy() {
+        RegressionPerformance copy = new RegressionPerformance();
+        copy.merge(this);
+        return copy;
+    }
+}
