@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
             RunCommand.class,
             MetricsCommand.class,
             DriftCommand.class,
+            PerformanceCommand.class,
             CheckSourceCommand.class,
             GrantSqlCommand.class,
             TokensCommand.class,

@@ -212,6 +212,16 @@ public final class Vigil {
         return http.get(versionPath(modelId, version) + "/drift" + queryString(query));
     }
 
+    /**
+     * Model performance per window as flat JSON rows, {@code field} being the prediction field: realized metrics
+     * of the rows whose actuals arrived and, for binary models with a score, CBPE estimates (rows named {@code
+     * estimated_*} with {@code std} and {@code reference}); {@code query} holds the keys of {@link #metrics} plus
+     * baseline ({@code training|testing}, the calibration reference).
+     */
+    public JsonNode performance(String modelId, String version, Map<String, String> query) {
+        return http.get(versionPath(modelId, version) + "/performance" + queryString(query));
+    }
+
     private static String queryString(Map<String, String> query) {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, String> e : query.entrySet()) {

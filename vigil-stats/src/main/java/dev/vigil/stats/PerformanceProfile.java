@@ -40,6 +40,12 @@ public final class PerformanceProfile {
     /** Binary: a numeric score at or above it predicts the positive class when no boolean label is declared. */
     public static final double DEFAULT_THRESHOLD = 0.5;
 
+    /**
+     * Where performance profiles are stored beside field profiles: under the field name {@code
+     * "#performance:<prediction field>"} (field names never start with {@code #}).
+     */
+    public static final String FIELD_PREFIX = "#performance:";
+
     /** Ranking: the number of top items that count. */
     public static final int DEFAULT_K = 10;
 

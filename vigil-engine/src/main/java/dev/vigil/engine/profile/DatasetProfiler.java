@@ -6,6 +6,7 @@ import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.Field;
 import dev.vigil.core.model.FieldGroup;
+import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Segment;
@@ -15,6 +16,7 @@ import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.source.SourceColumn;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
+import dev.vigil.stats.PerformanceProfile;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -301,7 +303,49 @@ public final class DatasetProfiler {
                         () -> new VigilArgumentException(connection.dataset().specName()
                                 + ".timestamp_column: column '" + connection.timestampColumn()
                                 + "' is not in the frame after select_expr"));
-        return new ProfilePlan(id, ts, version.aggregationPeriod().length().toSeconds(), fields, segmentPlans);
+        return new ProfilePlan(
+                id,
+                ts,
+                version.aggregationPeriod().length().toSeconds(),
+                fields,
+                segmentPlans,
+                performancePlans(version, connection, columns));
+    }
+
+    /**
+     * One performance plan per prediction field the dataset has a label column for. A boolean prediction of a
+     * binary model takes its score from the numeric prediction labeled with the same column, if there is one.
+     */
+    private static List<ProfilePlan.PerformancePlan> performancePlans(
+            ModelVersion version, DatasetConnection connection, String[] columns) {
+        List<ProfilePlan.PerformancePlan> plans = new ArrayList<>();
+        String prefix = connection.dataset().specName() + ".";
+        for (Field f : version.schema().fields()) {
+            String labelColumn = connection.labels().get(f.name());
+            if (f.group() != FieldGroup.PREDICTIONS || labelColumn == null) {
+                continue;
+            }
+            int prediction = indexOf(columns, connection.columnFor(f))
+                    .orElseThrow(() -> new VigilArgumentException(prefix + "predictions." + f.name() + ": column '"
+                            + connection.columnFor(f) + "' is not in the frame after select_expr"));
+            int actual = indexOf(columns, labelColumn)
+                    .orElseThrow(() -> new VigilArgumentException(prefix + "labels." + f.name() + ": column '"
+                            + labelColumn + "' is not in the frame after select_expr"));
+            int score = -1;
+            if (f.type().kind() == FieldType.Kind.BOOLEAN) {
+                for (Field other : version.schema().fields()) {
+                    if (other.group() == FieldGroup.PREDICTIONS
+                            && other.type().kind() == FieldType.Kind.NUMERIC
+                            && labelColumn.equals(connection.labels().get(other.name()))) {
+                        score = indexOf(columns, connection.columnFor(other)).orElse(-1);
+                        break;
+                    }
+                }
+            }
+            plans.add(new ProfilePlan.PerformancePlan(
+                    f.name(), version.modelType().specName(), f.type().kind().specName(), prediction, score, actual));
+        }
+        return plans;
     }
 
     private static Optional<Integer> indexOf(String[] columns, String name) {
@@ -341,7 +385,11 @@ public final class DatasetProfiler {
 
     private static PartialProfile mergeTwo(PartialProfile a, PartialProfile b) {
         byte[] merged;
-        if (a.field().isEmpty()) {
+        if (a.field().startsWith(PerformanceProfile.FIELD_PREFIX)) {
+            PerformanceProfile p = PerformanceProfile.fromBytes(a.bytes());
+            p.merge(PerformanceProfile.fromBytes(b.bytes()));
+            merged = p.toBytes();
+        } else if (a.field().isEmpty()) {
             DatasetProfile d = DatasetProfile.fromBytes(a.bytes());
             d.merge(DatasetProfile.fromBytes(b.bytes()));
             merged = d.toBytes();

@@ -1,8 +1,10 @@
 package dev.vigil.engine.profile;
 
+import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.Segment;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
+import dev.vigil.stats.PerformanceProfile;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -46,10 +48,16 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
     private final class SegmentProfiles {
         final DatasetProfile dataset = new DatasetProfile();
         final FieldProfile[] fields = new FieldProfile[plan.fields().size()];
+        final PerformanceProfile[] performance =
+                new PerformanceProfile[plan.performance().size()];
 
         SegmentProfiles() {
             for (int i = 0; i < fields.length; i++) {
                 fields[i] = FieldProfile.create(plan.fields().get(i).type());
+            }
+            for (int i = 0; i < performance.length; i++) {
+                performance[i] = PerformanceProfile.create(
+                        ModelType.fromSpec(plan.performance().get(i).modelType(), "model_type"));
             }
         }
     }
@@ -118,6 +126,11 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
                 }
                 problem |= all.invalidCount() + all.longValueCount() > problemsBefore;
             }
+            for (int pi = 0; pi < plan.performance().size(); pi++) {
+                for (SegmentProfiles p : rowSegments) {
+                    PerformanceRows.add(p.performance[pi], plan.performance().get(pi), row);
+                }
+            }
             if (problem) {
                 withProblems++;
             }
@@ -138,6 +151,13 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         for (int f = 0; f < p.fields.length; f++) {
             out.add(new PartialProfile(
                     windowStart, segment, plan.fields().get(f).name(), p.fields[f].toBytes()));
+        }
+        for (int i = 0; i < p.performance.length; i++) {
+            out.add(new PartialProfile(
+                    windowStart,
+                    segment,
+                    PerformanceProfile.FIELD_PREFIX + plan.performance().get(i).field(),
+                    p.performance[i].toBytes()));
         }
     }
 

@@ -10,8 +10,32 @@ import java.util.List;
  * {@code select_expr} and the segment columns Vigil adds.
  */
 record ProfilePlan(
-        int idColumn, int timestampColumn, long windowSeconds, List<FieldPlan> fields, List<SegmentPlan> segments)
+        int idColumn,
+        int timestampColumn,
+        long windowSeconds,
+        List<FieldPlan> fields,
+        List<SegmentPlan> segments,
+        List<PerformancePlan> performance)
         implements Serializable {
+
+    ProfilePlan(
+            int idColumn, int timestampColumn, long windowSeconds, List<FieldPlan> fields, List<SegmentPlan> segments) {
+        this(idColumn, timestampColumn, windowSeconds, fields, segments, List.of());
+    }
+
+    /**
+     * The performance of prediction field {@code field} against the actuals in {@code actualColumn}: a model of
+     * {@code modelType}, the prediction in {@code predictionColumn} of kind {@code predictionKind}, and for a
+     * boolean prediction of a binary model the score of the numeric prediction in {@code scoreColumn} (-1: none).
+     */
+    record PerformancePlan(
+            String field,
+            String modelType,
+            String predictionKind,
+            int predictionColumn,
+            int scoreColumn,
+            int actualColumn)
+            implements Serializable {}
 
     /** A field read from column {@code column}. */
     record FieldPlan(String name, int column, String kind, List<Integer> dimensions) implements Serializable {

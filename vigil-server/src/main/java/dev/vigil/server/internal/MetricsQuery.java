@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
+import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.store.StoredProfile;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ final class MetricsQuery {
         final String field;
         FieldProfile fieldProfile;
         DatasetProfile datasetProfile;
+        PerformanceProfile performanceProfile;
 
         Bucket(Instant start, Instant end, String segment, String field) {
             this.start = start;
@@ -126,7 +128,14 @@ final class MetricsQuery {
             Bucket bucket = buckets.computeIfAbsent(
                     start + "|" + p.segment() + "|" + p.field(),
                     k -> new Bucket(bucketStart, bucketEnd, p.segment(), p.field()));
-            if (p.field().isEmpty()) {
+            if (p.field().startsWith(PerformanceProfile.FIELD_PREFIX)) {
+                PerformanceProfile f = PerformanceProfile.fromBytes(p.bytes());
+                if (bucket.performanceProfile == null) {
+                    bucket.performanceProfile = f;
+                } else {
+                    bucket.performanceProfile.merge(f);
+                }
+            } else if (p.field().isEmpty()) {
                 DatasetProfile d = DatasetProfile.fromBytes(p.bytes());
                 if (bucket.datasetProfile == null) {
                     bucket.datasetProfile = d;

@@ -8,8 +8,11 @@ import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.stats.Calibration;
 import dev.vigil.stats.FieldProfile;
+import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.ProfileRepository;
 import dev.vigil.store.Run;
@@ -92,7 +95,19 @@ public final class RunRoutes {
                         null,
                         200,
                         true,
-                        this::drift));
+                        this::drift),
+                new Endpoint(
+                        HandlerType.GET,
+                        VERSION + "/performance",
+                        "performance",
+                        "Model performance per window from stored profiles: realized from the rows whose actuals"
+                                + " arrived, and for binary models with a score estimated by CBPE (rows with std and"
+                                + " reference). Query dataset, field (a prediction), metric, from, to, granularity,"
+                                + " segment, baseline (training|testing: the calibration reference, default training)",
+                        null,
+                        200,
+                        true,
+                        this::performance));
     }
 
     private void startRun(Context ctx) {
@@ -146,8 +161,34 @@ public final class RunRoutes {
             String segment,
             Optional<String> field) {
 
+        /** The field profiles (and dataset counts) of the query; performance profiles are left out. */
+        /** The same query over all rows (the segment "" instead of the asked one). */
+        ProfileQuery withSegment(String other) {
+            return new ProfileQuery(version, dataset, askedFrom, askedTo, from, to, granularity, other, field);
+        }
+
         List<StoredProfile> profiles(ProfileRepository profiles, String dataset, Instant from, Instant to) {
-            return profiles.find(version.modelId(), version.version(), dataset, from, to, Optional.of(segment), field);
+            return profiles
+                    .find(version.modelId(), version.version(), dataset, from, to, Optional.of(segment), field)
+                    .stream()
+                    .filter(p -> !p.field().startsWith(PerformanceProfile.FIELD_PREFIX))
+                    .toList();
+        }
+
+        /** The performance profiles of the query, of the asked prediction field or of all. */
+        List<StoredProfile> performance(ProfileRepository profiles, String dataset, Instant from, Instant to) {
+            return profiles
+                    .find(
+                            version.modelId(),
+                            version.version(),
+                            dataset,
+                            from,
+                            to,
+                            Optional.of(segment),
+                            field.map(f -> PerformanceProfile.FIELD_PREFIX + f))
+                    .stream()
+                    .filter(p -> p.field().startsWith(PerformanceProfile.FIELD_PREFIX))
+                    .toList();
         }
     }
 
@@ -285,6 +326,52 @@ public final class RunRoutes {
                         minBaselineRows,
                         Optional.ofNullable(ctx.queryParam("metric")),
                         top)
+                .forEach(out::add);
+        Json.send(ctx, 200, out);
+    }
+
+    private void performance(Context ctx) {
+        ProfileQuery q = profileQuery(ctx);
+        String dataset = q.dataset().dataset().specName();
+        List<MetricsQuery.Bucket> windows = MetricsQuery.merge(
+                q.performance(store.profiles(), dataset, q.from(), q.to()),
+                q.granularity(),
+                q.askedFrom(),
+                q.askedTo());
+        Optional<String> asked = Optional.ofNullable(ctx.queryParam("baseline"));
+        DatasetKind reference =
+                switch (asked.orElse("training")) {
+                    case "training" -> DatasetKind.TRAINING;
+                    case "testing" -> DatasetKind.TESTING;
+                    default ->
+                        throw new VigilArgumentException("baseline: expected training or testing (the"
+                                + " labeled reference CBPE calibrates on), got '" + asked.get() + "'");
+                };
+        boolean connected = store.datasets()
+                .find(q.version().modelId(), q.version().version(), reference)
+                .isPresent();
+        if (asked.isPresent() && !connected) {
+            throw new VigilNotFoundException(
+                    q.version().modelId() + "/" + q.version().version() + " has no " + reference.specName()
+                            + " dataset connected to calibrate estimated performance on");
+        }
+        Map<String, Calibration> calibrations = new HashMap<>();
+        if (connected && q.version().modelType() == ModelType.BINARY) {
+            ProfileQuery all = q.withSegment("");
+            MetricsQuery.merge(
+                            all.performance(store.profiles(), reference.specName(), Instant.EPOCH, FAR_FUTURE),
+                            Granularity.ALL,
+                            Optional.empty(),
+                            Optional.empty())
+                    .forEach(b -> Calibration.fit(b.performanceProfile).ifPresent(c -> calibrations.put(b.field, c)));
+        }
+        ArrayNode out = Json.array();
+        PerformanceQuery.rows(
+                        dataset,
+                        windows,
+                        calibrations,
+                        reference.specName(),
+                        Optional.ofNullable(ctx.queryParam("metric")))
                 .forEach(out::add);
         Json.send(ctx, 200, out);
     }

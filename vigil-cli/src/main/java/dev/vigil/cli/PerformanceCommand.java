@@ -1,0 +1,58 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.client.Vigil;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vigil performance}: realized performance per window (the prediction field as {@code field}) and, for
+ * binary models with a score, CBPE estimates beside it.
+ */
+@Command(
+        name = "performance",
+        description = "Model performance per window from stored profiles: realized where actuals arrived,"
+                + " estimated (CBPE) for binary models with a score.")
+final class PerformanceCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Mixin
+    ClientOptions client;
+
+    @Mixin
+    ProfileQueryOptions options;
+
+    @Option(
+            names = "--baseline",
+            paramLabel = "training|testing",
+            description = "The labeled reference CBPE calibrates scores on (default: training, when connected).")
+    String baseline;
+
+    PerformanceCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        Vigil vigil = VigilCli.client(context, client.server);
+        Map<String, String> query = options.query();
+        query.put("baseline", baseline);
+        List<ObjectNode> rows = new ArrayList<>();
+        for (JsonNode row : vigil.performance(options.model, options.version, query)) {
+            rows.add((ObjectNode) row);
+        }
+        Output.print(
+                context.out(),
+                client.format,
+                rows,
+                "no performance in this range: map a prediction to its actual column with `labels` and run"
+                        + " `vigil run` (and `--dataset training` to estimate before actuals arrive)");
+        return 0;
+    }
+}

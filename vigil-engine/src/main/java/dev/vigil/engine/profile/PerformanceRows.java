@@ -1,0 +1,177 @@
+package dev.vigil.engine.profile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.stats.PerformanceProfile;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+
+/**
+ * Reads one row's prediction and actual for a {@link ProfilePlan.PerformancePlan} and adds them to a
+ * {@link PerformanceProfile}. A NULL actual has not arrived; an actual that cannot be read as the prediction's
+ * type counts as an invalid actual, never as a crash.
+ */
+final class PerformanceRows {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PerformanceRows() {}
+
+    static void add(PerformanceProfile profile, ProfilePlan.PerformancePlan plan, Row row) {
+        Object prediction = row.get(plan.predictionColumn());
+        Object actual = row.get(plan.actualColumn());
+        switch (profile.type()) {
+            case BINARY -> binary(profile, plan, row, prediction, actual);
+            case MULTICLASS -> {
+                String a = actual == null ? null : Coercion.text(actual);
+                if (actual != null && a == null) {
+                    profile.addInvalidActual();
+                } else {
+                    profile.addMulticlass(prediction == null ? null : Coercion.text(prediction), a);
+                }
+            }
+            case MULTI_LABEL -> {
+                Set<String> a = actual == null ? null : labels(actual);
+                if (actual != null && a == null) {
+                    profile.addInvalidActual();
+                } else {
+                    profile.addMultiLabel(prediction == null ? null : labels(prediction), a);
+                }
+            }
+            case REGRESSION -> {
+                Double a = actual == null ? null : number(actual);
+                if (actual != null && a == null) {
+                    profile.addInvalidActual();
+                } else {
+                    profile.addRegression(prediction == null ? null : number(prediction), a);
+                }
+            }
+            case RANKING -> {
+                List<String> a = actual == null ? null : items(actual);
+                if (actual != null && a == null) {
+                    profile.addInvalidActual();
+                } else {
+                    profile.addRanking(
+                            prediction == null ? null : items(prediction), a == null ? null : new LinkedHashSet<>(a));
+                }
+            }
+        }
+    }
+
+    private static void binary(
+            PerformanceProfile profile, ProfilePlan.PerformancePlan plan, Row row, Object prediction, Object actual) {
+        Boolean a = null;
+        if (actual != null) {
+            String b = Coercion.bool(actual);
+            if (b == null) {
+                profile.addInvalidActual();
+                return;
+            }
+            a = Boolean.valueOf(b);
+        }
+        Boolean label = null;
+        Double score = null;
+        if (plan.predictionKind().equals("boolean")) {
+            String b = prediction == null ? null : Coercion.bool(prediction);
+            label = b == null ? null : Boolean.valueOf(b);
+            if (plan.scoreColumn() >= 0) {
+                score = number(row.get(plan.scoreColumn()));
+            }
+        } else {
+            score = prediction == null ? null : number(prediction);
+        }
+        profile.addBinary(label, score, a);
+    }
+
+    private static Double number(Object value) {
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (value instanceof Boolean b) {
+            return b ? 1.0 : 0.0;
+        }
+        if (value instanceof String s) {
+            try {
+                return Double.parseDouble(s.strip());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Ranked item ids: an array, or a JSON array in a string. */
+    private static List<String> items(Object value) {
+        List<?> list = Coercion.list(value);
+        if (list == null && value instanceof String s) {
+            JsonNode node = json(s);
+            if (node != null && node.isArray()) {
+                List<String> out = new ArrayList<>();
+                node.forEach(n -> out.add(n.isTextual() ? n.asText() : n.toString()));
+                return out;
+            }
+        }
+        if (list == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : list) {
+            if (o != null) {
+                out.add(Coercion.text(o));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A label set: an array of labels, or a dict of label → score (or boolean) whose labels at or above {@link
+     * PerformanceProfile#DEFAULT_THRESHOLD} count; a dict may come as a JSON object in a string.
+     */
+    private static Set<String> labels(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            return fromMap(m);
+        }
+        if (value instanceof scala.collection.Map<?, ?> m) {
+            return fromMap(scala.jdk.javaapi.CollectionConverters.asJava(m));
+        }
+        if (value instanceof String s) {
+            JsonNode node = json(s);
+            if (node != null && node.isObject()) {
+                Set<String> out = new LinkedHashSet<>();
+                node.fields().forEachRemaining(e -> {
+                    Double score = e.getValue().isBoolean()
+                            ? (e.getValue().asBoolean() ? 1.0 : 0.0)
+                            : e.getValue().isNumber() ? e.getValue().asDouble() : null;
+                    if (score != null && score >= PerformanceProfile.DEFAULT_THRESHOLD) {
+                        out.add(e.getKey());
+                    }
+                });
+                return out;
+            }
+        }
+        List<String> items = items(value);
+        return items == null ? null : new LinkedHashSet<>(items);
+    }
+
+    private static Set<String> fromMap(Map<?, ?> m) {
+        Set<String> out = new LinkedHashSet<>();
+        m.forEach((k, v) -> {
+            Double score = number(v);
+            if (k != null && score != null && score >= PerformanceProfile.DEFAULT_THRESHOLD) {
+                out.add(String.valueOf(k));
+            }
+        });
+        return out;
+    }
+
+    private static JsonNode json(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+}
