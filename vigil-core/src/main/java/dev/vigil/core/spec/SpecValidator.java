@@ -65,6 +65,9 @@ public final class SpecValidator {
                 problems.add(prefix + field.group().specName() + ": a field name is empty");
                 continue;
             }
+            if (field.name().startsWith("#")) {
+                problems.add(key + ": a field name cannot start with '#' (Vigil keeps such names for itself)");
+            }
             FieldGroup previous = firstGroup.get(field.name());
             boolean actualOfPrediction = field.group() == FieldGroup.ACTUALS && previous == FieldGroup.PREDICTIONS;
             if (previous != null && !actualOfPrediction) {

@@ -166,6 +166,14 @@ class SpecCodecTest {
     }
 
     @Test
+    void aFieldNameStartingWithHashIsRejected() throws IOException {
+        VigilArgumentException e = rejected(example().replace("proba: numeric", "'#proba': numeric"));
+        assertThat(e.getMessage())
+                .isEqualTo("version.predictions.#proba: a field name cannot start with '#'"
+                        + " (Vigil keeps such names for itself)");
+    }
+
+    @Test
     void predictionsThatDoNotFitTheModelTypeAreRejected() throws IOException {
         VigilArgumentException e = rejected(example().replace("model_type: binary", "model_type: regression"));
         assertThat(e.problems())
