@@ -258,9 +258,11 @@ class CliIT {
     void runWaitsWithProgressAndMetricsAnswerFromProfiles() throws Exception {
         db.execute(
                 """
-                INSERT INTO ml.model_predictions (prediction_id, prediction_timestamp, amount, owner, is_new)
+                INSERT INTO ml.model_predictions (prediction_id, prediction_timestamp, amount, owner, is_new,
+                                                  will_buy_insurance, proba, bought)
                 SELECT 1000 + g, timestamptz '2026-02-01 00:00:00+00' + g * interval '7 minutes', (g * 37) % 101,
-                       'o' || (g % 3), g % 2 = 0
+                       'o' || (g % 3), g % 2 = 0, g % 3 = 0, ((g * 13) % 100) / 100.0,
+                       CASE WHEN g % 5 = 0 THEN NULL ELSE g % 2 = 0 END
                 FROM generate_series(0, 29) g""");
         Path spec = spec("cli-run", "CLI run", reader.user(), "${env:VIGIL_PG_PASSWORD}");
         assertThat(run("apply", "-f", spec.toString()).code()).isZero();
@@ -349,6 +351,42 @@ class CliIT {
                 .isCloseTo(
                         ks(amounts("2026-02-01 00:00:00+00"), amounts("2026-02-01 01:00:00+00")),
                         org.assertj.core.api.Assertions.within(1e-12));
+        Result p = run(
+                "performance",
+                "--model",
+                "cli-run",
+                "--version",
+                "v1",
+                "--field",
+                "will_buy_insurance",
+                "--granularity",
+                "all",
+                "--from",
+                "2026-02-01T00:00:00Z",
+                "--to",
+                "2026-02-01T04:00:00Z",
+                "--format",
+                "json");
+        assertThat(p.code()).as(p.err()).isZero();
+        Map<String, Double> performance = new HashMap<>();
+        SpecCodec.json().readTree(p.out()).forEach(row -> {
+            assertThat(row.path("field").asText()).isEqualTo("will_buy_insurance");
+            performance.put(row.path("metric").asText(), row.path("value").asDouble());
+        });
+        try (Connection c = db.connectAsAdmin();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT count(*), count(bought),"
+                                + " avg(CASE WHEN will_buy_insurance = bought THEN 1.0 ELSE 0.0 END)"
+                                + " FILTER (WHERE bought IS NOT NULL)"
+                                + " FROM ml.model_predictions WHERE prediction_id >= 1000")) {
+            rs.next();
+            assertThat(performance.get("count")).isEqualTo(rs.getDouble(1));
+            assertThat(performance.get("actuals_count")).isEqualTo(rs.getDouble(2));
+            assertThat(performance.get("accuracy"))
+                    .as("PostgreSQL's own share of right predictions")
+                    .isCloseTo(rs.getDouble(3), org.assertj.core.api.Assertions.within(1e-12));
+        }
+
         Result table =
                 run("drift", "--model", "cli-run", "--version", "v1", "--baseline", "previous", "--granularity", "all");
         assertThat(table.code()).isNotZero();
