@@ -65,14 +65,7 @@ class DriftIT {
             ItSupport.copyCsv(db, "ml." + table, "drift/" + table + ".csv");
         }
         TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
-        server = VigilServer.start(
-                ServerConfig.defaults()
-                        .withPort(0)
-                        .withDataDir(dataDir)
-                        .withAdminToken(TOKEN)
-                        .withSchedulerTick(Duration.ZERO),
-                Map.of(),
-                java.time.Clock.systemUTC());
+        server = ItSupport.server(dataDir, TOKEN, java.time.Clock.systemUTC());
         vigil = Vigil.connect(server.url(), TOKEN);
         vigil.createModel("drift", "Drift");
         vigil.apply(new ModelVersion(

@@ -8,8 +8,11 @@ import dev.vigil.testing.TestDatabase;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.postgresql.PGConnection;
 
 /** What the integration tests share: test resources, loading a CSV into PostgreSQL, waiting for a run. */
@@ -33,6 +36,18 @@ final class ItSupport {
                             "COPY " + table + " FROM STDIN WITH (FORMAT csv, HEADER true, NULL '\\N')",
                             new InputStreamReader(csv, StandardCharsets.UTF_8));
         }
+    }
+
+    /** A server on a free port with its metastore in {@code dataDir}, the scheduler idle, {@code token} as admin. */
+    static VigilServer server(Path dataDir, String token, Clock clock) {
+        return VigilServer.start(
+                ServerConfig.defaults()
+                        .withPort(0)
+                        .withDataDir(dataDir)
+                        .withAdminToken(token)
+                        .withSchedulerTick(Duration.ZERO),
+                Map.of(),
+                clock);
     }
 
     /** The run once it succeeded or failed; an assertion error after three minutes. */

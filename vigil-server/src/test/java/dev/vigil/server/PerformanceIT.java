@@ -63,14 +63,7 @@ class PerformanceIT {
             ItSupport.copyCsv(db, "ml." + table, "performance/" + table + ".csv");
         }
         TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
-        server = VigilServer.start(
-                ServerConfig.defaults()
-                        .withPort(0)
-                        .withDataDir(dataDir)
-                        .withAdminToken(TOKEN)
-                        .withSchedulerTick(Duration.ZERO),
-                Map.of(),
-                java.time.Clock.systemUTC());
+        server = ItSupport.server(dataDir, TOKEN, java.time.Clock.systemUTC());
         vigil = Vigil.connect(server.url(), TOKEN);
         vigil.createModel("insurance", "Insurance");
         vigil.apply(new ModelVersion(

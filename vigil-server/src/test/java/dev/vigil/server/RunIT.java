@@ -68,14 +68,7 @@ class RunIT {
         reader = db.createReadOnlyUser("ml", List.of("events"));
         // Ten minutes after the last window closed; the test ticks the scheduler by hand.
         clock = new MutableClock(end.plus(Duration.ofMinutes(10)));
-        server = VigilServer.start(
-                ServerConfig.defaults()
-                        .withPort(0)
-                        .withDataDir(dataDir)
-                        .withAdminToken(TOKEN)
-                        .withSchedulerTick(Duration.ZERO),
-                Map.of(),
-                clock);
+        server = ItSupport.server(dataDir, TOKEN, clock);
         vigil = Vigil.connect(server.url(), TOKEN);
         vigil.createModel("runs", "Runs");
         vigil.apply(new ModelVersion(

@@ -121,61 +121,51 @@ public final class PerformanceProfile {
     /** A multiclass row: predicted and actual class (null actual: not arrived; null prediction: unusable). */
     public void addMulticlass(String predicted, String actual) {
         MulticlassPerformance multiclass = expect(MulticlassPerformance.class, "addMulticlass");
-        count++;
-        if (actual == null) {
-            return;
+        if (counted(predicted, actual)) {
+            multiclass.add(predicted, actual);
         }
-        if (predicted == null) {
-            invalidActualCount++;
-            return;
-        }
-        multiclass.add(predicted, actual);
-        actualsCount++;
     }
 
     /** A multi-label row: the predicted labels and the actual labels (null actual: not arrived). */
     public void addMultiLabel(Set<String> predicted, Set<String> actual) {
         MultiLabelPerformance multiLabel = expect(MultiLabelPerformance.class, "addMultiLabel");
-        count++;
-        if (actual == null) {
-            return;
+        if (counted(predicted, actual)) {
+            multiLabel.add(predicted, actual);
         }
-        if (predicted == null) {
-            invalidActualCount++;
-            return;
-        }
-        multiLabel.add(predicted, actual);
-        actualsCount++;
     }
 
     /** A regression row (null actual: not arrived; a non-finite value makes the row unusable). */
     public void addRegression(Double predicted, Double actual) {
         RegressionPerformance regression = expect(RegressionPerformance.class, "addRegression");
-        count++;
-        if (actual == null) {
-            return;
+        boolean usable = predicted != null && Double.isFinite(predicted) && (actual == null || Double.isFinite(actual));
+        if (counted(usable ? predicted : null, actual)) {
+            regression.add(predicted, actual);
         }
-        if (predicted == null || !Double.isFinite(predicted) || !Double.isFinite(actual)) {
-            invalidActualCount++;
-            return;
-        }
-        regression.add(predicted, actual);
-        actualsCount++;
     }
 
     /** A ranking row: the ranked item ids and the relevant ones (null relevant: not arrived). */
     public void addRanking(List<String> ranked, Set<String> relevant) {
         RankingPerformance ranking = expect(RankingPerformance.class, "addRanking");
+        if (counted(ranked, relevant)) {
+            ranking.add(ranked, relevant);
+        }
+    }
+
+    /**
+     * Counts a row: true when it has an actual and a usable prediction, to be added; an actual without a usable
+     * prediction ({@code predicted} null) counts as invalid; a row without an actual is only counted.
+     */
+    private boolean counted(Object predicted, Object actual) {
         count++;
-        if (relevant == null) {
-            return;
+        if (actual == null) {
+            return false;
         }
-        if (ranked == null) {
+        if (predicted == null) {
             invalidActualCount++;
-            return;
+            return false;
         }
-        ranking.add(ranked, relevant);
         actualsCount++;
+        return true;
     }
 
     /** Counts a row whose actual could not be read as the prediction's type. */
