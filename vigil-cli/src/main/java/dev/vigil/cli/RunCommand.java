@@ -140,6 +140,11 @@ final class RunCommand implements Callable<Integer> {
                     .put("rows_per_second", r.path("rows_per_second").asLong())
                     .put("rows_with_problems", r.path("rows_with_problems").asLong())
                     .put("null_timestamp_count", r.path("null_timestamp_count").asLong());
+            if (r.has("unmatched_actuals_count")) {
+                row.put(
+                        "unmatched_actuals_count",
+                        r.path("unmatched_actuals_count").asLong());
+            }
             if (!r.path("error").isNull() && !r.path("error").isMissingNode()) {
                 row.put("error", r.path("error").asText());
             }

@@ -1,12 +1,16 @@
 package dev.vigil.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Profiles by dataset and window. Writing replaces whole windows in one transaction: what a
@@ -46,31 +50,77 @@ public final class ProfileRepository {
                 }
                 delete.executeBatch();
             }
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO profiles (model_id, version, dataset,"
-                    + " window_start, window_end, segment, field, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                int pending = 0;
-                for (StoredProfile p : profiles) {
-                    insert.setString(1, modelId);
-                    insert.setString(2, version);
-                    insert.setString(3, dataset);
-                    insert.setObject(4, Database.timestamp(p.windowStart()));
-                    insert.setObject(5, Database.timestamp(p.windowEnd()));
-                    insert.setString(6, p.segment());
-                    insert.setString(7, p.field());
-                    insert.setBytes(8, p.bytes());
-                    insert.addBatch();
-                    if (++pending == BATCH) {
-                        insert.executeBatch();
-                        pending = 0;
-                    }
-                }
-                if (pending > 0) {
-                    insert.executeBatch();
-                }
-            }
+            insert(c, modelId, version, dataset, profiles);
             if (watermark.isPresent()) {
                 setWatermark(c, modelId, version, dataset, watermark.get());
             }
+            return null;
+        });
+    }
+
+    /**
+     * Replaces only the profiles whose field starts with {@code fieldPrefix} in the windows starting at
+     * {@code windowStarts} (the performance of windows whose actuals changed), in one transaction; the window's
+     * other profiles stay as they are.
+     */
+    public void replaceFields(
+            String modelId,
+            String version,
+            String dataset,
+            String fieldPrefix,
+            Collection<Instant> windowStarts,
+            List<StoredProfile> profiles) {
+        for (StoredProfile p : profiles) {
+            if (!p.field().startsWith(fieldPrefix)) {
+                throw new IllegalArgumentException("profile of field '" + p.field() + "' is not a " + fieldPrefix);
+            }
+        }
+        String pattern = fieldPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        db.inTransaction("save the " + fieldPrefix + " profiles of " + modelId + "/" + version + "/" + dataset, c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM profiles WHERE model_id = ? AND version = ?"
+                    + " AND dataset = ? AND window_start = ? AND field LIKE ? ESCAPE '!'")) {
+                for (Instant start : windowStarts) {
+                    delete.setString(1, modelId);
+                    delete.setString(2, version);
+                    delete.setString(3, dataset);
+                    delete.setObject(4, Database.timestamp(start));
+                    delete.setString(5, pattern);
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+            insert(c, modelId, version, dataset, profiles);
+            return null;
+        });
+    }
+
+    /** Which of the windows starting in [{@code from}, {@code to}) have been profiled (have stored profiles). */
+    public SortedSet<Instant> profiledWindows(
+            String modelId, String version, String dataset, Instant from, Instant to) {
+        return db.inTransaction("read the profiled windows of " + modelId + "/" + version + "/" + dataset, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT window_start FROM profiles WHERE"
+                    + " model_id = ? AND version = ? AND dataset = ? AND window_start >= ? AND window_start < ?"
+                    + " AND segment = '' AND field = ''")) {
+                ps.setString(1, modelId);
+                ps.setString(2, version);
+                ps.setString(3, dataset);
+                ps.setObject(4, Database.timestamp(from));
+                ps.setObject(5, Database.timestamp(to));
+                SortedSet<Instant> out = new TreeSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Database.instant(rs, "window_start"));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Advances the dataset's watermark to {@code watermark}; never moves it back. */
+    public void advanceWatermark(String modelId, String version, String dataset, Instant watermark) {
+        db.inTransaction("advance the watermark of " + modelId + "/" + version + "/" + dataset, c -> {
+            setWatermark(c, modelId, version, dataset, watermark);
             return null;
         });
     }
@@ -139,9 +189,35 @@ public final class ProfileRepository {
         });
     }
 
-    private static void setWatermark(
-            java.sql.Connection c, String modelId, String version, String dataset, Instant watermark)
-            throws java.sql.SQLException {
+    private static void insert(
+            Connection c, String modelId, String version, String dataset, List<StoredProfile> profiles)
+            throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO profiles (model_id, version, dataset,"
+                + " window_start, window_end, segment, field, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int pending = 0;
+            for (StoredProfile p : profiles) {
+                insert.setString(1, modelId);
+                insert.setString(2, version);
+                insert.setString(3, dataset);
+                insert.setObject(4, Database.timestamp(p.windowStart()));
+                insert.setObject(5, Database.timestamp(p.windowEnd()));
+                insert.setString(6, p.segment());
+                insert.setString(7, p.field());
+                insert.setBytes(8, p.bytes());
+                insert.addBatch();
+                if (++pending == BATCH) {
+                    insert.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                insert.executeBatch();
+            }
+        }
+    }
+
+    private static void setWatermark(Connection c, String modelId, String version, String dataset, Instant watermark)
+            throws SQLException {
         try (PreparedStatement update = c.prepareStatement("UPDATE watermarks SET watermark = ?"
                 + " WHERE model_id = ? AND version = ? AND dataset = ? AND watermark < ?")) {
             update.setObject(1, Database.timestamp(watermark));

@@ -7,7 +7,8 @@ import java.util.Locale;
  * One pull of a dataset over [{@code from}, {@code to}): its progress in windows, the rows it read,
  * the rows that had a problem (null or duplicate id, null timestamp, values that did not coerce or
  * were invalid, long values), among them the rows with a NULL timestamp (which are in no window),
- * and, when it failed, why.
+ * for a run of an actuals dataset the distinct actual ids that match no prediction, and, when it failed, why.
+ * An actuals run's windows are the prediction windows whose performance it recomputed.
  */
 public record Run(
         String id,
@@ -22,6 +23,7 @@ public record Run(
         long rowsRead,
         long rowsWithProblems,
         long nullTimestampCount,
+        long unmatchedActualsCount,
         String error,
         Instant createdAt,
         Instant startedAt,

@@ -14,8 +14,8 @@ import java.util.Optional;
 public final class RunRepository {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, model_id, version, dataset, range_start, range_end, status,"
-            + " windows_total, windows_done, rows_read, rows_with_problems, null_timestamp_count, error, created_at,"
-            + " started_at, finished_at";
+            + " windows_total, windows_done, rows_read, rows_with_problems, null_timestamp_count, unmatched_actuals_count,"
+            + " error, created_at, started_at, finished_at";
 
     private final Database db;
 
@@ -40,13 +40,14 @@ public final class RunRepository {
                 0,
                 0,
                 0,
+                0,
                 null,
                 db.now().toInstant(),
                 null,
                 null);
         db.inTransaction("create a run of " + modelId + "/" + version + "/" + dataset, c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO runs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO runs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, run.id());
                 ps.setString(2, modelId);
                 ps.setString(3, version);
@@ -59,10 +60,11 @@ public final class RunRepository {
                 ps.setLong(10, 0);
                 ps.setLong(11, 0);
                 ps.setLong(12, 0);
-                ps.setString(13, null);
-                ps.setObject(14, Database.timestamp(run.createdAt()));
-                ps.setObject(15, null);
+                ps.setLong(13, 0);
+                ps.setString(14, null);
+                ps.setObject(15, Database.timestamp(run.createdAt()));
                 ps.setObject(16, null);
+                ps.setObject(17, null);
                 ps.executeUpdate();
             }
             return null;
@@ -104,6 +106,19 @@ public final class RunRepository {
                 ps.setLong(3, rowsWithProblems);
                 ps.setLong(4, nullTimestamps);
                 ps.setString(5, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Records how many distinct actual ids the run read that match no prediction (runs of an actuals dataset). */
+    public void unmatchedActuals(String id, long count) {
+        db.inTransaction("record the unmatched actuals of run " + id, c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE runs SET unmatched_actuals_count = ? WHERE id = ?")) {
+                ps.setLong(1, count);
+                ps.setString(2, id);
                 ps.executeUpdate();
             }
             return null;
@@ -196,6 +211,7 @@ public final class RunRepository {
                 rs.getLong("rows_read"),
                 rs.getLong("rows_with_problems"),
                 rs.getLong("null_timestamp_count"),
+                rs.getLong("unmatched_actuals_count"),
                 rs.getString("error"),
                 Database.instant(rs, "created_at"),
                 Database.instant(rs, "started_at"),

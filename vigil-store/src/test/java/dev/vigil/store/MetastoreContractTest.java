@@ -479,6 +479,55 @@ abstract class MetastoreContractTest {
     }
 
     @Test
+    void replacingTheFieldsOfAPrefixKeepsTheWindowsOtherProfiles() {
+        store.models().upsert(new Model("m", "M"));
+        store.versions().upsert(version("m", "v1"));
+        Instant h0 = Instant.parse("2026-03-08T00:00:00Z");
+        Instant h1 = Instant.parse("2026-03-08T01:00:00Z");
+        store.profiles()
+                .replaceWindows(
+                        "m",
+                        "v1",
+                        "serving",
+                        List.of(h0, h1),
+                        List.of(
+                                profile("2026-03-08T00:00:00Z", "", "", 1),
+                                profile("2026-03-08T00:00:00Z", "", "#performance:p", 2),
+                                profile("2026-03-08T00:00:00Z", "owner=a", "#performance:p", 3),
+                                profile("2026-03-08T00:00:00Z", "", "#performances", 4),
+                                profile("2026-03-08T01:00:00Z", "", "#performance:p", 5)),
+                        Optional.empty());
+        // Late actuals for hour 0: its performance is recomputed, and owner=a no longer has any.
+        store.profiles()
+                .replaceFields(
+                        "m",
+                        "v1",
+                        "serving",
+                        "#performance:",
+                        List.of(h0),
+                        List.of(profile("2026-03-08T00:00:00Z", "", "#performance:p", 6)));
+        assertThat(store.profiles()
+                        .find("m", "v1", "serving", h0, h1.plusSeconds(3600), Optional.empty(), Optional.empty()))
+                .extracting(p -> p.bytes()[0])
+                .containsExactly((byte) 1, (byte) 6, (byte) 4, (byte) 5);
+        assertThatThrownBy(() -> store.profiles()
+                        .replaceFields(
+                                "m",
+                                "v1",
+                                "serving",
+                                "#performance:",
+                                List.of(h0),
+                                List.of(profile("2026-03-08T00:00:00Z", "", "amount", 7))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.profiles().profiledWindows("m", "v1", "serving", h0, h1.plusSeconds(3600)))
+                .as("only hour 0 has its dataset-level profile")
+                .containsExactly(h0);
+        store.profiles().advanceWatermark("m", "v1", "actuals", h1);
+        store.profiles().advanceWatermark("m", "v1", "actuals", h0);
+        assertThat(store.profiles().watermark("m", "v1", "actuals")).contains(h1);
+    }
+
+    @Test
     void aFailedWriteLeavesTheWindowAsItWas() {
         store.models().upsert(new Model("m", "M"));
         store.versions().upsert(version("m", "v1"));

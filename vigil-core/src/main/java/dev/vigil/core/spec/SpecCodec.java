@@ -162,6 +162,11 @@ public final class SpecCodec {
             for (DatasetConnection c : datasets.values()) {
                 p.addAll(SpecValidator.datasetProblems(version, c, c.dataset().specName() + "."));
             }
+            DatasetConnection actuals = datasets.get(DatasetKind.ACTUALS);
+            DatasetConnection serving = datasets.get(DatasetKind.SERVING);
+            if (actuals != null && serving != null) {
+                p.addAll(SpecValidator.labelConflicts(actuals, serving, "actuals."));
+            }
         }
         p.throwIfAny();
         return new ModelSpec(model, version, datasets);

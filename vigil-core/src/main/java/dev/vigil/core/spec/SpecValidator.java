@@ -137,6 +137,30 @@ public final class SpecValidator {
         return problems;
     }
 
+    /**
+     * A prediction labeled both on the serving query and by the actuals dataset has two truths: each prediction
+     * is labeled in one dataset. Keys name {@code connection}, the one being connected; {@code other} is the
+     * version's serving or actuals dataset already connected.
+     */
+    public static List<String> labelConflicts(DatasetConnection connection, DatasetConnection other, String prefix) {
+        List<String> problems = new ArrayList<>();
+        boolean pair = EnumSet.of(DatasetKind.SERVING, DatasetKind.ACTUALS)
+                .equals(EnumSet.of(connection.dataset(), other.dataset()));
+        if (!pair) {
+            return problems;
+        }
+        connection.labels().forEach((field, column) -> {
+            String theirs = other.labels().get(field);
+            if (theirs != null) {
+                problems.add(prefix + "labels." + field + ": prediction '" + field + "' is already labeled by the "
+                        + other.dataset().specName() + " dataset ("
+                        + other.dataset().specName() + ".labels." + field
+                        + ": " + theirs + "); label each prediction in one dataset");
+            }
+        });
+        return problems;
+    }
+
     /** Problems of the source alone: URL, query, user, sampling and read options. */
     public static List<String> sourceProblems(PostgresJdbcDataSource source, String prefix) {
         List<String> problems = new ArrayList<>();

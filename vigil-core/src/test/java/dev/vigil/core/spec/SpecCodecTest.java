@@ -277,6 +277,23 @@ class SpecCodecTest {
     }
 
     @Test
+    void aPredictionIsLabeledInOneDatasetOnly() throws IOException {
+        String actuals = "actuals:\n  data_source: {url: 'jdbc:postgresql://h/db', query: 'SELECT 1', user: u}\n"
+                + "  id_column: prediction_id\n  timestamp_column: labeled_at\n";
+        assertThat(rejected(example() + actuals + "  labels: {will_buy_insurance: bought_late}\n")
+                        .getMessage())
+                .isEqualTo("actuals.labels.will_buy_insurance: prediction 'will_buy_insurance' is already labeled by"
+                        + " the serving dataset (serving.labels.will_buy_insurance: bought); label each prediction"
+                        + " in one dataset");
+        String unlabeledServing = example().replace("  labels: {will_buy_insurance: bought}\n", "");
+        assertThat(unlabeledServing).isNotEqualTo(example());
+        ModelSpec spec = SpecCodec.readSpec(
+                unlabeledServing + actuals + "  labels: {will_buy_insurance: bought_late}\n", "spec.yaml", SECRETS);
+        assertThat(spec.datasets().get(DatasetKind.ACTUALS).labels())
+                .containsEntry("will_buy_insurance", "bought_late");
+    }
+
+    @Test
     void everyModelTypeAcceptsItsPredictionKinds() {
         record Case(ModelType type, FieldType ok) {}
         for (Case c : List.of(

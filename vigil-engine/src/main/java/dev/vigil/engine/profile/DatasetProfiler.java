@@ -30,9 +30,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -52,6 +57,10 @@ import org.apache.spark.sql.functions;
 public final class DatasetProfiler {
     private static final String SEGMENT_COLUMN = "vigil_segment_";
     private static final long SAMPLE_SEED = 20_260_101L;
+    private static final String LABEL_COLUMN = "vigil_label_";
+    private static final String ACTUAL_ID = "vigil_actual_id_";
+    /** Actual ids looked up in the serving query per statement. */
+    static final int LOOKUP_BATCH = 10_000;
 
     private final SparkSession spark;
     private final PostgresSource source;
@@ -61,16 +70,52 @@ public final class DatasetProfiler {
         this.source = source;
     }
 
-    /** A dataset checked against its source, ready to be read window by window. */
-    public record Prepared(ModelVersion version, DatasetConnection connection, List<SourceColumn> probed) {
+    /**
+     * A dataset checked against its source, ready to be read window by window; for a serving dataset, the
+     * separate actuals dataset its predictions are joined with ({@code null} when the version has none).
+     */
+    public record Prepared(
+            ModelVersion version, DatasetConnection connection, List<SourceColumn> probed, Prepared actuals) {
+        public Prepared(ModelVersion version, DatasetConnection connection, List<SourceColumn> probed) {
+            this(version, connection, probed, null);
+        }
+
+        /** This serving dataset with its predictions joined to the actuals of {@code actuals} on the id. */
+        public Prepared withActuals(Prepared actuals) {
+            return new Prepared(version, connection, probed, actuals);
+        }
+
         String timestampType() {
+            return columnType(connection.timestampColumn()).orElse("timestamptz");
+        }
+
+        /** PostgreSQL's type of a column of the query (before {@code select_expr}), if the query has it. */
+        Optional<String> columnType(String column) {
             return probed.stream()
-                    .filter(c -> c.name().equalsIgnoreCase(connection.timestampColumn()))
+                    .filter(c -> c.name().equalsIgnoreCase(column))
                     .map(SourceColumn::typeName)
-                    .findFirst()
-                    .orElse("timestamptz");
+                    .findFirst();
+        }
+
+        /** The prediction fields whose actual comes from the actuals dataset (not from a label on this query). */
+        List<Field> joinedLabels() {
+            if (actuals == null) {
+                return List.of();
+            }
+            return version.schema().group(FieldGroup.PREDICTIONS).stream()
+                    .filter(f -> !connection.labels().containsKey(f.name())
+                            && actuals.connection().labels().containsKey(f.name()))
+                    .toList();
         }
     }
+
+    /**
+     * What scanning the actuals recorded in a range found: the rows read (among them those with a NULL id or
+     * timestamp, which are problems), the distinct ids that match no prediction, and the prediction windows
+     * that hold a prediction some actual of the range belongs to.
+     */
+    public record ActualsScan(
+            long rowsRead, long rowsWithProblems, long nullTimestamps, long unmatchedIds, SortedSet<Instant> windows) {}
 
     /**
      * What profiling some windows gave: the merged profiles per window and the row counts. {@code rowsRead} and
@@ -137,30 +182,15 @@ public final class DatasetProfiler {
     /**
      * Reads and profiles {@code windows} (any number, none included: they are read as a few slices of
      * consecutive windows). With {@code countNullTimestamps}, one more slice reads the rows whose timestamp is
-     * NULL over the whole query, to count them: a run asks for it once.
+     * NULL over the whole query, to count them: a run asks for it once. With {@code performanceOnly}, only the
+     * dataset counts and the performance profiles are computed (for windows whose actuals changed).
      */
-    public Result profile(Prepared prepared, List<Window> windows, boolean countNullTimestamps) {
+    public Result profile(
+            Prepared prepared, List<Window> windows, boolean countNullTimestamps, boolean performanceOnly) {
         DatasetConnection connection = prepared.connection();
         PostgresJdbcDataSource src = connection.source();
         String prefix = connection.dataset().specName() + ".";
         SparkSession session = spark.newSession();
-        Properties props = source.sessionProperties(src);
-        props.setProperty("driver", "org.postgresql.Driver");
-        props.setProperty("fetchsize", "10000");
-        // timestamp without time zone as LocalDateTime (taken as UTC), not shifted into the JVM's zone
-        props.setProperty("preferTimestampNTZ", "true");
-        src.readOptions().forEach((key, value) -> {
-            if (key.startsWith("spark.")) {
-                try {
-                    session.conf().set(key, value);
-                } catch (RuntimeException e) {
-                    throw new VigilArgumentException(prefix + "data_source.read_options." + key
-                            + ": Spark refuses it per job: " + e.getMessage());
-                }
-            } else {
-                props.setProperty(key, value);
-            }
-        });
         String ts = GrantSql.quote(connection.timestampColumn());
         List<String> predicates = new ArrayList<>();
         slices(windows, 2 * session.sparkContext().defaultParallelism())
@@ -171,12 +201,16 @@ public final class DatasetProfiler {
         if (predicates.isEmpty()) {
             return new Result(Map.of(), 0, 0, 0);
         }
-        Dataset<Row> frame = session.read().jdbc(src.url(), table(src), predicates.toArray(String[]::new), props);
-        if (!src.selectExpr().isEmpty()) {
-            frame = frame.selectExpr(src.selectExpr().toArray(String[]::new));
-        }
+        Dataset<Row> frame = read(session, prepared, predicates);
         if (src.sampleSize() < 1.0) {
             frame = frame.sample(false, src.sampleSize(), SAMPLE_SEED);
+        }
+        if (!windows.isEmpty() && !prepared.joinedLabels().isEmpty()) {
+            // An actual counts when recorded no earlier than one window before its prediction's window.
+            Instant since = windows.get(0)
+                    .start()
+                    .minus(prepared.version().aggregationPeriod().length());
+            frame = joinActuals(session, prepared, frame, since);
         }
         List<Segment> segments = prepared.version().segments();
         for (int i = 0; i < segments.size(); i++) {
@@ -196,7 +230,7 @@ public final class DatasetProfiler {
                 }
             }
         }
-        ProfilePlan plan = plan(prepared, frame, segments);
+        ProfilePlan plan = plan(prepared, frame, segments, performanceOnly);
         PartitionProfiler.Counters counters = new PartitionProfiler.Counters(
                 session.sparkContext().longAccumulator("rows_read"),
                 session.sparkContext().longAccumulator("rows_with_problems"),
@@ -217,6 +251,191 @@ public final class DatasetProfiler {
     }
 
     /**
+     * The dataset's query read by Spark's JDBC reader, one partition per predicate, in a read-only session with
+     * the source's read options ({@code spark.*} keys set on {@code session}), {@code select_expr} applied.
+     */
+    private Dataset<Row> read(SparkSession session, Prepared prepared, List<String> predicates) {
+        PostgresJdbcDataSource src = prepared.connection().source();
+        String prefix = prepared.connection().dataset().specName() + ".";
+        Properties props = source.sessionProperties(src);
+        props.setProperty("driver", "org.postgresql.Driver");
+        props.setProperty("fetchsize", "10000");
+        // timestamp without time zone as LocalDateTime (taken as UTC), not shifted into the JVM's zone
+        props.setProperty("preferTimestampNTZ", "true");
+        src.readOptions().forEach((key, value) -> {
+            if (key.startsWith("spark.")) {
+                try {
+                    session.conf().set(key, value);
+                } catch (RuntimeException e) {
+                    throw new VigilArgumentException(prefix + "data_source.read_options." + key
+                            + ": Spark refuses it per job: " + e.getMessage());
+                }
+            } else {
+                props.setProperty(key, value);
+            }
+        });
+        Dataset<Row> frame = session.read().jdbc(src.url(), table(src), predicates.toArray(String[]::new), props);
+        if (!src.selectExpr().isEmpty()) {
+            frame = frame.selectExpr(src.selectExpr().toArray(String[]::new));
+        }
+        return frame;
+    }
+
+    /**
+     * {@code predictions} left-joined on the id with the latest actual of each id recorded since {@code since}
+     * (the latest by the actuals' timestamp: a later actual corrects an earlier one). The labels the actuals
+     * dataset supplies are added as columns {@code vigil_label_<i>}, in the order of
+     * {@link Prepared#joinedLabels()}; a prediction without an actual gets NULLs.
+     */
+    private Dataset<Row> joinActuals(SparkSession session, Prepared prepared, Dataset<Row> predictions, Instant since) {
+        Prepared actuals = prepared.actuals();
+        DatasetConnection a = actuals.connection();
+        String ts = GrantSql.quote(a.timestampColumn());
+        Dataset<Row> rows = read(session, actuals, List.of(since(ts, actuals.timestampType(), since)));
+        String[] columns = rows.columns();
+        Column id = rows.col(column(columns, a.idColumn(), "actuals.id_column"));
+        Column at = rows.col(column(columns, a.timestampColumn(), "actuals.timestamp_column"));
+        List<Field> joined = prepared.joinedLabels();
+        Column[] labels = new Column[joined.size()];
+        for (int i = 0; i < labels.length; i++) {
+            String label = a.labels().get(joined.get(i).name());
+            labels[i] = rows.col(column(
+                            columns, label, "actuals.labels." + joined.get(i).name()))
+                    .as(LABEL_COLUMN + i);
+        }
+        Dataset<Row> latest = rows.where(id.isNotNull())
+                .groupBy(id.as(ACTUAL_ID))
+                .agg(functions.max_by(functions.struct(labels), at).as("latest"));
+        Column[] flat = new Column[labels.length + 1];
+        flat[0] = latest.col(ACTUAL_ID);
+        for (int i = 0; i < labels.length; i++) {
+            flat[i + 1] = latest.col("latest." + LABEL_COLUMN + i).as(LABEL_COLUMN + i);
+        }
+        latest = latest.select(flat);
+        String servingId = column(
+                predictions.columns(),
+                prepared.connection().idColumn(),
+                prepared.connection().dataset().specName() + ".id_column");
+        Column left = predictions.col(servingId);
+        Column right = latest.col(ACTUAL_ID);
+        boolean sameType = predictions
+                .schema()
+                .apply(servingId)
+                .dataType()
+                .equals(latest.schema().apply(ACTUAL_ID).dataType());
+        Column on = sameType ? left.equalTo(right) : left.cast("string").equalTo(right.cast("string"));
+        return predictions.join(latest, on, "left").drop(right);
+    }
+
+    /** The name {@code name} has among {@code columns} (matched as {@link #indexOf} does); a clear error if absent. */
+    private static String column(String[] columns, String name, String key) {
+        return columns[
+                indexOf(columns, name)
+                        .orElseThrow(() -> new VigilArgumentException(
+                                key + ": column '" + name + "' is not in the frame after select_expr"))];
+    }
+
+    /**
+     * Scans the actuals recorded in {@code range} (by the actuals' timestamp; plus, with {@code countNullTimestamps},
+     * the rows whose timestamp is NULL, only counted) and finds the prediction windows of the serving dataset
+     * {@code serving} they belong to, by looking their ids up in the serving query, {@value #LOOKUP_BATCH} ids a
+     * query. An id no prediction has is counted once as unmatched.
+     */
+    public ActualsScan scanActuals(Prepared serving, List<Window> range, boolean countNullTimestamps) {
+        Prepared actuals = serving.actuals();
+        DatasetConnection a = actuals.connection();
+        SparkSession session = spark.newSession();
+        String ts = GrantSql.quote(a.timestampColumn());
+        List<String> predicates = new ArrayList<>();
+        slices(range, 2 * session.sparkContext().defaultParallelism())
+                .forEach(w -> predicates.add(predicate(ts, actuals.timestampType(), w)));
+        if (countNullTimestamps) {
+            predicates.add(ts + " IS NULL");
+        }
+        if (predicates.isEmpty()) {
+            return new ActualsScan(0, 0, 0, 0, new TreeSet<>());
+        }
+        Dataset<Row> rows = read(session, actuals, predicates);
+        String[] columns = rows.columns();
+        Column id = rows.col(column(columns, a.idColumn(), "actuals.id_column"));
+        Column at = rows.col(column(columns, a.timestampColumn(), "actuals.timestamp_column"));
+        List<Row> ids;
+        try {
+            ids = rows.select(id.cast("string").as("id"), at.isNull().as("no_ts"))
+                    .groupBy("id", "no_ts")
+                    .count()
+                    .collectAsList();
+        } catch (RuntimeException e) {
+            throw SparkFailures.translate(e, source, a.source(), "actuals.");
+        }
+        long read = 0;
+        long problems = 0;
+        long nullTimestamps = 0;
+        Set<String> lookup = new TreeSet<>();
+        for (Row r : ids) {
+            long count = r.getLong(2);
+            read += count;
+            if (r.getBoolean(1)) {
+                nullTimestamps += count;
+                problems += count;
+            } else if (r.isNullAt(0)) {
+                problems += count;
+            } else {
+                lookup.add(r.getString(0));
+            }
+        }
+        SortedSet<Instant> windows = new TreeSet<>();
+        long unmatched = predictionWindows(serving, new ArrayList<>(lookup), windows);
+        return new ActualsScan(read, problems, nullTimestamps, unmatched, windows);
+    }
+
+    /**
+     * Adds to {@code windows} the window of every serving row whose id is in {@code ids}; returns how many of
+     * {@code ids} no serving row has. The ids are compared as values of the serving id column's type, inside
+     * PostgreSQL (so an index on it is used).
+     */
+    private long predictionWindows(Prepared serving, List<String> ids, Set<Instant> windows) {
+        DatasetConnection s = serving.connection();
+        String idType = serving.columnType(s.idColumn())
+                .orElseThrow(() -> new VigilArgumentException("serving.id_column: column '" + s.idColumn()
+                        + "' must be a column of serving.data_source.query to join actuals on it, not one"
+                        + " select_expr makes"));
+        String id = GrantSql.quote(s.idColumn());
+        String ts = GrantSql.quote(s.timestampColumn());
+        String sql = "SELECT vigil_ids.k, " + PostgresSource.ALIAS + "." + ts + ", " + PostgresSource.ALIAS + "."
+                + id + " IS NULL FROM unnest(?::text[]) AS vigil_ids(k) LEFT JOIN " + table(s.source()) + " ON "
+                + PostgresSource.ALIAS + "." + id + " = vigil_ids.k::" + GrantSql.quote(idType);
+        long window = serving.version().aggregationPeriod().length().toSeconds();
+        long unmatched = 0;
+        try (Connection c = source.openReadOnly(s.source());
+                java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < ids.size(); i += LOOKUP_BATCH) {
+                List<String> batch = ids.subList(i, Math.min(ids.size(), i + LOOKUP_BATCH));
+                ps.setArray(1, c.createArrayOf("text", batch.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (rs.getBoolean(3)) {
+                            unmatched++;
+                            continue;
+                        }
+                        Instant at = instant(rs, 2, serving.timestampType());
+                        if (at != null) {
+                            windows.add(Window.startOf(at, java.time.Duration.ofSeconds(window)));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new VigilSourceException(
+                    VigilSourceException.Reason.QUERY_FAILED,
+                    "Cannot look the actuals' ids up in serving.data_source.query (actuals.id_column must hold"
+                            + " values of serving.id_column's type " + idType + "): " + e.getMessage(),
+                    e);
+        }
+        return unmatched;
+    }
+
+    /**
      * Consecutive windows grouped into at most {@code partitions} slices of whole windows: each slice
      * is one JDBC query and one Spark task, so the fixed cost of a query (login, planning, a task)
      * is paid per slice, not per window.
@@ -224,9 +443,16 @@ public final class DatasetProfiler {
     static List<Window> slices(List<Window> windows, int partitions) {
         int perSlice = Math.max(1, (windows.size() + partitions - 1) / Math.max(1, partitions));
         List<Window> out = new ArrayList<>();
-        for (int i = 0; i < windows.size(); i += perSlice) {
-            List<Window> slice = windows.subList(i, Math.min(windows.size(), i + perSlice));
-            out.add(new Window(slice.get(0).start(), slice.get(slice.size() - 1).end()));
+        int i = 0;
+        while (i < windows.size()) {
+            int j = i + 1; // a slice ends at its size or at a gap (windows recomputed for late actuals are sparse)
+            while (j < windows.size()
+                    && j - i < perSlice
+                    && windows.get(j).start().equals(windows.get(j - 1).end())) {
+                j++;
+            }
+            out.add(new Window(windows.get(i).start(), windows.get(j - 1).end()));
+            i = j;
         }
         return out;
     }
@@ -254,11 +480,25 @@ public final class DatasetProfiler {
                 + w.end().getEpochSecond();
     }
 
+    /** The predicate "at or after {@code since}" on the timestamp column, for its PostgreSQL type. */
+    static String since(String quotedColumn, String pgType, Instant since) {
+        String type = pgType.toLowerCase(Locale.ROOT);
+        if (type.equals("timestamptz")) {
+            return quotedColumn + " >= '" + since + "'::timestamptz";
+        }
+        if (type.equals("timestamp") || type.equals("date")) {
+            return quotedColumn + " >= '" + utc(since) + "'::timestamp";
+        }
+        return "(CASE WHEN abs(" + quotedColumn + ") > " + (long) Coercion.EPOCH_MILLIS_ABOVE + " THEN " + quotedColumn
+                + " / 1000.0 ELSE " + quotedColumn + " END) >= " + since.getEpochSecond();
+    }
+
     private static String utc(Instant i) {
         return LocalDateTime.ofInstant(i, ZoneOffset.UTC).toString().replace('T', ' ');
     }
 
-    private static ProfilePlan plan(Prepared prepared, Dataset<Row> frame, List<Segment> segments) {
+    private static ProfilePlan plan(
+            Prepared prepared, Dataset<Row> frame, List<Segment> segments, boolean performanceOnly) {
         ModelVersion version = prepared.version();
         DatasetConnection connection = prepared.connection();
         String[] columns = frame.columns();
@@ -307,21 +547,28 @@ public final class DatasetProfiler {
                 id,
                 ts,
                 version.aggregationPeriod().length().toSeconds(),
-                fields,
+                performanceOnly ? List.of() : fields,
                 segmentPlans,
-                performancePlans(version, connection, columns));
+                performancePlans(prepared, columns));
     }
 
     /**
-     * One performance plan per prediction field the dataset has a label column for. A boolean prediction of a
-     * binary model takes its score from the numeric prediction labeled with the same column, if there is one.
+     * One performance plan per prediction field the dataset has a label column for, on its own query or joined
+     * from the actuals dataset. A boolean prediction of a binary model takes its score from the numeric
+     * prediction labeled with the same column, if there is one.
      */
-    private static List<ProfilePlan.PerformancePlan> performancePlans(
-            ModelVersion version, DatasetConnection connection, String[] columns) {
+    private static List<ProfilePlan.PerformancePlan> performancePlans(Prepared prepared, String[] columns) {
+        ModelVersion version = prepared.version();
+        DatasetConnection connection = prepared.connection();
+        Map<String, String> labels = new LinkedHashMap<>(connection.labels());
+        List<Field> joined = prepared.joinedLabels();
+        for (int i = 0; i < joined.size(); i++) {
+            labels.put(joined.get(i).name(), LABEL_COLUMN + i);
+        }
         List<ProfilePlan.PerformancePlan> plans = new ArrayList<>();
         String prefix = connection.dataset().specName() + ".";
         for (Field f : version.schema().fields()) {
-            String labelColumn = connection.labels().get(f.name());
+            String labelColumn = labels.get(f.name());
             if (f.group() != FieldGroup.PREDICTIONS || labelColumn == null) {
                 continue;
             }
@@ -336,7 +583,7 @@ public final class DatasetProfiler {
                 for (Field other : version.schema().fields()) {
                     if (other.group() == FieldGroup.PREDICTIONS
                             && other.type().kind() == FieldType.Kind.NUMERIC
-                            && labelColumn.equals(connection.labels().get(other.name()))) {
+                            && sameActual(prepared, labels, f, other)) {
                         score = indexOf(columns, connection.columnFor(other)).orElse(-1);
                         break;
                     }
@@ -346,6 +593,18 @@ public final class DatasetProfiler {
                     f.name(), version.modelType().specName(), f.type().kind().specName(), prediction, score, actual));
         }
         return plans;
+    }
+
+    /** Whether two predictions are labeled by the same column (of this query, or of the actuals query). */
+    private static boolean sameActual(Prepared prepared, Map<String, String> labels, Field a, Field b) {
+        Map<String, String> own = prepared.connection().labels();
+        if (own.containsKey(a.name()) || own.containsKey(b.name())) {
+            return Objects.equals(own.get(a.name()), own.get(b.name()));
+        }
+        Map<String, String> joined = prepared.actuals() == null
+                ? Map.of()
+                : prepared.actuals().connection().labels();
+        return labels.containsKey(b.name()) && Objects.equals(joined.get(a.name()), joined.get(b.name()));
     }
 
     private static Optional<Integer> indexOf(String[] columns, String name) {

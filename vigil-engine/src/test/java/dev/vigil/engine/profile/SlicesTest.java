@@ -27,6 +27,18 @@ class SlicesTest {
     }
 
     @Test
+    void aGapEndsASliceSoNoWindowOutsideTheListIsRead() {
+        List<Window> all = hours(10);
+        // hours 0, 1, 2, 5, 6, 9: the windows late actuals touched
+        List<Window> sparse = List.of(all.get(0), all.get(1), all.get(2), all.get(5), all.get(6), all.get(9));
+        assertThat(DatasetProfiler.slices(sparse, 2))
+                .containsExactly(
+                        new Window(T0, T0.plusSeconds(3 * 3600)),
+                        new Window(T0.plusSeconds(5 * 3600), T0.plusSeconds(7 * 3600)),
+                        new Window(T0.plusSeconds(9 * 3600), T0.plusSeconds(10 * 3600)));
+    }
+
+    @Test
     void fewerWindowsThanPartitionsGiveOneSliceEach() {
         assertThat(DatasetProfiler.slices(hours(3), 8)).isEqualTo(hours(3));
     }

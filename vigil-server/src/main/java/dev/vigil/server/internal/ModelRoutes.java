@@ -241,6 +241,9 @@ public final class ModelRoutes {
             connection = connection.withPassword(existing.get().source().password());
         }
         SpecValidator.throwIfAny(SpecValidator.datasetProblems(version, connection, prefix));
+        for (DatasetConnection other : store.datasets().list(version.modelId(), version.version())) {
+            SpecValidator.throwIfAny(SpecValidator.labelConflicts(connection, other, prefix));
+        }
         List<SourceColumn> columns = source.check(version, connection, prefix);
         Change change = store.datasets().upsert(version.modelId(), version.version(), connection);
         LOG.info(

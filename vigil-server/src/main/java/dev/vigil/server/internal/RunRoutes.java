@@ -121,6 +121,7 @@ public final class RunRoutes {
             for (DatasetConnection c : store.datasets().list(version.modelId(), version.version())) {
                 kinds.add(c.dataset());
             }
+            kinds.sort(null); // serving before actuals: actuals recompute windows serving has profiled
             if (kinds.isEmpty()) {
                 throw new VigilArgumentException(
                         "dataset: " + version.modelId() + "/" + version.version() + " has no dataset connected");
@@ -439,6 +440,9 @@ public final class RunRoutes {
         n.put("rows_read", r.rowsRead());
         n.put("rows_with_problems", r.rowsWithProblems());
         n.put("null_timestamp_count", r.nullTimestampCount());
+        if (r.dataset().equals(DatasetKind.ACTUALS.specName())) {
+            n.put("unmatched_actuals_count", r.unmatchedActualsCount());
+        }
         if (r.startedAt() != null) {
             Instant end = r.finishedAt() != null ? r.finishedAt() : clock.instant();
             double seconds =

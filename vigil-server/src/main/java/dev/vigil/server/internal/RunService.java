@@ -8,14 +8,17 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.engine.profile.PartialProfile;
 import dev.vigil.engine.profile.Window;
+import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Run;
 import dev.vigil.store.StoredProfile;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -95,54 +98,21 @@ public final class RunService implements AutoCloseable {
         try {
             store.runs().started(run.id());
             DatasetProfiler engine = profiler.get();
-            DatasetProfiler.Prepared prepared = engine.prepare(version, connection);
-            List<Window> windows = windows(engine, prepared, version, connection.dataset(), from, to);
-            store.runs().planned(run.id(), rangeStart(windows, from), rangeEnd(windows, to), windows.size());
-            LOG.info("run {} of {}: {} windows", run.id(), name, windows.size());
-            long rows = 0;
-            long problems = 0;
-            long nullTimestamps = 0;
-            int done = 0;
-            int batchSize = batchWindows(windows.size());
-            // The first batch also counts the rows without a timestamp (in no window), even with no window.
-            for (int i = 0; i == 0 || i < windows.size(); i += batchSize) {
-                List<Window> batch = windows.subList(i, Math.min(windows.size(), i + batchSize));
-                DatasetProfiler.Result result = engine.profile(prepared, batch, i == 0);
-                rows += result.rowsRead();
-                problems += result.rowsWithProblems();
-                nullTimestamps += result.nullTimestamps();
-                if (batch.isEmpty()) {
-                    store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
-                    break;
-                }
-                List<StoredProfile> profiles = new ArrayList<>();
-                for (Window w : batch) {
-                    for (PartialProfile p : result.windows().get(w.start())) {
-                        profiles.add(new StoredProfile(w.start(), w.end(), p.segment(), p.field(), p.bytes()));
-                    }
-                }
-                Instant lastEnd = batch.get(batch.size() - 1).end();
-                Instant closedUpTo = Window.startOf(
-                        clock.instant(), version.aggregationPeriod().length());
-                store.profiles()
-                        .replaceWindows(
-                                version.modelId(),
-                                version.version(),
-                                connection.dataset().specName(),
-                                batch.stream().map(Window::start).toList(),
-                                profiles,
-                                lastEnd.isAfter(closedUpTo) ? Optional.of(closedUpTo) : Optional.of(lastEnd));
-                done += batch.size();
-                store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
+            if (connection.dataset() == DatasetKind.ACTUALS) {
+                recomputeForActuals(run, version, connection, from, to, engine);
+            } else {
+                profileWindows(run, version, connection, from, to, engine);
             }
             store.runs().succeeded(run.id());
+            Run done = store.runs().find(run.id()).orElseThrow();
             LOG.info(
-                    "run {} of {} succeeded: {} rows, {} with problems ({} without a timestamp)",
+                    "run {} of {} succeeded: {} windows, {} rows, {} with problems ({} without a timestamp)",
                     run.id(),
                     name,
-                    rows,
-                    problems,
-                    nullTimestamps);
+                    done.windowsDone(),
+                    done.rowsRead(),
+                    done.rowsWithProblems(),
+                    done.nullTimestampCount());
         } catch (VigilException e) {
             LOG.warn("run {} of {} failed: {}", run.id(), name, e.getMessage());
             store.runs().failed(run.id(), e.getMessage());
@@ -150,6 +120,156 @@ public final class RunService implements AutoCloseable {
             LOG.error("run {} of {} failed unexpectedly", run.id(), name, e);
             store.runs().failed(run.id(), "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A run of a serving, training or testing dataset: profiles every window of the range, in batches, each
+     * batch's windows replaced in one transaction. Serving predictions are joined with the separate actuals
+     * dataset, when the version has one, for their performance.
+     */
+    private void profileWindows(
+            Run run,
+            ModelVersion version,
+            DatasetConnection connection,
+            Optional<Instant> from,
+            Optional<Instant> to,
+            DatasetProfiler engine) {
+        DatasetProfiler.Prepared prepared = engine.prepare(version, connection);
+        if (connection.dataset() == DatasetKind.SERVING) {
+            Optional<DatasetConnection> actuals =
+                    store.datasets().find(version.modelId(), version.version(), DatasetKind.ACTUALS);
+            if (actuals.isPresent()) {
+                prepared = prepared.withActuals(engine.prepare(version, actuals.get()));
+            }
+        }
+        List<Window> windows = windows(engine, prepared, version, connection.dataset(), from, to);
+        store.runs().planned(run.id(), rangeStart(windows, from), rangeEnd(windows, to), windows.size());
+        LOG.info("run {}: {} windows", run.id(), windows.size());
+        long rows = 0;
+        long problems = 0;
+        long nullTimestamps = 0;
+        int done = 0;
+        int batchSize = batchWindows(windows.size());
+        // The first batch also counts the rows without a timestamp (in no window), even with no window.
+        for (int i = 0; i == 0 || i < windows.size(); i += batchSize) {
+            List<Window> batch = windows.subList(i, Math.min(windows.size(), i + batchSize));
+            DatasetProfiler.Result result = engine.profile(prepared, batch, i == 0, false);
+            rows += result.rowsRead();
+            problems += result.rowsWithProblems();
+            nullTimestamps += result.nullTimestamps();
+            if (batch.isEmpty()) {
+                store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
+                break;
+            }
+            List<StoredProfile> profiles = stored(batch, result, "");
+            store.profiles()
+                    .replaceWindows(
+                            version.modelId(),
+                            version.version(),
+                            connection.dataset().specName(),
+                            batch.stream().map(Window::start).toList(),
+                            profiles,
+                            Optional.of(watermarkAfter(batch, version)));
+            done += batch.size();
+            store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
+        }
+    }
+
+    /**
+     * A run of the actuals dataset: reads the actuals recorded in the range (by their own timestamp), finds the
+     * serving windows holding the predictions they belong to, and recomputes the performance of those windows
+     * only (windows the serving dataset has not profiled yet get it when it does). Actual ids no prediction has
+     * are counted on the run.
+     */
+    private void recomputeForActuals(
+            Run run,
+            ModelVersion version,
+            DatasetConnection connection,
+            Optional<Instant> from,
+            Optional<Instant> to,
+            DatasetProfiler engine) {
+        DatasetConnection serving = store.datasets()
+                .find(version.modelId(), version.version(), DatasetKind.SERVING)
+                .orElseThrow(() -> new VigilArgumentException("actuals: " + version.modelId() + "/" + version.version()
+                        + " has no serving dataset connected; actuals are joined to its predictions on the id"));
+        DatasetProfiler.Prepared actuals = engine.prepare(version, connection);
+        DatasetProfiler.Prepared prepared = engine.prepare(version, serving).withActuals(actuals);
+        List<Window> range = windows(engine, actuals, version, DatasetKind.ACTUALS, from, to);
+        DatasetProfiler.ActualsScan scan = engine.scanActuals(prepared, range, true);
+        store.runs().unmatchedActuals(run.id(), scan.unmatchedIds());
+        Duration period = version.aggregationPeriod().length();
+        List<Window> affected = new ArrayList<>();
+        if (!scan.windows().isEmpty()) {
+            Instant first = scan.windows().first();
+            Instant last = scan.windows().last();
+            Set<Instant> profiled = store.profiles()
+                    .profiledWindows(
+                            version.modelId(),
+                            version.version(),
+                            DatasetKind.SERVING.specName(),
+                            first,
+                            last.plus(period));
+            for (Instant start : scan.windows()) {
+                if (profiled.contains(start)) {
+                    affected.add(new Window(start, start.plus(period)));
+                }
+            }
+        }
+        store.runs().planned(run.id(), rangeStart(range, from), rangeEnd(range, to), affected.size());
+        store.runs().progress(run.id(), 0, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
+        LOG.info(
+                "run {}: {} actuals, {} matching no prediction, {} prediction windows to recompute ({} not profiled"
+                        + " yet)",
+                run.id(),
+                scan.rowsRead(),
+                scan.unmatchedIds(),
+                affected.size(),
+                scan.windows().size() - affected.size());
+        int done = 0;
+        int batchSize = batchWindows(affected.size());
+        for (int i = 0; i < affected.size(); i += batchSize) {
+            List<Window> batch = affected.subList(i, Math.min(affected.size(), i + batchSize));
+            DatasetProfiler.Result result = engine.profile(prepared, batch, false, true);
+            store.profiles()
+                    .replaceFields(
+                            version.modelId(),
+                            version.version(),
+                            DatasetKind.SERVING.specName(),
+                            PerformanceProfile.FIELD_PREFIX,
+                            batch.stream().map(Window::start).toList(),
+                            stored(batch, result, PerformanceProfile.FIELD_PREFIX));
+            done += batch.size();
+            store.runs().progress(run.id(), done, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
+        }
+        if (!range.isEmpty()) {
+            store.profiles()
+                    .advanceWatermark(
+                            version.modelId(),
+                            version.version(),
+                            DatasetKind.ACTUALS.specName(),
+                            watermarkAfter(range, version));
+        }
+    }
+
+    /** The profiles a batch produced whose field starts with {@code fieldPrefix}, as stored rows. */
+    private static List<StoredProfile> stored(List<Window> batch, DatasetProfiler.Result result, String fieldPrefix) {
+        List<StoredProfile> profiles = new ArrayList<>();
+        for (Window w : batch) {
+            for (PartialProfile p : result.windows().get(w.start())) {
+                if (p.field().startsWith(fieldPrefix)) {
+                    profiles.add(new StoredProfile(w.start(), w.end(), p.segment(), p.field(), p.bytes()));
+                }
+            }
+        }
+        return profiles;
+    }
+
+    /** The watermark after reading {@code windows}: the end of the last, but never past the last closed window. */
+    private Instant watermarkAfter(List<Window> windows, ModelVersion version) {
+        Instant lastEnd = windows.get(windows.size() - 1).end();
+        Instant closedUpTo =
+                Window.startOf(clock.instant(), version.aggregationPeriod().length());
+        return lastEnd.isAfter(closedUpTo) ? closedUpTo : lastEnd;
     }
 
     private List<Window> windows(
