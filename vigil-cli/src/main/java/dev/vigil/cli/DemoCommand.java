@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vigil demo}: a demo database with a read-only user made exactly as the grant SQL, a few days
- * of predictions (drift injected on day 3, the last hours still without actuals) and a training set;
+ * of predictions (drift injected on day 3), their actuals in a separate table (the last hours still
+ * missing) and a training set;
  * then an in-process server to which the demo spec is applied.
  */
 @Command(
@@ -103,7 +104,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         String readerPassword = "demo_" + HexFormat.of().formatHex(random(12));
         String demoUrl = serverUrl + database;
-        step("Creating schema shop with " + DAYS + " days of predictions (drift on day 3) and a training set");
+        step("Creating schema shop with " + DAYS + " days of predictions (drift on day 3), their delayed actuals"
+                + " (the last 6 hours still missing) and a training set");
         try (Connection c = connect(demoUrl, adminUser, adminPassword);
                 Statement s = c.createStatement()) {
             for (String sql : DemoData.statements(DAYS, ROWS_PER_HOUR)) {
@@ -111,8 +113,8 @@ final class DemoCommand implements Callable<Integer> {
             }
             step("Creating the read-only user " + reader + " exactly as `vigil grant-sql` prints it");
             s.execute("CREATE USER " + GrantSql.ident(reader) + " WITH PASSWORD '" + readerPassword + "'");
-            for (String grant :
-                    GrantSql.statements(reader, database, "shop", List.of("predictions", "training"), false)) {
+            for (String grant : GrantSql.statements(
+                    reader, database, "shop", List.of("predictions", "outcomes", "training"), false)) {
                 s.execute(grant);
             }
         }
@@ -149,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
                         Output.row().put("kind", r.kind()).put("name", r.name()).put("change", r.change()));
             }
             Output.print(out, Output.Format.table, rows, "");
-            step("Profiling every hour of the serving data and the training set with Spark");
+            step("Profiling every hour of the serving data and the training set with Spark, then joining the actuals");
             for (JsonNode run : vigil.startRun(MODEL, VERSION, "all", null, null)) {
                 JsonNode done = RunCommand.follow(vigil, run.path("id").asText(), out);
                 if (done.path("status").asText().equals("failed")) {
@@ -198,6 +200,22 @@ final class DemoCommand implements Callable<Integer> {
                                     dayThree.toString(),
                                     "to",
                                     dayThree.plus(Duration.ofDays(1)).toString())));
+            step("Performance of will_buy_insurance over the last 12 hours: realized where actuals arrived,"
+                    + " estimated (CBPE, calibrated on the training set) where they have not yet");
+            DemoSummary.printPerformance(
+                    out,
+                    vigil.performance(
+                            MODEL,
+                            VERSION,
+                            Map.of(
+                                    "granularity",
+                                    "hour",
+                                    "field",
+                                    "will_buy_insurance",
+                                    "from",
+                                    today.minus(Duration.ofHours(12)).toString(),
+                                    "to",
+                                    today.toString())));
             out.println();
             out.println(
                     noServe

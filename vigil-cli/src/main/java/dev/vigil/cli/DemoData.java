@@ -7,8 +7,8 @@ import java.util.List;
  * The demo's data, generated inside PostgreSQL (deterministic: {@code setseed}). Serving data covers
  * {@code days} whole UTC days ending at the start of today; on day 3 the amount distribution shifts
  * (mean 100 → 160), a new owner value appears and the share of new customers doubles. Actuals
- * ({@code bought}) are still missing for the last 6 hours. The training set is the week before,
- * without drift.
+ * ({@code bought}) are a separate table, recorded 1 to 5 hours after each prediction, and still missing
+ * for the last 6 hours. The training set is the week before, without drift, with its actuals.
  */
 final class DemoData {
     private DemoData() {}
@@ -28,8 +28,12 @@ final class DemoData {
                   is_new boolean,
                   embeddings real[],
                   will_buy_insurance boolean,
-                  proba double precision,
-                  bought boolean)""",
+                  proba double precision)""",
+                """
+                CREATE TABLE shop.outcomes (
+                  prediction_id bigint NOT NULL,
+                  labeled_at timestamptz NOT NULL,
+                  bought boolean NOT NULL)""",
                 """
                 CREATE TABLE shop.training (
                   id bigint PRIMARY KEY,
@@ -51,8 +55,14 @@ final class DemoData {
                         rowsPerHour,
                         start,
                         "(g / " + (24 * rowsPerHour) + ") = 2",
-                        "interval '6 hours'",
-                        days),
+                        false),
+                """
+                INSERT INTO shop.outcomes (prediction_id, labeled_at, bought)
+                SELECT prediction_id, prediction_timestamp + (1 + 4 * random()) * interval '1 hour', random() < proba
+                FROM shop.predictions
+                WHERE prediction_timestamp < %s + interval '%d days' - interval '6 hours'
+                ORDER BY prediction_id"""
+                        .formatted(start, days),
                 insert(
                         "shop.training",
                         "id",
@@ -61,11 +71,13 @@ final class DemoData {
                         rowsPerHour / 2,
                         start + " - interval '7 days'",
                         "false",
-                        null,
-                        7));
+                        true));
     }
 
-    /** An INSERT of {@code rows} rows, {@code perHour} an hour from {@code start}; {@code drift} is a SQL condition on g. */
+    /**
+     * An INSERT of {@code rows} rows, {@code perHour} an hour from {@code start}; {@code drift} is a SQL condition on
+     * g; {@code withActuals} also fills the {@code bought} column.
+     */
     private static String insert(
             String table,
             String id,
@@ -74,15 +86,10 @@ final class DemoData {
             int perHour,
             String start,
             String drift,
-            String unlabeledTail,
-            int days) {
-        String bought = unlabeledTail == null
-                ? "random() < proba"
-                : "CASE WHEN t >= " + start + " + interval '" + days + " days' - " + unlabeledTail
-                        + " THEN NULL ELSE random() < proba END";
+            boolean withActuals) {
         return """
-                INSERT INTO %1$s (%2$s, %3$s, raw_text, amount, owner, is_new, embeddings, will_buy_insurance, proba, bought)
-                SELECT g, t, raw_text, amount, owner, is_new, embeddings, proba >= 0.5, proba, %4$s
+                INSERT INTO %1$s (%2$s, %3$s, raw_text, amount, owner, is_new, embeddings, will_buy_insurance, proba%4$s)
+                SELECT g, t, raw_text, amount, owner, is_new, embeddings, proba >= 0.5, proba%9$s
                 FROM (
                   SELECT g, t, raw_text, amount, owner, is_new, embeddings,
                          1 / (1 + exp(-(0.03 * (amount - 110) + CASE WHEN is_new THEN 0.8 ELSE -0.4 END
@@ -105,7 +112,16 @@ final class DemoData {
                     ) base
                   ) features
                 ) scored"""
-                .formatted(table, id, ts, bought, start, perHour, drift, rows - 1);
+                .formatted(
+                        table,
+                        id,
+                        ts,
+                        withActuals ? ", bought" : "",
+                        start,
+                        perHour,
+                        drift,
+                        rows - 1,
+                        withActuals ? ", random() < proba" : "");
     }
 
     /** The demo spec, as a user would write it; the password is read from a file. */
@@ -131,7 +147,6 @@ final class DemoData {
                     read_options: {fetchsize: "10000"}
                   id_column: prediction_id
                   timestamp_column: prediction_timestamp
-                  labels: {will_buy_insurance: bought}
                 training:
                   data_source:
                     type: postgres-jdbc
@@ -141,7 +156,17 @@ final class DemoData {
                     password: ${file:%3$s}
                   id_column: id
                   timestamp_column: ts
-                  labels: {will_buy_insurance: bought}
+                  labels: {will_buy_insurance: bought, proba: bought}
+                actuals:
+                  data_source:
+                    type: postgres-jdbc
+                    url: %1$s
+                    query: SELECT * FROM shop.outcomes
+                    user: %2$s
+                    password: ${file:%3$s}
+                  id_column: prediction_id
+                  timestamp_column: labeled_at
+                  labels: {will_buy_insurance: bought, proba: bought}
                 """
                 .formatted(url, reader, passwordFile.toAbsolutePath());
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -95,6 +96,46 @@ final class DemoSummary {
             out.println("Top drifting fields on " + day + ": " + String.join(", ", top));
         }
         out.flush();
+    }
+
+    /**
+     * One line per hour: predictions, actuals arrived, realized accuracy and F1, and CBPE's estimated accuracy
+     * with its standard deviation; a dash where a value does not exist (no actuals yet, or no estimate).
+     */
+    static void printPerformance(PrintWriter out, JsonNode performanceRows) {
+        Map<String, Map<String, JsonNode>> byHour = new TreeMap<>();
+        for (JsonNode r : performanceRows) {
+            if (r.path("segment").isNull()) {
+                byHour.computeIfAbsent(r.path("window_start").asText(), h -> new LinkedHashMap<>())
+                        .put(r.path("metric").asText(), r);
+            }
+        }
+        List<List<String>> lines = new ArrayList<>();
+        lines.add(List.of("HOUR (UTC)", "PREDICTIONS", "ACTUALS", "ACCURACY", "F1", "ESTIMATED ACCURACY"));
+        byHour.forEach((hour, m) -> {
+            JsonNode estimate = m.get("estimated_accuracy");
+            lines.add(List.of(
+                    hour.substring(5, 16).replace('T', ' '),
+                    value(m.get("count"), "%.0f"),
+                    value(m.get("actuals_count"), "%.0f"),
+                    value(m.get("accuracy"), "%.3f"),
+                    value(m.get("f1"), "%.3f"),
+                    estimate == null || estimate.path("value").isNull()
+                            ? "-"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%.3f ± %.3f",
+                                    estimate.path("value").asDouble(),
+                                    estimate.path("std").asDouble())));
+        });
+        printAligned(out, lines, 1);
+        out.flush();
+    }
+
+    private static String value(JsonNode row, String format) {
+        return row == null || row.path("value").isNull()
+                ? "-"
+                : String.format(Locale.ROOT, format, row.path("value").asDouble());
     }
 
     /** Columns padded to their widest cell: the first {@code textColumns} left-aligned, the numbers right-aligned. */

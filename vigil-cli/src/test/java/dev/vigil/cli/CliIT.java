@@ -455,7 +455,12 @@ class CliIT {
                     .containsPattern("amount +mean")
                     .contains("Drift against the training set")
                     .as("day 3 of the demo moves amount by more than two standard deviations")
-                    .containsPattern("Top drifting fields on \\S+: .*amount \\(");
+                    .containsPattern("Top drifting fields on \\S+: .*amount \\(")
+                    .contains("Performance of will_buy_insurance")
+                    .as("an hour with actuals shows its realized accuracy beside the estimate")
+                    .containsPattern("\\d\\d:00 +50 +50 +0\\.\\d{3} +\\S+ +0\\.\\d{3} ± 0\\.\\d{3}")
+                    .as("an hour of the last 6 has no actuals: only the estimate")
+                    .containsPattern("\\d\\d:00 +50 +0 +- +- +0\\.\\d{3} ± 0\\.\\d{3}");
             try (Connection c =
                             PostgresTestServer.connect(pg.serverUrl() + database, pg.adminUser(), pg.adminPassword());
                     ResultSet rs = c.createStatement()
@@ -463,7 +468,8 @@ class CliIT {
                                     """
                         SELECT (SELECT count(*) FROM shop.predictions),
                                (SELECT count(*) FROM shop.training),
-                               (SELECT count(*) FROM shop.predictions WHERE bought IS NULL),
+                               (SELECT count(*) FROM shop.predictions p
+                                 WHERE NOT EXISTS (SELECT 1 FROM shop.outcomes o WHERE o.prediction_id = p.prediction_id)),
                                has_table_privilege('%1$s', 'shop.predictions', 'SELECT'),
                                has_table_privilege('%1$s', 'shop.predictions', 'INSERT,UPDATE,DELETE,TRUNCATE'),
                                (SELECT rolsuper OR rolcreatedb OR rolcreaterole FROM pg_roles WHERE rolname = '%1$s')
