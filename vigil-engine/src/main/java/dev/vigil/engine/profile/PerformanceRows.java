@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.stats.PerformanceProfile;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ final class PerformanceRows {
                 if (actual != null && a == null) {
                     profile.addInvalidActual();
                 } else {
-                    profile.addMulticlass(prediction == null ? null : Coercion.text(prediction), a);
+                    profile.addMulticlass(predictedClass(plan, prediction), a);
                 }
             }
             case MULTI_LABEL -> {
@@ -127,41 +128,79 @@ final class PerformanceRows {
     }
 
     /**
+     * The class a multiclass prediction names: the value itself, or for a dict of class → probability the class
+     * with the highest probability (ties to the smallest class name, so the answer does not depend on order).
+     */
+    static String predictedClass(ProfilePlan.PerformancePlan plan, Object prediction) {
+        if (prediction == null) {
+            return null;
+        }
+        if (!plan.predictionKind().equals("dict")) {
+            return Coercion.text(prediction);
+        }
+        Map<String, Double> scores = scores(prediction);
+        if (scores == null) {
+            return null;
+        }
+        String best = null;
+        for (Map.Entry<String, Double> e : new java.util.TreeMap<>(scores).entrySet()) {
+            if (best == null || e.getValue() > scores.get(best)) {
+                best = e.getKey();
+            }
+        }
+        return best;
+    }
+
+    /**
      * A label set: an array of labels, or a dict of label → score (or boolean) whose labels at or above {@link
      * PerformanceProfile#DEFAULT_THRESHOLD} count; a dict may come as a JSON object in a string.
      */
-    private static Set<String> labels(Object value) {
-        if (value instanceof Map<?, ?> m) {
-            return fromMap(m);
-        }
-        if (value instanceof scala.collection.Map<?, ?> m) {
-            return fromMap(scala.jdk.javaapi.CollectionConverters.asJava(m));
-        }
-        if (value instanceof String s) {
-            JsonNode node = json(s);
-            if (node != null && node.isObject()) {
-                Set<String> out = new LinkedHashSet<>();
-                node.fields().forEachRemaining(e -> {
-                    Double score = e.getValue().isBoolean()
-                            ? (e.getValue().asBoolean() ? 1.0 : 0.0)
-                            : e.getValue().isNumber() ? e.getValue().asDouble() : null;
-                    if (score != null && score >= PerformanceProfile.DEFAULT_THRESHOLD) {
-                        out.add(e.getKey());
-                    }
-                });
-                return out;
-            }
+    static Set<String> labels(Object value) {
+        Map<String, Double> scores = scores(value);
+        if (scores != null) {
+            Set<String> out = new LinkedHashSet<>();
+            scores.forEach((label, score) -> {
+                if (score >= PerformanceProfile.DEFAULT_THRESHOLD) {
+                    out.add(label);
+                }
+            });
+            return out;
         }
         List<String> items = items(value);
         return items == null ? null : new LinkedHashSet<>(items);
     }
 
-    private static Set<String> fromMap(Map<?, ?> m) {
-        Set<String> out = new LinkedHashSet<>();
-        m.forEach((k, v) -> {
+    /**
+     * A dict of key → number (a boolean counts 1 or 0): a map, or a JSON object in a string; entries whose value
+     * is not a number are left out. Null when the value is not a dict.
+     */
+    private static Map<String, Double> scores(Object value) {
+        Map<?, ?> map = null;
+        if (value instanceof Map<?, ?> m) {
+            map = m;
+        } else if (value instanceof scala.collection.Map<?, ?> m) {
+            map = scala.jdk.javaapi.CollectionConverters.asJava(m);
+        } else if (value instanceof String s) {
+            JsonNode node = json(s);
+            if (node != null && node.isObject()) {
+                Map<String, Double> out = new LinkedHashMap<>();
+                node.fields().forEachRemaining(e -> {
+                    JsonNode v = e.getValue();
+                    if (v.isBoolean() || v.isNumber()) {
+                        out.put(e.getKey(), v.isBoolean() ? (v.asBoolean() ? 1.0 : 0.0) : v.asDouble());
+                    }
+                });
+                return out;
+            }
+        }
+        if (map == null) {
+            return null;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
             Double score = number(v);
-            if (k != null && score != null && score >= PerformanceProfile.DEFAULT_THRESHOLD) {
-                out.add(String.valueOf(k));
+            if (k != null && score != null && !score.isNaN()) {
+                out.put(String.valueOf(k), score);
             }
         });
         return out;
