@@ -138,10 +138,28 @@ public final class ProfileRepository {
             Instant to,
             Optional<String> segment,
             Optional<String> field) {
+        return findFields(modelId, version, dataset, from, to, segment, field.map(List::of));
+    }
+
+    /**
+     * The profiles of windows starting in [{@code from}, {@code to}) whose field is one of {@code fields} (all
+     * fields when empty), ordered by window, segment and field; {@code segment} filters when present.
+     */
+    public List<StoredProfile> findFields(
+            String modelId,
+            String version,
+            String dataset,
+            Instant from,
+            Instant to,
+            Optional<String> segment,
+            Optional<? extends Collection<String>> fields) {
         StringBuilder sql = new StringBuilder("SELECT window_start, window_end, segment, field, profile FROM profiles"
                 + " WHERE model_id = ? AND version = ? AND dataset = ? AND window_start >= ? AND window_start < ?");
         segment.ifPresent(s -> sql.append(" AND segment = ?"));
-        field.ifPresent(f -> sql.append(" AND field = ?"));
+        List<String> wanted = fields.map(f -> List.copyOf(f)).orElse(List.of());
+        if (fields.isPresent()) {
+            sql.append(wanted.isEmpty() ? " AND 1 = 0" : " AND field IN (" + "?, ".repeat(wanted.size() - 1) + "?)");
+        }
         sql.append(" ORDER BY window_start, segment, field");
         return db.inTransaction("read profiles of " + modelId + "/" + version + "/" + dataset, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -154,8 +172,8 @@ public final class ProfileRepository {
                 if (segment.isPresent()) {
                     ps.setString(i++, segment.get());
                 }
-                if (field.isPresent()) {
-                    ps.setString(i, field.get());
+                for (String f : wanted) {
+                    ps.setString(i++, f);
                 }
                 ps.setFetchSize(1000);
                 List<StoredProfile> out = new ArrayList<>();

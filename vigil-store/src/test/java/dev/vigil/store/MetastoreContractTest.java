@@ -519,6 +519,27 @@ abstract class MetastoreContractTest {
                                 List.of(h0),
                                 List.of(profile("2026-03-08T00:00:00Z", "", "amount", 7))))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.profiles()
+                        .findFields(
+                                "m",
+                                "v1",
+                                "serving",
+                                h0,
+                                h1.plusSeconds(3600),
+                                Optional.of(""),
+                                Optional.of(List.of("#performance:p", "#performances"))))
+                .extracting(p -> p.bytes()[0])
+                .containsExactly((byte) 6, (byte) 4, (byte) 5);
+        assertThat(store.profiles()
+                        .findFields(
+                                "m",
+                                "v1",
+                                "serving",
+                                h0,
+                                h1.plusSeconds(3600),
+                                Optional.empty(),
+                                Optional.of(List.of())))
+                .isEmpty();
         assertThat(store.profiles().profiledWindows("m", "v1", "serving", h0, h1.plusSeconds(3600)))
                 .as("only hour 0 has its dataset-level profile")
                 .containsExactly(h0);

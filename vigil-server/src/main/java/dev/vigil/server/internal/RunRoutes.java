@@ -7,6 +7,8 @@ import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.Field;
+import dev.vigil.core.model.FieldGroup;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
@@ -178,18 +180,21 @@ public final class RunRoutes {
 
         /** The performance profiles of the query, of the asked prediction field or of all. */
         List<StoredProfile> performance(ProfileRepository profiles, String dataset, Instant from, Instant to) {
-            return profiles
-                    .find(
-                            version.modelId(),
-                            version.version(),
-                            dataset,
-                            from,
-                            to,
-                            Optional.of(segment),
-                            field.map(f -> PerformanceProfile.FIELD_PREFIX + f))
-                    .stream()
-                    .filter(p -> p.field().startsWith(PerformanceProfile.FIELD_PREFIX))
-                    .toList();
+            return profiles.findFields(
+                    version.modelId(),
+                    version.version(),
+                    dataset,
+                    from,
+                    to,
+                    Optional.of(segment),
+                    Optional.of(field
+                            .map(List::of)
+                            .orElseGet(() -> version.schema().group(FieldGroup.PREDICTIONS).stream()
+                                    .map(Field::name)
+                                    .toList())
+                            .stream()
+                            .map(f -> PerformanceProfile.FIELD_PREFIX + f)
+                            .toList()));
         }
     }
 
