@@ -96,12 +96,17 @@ public final class PerformanceProfile {
         return actualsCount;
     }
 
-    /**
-     * A binary row: its label (null to derive it from the score and {@link #DEFAULT_THRESHOLD}), its score (null
-     * or NaN when none) and its actual (null when it has not arrived). A row with neither label nor score but
-     * with an actual counts as an invalid actual.
-     */
+    /** A binary row whose label, when not given, is its score at or above {@link #DEFAULT_THRESHOLD}. */
     public void addBinary(Boolean predicted, Double score, Boolean actual) {
+        addBinary(predicted, score, actual, DEFAULT_THRESHOLD);
+    }
+
+    /**
+     * A binary row: its label (null to derive it as score ≥ {@code threshold}), its score (null or NaN when none)
+     * and its actual (null when it has not arrived). A row with neither label nor score but with an actual counts
+     * as an invalid actual.
+     */
+    public void addBinary(Boolean predicted, Double score, Boolean actual, double threshold) {
         BinaryPerformance binary = expect(BinaryPerformance.class, "addBinary");
         count++;
         Double usableScore = score == null || !Double.isFinite(score) ? null : score;
@@ -111,7 +116,7 @@ public final class PerformanceProfile {
             }
             return;
         }
-        boolean label = predicted != null ? predicted : usableScore >= DEFAULT_THRESHOLD;
+        boolean label = predicted != null ? predicted : usableScore >= threshold;
         binary.add(label, usableScore, actual);
         if (actual != null) {
             actualsCount++;

@@ -58,6 +58,24 @@ class PerformanceProfileTest {
     }
 
     @Test
+    void aScoreWithoutALabelIsPositiveFromTheVersionsThreshold() {
+        // Scores 0.6, 0.75, 0.9 with actuals true, false, true at threshold 0.7: labels false, true, true,
+        // so by hand tp = 1 (0.9), fp = 1 (0.75), fn = 1 (0.6), tn = 0.
+        PerformanceProfile p = PerformanceProfile.create(ModelType.BINARY);
+        p.addBinary(null, 0.6, true, 0.7);
+        p.addBinary(null, 0.75, false, 0.7);
+        p.addBinary(null, 0.9, true, 0.7);
+        Map<String, Double> m = p.metrics();
+        assertThat(m.get("tp_count")).isEqualTo(1.0);
+        assertThat(m.get("fp_count")).isEqualTo(1.0);
+        assertThat(m.get("fn_count")).isEqualTo(1.0);
+        assertThat(m.get("tn_count")).isEqualTo(0.0);
+        assertThat(m.get("accuracy")).isEqualTo(1.0 / 3);
+        assertThat(m.get("precision")).isEqualTo(0.5);
+        assertThat(m.get("recall")).isEqualTo(0.5);
+    }
+
+    @Test
     void aProfileMergedWithItselfDoublesItsCounts() {
         PerformanceProfile p = windows("binary").get(0);
         Map<String, Double> before = p.metrics();

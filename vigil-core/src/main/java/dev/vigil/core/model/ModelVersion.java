@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * One version of a model: what kind of model it is, how its windows are cut, its fields and the
- * segments profiled beside all rows.
+ * segments profiled beside all rows, and how its performance is computed.
  */
 public record ModelVersion(
         String modelId,
@@ -13,7 +13,8 @@ public record ModelVersion(
         ModelType modelType,
         AggregationPeriod aggregationPeriod,
         Schema schema,
-        List<Segment> segments) {
+        List<Segment> segments,
+        PerformanceSettings performance) {
 
     /** A version without segments. */
     public ModelVersion(
@@ -21,8 +22,25 @@ public record ModelVersion(
         this(modelId, version, modelType, aggregationPeriod, schema, List.of());
     }
 
+    /** A version with the default performance settings ({@link PerformanceSettings#DEFAULTS}). */
+    public ModelVersion(
+            String modelId,
+            String version,
+            ModelType modelType,
+            AggregationPeriod aggregationPeriod,
+            Schema schema,
+            List<Segment> segments) {
+        this(modelId, version, modelType, aggregationPeriod, schema, segments, PerformanceSettings.DEFAULTS);
+    }
+
+    /** The same version with other segments. */
+    public ModelVersion withSegments(List<Segment> segments) {
+        return new ModelVersion(modelId, version, modelType, aggregationPeriod, schema, segments, performance);
+    }
+
     public ModelVersion {
         segments = segments == null ? List.of() : List.copyOf(segments);
+        performance = performance == null ? PerformanceSettings.DEFAULTS : performance;
         Objects.requireNonNull(modelId, "modelId");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(modelType, "modelType");

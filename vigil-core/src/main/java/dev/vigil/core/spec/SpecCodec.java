@@ -21,6 +21,7 @@ import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Model;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PerformanceSettings;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
 import dev.vigil.core.model.Segment;
@@ -54,7 +55,9 @@ public final class SpecCodec {
             "features",
             "predictions",
             "actuals",
-            "segments");
+            "segments",
+            "performance");
+    private static final Set<String> PERFORMANCE_KEYS = Set.of("threshold", "k");
     private static final Set<String> SEGMENT_KEYS = Set.of("name", "field", "buckets", "where");
     private static final Set<String> DATASET_KEYS = Set.of(
             "data_source",
@@ -139,13 +142,7 @@ public final class SpecCodec {
                     p.add("segments: declared both at the top level and under version (keep one)");
                 }
                 List<Segment> segments = readSegments(root.get("segments"), "segments", version.schema(), p);
-                version = new ModelVersion(
-                        version.modelId(),
-                        version.version(),
-                        version.modelType(),
-                        version.aggregationPeriod(),
-                        version.schema(),
-                        segments);
+                version = version.withSegments(segments);
             }
         }
         Map<DatasetKind, DatasetConnection> datasets = new EnumMap<>(DatasetKind.class);
@@ -224,11 +221,47 @@ public final class SpecCodec {
         p.throwIfAny();
         Schema built = schema.build();
         List<Segment> segments = readSegments(node.get("segments"), prefix + "segments", built, p);
+        PerformanceSettings performance = readPerformance(node.get("performance"), prefix + "performance", p);
         p.throwIfAny();
-        ModelVersion result = new ModelVersion(modelId, version, type, period, built, segments);
+        ModelVersion result = new ModelVersion(modelId, version, type, period, built, segments, performance);
         p.addAll(SpecValidator.versionProblems(result, prefix));
         p.throwIfAny();
         return result;
+    }
+
+    /** {@code performance: {threshold: 0.5, k: 10}}, each optional; the defaults when absent. */
+    private static PerformanceSettings readPerformance(JsonNode node, String key, Problems p) {
+        if (node == null || node.isNull()) {
+            return PerformanceSettings.DEFAULTS;
+        }
+        if (!p.object(node, key + ".")) {
+            return PerformanceSettings.DEFAULTS;
+        }
+        p.unknownKeys(node, key + ".", PERFORMANCE_KEYS);
+        double threshold = PerformanceSettings.DEFAULTS.threshold();
+        JsonNode t = node.get("threshold");
+        if (t != null && !t.isNull()) {
+            if (!t.isNumber() || !Double.isFinite(t.asDouble())) {
+                p.add(key + ".threshold: expected a number (the score at or above which a prediction is positive),"
+                        + " got " + t);
+            } else {
+                threshold = t.asDouble();
+            }
+        }
+        int k = PerformanceSettings.DEFAULTS.k();
+        JsonNode kNode = node.get("k");
+        if (kNode != null && !kNode.isNull()) {
+            if (!kNode.canConvertToInt()
+                    || !kNode.isIntegralNumber()
+                    || kNode.asInt() < 1
+                    || kNode.asInt() > PerformanceSettings.MAX_K) {
+                p.add(key + ".k: expected a whole number from 1 to " + PerformanceSettings.MAX_K
+                        + " (the cut-off of ranking metrics), got " + kNode);
+            } else {
+                k = kNode.asInt();
+            }
+        }
+        return new PerformanceSettings(threshold, k);
     }
 
     private static List<Segment> readSegments(JsonNode node, String key, Schema schema, Problems p) {
@@ -474,6 +507,11 @@ public final class SpecCodec {
                     f.type().dimensions().forEach(dims::add);
                 }
             }
+        }
+        if (!version.performance().isDefault()) {
+            ObjectNode performance = node.putObject("performance");
+            performance.put("threshold", version.performance().threshold());
+            performance.put("k", version.performance().k());
         }
         if (!version.segments().isEmpty()) {
             ArrayNode segments = node.putArray("segments");

@@ -12,6 +12,7 @@ import dev.vigil.core.model.FieldGroup;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PerformanceSettings;
 import dev.vigil.core.model.Segment;
 import java.io.IOException;
 import java.io.InputStream;
@@ -249,7 +250,7 @@ class SpecCodecTest {
         assertThat(rejected(example().replace("model_type: binary", "model_type: binary\n  modeltype: binary"))
                         .getMessage())
                 .isEqualTo("version.modeltype: unknown key (expected one of actuals, aggregation_period, features, "
-                        + "model_type, model_version, predictions, raw_inputs, segments)");
+                        + "model_type, model_version, performance, predictions, raw_inputs, segments)");
         assertThat(rejected(example()
                                 .replace(
                                         "read_options: {fetchsize: \"10000\", spark.sql.shuffle.partitions: 4}",
@@ -274,6 +275,31 @@ class SpecCodecTest {
                         + "  id_column: prediction_id\n  timestamp_column: labeled_at\n";
         assertThat(rejected(yaml).getMessage())
                 .isEqualTo("actuals.labels: an actuals dataset needs at least one label (prediction field: column)");
+    }
+
+    @Test
+    void performanceSettingsAreReadWrittenAndChecked() throws IOException {
+        ModelSpec defaults = SpecCodec.readSpec(example(), "spec.yaml", SECRETS);
+        assertThat(defaults.version().performance()).isEqualTo(PerformanceSettings.DEFAULTS);
+        assertThat(SpecCodec.write(defaults.version()).has("performance"))
+                .as("defaults are not written")
+                .isFalse();
+        String set = example().replace("version:\n", "version:\n  performance: {threshold: 0.7, k: 5}\n");
+        assertThat(set).isNotEqualTo(example());
+        ModelSpec spec = SpecCodec.readSpec(set, "spec.yaml", SECRETS);
+        assertThat(spec.version().performance()).isEqualTo(new PerformanceSettings(0.7, 5));
+        assertThat(SpecCodec.readVersion("insurance", SpecCodec.write(spec.version()), "version.")
+                        .performance())
+                .isEqualTo(new PerformanceSettings(0.7, 5));
+        assertThat(rejected(example().replace("version:\n", "version:\n  performance: {threshold: high, k: 0}\n"))
+                        .getMessage())
+                .contains("version.performance.threshold: expected a number (the score at or above which a"
+                        + " prediction is positive), got \"high\"")
+                .contains("version.performance.k: expected a whole number from 1 to 1000 (the cut-off of ranking"
+                        + " metrics), got 0");
+        assertThat(rejected(example().replace("version:\n", "version:\n  performance: {cutoff: 3}\n"))
+                        .getMessage())
+                .contains("version.performance.cutoff");
     }
 
     @Test

@@ -590,7 +590,14 @@ public final class DatasetProfiler {
                 }
             }
             plans.add(new ProfilePlan.PerformancePlan(
-                    f.name(), version.modelType().specName(), f.type().kind().specName(), prediction, score, actual));
+                    f.name(),
+                    version.modelType().specName(),
+                    f.type().kind().specName(),
+                    prediction,
+                    score,
+                    actual,
+                    version.performance().threshold(),
+                    version.performance().k()));
         }
         return plans;
     }

@@ -57,7 +57,8 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             }
             for (int i = 0; i < performance.length; i++) {
                 performance[i] = PerformanceProfile.create(
-                        ModelType.fromSpec(plan.performance().get(i).modelType(), "model_type"));
+                        ModelType.fromSpec(plan.performance().get(i).modelType(), "model_type"),
+                        plan.performance().get(i).k());
             }
         }
     }

@@ -35,11 +35,11 @@ final class PerformanceRows {
                 }
             }
             case MULTI_LABEL -> {
-                Set<String> a = actual == null ? null : labels(actual);
+                Set<String> a = actual == null ? null : labels(actual, plan.threshold());
                 if (actual != null && a == null) {
                     profile.addInvalidActual();
                 } else {
-                    profile.addMultiLabel(prediction == null ? null : labels(prediction), a);
+                    profile.addMultiLabel(prediction == null ? null : labels(prediction, plan.threshold()), a);
                 }
             }
             case REGRESSION -> {
@@ -84,7 +84,7 @@ final class PerformanceRows {
         } else {
             score = prediction == null ? null : number(prediction);
         }
-        profile.addBinary(label, score, a);
+        profile.addBinary(label, score, a, plan.threshold());
     }
 
     private static Double number(Object value) {
@@ -152,15 +152,15 @@ final class PerformanceRows {
     }
 
     /**
-     * A label set: an array of labels, or a dict of label → score (or boolean) whose labels at or above {@link
-     * PerformanceProfile#DEFAULT_THRESHOLD} count; a dict may come as a JSON object in a string.
+     * A label set: an array of labels, or a dict of label → score (or boolean) whose labels at or above
+     * {@code threshold} count; a dict may come as a JSON object in a string.
      */
-    static Set<String> labels(Object value) {
+    static Set<String> labels(Object value, double threshold) {
         Map<String, Double> scores = scores(value);
         if (scores != null) {
             Set<String> out = new LinkedHashSet<>();
             scores.forEach((label, score) -> {
-                if (score >= PerformanceProfile.DEFAULT_THRESHOLD) {
+                if (score >= threshold) {
                     out.add(label);
                 }
             });

@@ -26,7 +26,8 @@ record ProfilePlan(
     /**
      * The performance of prediction field {@code field} against the actuals in {@code actualColumn}: a model of
      * {@code modelType}, the prediction in {@code predictionColumn} of kind {@code predictionKind}, and for a
-     * boolean prediction of a binary model the score of the numeric prediction in {@code scoreColumn} (-1: none).
+     * boolean prediction of a binary model the score of the numeric prediction in {@code scoreColumn} (-1: none);
+     * {@code threshold} makes a score positive, {@code k} cuts ranking metrics (the version's settings).
      */
     record PerformancePlan(
             String field,
@@ -34,7 +35,9 @@ record ProfilePlan(
             String predictionKind,
             int predictionColumn,
             int scoreColumn,
-            int actualColumn)
+            int actualColumn,
+            double threshold,
+            int k)
             implements Serializable {}
 
     /** A field read from column {@code column}. */

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 /** How a row's prediction is read for performance: classes from dicts, label sets from dicts and arrays. */
 class PerformanceRowsTest {
     private static final ProfilePlan.PerformancePlan DICT =
-            new ProfilePlan.PerformancePlan("klass", "multiclass", "dict", 0, -1, 1);
+            new ProfilePlan.PerformancePlan("klass", "multiclass", "dict", 0, -1, 1, 0.5, 10);
     private static final ProfilePlan.PerformancePlan STRING =
-            new ProfilePlan.PerformancePlan("klass", "multiclass", "string", 0, -1, 1);
+            new ProfilePlan.PerformancePlan("klass", "multiclass", "string", 0, -1, 1, 0.5, 10);
 
     @Test
     void aDictOfProbabilitiesPredictsItsMostLikelyClass() {
@@ -32,11 +32,14 @@ class PerformanceRowsTest {
 
     @Test
     void aLabelSetIsTheLabelsAtOrAboveTheThresholdOrTheArray() {
-        assertThat(PerformanceRows.labels(Map.of("a", 0.5, "b", 0.49, "c", 0.9)))
+        assertThat(PerformanceRows.labels(Map.of("a", 0.5, "b", 0.49, "c", 0.9), 0.5))
                 .containsExactlyInAnyOrder("a", "c");
-        assertThat(PerformanceRows.labels("{\"a\": true, \"b\": false, \"c\": \"x\"}"))
+        assertThat(PerformanceRows.labels(Map.of("a", 0.5, "b", 0.49, "c", 0.9), 0.8))
+                .as("the version's threshold")
+                .containsExactly("c");
+        assertThat(PerformanceRows.labels("{\"a\": true, \"b\": false, \"c\": \"x\"}", 0.5))
                 .containsExactly("a");
-        assertThat(PerformanceRows.labels("[\"x\", \"y\"]")).containsExactly("x", "y");
-        assertThat(PerformanceRows.labels(42)).isNull();
+        assertThat(PerformanceRows.labels("[\"x\", \"y\"]", 0.5)).containsExactly("x", "y");
+        assertThat(PerformanceRows.labels(42, 0.5)).isNull();
     }
 }
