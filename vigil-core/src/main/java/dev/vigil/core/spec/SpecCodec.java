@@ -25,8 +25,11 @@ import dev.vigil.core.model.PerformanceSettings;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
 import dev.vigil.core.model.Segment;
+import dev.vigil.core.monitor.Monitor;
+import dev.vigil.core.monitor.MonitorCodec;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +48,7 @@ import java.util.TreeSet;
  */
 public final class SpecCodec {
     private static final Set<String> SPEC_KEYS =
-            Set.of("model", "version", "serving", "training", "testing", "actuals", "segments");
+            Set.of("model", "version", "serving", "training", "testing", "actuals", "segments", "monitors");
     private static final Set<String> MODEL_KEYS = Set.of("id", "name");
     private static final Set<String> VERSION_KEYS = Set.of(
             "model_version",
@@ -165,8 +168,29 @@ public final class SpecCodec {
                 p.addAll(SpecValidator.labelConflicts(actuals, serving, "actuals."));
             }
         }
+        List<Monitor> monitors = new ArrayList<>();
+        JsonNode monitorsNode = root.get("monitors");
+        if (version != null && monitorsNode != null && !monitorsNode.isNull()) {
+            if (!monitorsNode.isArray()) {
+                p.add("monitors: expected a list of monitors (- name: …, type: …, detection: …)");
+            } else {
+                Set<String> names = new HashSet<>();
+                int i = 0;
+                for (JsonNode m : monitorsNode) {
+                    String key = "monitors[" + i++ + "]";
+                    ModelVersion v = version;
+                    Monitor monitor = p.attempt(() -> MonitorCodec.read(m, key, v));
+                    if (monitor != null) {
+                        if (!names.add(monitor.name())) {
+                            p.add(key + ".name: '" + monitor.name() + "' is declared twice; monitor names are unique");
+                        }
+                        monitors.add(monitor);
+                    }
+                }
+            }
+        }
         p.throwIfAny();
-        return new ModelSpec(model, version, datasets);
+        return new ModelSpec(model, version, datasets, monitors);
     }
 
     /** Reads a model: {@code {id, name}}; {@code prefix} is prepended to keys in messages. */

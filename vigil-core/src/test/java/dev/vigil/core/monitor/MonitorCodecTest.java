@@ -1,0 +1,138 @@
+package dev.vigil.core.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.Schema;
+import dev.vigil.core.spec.SpecCodec;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MonitorCodecTest {
+    private static final ModelVersion VERSION = new ModelVersion(
+            "insurance",
+            "v1",
+            ModelType.BINARY,
+            AggregationPeriod.HOURLY,
+            Schema.builder()
+                    .feature("amount", FieldType.numeric())
+                    .feature("owner", FieldType.string())
+                    .prediction("will_buy", FieldType.bool())
+                    .build());
+
+    private static Monitor read(String yaml) {
+        return MonitorCodec.read(SpecCodec.parseYaml(yaml, "monitor.yaml"), "monitors[0]", VERSION);
+    }
+
+    private static String problem(String yaml) {
+        try {
+            read(yaml);
+        } catch (VigilArgumentException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("accepted: " + yaml);
+    }
+
+    @Test
+    void theIssuesExampleReadsAndWritesBack() {
+        Monitor m = read(
+                """
+                name: drift-watch
+                type: data_drift
+                fields: [amount, owner]
+                focal: {window: 1d}
+                detection: {method: training, threshold: 0.1}
+                severity: high
+                actions: [{type: webhook, url: "https://example.test/hook"}]
+                """);
+        assertThat(m.name()).isEqualTo("drift-watch");
+        assertThat(m.type()).isEqualTo(MonitorType.DATA_DRIFT);
+        assertThat(m.fields()).containsExactly("amount", "owner");
+        assertThat(m.watchedMetric()).isEqualTo("drift_score");
+        assertThat(m.focal()).isEqualTo(Duration.ofDays(1));
+        assertThat(m.detection().method()).isEqualTo(Detection.Method.TRAINING);
+        assertThat(m.detection().threshold()).isEqualTo(0.1);
+        assertThat(m.severity()).isEqualTo(Severity.HIGH);
+        assertThat(m.actions())
+                .containsExactly(new Action(Action.Type.WEBHOOK, "https://example.test/hook", List.of()));
+        assertThat(MonitorCodec.read(MonitorCodec.write(m), "m", VERSION)).isEqualTo(m);
+    }
+
+    @Test
+    void defaultsFillWhatAMonitorLeavesOut() {
+        Monitor m = read("{name: activity, type: model_activity, detection: {method: anomaly}}");
+        assertThat(m.focal()).as("the version's aggregation period").isEqualTo(Duration.ofHours(1));
+        assertThat(m.severity()).isEqualTo(Severity.MEDIUM);
+        assertThat(m.detection().k()).isEqualTo(3.0);
+        assertThat(m.detection().baselineWindows()).isEqualTo(24);
+        assertThat(m.detection().minHistory()).isEqualTo(5);
+        assertThat(m.watchedMetric()).isEqualTo("count");
+        Monitor custom = read(
+                "{name: c, type: custom_metric, expression: 'missing_ratio(amount) + new_value_ratio(owner)',"
+                        + " detection: {method: absolute, max: 0.3}, actions: [{type: email, to: oncall@example.com}]}");
+        assertThat(custom.actions().get(0).to()).containsExactly("oncall@example.com");
+        assertThat(MonitorCodec.read(MonitorCodec.write(custom), "m", VERSION)).isEqualTo(custom);
+    }
+
+    @Test
+    void aMalformedMonitorIsRejectedWithAMessageNamingIt() {
+        assertThat(problem("{name: m, type: drift, detection: {method: training, threshold: 0.1}}"))
+                .isEqualTo("monitors[0].type: unknown monitor type 'drift' (expected one of model_activity,"
+                        + " missing_values, data_drift, prediction_drift, values_range, new_values,"
+                        + " performance_degradation, metric_change, custom_metric, model_staleness)");
+        assertThat(problem("{name: m, type: data_drift, detection: {method: training}}"))
+                .isEqualTo("monitors[0].detection.threshold: is required for training detection");
+        assertThat(problem("{name: m, type: custom_metric, expression: 'missing_ratio(amount', detection: {method:"
+                        + " absolute, max: 1}}"))
+                .isEqualTo("monitors[0].expression: expected ')' at the end of 'missing_ratio(amount'");
+        assertThat(problem("{name: m, type: custom_metric, expression: 'mean(amout)', detection: {method: absolute,"
+                        + " max: 1}}"))
+                .isEqualTo("monitors[0].expression: version v1 has no field named 'amout' (in mean(amout))");
+        assertThat(problem("{name: m, type: data_drift, detection: {method: absolute, max: 1}}"))
+                .isEqualTo("monitors[0].detection.method: a data_drift monitor cannot use absolute (it can use"
+                        + " training)");
+        assertThat(problem("{name: m, type: missing_values, detection: {method: absolute}}"))
+                .isEqualTo("monitors[0].detection: absolute detection needs min, max or both (the bounds of an"
+                        + " acceptable value)");
+        assertThat(problem("{name: m, type: metric_change, detection: {method: anomaly}}"))
+                .isEqualTo("monitors[0].metric: is required for a metric_change monitor (a metric of METRICS.md,"
+                        + " e.g. mean)");
+        assertThat(problem("{name: m, type: missing_values, fields: [amout], detection: {method: absolute, max:"
+                        + " 0.1}, actions: [{type: email}, {type: pager, url: x}]}"))
+                .contains("monitors[0].fields: version v1 has no field named 'amout'")
+                .contains("monitors[0].actions[0].to: is required for an email action (one address or a list)")
+                .contains(
+                        "monitors[0].actions[1].type: unknown action type 'pager' (expected webhook, slack or email)");
+        assertThat(problem("{type: missing_values, focal: {window: 5m}, detection: {method: absolute, max: 0.1}}"))
+                .contains("monitors[0].name: is required")
+                .contains("monitors[0].focal.window: expected 1h, 1d or 1w, got '5m'");
+    }
+
+    @Test
+    void aSpecCarriesItsMonitors() {
+        String spec =
+                """
+                model: {id: insurance}
+                version:
+                  model_version: v1
+                  model_type: binary
+                  features: {amount: numeric}
+                  predictions: {will_buy: boolean}
+                monitors:
+                  - {name: a, type: missing_values, detection: {method: absolute, max: 0.1}}
+                  - {name: a, type: model_activity, detection: {method: absolute, min: 1}}
+                """;
+        assertThatThrownBy(() -> SpecCodec.readSpec(spec, "spec.yaml", null))
+                .hasMessage("monitors[1].name: 'a' is declared twice; monitor names are unique");
+        assertThat(SpecCodec.readSpec(spec.replace("{name: a, type: model", "{name: b, type: model"), "spec.yaml", null)
+                        .monitors())
+                .extracting(Monitor::name)
+                .containsExactly("a", "b");
+    }
+}
