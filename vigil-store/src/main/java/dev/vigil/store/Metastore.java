@@ -31,6 +31,8 @@ public final class Metastore implements AutoCloseable {
     private final TokenRepository tokens;
     private final ProfileRepository profiles;
     private final RunRepository runs;
+    private final MonitorRepository monitors;
+    private final AlertRepository alerts;
 
     private Metastore(HikariDataSource pool, String description, SecretCipher cipher, Clock clock) {
         this.pool = pool;
@@ -42,6 +44,8 @@ public final class Metastore implements AutoCloseable {
         this.tokens = new TokenRepository(db);
         this.profiles = new ProfileRepository(db);
         this.runs = new RunRepository(db);
+        this.monitors = new MonitorRepository(db);
+        this.alerts = new AlertRepository(db);
     }
 
     /**
@@ -152,6 +156,14 @@ public final class Metastore implements AutoCloseable {
 
     public RunRepository runs() {
         return runs;
+    }
+
+    public MonitorRepository monitors() {
+        return monitors;
+    }
+
+    public AlertRepository alerts() {
+        return alerts;
     }
 
     /** Where the metastore lives, for logs and {@code vigil status}: never a password. */

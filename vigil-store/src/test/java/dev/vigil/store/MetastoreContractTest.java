@@ -549,6 +549,116 @@ abstract class MetastoreContractTest {
     }
 
     @Test
+    void monitorsAreUpsertedListedAndDeleted() {
+        store.models().upsert(new Model("m", "M"));
+        store.versions().upsert(version("m", "v1"));
+        var spec = dev.vigil.core.spec.SpecCodec.parseJson("{\"name\": \"a\", \"type\": \"model_activity\"}", "t");
+        assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.CREATED);
+        assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.UNCHANGED);
+        var other = dev.vigil.core.spec.SpecCodec.parseJson("{\"name\": \"a\", \"type\": \"missing_values\"}", "t");
+        assertThat(store.monitors().upsert("m", "v1", "a", other)).isEqualTo(Change.UPDATED);
+        assertThat(store.monitors().list("m", "v1")).containsExactly(new MonitorRepository.StoredMonitor("a", other));
+        assertThatThrownBy(() -> store.monitors().upsert("m", "v9", "a", spec))
+                .isInstanceOf(VigilNotFoundException.class);
+        assertThat(store.monitors().delete("m", "v1", "a")).isTrue();
+        assertThat(store.monitors().delete("m", "v1", "a")).isFalse();
+        assertThat(store.monitors().list("m", "v1")).isEmpty();
+    }
+
+    private static Alert draft(String field, String windowStart, double value) {
+        Instant start = Instant.parse(windowStart);
+        return new Alert(
+                null,
+                "m",
+                "v1",
+                "drift",
+                field,
+                "",
+                start,
+                start.plusSeconds(3600),
+                "drift_score",
+                value,
+                0.1,
+                null,
+                "high",
+                null,
+                "drift_score " + value + " above 0.1",
+                null,
+                null,
+                null);
+    }
+
+    @Test
+    void anAlertIsRaisedOncePerWindowAndResolvesWhenItsConditionClears() {
+        store.models().upsert(new Model("m", "M"));
+        store.versions().upsert(version("m", "v1"));
+        AlertRepository alerts = store.alerts();
+        AlertRepository.Raised first = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.3));
+        assertThat(first.created()).isTrue();
+        assertThat(first.alert().status()).isEqualTo(Alert.Status.OPEN);
+        AlertRepository.Raised again = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.4));
+        assertThat(again.created()).as("a re-run of the window").isFalse();
+        assertThat(again.alert().id()).isEqualTo(first.alert().id());
+        assertThat(again.alert().value()).isEqualTo(0.4);
+        alerts.raise(draft("owner", "2026-03-08T00:00:00Z", 0.2));
+        assertThat(alerts.resolveCleared("m", "v1", "drift", "amount", "", Instant.parse("2026-03-08T01:00:00Z")))
+                .isEqualTo(1);
+        assertThat(alerts.find(first.alert().id()).orElseThrow().status()).isEqualTo(Alert.Status.RESOLVED);
+        assertThat(alerts.list(Optional.of("m"), Optional.of(Alert.Status.OPEN), 100))
+                .extracting(Alert::field)
+                .containsExactly("owner");
+        assertThat(alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.5))
+                        .alert()
+                        .status())
+                .as("re-evaluated and firing again: reopened, the same alert")
+                .isEqualTo(Alert.Status.OPEN);
+        Alert acked = alerts.setStatus(first.alert().id(), Alert.Status.ACKNOWLEDGED);
+        assertThat(acked.status()).isEqualTo(Alert.Status.ACKNOWLEDGED);
+        assertThat(alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.6))
+                        .alert()
+                        .status())
+                .isEqualTo(Alert.Status.ACKNOWLEDGED);
+        assertThatThrownBy(() -> alerts.setStatus("alert_none", Alert.Status.RESOLVED))
+                .isInstanceOf(VigilNotFoundException.class);
+    }
+
+    @Test
+    void notificationsGoOncePerGroupAndRecordEveryAttempt() {
+        store.models().upsert(new Model("m", "M"));
+        store.versions().upsert(version("m", "v1"));
+        AlertRepository alerts = store.alerts();
+        Alert h0 = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.3)).alert();
+        Alert h5 = alerts.raise(draft("amount", "2026-03-08T05:00:00Z", 0.3)).alert();
+        Alert nextDay =
+                alerts.raise(draft("amount", "2026-03-09T05:00:00Z", 0.3)).alert();
+        assertThat(alerts.enqueue(h0, 0, "webhook")).isTrue();
+        assertThat(alerts.enqueue(h0, 1, "slack")).isTrue();
+        assertThat(alerts.enqueue(h5, 0, "webhook"))
+                .as("same monitor, field, segment and day")
+                .isFalse();
+        assertThat(alerts.enqueue(nextDay, 0, "webhook")).isTrue();
+        Instant retry = Instant.parse("2100-01-01T00:00:00Z");
+        assertThat(alerts.due(retry.minusSeconds(1), 10)).hasSize(3);
+        AlertRepository.Delivery webhook = alerts.deliveries(h0.id()).get(0);
+        alerts.attempted(webhook.id(), false, "HTTP 500", Optional.of(retry));
+        assertThat(alerts.due(retry.minusSeconds(1), 10))
+                .extracting(AlertRepository.Delivery::id)
+                .as("not due before its retry")
+                .doesNotContain(webhook.id())
+                .hasSize(2);
+        assertThat(alerts.due(retry, 10))
+                .extracting(AlertRepository.Delivery::id)
+                .contains(webhook.id());
+        alerts.attempted(webhook.id(), true, "HTTP 200", Optional.empty());
+        assertThat(alerts.attempts(webhook.id())).containsExactly("HTTP 500", "HTTP 200");
+        assertThat(alerts.deliveries(h0.id()).get(0).status()).isEqualTo("DELIVERED");
+        assertThat(alerts.deliveries(h0.id()).get(0).attempts()).isEqualTo(2);
+        AlertRepository.Delivery slack = alerts.deliveries(h0.id()).get(1);
+        alerts.attempted(slack.id(), false, "connection refused", Optional.empty());
+        assertThat(alerts.deliveries(h0.id()).get(1).status()).isEqualTo("FAILED");
+    }
+
+    @Test
     void aFailedWriteLeavesTheWindowAsItWas() {
         store.models().upsert(new Model("m", "M"));
         store.versions().upsert(version("m", "v1"));

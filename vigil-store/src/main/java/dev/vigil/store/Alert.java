@@ -1,0 +1,54 @@
+package dev.vigil.store;
+
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * An alert: monitor {@code monitor} found {@code metric} of {@code field} ("" for none) in {@code segment} ("" for
+ * all rows) over the focal window [{@code windowStart}, {@code windowEnd}) to be {@code value}, beyond
+ * {@code threshold} (the bound it crossed), against {@code baseline} when the detection has one. {@code reason}
+ * says it in one sentence.
+ */
+public record Alert(
+        String id,
+        String modelId,
+        String version,
+        String monitor,
+        String field,
+        String segment,
+        Instant windowStart,
+        Instant windowEnd,
+        String metric,
+        Double value,
+        Double threshold,
+        Double baseline,
+        String severity,
+        Status status,
+        String reason,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant resolvedAt) {
+
+    /** An alert's life: open until acknowledged by a person or resolved (by a person, or when the condition clears). */
+    public enum Status {
+        OPEN,
+        ACKNOWLEDGED,
+        RESOLVED;
+
+        public String specName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The notification group: one notification per monitor, field, segment and UTC day. */
+    public String groupKey() {
+        return String.join(
+                "\u001f",
+                modelId,
+                version,
+                monitor,
+                field,
+                segment,
+                windowStart.toString().substring(0, 10));
+    }
+}

@@ -1,0 +1,378 @@
+package dev.vigil.store;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilNotFoundException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Alerts, at most one per monitor, field, segment and focal window, and their notifications: one delivery per
+ * alert group (monitor, field, segment, UTC day) and action, with every attempt recorded.
+ */
+public final class AlertRepository {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String COLUMNS = "id, model_id, version, monitor, field, segment, window_start, window_end,"
+            + " metric, metric_value, threshold, baseline, severity, status, reason, created_at, updated_at, resolved_at";
+
+    private final Database db;
+
+    AlertRepository(Database db) {
+        this.db = db;
+    }
+
+    /** What raising an alert did: the alert as stored, and whether it is new (then it is to be notified). */
+    public record Raised(Alert alert, boolean created) {}
+
+    /**
+     * Raises the alert of {@code draft}'s monitor, field, segment and window: a new open alert, or, when one
+     * exists, the same alert with the new value (reopened if it had been resolved; an acknowledged alert stays
+     * acknowledged). {@code draft}'s id, status and times are ignored.
+     */
+    public Raised raise(Alert draft) {
+        return db.inTransaction("raise an alert of monitor " + draft.monitor(), c -> {
+            Optional<Alert> existing = findKey(c, draft);
+            OffsetDateTime now = db.now();
+            if (existing.isPresent()) {
+                Alert a = existing.get();
+                Alert.Status status = a.status() == Alert.Status.RESOLVED ? Alert.Status.OPEN : a.status();
+                try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET metric_value = ?, threshold = ?,"
+                        + " baseline = ?, severity = ?, status = ?, reason = ?, metric = ?, updated_at = ?,"
+                        + " resolved_at = NULL WHERE id = ?")) {
+                    setDouble(ps, 1, draft.value());
+                    setDouble(ps, 2, draft.threshold());
+                    setDouble(ps, 3, draft.baseline());
+                    ps.setString(4, draft.severity());
+                    ps.setString(5, status.name());
+                    ps.setString(6, draft.reason());
+                    ps.setString(7, draft.metric());
+                    ps.setObject(8, now);
+                    ps.setString(9, a.id());
+                    ps.executeUpdate();
+                }
+                return new Raised(find(c, a.id()).orElseThrow(), false);
+            }
+            byte[] bytes = new byte[6];
+            RANDOM.nextBytes(bytes);
+            String id = "alert_" + HexFormat.of().formatHex(bytes);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO alerts (" + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, id);
+                ps.setString(2, draft.modelId());
+                ps.setString(3, draft.version());
+                ps.setString(4, draft.monitor());
+                ps.setString(5, draft.field());
+                ps.setString(6, draft.segment());
+                ps.setObject(7, Database.timestamp(draft.windowStart()));
+                ps.setObject(8, Database.timestamp(draft.windowEnd()));
+                ps.setString(9, draft.metric());
+                setDouble(ps, 10, draft.value());
+                setDouble(ps, 11, draft.threshold());
+                setDouble(ps, 12, draft.baseline());
+                ps.setString(13, draft.severity());
+                ps.setString(14, Alert.Status.OPEN.name());
+                ps.setString(15, draft.reason());
+                ps.setObject(16, now);
+                ps.setObject(17, now);
+                ps.setObject(18, null);
+                ps.executeUpdate();
+            }
+            return new Raised(find(c, id).orElseThrow(), true);
+        });
+    }
+
+    /**
+     * The condition of a monitor cleared for a field and segment in the window starting at {@code windowStart}:
+     * resolves its open or acknowledged alerts of that window and of earlier ones. Returns how many.
+     */
+    public int resolveCleared(
+            String modelId, String version, String monitor, String field, String segment, Instant windowStart) {
+        return db.inTransaction("resolve the cleared alerts of monitor " + monitor, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET status = 'RESOLVED', resolved_at = ?,"
+                    + " updated_at = ? WHERE model_id = ? AND version = ? AND monitor = ? AND field = ? AND segment = ?"
+                    + " AND window_start <= ? AND status <> 'RESOLVED'")) {
+                OffsetDateTime now = db.now();
+                ps.setObject(1, now);
+                ps.setObject(2, now);
+                ps.setString(3, modelId);
+                ps.setString(4, version);
+                ps.setString(5, monitor);
+                ps.setString(6, field);
+                ps.setString(7, segment);
+                ps.setObject(8, Database.timestamp(windowStart));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Acknowledges or resolves an alert by hand. */
+    public Alert setStatus(String id, Alert.Status status) {
+        if (status == Alert.Status.OPEN) {
+            throw new VigilArgumentException("status: an alert is acknowledged or resolved, not opened by hand");
+        }
+        return db.inTransaction("set the status of alert " + id, c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE alerts SET status = ?, updated_at = ?, resolved_at = ? WHERE id = ?")) {
+                OffsetDateTime now = db.now();
+                ps.setString(1, status.name());
+                ps.setObject(2, now);
+                ps.setObject(3, status == Alert.Status.RESOLVED ? now : null);
+                ps.setString(4, id);
+                if (ps.executeUpdate() == 0) {
+                    throw new VigilNotFoundException("alert '" + id + "' does not exist");
+                }
+            }
+            return find(c, id).orElseThrow();
+        });
+    }
+
+    public Optional<Alert> find(String id) {
+        return db.inTransaction("read alert " + id, c -> find(c, id));
+    }
+
+    /** Alerts, newest window first; {@code modelId} and {@code status} filter when present. */
+    public List<Alert> list(Optional<String> modelId, Optional<Alert.Status> status, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM alerts WHERE 1 = 1");
+        modelId.ifPresent(m -> sql.append(" AND model_id = ?"));
+        status.ifPresent(s -> sql.append(" AND status = ?"));
+        sql.append(" ORDER BY window_start DESC, monitor, field, segment");
+        return db.inTransaction("list alerts", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                if (modelId.isPresent()) {
+                    ps.setString(i++, modelId.get());
+                }
+                if (status.isPresent()) {
+                    ps.setString(i, status.get().name());
+                }
+                ps.setMaxRows(limit);
+                List<Alert> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(read(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    // ---- deliveries ---------------------------------------------------------------------------------
+
+    /** A notification of an alert to one action of its monitor. */
+    public record Delivery(
+            String id,
+            String alertId,
+            int actionIndex,
+            String channel,
+            String status,
+            int attempts,
+            String lastError) {}
+
+    /**
+     * Queues the notification of {@code alert} to action {@code actionIndex} unless its group (monitor, field,
+     * segment, UTC day) already has one for that action. Returns whether one was queued.
+     */
+    public boolean enqueue(Alert alert, int actionIndex, String channel) {
+        return db.inTransaction("queue a notification of alert " + alert.id(), c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT 1 FROM deliveries WHERE group_key = ? AND action_index = ?")) {
+                ps.setString(1, alert.groupKey());
+                ps.setInt(2, actionIndex);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            byte[] bytes = new byte[6];
+            RANDOM.nextBytes(bytes);
+            OffsetDateTime now = db.now();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO deliveries (id, alert_id, group_key,"
+                    + " action_index, channel, status, attempts, next_attempt_at, last_error, created_at,"
+                    + " delivered_at) VALUES (?, ?, ?, ?, ?, 'PENDING', 0, ?, NULL, ?, NULL)")) {
+                ps.setString(1, "dlv_" + HexFormat.of().formatHex(bytes));
+                ps.setString(2, alert.id());
+                ps.setString(3, alert.groupKey());
+                ps.setInt(4, actionIndex);
+                ps.setString(5, channel);
+                ps.setObject(6, now);
+                ps.setObject(7, now);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** Pending deliveries whose next attempt is due at {@code now}, oldest first. */
+    public List<Delivery> due(Instant now, int limit) {
+        return db.inTransaction("read the due notifications", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, alert_id, action_index, channel, status,"
+                    + " attempts, last_error FROM deliveries WHERE status = 'PENDING' AND next_attempt_at <= ?"
+                    + " ORDER BY next_attempt_at, id")) {
+                ps.setObject(1, Database.timestamp(now));
+                ps.setMaxRows(limit);
+                List<Delivery> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(delivery(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Records an attempt of a delivery: {@code outcome} in one line; delivered, or pending again at
+     * {@code retryAt}, or (no {@code retryAt}) failed for good.
+     */
+    public void attempted(String deliveryId, boolean delivered, String outcome, Optional<Instant> retryAt) {
+        db.inTransaction("record a notification attempt", c -> {
+            int attempt;
+            try (PreparedStatement ps = c.prepareStatement("SELECT attempts FROM deliveries WHERE id = ? FOR UPDATE")) {
+                ps.setString(1, deliveryId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null; // its alert was deleted with its version
+                    }
+                    attempt = rs.getInt(1) + 1;
+                }
+            }
+            OffsetDateTime now = db.now();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, outcome) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, deliveryId);
+                ps.setInt(2, attempt);
+                ps.setObject(3, now);
+                ps.setString(4, outcome);
+                ps.executeUpdate();
+            }
+            String status = delivered ? "DELIVERED" : retryAt.isPresent() ? "PENDING" : "FAILED";
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = ?, attempts = ?,"
+                    + " next_attempt_at = ?, last_error = ?, delivered_at = ? WHERE id = ?")) {
+                ps.setString(1, status);
+                ps.setInt(2, attempt);
+                ps.setObject(3, retryAt.map(Database::timestamp).orElse(null));
+                ps.setString(4, delivered ? null : outcome);
+                ps.setObject(5, delivered ? now : null);
+                ps.setString(6, deliveryId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The deliveries of an alert, each with its attempts' outcomes in order. */
+    public List<Delivery> deliveries(String alertId) {
+        return db.inTransaction("read the notifications of alert " + alertId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, alert_id, action_index, channel, status,"
+                    + " attempts, last_error FROM deliveries WHERE alert_id = ? ORDER BY action_index")) {
+                ps.setString(1, alertId);
+                List<Delivery> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(delivery(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The outcome of every attempt of a delivery, in order. */
+    public List<String> attempts(String deliveryId) {
+        return db.inTransaction("read the attempts of notification " + deliveryId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT outcome FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempt")) {
+                ps.setString(1, deliveryId);
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static Delivery delivery(ResultSet rs) throws SQLException {
+        return new Delivery(
+                rs.getString("id"),
+                rs.getString("alert_id"),
+                rs.getInt("action_index"),
+                rs.getString("channel"),
+                rs.getString("status"),
+                rs.getInt("attempts"),
+                rs.getString("last_error"));
+    }
+
+    private static Optional<Alert> findKey(Connection c, Alert draft) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE model_id = ? AND"
+                + " version = ? AND monitor = ? AND field = ? AND segment = ? AND window_start = ? FOR UPDATE")) {
+            ps.setString(1, draft.modelId());
+            ps.setString(2, draft.version());
+            ps.setString(3, draft.monitor());
+            ps.setString(4, draft.field());
+            ps.setString(5, draft.segment());
+            ps.setObject(6, Database.timestamp(draft.windowStart()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<Alert> find(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Alert read(ResultSet rs) throws SQLException {
+        return new Alert(
+                rs.getString("id"),
+                rs.getString("model_id"),
+                rs.getString("version"),
+                rs.getString("monitor"),
+                rs.getString("field"),
+                rs.getString("segment"),
+                Database.instant(rs, "window_start"),
+                Database.instant(rs, "window_end"),
+                rs.getString("metric"),
+                doubleOrNull(rs, "metric_value"),
+                doubleOrNull(rs, "threshold"),
+                doubleOrNull(rs, "baseline"),
+                rs.getString("severity"),
+                Alert.Status.valueOf(rs.getString("status")),
+                rs.getString("reason"),
+                Database.instant(rs, "created_at"),
+                Database.instant(rs, "updated_at"),
+                Database.instant(rs, "resolved_at"));
+    }
+
+    private static Double doubleOrNull(ResultSet rs, String column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+        if (v == null || !Double.isFinite(v)) {
+            ps.setNull(i, Types.DOUBLE);
+        } else {
+            ps.setDouble(i, v);
+        }
+    }
+}
