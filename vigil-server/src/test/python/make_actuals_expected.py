@@ -8,7 +8,9 @@ They arrive in two batches, recorded on two later days:
 - batch 1 (labeled 2026-03-15 00:00..12:00): most predictions of hours 0..15;
 - batch 2 (labeled 2026-03-16 00:00..06:00): the rest of hour 3, most of hour 20, a corrected label for one
   prediction of hour 3 (the latest actual of an id wins), 5 ids no prediction has, 2 rows without an id;
-- one row without a labeled_at (counted by every actuals run that reads the NULL slice).
+- one row without a labeled_at (counted by every actuals run that reads the NULL slice);
+- one actual recorded at 05:00 on the predictions' day for a prediction of hour 22: more than one hour before its
+  prediction's hour, so it is not that prediction's actual (decision 0009).
 
 Performance after each batch is computed from the joined rows; hours with no actual keep only their counts.
 Writes ../resources/actuals/{serving,outcomes1,outcomes2}.csv and expected.json.
@@ -57,11 +59,14 @@ def metrics(predictions, truth):
     return m, out
 
 
-def latest(outcomes):
-    """id -> bought of the latest actual of each id (by labeled_at), ignoring rows without id or labeled_at."""
+def latest(outcomes, serving):
+    """id -> bought of the latest actual of each id (by labeled_at), ignoring rows without id or labeled_at and
+    actuals recorded more than one hour before the start of their prediction's hour (decision 0009)."""
+    start_of = {r["id"]: START + dt.timedelta(hours=hour_of(r)) for r in serving}
     truth = {}
     for o in sorted((o for o in outcomes if o["id"] is not None and o["at"] is not None), key=lambda o: o["at"]):
-        truth[o["id"]] = o["bought"]
+        if o["id"] in start_of and o["at"] >= start_of[o["id"]] - dt.timedelta(hours=1):
+            truth[o["id"]] = o["bought"]
     return truth
 
 
@@ -70,7 +75,7 @@ def iso(t):
 
 
 def expected_of(serving, outcomes):
-    truth = latest(outcomes)
+    truth = latest(outcomes, serving)
     rows = []
 
     def add(granularity, start, end):
@@ -117,6 +122,9 @@ def main():
     batch2.append({"id": None, "at": at(BATCH2), "bought": True})
     no_time = {"id": serving[100]["id"], "at": None, "bought": True}
     batch1.append(no_time)
+    # recorded before its prediction's hour began (less one hour): not this prediction's actual
+    early = next(r for r in serving if hour_of(r) == 22)
+    batch1.append({"id": early["id"], "at": START + dt.timedelta(hours=5), "bought": True})
 
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "serving.csv"), "w", newline="") as f:
@@ -132,10 +140,11 @@ def main():
                 w.writerow(["\\N" if o["id"] is None else o["id"], "\\N" if o["at"] is None else o["at"].isoformat(),
                             "t" if o["bought"] else "f"])
     hours2 = sorted({hour_of(serving[o["id"] - 1]) for o in batch2 if o["id"] is not None and o["id"] <= len(serving)})
-    hours1 = sorted({hour_of(serving[o["id"] - 1]) for o in batch1 if o["at"] is not None})
+    hours1 = sorted({hour_of(serving[o["id"] - 1]) for o in batch1
+                     if o["at"] is not None and BATCH1[0] <= o["at"] < BATCH1[1]})
     result = {
         "start": iso(START), "hours": HOURS,
-        "batch1": {"from": iso(BATCH1[0]), "to": iso(BATCH1[1]), "rows_read": len(batch1),
+        "batch1": {"from": iso(BATCH1[0]), "to": iso(BATCH1[1]), "rows_read": len(batch1) - 1,
                    "rows_with_problems": 1, "null_timestamp_count": 1, "unmatched_actuals_count": 0,
                    "hours": hours1},
         "batch2": {"from": iso(BATCH2[0]), "to": iso(BATCH2[1]), "rows_read": len(batch2) + 1,

@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Delayed actuals from a separate actuals query, joined to the serving predictions on the id, arriving in two
  * batches on later days: each actuals run recomputes the performance of exactly the prediction windows its
  * actuals belong to, counts the ids no prediction has, and the result equals scikit-learn's on the joined rows
- * ({@code src/test/python/make_actuals_expected.py}). The tests run in order: they are one story.
+ * ({@code src/test/python/make_actuals_expected.py}). The predictions' id is a {@code bigserial}, the actuals'
+ * an {@code integer}; one actual was recorded before its prediction's window and must not count. The tests run
+ * in order: they are one story.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,7 +65,7 @@ class ActualsIT {
         db = PostgresTestServer.fromEnvironment().createDatabase("actuals_it");
         db.execute(
                 "CREATE SCHEMA IF NOT EXISTS ml",
-                "CREATE TABLE ml.predictions (id bigint PRIMARY KEY, ts timestamptz, proba double precision,"
+                "CREATE TABLE ml.predictions (id bigserial PRIMARY KEY, ts timestamptz, proba double precision,"
                         + " will_buy boolean)",
                 // integer ids where the predictions have bigint: joined as values, not as types
                 "CREATE TABLE ml.outcomes (prediction_id integer, labeled_at timestamptz, bought boolean)");

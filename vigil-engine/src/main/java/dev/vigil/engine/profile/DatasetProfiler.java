@@ -26,6 +26,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StringType;
 
 /**
  * Reads a dataset from the user's PostgreSQL with Spark, one JDBC predicate per window, and profiles
@@ -59,6 +62,8 @@ public final class DatasetProfiler {
     private static final long SAMPLE_SEED = 20_260_101L;
     private static final String LABEL_COLUMN = "vigil_label_";
     private static final String ACTUAL_ID = "vigil_actual_id_";
+    private static final String ACTUAL_AT = "vigil_actual_at_";
+    private static final String PARTITION_COLUMN = "vigil_partition_";
     /** Actual ids looked up in the serving query per statement. */
     static final int LOOKUP_BATCH = 10_000;
 
@@ -210,7 +215,7 @@ public final class DatasetProfiler {
             Instant since = windows.get(0)
                     .start()
                     .minus(prepared.version().aggregationPeriod().length());
-            frame = joinActuals(session, prepared, frame, since);
+            frame = joinActuals(session, prepared, frame, since, predicates.size());
         }
         List<Segment> segments = prepared.version().segments();
         for (int i = 0; i < segments.size(); i++) {
@@ -285,46 +290,88 @@ public final class DatasetProfiler {
      * {@code predictions} left-joined on the id with the latest actual of each id recorded since {@code since}
      * (the latest by the actuals' timestamp: a later actual corrects an earlier one). The labels the actuals
      * dataset supplies are added as columns {@code vigil_label_<i>}, in the order of
-     * {@link Prepared#joinedLabels()}; a prediction without an actual gets NULLs.
+     * {@link Prepared#joinedLabels()}, and the actual's timestamp as {@code vigil_actual_at_} (the profiler ignores
+     * an actual recorded more than one window before its prediction's window); a prediction without an actual gets
+     * NULLs. The rows of one JDBC slice stay together in one partition after the join's shuffle, so each window
+     * is still profiled by one task.
      */
-    private Dataset<Row> joinActuals(SparkSession session, Prepared prepared, Dataset<Row> predictions, Instant since) {
+    private Dataset<Row> joinActuals(
+            SparkSession session, Prepared prepared, Dataset<Row> predictions, Instant since, int partitions) {
         Prepared actuals = prepared.actuals();
         DatasetConnection a = actuals.connection();
         String ts = GrantSql.quote(a.timestampColumn());
         Dataset<Row> rows = read(session, actuals, List.of(since(ts, actuals.timestampType(), since)));
-        String[] columns = rows.columns();
-        Column id = rows.col(column(columns, a.idColumn(), "actuals.id_column"));
-        Column at = rows.col(column(columns, a.timestampColumn(), "actuals.timestamp_column"));
-        List<Field> joined = prepared.joinedLabels();
-        Column[] labels = new Column[joined.size()];
-        for (int i = 0; i < labels.length; i++) {
-            String label = a.labels().get(joined.get(i).name());
-            labels[i] = rows.col(column(
-                            columns, label, "actuals.labels." + joined.get(i).name()))
-                    .as(LABEL_COLUMN + i);
-        }
-        Dataset<Row> latest = rows.where(id.isNotNull())
-                .groupBy(id.as(ACTUAL_ID))
-                .agg(functions.max_by(functions.struct(labels), at).as("latest"));
-        Column[] flat = new Column[labels.length + 1];
-        flat[0] = latest.col(ACTUAL_ID);
-        for (int i = 0; i < labels.length; i++) {
-            flat[i + 1] = latest.col("latest." + LABEL_COLUMN + i).as(LABEL_COLUMN + i);
-        }
-        latest = latest.select(flat);
         String servingId = column(
                 predictions.columns(),
                 prepared.connection().idColumn(),
                 prepared.connection().dataset().specName() + ".id_column");
-        Column left = predictions.col(servingId);
+        Column id = actualId(rows, a, predictions.schema().apply(servingId).dataType(), prepared);
+        Column at = col(rows, column(rows.columns(), a.timestampColumn(), "actuals.timestamp_column"));
+        List<Field> joined = prepared.joinedLabels();
+        Column[] labels = new Column[joined.size() + 1];
+        for (int i = 0; i < joined.size(); i++) {
+            String label = a.labels().get(joined.get(i).name());
+            labels[i] = col(
+                            rows,
+                            column(
+                                    rows.columns(),
+                                    label,
+                                    "actuals.labels." + joined.get(i).name()))
+                    .as(LABEL_COLUMN + i);
+        }
+        labels[joined.size()] = at.as(ACTUAL_AT);
+        // Epoch numbers may mix seconds and milliseconds: order them as the windows read them.
+        Column order = rows.schema()
+                                .apply(column(rows.columns(), a.timestampColumn(), "actuals.timestamp_column"))
+                                .dataType()
+                        instanceof org.apache.spark.sql.types.NumericType
+                ? functions
+                        .when(functions.abs(at).gt(Coercion.EPOCH_MILLIS_ABOVE), at.divide(1000))
+                        .otherwise(at)
+                : at;
+        Dataset<Row> latest = rows.select(
+                        id.as(ACTUAL_ID), functions.struct(labels).as("l"), order.as("o"))
+                .where(functions.col(ACTUAL_ID).isNotNull())
+                .groupBy(ACTUAL_ID)
+                .agg(functions.max_by(functions.col("l"), functions.col("o")).as("latest"));
+        Column[] flat = new Column[labels.length + 1];
+        flat[0] = latest.col(ACTUAL_ID);
+        for (int i = 0; i < joined.size(); i++) {
+            flat[i + 1] = latest.col("latest." + LABEL_COLUMN + i).as(LABEL_COLUMN + i);
+        }
+        flat[labels.length] = latest.col("latest." + ACTUAL_AT).as(ACTUAL_AT);
+        latest = latest.select(flat);
+        Dataset<Row> tagged = predictions.withColumn(PARTITION_COLUMN, functions.spark_partition_id());
         Column right = latest.col(ACTUAL_ID);
-        boolean sameType = predictions
-                .schema()
-                .apply(servingId)
+        return tagged.join(latest, col(tagged, servingId).equalTo(right), "left")
+                .drop(right)
+                .repartition(Math.max(1, partitions), functions.col(PARTITION_COLUMN))
+                .drop(PARTITION_COLUMN);
+    }
+
+    /**
+     * The actuals' id as a value of the serving id's Spark type, so that Spark's join and PostgreSQL's lookup
+     * agree: the same type ({@code try_cast}: a value that is not one is NULL, counted as a problem row), and for
+     * a {@code uuid} serving id the text in lower case, as PostgreSQL prints a uuid.
+     */
+    private static Column actualId(Dataset<Row> rows, DatasetConnection a, DataType servingType, Prepared serving) {
+        Column id = col(rows, column(rows.columns(), a.idColumn(), "actuals.id_column"));
+        String pgType = serving.columnType(serving.connection().idColumn()).orElse("");
+        if (pgType.equalsIgnoreCase("uuid")) {
+            return functions.lower(functions.trim(id.cast("string")));
+        }
+        if (rows.schema()
+                .apply(column(rows.columns(), a.idColumn(), "actuals.id_column"))
                 .dataType()
-                .equals(latest.schema().apply(ACTUAL_ID).dataType());
-        Column on = sameType ? left.equalTo(right) : left.cast("string").equalTo(right.cast("string"));
-        return predictions.join(latest, on, "left").drop(right);
+                .equals(servingType)) {
+            return id;
+        }
+        return servingType instanceof StringType ? id.cast("string") : id.try_cast(servingType);
+    }
+
+    /** A column of {@code frame} by its exact name (quoted: a name with a dot is not a nested field). */
+    private static Column col(Dataset<Row> frame, String name) {
+        return frame.col("`" + name.replace("`", "``") + "`");
     }
 
     /** The name {@code name} has among {@code columns} (matched as {@link #indexOf} does); a clear error if absent. */
@@ -339,7 +386,8 @@ public final class DatasetProfiler {
      * Scans the actuals recorded in {@code range} (by the actuals' timestamp; plus, with {@code countNullTimestamps},
      * the rows whose timestamp is NULL, only counted) and finds the prediction windows of the serving dataset
      * {@code serving} they belong to, by looking their ids up in the serving query, {@value #LOOKUP_BATCH} ids a
-     * query. An id no prediction has is counted once as unmatched.
+     * query, as they stream from Spark. An id no prediction has is counted once as unmatched; an id that is not a
+     * value of the serving id's type counts as a problem row.
      */
     public ActualsScan scanActuals(Prepared serving, List<Window> range, boolean countNullTimestamps) {
         Prepared actuals = serving.actuals();
@@ -356,36 +404,45 @@ public final class DatasetProfiler {
             return new ActualsScan(0, 0, 0, 0, new TreeSet<>());
         }
         Dataset<Row> rows = read(session, actuals, predicates);
-        String[] columns = rows.columns();
-        Column id = rows.col(column(columns, a.idColumn(), "actuals.id_column"));
-        Column at = rows.col(column(columns, a.timestampColumn(), "actuals.timestamp_column"));
-        List<Row> ids;
-        try {
-            ids = rows.select(id.cast("string").as("id"), at.isNull().as("no_ts"))
-                    .groupBy("id", "no_ts")
-                    .count()
-                    .collectAsList();
-        } catch (RuntimeException e) {
-            throw SparkFailures.translate(e, source, a.source(), "actuals.");
-        }
+        Dataset<Row> servingFrame = read(session, serving, List.of("1 = 0"));
+        String servingId = column(servingFrame.columns(), serving.connection().idColumn(), "serving.id_column");
+        Column id = actualId(rows, a, servingFrame.schema().apply(servingId).dataType(), serving);
+        Column at = col(rows, column(rows.columns(), a.timestampColumn(), "actuals.timestamp_column"));
         long read = 0;
         long problems = 0;
         long nullTimestamps = 0;
-        Set<String> lookup = new TreeSet<>();
-        for (Row r : ids) {
-            long count = r.getLong(2);
-            read += count;
-            if (r.getBoolean(1)) {
-                nullTimestamps += count;
-                problems += count;
-            } else if (r.isNullAt(0)) {
-                problems += count;
-            } else {
-                lookup.add(r.getString(0));
-            }
-        }
+        long unmatched = 0;
         SortedSet<Instant> windows = new TreeSet<>();
-        long unmatched = predictionWindows(serving, new ArrayList<>(lookup), windows);
+        List<String> batch = new ArrayList<>();
+        try {
+            Iterator<Row> ids = rows.select(
+                            id.cast("string").as("id"), at.isNull().as("no_ts"))
+                    .groupBy("id", "no_ts")
+                    .count()
+                    .toLocalIterator();
+            while (ids.hasNext()) {
+                Row r = ids.next();
+                long count = r.getLong(2);
+                read += count;
+                if (r.getBoolean(1)) {
+                    nullTimestamps += count;
+                    problems += count;
+                } else if (r.isNullAt(0)) {
+                    problems += count;
+                } else {
+                    batch.add(r.getString(0));
+                    if (batch.size() == LOOKUP_BATCH) {
+                        unmatched += predictionWindows(serving, batch, windows);
+                        batch.clear();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            throw SparkFailures.translate(e, source, a.source(), "actuals.");
+        }
+        if (!batch.isEmpty()) {
+            unmatched += predictionWindows(serving, batch, windows);
+        }
         return new ActualsScan(read, problems, nullTimestamps, unmatched, windows);
     }
 
@@ -404,35 +461,45 @@ public final class DatasetProfiler {
         String ts = GrantSql.quote(s.timestampColumn());
         String sql = "SELECT vigil_ids.k, " + PostgresSource.ALIAS + "." + ts + ", " + PostgresSource.ALIAS + "."
                 + id + " IS NULL FROM unnest(?::text[]) AS vigil_ids(k) LEFT JOIN " + table(s.source()) + " ON "
-                + PostgresSource.ALIAS + "." + id + " = vigil_ids.k::" + GrantSql.quote(idType);
+                + PostgresSource.ALIAS + "." + id + " = vigil_ids.k::" + GrantSql.quote(castType(idType));
         long window = serving.version().aggregationPeriod().length().toSeconds();
         long unmatched = 0;
         try (Connection c = source.openReadOnly(s.source());
                 java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < ids.size(); i += LOOKUP_BATCH) {
-                List<String> batch = ids.subList(i, Math.min(ids.size(), i + LOOKUP_BATCH));
-                ps.setArray(1, c.createArrayOf("text", batch.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (rs.getBoolean(3)) {
-                            unmatched++;
-                            continue;
-                        }
-                        Instant at = instant(rs, 2, serving.timestampType());
-                        if (at != null) {
-                            windows.add(Window.startOf(at, java.time.Duration.ofSeconds(window)));
-                        }
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getBoolean(3)) {
+                        unmatched++;
+                        continue;
+                    }
+                    Instant at = instant(rs, 2, serving.timestampType());
+                    if (at != null) {
+                        windows.add(Window.startOf(at, java.time.Duration.ofSeconds(window)));
                     }
                 }
             }
         } catch (SQLException e) {
-            throw new VigilSourceException(
-                    VigilSourceException.Reason.QUERY_FAILED,
-                    "Cannot look the actuals' ids up in serving.data_source.query (actuals.id_column must hold"
-                            + " values of serving.id_column's type " + idType + "): " + e.getMessage(),
-                    e);
+            if ("22P02".equals(e.getSQLState()) || "22003".equals(e.getSQLState())) {
+                throw new VigilSourceException(
+                        VigilSourceException.Reason.QUERY_FAILED,
+                        "Cannot look the actuals up in serving.data_source.query: an actuals.id_column value is not"
+                                + " a " + idType + " like serving.id_column: " + e.getMessage(),
+                        e);
+            }
+            throw source.failure(s.source(), "serving.data_source.query (looking the actuals' ids up)", e);
         }
         return unmatched;
+    }
+
+    /** The type a serial column holds (a {@code serial} is an {@code int4}), for a cast. */
+    static String castType(String pgType) {
+        return switch (pgType.toLowerCase(Locale.ROOT)) {
+            case "serial", "serial4" -> "int4";
+            case "bigserial", "serial8" -> "int8";
+            case "smallserial", "serial2" -> "int2";
+            default -> pgType;
+        };
     }
 
     /**
@@ -596,6 +663,9 @@ public final class DatasetProfiler {
                     prediction,
                     score,
                     actual,
+                    connection.labels().containsKey(f.name())
+                            ? -1
+                            : indexOf(columns, ACTUAL_AT).orElse(-1),
                     version.performance().threshold(),
                     version.performance().k()));
         }

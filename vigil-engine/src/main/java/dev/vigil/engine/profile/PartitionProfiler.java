@@ -129,7 +129,8 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             }
             for (int pi = 0; pi < plan.performance().size(); pi++) {
                 for (SegmentProfiles p : rowSegments) {
-                    PerformanceRows.add(p.performance[pi], plan.performance().get(pi), row);
+                    PerformanceRows.add(
+                            p.performance[pi], plan.performance().get(pi), row, windowStart, plan.windowSeconds());
                 }
             }
             if (problem) {

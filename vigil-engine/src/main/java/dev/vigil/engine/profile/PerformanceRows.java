@@ -21,9 +21,24 @@ final class PerformanceRows {
 
     private PerformanceRows() {}
 
-    static void add(PerformanceProfile profile, ProfilePlan.PerformancePlan plan, Row row) {
+    /**
+     * Adds the row of window [{@code windowStart}, + {@code windowSeconds}) (epoch seconds). A joined actual
+     * recorded more than one window before its prediction's window is not this prediction's (decision 0009).
+     */
+    static void add(
+            PerformanceProfile profile,
+            ProfilePlan.PerformancePlan plan,
+            Row row,
+            long windowStart,
+            long windowSeconds) {
         Object prediction = row.get(plan.predictionColumn());
         Object actual = row.get(plan.actualColumn());
+        if (actual != null && plan.actualAtColumn() >= 0) {
+            Double at = Coercion.epochSeconds(row.get(plan.actualAtColumn()));
+            if (at == null || at < windowStart - windowSeconds) {
+                actual = null;
+            }
+        }
         switch (profile.type()) {
             case BINARY -> binary(profile, plan, row, prediction, actual);
             case MULTICLASS -> {

@@ -27,6 +27,7 @@ record ProfilePlan(
      * The performance of prediction field {@code field} against the actuals in {@code actualColumn}: a model of
      * {@code modelType}, the prediction in {@code predictionColumn} of kind {@code predictionKind}, and for a
      * boolean prediction of a binary model the score of the numeric prediction in {@code scoreColumn} (-1: none);
+     * {@code actualAtColumn} holds when a joined actual was recorded (-1: the actual is on the row itself);
      * {@code threshold} makes a score positive, {@code k} cuts ranking metrics (the version's settings).
      */
     record PerformancePlan(
@@ -36,6 +37,7 @@ record ProfilePlan(
             int predictionColumn,
             int scoreColumn,
             int actualColumn,
+            int actualAtColumn,
             double threshold,
             int k)
             implements Serializable {}

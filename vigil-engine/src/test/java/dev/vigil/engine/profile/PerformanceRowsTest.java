@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 /** How a row's prediction is read for performance: classes from dicts, label sets from dicts and arrays. */
 class PerformanceRowsTest {
     private static final ProfilePlan.PerformancePlan DICT =
-            new ProfilePlan.PerformancePlan("klass", "multiclass", "dict", 0, -1, 1, 0.5, 10);
+            new ProfilePlan.PerformancePlan("klass", "multiclass", "dict", 0, -1, 1, -1, 0.5, 10);
     private static final ProfilePlan.PerformancePlan STRING =
-            new ProfilePlan.PerformancePlan("klass", "multiclass", "string", 0, -1, 1, 0.5, 10);
+            new ProfilePlan.PerformancePlan("klass", "multiclass", "string", 0, -1, 1, -1, 0.5, 10);
 
     @Test
     void aDictOfProbabilitiesPredictsItsMostLikelyClass() {

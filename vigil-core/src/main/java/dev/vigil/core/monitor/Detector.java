@@ -1,0 +1,174 @@
+package dev.vigil.core.monitor;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The detection methods as pure functions of the values involved: whether a focal value is a problem, the bound
+ * it crossed ({@code threshold}), what it was compared with ({@code baseline}) and one sentence saying so.
+ */
+public final class Detector {
+    /** Error metrics: for performance, higher is worse. */
+    private static final Set<String> ERRORS =
+            Set.of("mae", "mse", "rmse", "mape", "wape", "log_loss", "hamming_loss", "fp_rate", "mean_error");
+
+    private Detector() {}
+
+    /** Which way a change is a problem. */
+    public enum Direction {
+        /** Either way. */
+        BOTH,
+        /** Only a drop (performance that should stay high). */
+        DROP,
+        /** Only a rise (an error that should stay low). */
+        RISE;
+
+        /** The direction that is a degradation of performance metric {@code metric}. */
+        public static Direction worseningOf(String metric) {
+            return ERRORS.contains(metric) ? RISE : DROP;
+        }
+    }
+
+    /** The decision on one value: fires or not, the bound it was compared with, the baseline, and why. */
+    public record Verdict(boolean fires, Double threshold, Double baseline, String reason) {}
+
+    /** {@code absolute}: the value below {@code min} or above {@code max}. */
+    public static Verdict absolute(Detection d, String metric, double value) {
+        if (d.max() != null && value > d.max()) {
+            return new Verdict(
+                    true, d.max(), null, metric + " " + num(value) + " is above the maximum " + num(d.max()));
+        }
+        if (d.min() != null && value < d.min()) {
+            return new Verdict(
+                    true, d.min(), null, metric + " " + num(value) + " is below the minimum " + num(d.min()));
+        }
+        return new Verdict(
+                false, d.max() != null ? d.max() : d.min(), null, metric + " " + num(value) + " is within bounds");
+    }
+
+    /**
+     * {@code percentage}: the relative change (value − baseline) / |baseline| beyond {@code threshold} in the
+     * watched direction. A zero baseline changes by an infinite fraction whenever the value differs.
+     */
+    public static Verdict percentage(Detection d, String metric, double value, double baseline, Direction direction) {
+        double change = baseline == 0
+                ? (value == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, value))
+                : (value - baseline) / Math.abs(baseline);
+        double t = d.threshold();
+        boolean fires =
+                switch (direction) {
+                    case BOTH -> Math.abs(change) > t;
+                    case DROP -> change < -t;
+                    case RISE -> change > t;
+                };
+        double bound = direction == Direction.DROP || (direction == Direction.BOTH && change < 0)
+                ? baseline - t * Math.abs(baseline)
+                : baseline + t * Math.abs(baseline);
+        return new Verdict(
+                fires,
+                bound,
+                baseline,
+                metric + " " + num(value) + " changed by " + percent(change) + " against " + num(baseline) + " ("
+                        + (fires ? "more than " : "within ") + percent(t) + ")");
+    }
+
+    /**
+     * {@code anomaly}: the value outside mean ± k·σ of {@code history} (σ: sample standard deviation, n − 1).
+     * Null when fewer than {@code min_history} past values exist: no decision.
+     */
+    public static Verdict anomaly(Detection d, String metric, double value, List<Double> history, Direction direction) {
+        List<Double> known =
+                history.stream().filter(v -> v != null && Double.isFinite(v)).toList();
+        if (known.size() < d.minHistory() || known.size() < 2) {
+            return null;
+        }
+        double mean = known.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double ss = 0;
+        for (double v : known) {
+            ss += (v - mean) * (v - mean);
+        }
+        double sigma = Math.sqrt(ss / (known.size() - 1));
+        double low = mean - d.k() * sigma;
+        double high = mean + d.k() * sigma;
+        boolean tooHigh = value > high && direction != Direction.DROP;
+        boolean tooLow = value < low && direction != Direction.RISE;
+        Double bound = tooLow ? low : high;
+        String reason = metric + " " + num(value) + (tooHigh || tooLow ? " is outside " : " is within ") + "mean ± "
+                + num(d.k()) + "σ of the last " + known.size() + " windows [" + num(low) + ", " + num(high) + "]";
+        return new Verdict(tooHigh || tooLow, bound, mean, reason);
+    }
+
+    /**
+     * {@code training}: a drift metric (already measured against training) above {@code threshold}; any other
+     * metric farther than {@code threshold} from its value on the training set, in the watched direction.
+     */
+    public static Verdict training(
+            Detection d, String metric, double value, Double trainingValue, boolean driftMetric, Direction direction) {
+        double t = d.threshold();
+        if (driftMetric) {
+            boolean fires = value > t;
+            return new Verdict(
+                    fires,
+                    t,
+                    null,
+                    metric + " " + num(value) + " against the training set is " + (fires ? "above " : "within ")
+                            + num(t));
+        }
+        if (trainingValue == null) {
+            return null;
+        }
+        double diff = value - trainingValue;
+        boolean fires =
+                switch (direction) {
+                    case BOTH -> Math.abs(diff) > t;
+                    case DROP -> diff < -t;
+                    case RISE -> diff > t;
+                };
+        double bound = diff < 0 ? trainingValue - t : trainingValue + t;
+        return new Verdict(
+                fires,
+                bound,
+                trainingValue,
+                metric + " " + num(value) + " differs from the training set's "
+                        + num(trainingValue) + " by " + num(Math.abs(diff)) + (fires ? " (more than " : " (within ")
+                        + num(t)
+                        + ")");
+    }
+
+    /** {@code segment}: a segment's value farther than {@code threshold} from all rows' value. */
+    public static Verdict segment(
+            Detection d, String metric, String segment, double value, double allRows, Direction direction) {
+        double t = d.threshold();
+        double diff = value - allRows;
+        boolean fires =
+                switch (direction) {
+                    case BOTH -> Math.abs(diff) > t;
+                    case DROP -> diff < -t;
+                    case RISE -> diff > t;
+                };
+        double bound = diff < 0 ? allRows - t : allRows + t;
+        return new Verdict(
+                fires,
+                bound,
+                allRows,
+                metric + " " + num(value) + " in " + segment + " differs from all"
+                        + " rows' " + num(allRows) + " by " + num(Math.abs(diff))
+                        + (fires ? " (more than " : " (within ")
+                        + num(t) + ")");
+    }
+
+    private static String num(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    private static String percent(double fraction) {
+        if (Double.isInfinite(fraction)) {
+            return (fraction > 0 ? "+" : "-") + "∞%";
+        }
+        return String.format(Locale.ROOT, "%+.1f%%", 100 * fraction).replace("+-", "-");
+    }
+}
