@@ -158,11 +158,15 @@ public final class Detector {
                         + num(t) + ")");
     }
 
+    /** Four significant digits, without trailing zeros: 0.2, 15.74, 1200. */
     private static String num(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.format(Locale.ROOT, "%.0f", v);
+        if (!Double.isFinite(v)) {
+            return String.valueOf(v);
         }
-        return String.format(Locale.ROOT, "%.4g", v);
+        return new java.math.BigDecimal(v)
+                .round(new java.math.MathContext(4))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     private static String percent(double fraction) {
