@@ -12,6 +12,8 @@ import dev.vigil.core.model.Model;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Schema;
+import dev.vigil.core.monitor.Monitor;
+import dev.vigil.core.monitor.MonitorCodec;
 import dev.vigil.core.spec.ModelSpec;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.core.spec.SpecValidator;
@@ -163,7 +165,64 @@ public final class Vigil {
                     versionName + "/" + c.dataset(),
                     handle.connect(c).change()));
         }
+        for (Monitor m : spec.monitors()) {
+            JsonNode answer = putMonitor(spec.model().id(), spec.version().version(), m);
+            report.add(new ApplyResult(
+                    "monitor",
+                    versionName + "/" + m.name(),
+                    answer.path("change").asText()));
+        }
         return report;
+    }
+
+    /** Creates or replaces a monitor of a version; the answer is the monitor as stored, with {@code change}. */
+    public JsonNode putMonitor(String modelId, String version, Monitor monitor) {
+        return http.put(
+                versionPath(modelId, version) + "/monitors/" + Http.segment(monitor.name()),
+                MonitorCodec.write(monitor));
+    }
+
+    /** The monitors of a version, as JSON. */
+    public JsonNode monitors(String modelId, String version) {
+        return http.get(versionPath(modelId, version) + "/monitors");
+    }
+
+    /** Deletes a monitor (its alerts stay). */
+    public void deleteMonitor(String modelId, String version, String name) {
+        http.delete(versionPath(modelId, version) + "/monitors/" + Http.segment(name));
+    }
+
+    /**
+     * Evaluates every monitor of a version now over the complete focal windows of [{@code from}, {@code to});
+     * the answer counts what was evaluated, fired, created, resolved and skipped. Runs evaluate by themselves.
+     */
+    public JsonNode evaluateMonitors(String modelId, String version, Instant from, Instant to) {
+        ObjectNode body = JsonNodeFactory.instance
+                .objectNode()
+                .put("from", from.toString())
+                .put("to", to.toString());
+        return http.post(versionPath(modelId, version) + "/monitors/evaluate", body);
+    }
+
+    /**
+     * Alerts as flat JSON rows ({@code id, monitor, model, version, field, segment, window_start, window_end,
+     * metric, value, threshold, severity, status}, …); {@code query} holds any of model, status, limit.
+     */
+    public JsonNode alerts(Map<String, String> query) {
+        return http.get("/api/v1/alerts" + queryString(query));
+    }
+
+    /** One alert with its notifications and each delivery attempt's outcome. */
+    public JsonNode alert(String id) {
+        return http.get("/api/v1/alerts/" + Http.segment(id));
+    }
+
+    public JsonNode acknowledgeAlert(String id) {
+        return http.post("/api/v1/alerts/" + Http.segment(id) + "/acknowledge", JsonNodeFactory.instance.objectNode());
+    }
+
+    public JsonNode resolveAlert(String id) {
+        return http.post("/api/v1/alerts/" + Http.segment(id) + "/resolve", JsonNodeFactory.instance.objectNode());
     }
 
     /** One line of {@link #apply(ModelSpec)}: what was applied and whether it was created, updated or unchanged. */

@@ -24,6 +24,7 @@ import java.util.Map;
  * <tr><td>sourceConnectTimeout</td><td>VIGIL_SOURCE_CONNECT_TIMEOUT (seconds)</td><td>5</td></tr>
  * <tr><td>sourceStatementTimeout</td><td>VIGIL_SOURCE_STATEMENT_TIMEOUT (seconds)</td><td>300</td></tr>
  * <tr><td>schedulerTick</td><td>VIGIL_SCHEDULER_TICK (seconds; 0 = no scheduler)</td><td>30</td></tr>
+ * <tr><td>notifications</td><td>VIGIL_PUBLIC_URL, VIGIL_SMTP_*, VIGIL_NOTIFY_*</td><td>{@link NotifySettings}</td></tr>
  * </table>
  */
 public record ServerConfig(
@@ -37,7 +38,8 @@ public record ServerConfig(
         String adminToken,
         Duration sourceConnectTimeout,
         Duration sourceStatementTimeout,
-        Duration schedulerTick) {
+        Duration schedulerTick,
+        NotifySettings notifications) {
 
     /** The defaults, with nothing read from the environment. */
     public static ServerConfig defaults() {
@@ -52,7 +54,8 @@ public record ServerConfig(
                 null,
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(300),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                NotifySettings.defaults());
     }
 
     /** The defaults overridden by the {@code VIGIL_*} variables of {@code env}; a malformed value names its variable. */
@@ -70,7 +73,8 @@ public record ServerConfig(
                 blankToNull(env.get("VIGIL_ADMIN_TOKEN")),
                 Duration.ofSeconds(integer(env, "VIGIL_SOURCE_CONNECT_TIMEOUT", 5, problems)),
                 Duration.ofSeconds(integer(env, "VIGIL_SOURCE_STATEMENT_TIMEOUT", 300, problems)),
-                Duration.ofSeconds(integer(env, "VIGIL_SCHEDULER_TICK", 30, problems)));
+                Duration.ofSeconds(integer(env, "VIGIL_SCHEDULER_TICK", 30, problems)),
+                NotifySettings.fromEnvironment(env, problems));
         if (!problems.isEmpty()) {
             throw VigilArgumentException.of(problems);
         }
@@ -121,7 +125,8 @@ public record ServerConfig(
                 adminToken,
                 sourceConnectTimeout,
                 sourceStatementTimeout,
-                value);
+                value,
+                notifications);
     }
 
     public ServerConfig withHost(String value) {
@@ -136,7 +141,8 @@ public record ServerConfig(
                 adminToken,
                 sourceConnectTimeout,
                 sourceStatementTimeout,
-                schedulerTick);
+                schedulerTick,
+                notifications);
     }
 
     public ServerConfig withPort(int value) {
@@ -151,7 +157,8 @@ public record ServerConfig(
                 adminToken,
                 sourceConnectTimeout,
                 sourceStatementTimeout,
-                schedulerTick);
+                schedulerTick,
+                notifications);
     }
 
     public ServerConfig withDataDir(Path value) {
@@ -166,7 +173,8 @@ public record ServerConfig(
                 adminToken,
                 sourceConnectTimeout,
                 sourceStatementTimeout,
-                schedulerTick);
+                schedulerTick,
+                notifications);
     }
 
     public ServerConfig withStore(String url, String user, String password) {
@@ -181,7 +189,8 @@ public record ServerConfig(
                 adminToken,
                 sourceConnectTimeout,
                 sourceStatementTimeout,
-                schedulerTick);
+                schedulerTick,
+                notifications);
     }
 
     public ServerConfig withSparkMaster(String value) {
@@ -196,7 +205,8 @@ public record ServerConfig(
                 adminToken,
                 sourceConnectTimeout,
                 sourceStatementTimeout,
-                schedulerTick);
+                schedulerTick,
+                notifications);
     }
 
     public ServerConfig withAdminToken(String value) {
@@ -211,7 +221,25 @@ public record ServerConfig(
                 value,
                 sourceConnectTimeout,
                 sourceStatementTimeout,
-                schedulerTick);
+                schedulerTick,
+                notifications);
+    }
+
+    /** How alerts are sent: SMTP, retries, the dashboard link. */
+    public ServerConfig withNotifications(NotifySettings value) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDir,
+                storeUrl,
+                storeUser,
+                storePassword,
+                sparkMaster,
+                adminToken,
+                sourceConnectTimeout,
+                sourceStatementTimeout,
+                schedulerTick,
+                value);
     }
 
     @Override
@@ -220,7 +248,9 @@ public record ServerConfig(
                 + dev.vigil.core.model.Jdbc.redactUrl(storeUrl) + ", storeUser=" + storeUser + ", storePassword="
                 + (storePassword == null ? "<none>" : "******") + ", sparkMaster=" + sparkMaster + ", adminToken="
                 + (adminToken == null ? "<none>" : "******") + ", sourceConnectTimeout=" + sourceConnectTimeout
-                + ", sourceStatementTimeout=" + sourceStatementTimeout + ", schedulerTick=" + schedulerTick + "]";
+                + ", sourceStatementTimeout=" + sourceStatementTimeout + ", schedulerTick=" + schedulerTick
+                + ", notifications="
+                + notifications + "]";
     }
 
     private static int integer(Map<String, String> env, String key, int fallback, List<String> problems) {

@@ -7,6 +7,9 @@ import dev.vigil.server.internal.ApiErrors;
 import dev.vigil.server.internal.Endpoint;
 import dev.vigil.server.internal.Json;
 import dev.vigil.server.internal.ModelRoutes;
+import dev.vigil.server.internal.MonitorEvaluator;
+import dev.vigil.server.internal.MonitorRoutes;
+import dev.vigil.server.internal.Notifier;
 import dev.vigil.server.internal.OpenApi;
 import dev.vigil.server.internal.RunRoutes;
 import dev.vigil.server.internal.RunService;
@@ -46,6 +49,7 @@ public final class VigilServer implements AutoCloseable {
     private final List<Endpoint> endpoints;
     private final RunService runs;
     private final Scheduler scheduler;
+    private final Notifier notifier;
 
     private VigilServer(
             ServerConfig config,
@@ -54,8 +58,10 @@ public final class VigilServer implements AutoCloseable {
             List<Endpoint> endpoints,
             RunService runs,
             Scheduler scheduler,
+            Notifier notifier,
             Javalin app) {
         this.runs = runs;
+        this.notifier = notifier;
         this.scheduler = scheduler;
         this.config = config;
         this.store = store;
@@ -78,6 +84,7 @@ public final class VigilServer implements AutoCloseable {
                         clock);
         RunService runs = null;
         Scheduler scheduler = null;
+        Notifier notifier = null;
         try {
             String generated = null;
             if (config.adminToken() != null) {
@@ -89,9 +96,13 @@ public final class VigilServer implements AutoCloseable {
             List<Endpoint> endpoints = new ArrayList<>();
             endpoints.addAll(new ModelRoutes(store, source).endpoints());
             endpoints.addAll(new TokenRoutes(store).endpoints());
-            runs = new RunService(store, profiler(config, source), clock);
+            String[] url = new String[1];
+            notifier = new Notifier(store, config.notifications(), () -> url[0], clock);
+            MonitorEvaluator evaluator = new MonitorEvaluator(store, notifier::wake, clock);
+            runs = new RunService(store, profiler(config, source), clock, evaluator::evaluate);
             endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
-            scheduler = new Scheduler(store, runs, clock);
+            endpoints.addAll(new MonitorRoutes(store, evaluator).endpoints());
+            scheduler = new Scheduler(store, runs, clock, evaluator::tick);
             endpoints.add(new Endpoint(
                     HandlerType.GET, "/api/v1/openapi.json", "meta", "This OpenAPI document", null, 200, true, null));
             endpoints.add(new Endpoint(
@@ -108,12 +119,17 @@ public final class VigilServer implements AutoCloseable {
             if (!config.schedulerTick().isZero()) {
                 scheduler.start(config.schedulerTick());
             }
-            VigilServer server = new VigilServer(config, store, generated, endpoints, runs, scheduler, app);
+            VigilServer server = new VigilServer(config, store, generated, endpoints, runs, scheduler, notifier, app);
+            url[0] = server.url();
+            notifier.start();
             LOG.info("Vigil server listening on {} (metastore: {})", server.url(), store.describe());
             return server;
         } catch (RuntimeException e) {
             if (runs != null) {
                 runs.close();
+            }
+            if (notifier != null) {
+                notifier.close();
             }
             store.close();
             throw e;
@@ -211,6 +227,7 @@ public final class VigilServer implements AutoCloseable {
             scheduler.close();
             app.stop();
             runs.close();
+            notifier.close();
         } finally {
             store.close();
         }

@@ -25,7 +25,9 @@ class ServerConfigTest {
                         null,
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(300),
-                        Duration.ofSeconds(30)));
+                        Duration.ofSeconds(30),
+                        new NotifySettings(
+                                null, null, 587, null, null, "vigil@localhost", true, 6, Duration.ofSeconds(30))));
         assertThat(ServerConfig.defaults()).isEqualTo(ServerConfig.fromEnvironment(Map.of()));
     }
 
@@ -42,7 +44,16 @@ class ServerConfigTest {
                 Map.entry("VIGIL_ADMIN_TOKEN", "vgl_admin"),
                 Map.entry("VIGIL_SOURCE_CONNECT_TIMEOUT", "7"),
                 Map.entry("VIGIL_SOURCE_STATEMENT_TIMEOUT", "90"),
-                Map.entry("VIGIL_SCHEDULER_TICK", "0"));
+                Map.entry("VIGIL_SCHEDULER_TICK", "0"),
+                Map.entry("VIGIL_PUBLIC_URL", "https://vigil.example.com"),
+                Map.entry("VIGIL_SMTP_HOST", "smtp.example.com"),
+                Map.entry("VIGIL_SMTP_PORT", "2525"),
+                Map.entry("VIGIL_SMTP_USER", "alerts"),
+                Map.entry("VIGIL_SMTP_PASSWORD", "smtp-secret"),
+                Map.entry("VIGIL_SMTP_FROM", "vigil@example.com"),
+                Map.entry("VIGIL_SMTP_STARTTLS", "false"),
+                Map.entry("VIGIL_NOTIFY_MAX_ATTEMPTS", "3"),
+                Map.entry("VIGIL_NOTIFY_FIRST_RETRY", "5"));
         ServerConfig config = ServerConfig.fromEnvironment(env).validate();
         assertThat(config)
                 .isEqualTo(new ServerConfig(
@@ -56,8 +67,21 @@ class ServerConfigTest {
                         "vgl_admin",
                         Duration.ofSeconds(7),
                         Duration.ofSeconds(90),
-                        Duration.ZERO));
-        assertThat(config.toString()).doesNotContain("meta-secret").doesNotContain("vgl_admin");
+                        Duration.ZERO,
+                        new NotifySettings(
+                                "https://vigil.example.com",
+                                "smtp.example.com",
+                                2525,
+                                "alerts",
+                                "smtp-secret",
+                                "vigil@example.com",
+                                false,
+                                3,
+                                Duration.ofSeconds(5))));
+        assertThat(config.toString())
+                .doesNotContain("meta-secret")
+                .doesNotContain("vgl_admin")
+                .doesNotContain("smtp-secret");
     }
 
     @Test

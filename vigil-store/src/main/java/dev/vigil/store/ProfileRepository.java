@@ -117,6 +117,26 @@ public final class ProfileRepository {
         });
     }
 
+    /** The start of the oldest and the end of the newest window of the dataset that have rows, if any. */
+    public Optional<Instant[]> windowRange(String modelId, String version, String dataset) {
+        return db.inTransaction("read the windows of " + modelId + "/" + version + "/" + dataset, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT min(window_start) AS first_start, max(window_end)"
+                    + " AS last_end FROM profiles WHERE model_id = ? AND version = ? AND dataset = ? AND segment = ''"
+                    + " AND field = ''")) {
+                ps.setString(1, modelId);
+                ps.setString(2, version);
+                ps.setString(3, dataset);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    Instant first = Database.instant(rs, "first_start");
+                    return first == null
+                            ? Optional.<Instant[]>empty()
+                            : Optional.of(new Instant[] {first, Database.instant(rs, "last_end")});
+                }
+            }
+        });
+    }
+
     /** Advances the dataset's watermark to {@code watermark}; never moves it back. */
     public void advanceWatermark(String modelId, String version, String dataset, Instant watermark) {
         db.inTransaction("advance the watermark of " + modelId + "/" + version + "/" + dataset, c -> {

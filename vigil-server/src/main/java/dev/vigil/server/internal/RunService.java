@@ -50,16 +50,28 @@ public final class RunService implements AutoCloseable {
     private final Metastore store;
     private final Supplier<DatasetProfiler> profiler;
     private final Clock clock;
+    private final Listener listener;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "vigil-runs");
         t.setDaemon(true);
         return t;
     });
 
+    /** Told when a run has stored windows: the version, and the range of serving windows whose data changed. */
+    public interface Listener {
+        void windowsStored(ModelVersion version, Instant from, Instant to);
+    }
+
     public RunService(Metastore store, Supplier<DatasetProfiler> profiler, Clock clock) {
+        this(store, profiler, clock, (v, f, t) -> {});
+    }
+
+    /** Runs that tell {@code listener} (monitor evaluation) when serving windows were stored or recomputed. */
+    public RunService(Metastore store, Supplier<DatasetProfiler> profiler, Clock clock, Listener listener) {
         this.store = store;
         this.profiler = profiler;
         this.clock = clock;
+        this.listener = listener;
         int closed = store.runs().failUnfinished("the server stopped before the run finished; run it again");
         if (closed > 0) {
             LOG.warn("{} runs left unfinished by a previous server were marked failed", closed);
@@ -173,6 +185,21 @@ public final class RunService implements AutoCloseable {
             done += batch.size();
             store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
         }
+        if (connection.dataset() == DatasetKind.SERVING && !windows.isEmpty()) {
+            notifyStored(
+                    version,
+                    windows.get(0).start(),
+                    windows.get(windows.size() - 1).end());
+        }
+    }
+
+    /** Tells the listener; its failure is logged, never the run's. */
+    private void notifyStored(ModelVersion version, Instant from, Instant to) {
+        try {
+            listener.windowsStored(version, from, to);
+        } catch (RuntimeException e) {
+            LOG.error("evaluating the monitors of {}/{} failed", version.modelId(), version.version(), e);
+        }
     }
 
     /**
@@ -240,6 +267,12 @@ public final class RunService implements AutoCloseable {
                             stored(batch, result, PerformanceProfile.FIELD_PREFIX));
             done += batch.size();
             store.runs().progress(run.id(), done, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
+        }
+        if (!affected.isEmpty()) {
+            notifyStored(
+                    version,
+                    affected.get(0).start(),
+                    affected.get(affected.size() - 1).end());
         }
         if (!range.isEmpty()) {
             store.profiles()

@@ -35,6 +35,7 @@ public final class Scheduler implements AutoCloseable {
     private final Metastore store;
     private final RunService runs;
     private final Clock clock;
+    private final Runnable onTick;
     private final Map<String, State> states = new HashMap<>();
     private ScheduledExecutorService executor;
 
@@ -52,9 +53,15 @@ public final class Scheduler implements AutoCloseable {
     }
 
     public Scheduler(Metastore store, RunService runs, Clock clock) {
+        this(store, runs, clock, () -> {});
+    }
+
+    /** A scheduler that also runs {@code onTick} (the clock-driven monitors) after each tick. */
+    public Scheduler(Metastore store, RunService runs, Clock clock, Runnable onTick) {
         this.store = store;
         this.runs = runs;
         this.clock = clock;
+        this.onTick = onTick;
     }
 
     /** Ticks every {@code period} on a background thread. */
@@ -85,6 +92,7 @@ public final class Scheduler implements AutoCloseable {
                 }
             }
         }
+        onTick.run();
     }
 
     private void consider(ModelVersion version, DatasetConnection dataset, Instant now) {

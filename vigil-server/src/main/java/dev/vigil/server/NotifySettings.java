@@ -1,0 +1,89 @@
+package dev.vigil.server;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How alerts are sent: the dashboard's public URL (for the link in every notification), the SMTP server for
+ * e-mail, and how often a failed delivery is retried (the first retry after {@code firstRetry}, each next one
+ * twice as late, at most {@code maxAttempts} attempts in all).
+ *
+ * <table>
+ * <caption>Settings</caption>
+ * <tr><th>setting</th><th>environment</th><th>default</th></tr>
+ * <tr><td>publicUrl</td><td>VIGIL_PUBLIC_URL</td><td>the server's own URL</td></tr>
+ * <tr><td>smtpHost / smtpPort</td><td>VIGIL_SMTP_HOST / VIGIL_SMTP_PORT</td><td>none (no e-mail) / 587</td></tr>
+ * <tr><td>smtpUser / smtpPassword</td><td>VIGIL_SMTP_USER / VIGIL_SMTP_PASSWORD</td><td>none</td></tr>
+ * <tr><td>smtpFrom</td><td>VIGIL_SMTP_FROM</td><td>vigil@localhost</td></tr>
+ * <tr><td>smtpStartTls</td><td>VIGIL_SMTP_STARTTLS (true/false)</td><td>true</td></tr>
+ * <tr><td>maxAttempts</td><td>VIGIL_NOTIFY_MAX_ATTEMPTS</td><td>6</td></tr>
+ * <tr><td>firstRetry</td><td>VIGIL_NOTIFY_FIRST_RETRY (seconds)</td><td>30</td></tr>
+ * </table>
+ */
+public record NotifySettings(
+        String publicUrl,
+        String smtpHost,
+        int smtpPort,
+        String smtpUser,
+        String smtpPassword,
+        String smtpFrom,
+        boolean smtpStartTls,
+        int maxAttempts,
+        Duration firstRetry) {
+
+    public static NotifySettings defaults() {
+        return new NotifySettings(null, null, 587, null, null, "vigil@localhost", true, 6, Duration.ofSeconds(30));
+    }
+
+    static NotifySettings fromEnvironment(Map<String, String> env, List<String> problems) {
+        NotifySettings d = defaults();
+        return new NotifySettings(
+                blankToNull(env.get("VIGIL_PUBLIC_URL")),
+                blankToNull(env.get("VIGIL_SMTP_HOST")),
+                integer(env, "VIGIL_SMTP_PORT", d.smtpPort, problems),
+                blankToNull(env.get("VIGIL_SMTP_USER")),
+                blankToNull(env.get("VIGIL_SMTP_PASSWORD")),
+                env.getOrDefault("VIGIL_SMTP_FROM", d.smtpFrom),
+                !"false"
+                        .equalsIgnoreCase(
+                                env.getOrDefault("VIGIL_SMTP_STARTTLS", "true").strip()),
+                integer(env, "VIGIL_NOTIFY_MAX_ATTEMPTS", d.maxAttempts, problems),
+                Duration.ofSeconds(integer(env, "VIGIL_NOTIFY_FIRST_RETRY", 30, problems)));
+    }
+
+    /** SMTP on {@code host:port} without TLS or login (a local relay, or GreenMail in tests). */
+    public NotifySettings withSmtp(String host, int port, String from) {
+        return new NotifySettings(publicUrl, host, port, null, null, from, false, maxAttempts, firstRetry);
+    }
+
+    public NotifySettings withRetries(int attempts, Duration first) {
+        return new NotifySettings(
+                publicUrl, smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls, attempts, first);
+    }
+
+    @Override
+    public String toString() {
+        return "NotifySettings[publicUrl=" + publicUrl + ", smtpHost=" + smtpHost + ", smtpPort=" + smtpPort
+                + ", smtpUser=" + smtpUser + ", smtpPassword=" + (smtpPassword == null ? "<none>" : "******")
+                + ", smtpFrom=" + smtpFrom + ", smtpStartTls=" + smtpStartTls + ", maxAttempts=" + maxAttempts
+                + ", firstRetry=" + firstRetry + "]";
+    }
+
+    private static int integer(Map<String, String> env, String key, int fallback, List<String> problems) {
+        String value = env.get(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            problems.add(key + ": '" + value + "' is not a whole number");
+            return fallback;
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

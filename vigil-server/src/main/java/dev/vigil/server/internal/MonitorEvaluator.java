@@ -1,0 +1,561 @@
+package dev.vigil.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.VigilException;
+import dev.vigil.core.model.Field;
+import dev.vigil.core.model.FieldGroup;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.monitor.Detection;
+import dev.vigil.core.monitor.Detector;
+import dev.vigil.core.monitor.Detector.Direction;
+import dev.vigil.core.monitor.Expression;
+import dev.vigil.core.monitor.Monitor;
+import dev.vigil.core.monitor.MonitorCodec;
+import dev.vigil.core.monitor.MonitorType;
+import dev.vigil.store.Alert;
+import dev.vigil.store.AlertRepository;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.MonitorRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates monitors over focal windows, from stored profiles only (the same queries as the REST API): after a
+ * run stores windows, for every complete focal window the run touched, and on every scheduler tick for the
+ * clock-driven monitors ({@code model_staleness}, and {@code model_activity} of the last closed window, which
+ * may have no rows and so no run output). A firing condition raises (or updates) the one alert of its monitor,
+ * field, segment and focal window and queues its notifications; a cleared one resolves the open alerts of that
+ * monitor, field and segment up to the window.
+ */
+public final class MonitorEvaluator {
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorEvaluator.class);
+    private static final String SERVING = "serving";
+    private static final Set<String> DRIFT_METRICS = Set.of(
+            "drift_score",
+            "js_distance",
+            "hellinger",
+            "psi",
+            "ks",
+            "wasserstein_normed",
+            "chi2_pvalue",
+            "out_of_range_count",
+            "out_of_range_ratio",
+            "new_value_count",
+            "new_value_ratio",
+            "centroid_distance",
+            "centroid_cosine_distance");
+
+    private final Metastore store;
+    private final ProfileQueries queries;
+    private final Runnable notify;
+    private final Clock clock;
+
+    public MonitorEvaluator(Metastore store, Runnable notify, Clock clock) {
+        this.store = store;
+        this.queries = new ProfileQueries(store);
+        this.notify = notify;
+        this.clock = clock;
+    }
+
+    /** What an evaluation did. */
+    public record Summary(int evaluated, int fired, int created, int resolved, int skipped) {
+        Summary plus(Summary o) {
+            return new Summary(
+                    evaluated + o.evaluated,
+                    fired + o.fired,
+                    created + o.created,
+                    resolved + o.resolved,
+                    skipped + o.skipped);
+        }
+    }
+
+    /** A mutable tally, turned into a {@link Summary}. */
+    private static final class Tally {
+        int evaluated;
+        int fired;
+        int created;
+        int resolved;
+        int skipped;
+
+        Summary summary() {
+            return new Summary(evaluated, fired, created, resolved, skipped);
+        }
+    }
+
+    /** The monitors of a version that decode against it; one that no longer does is logged and left out. */
+    List<Monitor> monitors(ModelVersion version) {
+        List<Monitor> out = new ArrayList<>();
+        for (MonitorRepository.StoredMonitor m : store.monitors().list(version.modelId(), version.version())) {
+            try {
+                out.add(MonitorCodec.read(m.spec(), "monitor " + m.name(), version));
+            } catch (VigilException e) {
+                LOG.warn(
+                        "monitor {} of {}/{} is not evaluated: {}",
+                        m.name(),
+                        version.modelId(),
+                        version.version(),
+                        e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Evaluates every monitor of {@code version} over the focal windows that overlap [{@code from}, {@code to})
+     * and are complete (end at or before the serving watermark). Clock-driven monitors are left to {@link #tick}.
+     */
+    public Summary evaluate(ModelVersion version, Instant from, Instant to) {
+        Optional<Instant> watermark = store.profiles().watermark(version.modelId(), version.version(), SERVING);
+        Tally tally = new Tally();
+        if (watermark.isEmpty()) {
+            return tally.summary();
+        }
+        for (Monitor m : monitors(version)) {
+            if (m.type().source() == MonitorType.Source.CLOCK) {
+                continue;
+            }
+            Granularity g = granularity(m);
+            for (Instant s = g.bucketStart(from); s.isBefore(to); s = g.bucketEnd(s)) {
+                Instant e = g.bucketEnd(s);
+                if (!e.isAfter(watermark.get())) {
+                    evaluateWindow(version, m, s, e, tally);
+                }
+            }
+        }
+        Summary summary = tally.summary();
+        if (summary.evaluated() > 0) {
+            LOG.info("monitors of {}/{} over {} to {}: {}", version.modelId(), version.version(), from, to, summary);
+        }
+        return summary;
+    }
+
+    /** On a scheduler tick: staleness now, and activity of the last closed focal window, for every version. */
+    public Summary tick() {
+        Tally tally = new Tally();
+        Instant now = clock.instant();
+        for (var model : store.models().list()) {
+            for (ModelVersion version : store.versions().list(model.id())) {
+                for (Monitor m : monitors(version)) {
+                    Granularity g = granularity(m);
+                    Instant end = g.bucketStart(now);
+                    Instant start = end.minus(m.focal());
+                    if (m.type() == MonitorType.MODEL_STALENESS) {
+                        evaluateWindow(version, m, start, end, tally);
+                    } else if (m.type() == MonitorType.MODEL_ACTIVITY) {
+                        Optional<Instant> watermark =
+                                store.profiles().watermark(version.modelId(), version.version(), SERVING);
+                        if (watermark.isPresent() && !end.isAfter(watermark.get())) {
+                            evaluateWindow(version, m, start, end, tally);
+                        }
+                    }
+                }
+            }
+        }
+        return tally.summary();
+    }
+
+    private static Granularity granularity(Monitor m) {
+        if (m.focal().equals(Duration.ofHours(1))) {
+            return Granularity.HOUR;
+        }
+        return m.focal().equals(Duration.ofDays(1)) ? Granularity.DAY : Granularity.WEEK;
+    }
+
+    private void evaluateWindow(ModelVersion v, Monitor m, Instant start, Instant end, Tally tally) {
+        for (String field : targets(v, m)) {
+            try {
+                if (m.detection().method() == Detection.Method.SEGMENT) {
+                    Double all = value(v, m, field, "", start, end);
+                    for (String segment : segments(v, start, end)) {
+                        Double value = value(v, m, field, segment, start, end);
+                        if (all == null
+                                || value == null
+                                || !preconditions(v, m, segment, start, end, SERVING, start, end)) {
+                            tally.skipped++;
+                            continue;
+                        }
+                        decide(
+                                v,
+                                m,
+                                field,
+                                segment,
+                                start,
+                                end,
+                                value,
+                                Detector.segment(m.detection(), metric(m), segment, value, all, direction(m)),
+                                tally);
+                    }
+                    continue;
+                }
+                Double value = value(v, m, field, "", start, end);
+                if (value == null) {
+                    tally.skipped++;
+                    continue;
+                }
+                Detector.Verdict verdict = verdict(v, m, field, start, end, value);
+                if (verdict == null) {
+                    tally.skipped++;
+                    continue;
+                }
+                decide(v, m, field, "", start, end, value, verdict, tally);
+            } catch (VigilException e) {
+                LOG.warn(
+                        "monitor {} of {}/{} on {} at {}: {}",
+                        m.name(),
+                        v.modelId(),
+                        v.version(),
+                        field,
+                        start,
+                        e.getMessage());
+                tally.skipped++;
+            }
+        }
+    }
+
+    /** The verdict of one value by the monitor's detection, or null when it cannot decide (preconditions, history). */
+    private Detector.Verdict verdict(
+            ModelVersion v, Monitor m, String field, Instant start, Instant end, double value) {
+        Detection d = m.detection();
+        Duration span = m.focal().multipliedBy(d.baselineWindows());
+        return switch (d.method()) {
+            case ABSOLUTE ->
+                preconditions(v, m, "", start, end, null, null, null) ? Detector.absolute(d, metric(m), value) : null;
+            case PERCENTAGE -> {
+                Instant from = start.minus(span);
+                Double baseline = value(v, m, field, "", from, start);
+                yield baseline == null || !preconditions(v, m, "", start, end, SERVING, from, start)
+                        ? null
+                        : Detector.percentage(d, metric(m), value, baseline, direction(m));
+            }
+            case ANOMALY -> {
+                Instant from = start.minus(span);
+                yield preconditions(v, m, "", start, end, SERVING, from, start)
+                        ? Detector.anomaly(d, metric(m), value, history(v, m, field, from, start), direction(m))
+                        : null;
+            }
+            case TRAINING -> {
+                boolean drift = m.type().source() == MonitorType.Source.DRIFT;
+                Double training = drift ? null : trainingValue(v, m, field);
+                yield preconditions(v, m, "", start, end, drift ? null : "training", null, null)
+                        ? Detector.training(d, metric(m), value, training, drift, direction(m))
+                        : null;
+            }
+            case SEGMENT -> throw new IllegalStateException("segment detection is evaluated per segment");
+        };
+    }
+
+    /** Raises or clears the alert of one decision. */
+    private void decide(
+            ModelVersion v,
+            Monitor m,
+            String field,
+            String segment,
+            Instant start,
+            Instant end,
+            double value,
+            Detector.Verdict verdict,
+            Tally tally) {
+        tally.evaluated++;
+        String fieldKey = field == null ? "" : field;
+        AlertRepository alerts = store.alerts();
+        if (!verdict.fires()) {
+            tally.resolved += alerts.resolveCleared(v.modelId(), v.version(), m.name(), fieldKey, segment, start);
+            return;
+        }
+        tally.fired++;
+        AlertRepository.Raised raised = alerts.raise(new Alert(
+                null,
+                v.modelId(),
+                v.version(),
+                m.name(),
+                fieldKey,
+                segment,
+                start,
+                end,
+                metric(m),
+                value,
+                verdict.threshold(),
+                verdict.baseline(),
+                m.severity().specName(),
+                null,
+                verdict.reason(),
+                null,
+                null,
+                null));
+        if (raised.created()) {
+            tally.created++;
+            boolean queued = false;
+            for (int i = 0; i < m.actions().size(); i++) {
+                queued |= alerts.enqueue(
+                        raised.alert(), i, m.actions().get(i).type().specName());
+            }
+            if (queued) {
+                notify.run();
+            }
+        }
+    }
+
+    /**
+     * Whether the focal window of {@code segment} has at least {@code min_focal_rows} rows and the baseline (of
+     * {@code baselineDataset} over [{@code baselineFrom}, {@code baselineTo}), all of it when those are null) at
+     * least {@code min_baseline_rows}.
+     */
+    private boolean preconditions(
+            ModelVersion v,
+            Monitor m,
+            String segment,
+            Instant start,
+            Instant end,
+            String baselineDataset,
+            Instant baselineFrom,
+            Instant baselineTo) {
+        if (m.minFocalRows() > 0 && rows(v, SERVING, segment, start, end) < m.minFocalRows()) {
+            return false;
+        }
+        if (m.minBaselineRows() > 0 && baselineDataset != null) {
+            return rows(v, baselineDataset, "", baselineFrom, baselineTo) >= m.minBaselineRows();
+        }
+        return true;
+    }
+
+    /** Rows of a dataset's segment over a range (all of it when {@code from} is null). */
+    private long rows(ModelVersion v, String dataset, String segment, Instant from, Instant to) {
+        Map<String, String> p = new HashMap<>();
+        p.put("dataset", dataset);
+        if (from != null) {
+            p.put("from", from.toString());
+            p.put("to", to.toString());
+        }
+        p.put("granularity", "all");
+        p.put("metric", "count");
+        if (!segment.isEmpty()) {
+            p.put("segment", segment);
+        }
+        for (ObjectNode row : queries.metrics(v, p::get)) {
+            if (row.path("field").isNull()) {
+                return row.path("value").asLong();
+            }
+        }
+        return 0;
+    }
+
+    /** The fields a monitor evaluates ({@code null}: the dataset level). */
+    private static List<String> targets(ModelVersion v, Monitor m) {
+        if (!m.fields().isEmpty()) {
+            return m.fields();
+        }
+        List<String> out = new ArrayList<>();
+        switch (m.type().fields()) {
+            case NONE, EXPLICIT -> out.add(null);
+            case PREDICTIONS -> v.schema().group(FieldGroup.PREDICTIONS).forEach(f -> out.add(f.name()));
+            case FEATURES -> v.schema().group(FieldGroup.FEATURES).forEach(f -> out.add(f.name()));
+            case INPUTS -> {
+                for (Field f : v.schema().fields()) {
+                    boolean input = f.group() == FieldGroup.RAW_INPUTS || f.group() == FieldGroup.FEATURES;
+                    FieldType.Kind k = f.type().kind();
+                    boolean fits =
+                            switch (m.type()) {
+                                case VALUES_RANGE -> k == FieldType.Kind.NUMERIC;
+                                case NEW_VALUES ->
+                                    k == FieldType.Kind.CATEGORICAL
+                                            || k == FieldType.Kind.STRING
+                                            || k == FieldType.Kind.BOOLEAN;
+                                default -> true;
+                            };
+                    if (input && fits) {
+                        out.add(f.name());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The segment keys ({@code name=value}) stored for the focal window. */
+    private List<String> segments(ModelVersion v, Instant start, Instant end) {
+        Set<String> keys = new TreeSet<>();
+        store.profiles()
+                .find(v.modelId(), v.version(), SERVING, start, end, Optional.empty(), Optional.of(""))
+                .forEach(p -> {
+                    if (!p.segment().isEmpty()) {
+                        keys.add(p.segment());
+                    }
+                });
+        return new ArrayList<>(keys);
+    }
+
+    private static String metric(Monitor m) {
+        return m.type() == MonitorType.CUSTOM_METRIC ? m.expression() : m.watchedMetric();
+    }
+
+    private static Direction direction(Monitor m) {
+        return m.type().source() == MonitorType.Source.PERFORMANCE
+                ? Direction.worseningOf(m.watchedMetric())
+                : Direction.BOTH;
+    }
+
+    /** The monitor's value of a field and segment over [{@code from}, {@code to}) of the serving data. */
+    private Double value(ModelVersion v, Monitor m, String field, String segment, Instant from, Instant to) {
+        return switch (m.type().source()) {
+            case CLOCK -> hoursSinceLastRow(v);
+            case EXPRESSION ->
+                Expression.parse(m.expression(), "expression")
+                        .evaluate(ref -> anyMetric(
+                                v, ref.metric(), ref.field().isEmpty() ? null : ref.field(), segment, from, to));
+            default -> {
+                Double value = fetch(v, m.type().source(), SERVING, m.watchedMetric(), field, segment, from, to);
+                yield value == null && m.type() == MonitorType.MODEL_ACTIVITY && afterFirstRows(v, from)
+                        ? Double.valueOf(0)
+                        : value;
+            }
+        };
+    }
+
+    /** A metric of any kind (profile, drift against training, or performance), as a custom expression names it. */
+    private Double anyMetric(ModelVersion v, String metric, String field, String segment, Instant from, Instant to) {
+        MonitorType.Source source = DRIFT_METRICS.contains(metric)
+                ? MonitorType.Source.DRIFT
+                : field != null
+                                && v.schema().group(FieldGroup.PREDICTIONS).stream()
+                                        .anyMatch(f -> f.name().equals(field))
+                                && !v.schema().fields().stream()
+                                        .anyMatch(f -> f.name().equals(field) && f.group() != FieldGroup.PREDICTIONS)
+                                && PERFORMANCE_METRICS.contains(metric)
+                        ? MonitorType.Source.PERFORMANCE
+                        : MonitorType.Source.METRICS;
+        return fetch(v, source, SERVING, metric, field, segment, from, to);
+    }
+
+    private static final Set<String> PERFORMANCE_METRICS = Set.of(
+            "accuracy",
+            "precision",
+            "recall",
+            "f1",
+            "specificity",
+            "fp_rate",
+            "positive_rate",
+            "auc_roc",
+            "log_loss",
+            "actuals_count",
+            "actuals_ratio",
+            "mae",
+            "mse",
+            "rmse",
+            "mape",
+            "wape",
+            "r2",
+            "mean_error",
+            "hamming_loss",
+            "f1_micro",
+            "f1_macro",
+            "subset_accuracy",
+            "ndcg_at_k",
+            "precision_at_k",
+            "recall_at_k",
+            "map_at_k",
+            "mrr",
+            "precision_macro",
+            "recall_macro",
+            "f1_weighted",
+            "precision_micro",
+            "recall_micro",
+            "precision_weighted",
+            "recall_weighted");
+
+    /** The values of each focal window of [{@code from}, {@code to}), for anomaly detection. */
+    private List<Double> history(ModelVersion v, Monitor m, String field, Instant from, Instant to) {
+        List<Double> out = new ArrayList<>();
+        Granularity g = granularity(m);
+        for (Instant s = from; s.isBefore(to); s = g.bucketEnd(s)) {
+            out.add(value(v, m, field, "", s, g.bucketEnd(s)));
+        }
+        return out;
+    }
+
+    /** The metric on the training set (all of it), for training detection of a non-drift metric. */
+    private Double trainingValue(ModelVersion v, Monitor m, String field) {
+        if (store.datasets()
+                .find(v.modelId(), v.version(), dev.vigil.core.model.DatasetKind.TRAINING)
+                .isEmpty()) {
+            return null;
+        }
+        return fetch(v, m.type().source(), "training", m.watchedMetric(), field, "", null, null);
+    }
+
+    /** One value from the REST queries: {@code metric} of {@code field} (null: dataset level) merged over the range. */
+    private Double fetch(
+            ModelVersion v,
+            MonitorType.Source source,
+            String dataset,
+            String metric,
+            String field,
+            String segment,
+            Instant from,
+            Instant to) {
+        Map<String, String> p = new HashMap<>();
+        p.put("dataset", dataset);
+        if (from != null) {
+            p.put("from", from.toString());
+            p.put("to", to.toString());
+        }
+        p.put("granularity", "all");
+        p.put("metric", metric);
+        if (field != null) {
+            p.put("field", field);
+        }
+        if (!segment.isEmpty()) {
+            p.put("segment", segment);
+        }
+        List<ObjectNode> rows =
+                switch (source) {
+                    case DRIFT -> {
+                        p.put("baseline", "training");
+                        yield queries.drift(v, p::get);
+                    }
+                    case PERFORMANCE -> queries.performance(v, p::get);
+                    default -> queries.metrics(v, p::get);
+                };
+        for (ObjectNode row : rows) {
+            JsonNode f = row.path("field");
+            boolean fieldMatches = field == null
+                    ? f.isNull()
+                    : f.asText().equals(field) || f.asText().equals(field + ".length");
+            if (fieldMatches && row.path("metric").asText().equals(metric) && !row.has("std")) {
+                JsonNode value = row.path("value");
+                return value.isNull() || value.isMissingNode() ? null : value.asDouble();
+            }
+        }
+        return null;
+    }
+
+    /** Hours from the end of the newest serving window with rows to now; null before the first. */
+    private Double hoursSinceLastRow(ModelVersion v) {
+        return store.profiles()
+                .windowRange(v.modelId(), v.version(), SERVING)
+                .map(range -> Duration.between(range[1], clock.instant()).toSeconds() / 3600.0)
+                .orElse(null);
+    }
+
+    /**
+     * Whether a window starting at {@code start} comes at or after the first serving window with rows: only then
+     * does a window without rows mean no activity (before it, the model was not serving yet).
+     */
+    private boolean afterFirstRows(ModelVersion v, Instant start) {
+        return store.profiles()
+                .windowRange(v.modelId(), v.version(), SERVING)
+                .map(range -> !start.isBefore(range[0]))
+                .orElse(false);
+    }
+}

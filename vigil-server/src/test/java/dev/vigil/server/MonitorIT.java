@@ -1,0 +1,365 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.client.Vigil;
+import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.model.Schema;
+import dev.vigil.core.monitor.MonitorCodec;
+import dev.vigil.core.spec.SpecCodec;
+import dev.vigil.testing.PostgresTestServer;
+import dev.vigil.testing.TestDatabase;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Monitors end to end: four days of serving data in PostgreSQL with drift on day 3, missing amounts in two hours, a
+ * thin hour and an evening of low activity; the alerts after a run must be exactly those numpy finds
+ * ({@code src/test/python/make_monitor_expected.py}). Notifications reach a real local HTTP receiver (a webhook
+ * that answers 500 first, then 200; a Slack-style receiver) and GreenMail over SMTP.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MonitorIT {
+    private static final String TOKEN = "vgl_monitor_it_token_0123456789abcdef";
+
+    @TempDir
+    static Path dataDir;
+
+    private TestDatabase db;
+    private VigilServer server;
+    private Vigil vigil;
+    private JsonNode expected;
+    private Instant start;
+    private Instant end;
+    private HttpServer receiver;
+    private GreenMail mail;
+    private final List<String> hook = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> slack = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> grouped = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger hookCalls = new AtomicInteger();
+
+    @BeforeAll
+    void runAndEvaluate() throws Exception {
+        expected = SpecCodec.json().readTree(ItSupport.resource("monitors/expected.json"));
+        start = Instant.parse(expected.path("start").asText());
+        end = start.plus(Duration.ofDays(expected.path("days").asInt()));
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            hook.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            int status = hookCalls.incrementAndGet() == 1 ? 500 : 200; // down once, then up
+            answer(exchange, status);
+        });
+        receiver.createContext("/slack", exchange -> {
+            slack.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(exchange, 200);
+        });
+        receiver.createContext("/grouped", exchange -> {
+            grouped.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(exchange, 200);
+        });
+        receiver.start();
+        mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+
+        db = PostgresTestServer.fromEnvironment().createDatabase("monitor_it");
+        for (String table : List.of("training", "serving")) {
+            db.execute(
+                    "CREATE SCHEMA IF NOT EXISTS ml",
+                    "CREATE TABLE ml." + table
+                            + " (id bigint, ts timestamptz, amount double precision, owner text, score double"
+                            + " precision)");
+            ItSupport.copyCsv(db, "ml." + table, "monitors/" + table + ".csv");
+        }
+        TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
+        server = VigilServer.start(
+                ServerConfig.defaults()
+                        .withPort(0)
+                        .withDataDir(dataDir)
+                        .withAdminToken(TOKEN)
+                        .withSchedulerTick(Duration.ZERO)
+                        .withNotifications(NotifySettings.defaults()
+                                .withSmtp("127.0.0.1", mail.getSmtp().getPort(), "vigil@example.test")
+                                .withRetries(4, Duration.ofMillis(300))),
+                Map.of(),
+                Clock.systemUTC());
+        vigil = Vigil.connect(server.url(), TOKEN);
+        vigil.createModel("shop", "Shop");
+        ModelVersion version = new ModelVersion(
+                "shop",
+                "v1",
+                ModelType.BINARY,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .feature("amount", FieldType.numeric())
+                        .feature("owner", FieldType.string())
+                        .prediction("score", FieldType.numeric())
+                        .build());
+        vigil.apply(version);
+        for (String table : List.of("training", "serving")) {
+            PostgresJdbcDataSource source = PostgresJdbcDataSource.builder()
+                    .url(db.url())
+                    .query("SELECT * FROM ml." + table)
+                    .user(reader.user())
+                    .password(reader.password())
+                    .build();
+            if (table.equals("training")) {
+                vigil.version("shop", "v1").connectTraining(source, "id", "ts");
+            } else {
+                vigil.version("shop", "v1").connectServing(source, "id", "ts");
+            }
+        }
+        String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        String monitors =
+                """
+                - name: drift-watch
+                  type: data_drift
+                  fields: [amount]
+                  focal: {window: 1d}
+                  detection: {method: training, threshold: 0.2}
+                  severity: high
+                  actions:
+                    - {type: webhook, url: "%1$s/hook"}
+                    - {type: slack, url: "%1$s/slack"}
+                    - {type: email, to: [oncall@example.test]}
+                - name: missing-amount
+                  type: missing_values
+                  fields: [amount]
+                  detection: {method: absolute, max: 0.2}
+                  preconditions: {min_focal_rows: 10}
+                  actions: [{type: webhook, url: "%1$s/grouped"}]
+                - name: activity
+                  type: model_activity
+                  detection: {method: anomaly, k: 3, min_history: 5, baseline_windows: 24}
+                  severity: low
+                - name: custom
+                  type: custom_metric
+                  expression: missing_ratio(amount) + new_value_ratio(owner)
+                  focal: {window: 1d}
+                  detection: {method: absolute, max: 0.3}
+                """
+                        .formatted(base);
+        for (JsonNode m : SpecCodec.parseYaml(monitors, "monitors.yaml")) {
+            vigil.putMonitor("shop", "v1", MonitorCodec.read(m, "monitor", version));
+        }
+        for (String dataset : List.of("training", "serving")) {
+            JsonNode run = vigil.startRun(
+                    "shop",
+                    "v1",
+                    dataset,
+                    dataset.equals("serving") ? start : null,
+                    dataset.equals("serving") ? end : null);
+            JsonNode done = ItSupport.await(vigil, run.get(0).path("id").asText());
+            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        }
+        // The run evaluated the monitors; wait for the notifications (the webhook is retried once).
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && (hook.size() < 2 || slack.isEmpty() || grouped.isEmpty())) {
+            Thread.sleep(100);
+        }
+        mail.waitForIncomingEmail(10_000, 1);
+    }
+
+    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status) throws IOException {
+        byte[] body = (status == 200 ? "ok" : "receiver down").getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+        if (mail != null) {
+            mail.stop();
+        }
+    }
+
+    private List<JsonNode> alerts() {
+        List<JsonNode> out = new ArrayList<>();
+        vigil.alerts(Map.of("model", "shop")).forEach(out::add);
+        return out;
+    }
+
+    private static String key(JsonNode a) {
+        return a.path("monitor").asText() + "|"
+                + (a.path("field").isNull() ? "" : a.path("field").asText()) + "|"
+                + a.path("window_start").asText();
+    }
+
+    @Test
+    void theAlertsAreExactlyTheWindowsNumpyFinds() {
+        Map<String, JsonNode> got = new HashMap<>();
+        for (JsonNode a : alerts()) {
+            assertThat(got.put(key(a), a))
+                    .as("one alert per monitor, field and window")
+                    .isNull();
+        }
+        Map<String, JsonNode> want = new HashMap<>();
+        expected.path("alerts").forEach(a -> want.put(key(a), a));
+        assertThat(got.keySet()).isEqualTo(want.keySet());
+        for (Map.Entry<String, JsonNode> e : want.entrySet()) {
+            JsonNode a = got.get(e.getKey());
+            double tolerance = e.getKey().startsWith("drift-watch") ? 0.02 : 1e-9;
+            assertThat(a.path("value").asDouble())
+                    .as("value of %s", e.getKey())
+                    .isCloseTo(e.getValue().path("value").asDouble(), org.assertj.core.data.Offset.offset(tolerance));
+            assertThat(a.path("threshold").asDouble())
+                    .as("threshold of %s", e.getKey())
+                    .isCloseTo(e.getValue().path("threshold").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(a.path("window_end").asText())
+                    .isEqualTo(e.getValue().path("window_end").asText());
+            assertThat(a.path("model").asText()).isEqualTo("shop");
+            assertThat(a.path("version").asText()).isEqualTo("v1");
+            assertThat(a.path("reason").asText()).isNotBlank();
+        }
+        assertThat(got.keySet())
+                .as("the thin hour's missing ratio is 1/3, but it has 3 rows and the monitor needs 10")
+                .doesNotContain("missing-amount|amount|2026-03-11T15:00:00Z");
+        assertThat(got.get("drift-watch|amount|2026-03-12T00:00:00Z")
+                        .path("severity")
+                        .asText())
+                .isEqualTo("high");
+    }
+
+    @Test
+    void alertsResolveWhenTheConditionClearsAndPeopleAcknowledgeOrResolveThem() {
+        Map<String, JsonNode> got = new HashMap<>();
+        alerts().forEach(a -> got.put(key(a), a));
+        // day 4 is not drifted, hour 12 of day 2 has its amounts: those alerts resolved themselves
+        JsonNode drift = got.get("drift-watch|amount|2026-03-12T00:00:00Z");
+        assertThat(drift.path("status").asText()).isEqualTo("resolved");
+        assertThat(drift.path("resolved_at").isNull()).isFalse();
+        assertThat(got.get("missing-amount|amount|2026-03-11T10:00:00Z")
+                        .path("status")
+                        .asText())
+                .isEqualTo("resolved");
+        String id = got.get("activity||2026-03-13T22:00:00Z").path("id").asText();
+        assertThat(vigil.acknowledgeAlert(id).path("status").asText()).isEqualTo("acknowledged");
+        assertThat(vigil.resolveAlert(id).path("status").asText()).isEqualTo("resolved");
+        assertThat(vigil.alerts(Map.of("model", "shop", "status", "open")))
+                .allSatisfy(a -> assertThat(a.path("status").asText()).isEqualTo("open"));
+        assertThatThrownBy(() -> vigil.alerts(Map.of("status", "closed")))
+                .hasMessageContaining("status: unknown value 'closed' (expected open, acknowledged or resolved)");
+    }
+
+    @Test
+    void evaluatingAgainRaisesNothingTwice() throws Exception {
+        Set<String> before = new HashSet<>();
+        alerts().forEach(a -> before.add(a.path("id").asText()));
+        int hooks = hook.size();
+        JsonNode summary = vigil.evaluateMonitors("shop", "v1", start, end);
+        assertThat(summary.path("created").asInt()).isZero();
+        assertThat(summary.path("fired").asInt())
+                .isEqualTo(expected.path("alerts").size());
+        Set<String> after = new HashSet<>();
+        alerts().forEach(a -> after.add(a.path("id").asText()));
+        assertThat(after).isEqualTo(before);
+        Thread.sleep(1500);
+        assertThat(hook).hasSize(hooks);
+    }
+
+    @Test
+    void notificationsReachTheWebhookSlackAndMailOnceAGroupWithEveryAttemptRecorded() throws Exception {
+        assertThat(hook).as("500, then 200 on the retry").hasSize(2);
+        JsonNode payload = SpecCodec.json().readTree(hook.get(1));
+        assertThat(payload.path("monitor").asText()).isEqualTo("drift-watch");
+        assertThat(payload.path("field").asText()).isEqualTo("amount");
+        assertThat(payload.path("window_start").asText()).isEqualTo("2026-03-12T00:00:00Z");
+        assertThat(payload.path("severity").asText()).isEqualTo("high");
+        assertThat(payload.path("dashboard_url").asText()).startsWith(server.url() + "/#/alerts/alert_");
+        assertThat(SpecCodec.json().readTree(slack.get(0)).path("text").asText())
+                .startsWith("*[HIGH] drift-watch on shop/v1 amount*\ndrift_score ");
+        MimeMessage[] messages = mail.getReceivedMessages();
+        assertThat(messages).hasSize(1);
+        assertThat(messages[0].getSubject()).isEqualTo("[HIGH] drift-watch on shop/v1 amount");
+        assertThat(messages[0].getAllRecipients()[0].toString()).isEqualTo("oncall@example.test");
+        assertThat(grouped)
+                .as("the two missing-amount alerts of 2026-03-11 are one notification group")
+                .hasSize(1);
+        String driftId = payload.path("id").asText();
+        JsonNode alert = vigil.alert(driftId);
+        JsonNode webhook = alert.path("notifications").get(0);
+        assertThat(webhook.path("channel").asText()).isEqualTo("webhook");
+        assertThat(webhook.path("status").asText()).isEqualTo("delivered");
+        assertThat(webhook.path("outcomes").get(0).asText()).isEqualTo("HTTP 500: receiver down");
+        assertThat(webhook.path("outcomes").get(1).asText()).isEqualTo("HTTP 200");
+        assertThat(alert.path("notifications").get(2).path("outcomes").get(0).asText())
+                .isEqualTo("sent to oncall@example.test");
+    }
+
+    @Test
+    void aMalformedMonitorIsRefusedWithAMessageNamingIt() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String[][] cases = {
+            {
+                "{\"type\": \"drift\", \"detection\": {\"method\": \"training\", \"threshold\": 0.1}}",
+                "monitor.type: unknown monitor type 'drift'"
+            },
+            {
+                "{\"type\": \"data_drift\", \"detection\": {\"method\": \"training\"}}",
+                "monitor.detection.threshold: is required for training detection"
+            },
+            {
+                "{\"type\": \"custom_metric\", \"expression\": \"mean(amount\", \"detection\": {\"method\":"
+                        + " \"absolute\", \"max\": 1}}",
+                "monitor.expression: expected ')' at the end of 'mean(amount'"
+            }
+        };
+        for (String[] c : cases) {
+            java.net.http.HttpResponse<String> response = http.send(
+                    java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(server.url() + "/api/v1/models/shop/versions/v1/monitors/bad"))
+                            .header("Authorization", "Bearer " + TOKEN)
+                            .header("Content-Type", "application/json")
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(c[0]))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(c[0]).isEqualTo(400);
+            assertThat(SpecCodec.json()
+                            .readTree(response.body())
+                            .path("error")
+                            .path("message")
+                            .asText())
+                    .contains(c[1]);
+        }
+        assertThat(vigil.monitors("shop", "v1"))
+                .extracting(m -> m.path("name").asText())
+                .doesNotContain("bad");
+    }
+}
