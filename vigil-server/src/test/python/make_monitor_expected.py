@@ -15,6 +15,7 @@ The monitors (as MonitorIT declares them) and their expected alerts:
 - activity: model_activity, focal 1h, anomaly k 3 over the 24 hours before, min_history 5 (a window without rows
   counts 0).
 - custom: missing_ratio(amount) + new_value_ratio(owner), focal 1d, absolute max 0.3.
+- volume: model_activity, focal 1h, percentage threshold 0.5 against the hour before (the first hour has none).
 
 Writes ../resources/monitors/{serving,training}.csv and expected.json.
 Run from this directory:  python3 make_monitor_expected.py
@@ -116,6 +117,12 @@ def main():
         low, high = mean - 3 * sd, mean + 3 * sd
         if counts[h] < low or counts[h] > high:
             add("activity", None, START + dt.timedelta(hours=h), 1, counts[h], low if counts[h] < low else high)
+    for h in range(1, DAYS * 24):
+        base = counts[h - 1]
+        change = (counts[h] - base) / abs(base)
+        if abs(change) > 0.5:
+            bound = base - 0.5 * abs(base) if change < 0 else base + 0.5 * abs(base)
+            add("volume", None, START + dt.timedelta(hours=h), 1, counts[h], bound)
     os.makedirs(OUT, exist_ok=True)
     for name, rows in (("serving.csv", serving), ("training.csv", training)):
         with open(os.path.join(OUT, name), "w", newline="") as f:

@@ -42,7 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Monitors end to end: four days of serving data in PostgreSQL with drift on day 3, missing amounts in two hours, a
- * thin hour and an evening of low activity; the alerts after a run must be exactly those numpy finds
+ * thin hour and an evening of low activity; the alerts after a run must be exactly those numpy finds (absolute,
+ * percentage, anomaly and training detection, a custom expression, a precondition), the model found stale on a
+ * scheduler tick
  * ({@code src/test/python/make_monitor_expected.py}). Notifications reach a real local HTTP receiver (a webhook
  * that answers 500 first, then 200; a Slack-style receiver) and GreenMail over SMTP.
  */
@@ -164,6 +166,12 @@ class MonitorIT {
                   expression: missing_ratio(amount) + new_value_ratio(owner)
                   focal: {window: 1d}
                   detection: {method: absolute, max: 0.3}
+                - name: volume
+                  type: model_activity
+                  detection: {method: percentage, threshold: 0.5, baseline_windows: 1}
+                - name: stale
+                  type: model_staleness
+                  detection: {method: absolute, max: 24}
                 """
                         .formatted(base);
         for (JsonNode m : SpecCodec.parseYaml(monitors, "monitors.yaml")) {
@@ -226,9 +234,11 @@ class MonitorIT {
     void theAlertsAreExactlyTheWindowsNumpyFinds() {
         Map<String, JsonNode> got = new HashMap<>();
         for (JsonNode a : alerts()) {
-            assertThat(got.put(key(a), a))
-                    .as("one alert per monitor, field and window")
-                    .isNull();
+            if (!a.path("monitor").asText().equals("stale")) { // raised by the scheduler's tick (below)
+                assertThat(got.put(key(a), a))
+                        .as("one alert per monitor, field and window")
+                        .isNull();
+            }
         }
         Map<String, JsonNode> want = new HashMap<>();
         expected.path("alerts").forEach(a -> want.put(key(a), a));
@@ -279,16 +289,40 @@ class MonitorIT {
     }
 
     @Test
+    void theSchedulersTickFindsTheModelStale() {
+        server.scheduler().tick();
+        Instant now = Instant.now();
+        List<JsonNode> stale = alerts().stream()
+                .filter(a -> a.path("monitor").asText().equals("stale"))
+                .toList();
+        assertThat(stale).hasSize(1);
+        double hours = Duration.between(end, now).toSeconds() / 3600.0;
+        assertThat(stale.get(0).path("metric").asText()).isEqualTo("hours_since_last_row");
+        assertThat(stale.get(0).path("value").asDouble())
+                .as("hours since the last hour with rows, %s", end)
+                .isCloseTo(hours, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(stale.get(0).path("threshold").asDouble()).isEqualTo(24.0);
+        server.scheduler().tick();
+        assertThat(alerts().stream().filter(a -> a.path("monitor").asText().equals("stale")))
+                .as("the same hour, the same alert")
+                .hasSize(1);
+    }
+
+    @Test
     void evaluatingAgainRaisesNothingTwice() throws Exception {
         Set<String> before = new HashSet<>();
-        alerts().forEach(a -> before.add(a.path("id").asText()));
+        alerts().stream()
+                .filter(a -> !a.path("monitor").asText().equals("stale"))
+                .forEach(a -> before.add(a.path("id").asText()));
         int hooks = hook.size();
         JsonNode summary = vigil.evaluateMonitors("shop", "v1", start, end);
         assertThat(summary.path("created").asInt()).isZero();
         assertThat(summary.path("fired").asInt())
                 .isEqualTo(expected.path("alerts").size());
         Set<String> after = new HashSet<>();
-        alerts().forEach(a -> after.add(a.path("id").asText()));
+        alerts().stream()
+                .filter(a -> !a.path("monitor").asText().equals("stale"))
+                .forEach(a -> after.add(a.path("id").asText()));
         assertThat(after).isEqualTo(before);
         Thread.sleep(1500);
         assertThat(hook).hasSize(hooks);
