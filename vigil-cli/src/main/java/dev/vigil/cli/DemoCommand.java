@@ -216,6 +216,21 @@ final class DemoCommand implements Callable<Integer> {
                                     today.minus(Duration.ofHours(12)).toString(),
                                     "to",
                                     today.toString())));
+            step("Alerts the demo's monitors raised (drift-watch: drift against training; accuracy-watch: accuracy"
+                    + " more than 0.15 below training's)");
+            List<ObjectNode> alerts = new ArrayList<>();
+            for (JsonNode a : vigil.alerts(Map.of("model", MODEL))) {
+                alerts.add(Output.row()
+                        .put("monitor", a.path("monitor").asText())
+                        .put("field", a.path("field").asText(""))
+                        .put("window_start", a.path("window_start").asText())
+                        .put("metric", a.path("metric").asText())
+                        .put("value", Math.round(a.path("value").asDouble() * 1000) / 1000.0)
+                        .put("threshold", Math.round(a.path("threshold").asDouble() * 1000) / 1000.0)
+                        .put("severity", a.path("severity").asText())
+                        .put("status", a.path("status").asText()));
+            }
+            Output.print(out, Output.Format.table, alerts, "no alerts");
             out.println();
             out.println(
                     noServe

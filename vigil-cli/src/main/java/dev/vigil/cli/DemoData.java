@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * The demo's data, generated inside PostgreSQL (deterministic: {@code setseed}). Serving data covers
  * {@code days} whole UTC days ending at the start of today; on day 3 the amount distribution shifts
- * (mean 100 → 160), a new owner value appears and the share of new customers doubles. Actuals
- * ({@code bought}) are a separate table, recorded 1 to 5 hours after each prediction, and still missing
- * for the last 6 hours. The training set is the week before, without drift, with its actuals.
+ * (mean 100 → 160), a new owner value appears and the share of new customers doubles, and only a quarter
+ * of the customers buy, whatever the model says (its accuracy drops). Actuals ({@code bought}) are a
+ * separate table, recorded 1 to 5 hours after each prediction, and still missing for the last 6 hours. The training set is the week before, without drift, with its actuals.
  */
 final class DemoData {
     private DemoData() {}
@@ -58,9 +58,11 @@ final class DemoData {
                         false),
                 """
                 INSERT INTO shop.outcomes (prediction_id, labeled_at, bought)
-                SELECT prediction_id, prediction_timestamp + (1 + 4 * random()) * interval '1 hour', random() < proba
+                SELECT prediction_id, prediction_timestamp + (1 + 4 * random()) * interval '1 hour',
+                       random() < CASE WHEN prediction_timestamp >= %1$s + interval '2 days'
+                                        AND prediction_timestamp < %1$s + interval '3 days' THEN 0.25 ELSE proba END
                 FROM shop.predictions
-                WHERE prediction_timestamp < %s + interval '%d days' - interval '6 hours'
+                WHERE prediction_timestamp < %1$s + interval '%2$d days' - interval '6 hours'
                 ORDER BY prediction_id"""
                         .formatted(start, days),
                 insert(
@@ -167,6 +169,21 @@ final class DemoData {
                   id_column: prediction_id
                   timestamp_column: labeled_at
                   labels: {will_buy_insurance: bought, proba: bought}
+                monitors:
+                  - name: drift-watch
+                    type: data_drift
+                    fields: [amount, owner]
+                    focal: {window: 1d}
+                    detection: {method: training, threshold: 0.2}
+                    severity: high
+                  - name: accuracy-watch
+                    type: performance_degradation
+                    fields: [will_buy_insurance]
+                    metric: accuracy
+                    focal: {window: 1d}
+                    detection: {method: training, threshold: 0.15}
+                    preconditions: {min_focal_rows: 100}
+                    severity: high
                 """
                 .formatted(url, reader, passwordFile.toAbsolutePath());
     }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
             MetricsCommand.class,
             DriftCommand.class,
             PerformanceCommand.class,
+            AlertsCommand.class,
             CheckSourceCommand.class,
             GrantSqlCommand.class,
             TokensCommand.class,

@@ -387,6 +387,56 @@ class CliIT {
                     .isCloseTo(rs.getDouble(3), org.assertj.core.api.Assertions.within(1e-12));
         }
 
+        // A monitor that every hour of the run fails (it wants 100 rows an hour): `vigil alerts` lists them.
+        dev.vigil.client.Vigil vigil = dev.vigil.client.Vigil.connect(server.url(), TOKEN);
+        dev.vigil.core.model.ModelVersion version =
+                vigil.listVersions("cli-run").get(0);
+        vigil.putMonitor(
+                "cli-run",
+                "v1",
+                dev.vigil.core.monitor.MonitorCodec.read(
+                        SpecCodec.parseYaml(
+                                "{name: busy, type: model_activity, detection: {method: absolute, min: 100}}", "m"),
+                        "monitor",
+                        version));
+        vigil.evaluateMonitors(
+                "cli-run",
+                "v1",
+                java.time.Instant.parse("2026-02-01T00:00:00Z"),
+                java.time.Instant.parse("2026-02-01T04:00:00Z"));
+        Result alerts = run("alerts", "--model", "cli-run", "--status", "open", "--format", "json");
+        assertThat(alerts.code()).as(alerts.err()).isZero();
+        JsonNode alertRows = SpecCodec.json().readTree(alerts.out());
+        assertThat(alertRows).hasSize(4);
+        List<String> columns = new ArrayList<>();
+        alertRows.get(0).fieldNames().forEachRemaining(columns::add);
+        assertThat(columns)
+                .containsExactly(
+                        "id",
+                        "monitor",
+                        "model",
+                        "version",
+                        "field",
+                        "segment",
+                        "window_start",
+                        "window_end",
+                        "metric",
+                        "value",
+                        "threshold",
+                        "severity",
+                        "status");
+        assertThat(alertRows.get(0).path("window_start").asText())
+                .as("newest first")
+                .isEqualTo("2026-02-01T03:00:00Z");
+        assertThat(alertRows.get(0).path("value").asDouble())
+                .as("rows of hour 3: minutes 180 to 239 hold g = 26 to 29 of the rows every 7 minutes")
+                .isEqualTo(4.0);
+        Result ack = run("alerts", "--acknowledge", alertRows.get(0).path("id").asText(), "--format", "json");
+        assertThat(SpecCodec.json().readTree(ack.out()).get(0).path("status").asText())
+                .isEqualTo("acknowledged");
+        assertThat(run("alerts", "--model", "cli-run", "--status", "open").out())
+                .contains("busy");
+
         Result table =
                 run("drift", "--model", "cli-run", "--version", "v1", "--baseline", "previous", "--granularity", "all");
         assertThat(table.code()).isNotZero();
@@ -456,6 +506,9 @@ class CliIT {
                     .contains("Drift against the training set")
                     .as("day 3 of the demo moves amount by more than two standard deviations")
                     .containsPattern("Top drifting fields on \\S+: .*amount \\(")
+                    .as("the drift and accuracy monitors fire on the drifted day")
+                    .containsPattern("accuracy-watch +will_buy_insurance +\\S+T00:00:00Z +accuracy")
+                    .containsPattern("drift-watch +amount +\\S+T00:00:00Z +drift_score")
                     .contains("Performance of will_buy_insurance")
                     .as("an hour with actuals shows its realized accuracy beside the estimate")
                     .containsPattern("\\d\\d:00 +50 +50 +0\\.\\d{3} +\\S+ +0\\.\\d{3} ± 0\\.\\d{3}")
