@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Expected alerts for MonitorIT, computed with numpy straight from the rows (not by Vigil).
 
-Serving: 4 days from 2026-03-10, about 20 rows an hour (18 to 22). Day 3 (2026-03-12) drifts: amount moves from
+Serving: 4 days from 2026-03-10, about 20 rows an hour (18 to 22). On day 1 the owner 'web' misses 60% of its
+amounts (the other owners 2%). Day 3 (2026-03-12) drifts: amount moves from
 N(100, 15) to N(160, 15) and half the owners are 'partner', a value the training set never had. Day 2 hours 10 and
 11 miss 40% of their amounts (elsewhere 2%). Day 2 hour 15 has only 3 rows, one without an amount (a thin window:
 its missing ratio 1/3 would alert, but the monitor needs 10 rows). Day 4 hours 20 to 23 have 5 rows each (a drop
@@ -16,6 +17,8 @@ The monitors (as MonitorIT declares them) and their expected alerts:
   counts 0).
 - custom: missing_ratio(amount) + new_value_ratio(owner), focal 1d, absolute max 0.3.
 - volume: model_activity, focal 1h, percentage threshold 0.5 against the hour before (the first hour has none).
+- segment-missing: missing_values of amount per owner segment against all rows, focal 1d, segment threshold 0.2,
+  at least 50 rows in the segment's day.
 
 Writes ../resources/monitors/{serving,training}.csv and expected.json.
 Run from this directory:  python3 make_monitor_expected.py
@@ -49,11 +52,13 @@ def rows_for(start, days, drift_day=None, first_id=1):
             ts = start + dt.timedelta(hours=h, seconds=int(rng.integers(0, 3600)))
             drifted = drift_day is not None and day == drift_day
             amount = float(rng.normal(160 if drifted else 100, 15))
+            owner = "partner" if drifted and rng.random() < 0.5 else OWNERS[int(rng.integers(0, 4))]
             missing_p = 0.4 if (drift_day is not None and day == 1 and hour in (10, 11)) else 0.02
+            if drift_day is not None and day == 0 and owner == "web":
+                missing_p = 0.6
             missing = rng.random() < missing_p
             if drift_day is not None and day == 1 and hour == 15:
                 missing = i == 0
-            owner = "partner" if drifted and rng.random() < 0.5 else OWNERS[int(rng.integers(0, 4))]
             rows.append({"id": first_id + len(rows), "ts": ts, "amount": None if missing else round(amount, 3),
                          "owner": owner, "score": round(float(rng.random()), 4)})
     return rows
@@ -97,6 +102,17 @@ def main():
         if js > 0.2:
             add("drift-watch", "amount", s, 24, js, 0.2)
         missing = sum(r["amount"] is None for r in day) / len(day)
+        for owner in sorted({r["owner"] for r in day}):
+            seg = [r for r in day if r["owner"] == owner]
+            seg_missing = sum(r["amount"] is None for r in seg) / len(seg)
+            if len(seg) >= 50:
+                assert abs(abs(seg_missing - missing) - 0.2) > 0.02, (d, owner, seg_missing, missing)
+                if abs(seg_missing - missing) > 0.2:
+                    bound = missing - 0.2 if seg_missing < missing else missing + 0.2
+                    expected["alerts"].append({"monitor": "segment-missing", "field": "amount",
+                                               "segment": "owner=" + owner, "window_start": iso(s),
+                                               "window_end": iso(s + dt.timedelta(days=1)), "value": seg_missing,
+                                               "threshold": bound})
         new = sum(r["owner"] not in train_owners for r in day) / len(day)
         assert abs(missing + new - 0.3) > 0.02, (d, missing + new)
         if missing + new > 0.3:
