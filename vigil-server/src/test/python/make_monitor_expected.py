@@ -19,6 +19,9 @@ The monitors (as MonitorIT declares them) and their expected alerts:
 - volume: model_activity, focal 1h, percentage threshold 0.5 against the hour before (the first hour has none).
 - segment-missing: missing_values of amount per owner segment against all rows, focal 1d, segment threshold 0.2,
   at least 50 rows in the segment's day.
+- new-owners: new_values (new_value_ratio of owner against training), focal 1d, training threshold 0.2.
+- out-of-range: values_range (out_of_range_ratio of amount outside training's [min, max]), focal 1d, threshold 0.2.
+- score-drift: prediction_drift of score, focal 1d, training threshold 0.2 (the score never drifts: no alert).
 
 Writes ../resources/monitors/{serving,training}.csv and expected.json.
 Run from this directory:  python3 make_monitor_expected.py
@@ -114,6 +117,18 @@ def main():
                                                "window_end": iso(s + dt.timedelta(days=1)), "value": seg_missing,
                                                "threshold": bound})
         new = sum(r["owner"] not in train_owners for r in day) / len(day)
+        assert abs(new - 0.2) > 0.02, (d, new)
+        if new > 0.2:
+            add("new-owners", "owner", s, 24, new, 0.2)
+        out_of_range = float(np.mean((amounts < train_amounts.min()) | (amounts > train_amounts.max())))
+        assert abs(out_of_range - 0.2) > 0.02, (d, out_of_range)
+        if out_of_range > 0.2:
+            add("out-of-range", "amount", s, 24, out_of_range, 0.2)
+        train_scores = np.array([r["score"] for r in training])
+        score_js = js_distance(train_scores, np.array([r["score"] for r in day]))
+        assert abs(score_js - 0.2) > 0.05, (d, score_js)
+        if score_js > 0.2:
+            add("score-drift", "score", s, 24, score_js, 0.2)
         assert abs(missing + new - 0.3) > 0.02, (d, missing + new)
         if missing + new > 0.3:
             add("custom", None, s, 24, missing + new, 0.3)

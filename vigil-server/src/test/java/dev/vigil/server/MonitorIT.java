@@ -174,6 +174,20 @@ class MonitorIT {
                 - name: stale
                   type: model_staleness
                   detection: {method: absolute, max: 24}
+                - name: new-owners
+                  type: new_values
+                  fields: [owner]
+                  focal: {window: 1d}
+                  detection: {method: training, threshold: 0.2}
+                - name: out-of-range
+                  type: values_range
+                  fields: [amount]
+                  focal: {window: 1d}
+                  detection: {method: training, threshold: 0.2}
+                - name: score-drift
+                  type: prediction_drift
+                  focal: {window: 1d}
+                  detection: {method: training, threshold: 0.2}
                 - name: segment-missing
                   type: missing_values
                   fields: [amount]
@@ -267,7 +281,9 @@ class MonitorIT {
         assertThat(got.keySet()).isEqualTo(want.keySet());
         for (Map.Entry<String, JsonNode> e : want.entrySet()) {
             JsonNode a = got.get(e.getKey());
-            double tolerance = e.getKey().startsWith("drift-watch") ? 0.02 : 1e-9;
+            // drift and out-of-range ratios come from quantile sketches (METRICS.md's tolerance); the rest are exact
+            double tolerance =
+                    e.getKey().startsWith("drift-watch") || e.getKey().startsWith("out-of-range") ? 0.02 : 1e-9;
             assertThat(a.path("value").asDouble())
                     .as("value of %s", e.getKey())
                     .isCloseTo(e.getValue().path("value").asDouble(), org.assertj.core.data.Offset.offset(tolerance));
