@@ -1,9 +1,13 @@
 package dev.vigil.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.monitor.MonitorCodec;
+import dev.vigil.core.spec.SpecCodec;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +33,20 @@ public final class VersionHandle {
 
     public String version() {
         return version;
+    }
+
+    /**
+     * Creates or replaces a monitor written as in the spec's {@code monitors:} list (YAML or JSON), checked
+     * against this version first: a malformed monitor is refused with a message naming its key.
+     */
+    public JsonNode createMonitor(String yaml) {
+        ModelVersion stored = vigil.listVersions(modelId).stream()
+                .filter(v -> v.version().equals(version))
+                .findFirst()
+                .orElseThrow(
+                        () -> new VigilNotFoundException("model '" + modelId + "' has no version '" + version + "'"));
+        return vigil.putMonitor(
+                modelId, version, MonitorCodec.read(SpecCodec.parseYaml(yaml, "monitor"), "monitor", stored));
     }
 
     /** Connects the serving dataset; every field reads the column of its own name. */

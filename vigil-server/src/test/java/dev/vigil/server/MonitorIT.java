@@ -14,7 +14,6 @@ import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
-import dev.vigil.core.monitor.MonitorCodec;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
@@ -197,7 +196,7 @@ class MonitorIT {
                 """
                         .formatted(base);
         for (JsonNode m : SpecCodec.parseYaml(monitors, "monitors.yaml")) {
-            vigil.putMonitor("shop", "v1", MonitorCodec.read(m, "monitor", version));
+            vigil.version("shop", "v1").createMonitor(m.toString()); // JSON is YAML
         }
         for (String dataset : List.of("training", "serving")) {
             JsonNode run = vigil.startRun(

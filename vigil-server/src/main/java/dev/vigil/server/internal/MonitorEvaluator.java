@@ -122,6 +122,7 @@ public final class MonitorEvaluator {
         if (watermark.isEmpty()) {
             return tally.summary();
         }
+        long started = System.nanoTime();
         for (Monitor m : monitors(version)) {
             if (m.type().source() == MonitorType.Source.CLOCK) {
                 continue;
@@ -136,7 +137,14 @@ public final class MonitorEvaluator {
         }
         Summary summary = tally.summary();
         if (summary.evaluated() > 0) {
-            LOG.info("monitors of {}/{} over {} to {}: {}", version.modelId(), version.version(), from, to, summary);
+            LOG.info(
+                    "monitors of {}/{} over {} to {}: {} in {} ms",
+                    version.modelId(),
+                    version.version(),
+                    from,
+                    to,
+                    summary,
+                    (System.nanoTime() - started) / 1_000_000);
         }
         return summary;
     }
