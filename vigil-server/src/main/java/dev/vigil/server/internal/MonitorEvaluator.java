@@ -61,6 +61,11 @@ public final class MonitorEvaluator {
     private final ProfileQueries queries;
     private final Runnable notify;
     private final Clock clock;
+    /**
+     * Values already computed in this evaluation (by source, metric, field, segment and range): anomaly detection
+     * asks for each window's value again as the trailing history of the next windows.
+     */
+    private final Map<String, Optional<Double>> memo = new HashMap<>();
 
     public MonitorEvaluator(Metastore store, Runnable notify, Clock clock) {
         this.store = store;
@@ -116,7 +121,8 @@ public final class MonitorEvaluator {
      * Evaluates every monitor of {@code version} over the focal windows that overlap [{@code from}, {@code to})
      * and are complete (end at or before the serving watermark). Clock-driven monitors are left to {@link #tick}.
      */
-    public Summary evaluate(ModelVersion version, Instant from, Instant to) {
+    public synchronized Summary evaluate(ModelVersion version, Instant from, Instant to) {
+        memo.clear();
         Optional<Instant> watermark = store.profiles().watermark(version.modelId(), version.version(), SERVING);
         Tally tally = new Tally();
         if (watermark.isEmpty()) {
@@ -150,7 +156,8 @@ public final class MonitorEvaluator {
     }
 
     /** On a scheduler tick: staleness now, and activity of the last closed focal window, for every version. */
-    public Summary tick() {
+    public synchronized Summary tick() {
+        memo.clear();
         Tally tally = new Tally();
         Instant now = clock.instant();
         for (var model : store.models().list()) {
@@ -416,6 +423,20 @@ public final class MonitorEvaluator {
 
     /** The monitor's value of a field and segment over [{@code from}, {@code to}) of the serving data. */
     private Double value(ModelVersion v, Monitor m, String field, String segment, Instant from, Instant to) {
+        if (m.type().source() == MonitorType.Source.CLOCK) {
+            return hoursSinceLastRow(v);
+        }
+        String key = m.type() + "|" + m.watchedMetric() + "|" + m.expression() + "|" + field + "|" + segment + "|"
+                + from + "|" + to;
+        Optional<Double> known = memo.get(key);
+        if (known == null) {
+            known = Optional.ofNullable(computeValue(v, m, field, segment, from, to));
+            memo.put(key, known);
+        }
+        return known.orElse(null);
+    }
+
+    private Double computeValue(ModelVersion v, Monitor m, String field, String segment, Instant from, Instant to) {
         return switch (m.type().source()) {
             case CLOCK -> hoursSinceLastRow(v);
             case EXPRESSION ->
