@@ -16,7 +16,9 @@ The monitors (as MonitorIT declares them) and their expected alerts:
 - activity: model_activity, focal 1h, anomaly k 3 over the 24 hours before, min_history 5 (a window without rows
   counts 0).
 - custom: missing_ratio(amount) + new_value_ratio(owner), focal 1d, absolute max 0.3.
-- volume: model_activity, focal 1h, percentage threshold 0.5 against the hour before (the first hour has none).
+- volume: model_activity, focal 1h, percentage threshold 0.5 against the mean of the 3 hours before (those that
+  exist: the first hour has none).
+- rows-low: model_activity, focal 1h, absolute min 25: every hour (they have 3 to 22 rows).
 - segment-missing: missing_values of amount per owner segment against all rows, focal 1d, segment threshold 0.2,
   at least 50 rows in the segment's day.
 - new-owners: new_values (new_value_ratio of owner against training), focal 1d, training threshold 0.2.
@@ -148,8 +150,10 @@ def main():
         low, high = mean - 3 * sd, mean + 3 * sd
         if counts[h] < low or counts[h] > high:
             add("activity", None, START + dt.timedelta(hours=h), 1, counts[h], low if counts[h] < low else high)
+    for h in range(DAYS * 24):
+        add("rows-low", None, START + dt.timedelta(hours=h), 1, counts[h], 25)
     for h in range(1, DAYS * 24):
-        base = counts[h - 1]
+        base = float(np.mean(counts[max(0, h - 3):h]))
         change = (counts[h] - base) / abs(base)
         if abs(change) > 0.5:
             bound = base - 0.5 * abs(base) if change < 0 else base + 0.5 * abs(base)

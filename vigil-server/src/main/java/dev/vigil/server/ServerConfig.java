@@ -106,6 +106,13 @@ public record ServerConfig(
         if (sourceStatementTimeout.isNegative() || sourceStatementTimeout.isZero()) {
             problems.add("VIGIL_SOURCE_STATEMENT_TIMEOUT: must be at least 1 second");
         }
+        if (notifications.maxAttempts() < 1) {
+            problems.add("VIGIL_NOTIFY_MAX_ATTEMPTS: must be at least 1, got " + notifications.maxAttempts());
+        }
+        if (notifications.firstRetry().isNegative()
+                || notifications.firstRetry().isZero()) {
+            problems.add("VIGIL_NOTIFY_FIRST_RETRY: must be at least 1 second");
+        }
         if (!problems.isEmpty()) {
             throw VigilArgumentException.of(problems);
         }

@@ -40,9 +40,12 @@ public record Alert(
         }
     }
 
-    /** The notification group: one notification per monitor, field, segment and UTC day. */
+    /**
+     * The notification group: one notification per monitor, field, segment and UTC day, as a SHA-256 (so that
+     * any segment value fits the column).
+     */
     public String groupKey() {
-        return String.join(
+        String key = String.join(
                 "\u001f",
                 modelId,
                 version,
@@ -50,5 +53,12 @@ public record Alert(
                 field,
                 segment,
                 windowStart.toString().substring(0, 10));
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 }

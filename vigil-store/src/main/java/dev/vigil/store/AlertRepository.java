@@ -30,24 +30,35 @@ public final class AlertRepository {
         this.db = db;
     }
 
-    /** What raising an alert did: the alert as stored, and whether it is new (then it is to be notified). */
-    public record Raised(Alert alert, boolean created) {}
+    /**
+     * What raising an alert did: the alert as stored, whether it is new, and the deliveries queued for it (held
+     * until {@link #release}).
+     */
+    public record Raised(Alert alert, boolean created, List<String> deliveries) {}
+
+    /** Raises an alert without notifications. */
+    public Raised raise(Alert draft) {
+        return raise(draft, List.of(), Instant.EPOCH);
+    }
 
     /**
      * Raises the alert of {@code draft}'s monitor, field, segment and window: a new open alert, or, when one
-     * exists, the same alert with the new value (reopened if it had been resolved; an acknowledged alert stays
-     * acknowledged). {@code draft}'s id, status and times are ignored.
+     * exists, the same alert with the new value (its status kept: a resolved alert stays resolved, since a later
+     * window cleared it). A new alert queues, in the same transaction, one delivery per channel of
+     * {@code channels} (by action index) unless its group (monitor, field, segment, UTC day) already has one; they
+     * are held until {@code holdUntil}, or until {@link #release}d. {@code draft}'s id, status and times are
+     * ignored.
      */
-    public Raised raise(Alert draft) {
+    public Raised raise(Alert draft, List<String> channels, Instant holdUntil) {
         return db.inTransaction("raise an alert of monitor " + draft.monitor(), c -> {
             Optional<Alert> existing = findKey(c, draft);
             OffsetDateTime now = db.now();
             if (existing.isPresent()) {
                 Alert a = existing.get();
-                Alert.Status status = a.status() == Alert.Status.RESOLVED ? Alert.Status.OPEN : a.status();
+                Alert.Status status = a.status();
                 try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET metric_value = ?, threshold = ?,"
-                        + " baseline = ?, severity = ?, status = ?, reason = ?, metric = ?, updated_at = ?,"
-                        + " resolved_at = NULL WHERE id = ?")) {
+                        + " baseline = ?, severity = ?, status = ?, reason = ?, metric = ?, updated_at = ?"
+                        + " WHERE id = ?")) {
                     setDouble(ps, 1, draft.value());
                     setDouble(ps, 2, draft.threshold());
                     setDouble(ps, 3, draft.baseline());
@@ -59,7 +70,7 @@ public final class AlertRepository {
                     ps.setString(9, a.id());
                     ps.executeUpdate();
                 }
-                return new Raised(find(c, a.id()).orElseThrow(), false);
+                return new Raised(find(c, a.id()).orElseThrow(), false, List.of());
             }
             byte[] bytes = new byte[6];
             RANDOM.nextBytes(bytes);
@@ -86,8 +97,89 @@ public final class AlertRepository {
                 ps.setObject(18, null);
                 ps.executeUpdate();
             }
-            return new Raised(find(c, id).orElseThrow(), true);
+            Alert alert = find(c, id).orElseThrow();
+            List<String> deliveries = new ArrayList<>();
+            for (int i = 0; i < channels.size(); i++) {
+                enqueue(c, alert, i, channels.get(i), holdUntil).ifPresent(deliveries::add);
+            }
+            return new Raised(alert, true, deliveries);
         });
+    }
+
+    /**
+     * Releases held deliveries to be sent now, except those whose alert was resolved meanwhile (an evaluation that
+     * raised and cleared it in one pass, as a backfill does): they are skipped, with that reason. Returns how many
+     * were released.
+     */
+    public int release(List<String> deliveryIds) {
+        if (deliveryIds.isEmpty()) {
+            return 0;
+        }
+        return db.inTransaction("release notifications", c -> {
+            int released = 0;
+            OffsetDateTime now = db.now();
+            for (String id : deliveryIds) {
+                String status;
+                try (PreparedStatement ps = c.prepareStatement("SELECT a.status FROM deliveries d JOIN alerts a ON"
+                        + " a.id = d.alert_id WHERE d.id = ? AND d.status = 'PENDING'")) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            continue;
+                        }
+                        status = rs.getString(1);
+                    }
+                }
+                if (Alert.Status.RESOLVED.name().equals(status)) {
+                    skip(c, id, "not sent: the alert was resolved in the same evaluation (a later window was clean)");
+                } else {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("UPDATE deliveries SET next_attempt_at = ? WHERE id = ?")) {
+                        ps.setObject(1, now);
+                        ps.setString(2, id);
+                        ps.executeUpdate();
+                    }
+                    released++;
+                }
+            }
+            return released;
+        });
+    }
+
+    /** Marks a delivery not sent, for good, with {@code reason} recorded as its only attempt's outcome. */
+    public void skipped(String deliveryId, String reason) {
+        db.inTransaction("skip notification " + deliveryId, c -> {
+            skip(c, deliveryId, reason);
+            return null;
+        });
+    }
+
+    private void skip(Connection c, String deliveryId, String reason) throws SQLException {
+        int attempt;
+        try (PreparedStatement ps = c.prepareStatement("SELECT attempts FROM deliveries WHERE id = ?")) {
+            ps.setString(1, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                attempt = rs.getInt(1) + 1;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, outcome) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, deliveryId);
+            ps.setInt(2, attempt);
+            ps.setObject(3, db.now());
+            ps.setString(4, reason);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'SKIPPED', attempts = ?,"
+                + " next_attempt_at = NULL, last_error = ? WHERE id = ?")) {
+            ps.setInt(1, attempt);
+            ps.setString(2, reason);
+            ps.setString(3, deliveryId);
+            ps.executeUpdate();
+        }
     }
 
     /**
@@ -183,34 +275,41 @@ public final class AlertRepository {
      * segment, UTC day) already has one for that action. Returns whether one was queued.
      */
     public boolean enqueue(Alert alert, int actionIndex, String channel) {
-        return db.inTransaction("queue a notification of alert " + alert.id(), c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT 1 FROM deliveries WHERE group_key = ? AND action_index = ?")) {
-                ps.setString(1, alert.groupKey());
-                ps.setInt(2, actionIndex);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return false;
-                    }
+        return db.inTransaction(
+                "queue a notification of alert " + alert.id(),
+                c -> enqueue(c, alert, actionIndex, channel, Instant.EPOCH).isPresent());
+    }
+
+    /** The new delivery's id, due at {@code dueAt} (or now, when earlier), unless the group already has one. */
+    private Optional<String> enqueue(Connection c, Alert alert, int actionIndex, String channel, Instant dueAt)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM deliveries WHERE group_key = ? AND action_index = ?")) {
+            ps.setString(1, alert.groupKey());
+            ps.setInt(2, actionIndex);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return Optional.empty();
                 }
             }
-            byte[] bytes = new byte[6];
-            RANDOM.nextBytes(bytes);
-            OffsetDateTime now = db.now();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO deliveries (id, alert_id, group_key,"
-                    + " action_index, channel, status, attempts, next_attempt_at, last_error, created_at,"
-                    + " delivered_at) VALUES (?, ?, ?, ?, ?, 'PENDING', 0, ?, NULL, ?, NULL)")) {
-                ps.setString(1, "dlv_" + HexFormat.of().formatHex(bytes));
-                ps.setString(2, alert.id());
-                ps.setString(3, alert.groupKey());
-                ps.setInt(4, actionIndex);
-                ps.setString(5, channel);
-                ps.setObject(6, now);
-                ps.setObject(7, now);
-                ps.executeUpdate();
-            }
-            return true;
-        });
+        }
+        byte[] bytes = new byte[6];
+        RANDOM.nextBytes(bytes);
+        OffsetDateTime now = db.now();
+        String id = "dlv_" + HexFormat.of().formatHex(bytes);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deliveries (id, alert_id, group_key,"
+                + " action_index, channel, status, attempts, next_attempt_at, last_error, created_at,"
+                + " delivered_at) VALUES (?, ?, ?, ?, ?, 'PENDING', 0, ?, NULL, ?, NULL)")) {
+            ps.setString(1, id);
+            ps.setString(2, alert.id());
+            ps.setString(3, alert.groupKey());
+            ps.setInt(4, actionIndex);
+            ps.setString(5, channel);
+            ps.setObject(6, dueAt.isAfter(now.toInstant()) ? Database.timestamp(dueAt) : now);
+            ps.setObject(7, now);
+            ps.executeUpdate();
+        }
+        return Optional.of(id);
     }
 
     /** Pending deliveries whose next attempt is due at {@code now}, oldest first. */

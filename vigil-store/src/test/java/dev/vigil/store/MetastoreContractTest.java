@@ -607,11 +607,12 @@ abstract class MetastoreContractTest {
         assertThat(alerts.list(Optional.of("m"), Optional.of(Alert.Status.OPEN), 100))
                 .extracting(Alert::field)
                 .containsExactly("owner");
-        assertThat(alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.5))
-                        .alert()
-                        .status())
-                .as("re-evaluated and firing again: reopened, the same alert")
-                .isEqualTo(Alert.Status.OPEN);
+        AlertRepository.Raised reraised = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.5));
+        assertThat(reraised.alert().status())
+                .as("re-evaluated and firing again: a later window cleared it, so it stays resolved")
+                .isEqualTo(Alert.Status.RESOLVED);
+        assertThat(reraised.alert().resolvedAt()).isNotNull();
+        assertThat(reraised.alert().value()).isEqualTo(0.5);
         Alert acked = alerts.setStatus(first.alert().id(), Alert.Status.ACKNOWLEDGED);
         assertThat(acked.status()).isEqualTo(Alert.Status.ACKNOWLEDGED);
         assertThat(alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.6))
@@ -656,6 +657,37 @@ abstract class MetastoreContractTest {
         AlertRepository.Delivery slack = alerts.deliveries(h0.id()).get(1);
         alerts.attempted(slack.id(), false, "connection refused", Optional.empty());
         assertThat(alerts.deliveries(h0.id()).get(1).status()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void deliveriesQueuedWithTheAlertAreHeldUntilReleasedAndSkippedWhenItResolvedMeanwhile() {
+        store.models().upsert(new Model("m", "M"));
+        store.versions().upsert(version("m", "v1"));
+        AlertRepository alerts = store.alerts();
+        Instant held = Instant.parse("2100-01-01T00:00:00Z");
+        AlertRepository.Raised open =
+                alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.3), List.of("webhook", "email"), held);
+        AlertRepository.Raised cleared =
+                alerts.raise(draft("owner", "2026-03-08T00:00:00Z", 0.3), List.of("webhook"), held);
+        assertThat(open.deliveries()).hasSize(2);
+        assertThat(alerts.raise(draft("amount", "2026-03-08T05:00:00Z", 0.3), List.of("webhook", "email"), held)
+                        .deliveries())
+                .as("the same monitor, field, segment and day: no second notification")
+                .isEmpty();
+        assertThat(alerts.due(held.minusSeconds(1), 10)).as("held").isEmpty();
+        alerts.resolveCleared("m", "v1", "drift", "owner", "", Instant.parse("2026-03-08T01:00:00Z"));
+        List<String> all = new ArrayList<>(open.deliveries());
+        all.addAll(cleared.deliveries());
+        assertThat(alerts.release(all)).isEqualTo(2);
+        assertThat(alerts.due(held.minusSeconds(1), 10))
+                .extracting(AlertRepository.Delivery::alertId)
+                .containsOnly(open.alert().id())
+                .hasSize(2);
+        AlertRepository.Delivery skipped =
+                alerts.deliveries(cleared.alert().id()).get(0);
+        assertThat(skipped.status()).isEqualTo("SKIPPED");
+        assertThat(alerts.attempts(skipped.id()))
+                .containsExactly("not sent: the alert was resolved in the same evaluation (a later window was clean)");
     }
 
     @Test

@@ -11,7 +11,10 @@ import java.util.Set;
 public final class Detector {
     /** Error metrics: for performance, higher is worse. */
     private static final Set<String> ERRORS =
-            Set.of("mae", "mse", "rmse", "mape", "wape", "log_loss", "hamming_loss", "fp_rate", "mean_error");
+            Set.of("mae", "mse", "rmse", "mape", "wape", "log_loss", "hamming_loss", "fp_rate");
+
+    /** Performance metrics where either direction is a problem (a bias can grow either way). */
+    private static final Set<String> EITHER_WAY = Set.of("mean_error", "positive_rate");
 
     private Detector() {}
 
@@ -26,7 +29,7 @@ public final class Detector {
 
         /** The direction that is a degradation of performance metric {@code metric}. */
         public static Direction worseningOf(String metric) {
-            return ERRORS.contains(metric) ? RISE : DROP;
+            return ERRORS.contains(metric) ? RISE : EITHER_WAY.contains(metric) ? BOTH : DROP;
         }
     }
 
@@ -70,7 +73,7 @@ public final class Detector {
                 bound,
                 baseline,
                 metric + " " + num(value) + " changed by " + percent(change) + " against " + num(baseline) + " ("
-                        + (fires ? "more than " : "within ") + percent(t) + ")");
+                        + (fires ? "more than " : "within ") + percent(t).substring(1) + ")");
     }
 
     /**

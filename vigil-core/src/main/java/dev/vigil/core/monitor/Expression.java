@@ -86,9 +86,13 @@ public sealed interface Expression {
 
     /** The recursive-descent parser of {@link #parse}. */
     final class Parser {
+        /** Nesting deeper than this is refused (a readable custom metric never needs it; a stack overflow would). */
+        private static final int MAX_DEPTH = 64;
+
         private final String text;
         private final String key;
         private int pos;
+        private int depth;
 
         Parser(String text, String key) {
             this.text = text;
@@ -121,11 +125,18 @@ public sealed interface Expression {
 
         private Expression unary() {
             skipSpaces();
-            if (!atEnd() && peek() == '-') {
-                pos++;
-                return new Negate(unary());
+            if (++depth > MAX_DEPTH) {
+                throw error("nested more than " + MAX_DEPTH + " levels deep");
             }
-            return primary();
+            try {
+                if (!atEnd() && peek() == '-') {
+                    pos++;
+                    return new Negate(unary());
+                }
+                return primary();
+            } finally {
+                depth--;
+            }
         }
 
         private Expression primary() {

@@ -52,5 +52,9 @@ class ExpressionTest {
         assertThatThrownBy(() -> Expression.parse("2 $ 3", "e"))
                 .hasMessage("e: unexpected '$' at character 3 of '2 $ 3'");
         assertThatThrownBy(() -> Expression.parse("", "e")).hasMessageStartingWith("e: expected a number");
+        assertThatThrownBy(() -> Expression.parse("-".repeat(10_000) + "1", "e"))
+                .hasMessageStartingWith("e: nested more than 64 levels deep at character 65");
+        assertThatThrownBy(() -> Expression.parse("(".repeat(100) + "1" + ")".repeat(100), "e"))
+                .hasMessageStartingWith("e: nested more than 64 levels deep");
     }
 }

@@ -48,9 +48,14 @@ final class AlertJson {
         ObjectNode n = Json.object();
         n.put(
                 "text",
-                "*" + title(a) + "*\n" + a.reason() + "\nWindow " + a.windowStart() + " to " + a.windowEnd() + "\n<"
-                        + link + "|Open in Vigil>");
+                "*" + slack(title(a)) + "*\n" + slack(a.reason()) + "\nWindow " + a.windowStart() + " to "
+                        + a.windowEnd() + " (" + a.status().specName() + ")\n<" + link + "|Open in Vigil>");
         return n;
+    }
+
+    /** Slack's escaping: values from the data (a segment) cannot make links or mentions. */
+    private static String slack(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** One line: severity, monitor, model and what it is about. */
@@ -66,7 +71,7 @@ final class AlertJson {
                 + "\nMonitor:  " + a.monitor() + "\nField:    " + (a.field().isEmpty() ? "(rows)" : a.field())
                 + "\nSegment:  " + (a.segment().isEmpty() ? "all rows" : a.segment()) + "\nWindow:   "
                 + a.windowStart() + " to " + a.windowEnd() + "\nMetric:   " + a.metric() + " = " + a.value()
-                + "\nSeverity: " + a.severity() + "\n\n" + link + "\n";
+                + "\nSeverity: " + a.severity() + "\nStatus:   " + a.status().specName() + "\n\n" + link + "\n";
     }
 
     private static void putText(ObjectNode n, String key, String value) {

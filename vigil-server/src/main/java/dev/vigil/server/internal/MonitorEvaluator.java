@@ -42,6 +42,12 @@ import org.slf4j.LoggerFactory;
 public final class MonitorEvaluator {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorEvaluator.class);
     private static final String SERVING = "serving";
+    /**
+     * How long the notifications of a pass are held at most: the pass releases them when it ends (skipping alerts a
+     * later window of the same pass cleared); a pass that never ends (the server stopped) sends them after this.
+     */
+    private static final Duration HOLD = Duration.ofMinutes(10);
+
     private static final Set<String> DRIFT_METRICS = Set.of(
             "drift_score",
             "js_distance",
@@ -61,11 +67,6 @@ public final class MonitorEvaluator {
     private final ProfileQueries queries;
     private final Runnable notify;
     private final Clock clock;
-    /**
-     * Values already computed in this evaluation (by source, metric, field, segment and range): anomaly detection
-     * asks for each window's value again as the trailing history of the next windows.
-     */
-    private final Map<String, Optional<Double>> memo = new HashMap<>();
 
     public MonitorEvaluator(Metastore store, Runnable notify, Clock clock) {
         this.store = store;
@@ -86,13 +87,18 @@ public final class MonitorEvaluator {
         }
     }
 
-    /** A mutable tally, turned into a {@link Summary}. */
+    /**
+     * One evaluation pass: its counts, the values it computed (anomaly detection asks for each window's value again
+     * as the history of the next windows), and the notifications it queued, held until the pass ends.
+     */
     private static final class Tally {
         int evaluated;
         int fired;
         int created;
         int resolved;
         int skipped;
+        final Map<String, Optional<Double>> memo = new HashMap<>();
+        final List<String> held = new ArrayList<>();
 
         Summary summary() {
             return new Summary(evaluated, fired, created, resolved, skipped);
@@ -121,13 +127,16 @@ public final class MonitorEvaluator {
      * Evaluates every monitor of {@code version} over the focal windows that overlap [{@code from}, {@code to})
      * and are complete (end at or before the serving watermark). Clock-driven monitors are left to {@link #tick}.
      */
-    public synchronized Summary evaluate(ModelVersion version, Instant from, Instant to) {
-        memo.clear();
+    public Summary evaluate(ModelVersion version, Instant from, Instant to) {
         Optional<Instant> watermark = store.profiles().watermark(version.modelId(), version.version(), SERVING);
+        Optional<Instant[]> windows = store.profiles().windowRange(version.modelId(), version.version(), SERVING);
         Tally tally = new Tally();
-        if (watermark.isEmpty()) {
+        if (watermark.isEmpty() || windows.isEmpty()) {
             return tally.summary();
         }
+        // Only where there is data: a request for 1970 onwards costs what the data costs.
+        from = from.isBefore(windows.get()[0]) ? windows.get()[0] : from;
+        to = to.isAfter(watermark.get()) ? watermark.get() : to;
         long started = System.nanoTime();
         for (Monitor m : monitors(version)) {
             if (m.type().source() == MonitorType.Source.CLOCK) {
@@ -141,6 +150,7 @@ public final class MonitorEvaluator {
                 }
             }
         }
+        release(tally);
         Summary summary = tally.summary();
         if (summary.evaluated() > 0) {
             LOG.info(
@@ -156,8 +166,7 @@ public final class MonitorEvaluator {
     }
 
     /** On a scheduler tick: staleness now, and activity of the last closed focal window, for every version. */
-    public synchronized Summary tick() {
-        memo.clear();
+    public Summary tick() {
         Tally tally = new Tally();
         Instant now = clock.instant();
         for (var model : store.models().list()) {
@@ -181,6 +190,13 @@ public final class MonitorEvaluator {
         return tally.summary();
     }
 
+    /** Sends the pass's notifications whose alert is still unresolved; the others are recorded as skipped. */
+    private void release(Tally tally) {
+        if (store.alerts().release(tally.held) > 0) {
+            notify.run();
+        }
+    }
+
     private static Granularity granularity(Monitor m) {
         if (m.focal().equals(Duration.ofHours(1))) {
             return Granularity.HOUR;
@@ -192,9 +208,9 @@ public final class MonitorEvaluator {
         for (String field : targets(v, m)) {
             try {
                 if (m.detection().method() == Detection.Method.SEGMENT) {
-                    Double all = value(v, m, field, "", start, end);
+                    Double all = value(v, m, field, "", start, end, tally);
                     for (String segment : segments(v, start, end)) {
-                        Double value = value(v, m, field, segment, start, end);
+                        Double value = value(v, m, field, segment, start, end, tally);
                         if (all == null
                                 || value == null
                                 || !preconditions(v, m, segment, start, end, SERVING, start, end)) {
@@ -214,12 +230,12 @@ public final class MonitorEvaluator {
                     }
                     continue;
                 }
-                Double value = value(v, m, field, "", start, end);
+                Double value = value(v, m, field, "", start, end, tally);
                 if (value == null) {
                     tally.skipped++;
                     continue;
                 }
-                Detector.Verdict verdict = verdict(v, m, field, start, end, value);
+                Detector.Verdict verdict = verdict(v, m, field, start, end, value, tally);
                 if (verdict == null) {
                     tally.skipped++;
                     continue;
@@ -235,21 +251,26 @@ public final class MonitorEvaluator {
                         start,
                         e.getMessage());
                 tally.skipped++;
+            } catch (RuntimeException e) {
+                LOG.error(
+                        "monitor {} of {}/{} on {} at {} failed", m.name(), v.modelId(), v.version(), field, start, e);
+                tally.skipped++;
             }
         }
     }
 
     /** The verdict of one value by the monitor's detection, or null when it cannot decide (preconditions, history). */
     private Detector.Verdict verdict(
-            ModelVersion v, Monitor m, String field, Instant start, Instant end, double value) {
+            ModelVersion v, Monitor m, String field, Instant start, Instant end, double value, Tally tally) {
         Detection d = m.detection();
         Duration span = m.focal().multipliedBy(d.baselineWindows());
         return switch (d.method()) {
             case ABSOLUTE ->
                 preconditions(v, m, "", start, end, null, null, null) ? Detector.absolute(d, metric(m), value) : null;
             case PERCENTAGE -> {
+                // the baseline is the mean of the windows' values: a count compares with a count, not with a sum
                 Instant from = start.minus(span);
-                Double baseline = value(v, m, field, "", from, start);
+                Double baseline = mean(history(v, m, field, from, start, tally));
                 yield baseline == null || !preconditions(v, m, "", start, end, SERVING, from, start)
                         ? null
                         : Detector.percentage(d, metric(m), value, baseline, direction(m));
@@ -257,7 +278,7 @@ public final class MonitorEvaluator {
             case ANOMALY -> {
                 Instant from = start.minus(span);
                 yield preconditions(v, m, "", start, end, SERVING, from, start)
-                        ? Detector.anomaly(d, metric(m), value, history(v, m, field, from, start), direction(m))
+                        ? Detector.anomaly(d, metric(m), value, history(v, m, field, from, start, tally), direction(m))
                         : null;
             }
             case TRAINING -> {
@@ -290,35 +311,33 @@ public final class MonitorEvaluator {
             return;
         }
         tally.fired++;
-        AlertRepository.Raised raised = alerts.raise(new Alert(
-                null,
-                v.modelId(),
-                v.version(),
-                m.name(),
-                fieldKey,
-                segment,
-                start,
-                end,
-                metric(m),
-                value,
-                verdict.threshold(),
-                verdict.baseline(),
-                m.severity().specName(),
-                null,
-                verdict.reason(),
-                null,
-                null,
-                null));
+        List<String> channels =
+                m.actions().stream().map(a -> a.type().specName()).toList();
+        AlertRepository.Raised raised = alerts.raise(
+                new Alert(
+                        null,
+                        v.modelId(),
+                        v.version(),
+                        m.name(),
+                        fieldKey,
+                        segment,
+                        start,
+                        end,
+                        metric(m),
+                        value,
+                        verdict.threshold(),
+                        verdict.baseline(),
+                        m.severity().specName(),
+                        null,
+                        verdict.reason(),
+                        null,
+                        null,
+                        null),
+                channels,
+                clock.instant().plus(HOLD));
         if (raised.created()) {
             tally.created++;
-            boolean queued = false;
-            for (int i = 0; i < m.actions().size(); i++) {
-                queued |= alerts.enqueue(
-                        raised.alert(), i, m.actions().get(i).type().specName());
-            }
-            if (queued) {
-                notify.run();
-            }
+            tally.held.addAll(raised.deliveries());
         }
     }
 
@@ -422,16 +441,17 @@ public final class MonitorEvaluator {
     }
 
     /** The monitor's value of a field and segment over [{@code from}, {@code to}) of the serving data. */
-    private Double value(ModelVersion v, Monitor m, String field, String segment, Instant from, Instant to) {
+    private Double value(
+            ModelVersion v, Monitor m, String field, String segment, Instant from, Instant to, Tally tally) {
         if (m.type().source() == MonitorType.Source.CLOCK) {
             return hoursSinceLastRow(v);
         }
-        String key = m.type() + "|" + m.watchedMetric() + "|" + m.expression() + "|" + field + "|" + segment + "|"
-                + from + "|" + to;
-        Optional<Double> known = memo.get(key);
+        String key = v.modelId() + "|" + v.version() + "|" + m.type() + "|" + m.watchedMetric() + "|" + m.expression()
+                + "|" + m.minBaselineRows() + "|" + field + "|" + segment + "|" + from + "|" + to;
+        Optional<Double> known = tally.memo.get(key);
         if (known == null) {
             known = Optional.ofNullable(computeValue(v, m, field, segment, from, to));
-            memo.put(key, known);
+            tally.memo.put(key, known);
         }
         return known.orElse(null);
     }
@@ -444,7 +464,16 @@ public final class MonitorEvaluator {
                         .evaluate(ref -> anyMetric(
                                 v, ref.metric(), ref.field().isEmpty() ? null : ref.field(), segment, from, to));
             default -> {
-                Double value = fetch(v, m.type().source(), SERVING, m.watchedMetric(), field, segment, from, to);
+                Double value = fetch(
+                        v,
+                        m.type().source(),
+                        SERVING,
+                        m.watchedMetric(),
+                        field,
+                        segment,
+                        from,
+                        to,
+                        m.minBaselineRows());
                 yield value == null && m.type() == MonitorType.MODEL_ACTIVITY && afterFirstRows(v, from)
                         ? Double.valueOf(0)
                         : value;
@@ -504,13 +533,26 @@ public final class MonitorEvaluator {
             "recall_weighted");
 
     /** The values of each focal window of [{@code from}, {@code to}), for anomaly detection. */
-    private List<Double> history(ModelVersion v, Monitor m, String field, Instant from, Instant to) {
+    private List<Double> history(ModelVersion v, Monitor m, String field, Instant from, Instant to, Tally tally) {
         List<Double> out = new ArrayList<>();
         Granularity g = granularity(m);
         for (Instant s = from; s.isBefore(to); s = g.bucketEnd(s)) {
-            out.add(value(v, m, field, "", s, g.bucketEnd(s)));
+            out.add(value(v, m, field, "", s, g.bucketEnd(s), tally));
         }
         return out;
+    }
+
+    /** The mean of the values that exist; null when none does. */
+    private static Double mean(List<Double> values) {
+        double sum = 0;
+        int n = 0;
+        for (Double value : values) {
+            if (value != null && Double.isFinite(value)) {
+                sum += value;
+                n++;
+            }
+        }
+        return n == 0 ? null : sum / n;
     }
 
     /** The metric on the training set (all of it), for training detection of a non-drift metric. */
@@ -533,6 +575,20 @@ public final class MonitorEvaluator {
             String segment,
             Instant from,
             Instant to) {
+        return fetch(v, source, dataset, metric, field, segment, from, to, 0);
+    }
+
+    /** As {@link #fetch}, with the monitor's {@code min_baseline_rows} for drift (0: the query's default). */
+    private Double fetch(
+            ModelVersion v,
+            MonitorType.Source source,
+            String dataset,
+            String metric,
+            String field,
+            String segment,
+            Instant from,
+            Instant to,
+            long minBaselineRows) {
         Map<String, String> p = new HashMap<>();
         p.put("dataset", dataset);
         if (from != null) {
@@ -551,6 +607,9 @@ public final class MonitorEvaluator {
                 switch (source) {
                     case DRIFT -> {
                         p.put("baseline", "training");
+                        if (minBaselineRows > 0) {
+                            p.put("min_baseline_rows", String.valueOf(minBaselineRows));
+                        }
                         yield queries.drift(v, p::get);
                     }
                     case PERFORMANCE -> queries.performance(v, p::get);

@@ -16,7 +16,6 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,6 +109,10 @@ public final class Notifier implements AutoCloseable {
             if (alert.isEmpty()) {
                 continue;
             }
+            if (alert.get().status() == Alert.Status.RESOLVED) {
+                alerts.skipped(d.id(), "not sent: the alert was resolved before it could be sent");
+                continue;
+            }
             String outcome;
             boolean delivered;
             try {
@@ -119,6 +122,8 @@ public final class Notifier implements AutoCloseable {
             } catch (DeliveryException e) {
                 outcome = e.getMessage();
                 delivered = false;
+            } catch (Interrupted e) {
+                return; // the server is stopping: this attempt does not count
             }
             int attempt = d.attempts() + 1;
             Optional<Instant> retry = delivered || attempt >= settings.maxAttempts()
@@ -179,6 +184,11 @@ public final class Notifier implements AutoCloseable {
         };
     }
 
+    /**
+     * POSTs {@code json}; the outcome is the status code only: the receiver's body is discarded (it is neither
+     * stored nor shown, so a webhook cannot be used to read another service), and the URL is never logged (a Slack
+     * URL is a credential). The whole exchange is bounded by the timeout.
+     */
     private String post(String url, String json) {
         HttpRequest request;
         try {
@@ -189,21 +199,25 @@ public final class Notifier implements AutoCloseable {
                     .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
                     .build();
         } catch (IllegalArgumentException e) {
-            throw new DeliveryException("bad URL: " + e.getMessage());
+            throw new DeliveryException("the action's URL is not a valid http(s) URL");
         }
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<Void> response = http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
             if (response.statusCode() / 100 == 2) {
                 return "HTTP " + response.statusCode();
             }
-            String body = response.body() == null ? "" : response.body().strip();
-            throw new DeliveryException("HTTP " + response.statusCode()
-                    + (body.isEmpty() ? "" : ": " + body.substring(0, Math.min(200, body.length()))));
-        } catch (IOException e) {
-            throw new DeliveryException(e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw new DeliveryException("HTTP " + response.statusCode());
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new DeliveryException(cause.getClass().getSimpleName()
+                    + (cause instanceof java.net.ConnectException ? ": connection refused" : ""));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new DeliveryException(
+                    "no answer within " + TIMEOUT.multipliedBy(2).toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DeliveryException("interrupted");
+            throw new Interrupted();
         }
     }
 
@@ -216,7 +230,11 @@ public final class Notifier implements AutoCloseable {
         props.put("mail.smtp.port", String.valueOf(settings.smtpPort()));
         props.put("mail.smtp.connectiontimeout", String.valueOf(TIMEOUT.toMillis()));
         props.put("mail.smtp.timeout", String.valueOf(TIMEOUT.toMillis()));
+        props.put("mail.smtp.writetimeout", String.valueOf(TIMEOUT.toMillis()));
         props.put("mail.smtp.starttls.enable", String.valueOf(settings.smtpStartTls()));
+        // a password never goes out unencrypted: with STARTTLS on and a login, the server must offer TLS
+        props.put(
+                "mail.smtp.starttls.required", String.valueOf(settings.smtpStartTls() && settings.smtpUser() != null));
         props.put("mail.smtp.auth", String.valueOf(settings.smtpUser() != null));
         Session session = Session.getInstance(props);
         try {
@@ -253,6 +271,13 @@ public final class Notifier implements AutoCloseable {
             thread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The server is stopping: the attempt in progress is dropped, not recorded. */
+    private static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super("interrupted", null, false, false);
         }
     }
 

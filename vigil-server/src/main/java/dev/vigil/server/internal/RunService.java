@@ -184,12 +184,13 @@ public final class RunService implements AutoCloseable {
                             Optional.of(watermarkAfter(batch, version)));
             done += batch.size();
             store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
-        }
-        if (connection.dataset() == DatasetKind.SERVING && !windows.isEmpty()) {
-            notifyStored(
-                    version,
-                    windows.get(0).start(),
-                    windows.get(windows.size() - 1).end());
+            if (connection.dataset() == DatasetKind.SERVING) {
+                // per batch: a run that fails later has still had its stored windows evaluated
+                notifyStored(
+                        version,
+                        batch.get(0).start(),
+                        batch.get(batch.size() - 1).end());
+            }
         }
     }
 
