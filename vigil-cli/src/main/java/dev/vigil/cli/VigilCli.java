@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
             DriftCommand.class,
             PerformanceCommand.class,
             AlertsCommand.class,
+            ReportCommand.class,
             CheckSourceCommand.class,
             GrantSqlCommand.class,
             TokensCommand.class,

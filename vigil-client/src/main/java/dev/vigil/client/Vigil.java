@@ -212,6 +212,14 @@ public final class Vigil {
         return http.get("/api/v1/alerts" + queryString(query));
     }
 
+    /**
+     * The HTML report of a version (one self-contained page: inline CSS and SVG charts, no script, no network),
+     * built from stored aggregates; {@code query} holds from, to and granularity.
+     */
+    public String report(String modelId, String version, Map<String, String> query) {
+        return http.getText(versionPath(modelId, version) + "/report" + queryString(query));
+    }
+
     /** One alert with its notifications and each delivery attempt's outcome. */
     public JsonNode alert(String id) {
         return http.get("/api/v1/alerts/" + Http.segment(id));

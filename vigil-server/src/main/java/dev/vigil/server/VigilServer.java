@@ -4,6 +4,7 @@ import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.spark.SparkSessions;
 import dev.vigil.server.internal.ApiErrors;
+import dev.vigil.server.internal.DashboardRoutes;
 import dev.vigil.server.internal.Endpoint;
 import dev.vigil.server.internal.Json;
 import dev.vigil.server.internal.ModelRoutes;
@@ -115,6 +116,7 @@ public final class VigilServer implements AutoCloseable {
                     false,
                     null));
             Javalin app = createApp(store, endpoints);
+            new DashboardRoutes(store, clock).install(app);
             app.start(config.host(), config.port());
             if (!config.schedulerTick().isZero()) {
                 scheduler.start(config.schedulerTick());

@@ -66,10 +66,27 @@ public final class Http {
         return send("DELETE", path, null);
     }
 
+    /** A GET whose answer is text (an HTML report); errors are the server's JSON errors, as for {@link #get}. */
+    public String getText(String path) {
+        return exchange("GET", path, null, "text/html").body();
+    }
+
     private JsonNode send(String method, String path, JsonNode body) {
+        HttpResponse<String> response = exchange(method, path, body, "application/json");
+        try {
+            return response.body() == null || response.body().isBlank()
+                    ? MissingNode.getInstance()
+                    : SpecCodec.json().readTree(response.body());
+        } catch (IOException e) {
+            throw new VigilStateException(
+                    "Cannot read the Vigil server's answer to " + method + " " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private HttpResponse<String> exchange(String method, String path, JsonNode body, String accept) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(timeout)
-                .header("Accept", "application/json");
+                .header("Accept", accept);
         if (token != null && !token.isBlank()) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -83,13 +100,13 @@ public final class Http {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             }
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body() == null || response.body().isBlank()
-                    ? MissingNode.getInstance()
-                    : SpecCodec.json().readTree(response.body());
             if (response.statusCode() >= 400) {
+                JsonNode json = response.body() == null || response.body().isBlank()
+                        ? MissingNode.getInstance()
+                        : SpecCodec.json().readTree(response.body());
                 throw toException(response.statusCode(), json);
             }
-            return json;
+            return response;
         } catch (ConnectException e) {
             throw new VigilStateException(
                     "Cannot reach the Vigil server at " + baseUrl

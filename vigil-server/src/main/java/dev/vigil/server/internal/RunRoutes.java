@@ -98,7 +98,17 @@ public final class RunRoutes {
                         null,
                         200,
                         true,
-                        this::performance));
+                        this::performance),
+                new Endpoint(
+                        HandlerType.GET,
+                        VERSION + "/report",
+                        "reports",
+                        "The HTML report of a version over a range (from, to, granularity): one self-contained page"
+                                + " with the dashboard's views, built from stored aggregates only (text/html)",
+                        null,
+                        200,
+                        true,
+                        this::report));
     }
 
     private void startRun(Context ctx) {
@@ -151,6 +161,25 @@ public final class RunRoutes {
 
     private void performance(Context ctx) {
         send(ctx, queries.performance(Lookups.version(store, ctx), ctx::queryParam));
+    }
+
+    private void report(Context ctx) {
+        ModelVersion v = Lookups.version(store, ctx);
+        DashboardPages pages = new DashboardPages(store);
+        DashboardPages.Range range = pages.range(
+                v,
+                Optional.ofNullable(ctx.queryParam("from"))
+                        .filter(s -> !s.isBlank())
+                        .map(s -> parse(s, "from")),
+                Optional.ofNullable(ctx.queryParam("to"))
+                        .filter(s -> !s.isBlank())
+                        .map(s -> parse(s, "to")),
+                Optional.ofNullable(ctx.queryParam("granularity")).filter(s -> !s.isBlank()));
+        if (!range.to().isAfter(range.from())) {
+            throw new VigilArgumentException("to: " + range.to() + " must be after from " + range.from());
+        }
+        ctx.contentType("text/html; charset=utf-8");
+        ctx.result(pages.report(v, range));
     }
 
     private static void send(Context ctx, List<ObjectNode> rows) {

@@ -1,0 +1,299 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.client.Vigil;
+import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.model.Schema;
+import dev.vigil.core.model.Segment;
+import dev.vigil.core.spec.SpecCodec;
+import dev.vigil.testing.PostgresTestServer;
+import dev.vigil.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard and the HTML report in a real browser: Debian's chromium driven headless by Selenium through
+ * chromedriver (both installed by {@code .ci/run}). Data: the four days of MonitorIT (drift on day 3), a row whose
+ * segment value is an HTML tag, and a model whose name is a script. Screenshots go to {@code docs/screenshots/} for
+ * the README.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardIT {
+    private static final String TOKEN = "vgl_dashboard_it_token_0123456789abcd";
+    private static final String EVIL_SEGMENT = "<img src=x onerror=window.__xss=3>";
+    private static final String EVIL_MODEL = "<script>window.__xss=1</script>";
+    private static final Path SCREENSHOTS = Path.of("..", "docs", "screenshots");
+
+    @TempDir
+    static Path dataDir;
+
+    private TestDatabase db;
+    private VigilServer server;
+    private Vigil vigil;
+    private WebDriver browser;
+    private Instant start;
+    private Instant end;
+
+    @BeforeAll
+    void start() throws Exception {
+        JsonNode expected = SpecCodec.json().readTree(ItSupport.resource("monitors/expected.json"));
+        start = Instant.parse(expected.path("start").asText());
+        end = start.plus(Duration.ofDays(expected.path("days").asInt()));
+        db = PostgresTestServer.fromEnvironment().createDatabase("dashboard_it");
+        for (String table : List.of("training", "serving")) {
+            db.execute(
+                    "CREATE SCHEMA IF NOT EXISTS ml",
+                    "CREATE TABLE ml." + table + " (id bigint, ts timestamptz, amount double precision, owner text,"
+                            + " score double precision)");
+            ItSupport.copyCsv(db, "ml." + table, "monitors/" + table + ".csv");
+        }
+        db.execute("INSERT INTO ml.serving VALUES (999999, '" + start.plusSeconds(600) + "', 100, '"
+                + EVIL_SEGMENT.replace("'", "''") + "', 0.5)");
+        TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
+        server = ItSupport.server(dataDir, TOKEN, Clock.systemUTC());
+        vigil = Vigil.connect(server.url(), TOKEN);
+        vigil.createModel("shop", "Shop");
+        vigil.createModel("evil", EVIL_MODEL);
+        ModelVersion version = new ModelVersion(
+                "shop",
+                "v1",
+                ModelType.BINARY,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .feature("amount", FieldType.numeric())
+                        .feature("owner", FieldType.string())
+                        .prediction("score", FieldType.numeric())
+                        .build(),
+                List.of(Segment.byValue("owner")));
+        vigil.apply(version);
+        for (String table : List.of("training", "serving")) {
+            PostgresJdbcDataSource source = PostgresJdbcDataSource.builder()
+                    .url(db.url())
+                    .query("SELECT * FROM ml." + table)
+                    .user(reader.user())
+                    .password(reader.password())
+                    .build();
+            if (table.equals("training")) {
+                vigil.version("shop", "v1").connectTraining(source, "id", "ts");
+            } else {
+                vigil.version("shop", "v1").connectServing(source, "id", "ts");
+            }
+        }
+        vigil.version("shop", "v1")
+                .createMonitor("{name: drift-watch, type: data_drift, focal: {window: 1d}, detection: {method:"
+                        + " training, threshold: 0.2}, severity: high}");
+        vigil.version("shop", "v1")
+                .createMonitor("{name: rows-low, type: model_activity, detection: {method: absolute, min: 25}}");
+        for (String dataset : List.of("training", "serving")) {
+            JsonNode run = vigil.startRun(
+                    "shop",
+                    "v1",
+                    dataset,
+                    dataset.equals("serving") ? start : null,
+                    dataset.equals("serving") ? end : null);
+            JsonNode done = ItSupport.await(vigil, run.get(0).path("id").asText());
+            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        }
+        assertThat(Path.of("/usr/bin/chromium"))
+                .as("Debian's chromium (apt-get install chromium chromium-driver; .ci/run does)")
+                .exists();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        // no network beyond this machine: an unreachable proxy for everything but loopback
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--window-size=1400,1000",
+                "--proxy-server=127.0.0.1:9",
+                "--proxy-bypass-list=127.0.0.1;localhost");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+                .build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private void signIn(String token) {
+        browser.manage().deleteAllCookies();
+        browser.get(server.url() + "/signin");
+        browser.findElement(By.id("token")).sendKeys(token);
+        WebElement button = browser.findElement(By.id("signin"));
+        button.click();
+        waitFor().until(ExpectedConditions.stalenessOf(button));
+    }
+
+    private WebDriverWait waitFor() {
+        return new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    private void screenshot(String name) throws Exception {
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENSHOTS.resolve(name), png);
+    }
+
+    private Object xss() {
+        return ((JavascriptExecutor) browser).executeScript("return window.__xss === undefined ? null : window.__xss");
+    }
+
+    @Test
+    void aWrongTokenIsRefusedAndPagesNeedASession() {
+        browser.manage().deleteAllCookies();
+        browser.get(server.url() + "/");
+        assertThat(browser.getCurrentUrl())
+                .as("no session: to the sign-in page")
+                .endsWith("/signin");
+        signIn("vgl_not_a_token");
+        assertThat(waitFor()
+                        .until(ExpectedConditions.presenceOfElementLocated(By.id("signin-error")))
+                        .getText())
+                .isEqualTo("That token is not valid.");
+        assertThat(browser.manage().getCookieNamed("vigil_session")).isNull();
+        browser.get(server.url() + "/models/shop/versions/v1");
+        assertThat(browser.getCurrentUrl()).endsWith("/signin");
+    }
+
+    @Test
+    void signingInKeepsTheTokenOutOfUrlsAndInAnHttpOnlyCookie() throws Exception {
+        signIn(TOKEN);
+        assertThat(browser.getCurrentUrl()).isEqualTo(server.url() + "/").doesNotContain(TOKEN);
+        var cookie = browser.manage().getCookieNamed("vigil_session");
+        assertThat(cookie).isNotNull();
+        assertThat(cookie.isHttpOnly()).isTrue();
+        assertThat(cookie.getSameSite()).isEqualTo("Strict");
+        assertThat(cookie.getValue()).doesNotContain(TOKEN);
+        assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie"))
+                .as("scripts cannot read the session")
+                .isEqualTo("");
+        List<WebElement> models = browser.findElements(By.className("model-link"));
+        assertThat(models).extracting(WebElement::getText).contains("Shop", EVIL_MODEL);
+        assertThat(xss())
+                .as("a model named with a script tag is shown as text, not run")
+                .isNull();
+        screenshot("models.png");
+    }
+
+    @Test
+    void theDriftedFieldIsRankedFirstWithItsChartRendered() throws Exception {
+        signIn(TOKEN);
+        Instant dayThree = start.plus(Duration.ofDays(2));
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("from", dayThree.toString());
+        query.put("to", dayThree.plus(Duration.ofDays(1)).toString());
+        query.put("granularity", "all");
+        query.put("metric", "drift_score");
+        String top = null;
+        double best = -1;
+        for (JsonNode r : vigil.drift("shop", "v1", query)) {
+            if (r.path("segment").isNull() && r.path("value").asDouble(-1) > best) {
+                best = r.path("value").asDouble();
+                top = r.path("field").asText();
+            }
+        }
+        browser.get(server.url() + "/models/shop/versions/v1?from=" + dayThree + "&to="
+                + dayThree.plus(Duration.ofDays(1)) + "&granularity=hour");
+        List<WebElement> rows = browser.findElements(By.className("field-row"));
+        assertThat(rows).isNotEmpty();
+        assertThat(rows.get(0).getAttribute("data-field"))
+                .as("ranked first by drift_score")
+                .isEqualTo(top);
+        WebElement chart = rows.get(0).findElement(By.cssSelector("svg.chart"));
+        assertThat(chart.getSize().getWidth()).isGreaterThan(300);
+        assertThat(chart.findElements(By.cssSelector("path.series"))).isNotEmpty();
+        assertThat(rows.get(0).findElements(By.cssSelector("svg.bars rect.bar")))
+                .hasSizeGreaterThan(10);
+        assertThat(xss()).isNull();
+        browser.get(server.url() + "/models/shop/versions/v1?from=" + start + "&to=" + end + "&granularity=hour");
+        assertThat(browser.findElement(By.tagName("body")).getText())
+                .as("a segment value that is an HTML tag (its row is on day 1) is shown as text")
+                .contains(EVIL_SEGMENT.substring(0, 11));
+        assertThat(browser.getPageSource()).contains("&lt;img src=x onerror=window.__xss=3");
+        assertThat(xss()).isNull();
+        screenshot("version.png");
+        browser.get(server.url() + "/models/shop/versions/v1/fields/owner?from=" + start + "&to=" + end);
+        assertThat(browser.findElement(By.className("segments")).getText()).contains("owner=" + EVIL_SEGMENT);
+        assertThat(xss()).isNull();
+        screenshot("field.png");
+    }
+
+    @Test
+    void anAlertIsAcknowledgedFromTheAlertsPage() throws Exception {
+        signIn(TOKEN);
+        browser.get(server.url() + "/alerts?status=open");
+        List<WebElement> open = browser.findElements(By.className("alert-row"));
+        assertThat(open).isNotEmpty();
+        String id = open.get(0).getAttribute("data-alert");
+        WebElement button = open.get(0).findElement(By.cssSelector("button.acknowledge"));
+        button.click();
+        waitFor().until(ExpectedConditions.stalenessOf(button));
+        assertThat(browser.findElements(By.cssSelector("tr.alert-row[data-alert='" + id + "']")))
+                .as("no longer open")
+                .isEmpty();
+        browser.get(server.url() + "/alerts?status=acknowledged");
+        WebElement row = browser.findElement(By.cssSelector("tr.alert-row[data-alert='" + id + "']"));
+        assertThat(row.findElement(By.className("status")).getText()).isEqualTo("acknowledged");
+        assertThat(vigil.alert(id).path("status").asText()).isEqualTo("acknowledged");
+        screenshot("alerts.png");
+    }
+
+    @Test
+    void theReportIsOneSmallFileThatOpensOfflineWithItsCharts() throws Exception {
+        Path file = Path.of("target", "dashboard-it-report.html"); // kept: its size is quoted in the README
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("from", start.toString());
+        query.put("to", end.toString());
+        String html = vigil.report("shop", "v1", query);
+        Files.writeString(file, html, StandardCharsets.UTF_8);
+        assertThat(Files.size(file)).as("built from aggregates: small").isLessThan(2_000_000);
+        assertThat(html).doesNotContain("<script").doesNotContain("src=\"http").doesNotContain("href=\"http");
+        browser.get(file.toUri().toString());
+        assertThat(browser.findElements(By.cssSelector("svg.chart"))).hasSizeGreaterThan(5);
+        assertThat(browser.findElement(By.tagName("h1")).getText()).contains("shop");
+        assertThat(browser.findElement(By.tagName("body")).getText()).contains("drift-watch");
+        assertThat(xss()).isNull();
+        screenshot("report.png");
+    }
+}
