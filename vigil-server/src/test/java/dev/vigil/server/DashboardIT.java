@@ -51,6 +51,7 @@ class DashboardIT {
     private static final String TOKEN = "vgl_dashboard_it_token_0123456789abcd";
     private static final String EVIL_SEGMENT = "<img src=x onerror=window.__xss=3>";
     private static final String EVIL_MODEL = "<script>window.__xss=1</script>";
+    private static final String EVIL_FIELD = "<svg onload=window.__xss=4>";
     private static final Path SCREENSHOTS = Path.of("..", "docs", "screenshots");
 
     @TempDir
@@ -83,6 +84,15 @@ class DashboardIT {
         vigil = Vigil.connect(server.url(), TOKEN);
         vigil.createModel("shop", "Shop");
         vigil.createModel("evil", EVIL_MODEL);
+        vigil.apply(new ModelVersion(
+                "evil",
+                "v1",
+                ModelType.BINARY,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .feature(EVIL_FIELD, FieldType.numeric())
+                        .prediction("score", FieldType.numeric())
+                        .build()));
         ModelVersion version = new ModelVersion(
                 "shop",
                 "v1",
@@ -214,6 +224,12 @@ class DashboardIT {
                 .as("a model named with a script tag is shown as text, not run")
                 .isNull();
         screenshot("models.png");
+        browser.get(server.url() + "/models/evil/versions/v1/fields/"
+                + java.net.URLEncoder.encode(EVIL_FIELD, StandardCharsets.UTF_8).replace("+", "%20"));
+        assertThat(browser.findElement(By.tagName("h1")).getText())
+                .as("a field named with an svg tag is shown as text")
+                .isEqualTo(EVIL_FIELD);
+        assertThat(xss()).isNull();
     }
 
     @Test
@@ -276,6 +292,7 @@ class DashboardIT {
         WebElement row = browser.findElement(By.cssSelector("tr.alert-row[data-alert='" + id + "']"));
         assertThat(row.findElement(By.className("status")).getText()).isEqualTo("acknowledged");
         assertThat(vigil.alert(id).path("status").asText()).isEqualTo("acknowledged");
+        browser.get(server.url() + "/alerts");
         screenshot("alerts.png");
     }
 

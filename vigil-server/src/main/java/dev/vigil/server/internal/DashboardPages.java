@@ -84,7 +84,10 @@ final class DashboardPages {
                 long open = store.alerts().list(Optional.of(m.id()), Optional.of(Alert.Status.OPEN), 10_000).stream()
                         .filter(a -> a.version().equals(v.version()))
                         .count();
-                String[] drift = topDrift(v, day);
+                boolean serving = store.datasets()
+                        .find(v.modelId(), v.version(), dev.vigil.core.model.DatasetKind.SERVING)
+                        .isPresent();
+                String[] drift = serving ? topDrift(v, day) : null;
                 body.append("<tr><td><a class=\"model-link\" href=\"/models/")
                         .append(Html.attr(Html.segment(m.id())))
                         .append("/versions/")
@@ -96,14 +99,14 @@ final class DashboardPages {
                         .append("</span></td><td>")
                         .append(Html.text(v.version()))
                         .append("</td><td class=\"num\">")
-                        .append(Html.text(rows(v, day)))
+                        .append(Html.text(serving ? rows(v, day) : "no serving data"))
                         .append("</td><td>")
                         .append(
                                 drift == null
                                         ? "<span class=\"muted\">–</span>"
                                         : Html.text(drift[0]) + " " + badge(Double.parseDouble(drift[1]), 0.1, 0.2))
                         .append("</td><td>")
-                        .append(Html.text(performanceSummary(v, day)))
+                        .append(Html.text(serving ? performanceSummary(v, day) : "–"))
                         .append("</td><td>")
                         .append(
                                 open > 0
@@ -224,6 +227,9 @@ final class DashboardPages {
                         ? "<p class=\"muted\">"
                                 + Html.text(range.from() + " to " + range.to() + ", by " + range.granularity()) + "</p>"
                         : rangePicker(base, range));
+        if (!hasServing(v)) {
+            return body.append(NO_SERVING).toString();
+        }
         List<Alert> alerts = alertsOf(v);
         // Drift of every field, ranked by its drift over the whole range.
         body.append("<h2>Drift against the training set</h2>");
@@ -479,6 +485,9 @@ final class DashboardPages {
                     .append("</h1>");
             body.append(rangePicker(base + "/fields/" + Html.segment(field), range));
         }
+        if (!hasServing(v)) {
+            return body.append(NO_SERVING).toString();
+        }
         List<Alert> alerts = alertsOf(v);
         Map<String, String> p = params(range, "serving");
         p.put("field", field);
@@ -673,6 +682,15 @@ final class DashboardPages {
     }
 
     // ---- pieces -------------------------------------------------------------------------------------
+
+    private static final String NO_SERVING =
+            "<p class=\"muted\">No serving dataset connected yet: connect one and run it to see this page.</p>";
+
+    private boolean hasServing(ModelVersion v) {
+        return store.datasets()
+                .find(v.modelId(), v.version(), dev.vigil.core.model.DatasetKind.SERVING)
+                .isPresent();
+    }
 
     private boolean hasTraining(ModelVersion v) {
         return store.datasets()
