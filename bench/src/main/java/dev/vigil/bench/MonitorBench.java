@@ -2,32 +2,15 @@ package dev.vigil.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.client.Vigil;
-import dev.vigil.core.model.AggregationPeriod;
-import dev.vigil.core.model.DatasetConnection;
-import dev.vigil.core.model.DatasetKind;
-import dev.vigil.core.model.FieldType;
-import dev.vigil.core.model.Model;
-import dev.vigil.core.model.ModelType;
-import dev.vigil.core.model.ModelVersion;
-import dev.vigil.core.model.PostgresJdbcDataSource;
-import dev.vigil.core.model.Schema;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
-import dev.vigil.stats.DatasetProfile;
-import dev.vigil.stats.FieldProfile;
-import dev.vigil.store.Metastore;
-import dev.vigil.store.StoredProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,70 +31,9 @@ public final class MonitorBench {
         int days = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int fields = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         Path dir = Files.createTempDirectory("vigil-bench-monitors");
-        Instant start = Instant.parse("2025-01-01T00:00:00Z");
+        SyntheticProfiles.load(dir, days, fields);
+        Instant start = SyntheticProfiles.START;
         Instant end = start.plus(Duration.ofDays(days));
-        Schema.Builder schema = Schema.builder();
-        for (int f = 0; f < fields; f++) {
-            schema.feature("n" + f, FieldType.numeric());
-        }
-        schema.prediction("score", FieldType.numeric());
-        ModelVersion version =
-                new ModelVersion("bench", "v1", ModelType.BINARY, AggregationPeriod.HOURLY, schema.build());
-        Random random = new Random(42);
-        try (Metastore store = Metastore.openDefault(dir, Map.of(), Clock.systemUTC())) {
-            store.models().upsert(new Model("bench", "Bench"));
-            store.versions().upsert(version);
-            PostgresJdbcDataSource none = PostgresJdbcDataSource.builder()
-                    .url("jdbc:postgresql://localhost:5432/none")
-                    .query("SELECT 1")
-                    .user("none")
-                    .build();
-            for (DatasetKind kind : List.of(DatasetKind.SERVING, DatasetKind.TRAINING)) {
-                store.datasets().upsert("bench", "v1", DatasetConnection.of(kind, none, "id", "ts"));
-            }
-            Instant trainingStart = start.minus(Duration.ofDays(30));
-            List<StoredProfile> training = new ArrayList<>();
-            DatasetProfile trainingRows = new DatasetProfile();
-            trainingRows.addRows(5_000);
-            training.add(new StoredProfile(
-                    trainingStart, trainingStart.plus(Duration.ofHours(1)), "", "", trainingRows.toBytes()));
-            for (int f = 0; f < fields; f++) {
-                FieldProfile p = FieldProfile.create(FieldType.numeric());
-                for (int i = 0; i < 5_000; i++) {
-                    p.addNumber(random.nextGaussian() * (f + 1) + f);
-                }
-                training.add(new StoredProfile(
-                        trainingStart, trainingStart.plus(Duration.ofHours(1)), "", "n" + f, p.toBytes()));
-            }
-            store.profiles()
-                    .replaceWindows("bench", "v1", "training", List.of(trainingStart), training, Optional.empty());
-            for (int d = 0; d < days; d++) {
-                List<StoredProfile> profiles = new ArrayList<>();
-                List<Instant> starts = new ArrayList<>();
-                for (int h = 0; h < 24; h++) {
-                    Instant ws = start.plus(Duration.ofHours(24L * d + h));
-                    starts.add(ws);
-                    DatasetProfile rows = new DatasetProfile();
-                    rows.addRows(ROWS_PER_WINDOW);
-                    profiles.add(new StoredProfile(ws, ws.plus(Duration.ofHours(1)), "", "", rows.toBytes()));
-                    for (int f = 0; f < fields; f++) {
-                        FieldProfile p = FieldProfile.create(FieldType.numeric());
-                        for (int i = 0; i < ROWS_PER_WINDOW; i++) {
-                            p.addNumber(random.nextGaussian() * (f + 1) + f);
-                        }
-                        profiles.add(new StoredProfile(ws, ws.plus(Duration.ofHours(1)), "", "n" + f, p.toBytes()));
-                    }
-                }
-                store.profiles()
-                        .replaceWindows(
-                                "bench",
-                                "v1",
-                                "serving",
-                                starts,
-                                profiles,
-                                Optional.of(starts.get(23).plus(Duration.ofHours(1))));
-            }
-        }
         try (VigilServer server = VigilServer.start(
                 ServerConfig.defaults()
                         .withPort(0)
