@@ -107,6 +107,7 @@ public final class MetricsQueryBench {
                 }
                 store.profiles()
                         .replaceWindows("bench", "v1", "training", List.of(trainingStart), training, Optional.empty());
+                dev.vigil.server.internal.Rollups.refresh(store, version, "training", List.of(trainingStart));
             }
             for (int d = 0; d < days; d++) {
                 List<StoredProfile> profiles = new ArrayList<>();
@@ -127,6 +128,7 @@ public final class MetricsQueryBench {
                 }
                 long storeStarted = System.nanoTime();
                 store.profiles().replaceWindows("bench", "v1", "serving", starts, profiles, Optional.empty());
+                dev.vigil.server.internal.Rollups.refresh(store, version, "serving", starts); // as a run does
                 storeNanos += System.nanoTime() - storeStarted;
             }
         }

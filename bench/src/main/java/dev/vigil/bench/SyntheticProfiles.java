@@ -9,6 +9,7 @@ import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
+import dev.vigil.server.internal.Rollups;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.store.Metastore;
@@ -70,6 +71,7 @@ final class SyntheticProfiles {
             }
             store.profiles()
                     .replaceWindows("bench", "v1", "training", List.of(trainingStart), training, Optional.empty());
+            Rollups.refresh(store, version, "training", List.of(trainingStart));
             for (int d = 0; d < days; d++) {
                 List<StoredProfile> profiles = new ArrayList<>();
                 List<Instant> starts = new ArrayList<>();
@@ -86,6 +88,7 @@ final class SyntheticProfiles {
                 }
                 Instant end = starts.get(23).plus(Duration.ofHours(1));
                 store.profiles().replaceWindows("bench", "v1", "serving", starts, profiles, Optional.of(end));
+                Rollups.refresh(store, version, "serving", starts); // as a run does
             }
         }
         return version;

@@ -146,6 +146,10 @@ class RunIT {
                 .isEqualTo(expected.path("hours").asInt());
         assertThat(run.path("rows_read").asLong())
                 .isEqualTo(expected.path("summary").path("rows_read").asLong());
+        // The day and all values below are read from the day roll-ups the run wrote for its whole days.
+        assertThat(server.metastore().profiles().profiledWindows("runs", "v1", "serving@day", start, end))
+                .as("day roll-ups")
+                .isNotEmpty();
         assertThat(run.path("rows_with_problems").asLong())
                 .isEqualTo(expected.path("summary").path("rows_with_problems").asLong());
         assertThat(run.path("null_timestamp_count").asLong())

@@ -397,15 +397,15 @@ final class DashboardPages {
                 .isEmpty()) {
             return Optional.empty();
         }
-        var profiles = store.profiles()
-                .find(
-                        v.modelId(),
-                        v.version(),
-                        dataset,
-                        from == null ? Instant.EPOCH : from,
-                        to == null ? ProfileQueries.FAR_FUTURE : to,
-                        Optional.of(""),
-                        Optional.of(field));
+        var profiles = Rollups.read(
+                store,
+                v,
+                dataset,
+                from == null ? Instant.EPOCH : from,
+                to == null ? ProfileQueries.FAR_FUTURE : to,
+                Granularity.ALL,
+                Optional.of(""),
+                Optional.of(List.of(field)));
         return MetricsQuery.merge(profiles, Granularity.ALL, Optional.empty(), Optional.empty()).stream()
                 .map(b -> b.fieldProfile)
                 .filter(java.util.Objects::nonNull)

@@ -14,7 +14,6 @@ import dev.vigil.stats.Calibration;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.store.Metastore;
-import dev.vigil.store.ProfileRepository;
 import dev.vigil.store.StoredProfile;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,22 +55,28 @@ final class ProfileQueries {
             return new ProfileQuery(version, dataset, askedFrom, askedTo, from, to, granularity, other, field);
         }
 
-        List<StoredProfile> profiles(ProfileRepository profiles, String dataset, Instant from, Instant to) {
-            return profiles
-                    .find(version.modelId(), version.version(), dataset, from, to, Optional.of(segment), field)
+        /**
+         * The field profiles (and dataset counts) of the query over [{@code from}, {@code to}) of {@code dataset},
+         * for merging at {@code mergedAs} (day roll-ups where they can stand in for hours); performance profiles are
+         * left out.
+         */
+        List<StoredProfile> profiles(Metastore store, String dataset, Instant from, Instant to, Granularity mergedAs) {
+            return Rollups.read(store, version, dataset, from, to, mergedAs, Optional.of(segment), field.map(List::of))
                     .stream()
                     .filter(p -> !p.field().startsWith(PerformanceProfile.FIELD_PREFIX))
                     .toList();
         }
 
         /** The performance profiles of the query, of the asked prediction field or of all. */
-        List<StoredProfile> performance(ProfileRepository profiles, String dataset, Instant from, Instant to) {
-            return profiles.findFields(
-                    version.modelId(),
-                    version.version(),
+        List<StoredProfile> performance(
+                Metastore store, String dataset, Instant from, Instant to, Granularity mergedAs) {
+            return Rollups.read(
+                    store,
+                    version,
                     dataset,
                     from,
                     to,
+                    mergedAs,
                     Optional.of(segment),
                     Optional.of(field
                             .map(List::of)
@@ -136,7 +141,7 @@ final class ProfileQueries {
         List<ObjectNode> out = new ArrayList<>();
         MetricsQuery.rows(
                         q.dataset(),
-                        q.profiles(store.profiles(), q.dataset().dataset().specName(), q.from(), q.to()),
+                        q.profiles(store, q.dataset().dataset().specName(), q.from(), q.to(), q.granularity()),
                         q.granularity(),
                         q.askedFrom(),
                         q.askedTo(),
@@ -161,12 +166,12 @@ final class ProfileQueries {
             }
             Instant previousFrom = q.from().minus(Duration.between(q.from(), q.to()));
             windows = MetricsQuery.merge(
-                    q.profiles(store.profiles(), dataset, q.from(), q.to()),
+                    q.profiles(store, dataset, q.from(), q.to(), Granularity.ALL),
                     Granularity.ALL,
                     q.askedFrom(),
                     q.askedTo());
             baselineOf = bySegmentAndField(MetricsQuery.merge(
-                    q.profiles(store.profiles(), dataset, previousFrom, q.from()),
+                    q.profiles(store, dataset, previousFrom, q.from(), Granularity.ALL),
                     Granularity.ALL,
                     Optional.empty(),
                     Optional.empty()));
@@ -175,7 +180,7 @@ final class ProfileQueries {
             Instant first = g.bucketStart(q.from());
             Instant extended = q.askedFrom().isPresent() ? g.bucketStart(first.minusNanos(1)) : q.from();
             List<MetricsQuery.Bucket> all = MetricsQuery.merge(
-                    q.profiles(store.profiles(), dataset, extended, q.to()), g, Optional.empty(), Optional.empty());
+                    q.profiles(store, dataset, extended, q.to(), g), g, Optional.empty(), Optional.empty());
             Map<String, MetricsQuery.Bucket> byStart = new HashMap<>();
             all.forEach(b -> byStart.put(b.start + "|" + b.segment + "|" + b.field, b));
             windows = all.stream().filter(b -> !b.start.isBefore(first)).toList();
@@ -184,7 +189,7 @@ final class ProfileQueries {
                     .map(b -> b.fieldProfile);
         } else {
             windows = MetricsQuery.merge(
-                    q.profiles(store.profiles(), dataset, q.from(), q.to()),
+                    q.profiles(store, dataset, q.from(), q.to(), q.granularity()),
                     q.granularity(),
                     q.askedFrom(),
                     q.askedTo());
@@ -199,13 +204,10 @@ final class ProfileQueries {
                                     + kind.specName() + " dataset connected to be the baseline: connect one, or pass"
                                     + " baseline=previous or a serving period FROM/TO");
                 }
-                reference = q.profiles(store.profiles(), kind.specName(), Instant.EPOCH, FAR_FUTURE);
+                reference = q.profiles(store, kind.specName(), Instant.EPOCH, FAR_FUTURE, Granularity.ALL);
             } else {
                 reference = q.profiles(
-                        store.profiles(),
-                        dataset,
-                        baseline.from().get(),
-                        baseline.to().get());
+                        store, dataset, baseline.from().get(), baseline.to().get(), Granularity.ALL);
             }
             baselineOf = bySegmentAndField(
                     MetricsQuery.merge(reference, Granularity.ALL, Optional.empty(), Optional.empty()));
@@ -228,7 +230,7 @@ final class ProfileQueries {
         ProfileQuery q = profileQuery(version, params);
         String dataset = q.dataset().dataset().specName();
         List<MetricsQuery.Bucket> windows = MetricsQuery.merge(
-                q.performance(store.profiles(), dataset, q.from(), q.to()),
+                q.performance(store, dataset, q.from(), q.to(), q.granularity()),
                 q.granularity(),
                 q.askedFrom(),
                 q.askedTo());
@@ -253,7 +255,7 @@ final class ProfileQueries {
         if (connected && q.version().modelType() == ModelType.BINARY) {
             ProfileQuery all = q.withSegment("");
             MetricsQuery.merge(
-                            all.performance(store.profiles(), reference.specName(), Instant.EPOCH, FAR_FUTURE),
+                            all.performance(store, reference.specName(), Instant.EPOCH, FAR_FUTURE, Granularity.ALL),
                             Granularity.ALL,
                             Optional.empty(),
                             Optional.empty())

@@ -182,6 +182,11 @@ public final class RunService implements AutoCloseable {
                             batch.stream().map(Window::start).toList(),
                             profiles,
                             Optional.of(watermarkAfter(batch, version)));
+            Rollups.refresh(
+                    store,
+                    version,
+                    connection.dataset().specName(),
+                    batch.stream().map(Window::start).toList());
             done += batch.size();
             store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
             if (connection.dataset() == DatasetKind.SERVING) {
@@ -266,6 +271,11 @@ public final class RunService implements AutoCloseable {
                             PerformanceProfile.FIELD_PREFIX,
                             batch.stream().map(Window::start).toList(),
                             stored(batch, result, PerformanceProfile.FIELD_PREFIX));
+            Rollups.refresh(
+                    store,
+                    version,
+                    DatasetKind.SERVING.specName(),
+                    batch.stream().map(Window::start).toList());
             done += batch.size();
             store.runs().progress(run.id(), done, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
         }

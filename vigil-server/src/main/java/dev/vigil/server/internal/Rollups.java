@@ -1,0 +1,147 @@
+package dev.vigil.server.internal;
+
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.stats.DatasetProfile;
+import dev.vigil.stats.FieldProfile;
+import dev.vigil.stats.PerformanceProfile;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.StoredProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Day roll-ups of hourly versions: for every UTC day, each segment's and field's hourly profiles merged into one,
+ * stored beside the hours under the dataset {@code <dataset>@day}. Runs refresh the days whose hours they replaced;
+ * queries merged by day, week, month or over a range read the roll-up of every whole day that has one and the
+ * hours of the rest (the partial days at the edges, and days stored before roll-ups existed). A year by day then
+ * merges 365 profiles a field instead of 8,760, with the same result: a roll-up is the merge a query would do.
+ */
+public final class Rollups {
+    static final String SUFFIX = "@day";
+    private static final Duration DAY = Duration.ofDays(1);
+
+    private Rollups() {}
+
+    /** Whether the version's windows are hours (a daily version's windows are days already). */
+    static boolean applies(ModelVersion v) {
+        return v.aggregationPeriod().length().equals(Duration.ofHours(1));
+    }
+
+    /** Recomputes the roll-ups of {@code dataset} for the UTC days holding {@code windowStarts}. */
+    public static void refresh(Metastore store, ModelVersion v, String dataset, Collection<Instant> windowStarts) {
+        if (!applies(v)) {
+            return;
+        }
+        Set<Instant> days = new TreeSet<>();
+        windowStarts.forEach(w -> days.add(Granularity.DAY.bucketStart(w)));
+        for (Instant day : days) {
+            Map<String, StoredProfile> merged = new LinkedHashMap<>();
+            for (StoredProfile p : store.profiles()
+                    .find(v.modelId(), v.version(), dataset, day, day.plus(DAY), Optional.empty(), Optional.empty())) {
+                String key = p.segment() + "\u0000" + p.field();
+                StoredProfile before = merged.get(key);
+                merged.put(
+                        key,
+                        new StoredProfile(
+                                day,
+                                day.plus(DAY),
+                                p.segment(),
+                                p.field(),
+                                before == null ? p.bytes() : mergeBytes(p.field(), before.bytes(), p.bytes())));
+            }
+            store.profiles()
+                    .replaceWindows(
+                            v.modelId(),
+                            v.version(),
+                            dataset + SUFFIX,
+                            List.of(day),
+                            new ArrayList<>(merged.values()),
+                            Optional.empty());
+        }
+    }
+
+    private static byte[] mergeBytes(String field, byte[] a, byte[] b) {
+        if (field.startsWith(PerformanceProfile.FIELD_PREFIX)) {
+            PerformanceProfile p = PerformanceProfile.fromBytes(a);
+            p.merge(PerformanceProfile.fromBytes(b));
+            return p.toBytes();
+        }
+        if (field.isEmpty()) {
+            DatasetProfile d = DatasetProfile.fromBytes(a);
+            d.merge(DatasetProfile.fromBytes(b));
+            return d.toBytes();
+        }
+        FieldProfile f = FieldProfile.fromBytes(a);
+        f.merge(FieldProfile.fromBytes(b));
+        return f.toBytes();
+    }
+
+    /**
+     * The profiles of [{@code from}, {@code to}) a query will merge at {@code granularity}: by the hour, the hours;
+     * otherwise the roll-up of each whole day that has one, and the hours of everything else.
+     */
+    static List<StoredProfile> read(
+            Metastore store,
+            ModelVersion v,
+            String dataset,
+            Instant from,
+            Instant to,
+            Granularity granularity,
+            Optional<String> segment,
+            Optional<? extends Collection<String>> fields) {
+        if (!applies(v) || granularity == Granularity.HOUR) {
+            return hours(store, v, dataset, from, to, segment, fields);
+        }
+        Instant firstDay = Granularity.DAY.bucketStart(from);
+        if (firstDay.isBefore(from)) {
+            firstDay = firstDay.plus(DAY);
+        }
+        Instant lastDay = Granularity.DAY.bucketStart(to);
+        if (!firstDay.isBefore(lastDay)) {
+            return hours(store, v, dataset, from, to, segment, fields);
+        }
+        TreeSet<Instant> covered = new TreeSet<>(
+                store.profiles().profiledWindows(v.modelId(), v.version(), dataset + SUFFIX, firstDay, lastDay));
+        // The outermost days are read as hours, so a range's bucket starts and ends where its rows do.
+        covered.pollFirst();
+        covered.pollLast();
+        if (covered.isEmpty()) {
+            return hours(store, v, dataset, from, to, segment, fields);
+        }
+        List<StoredProfile> out = new ArrayList<>(hours(store, v, dataset, from, covered.first(), segment, fields));
+        Instant previousEnd = null;
+        for (Instant day : covered) {
+            if (previousEnd != null && previousEnd.isBefore(day)) {
+                out.addAll(hours(store, v, dataset, previousEnd, day, segment, fields)); // days without a roll-up
+            }
+            previousEnd = day.plus(DAY);
+        }
+        List<StoredProfile> rolled = store.profiles()
+                .findFields(v.modelId(), v.version(), dataset + SUFFIX, covered.first(), previousEnd, segment, fields);
+        out.addAll(rolled);
+        out.addAll(hours(store, v, dataset, previousEnd, to, segment, fields));
+        return out;
+    }
+
+    private static List<StoredProfile> hours(
+            Metastore store,
+            ModelVersion v,
+            String dataset,
+            Instant from,
+            Instant to,
+            Optional<String> segment,
+            Optional<? extends Collection<String>> fields) {
+        if (!from.isBefore(to)) {
+            return List.of();
+        }
+        return store.profiles().findFields(v.modelId(), v.version(), dataset, from, to, segment, fields);
+    }
+}
