@@ -190,7 +190,7 @@ class DashboardIT {
     }
 
     @Test
-    void aWrongTokenIsRefusedAndPagesNeedASession() {
+    void aWrongTokenIsRefusedAndPagesNeedASession() throws Exception {
         browser.manage().deleteAllCookies();
         browser.get(server.url() + "/");
         assertThat(browser.getCurrentUrl())
@@ -204,6 +204,30 @@ class DashboardIT {
         assertThat(browser.manage().getCookieNamed("vigil_session")).isNull();
         browser.get(server.url() + "/models/shop/versions/v1");
         assertThat(browser.getCurrentUrl()).endsWith("/signin");
+        // another site cannot sign a browser in with its own token
+        java.net.http.HttpResponse<String> crossSite = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/signin"))
+                                .header("Origin", "http://evil.example")
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + TOKEN))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(crossSite.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void badRangesGetOneSentenceNotAStackTrace() {
+        signIn(TOKEN);
+        browser.get(server.url() + "/models/shop/versions/v1?to=-1000000000-01-01T00:00:00Z");
+        assertThat(browser.findElement(By.className("error")).getText())
+                .isEqualTo("to: expected an instant between 1970 and 9999, got -1000000000-01-01T00:00:00Z");
+        browser.get(
+                server.url() + "/models/shop/versions/v1?from=2020-01-01T00:00:00Z&to=" + end + "&granularity=hour");
+        assertThat(browser.findElement(By.className("error")).getText())
+                .startsWith("granularity: hour from 2020-01-01T00:00:00Z to " + end + " makes ")
+                .endsWith("points, more than 2000; pick a coarser granularity or a shorter range");
     }
 
     @Test
@@ -223,12 +247,16 @@ class DashboardIT {
         assertThat(xss())
                 .as("a model named with a script tag is shown as text, not run")
                 .isNull();
+        assertThat(browser.getPageSource())
+                .as("escaped, not only blocked by the Content-Security-Policy")
+                .contains("&lt;script&gt;window.__xss=1&lt;/script&gt;");
         screenshot("models.png");
         browser.get(server.url() + "/models/evil/versions/v1/fields/"
                 + java.net.URLEncoder.encode(EVIL_FIELD, StandardCharsets.UTF_8).replace("+", "%20"));
         assertThat(browser.findElement(By.tagName("h1")).getText())
                 .as("a field named with an svg tag is shown as text")
                 .isEqualTo(EVIL_FIELD);
+        assertThat(browser.getPageSource()).contains("&lt;svg onload=window.__xss=4&gt;");
         assertThat(xss()).isNull();
     }
 

@@ -316,7 +316,12 @@ class MonitorIT {
                         .path("status")
                         .asText())
                 .isEqualTo("resolved");
-        String id = got.get("activity||2026-03-13T22:00:00Z|").path("id").asText();
+        assertThatThrownBy(() -> vigil.acknowledgeAlert(
+                        got.get("activity||2026-03-13T22:00:00Z|").path("id").asText()))
+                .as("resolved when hour 23 was clean: it cannot be acknowledged")
+                .hasMessageContaining("is resolved already");
+        // the last hour of rows-low is still open
+        String id = got.get("rows-low||2026-03-13T23:00:00Z|").path("id").asText();
         assertThat(vigil.acknowledgeAlert(id).path("status").asText()).isEqualTo("acknowledged");
         assertThat(vigil.resolveAlert(id).path("status").asText()).isEqualTo("resolved");
         assertThat(vigil.alerts(Map.of("model", "shop", "status", "open")))

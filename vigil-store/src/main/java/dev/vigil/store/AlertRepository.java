@@ -212,6 +212,14 @@ public final class AlertRepository {
             throw new VigilArgumentException("status: an alert is acknowledged or resolved, not opened by hand");
         }
         return db.inTransaction("set the status of alert " + id, c -> {
+            Optional<Alert> current = find(c, id);
+            if (current.isEmpty()) {
+                throw new VigilNotFoundException("alert '" + id + "' does not exist");
+            }
+            if (status == Alert.Status.ACKNOWLEDGED && current.get().status() == Alert.Status.RESOLVED) {
+                throw new VigilArgumentException(
+                        "status: alert '" + id + "' is resolved already; it cannot be" + " acknowledged");
+            }
             try (PreparedStatement ps =
                     c.prepareStatement("UPDATE alerts SET status = ?, updated_at = ?, resolved_at = ? WHERE id = ?")) {
                 OffsetDateTime now = db.now();

@@ -613,9 +613,15 @@ abstract class MetastoreContractTest {
                 .isEqualTo(Alert.Status.RESOLVED);
         assertThat(reraised.alert().resolvedAt()).isNotNull();
         assertThat(reraised.alert().value()).isEqualTo(0.5);
-        Alert acked = alerts.setStatus(first.alert().id(), Alert.Status.ACKNOWLEDGED);
+        assertThatThrownBy(() -> alerts.setStatus(first.alert().id(), Alert.Status.ACKNOWLEDGED))
+                .as("a stale acknowledge button cannot reopen a resolved alert")
+                .hasMessageContaining("is resolved already");
+        String owner = alerts.list(Optional.of("m"), Optional.of(Alert.Status.OPEN), 10)
+                .get(0)
+                .id();
+        Alert acked = alerts.setStatus(owner, Alert.Status.ACKNOWLEDGED);
         assertThat(acked.status()).isEqualTo(Alert.Status.ACKNOWLEDGED);
-        assertThat(alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.6))
+        assertThat(alerts.raise(draft("owner", "2026-03-08T00:00:00Z", 0.6))
                         .alert()
                         .status())
                 .isEqualTo(Alert.Status.ACKNOWLEDGED);

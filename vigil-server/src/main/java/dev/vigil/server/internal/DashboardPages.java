@@ -33,10 +33,12 @@ final class DashboardPages {
 
     private final Metastore store;
     private final ProfileQueries queries;
+    private final java.time.Clock clock;
 
-    DashboardPages(Metastore store) {
+    DashboardPages(Metastore store, java.time.Clock clock) {
         this.store = store;
         this.queries = new ProfileQueries(store);
+        this.clock = clock;
     }
 
     /** The range a page shows: asked, or the last week of data up to the serving watermark. */
@@ -46,14 +48,46 @@ final class DashboardPages {
         }
     }
 
+    /** The most points a chart gets: more would not show, and would only cost time. */
+    static final int MAX_BUCKETS = 2_000;
+
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
+
+    /** {@code t}, or a one-sentence refusal naming {@code key} when it is not between 1970 and 9999. */
+    static Instant bounded(Instant t, String key) {
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw new dev.vigil.core.VigilArgumentException(
+                    key + ": expected an instant between 1970 and 9999, got " + t);
+        }
+        return t;
+    }
+
     Range range(ModelVersion v, Optional<Instant> from, Optional<Instant> to, Optional<String> granularity) {
-        Instant end = to.orElseGet(() -> store.profiles()
+        Instant end = to.map(t -> bounded(t, "to")).orElseGet(() -> store.profiles()
                 .windowRange(v.modelId(), v.version(), "serving")
                 .map(r -> r[1])
-                .orElse(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS)));
-        Instant start = from.orElse(end.minus(DEFAULT_RANGE));
+                .orElse(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.HOURS)));
+        Instant start = from.map(t -> bounded(t, "from")).orElse(end.minus(DEFAULT_RANGE));
+        if (!end.isAfter(start)) {
+            throw new dev.vigil.core.VigilArgumentException("to: " + end + " must be after from " + start);
+        }
         String g = granularity.orElse(Duration.between(start, end).compareTo(Duration.ofDays(8)) <= 0 ? "hour" : "day");
-        Granularity.fromParam(g);
+        Granularity parsed = Granularity.fromParam(g);
+        Duration bucket =
+                switch (parsed) {
+                    case HOUR -> Duration.ofHours(1);
+                    case DAY -> Duration.ofDays(1);
+                    case WEEK -> Duration.ofDays(7);
+                    case MONTH -> Duration.ofDays(28);
+                    case ALL -> Duration.between(start, end);
+                };
+        long buckets = Duration.between(start, end).dividedBy(bucket);
+        if (buckets > MAX_BUCKETS) {
+            throw new dev.vigil.core.VigilArgumentException("granularity: " + g + " from " + start + " to " + end
+                    + " makes " + buckets + " points, more than " + MAX_BUCKETS + "; pick a coarser granularity or a"
+                    + " shorter range");
+        }
         return new Range(start, end, g);
     }
 
@@ -204,7 +238,7 @@ final class DashboardPages {
                 .append(" by ")
                 .append(Html.text(range.granularity()))
                 .append(", generated ")
-                .append(Html.text(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+                .append(Html.text(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
                 .append(" from stored profiles.</p>");
         return layout("Vigil report — " + v.modelId() + " " + v.version(), body.toString(), "", true);
     }
@@ -566,8 +600,11 @@ final class DashboardPages {
 
     String alerts(Optional<String> model, Optional<Alert.Status> status, String csrf) {
         StringBuilder body = new StringBuilder("<p class=\"crumbs\"><a href=\"/\">Models</a></p><h1>Alerts</h1>");
-        body.append("<form class=\"range\" method=\"get\" action=\"/alerts\"><label>Status <select name=\"status\">"
-                + "<option value=\"\">any</option>");
+        body.append("<form class=\"range\" method=\"get\" action=\"/alerts\">");
+        model.ifPresent(m -> body.append("<input type=\"hidden\" name=\"model\" value=\"")
+                .append(Html.attr(m))
+                .append("\">"));
+        body.append("<label>Status <select name=\"status\"><option value=\"\">any</option>");
         for (Alert.Status s : Alert.Status.values()) {
             body.append("<option")
                     .append(status.equals(Optional.of(s)) ? " selected" : "")
@@ -719,6 +756,7 @@ final class DashboardPages {
     /** The page around {@code body}: inline CSS, a header with sign-out (none in a report). */
     static String layout(String title, String body, String csrf, boolean report) {
         StringBuilder out = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                        + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + DashboardRoutes.CSP + "\">"
                         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
                 .append(Html.text(title))
                 .append("</title><style>")

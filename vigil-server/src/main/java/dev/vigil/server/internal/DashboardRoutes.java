@@ -42,7 +42,7 @@ public final class DashboardRoutes {
 
     public DashboardRoutes(Metastore store, Clock clock) {
         this.store = store;
-        this.pages = new DashboardPages(store);
+        this.pages = new DashboardPages(store, clock);
         this.clock = clock;
     }
 
@@ -50,10 +50,16 @@ public final class DashboardRoutes {
         app.get("/signin", ctx -> html(ctx, 200, signin(Optional.ofNullable(ctx.queryParam("error")))));
         app.post("/signin", this::signIn);
         app.post("/signout", ctx -> {
-            session(ctx).ifPresent(s -> {
-                checkCsrf(ctx, s);
-                sessions.values().remove(s);
-            });
+            Optional<Session> s = session(ctx);
+            if (s.isEmpty()) {
+                ctx.redirect("/signin");
+                return;
+            }
+            if (!sameOrigin(ctx) || !csrfMatches(ctx, s.get())) {
+                html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
+                return;
+            }
+            sessions.values().remove(s.get());
             ctx.removeCookie(COOKIE, "/");
             ctx.redirect("/signin");
         });
@@ -113,7 +119,32 @@ public final class DashboardRoutes {
         } catch (VigilException e) {
             LOG.warn("dashboard page {} failed: {}", ctx.path(), e.getMessage());
             html(ctx, 500, problem("That did not work", e.getMessage(), s.get()));
+        } catch (RuntimeException e) {
+            LOG.error("dashboard page {} failed", ctx.path(), e);
+            html(ctx, 500, problem("That did not work", "the page failed; the server's log has the details", s.get()));
         }
+    }
+
+    private static final String STALE_FORM = "the form is stale or came from another site; reload the page";
+
+    /**
+     * Whether a POST comes from a page of this server: its {@code Origin} (browsers send it with form POSTs) names
+     * this host, or, without one, {@code Sec-Fetch-Site} does not say cross-site. Stops another site from signing a
+     * browser in with the attacker's token, or out.
+     */
+    private static boolean sameOrigin(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin != null && !origin.equals("null")) {
+            try {
+                java.net.URI uri = java.net.URI.create(origin);
+                String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+                return authority != null && authority.equalsIgnoreCase(ctx.host());
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        String site = ctx.header("Sec-Fetch-Site");
+        return site == null || site.equals("same-origin") || site.equals("none");
     }
 
     private static String problem(String title, String message, Session s) {
@@ -125,6 +156,10 @@ public final class DashboardRoutes {
     }
 
     private void signIn(Context ctx) {
+        if (!sameOrigin(ctx)) {
+            html(ctx, 403, signin(Optional.of("invalid")));
+            return;
+        }
         String token = ctx.formParam("token");
         Optional<TokenInfo> info = token == null || token.isBlank()
                 ? Optional.empty()
@@ -146,7 +181,8 @@ public final class DashboardRoutes {
                         info.get().name(),
                         HexFormat.of().formatHex(csrf),
                         clock.instant().plus(SESSION)));
-        boolean secure = "https".equalsIgnoreCase(ctx.scheme());
+        boolean secure =
+                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         ctx.header(
                 "Set-Cookie",
                 COOKIE + "=" + sessionId + "; Path=/; Max-Age=" + SESSION.toSeconds() + "; HttpOnly; SameSite=Strict"
@@ -168,10 +204,12 @@ public final class DashboardRoutes {
         return Optional.of(s);
     }
 
-    private static void checkCsrf(Context ctx, Session s) {
-        if (!s.csrf().equals(ctx.formParam("csrf"))) {
-            throw new VigilArgumentException("csrf: the form is stale or came from elsewhere; reload the page");
-        }
+    private static boolean csrfMatches(Context ctx, Session s) {
+        String sent = ctx.formParam("csrf");
+        return sent != null
+                && java.security.MessageDigest.isEqual(
+                        s.csrf().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        sent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private void setStatus(Context ctx, Alert.Status status) {
@@ -180,8 +218,11 @@ public final class DashboardRoutes {
             ctx.redirect("/signin");
             return;
         }
+        if (!sameOrigin(ctx) || !csrfMatches(ctx, s.get())) {
+            html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
+            return;
+        }
         try {
-            checkCsrf(ctx, s.get());
             store.alerts().setStatus(ctx.pathParam("alert"), status);
         } catch (VigilException e) {
             html(
@@ -190,8 +231,22 @@ public final class DashboardRoutes {
                     problem("That did not work", e.getMessage(), s.get()));
             return;
         }
-        String back = ctx.header("Referer");
-        ctx.redirect(back != null && back.startsWith(ctx.scheme() + "://" + ctx.host() + "/") ? back : "/alerts");
+        // back to the page the form was on: its path on this server only (never another site's URL)
+        String back = "/alerts";
+        String referer = ctx.header("Referer");
+        if (referer != null) {
+            try {
+                java.net.URI uri = java.net.URI.create(referer);
+                if (uri.getRawPath() != null
+                        && uri.getRawPath().startsWith("/")
+                        && !uri.getRawPath().startsWith("//")) {
+                    back = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+                }
+            } catch (IllegalArgumentException e) {
+                // keep /alerts
+            }
+        }
+        ctx.redirect(back);
     }
 
     private DashboardPages.Range range(Context ctx, ModelVersion v) {
@@ -204,7 +259,9 @@ public final class DashboardRoutes {
 
     private static Optional<Instant> instant(Context ctx, String name) {
         String value = ctx.queryParam(name);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(RunRoutes.parse(value.strip(), name));
+        return value == null || value.isBlank()
+                ? Optional.empty()
+                : Optional.of(DashboardPages.bounded(RunRoutes.parse(value.strip(), name), name));
     }
 
     private static Alert.Status status(String value) {
@@ -227,13 +284,15 @@ public final class DashboardRoutes {
                 + " autofocus></label><button id=\"signin\">Sign in</button></form></body></html>";
     }
 
+    /** No script, no plugin, no base, forms only to this server, never framed: inline CSS and SVG still render. */
+    static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self';"
+            + " frame-ancestors 'none'";
+
     private static void html(Context ctx, int status, String page) {
         ctx.status(status);
-        ctx.header(
-                "Content-Security-Policy",
-                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:;"
-                        + " form-action 'self'; frame-ancestors 'none'");
+        ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Cache-Control", "no-store");
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(page);
     }

@@ -165,7 +165,7 @@ public final class RunRoutes {
 
     private void report(Context ctx) {
         ModelVersion v = Lookups.version(store, ctx);
-        DashboardPages pages = new DashboardPages(store);
+        DashboardPages pages = new DashboardPages(store, clock);
         DashboardPages.Range range = pages.range(
                 v,
                 Optional.ofNullable(ctx.queryParam("from"))
@@ -178,6 +178,8 @@ public final class RunRoutes {
         if (!range.to().isAfter(range.from())) {
             throw new VigilArgumentException("to: " + range.to() + " must be after from " + range.from());
         }
+        ctx.header("Content-Security-Policy", DashboardRoutes.CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(pages.report(v, range));
     }

@@ -81,8 +81,9 @@ final class Svg {
         double finalLo = lo;
         double finalHi = hi;
         java.util.function.DoubleUnaryOperator y = v -> y0 - (v - finalLo) / (finalHi - finalLo) * (y0 - y1);
+        // a bucket that starts before the range (a day or month bucket) is drawn at the range's edge, never outside
         java.util.function.ToDoubleFunction<Instant> x =
-                t -> x0 + (t.getEpochSecond() - t0) / (double) span * (x1 - x0);
+                t -> Math.max(x0, Math.min(x1, x0 + (t.getEpochSecond() - t0) / (double) span * (x1 - x0)));
         for (Marker m : markers) {
             double a = Math.max(x0, x.applyAsDouble(m.start()));
             double b = Math.min(x1, x.applyAsDouble(m.end()));
