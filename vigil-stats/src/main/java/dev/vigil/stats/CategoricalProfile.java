@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.datasketches.theta.Union;
 
 /**
  * Value counts and distinct count of categorical codes, strings and booleans.
@@ -30,20 +29,20 @@ final class CategoricalProfile implements KindProfile {
     private long n;
     private long otherCount;
     private final Map<String, Long> counts;
-    private final Union distinct;
+    private final Distinct distinct;
 
     CategoricalProfile() {
-        this(new HashMap<>(), SketchCodec.newDistinct());
+        this(new HashMap<>(), new Distinct());
     }
 
-    private CategoricalProfile(Map<String, Long> counts, Union distinct) {
+    private CategoricalProfile(Map<String, Long> counts, Distinct distinct) {
         this.counts = counts;
         this.distinct = distinct;
     }
 
     void add(String value) {
         n++;
-        SketchCodec.updateDistinct(distinct, value);
+        distinct.update(value);
         Long current = counts.get(value);
         if (current != null) {
             counts.put(value, current + 1);
@@ -68,7 +67,7 @@ final class CategoricalProfile implements KindProfile {
                 counts.remove(dropped.getKey());
             }
         }
-        distinct.union(other.distinct.getResult());
+        distinct.merge(other.distinct);
     }
 
     private List<Map.Entry<String, Long>> sortedCounts() {
@@ -108,7 +107,7 @@ final class CategoricalProfile implements KindProfile {
 
     @Override
     public void putMetrics(Map<String, Double> metrics) {
-        metrics.put("distinct_count", SketchCodec.distinctEstimate(distinct));
+        metrics.put("distinct_count", distinct.estimate());
         List<Map.Entry<String, Long>> sorted = sortedCounts();
         long rest = otherCount;
         for (int i = 0; i < sorted.size(); i++) {
@@ -131,7 +130,7 @@ final class CategoricalProfile implements KindProfile {
         for (Map.Entry<String, Long> entry : sortedCounts()) {
             out.writeString(entry.getKey()).writeLong(entry.getValue());
         }
-        out.writeBlock(SketchCodec.distinctBytes(distinct));
+        out.writeBlock(distinct.toBytes());
     }
 
     static CategoricalProfile read(ProfileReader in) {

@@ -2,7 +2,6 @@ package dev.vigil.stats;
 
 import java.util.Map;
 import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.theta.Union;
 
 /** Moments, extremes, quantiles and distinct count of finite numbers (numeric and datetime fields). */
 final class NumericProfile implements KindProfile {
@@ -20,13 +19,13 @@ final class NumericProfile implements KindProfile {
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
     private final KllDoublesSketch quantiles;
-    private final Union distinct;
+    private final Distinct distinct;
 
     NumericProfile() {
-        this(SketchCodec.newQuantiles(), SketchCodec.newDistinct());
+        this(SketchCodec.newQuantiles(), new Distinct());
     }
 
-    private NumericProfile(KllDoublesSketch quantiles, Union distinct) {
+    private NumericProfile(KllDoublesSketch quantiles, Distinct distinct) {
         this.quantiles = quantiles;
         this.distinct = distinct;
     }
@@ -76,7 +75,7 @@ final class NumericProfile implements KindProfile {
         min = Math.min(min, other.min);
         max = Math.max(max, other.max);
         quantiles.merge(other.quantiles);
-        distinct.union(other.distinct.getResult());
+        distinct.merge(other.distinct);
     }
 
     @Override
@@ -120,7 +119,7 @@ final class NumericProfile implements KindProfile {
             metrics.put(QUANTILE_NAMES[i], any ? values[i] : null);
         }
         metrics.put("median", any ? values[4] : null);
-        metrics.put("distinct_count", any ? SketchCodec.distinctEstimate(distinct) : null);
+        metrics.put("distinct_count", any ? distinct.estimate() : null);
     }
 
     @Override
@@ -133,7 +132,7 @@ final class NumericProfile implements KindProfile {
                 .writeDouble(min)
                 .writeDouble(max)
                 .writeBlock(quantiles.toByteArray())
-                .writeBlock(SketchCodec.distinctBytes(distinct));
+                .writeBlock(distinct.toBytes());
     }
 
     static NumericProfile read(ProfileReader in) {
@@ -145,7 +144,7 @@ final class NumericProfile implements KindProfile {
         double min = in.readDouble("min");
         double max = in.readDouble("max");
         KllDoublesSketch quantiles = SketchCodec.readQuantiles(in, "quantile sketch");
-        Union distinct = SketchCodec.readDistinct(in, "distinct sketch");
+        Distinct distinct = SketchCodec.readDistinct(in, "distinct sketch");
         if (quantiles.getN() != n) {
             throw in.corrupt("quantile sketch holds " + quantiles.getN() + " values, expected " + n);
         }

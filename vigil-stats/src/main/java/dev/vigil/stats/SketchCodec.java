@@ -62,13 +62,8 @@ final class SketchCodec {
                 .buildUnion();
     }
 
-    static byte[] distinctBytes(Union union) {
-        return union.getResult().toByteArray();
-    }
-
-    static Union readDistinct(ProfileReader in, String item) {
+    static Distinct readDistinct(ProfileReader in, String item) {
         byte[] bytes = in.readBlock(item);
-        Union union = newDistinct();
         try {
             // Heapifying trusts the entry count of the header (a flipped bit allocated gigabytes in a fuzz
             // test): wrap first and check that the sketch is exactly as long as its header says.
@@ -76,18 +71,12 @@ final class SketchCodec {
             if (sketch.getCurrentBytes() != bytes.length) {
                 throw in.corrupt(item + " claims " + sketch.getCurrentBytes() + " bytes but has " + bytes.length);
             }
-            union.union(sketch);
+            return new Distinct(sketch);
         } catch (VigilStateException e) {
             throw e;
         } catch (RuntimeException e) { // SketchesException, index, negative-size... on corrupt bytes
             throw in.corrupt(item + " is not a valid theta sketch (" + e.getMessage() + ")", e);
         }
-        return union;
-    }
-
-    /** The distinct-count estimate rounded to a whole number. */
-    static double distinctEstimate(Union union) {
-        return Math.rint(union.getResult().getEstimate());
     }
 
     static void updateDistinct(Union union, String value) {

@@ -1,0 +1,68 @@
+package dev.vigil.stats;
+
+import org.apache.datasketches.theta.Sketch;
+import org.apache.datasketches.theta.Union;
+
+/**
+ * A distinct-count accumulator on a theta sketch that stays lazy: read from bytes it only wraps the stored compact
+ * sketch, and a theta union is built the first time a value is added or another profile merged in. Merging a
+ * profile that was only read therefore costs one union of its compact sketch, not a re-hash of every entry into
+ * a union and a sort back (the cost that dominated merging a year of profiles).
+ */
+final class Distinct {
+    private Union union;
+    private Sketch compact;
+    private Sketch result;
+
+    /** An empty accumulator. */
+    Distinct() {
+        this.union = SketchCodec.newDistinct();
+    }
+
+    /** The accumulator a stored (ordered, compact) sketch describes. */
+    Distinct(Sketch compact) {
+        this.compact = compact;
+    }
+
+    private Union union() {
+        if (union == null) {
+            union = SketchCodec.newDistinct();
+            union.union(compact);
+            compact = null;
+        }
+        result = null;
+        return union;
+    }
+
+    void update(double value) {
+        union().update(value);
+    }
+
+    void update(String value) {
+        SketchCodec.updateDistinct(union(), value);
+    }
+
+    void merge(Distinct other) {
+        union().union(other.sketch());
+    }
+
+    /** The sketch of everything seen: the stored one, or the union's result (computed once until changed). */
+    Sketch sketch() {
+        if (union == null) {
+            return compact;
+        }
+        if (result == null) {
+            result = union.getResult();
+        }
+        return result;
+    }
+
+    /** The distinct-count estimate rounded to a whole number. */
+    double estimate() {
+        return Math.rint(sketch().getEstimate());
+    }
+
+    byte[] toBytes() {
+        return sketch().toByteArray();
+    }
+}
