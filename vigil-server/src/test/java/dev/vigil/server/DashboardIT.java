@@ -218,6 +218,17 @@ class DashboardIT {
     }
 
     @Test
+    void revokingTheTokenEndsItsSessions() {
+        dev.vigil.store.NewToken second = server.metastore().tokens().create("dashboard-it-second");
+        signIn(second.token());
+        browser.get(server.url() + "/");
+        assertThat(browser.getCurrentUrl()).isEqualTo(server.url() + "/");
+        server.metastore().tokens().revoke(second.info().id());
+        browser.get(server.url() + "/");
+        assertThat(browser.getCurrentUrl()).endsWith("/signin");
+    }
+
+    @Test
     void badRangesGetOneSentenceNotAStackTrace() {
         signIn(TOKEN);
         browser.get(server.url() + "/models/shop/versions/v1?to=-1000000000-01-01T00:00:00Z");

@@ -197,8 +197,10 @@ public final class DashboardRoutes {
             return Optional.empty();
         }
         Session s = sessions.get(id);
-        if (s == null || s.expires().isBefore(clock.instant())) {
-            sessions.remove(id);
+        if (s == null
+                || s.expires().isBefore(clock.instant())
+                || store.tokens().list().stream().noneMatch(t -> t.id().equals(s.tokenId()))) {
+            sessions.remove(id); // expired, or its token was revoked: sign in again
             return Optional.empty();
         }
         return Optional.of(s);
