@@ -173,7 +173,25 @@ class DashboardIT {
         browser.findElement(By.id("token")).sendKeys(token);
         WebElement button = browser.findElement(By.id("signin"));
         button.click();
-        waitFor().until(ExpectedConditions.stalenessOf(button));
+        waitUntilGone(button);
+    }
+
+    /**
+     * Waits for the page that held {@code element} to be replaced (a form was submitted). Chrome reports a detached
+     * element either as stale or, while the new document loads, as a node outside the document.
+     */
+    private void waitUntilGone(WebElement element) {
+        waitFor().until(d -> {
+            try {
+                element.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                return true;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                return e.getMessage() != null && e.getMessage().contains("does not belong to the document");
+            }
+        });
+        waitFor().until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     private WebDriverWait waitFor() {
@@ -323,7 +341,7 @@ class DashboardIT {
         String id = open.get(0).getAttribute("data-alert");
         WebElement button = open.get(0).findElement(By.cssSelector("button.acknowledge"));
         button.click();
-        waitFor().until(ExpectedConditions.stalenessOf(button));
+        waitUntilGone(button);
         assertThat(browser.findElements(By.cssSelector("tr.alert-row[data-alert='" + id + "']")))
                 .as("no longer open")
                 .isEmpty();
