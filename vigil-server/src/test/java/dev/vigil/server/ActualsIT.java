@@ -9,7 +9,6 @@ import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
-import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.testing.PostgresTestServer;
@@ -84,22 +83,14 @@ class ActualsIT {
                         .prediction("will_buy", FieldType.bool())
                         .prediction("proba", FieldType.numeric())
                         .build()));
-        vigil.version("upsell", "v1").connectServing(source(reader, "SELECT * FROM ml.predictions"), "id", "ts");
+        vigil.version("upsell", "v1")
+                .connectServing(ItSupport.source(db, reader, "SELECT * FROM ml.predictions"), "id", "ts");
         vigil.version("upsell", "v1")
                 .connectActuals(
-                        source(reader, "SELECT * FROM ml.outcomes"),
+                        ItSupport.source(db, reader, "SELECT * FROM ml.outcomes"),
                         "prediction_id",
                         "labeled_at",
                         Map.of("will_buy", "bought", "proba", "bought"));
-    }
-
-    private PostgresJdbcDataSource source(TestDatabase.Credentials reader, String query) {
-        return PostgresJdbcDataSource.builder()
-                .url(db.url())
-                .query(query)
-                .user(reader.user())
-                .password(reader.password())
-                .build();
     }
 
     @AfterAll
@@ -257,7 +248,7 @@ class ActualsIT {
         TestDatabase.Credentials reader = new TestDatabase.Credentials("x", "y");
         assertThatThrownBy(() -> vigil.version("upsell", "v1")
                         .connectServing(
-                                source(reader, "SELECT *, true AS bought FROM ml.predictions"),
+                                ItSupport.source(db, reader, "SELECT *, true AS bought FROM ml.predictions"),
                                 "id",
                                 "ts",
                                 dev.vigil.client.ColumnMapping.builder()

@@ -8,9 +8,7 @@ import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
-import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
-import dev.vigil.core.model.Segment;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
@@ -70,19 +68,12 @@ class DashboardIT {
         start = Instant.parse(expected.path("start").asText());
         end = start.plus(Duration.ofDays(expected.path("days").asInt()));
         db = PostgresTestServer.fromEnvironment().createDatabase("dashboard_it");
-        for (String table : List.of("training", "serving")) {
-            db.execute(
-                    "CREATE SCHEMA IF NOT EXISTS ml",
-                    "CREATE TABLE ml." + table + " (id bigint, ts timestamptz, amount double precision, owner text,"
-                            + " score double precision)");
-            ItSupport.copyCsv(db, "ml." + table, "monitors/" + table + ".csv");
-        }
+        TestDatabase.Credentials reader = ItSupport.loadShop(db);
         db.execute("INSERT INTO ml.serving VALUES (999999, '" + start.plusSeconds(600) + "', 100, '"
                 + EVIL_SEGMENT.replace("'", "''") + "', 0.5)");
-        TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
         server = ItSupport.server(dataDir, TOKEN, Clock.systemUTC());
         vigil = Vigil.connect(server.url(), TOKEN);
-        vigil.createModel("shop", "Shop");
+        ItSupport.createShop(vigil, db, reader);
         vigil.createModel("evil", EVIL_MODEL);
         vigil.apply(new ModelVersion(
                 "evil",
@@ -93,31 +84,6 @@ class DashboardIT {
                         .feature(EVIL_FIELD, FieldType.numeric())
                         .prediction("score", FieldType.numeric())
                         .build()));
-        ModelVersion version = new ModelVersion(
-                "shop",
-                "v1",
-                ModelType.BINARY,
-                AggregationPeriod.HOURLY,
-                Schema.builder()
-                        .feature("amount", FieldType.numeric())
-                        .feature("owner", FieldType.string())
-                        .prediction("score", FieldType.numeric())
-                        .build(),
-                List.of(Segment.byValue("owner")));
-        vigil.apply(version);
-        for (String table : List.of("training", "serving")) {
-            PostgresJdbcDataSource source = PostgresJdbcDataSource.builder()
-                    .url(db.url())
-                    .query("SELECT * FROM ml." + table)
-                    .user(reader.user())
-                    .password(reader.password())
-                    .build();
-            if (table.equals("training")) {
-                vigil.version("shop", "v1").connectTraining(source, "id", "ts");
-            } else {
-                vigil.version("shop", "v1").connectServing(source, "id", "ts");
-            }
-        }
         vigil.version("shop", "v1")
                 .createMonitor("{name: drift-watch, type: data_drift, focal: {window: 1d}, detection: {method:"
                         + " training, threshold: 0.2}, severity: high}");

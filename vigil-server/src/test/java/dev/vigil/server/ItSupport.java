@@ -50,6 +50,52 @@ final class ItSupport {
                 clock);
     }
 
+    /** A source reading {@code query} from {@code db} as {@code reader}. */
+    static dev.vigil.core.model.PostgresJdbcDataSource source(
+            TestDatabase db, TestDatabase.Credentials reader, String query) {
+        return dev.vigil.core.model.PostgresJdbcDataSource.builder()
+                .url(db.url())
+                .query(query)
+                .user(reader.user())
+                .password(reader.password())
+                .build();
+    }
+
+    /**
+     * The "shop" data of MonitorIT and DashboardIT ({@code monitors/*.csv}, from make_monitor_expected.py) in
+     * ml.training and ml.serving; returns the read-only user of both.
+     */
+    static TestDatabase.Credentials loadShop(TestDatabase db) throws Exception {
+        for (String table : java.util.List.of("training", "serving")) {
+            db.execute(
+                    "CREATE SCHEMA IF NOT EXISTS ml",
+                    "CREATE TABLE ml." + table + " (id bigint, ts timestamptz, amount double precision, owner text,"
+                            + " score double precision)");
+            copyCsv(db, "ml." + table, "monitors/" + table + ".csv");
+        }
+        return db.createReadOnlyUser("ml", java.util.List.of("training", "serving"));
+    }
+
+    /** Model "shop" version v1 (features amount, owner; prediction score; segments by owner), both datasets connected. */
+    static dev.vigil.core.model.ModelVersion createShop(Vigil vigil, TestDatabase db, TestDatabase.Credentials reader) {
+        vigil.createModel("shop", "Shop");
+        dev.vigil.core.model.ModelVersion version = new dev.vigil.core.model.ModelVersion(
+                "shop",
+                "v1",
+                dev.vigil.core.model.ModelType.BINARY,
+                dev.vigil.core.model.AggregationPeriod.HOURLY,
+                dev.vigil.core.model.Schema.builder()
+                        .feature("amount", dev.vigil.core.model.FieldType.numeric())
+                        .feature("owner", dev.vigil.core.model.FieldType.string())
+                        .prediction("score", dev.vigil.core.model.FieldType.numeric())
+                        .build(),
+                java.util.List.of(dev.vigil.core.model.Segment.byValue("owner")));
+        vigil.apply(version);
+        vigil.version("shop", "v1").connectTraining(source(db, reader, "SELECT * FROM ml.training"), "id", "ts");
+        vigil.version("shop", "v1").connectServing(source(db, reader, "SELECT * FROM ml.serving"), "id", "ts");
+        return version;
+    }
+
     /** The run once it succeeded or failed; an assertion error after three minutes. */
     static JsonNode await(Vigil vigil, String id) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();

@@ -8,12 +8,6 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.client.Vigil;
-import dev.vigil.core.model.AggregationPeriod;
-import dev.vigil.core.model.FieldType;
-import dev.vigil.core.model.ModelType;
-import dev.vigil.core.model.ModelVersion;
-import dev.vigil.core.model.PostgresJdbcDataSource;
-import dev.vigil.core.model.Schema;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
@@ -97,15 +91,7 @@ class MonitorIT {
         mail.start();
 
         db = PostgresTestServer.fromEnvironment().createDatabase("monitor_it");
-        for (String table : List.of("training", "serving")) {
-            db.execute(
-                    "CREATE SCHEMA IF NOT EXISTS ml",
-                    "CREATE TABLE ml." + table
-                            + " (id bigint, ts timestamptz, amount double precision, owner text, score double"
-                            + " precision)");
-            ItSupport.copyCsv(db, "ml." + table, "monitors/" + table + ".csv");
-        }
-        TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
+        TestDatabase.Credentials reader = ItSupport.loadShop(db);
         server = VigilServer.start(
                 ServerConfig.defaults()
                         .withPort(0)
@@ -118,32 +104,7 @@ class MonitorIT {
                 Map.of(),
                 Clock.systemUTC());
         vigil = Vigil.connect(server.url(), TOKEN);
-        vigil.createModel("shop", "Shop");
-        ModelVersion version = new ModelVersion(
-                "shop",
-                "v1",
-                ModelType.BINARY,
-                AggregationPeriod.HOURLY,
-                Schema.builder()
-                        .feature("amount", FieldType.numeric())
-                        .feature("owner", FieldType.string())
-                        .prediction("score", FieldType.numeric())
-                        .build(),
-                List.of(dev.vigil.core.model.Segment.byValue("owner")));
-        vigil.apply(version);
-        for (String table : List.of("training", "serving")) {
-            PostgresJdbcDataSource source = PostgresJdbcDataSource.builder()
-                    .url(db.url())
-                    .query("SELECT * FROM ml." + table)
-                    .user(reader.user())
-                    .password(reader.password())
-                    .build();
-            if (table.equals("training")) {
-                vigil.version("shop", "v1").connectTraining(source, "id", "ts");
-            } else {
-                vigil.version("shop", "v1").connectServing(source, "id", "ts");
-            }
-        }
+        ItSupport.createShop(vigil, db, reader);
         String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
         String monitors =
                 """
