@@ -1,6 +1,5 @@
 package dev.vigil.bench;
 
-import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,8 +25,6 @@ public final class DashboardBench {
     /** The results: logger dev.vigil.bench prints bare lines on stdout (log4j2.xml). */
     private static final Logger LOG = LoggerFactory.getLogger(DashboardBench.class);
 
-    private static final String TOKEN = "vgl_bench_token_0123456789abcdef";
-
     public static void main(String[] args) throws Exception {
         int days = args.length > 0 ? Integer.parseInt(args[0]) : 365;
         int fields = args.length > 1 ? Integer.parseInt(args[1]) : 20;
@@ -36,14 +32,7 @@ public final class DashboardBench {
         SyntheticProfiles.load(dir, days, fields);
         Instant start = SyntheticProfiles.START;
         Instant end = start.plus(Duration.ofDays(days));
-        try (VigilServer server = VigilServer.start(
-                ServerConfig.defaults()
-                        .withPort(0)
-                        .withDataDir(dir)
-                        .withAdminToken(TOKEN)
-                        .withSchedulerTick(Duration.ZERO),
-                Map.of(),
-                Clock.systemUTC())) {
+        try (VigilServer server = SyntheticProfiles.server(dir)) {
             HttpClient http = HttpClient.newBuilder()
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .connectTimeout(Duration.ofSeconds(5))
@@ -51,7 +40,7 @@ public final class DashboardBench {
             HttpResponse<String> signin = http.send(
                     HttpRequest.newBuilder(URI.create(server.url() + "/signin"))
                             .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString("token=" + TOKEN))
+                            .POST(HttpRequest.BodyPublishers.ofString("token=" + SyntheticProfiles.TOKEN))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             String cookie =

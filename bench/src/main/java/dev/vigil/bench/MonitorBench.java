@@ -2,11 +2,9 @@ package dev.vigil.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.client.Vigil;
-import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -25,7 +23,6 @@ public final class MonitorBench {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorBench.class);
 
     private static final int ROWS_PER_WINDOW = 200;
-    private static final String TOKEN = "vgl_bench_token_0123456789abcdef";
 
     public static void main(String[] args) throws Exception {
         int days = args.length > 0 ? Integer.parseInt(args[0]) : 30;
@@ -34,15 +31,8 @@ public final class MonitorBench {
         SyntheticProfiles.load(dir, days, fields);
         Instant start = SyntheticProfiles.START;
         Instant end = start.plus(Duration.ofDays(days));
-        try (VigilServer server = VigilServer.start(
-                ServerConfig.defaults()
-                        .withPort(0)
-                        .withDataDir(dir)
-                        .withAdminToken(TOKEN)
-                        .withSchedulerTick(Duration.ZERO),
-                Map.of(),
-                Clock.systemUTC())) {
-            Vigil vigil = Vigil.connect(server.url(), TOKEN, Duration.ofMinutes(30));
+        try (VigilServer server = SyntheticProfiles.server(dir)) {
+            Vigil vigil = Vigil.connect(server.url(), SyntheticProfiles.TOKEN, Duration.ofMinutes(30));
             Map<String, String> monitors = new java.util.LinkedHashMap<>();
             monitors.put(
                     "missing 1h absolute",

@@ -3,15 +3,10 @@ package dev.vigil.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.client.Vigil;
 import dev.vigil.core.model.AggregationPeriod;
-import dev.vigil.core.model.DatasetConnection;
-import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.FieldType;
-import dev.vigil.core.model.Model;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
-import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
-import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
 import dev.vigil.stats.Calibration;
 import dev.vigil.stats.PerformanceProfile;
@@ -46,7 +41,6 @@ public final class PerformanceBench {
     /** The results: logger dev.vigil.bench prints bare lines on stdout (log4j2.xml). */
     private static final Logger LOG = LoggerFactory.getLogger(PerformanceBench.class);
 
-    private static final String TOKEN = "vgl_bench_token_0123456789abcdef";
     private static final int ROWS = 1_000_000;
 
     public static void main(String[] args) throws Exception {
@@ -179,16 +173,7 @@ public final class PerformanceBench {
                         .build());
         Random random = new Random(42);
         try (Metastore store = Metastore.openDefault(dir, Map.of(), Clock.systemUTC())) {
-            store.models().upsert(new Model("bench", "Bench"));
-            store.versions().upsert(version);
-            PostgresJdbcDataSource none = PostgresJdbcDataSource.builder()
-                    .url("jdbc:postgresql://localhost:5432/none")
-                    .query("SELECT 1")
-                    .user("none")
-                    .build();
-            for (DatasetKind kind : List.of(DatasetKind.SERVING, DatasetKind.TRAINING)) {
-                store.datasets().upsert("bench", "v1", DatasetConnection.of(kind, none, "id", "ts"));
-            }
+            SyntheticProfiles.register(store, version);
             Instant trainingStart = start.minus(Duration.ofDays(30));
             List<StoredProfile> training = new ArrayList<>();
             for (String field : List.of("will_buy", "proba")) {
@@ -219,15 +204,8 @@ public final class PerformanceBench {
                 store.profiles().replaceWindows("bench", "v1", "serving", starts, profiles, Optional.empty());
             }
         }
-        try (VigilServer server = VigilServer.start(
-                ServerConfig.defaults()
-                        .withPort(0)
-                        .withDataDir(dir)
-                        .withAdminToken(TOKEN)
-                        .withSchedulerTick(Duration.ZERO),
-                Map.of(),
-                Clock.systemUTC())) {
-            Vigil vigil = Vigil.connect(server.url(), TOKEN, Duration.ofMinutes(5));
+        try (VigilServer server = SyntheticProfiles.server(dir)) {
+            Vigil vigil = Vigil.connect(server.url(), SyntheticProfiles.TOKEN, Duration.ofMinutes(5));
             for (String granularity : List.of("day", "all", "hour")) {
                 for (String metric : new String[] {null, "accuracy"}) {
                     Map<String, String> query = new LinkedHashMap<>();

@@ -9,6 +9,8 @@ import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
+import dev.vigil.server.ServerConfig;
+import dev.vigil.server.VigilServer;
 import dev.vigil.server.internal.Rollups;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
@@ -45,16 +47,7 @@ final class SyntheticProfiles {
                 new ModelVersion("bench", "v1", ModelType.BINARY, AggregationPeriod.HOURLY, schema.build());
         Random random = new Random(42);
         try (Metastore store = Metastore.openDefault(dir, Map.of(), Clock.systemUTC())) {
-            store.models().upsert(new Model("bench", "Bench"));
-            store.versions().upsert(version);
-            PostgresJdbcDataSource none = PostgresJdbcDataSource.builder()
-                    .url("jdbc:postgresql://localhost:5432/none")
-                    .query("SELECT 1")
-                    .user("none")
-                    .build();
-            for (DatasetKind kind : List.of(DatasetKind.SERVING, DatasetKind.TRAINING)) {
-                store.datasets().upsert("bench", "v1", DatasetConnection.of(kind, none, "id", "ts"));
-            }
+            register(store, version);
             Instant trainingStart = START.minus(Duration.ofDays(30));
             List<StoredProfile> training = new ArrayList<>();
             DatasetProfile trainingRows = new DatasetProfile();
@@ -92,6 +85,35 @@ final class SyntheticProfiles {
             }
         }
         return version;
+    }
+
+    /** The admin token of {@link #server}. */
+    static final String TOKEN = "vgl_bench_token_0123456789abcdef";
+
+    /** Model "bench" with {@code version}, and its serving and training datasets on a source never read. */
+    static void register(Metastore store, ModelVersion version) {
+        store.models().upsert(new Model("bench", "Bench"));
+        store.versions().upsert(version);
+        PostgresJdbcDataSource none = PostgresJdbcDataSource.builder()
+                .url("jdbc:postgresql://localhost:5432/none")
+                .query("SELECT 1")
+                .user("none")
+                .build();
+        for (DatasetKind kind : List.of(DatasetKind.SERVING, DatasetKind.TRAINING)) {
+            store.datasets().upsert("bench", "v1", DatasetConnection.of(kind, none, "id", "ts"));
+        }
+    }
+
+    /** A server on the metastore in {@code dir}: any free port, {@link #TOKEN} as admin, no scheduler. */
+    static VigilServer server(Path dir) {
+        return VigilServer.start(
+                ServerConfig.defaults()
+                        .withPort(0)
+                        .withDataDir(dir)
+                        .withAdminToken(TOKEN)
+                        .withSchedulerTick(Duration.ZERO),
+                Map.of(),
+                Clock.systemUTC());
     }
 
     /** A numeric profile of {@code n} values around field {@code f}'s mean. */
