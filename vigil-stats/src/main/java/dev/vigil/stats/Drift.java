@@ -89,6 +89,29 @@ public final class Drift {
         return out;
     }
 
+    /**
+     * Only the {@code drift_score} that {@link #compare} gives, computed the same way but without the metrics the
+     * score does not use: for numeric fields and text lengths, the decile shares and not the walk over both
+     * sketches for {@code ks} and {@code wasserstein_normed}. For pages and monitors that show or watch the score
+     * alone. Null for kinds without drift, and when {@code compare} gives none.
+     *
+     * @throws IllegalArgumentException as {@link #compare} does
+     */
+    public static Double score(FieldProfile baseline, FieldProfile window) {
+        Objects.requireNonNull(baseline, "baseline");
+        Objects.requireNonNull(window, "window");
+        FieldType.Kind kind = window.kind();
+        if (baseline.kind() == kind
+                && (kind == FieldType.Kind.NUMERIC || kind == FieldType.Kind.TEXT)
+                && baseline.validCount() > 0
+                && window.validCount() > 0) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            decileShares(baseline.quantileSketchView(), window.quantileSketchView(), out);
+            return out.get("js_distance");
+        }
+        return compare(baseline, window).get("drift_score");
+    }
+
     /** Whether fields of this kind have drift metrics at all. */
     public static boolean hasDrift(FieldType.Kind kind) {
         return !metricNames(kind).isEmpty();
@@ -134,13 +157,7 @@ public final class Drift {
             Double baselineStddev,
             double meanShift,
             Map<String, Double> out) {
-        double[] edges = new double[DECILES.length];
-        for (int i = 0; i < DECILES.length; i++) {
-            edges[i] = baseline.getQuantile(DECILES[i], QuantileSearchCriteria.INCLUSIVE);
-        }
-        double[] p = binShares(baseline, edges);
-        double[] q = binShares(window, edges);
-        shareDistances(p, q, out);
+        decileShares(baseline, window, out);
         // KS and W1 over the step functions F(x) = fraction <= x, evaluated at every retained value
         // of either side: one walk over the two sorted views (their cumulative weights are the ranks).
         DoublesSortedView bv = baseline.getSortedView();
@@ -186,6 +203,15 @@ public final class Drift {
         double w1 = meanShift >= 0 ? meanShift + 2 * windowAbove : -meanShift + 2 * baselineAbove;
         double scale = Math.max(baselineStddev == null ? 0 : baselineStddev, MIN_STDDEV);
         out.put("wasserstein_normed", w1 / scale);
+    }
+
+    /** js_distance, hellinger and psi of the two sides' shares of the baseline's decile bins. */
+    private static void decileShares(KllDoublesSketch baseline, KllDoublesSketch window, Map<String, Double> out) {
+        double[] edges = new double[DECILES.length];
+        for (int i = 0; i < DECILES.length; i++) {
+            edges[i] = baseline.getQuantile(DECILES[i], QuantileSearchCriteria.INCLUSIVE);
+        }
+        shareDistances(binShares(baseline, edges), binShares(window, edges), out);
     }
 
     /** Shares of (-inf, e1), [e1, e2), …, [e9, +inf) from the fraction of values below each edge. */

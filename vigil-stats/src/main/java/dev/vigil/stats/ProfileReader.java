@@ -2,10 +2,12 @@ package dev.vigil.stats;
 
 import dev.vigil.core.VigilStateException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.datasketches.memory.Memory;
 
 /**
  * Big-endian reader for the profile binary format. Every read checks the remaining length first, so a
@@ -105,6 +107,17 @@ final class ProfileReader {
         byte[] block = new byte[length];
         buffer.get(block);
         return block;
+    }
+
+    /**
+     * A length-prefixed block as a read-only view of the bytes being read, without copying them (sketches wrap or
+     * heapify it themselves). The view is little-endian, as DataSketches serializes.
+     */
+    Memory readRegion(String item) {
+        int length = readCount(item + " length", 1);
+        int position = buffer.position();
+        buffer.position(position + length);
+        return Memory.wrap(buffer.array(), buffer.arrayOffset() + position, length, ByteOrder.LITTLE_ENDIAN);
     }
 
     String readString(String item) {

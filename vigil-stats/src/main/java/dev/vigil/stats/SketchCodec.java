@@ -3,6 +3,7 @@ package dev.vigil.stats;
 import dev.vigil.core.VigilStateException;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
+import org.apache.datasketches.quantilescommon.QuantilesDoublesSketchIterator;
 import org.apache.datasketches.theta.SetOperation;
 import org.apache.datasketches.theta.Sketch;
 import org.apache.datasketches.theta.Sketches;
@@ -29,22 +30,26 @@ final class SketchCodec {
     }
 
     static KllDoublesSketch readQuantiles(ProfileReader in, String item) {
-        byte[] bytes = in.readBlock(item);
+        Memory bytes = in.readRegion(item);
         try {
             // Wrapping reads the header without allocating; heapify trusts the header's sizes, so a corrupt
             // size field would otherwise allocate whatever it claims.
-            KllDoublesSketch wrapped = KllDoublesSketch.wrap(Memory.wrap(bytes));
+            KllDoublesSketch wrapped = KllDoublesSketch.wrap(bytes);
             int size = wrapped.getSerializedSizeBytes();
-            if (size != bytes.length) {
-                throw in.corrupt(item + " claims " + size + " bytes but has " + bytes.length);
+            if (size != bytes.getCapacity()) {
+                throw in.corrupt(item + " claims " + size + " bytes but has " + bytes.getCapacity());
             }
-            // Corrupt level boundaries pass heapify and fail later in a query; build the sorted view now so
-            // that they fail here. On the read-only wrap, so that the heap copy's bytes stay as written
-            // (a sorted view sorts level 0 of a heap sketch in place and sets a flag).
-            if (!wrapped.isEmpty() && wrapped.getSortedView().getN() != wrapped.getN()) {
+            // Corrupt level boundaries pass heapify and fail later in a query: walk the retained items by level
+            // now (no sorting, no copy), so that they fail here. Each item weighs 2^level; they add up to n.
+            long weights = 0;
+            QuantilesDoublesSketchIterator items = wrapped.iterator();
+            while (items.next()) {
+                weights += items.getWeight();
+            }
+            if (weights != wrapped.getN()) {
                 throw in.corrupt(item + " weights do not add up to its count " + wrapped.getN());
             }
-            return KllDoublesSketch.heapify(Memory.wrap(bytes));
+            return KllDoublesSketch.heapify(bytes);
         } catch (VigilStateException e) {
             throw e;
         } catch (RuntimeException e) { // SketchesException, index, negative-size... on corrupt bytes
@@ -63,13 +68,14 @@ final class SketchCodec {
     }
 
     static Distinct readDistinct(ProfileReader in, String item) {
-        byte[] bytes = in.readBlock(item);
+        Memory bytes = in.readRegion(item);
         try {
             // Heapifying trusts the entry count of the header (a flipped bit allocated gigabytes in a fuzz
             // test): wrap first and check that the sketch is exactly as long as its header says.
-            Sketch sketch = Sketches.wrapSketch(Memory.wrap(bytes));
-            if (sketch.getCurrentBytes() != bytes.length) {
-                throw in.corrupt(item + " claims " + sketch.getCurrentBytes() + " bytes but has " + bytes.length);
+            Sketch sketch = Sketches.wrapSketch(bytes);
+            if (sketch.getCurrentBytes() != bytes.getCapacity()) {
+                throw in.corrupt(
+                        item + " claims " + sketch.getCurrentBytes() + " bytes but has " + bytes.getCapacity());
             }
             return new Distinct(sketch);
         } catch (VigilStateException e) {

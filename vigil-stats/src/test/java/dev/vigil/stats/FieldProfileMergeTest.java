@@ -141,6 +141,45 @@ class FieldProfileMergeTest {
     }
 
     @Test
+    void distinctCountsStayExactWhenMergesAndAddsInterleave() {
+        // Merges of decoded profiles are kept pending until a count or an add needs the union: interleave the two,
+        // nest pending merges, and check the count against a set of the values (exact below 8,192 distinct).
+        Random random = new Random(5);
+        Set<Long> seen = new java.util.HashSet<>();
+        FieldProfile result = FieldProfile.create(FieldType.numeric());
+        for (int part = 0; part < 40; part++) {
+            FieldProfile p = FieldProfile.create(FieldType.numeric());
+            for (int i = 0; i < 100; i++) {
+                long v = random.nextInt(6_000);
+                seen.add(v);
+                p.addNumber(v);
+            }
+            FieldProfile decoded = FieldProfile.fromBytes(p.toBytes());
+            if (part % 3 == 0) {
+                FieldProfile q = FieldProfile.create(FieldType.numeric());
+                long v = 20_000 + part;
+                seen.add(v);
+                q.addNumber(v);
+                FieldProfile outer = FieldProfile.fromBytes(q.toBytes()); // a pending merge inside a pending merge
+                outer.merge(decoded);
+                decoded = outer;
+            }
+            result.merge(decoded);
+            if (part % 7 == 0) {
+                long v = 10_000 + part;
+                seen.add((long) v);
+                result.addNumber(v);
+            }
+            if (part % 5 == 0) {
+                assertThat(result.metrics().get("distinct_count")).isEqualTo((double) seen.size());
+            }
+        }
+        assertThat(result.metrics().get("distinct_count")).isEqualTo((double) seen.size());
+        assertThat(FieldProfile.fromBytes(result.toBytes()).metrics().get("distinct_count"))
+                .isEqualTo((double) seen.size());
+    }
+
+    @Test
     void mergingEmptyProfilesChangesNothing() {
         FieldProfile empty = FieldProfile.create(FieldType.numeric());
         empty.merge(FieldProfile.create(FieldType.numeric()));

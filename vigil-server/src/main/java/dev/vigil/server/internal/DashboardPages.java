@@ -270,11 +270,11 @@ final class DashboardPages {
         if (!hasTraining(v)) {
             body.append("<p class=\"muted\">No training dataset connected: drift needs one as its baseline.</p>");
         } else {
-            Map<String, String> all = params(new Range(range.from(), range.to(), "all"), "serving");
-            all.put("metric", "drift_score");
-            all.put("baseline", "training");
+            // One read of the range: each bucket's drift for the charts, the whole range's for the ranking.
+            ProfileQueries.DriftOverview drift =
+                    queries.driftOverview(v, params(range, "serving")::get, dev.vigil.core.model.DatasetKind.TRAINING);
             List<ObjectNode> ranked = new ArrayList<>();
-            for (ObjectNode r : queries.drift(v, all::get)) {
+            for (ObjectNode r : drift.overRange()) {
                 if (r.path("segment").isNull()) {
                     ranked.add(r);
                 }
@@ -282,11 +282,8 @@ final class DashboardPages {
             ranked.sort(Comparator.comparingDouble((ObjectNode r) ->
                             r.path("value").isNull() ? -1 : r.path("value").asDouble())
                     .reversed());
-            Map<String, String> over = params(range, "serving");
-            over.put("metric", "drift_score");
-            over.put("baseline", "training");
             Map<String, Svg.Series> series = new LinkedHashMap<>();
-            for (ObjectNode r : queries.drift(v, over::get)) {
+            for (ObjectNode r : drift.byWindow()) {
                 if (!r.path("segment").isNull()) {
                     continue;
                 }
@@ -330,7 +327,10 @@ final class DashboardPages {
                                 360,
                                 110))
                         .append("</td><td>")
-                        .append(distribution(v, stored, range))
+                        .append(distribution(
+                                stored,
+                                Optional.ofNullable(drift.range().get(stored)),
+                                Optional.ofNullable(drift.reference().get(stored))))
                         .append("</td></tr>");
             }
             body.append("</tbody></table>");
@@ -369,9 +369,7 @@ final class DashboardPages {
     }
 
     /** Window vs baseline: numeric fields by the training deciles (as drift bins them), others by their top values. */
-    private String distribution(ModelVersion v, String field, Range range) {
-        Optional<FieldProfile> window = merged(v, "serving", field, range.from(), range.to());
-        Optional<FieldProfile> baseline = merged(v, "training", field, null, null);
+    private static String distribution(String field, Optional<FieldProfile> window, Optional<FieldProfile> baseline) {
         if (window.isEmpty() || baseline.isEmpty()) {
             return "<span class=\"muted\">–</span>";
         }
@@ -423,27 +421,6 @@ final class DashboardPages {
             return "<span class=\"muted\">–</span>";
         }
         return Svg.bars("share of " + field, labels, w, b, 380, 130);
-    }
-
-    private Optional<FieldProfile> merged(ModelVersion v, String dataset, String field, Instant from, Instant to) {
-        if (store.datasets()
-                .find(v.modelId(), v.version(), dev.vigil.core.model.DatasetKind.fromSpec(dataset, "dataset"))
-                .isEmpty()) {
-            return Optional.empty();
-        }
-        var profiles = Rollups.read(
-                store,
-                v,
-                dataset,
-                from == null ? Instant.EPOCH : from,
-                to == null ? ProfileQueries.FAR_FUTURE : to,
-                Granularity.ALL,
-                Optional.of(""),
-                Optional.of(List.of(field)));
-        return MetricsQuery.merge(profiles, Granularity.ALL, Optional.empty(), Optional.empty()).stream()
-                .map(b -> b.fieldProfile)
-                .filter(java.util.Objects::nonNull)
-                .findFirst();
     }
 
     private String performance(ModelVersion v, Range range, List<Alert> alerts) {

@@ -114,6 +114,10 @@ final class DriftQuery {
             } else if (base.get().kind() != kind) {
                 reason = baseline.describe() + " profiles " + w.field + " as "
                         + base.get().kind().specName() + ", the window as " + kind.specName();
+            } else if (top > 0 || metric.filter("drift_score"::equals).isPresent()) {
+                // only the score is wanted: skip the metrics it does not use
+                Double score = Drift.score(base.get(), w.fieldProfile);
+                values = score == null ? Map.of() : Map.of("drift_score", score);
             } else {
                 values = Drift.compare(base.get(), w.fieldProfile);
             }

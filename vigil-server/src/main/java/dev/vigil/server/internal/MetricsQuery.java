@@ -8,6 +8,7 @@ import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.store.StoredProfile;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +158,28 @@ final class MetricsQuery {
             c = c != 0 ? c : a.segment.compareTo(b.segment);
             return c != 0 ? c : a.field.compareTo(b.field);
         });
+        return ordered;
+    }
+
+    /**
+     * The field buckets of {@code buckets} merged again into one bucket [{@code start}, {@code end}) per segment and
+     * field, into new profiles: the buckets given stay as they are. Dataset and performance buckets are left out.
+     */
+    static List<Bucket> mergeFields(List<Bucket> buckets, Instant start, Instant end) {
+        Map<String, Bucket> merged = new LinkedHashMap<>();
+        for (Bucket b : buckets) {
+            if (b.fieldProfile == null) {
+                continue;
+            }
+            Bucket into = merged.computeIfAbsent(b.segment + "|" + b.field, k -> {
+                Bucket fresh = new Bucket(start, end, b.segment, b.field);
+                fresh.fieldProfile = FieldProfile.create(b.fieldProfile.type());
+                return fresh;
+            });
+            into.fieldProfile.merge(b.fieldProfile);
+        }
+        List<Bucket> ordered = new ArrayList<>(merged.values());
+        ordered.sort(Comparator.comparing((Bucket b) -> b.segment).thenComparing(b -> b.field));
         return ordered;
     }
 

@@ -225,6 +225,53 @@ final class ProfileQueries {
         return out;
     }
 
+    /**
+     * Drift against a reference dataset as the version page shows it, from one read of the range: each bucket's
+     * {@code drift_score} at the asked granularity ({@code byWindow}); the whole range's ({@code overRange}), from
+     * those buckets merged again; and the whole range's and the reference's profiles by field, for the
+     * distribution charts. The rows are those {@link #drift} gives with {@code metric=drift_score} at the asked
+     * granularity and at {@code all}, up to the merge order of the sketches.
+     */
+    record DriftOverview(
+            List<ObjectNode> byWindow,
+            List<ObjectNode> overRange,
+            Map<String, FieldProfile> range,
+            Map<String, FieldProfile> reference) {}
+
+    DriftOverview driftOverview(ModelVersion version, Function<String, String> params, DatasetKind kind) {
+        ProfileQuery q = profileQuery(version, params);
+        if (store.datasets().find(version.modelId(), version.version(), kind).isEmpty()) {
+            throw new VigilNotFoundException(version.modelId() + "/" + version.version() + " has no " + kind.specName()
+                    + " dataset connected to be the baseline");
+        }
+        String dataset = q.dataset().dataset().specName();
+        List<MetricsQuery.Bucket> windows = MetricsQuery.merge(
+                q.profiles(store, dataset, q.from(), q.to(), q.granularity()),
+                q.granularity(),
+                q.askedFrom(),
+                q.askedTo());
+        List<MetricsQuery.Bucket> whole = MetricsQuery.mergeFields(windows, q.from(), q.to());
+        List<MetricsQuery.Bucket> reference = MetricsQuery.merge(
+                q.profiles(store, kind.specName(), Instant.EPOCH, FAR_FUTURE, Granularity.ALL),
+                Granularity.ALL,
+                Optional.empty(),
+                Optional.empty());
+        DriftQuery.Baseline baseline = DriftQuery.Baseline.parse(kind.specName());
+        Function<MetricsQuery.Bucket, Optional<FieldProfile>> baselineOf = bySegmentAndField(reference);
+        Optional<String> score = Optional.of("drift_score");
+        return new DriftOverview(
+                DriftQuery.rows(dataset, windows, baselineOf, baseline, DriftQuery.DEFAULT_MIN_BASELINE_ROWS, score, 0),
+                DriftQuery.rows(dataset, whole, baselineOf, baseline, DriftQuery.DEFAULT_MIN_BASELINE_ROWS, score, 0),
+                byField(whole),
+                byField(reference));
+    }
+
+    private static Map<String, FieldProfile> byField(List<MetricsQuery.Bucket> buckets) {
+        Map<String, FieldProfile> out = new HashMap<>();
+        buckets.stream().filter(b -> b.fieldProfile != null).forEach(b -> out.put(b.field, b.fieldProfile));
+        return out;
+    }
+
     /** {@code GET …/performance}: realized performance rows, and CBPE estimates for binary models. */
     List<ObjectNode> performance(ModelVersion version, Function<String, String> params) {
         ProfileQuery q = profileQuery(version, params);
