@@ -21,8 +21,18 @@ final class Distinct {
     private final List<Sketch> pending = new ArrayList<>();
     private Sketch result;
 
+    /** Whether the sketch was left unread: then there is no count, and nothing to write. */
+    private boolean absent;
+
     /** An empty accumulator. */
     Distinct() {}
+
+    /** The accumulator of a profile read without its sketch: merges keep it absent, and it has no estimate. */
+    static Distinct absent() {
+        Distinct d = new Distinct();
+        d.absent = true;
+        return d;
+    }
 
     /** The accumulator a stored (ordered, compact) sketch describes. */
     Distinct(Sketch compact) {
@@ -47,14 +57,27 @@ final class Distinct {
     }
 
     void update(double value) {
-        union().update(value);
+        if (!absent) {
+            union().update(value);
+        }
     }
 
     void update(String value) {
-        SketchCodec.updateDistinct(union(), value);
+        if (!absent) {
+            SketchCodec.updateDistinct(union(), value);
+        }
     }
 
     void merge(Distinct other) {
+        if (absent || other.absent) {
+            // a merge with an unread sketch has no count either; drop what was held
+            absent = true;
+            union = null;
+            compact = null;
+            pending.clear();
+            result = null;
+            return;
+        }
         if (other.union == null) {
             // the other side is still lazy: take its parts as they are, without building its union
             if (other.compact != null) {
@@ -81,12 +104,16 @@ final class Distinct {
         return result;
     }
 
-    /** The distinct-count estimate rounded to a whole number. */
-    double estimate() {
-        return Math.rint(sketch().getEstimate());
+    /** The distinct-count estimate rounded to a whole number; null when the sketch was not read. */
+    Double estimate() {
+        return absent ? null : Math.rint(sketch().getEstimate());
     }
 
     byte[] toBytes() {
+        if (absent) {
+            throw new IllegalStateException(
+                    "a profile read without its distinct-count sketch cannot be written: read it whole");
+        }
         return sketch().toByteArray();
     }
 }

@@ -356,7 +356,22 @@ public final class FieldProfile {
      *     truncated or corrupt
      */
     public static FieldProfile fromBytes(byte[] bytes) {
-        ProfileReader in = ProfileReader.open(bytes, MAGIC, FORMAT_VERSION, WHAT);
+        return read(ProfileReader.open(bytes, MAGIC, FORMAT_VERSION, WHAT));
+    }
+
+    /**
+     * The profile of {@code bytes} without its distinct-count sketch, which is skipped unread: for queries that
+     * never ask {@code distinct_count} (drift, distributions), since that sketch is most of a day's bytes. Such a
+     * profile gives {@code distinct_count} null, makes any profile merged with it lose its count too, and cannot be
+     * written back ({@link #toBytes()} fails).
+     *
+     * @throws VigilStateException as {@link #fromBytes} does, except for a corrupt distinct-count sketch
+     */
+    public static FieldProfile fromBytesWithoutDistinct(byte[] bytes) {
+        return read(ProfileReader.open(bytes, MAGIC, FORMAT_VERSION, WHAT).skippingDistinct());
+    }
+
+    private static FieldProfile read(ProfileReader in) {
         FieldType type = readType(in);
         long count = in.readCounter("count");
         long missingCount = in.readCounter("missing count");

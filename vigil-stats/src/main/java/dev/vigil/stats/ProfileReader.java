@@ -17,6 +17,7 @@ final class ProfileReader {
     private final ByteBuffer buffer;
     private final String what;
     private final int version;
+    private boolean skipDistinct;
 
     private ProfileReader(byte[] bytes, String what, int version) {
         this.buffer = ByteBuffer.wrap(bytes);
@@ -54,6 +55,16 @@ final class ProfileReader {
     /** A reader over headerless bytes, used to copy in-memory parts through their own codec. */
     static ProfileReader body(byte[] bytes, String what) {
         return new ProfileReader(bytes, what, 0);
+    }
+
+    /** Makes distinct-count sketches be skipped, not read (see {@link FieldProfile#fromBytesWithoutDistinct}). */
+    ProfileReader skippingDistinct() {
+        skipDistinct = true;
+        return this;
+    }
+
+    boolean skipsDistinct() {
+        return skipDistinct;
     }
 
     /** The format version of the bytes being read (0 for headerless bytes). */

@@ -39,17 +39,19 @@ final class SketchCodec {
             if (size != bytes.getCapacity()) {
                 throw in.corrupt(item + " claims " + size + " bytes but has " + bytes.getCapacity());
             }
-            // Corrupt level boundaries pass heapify and fail later in a query: walk the retained items by level
-            // now (no sorting, no copy), so that they fail here. Each item weighs 2^level; they add up to n.
+            // The sizes are checked, so heapify allocates no more than the bytes hold. Corrupt level boundaries pass
+            // heapify and would fail later in a query: walk the copy's retained items by level now (no sorting, no
+            // further copy), so that they fail here. Each item weighs 2^level; the weights add up to n.
+            KllDoublesSketch sketch = KllDoublesSketch.heapify(bytes);
             long weights = 0;
-            QuantilesDoublesSketchIterator items = wrapped.iterator();
+            QuantilesDoublesSketchIterator items = sketch.iterator();
             while (items.next()) {
                 weights += items.getWeight();
             }
-            if (weights != wrapped.getN()) {
-                throw in.corrupt(item + " weights do not add up to its count " + wrapped.getN());
+            if (weights != sketch.getN()) {
+                throw in.corrupt(item + " weights do not add up to its count " + sketch.getN());
             }
-            return KllDoublesSketch.heapify(bytes);
+            return sketch;
         } catch (VigilStateException e) {
             throw e;
         } catch (RuntimeException e) { // SketchesException, index, negative-size... on corrupt bytes
@@ -69,6 +71,9 @@ final class SketchCodec {
 
     static Distinct readDistinct(ProfileReader in, String item) {
         Memory bytes = in.readRegion(item);
+        if (in.skipsDistinct()) {
+            return Distinct.absent();
+        }
         try {
             // Heapifying trusts the entry count of the header (a flipped bit allocated gigabytes in a fuzz
             // test): wrap first and check that the sketch is exactly as long as its header says.

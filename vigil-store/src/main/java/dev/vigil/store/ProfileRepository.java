@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Profiles by dataset and window. Writing replaces whole windows in one transaction: what a
@@ -173,6 +174,25 @@ public final class ProfileRepository {
             Instant to,
             Optional<String> segment,
             Optional<? extends Collection<String>> fields) {
+        List<StoredProfile> out = new ArrayList<>();
+        forEachField(modelId, version, dataset, from, to, segment, fields, out::add);
+        return out;
+    }
+
+    /**
+     * {@link #findFields}, handing each profile to {@code each} as it is read instead of collecting them, so that a
+     * caller that merges them holds only what it keeps (a year of a version's profiles is hundreds of megabytes).
+     * {@code each} runs inside the read's transaction: it must not use the metastore.
+     */
+    public void forEachField(
+            String modelId,
+            String version,
+            String dataset,
+            Instant from,
+            Instant to,
+            Optional<String> segment,
+            Optional<? extends Collection<String>> fields,
+            Consumer<StoredProfile> each) {
         StringBuilder sql = new StringBuilder("SELECT window_start, window_end, segment, field, profile FROM profiles"
                 + " WHERE model_id = ? AND version = ? AND dataset = ? AND window_start >= ? AND window_start < ?");
         segment.ifPresent(s -> sql.append(" AND segment = ?"));
@@ -181,7 +201,7 @@ public final class ProfileRepository {
             sql.append(wanted.isEmpty() ? " AND 1 = 0" : " AND field IN (" + "?, ".repeat(wanted.size() - 1) + "?)");
         }
         sql.append(" ORDER BY window_start, segment, field");
-        return db.inTransaction("read profiles of " + modelId + "/" + version + "/" + dataset, c -> {
+        db.inTransaction("read profiles of " + modelId + "/" + version + "/" + dataset, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 int i = 1;
                 ps.setString(i++, modelId);
@@ -196,10 +216,9 @@ public final class ProfileRepository {
                     ps.setString(i++, f);
                 }
                 ps.setFetchSize(1000);
-                List<StoredProfile> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new StoredProfile(
+                        each.accept(new StoredProfile(
                                 Database.instant(rs, "window_start"),
                                 Database.instant(rs, "window_end"),
                                 rs.getString("segment"),
@@ -207,7 +226,7 @@ public final class ProfileRepository {
                                 rs.getBytes("profile")));
                     }
                 }
-                return out;
+                return null;
             }
         });
     }

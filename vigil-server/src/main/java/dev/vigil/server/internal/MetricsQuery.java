@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Answers metric queries from stored profiles: the windows of each bucket (hour, day, week, month
@@ -41,18 +42,10 @@ final class MetricsQuery {
     }
 
     /**
-     * Flat rows {@code {dataset, segment, field, metric, window_start, window_end, value}}, ordered
-     * by window, segment and field. {@code profiles} are those of the range, already filtered by
-     * segment and field.
+     * Flat rows {@code {dataset, segment, field, metric, window_start, window_end, value}} of merged buckets
+     * ({@link #merge}), in their order: by window, segment and field.
      */
-    static List<ObjectNode> rows(
-            DatasetConnection dataset,
-            List<StoredProfile> profiles,
-            Granularity granularity,
-            Optional<Instant> askedFrom,
-            Optional<Instant> askedTo,
-            Optional<String> metric) {
-        List<Bucket> ordered = merge(profiles, granularity, askedFrom, askedTo);
+    static List<ObjectNode> rows(DatasetConnection dataset, List<Bucket> ordered, Optional<String> metric) {
         List<ObjectNode> out = new ArrayList<>();
         for (Bucket b : ordered) {
             Map<String, Double> metrics = b.field.isEmpty() ? b.datasetProfile.metrics() : b.fieldProfile.metrics();
@@ -100,21 +93,40 @@ final class MetricsQuery {
             Granularity granularity,
             Optional<Instant> askedFrom,
             Optional<Instant> askedTo) {
-        Map<String, Bucket> buckets = new LinkedHashMap<>();
-        Instant first = null;
-        Instant last = null;
-        for (StoredProfile p : profiles) {
+        Merger merger = new Merger(granularity, askedFrom, askedTo, true);
+        profiles.forEach(merger);
+        return merger.buckets();
+    }
+
+    /**
+     * {@link #merge} one profile at a time, as they are read, so that only the merged buckets are held. Field
+     * profiles can be decoded without their distinct-count sketches, for queries that never show distinct_count.
+     */
+    static final class Merger implements Consumer<StoredProfile> {
+        private final Granularity granularity;
+        private final Optional<Instant> askedFrom;
+        private final Optional<Instant> askedTo;
+        private final boolean withDistinct;
+        private final Map<String, Bucket> buckets = new LinkedHashMap<>();
+        private Instant first;
+        private Instant last;
+
+        Merger(Granularity granularity, Optional<Instant> askedFrom, Optional<Instant> askedTo, boolean withDistinct) {
+            this.granularity = granularity;
+            this.askedFrom = askedFrom;
+            this.askedTo = askedTo;
+            this.withDistinct = withDistinct;
+        }
+
+        @Override
+        public void accept(StoredProfile p) {
             first = first == null || p.windowStart().isBefore(first) ? p.windowStart() : first;
             last = last == null || p.windowEnd().isAfter(last) ? p.windowEnd() : last;
-        }
-        first = askedFrom.orElse(first);
-        last = askedTo.orElse(last);
-        for (StoredProfile p : profiles) {
             Instant start;
             Instant end;
             if (granularity == Granularity.ALL) {
-                start = first;
-                end = last;
+                start = Instant.EPOCH; // the one bucket's bounds are set by buckets(), once all are seen
+                end = Instant.EPOCH;
             } else {
                 start = granularity.bucketStart(p.windowStart());
                 end = granularity.bucketEnd(start);
@@ -144,7 +156,9 @@ final class MetricsQuery {
                     bucket.datasetProfile.merge(d);
                 }
             } else {
-                FieldProfile f = FieldProfile.fromBytes(p.bytes());
+                FieldProfile f = withDistinct
+                        ? FieldProfile.fromBytes(p.bytes())
+                        : FieldProfile.fromBytesWithoutDistinct(p.bytes());
                 if (bucket.fieldProfile == null) {
                     bucket.fieldProfile = f;
                 } else {
@@ -152,13 +166,28 @@ final class MetricsQuery {
                 }
             }
         }
-        List<Bucket> ordered = new ArrayList<>(buckets.values());
-        ordered.sort((a, b) -> {
-            int c = a.start.compareTo(b.start);
-            c = c != 0 ? c : a.segment.compareTo(b.segment);
-            return c != 0 ? c : a.field.compareTo(b.field);
-        });
-        return ordered;
+
+        /** The merged buckets, ordered by start, segment and field. */
+        List<Bucket> buckets() {
+            List<Bucket> ordered = new ArrayList<>();
+            for (Bucket b : buckets.values()) {
+                if (granularity == Granularity.ALL) {
+                    Bucket all = new Bucket(askedFrom.orElse(first), askedTo.orElse(last), b.segment, b.field);
+                    all.fieldProfile = b.fieldProfile;
+                    all.datasetProfile = b.datasetProfile;
+                    all.performanceProfile = b.performanceProfile;
+                    ordered.add(all);
+                } else {
+                    ordered.add(b);
+                }
+            }
+            ordered.sort((a, b) -> {
+                int c = a.start.compareTo(b.start);
+                c = c != 0 ? c : a.segment.compareTo(b.segment);
+                return c != 0 ? c : a.field.compareTo(b.field);
+            });
+            return ordered;
+        }
     }
 
     /**

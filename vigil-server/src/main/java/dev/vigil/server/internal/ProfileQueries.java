@@ -49,22 +49,39 @@ final class ProfileQueries {
             String segment,
             Optional<String> field) {
 
-        /** The field profiles (and dataset counts) of the query; performance profiles are left out. */
         /** The same query over all rows (the segment "" instead of the asked one). */
         ProfileQuery withSegment(String other) {
             return new ProfileQuery(version, dataset, askedFrom, askedTo, from, to, granularity, other, field);
         }
 
         /**
-         * The field profiles (and dataset counts) of the query over [{@code from}, {@code to}) of {@code dataset},
-         * for merging at {@code mergedAs} (day roll-ups where they can stand in for hours); performance profiles are
-         * left out.
+         * The field profiles (and dataset counts, not performance) of [{@code from}, {@code to}) of {@code dataset},
+         * merged at {@code mergedAs} as they are read ({@link MetricsQuery#merge} with {@code boundFrom} and
+         * {@code boundTo} as its asked bounds; day roll-ups where they can stand in for hours), decoded without their
+         * distinct-count sketches unless {@code withDistinct}.
          */
-        List<StoredProfile> profiles(Metastore store, String dataset, Instant from, Instant to, Granularity mergedAs) {
-            return Rollups.read(store, version, dataset, from, to, mergedAs, Optional.of(segment), field.map(List::of))
-                    .stream()
-                    .filter(p -> !p.field().startsWith(PerformanceProfile.FIELD_PREFIX))
-                    .toList();
+        List<MetricsQuery.Bucket> merged(
+                Metastore store,
+                String dataset,
+                Instant from,
+                Instant to,
+                Granularity mergedAs,
+                Optional<Instant> boundFrom,
+                Optional<Instant> boundTo,
+                boolean withDistinct) {
+            MetricsQuery.Merger merger = new MetricsQuery.Merger(mergedAs, boundFrom, boundTo, withDistinct);
+            Rollups.forEach(
+                    store, version, dataset, from, to, mergedAs, Optional.of(segment), field.map(List::of), p -> {
+                        if (!p.field().startsWith(PerformanceProfile.FIELD_PREFIX)) {
+                            merger.accept(p);
+                        }
+                    });
+            return merger.buckets();
+        }
+
+        /** The whole of [{@code from}, {@code to}) of {@code dataset} merged into one bucket per segment and field. */
+        List<MetricsQuery.Bucket> mergedAll(Metastore store, String dataset, Instant from, Instant to) {
+            return merged(store, dataset, from, to, Granularity.ALL, Optional.empty(), Optional.empty(), false);
         }
 
         /** The performance profiles of the query, of the asked prediction field or of all. */
@@ -139,13 +156,21 @@ final class ProfileQueries {
     List<ObjectNode> metrics(ModelVersion version, Function<String, String> params) {
         ProfileQuery q = profileQuery(version, params);
         List<ObjectNode> out = new ArrayList<>();
+        Optional<String> metric = Optional.ofNullable(params.apply("metric"));
+        // The distinct-count sketches are most of the bytes: read them only when distinct_count can be shown.
+        boolean withDistinct = metric.isEmpty() || metric.get().equals("distinct_count");
         MetricsQuery.rows(
                         q.dataset(),
-                        q.profiles(store, q.dataset().dataset().specName(), q.from(), q.to(), q.granularity()),
-                        q.granularity(),
-                        q.askedFrom(),
-                        q.askedTo(),
-                        Optional.ofNullable(params.apply("metric")))
+                        q.merged(
+                                store,
+                                q.dataset().dataset().specName(),
+                                q.from(),
+                                q.to(),
+                                q.granularity(),
+                                q.askedFrom(),
+                                q.askedTo(),
+                                withDistinct),
+                        metric)
                 .forEach(out::add);
         return out;
     }
@@ -159,28 +184,21 @@ final class ProfileQueries {
         String dataset = q.dataset().dataset().specName();
         List<MetricsQuery.Bucket> windows;
         Function<MetricsQuery.Bucket, Optional<FieldProfile>> baselineOf;
+        // Drift never shows distinct_count: the distinct-count sketches, most of the bytes, stay unread.
         if (baseline.isPrevious() && q.granularity() == Granularity.ALL) {
             if (q.askedFrom().isEmpty() || q.askedTo().isEmpty()) {
                 throw new VigilArgumentException(
                         "baseline: previous with granularity all needs from and to (the previous period is as long)");
             }
             Instant previousFrom = q.from().minus(Duration.between(q.from(), q.to()));
-            windows = MetricsQuery.merge(
-                    q.profiles(store, dataset, q.from(), q.to(), Granularity.ALL),
-                    Granularity.ALL,
-                    q.askedFrom(),
-                    q.askedTo());
-            baselineOf = bySegmentAndField(MetricsQuery.merge(
-                    q.profiles(store, dataset, previousFrom, q.from(), Granularity.ALL),
-                    Granularity.ALL,
-                    Optional.empty(),
-                    Optional.empty()));
+            windows = q.merged(store, dataset, q.from(), q.to(), Granularity.ALL, q.askedFrom(), q.askedTo(), false);
+            baselineOf = bySegmentAndField(q.mergedAll(store, dataset, previousFrom, q.from()));
         } else if (baseline.isPrevious()) {
             Granularity g = q.granularity();
             Instant first = g.bucketStart(q.from());
             Instant extended = q.askedFrom().isPresent() ? g.bucketStart(first.minusNanos(1)) : q.from();
-            List<MetricsQuery.Bucket> all = MetricsQuery.merge(
-                    q.profiles(store, dataset, extended, q.to(), g), g, Optional.empty(), Optional.empty());
+            List<MetricsQuery.Bucket> all =
+                    q.merged(store, dataset, extended, q.to(), g, Optional.empty(), Optional.empty(), false);
             Map<String, MetricsQuery.Bucket> byStart = new HashMap<>();
             all.forEach(b -> byStart.put(b.start + "|" + b.segment + "|" + b.field, b));
             windows = all.stream().filter(b -> !b.start.isBefore(first)).toList();
@@ -188,12 +206,8 @@ final class ProfileQueries {
                             byStart.get(g.bucketStart(w.start.minusNanos(1)) + "|" + w.segment + "|" + w.field))
                     .map(b -> b.fieldProfile);
         } else {
-            windows = MetricsQuery.merge(
-                    q.profiles(store, dataset, q.from(), q.to(), q.granularity()),
-                    q.granularity(),
-                    q.askedFrom(),
-                    q.askedTo());
-            List<StoredProfile> reference;
+            windows = q.merged(store, dataset, q.from(), q.to(), q.granularity(), q.askedFrom(), q.askedTo(), false);
+            List<MetricsQuery.Bucket> reference;
             if (baseline.reference().isPresent()) {
                 DatasetKind kind = baseline.reference().get();
                 if (store.datasets()
@@ -204,13 +218,12 @@ final class ProfileQueries {
                                     + kind.specName() + " dataset connected to be the baseline: connect one, or pass"
                                     + " baseline=previous or a serving period FROM/TO");
                 }
-                reference = q.profiles(store, kind.specName(), Instant.EPOCH, FAR_FUTURE, Granularity.ALL);
+                reference = q.mergedAll(store, kind.specName(), Instant.EPOCH, FAR_FUTURE);
             } else {
-                reference = q.profiles(
-                        store, dataset, baseline.from().get(), baseline.to().get(), Granularity.ALL);
+                reference = q.mergedAll(
+                        store, dataset, baseline.from().get(), baseline.to().get());
             }
-            baselineOf = bySegmentAndField(
-                    MetricsQuery.merge(reference, Granularity.ALL, Optional.empty(), Optional.empty()));
+            baselineOf = bySegmentAndField(reference);
         }
         List<ObjectNode> out = new ArrayList<>();
         DriftQuery.rows(
@@ -245,17 +258,11 @@ final class ProfileQueries {
                     + " dataset connected to be the baseline");
         }
         String dataset = q.dataset().dataset().specName();
-        List<MetricsQuery.Bucket> windows = MetricsQuery.merge(
-                q.profiles(store, dataset, q.from(), q.to(), q.granularity()),
-                q.granularity(),
-                q.askedFrom(),
-                q.askedTo());
+        // Drift never asks distinct_count, and the distinct-count sketches are most of the bytes: leave them unread.
+        List<MetricsQuery.Bucket> windows =
+                q.merged(store, dataset, q.from(), q.to(), q.granularity(), q.askedFrom(), q.askedTo(), false);
         List<MetricsQuery.Bucket> whole = MetricsQuery.mergeFields(windows, q.from(), q.to());
-        List<MetricsQuery.Bucket> reference = MetricsQuery.merge(
-                q.profiles(store, kind.specName(), Instant.EPOCH, FAR_FUTURE, Granularity.ALL),
-                Granularity.ALL,
-                Optional.empty(),
-                Optional.empty());
+        List<MetricsQuery.Bucket> reference = q.mergedAll(store, kind.specName(), Instant.EPOCH, FAR_FUTURE);
         DriftQuery.Baseline baseline = DriftQuery.Baseline.parse(kind.specName());
         Function<MetricsQuery.Bucket, Optional<FieldProfile>> baselineOf = bySegmentAndField(reference);
         Optional<String> score = Optional.of("drift_score");

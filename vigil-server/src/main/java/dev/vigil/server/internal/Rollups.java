@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Day roll-ups of hourly versions: for every UTC day, each segment's and field's hourly profiles merged into one,
@@ -97,8 +98,25 @@ public final class Rollups {
             Granularity granularity,
             Optional<String> segment,
             Optional<? extends Collection<String>> fields) {
+        List<StoredProfile> out = new ArrayList<>();
+        forEach(store, v, dataset, from, to, granularity, segment, fields, out::add);
+        return out;
+    }
+
+    /** {@link #read}, handing each profile to {@code each} as it is read (in the same order) instead of a list. */
+    static void forEach(
+            Metastore store,
+            ModelVersion v,
+            String dataset,
+            Instant from,
+            Instant to,
+            Granularity granularity,
+            Optional<String> segment,
+            Optional<? extends Collection<String>> fields,
+            Consumer<StoredProfile> each) {
         if (!applies(v) || granularity == Granularity.HOUR) {
-            return hours(store, v, dataset, from, to, segment, fields);
+            hours(store, v, dataset, from, to, segment, fields, each);
+            return;
         }
         Instant firstDay = Granularity.DAY.bucketStart(from);
         if (firstDay.isBefore(from)) {
@@ -106,7 +124,8 @@ public final class Rollups {
         }
         Instant lastDay = Granularity.DAY.bucketStart(to);
         if (!firstDay.isBefore(lastDay)) {
-            return hours(store, v, dataset, from, to, segment, fields);
+            hours(store, v, dataset, from, to, segment, fields, each);
+            return;
         }
         TreeSet<Instant> covered = new TreeSet<>(
                 store.profiles().profiledWindows(v.modelId(), v.version(), dataset + SUFFIX, firstDay, lastDay));
@@ -114,34 +133,41 @@ public final class Rollups {
         covered.pollFirst();
         covered.pollLast();
         if (covered.isEmpty()) {
-            return hours(store, v, dataset, from, to, segment, fields);
+            hours(store, v, dataset, from, to, segment, fields, each);
+            return;
         }
-        List<StoredProfile> out = new ArrayList<>(hours(store, v, dataset, from, covered.first(), segment, fields));
+        hours(store, v, dataset, from, covered.first(), segment, fields, each);
         Instant previousEnd = null;
         for (Instant day : covered) {
             if (previousEnd != null && previousEnd.isBefore(day)) {
-                out.addAll(hours(store, v, dataset, previousEnd, day, segment, fields)); // days without a roll-up
+                hours(store, v, dataset, previousEnd, day, segment, fields, each); // days without a roll-up
             }
             previousEnd = day.plus(DAY);
         }
-        List<StoredProfile> rolled = store.profiles()
-                .findFields(v.modelId(), v.version(), dataset + SUFFIX, covered.first(), previousEnd, segment, fields);
-        out.addAll(rolled);
-        out.addAll(hours(store, v, dataset, previousEnd, to, segment, fields));
-        return out;
+        store.profiles()
+                .forEachField(
+                        v.modelId(),
+                        v.version(),
+                        dataset + SUFFIX,
+                        covered.first(),
+                        previousEnd,
+                        segment,
+                        fields,
+                        each);
+        hours(store, v, dataset, previousEnd, to, segment, fields, each);
     }
 
-    private static List<StoredProfile> hours(
+    private static void hours(
             Metastore store,
             ModelVersion v,
             String dataset,
             Instant from,
             Instant to,
             Optional<String> segment,
-            Optional<? extends Collection<String>> fields) {
-        if (!from.isBefore(to)) {
-            return List.of();
+            Optional<? extends Collection<String>> fields,
+            Consumer<StoredProfile> each) {
+        if (from.isBefore(to)) {
+            store.profiles().forEachField(v.modelId(), v.version(), dataset, from, to, segment, fields, each);
         }
-        return store.profiles().findFields(v.modelId(), v.version(), dataset, from, to, segment, fields);
     }
 }
