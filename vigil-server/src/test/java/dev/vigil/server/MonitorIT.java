@@ -376,6 +376,42 @@ class MonitorIT {
     }
 
     @Test
+    void actionUrlsAreUsedButNeverReturned() {
+        // The notifications test shows the stored (encrypted) URLs are used; here, no answer gives them back.
+        JsonNode listed = vigil.monitors("shop", "v1");
+        assertThat(listed.toString())
+                .doesNotContain("/hook")
+                .doesNotContain("/slack")
+                .doesNotContain("\"url\"");
+        JsonNode drift = null;
+        for (JsonNode m : listed) {
+            if (m.path("name").asText().equals("drift-watch")) {
+                drift = m;
+            }
+        }
+        assertThat(drift).isNotNull();
+        JsonNode actions = drift.path("actions");
+        assertThat(actions.get(0).path("type").asText()).isEqualTo("webhook");
+        assertThat(actions.get(0).path("url_set").asBoolean()).isTrue();
+        assertThat(actions.get(0).path("url_host").asText()).isEqualTo("127.0.0.1");
+        assertThat(actions.get(2).has("url_set")).as("e-mail has no URL").isFalse();
+        assertThat(actions.get(2).path("to").get(0).asText()).isEqualTo("oncall@example.test");
+        JsonNode put = vigil.version("shop", "v1")
+                .createMonitor("{name: url-check, type: model_activity, detection: {method: absolute, min: 1},"
+                        + " actions: [{type: slack, url: \"https://hooks.slack.test/services/T0/B0/secret\"}]}");
+        assertThat(put.toString()).doesNotContain("secret").contains("hooks.slack.test");
+        assertThat(put.path("change").asText()).isEqualTo("created");
+        assertThat(vigil.version("shop", "v1")
+                        .createMonitor("{name: url-check, type: model_activity, detection: {method: absolute, min: 1},"
+                                + " actions: [{type: slack, url: \"https://hooks.slack.test/services/T0/B0/secret\"}]}")
+                        .path("change")
+                        .asText())
+                .as("the same URL again is no change")
+                .isEqualTo("unchanged");
+        vigil.deleteMonitor("shop", "v1", "url-check");
+    }
+
+    @Test
     void aMalformedMonitorIsRefusedWithAMessageNamingIt() throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String[][] cases = {

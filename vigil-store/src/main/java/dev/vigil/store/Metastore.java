@@ -44,7 +44,8 @@ public final class Metastore implements AutoCloseable {
         this.tokens = new TokenRepository(db);
         this.profiles = new ProfileRepository(db);
         this.runs = new RunRepository(db);
-        this.monitors = new MonitorRepository(db);
+        this.monitors = new MonitorRepository(db, cipher);
+        monitors.encryptStoredUrls();
         this.alerts = new AlertRepository(db);
     }
 

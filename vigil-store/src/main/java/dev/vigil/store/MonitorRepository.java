@@ -1,6 +1,8 @@
 package dev.vigil.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.VigilNotFoundException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,16 +10,25 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The monitors of each version, as the JSON the REST API reads and writes (MonitorCodec). They are decoded
  * against their version by the server, so a monitor stays readable when its version changes.
+ *
+ * <p>An action's {@code url} (a webhook or a Slack incoming webhook, which is itself a credential) is stored
+ * encrypted, as {@code url_enc}, like data-source passwords (decision 0002); callers give and get it in the clear.
  */
 public final class MonitorRepository {
-    private final Database db;
+    private static final String URL = "url";
+    private static final String URL_ENC = "url_enc";
 
-    MonitorRepository(Database db) {
+    private final Database db;
+    private final SecretCipher cipher;
+
+    MonitorRepository(Database db, SecretCipher cipher) {
         this.db = db;
+        this.cipher = cipher;
     }
 
     /** A stored monitor: its name and spec. */
@@ -46,7 +57,7 @@ public final class MonitorRepository {
                 ps.setString(3, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        stored = Optional.of(Database.json(rs.getString(1), "monitors/" + name));
+                        stored = Optional.of(decrypted(Database.json(rs.getString(1), "monitors/" + name)));
                     }
                 }
             }
@@ -56,7 +67,7 @@ public final class MonitorRepository {
                     ps.setString(1, modelId);
                     ps.setString(2, version);
                     ps.setString(3, name);
-                    ps.setString(4, spec.toString());
+                    ps.setString(4, encrypted(spec).toString());
                     ps.setObject(5, now);
                     ps.setObject(6, now);
                     ps.executeUpdate();
@@ -68,7 +79,7 @@ public final class MonitorRepository {
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE monitors SET spec = ?, updated_at = ?"
                     + " WHERE model_id = ? AND version = ? AND name = ?")) {
-                ps.setString(1, spec.toString());
+                ps.setString(1, encrypted(spec).toString());
                 ps.setObject(2, now);
                 ps.setString(3, modelId);
                 ps.setString(4, version);
@@ -90,12 +101,74 @@ public final class MonitorRepository {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new StoredMonitor(
-                                rs.getString(1), Database.json(rs.getString(2), "monitors/" + rs.getString(1))));
+                                rs.getString(1),
+                                decrypted(Database.json(rs.getString(2), "monitors/" + rs.getString(1)))));
                     }
                 }
                 return out;
             }
         });
+    }
+
+    /**
+     * Encrypts the action URLs of monitors stored before they were encrypted (schema V6 kept them in the clear);
+     * run once when the metastore opens. Returns how many monitors were rewritten.
+     */
+    int encryptStoredUrls() {
+        return db.inTransaction("encrypt the monitors' action URLs", c -> {
+            List<String[]> plain = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT model_id, version, name, spec FROM monitors WHERE spec LIKE '%\"url\"%'");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    JsonNode spec = Database.json(rs.getString(4), "monitors/" + rs.getString(3));
+                    JsonNode sealed = encrypted(spec);
+                    if (!sealed.equals(spec)) {
+                        plain.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), sealed.toString()});
+                    }
+                }
+            }
+            for (String[] m : plain) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE monitors SET spec = ? WHERE model_id = ? AND version = ? AND name = ?")) {
+                    ps.setString(1, m[3]);
+                    ps.setString(2, m[0]);
+                    ps.setString(3, m[1]);
+                    ps.setString(4, m[2]);
+                    ps.executeUpdate();
+                }
+            }
+            return plain.size();
+        });
+    }
+
+    /** The spec with each action's {@code url} replaced by {@code url_enc}. */
+    private JsonNode encrypted(JsonNode spec) {
+        return mapActions(spec, URL, URL_ENC, cipher::encrypt);
+    }
+
+    /** The spec with each action's {@code url_enc} replaced by {@code url} (plain ones, from V6, pass through). */
+    private JsonNode decrypted(JsonNode spec) {
+        return mapActions(spec, URL_ENC, URL, cipher::decrypt);
+    }
+
+    private static JsonNode mapActions(JsonNode spec, String from, String to, UnaryOperator<String> change) {
+        JsonNode actions = spec.path("actions");
+        if (!actions.isArray()) {
+            return spec;
+        }
+        ObjectNode copy = spec.deepCopy();
+        ArrayNode mapped = copy.putArray("actions");
+        for (JsonNode action : actions) {
+            if (action.isObject() && action.path(from).isTextual()) {
+                ObjectNode a = ((ObjectNode) action).deepCopy();
+                a.put(to, change.apply(a.remove(from).asText()));
+                mapped.add(a);
+            } else {
+                mapped.add(action);
+            }
+        }
+        return copy;
     }
 
     /** Deletes a monitor (its alerts stay); false when there was none. */

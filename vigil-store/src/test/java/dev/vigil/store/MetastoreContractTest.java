@@ -16,6 +16,7 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -563,6 +564,52 @@ abstract class MetastoreContractTest {
         assertThat(store.monitors().delete("m", "v1", "a")).isTrue();
         assertThat(store.monitors().delete("m", "v1", "a")).isFalse();
         assertThat(store.monitors().list("m", "v1")).isEmpty();
+    }
+
+    @Test
+    void actionUrlsAreStoredEncryptedAndGivenBackInTheClear() throws SQLException {
+        store.models().upsert(new Model("m", "M"));
+        store.versions().upsert(version("m", "v1"));
+        String slack = "https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX";
+        String hook = "https://alerts.example.com/hook?key=another-secret";
+        var spec = dev.vigil.core.spec.SpecCodec.parseJson(
+                "{\"name\": \"a\", \"type\": \"model_activity\", \"actions\": [{\"type\": \"slack\", \"url\": \""
+                        + slack + "\"}, {\"type\": \"webhook\", \"url\": \"" + hook
+                        + "\"}, {\"type\": \"email\", \"to\": [\"oncall@example.com\"]}]}",
+                "t");
+        assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.CREATED);
+        assertThat(store.monitors().upsert("m", "v1", "a", spec))
+                .as("the same URLs are no change, although each encryption differs")
+                .isEqualTo(Change.UNCHANGED);
+        assertThat(store.monitors().list("m", "v1")).containsExactly(new MonitorRepository.StoredMonitor("a", spec));
+        String raw = rawMonitorSpec();
+        assertThat(raw)
+                .doesNotContain("hooks.slack.com")
+                .doesNotContain("secret")
+                .doesNotContain("\"url\"")
+                .contains("\"url_enc\":\"v1:")
+                .contains("oncall@example.com");
+
+        // A monitor stored in the clear (schema V6) is encrypted when the metastore opens, and still reads the same.
+        try (Connection c = connectRaw();
+                PreparedStatement ps = c.prepareStatement("UPDATE monitors SET spec = ?")) {
+            ps.setString(1, spec.toString());
+            ps.executeUpdate();
+        }
+        assertThat(rawMonitorSpec()).contains("hooks.slack.com");
+        store.close();
+        store = openStore();
+        assertThat(rawMonitorSpec()).doesNotContain("hooks.slack.com").doesNotContain("secret");
+        assertThat(store.monitors().list("m", "v1")).containsExactly(new MonitorRepository.StoredMonitor("a", spec));
+    }
+
+    private String rawMonitorSpec() throws SQLException {
+        try (Connection c = connectRaw();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT spec FROM monitors")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
     }
 
     private static Alert draft(String field, String windowStart, double value) {

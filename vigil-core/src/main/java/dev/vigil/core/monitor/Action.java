@@ -13,6 +13,13 @@ public record Action(Type type, String url, List<String> to) {
         to = to == null ? List.of() : List.copyOf(to);
     }
 
+    /** Masks the URL, which is a credential (a Slack incoming webhook is one), so that no log or message shows it. */
+    @Override
+    public String toString() {
+        return "Action[" + type.specName() + (url == null ? "" : ", url=******") + (to.isEmpty() ? "" : ", to=" + to)
+                + "]";
+    }
+
     /** The kinds of action. */
     public enum Type {
         WEBHOOK,

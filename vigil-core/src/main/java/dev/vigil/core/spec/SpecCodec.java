@@ -179,7 +179,8 @@ public final class SpecCodec {
                 for (JsonNode m : monitorsNode) {
                     String key = "monitors[" + i++ + "]";
                     ModelVersion v = version;
-                    Monitor monitor = p.attempt(() -> MonitorCodec.read(m, key, v));
+                    Monitor monitor =
+                            p.attempt(() -> MonitorCodec.read(withActionUrlsResolved(m, key, secrets), key, v));
                     if (monitor != null) {
                         if (!names.add(monitor.name())) {
                             p.add(key + ".name: '" + monitor.name() + "' is declared twice; monitor names are unique");
@@ -450,6 +451,26 @@ public final class SpecCodec {
     }
 
     /** Reads a {@code postgres-jdbc} data source; the query loses a trailing semicolon. */
+    /**
+     * A monitor's node with each action's {@code url} resolved like a password ({@code ${env:NAME}},
+     * {@code ${file:/path}}): a Slack incoming-webhook URL is a credential, so a committed spec can refer to it.
+     */
+    private static JsonNode withActionUrlsResolved(JsonNode monitor, String key, SecretResolver secrets) {
+        JsonNode actions = monitor.path("actions");
+        if (!monitor.isObject() || !actions.isArray()) {
+            return monitor;
+        }
+        ObjectNode copy = monitor.deepCopy();
+        int j = 0;
+        for (JsonNode action : copy.path("actions")) {
+            String where = key + ".actions[" + j++ + "].url";
+            if (action instanceof ObjectNode a && a.path("url").isTextual()) {
+                a.put("url", secrets.resolve(a.get("url").asText(), where));
+            }
+        }
+        return copy;
+    }
+
     public static PostgresJdbcDataSource readSource(JsonNode node, String prefix, SecretResolver secrets) {
         Problems p = new Problems();
         if (!p.object(node, prefix)) {

@@ -19,7 +19,10 @@ class ReadmeSpecTest {
         int body = readme.indexOf('\n', start) + 1;
         String yaml = readme.substring(body, readme.indexOf("```", body));
         ModelSpec spec = SpecCodec.readSpec(
-                yaml, "README.md", SecretResolver.fromEnvironment(Map.of("VIGIL_PG_PASSWORD", "secret")::get));
+                yaml,
+                "README.md",
+                SecretResolver.fromEnvironment(Map.of(
+                        "VIGIL_PG_PASSWORD", "secret", "SLACK_WEBHOOK_URL", "https://hooks.slack.test/T/B/k")::get));
         assertThat(spec.datasets().keySet())
                 .containsExactlyInAnyOrder(DatasetKind.SERVING, DatasetKind.TRAINING, DatasetKind.ACTUALS);
         assertThat(spec.datasets().get(DatasetKind.ACTUALS).labels())

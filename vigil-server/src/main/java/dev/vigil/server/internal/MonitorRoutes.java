@@ -125,7 +125,7 @@ public final class MonitorRoutes {
         }
         Change change =
                 store.monitors().upsert(version.modelId(), version.version(), name, MonitorCodec.write(monitor));
-        ObjectNode out = MonitorCodec.write(monitor);
+        ObjectNode out = redacted(MonitorCodec.write(monitor));
         out.put("change", change.name().toLowerCase(Locale.ROOT));
         Json.send(ctx, 200, out);
     }
@@ -135,14 +135,40 @@ public final class MonitorRoutes {
         ArrayNode out = Json.array();
         for (MonitorRepository.StoredMonitor m : store.monitors().list(version.modelId(), version.version())) {
             try {
-                out.add(MonitorCodec.write(MonitorCodec.read(m.spec(), "monitor " + m.name(), version)));
+                out.add(redacted(MonitorCodec.write(MonitorCodec.read(m.spec(), "monitor " + m.name(), version))));
             } catch (VigilException e) {
-                ObjectNode broken = m.spec().deepCopy();
+                ObjectNode broken = redacted(m.spec().deepCopy());
                 broken.put("problem", e.getMessage());
                 out.add(broken);
             }
         }
         Json.send(ctx, 200, out);
+    }
+
+    /**
+     * {@code monitor} as the API shows it: an action's URL is a credential (a Slack incoming webhook is one), so
+     * like a data source's password it is never returned. {@code url_set} says there is one and {@code url_host}
+     * which host it points at.
+     */
+    static ObjectNode redacted(ObjectNode monitor) {
+        for (JsonNode action : monitor.path("actions")) {
+            if (action instanceof ObjectNode a && a.has("url")) {
+                String url = a.remove("url").asText();
+                a.put("url_set", true);
+                String host = null;
+                try {
+                    host = java.net.URI.create(url).getHost();
+                } catch (IllegalArgumentException e) {
+                    // not a URL: no host to show
+                }
+                if (host == null) {
+                    a.putNull("url_host");
+                } else {
+                    a.put("url_host", host);
+                }
+            }
+        }
+        return monitor;
     }
 
     private void deleteMonitor(Context ctx) {
