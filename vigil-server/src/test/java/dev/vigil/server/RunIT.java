@@ -233,6 +233,58 @@ class RunIT {
         assertThat(retried.path("windows_total").asInt()).isEqualTo(2);
     }
 
+    @Test
+    void everySessionSparkOpensIsReadOnlyEvenForAUserWhoMayWrite() throws Exception {
+        // The database's owner may write. The query calls a function that writes, for every row but the first, so
+        // the connect check (which runs the query for one row, in a read-only session) lets it through to the run.
+        db.execute(
+                "CREATE TABLE ml.audit (n int)",
+                "CREATE TABLE ml.ordered AS SELECT * FROM ml.events ORDER BY ts",
+                "CREATE FUNCTION ml.touch() RETURNS int LANGUAGE sql VOLATILE"
+                        + " AS 'INSERT INTO ml.audit VALUES (1) RETURNING 1'");
+        Instant first;
+        try (var c = db.connectAsAdmin();
+                var s = c.createStatement();
+                var rs = s.executeQuery("SELECT min(ts) FROM ml.ordered")) {
+            rs.next();
+            first = rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+        }
+        vigil.createModel("writes", "Writes");
+        vigil.apply(new ModelVersion(
+                "writes",
+                "v1",
+                ModelType.BINARY,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .feature("amount", FieldType.numeric())
+                        .prediction("proba", FieldType.numeric())
+                        .build(),
+                List.of()));
+        vigil.version("writes", "v1")
+                .connectServing(
+                        PostgresJdbcDataSource.builder()
+                                .url(db.url())
+                                .query("SELECT id, ts, amount, proba, CASE WHEN ts > '" + first
+                                        + "' THEN ml.touch() ELSE 0 END AS touched FROM ml.ordered")
+                                .user(db.server().adminUser())
+                                .password(db.server().adminPassword())
+                                .build(),
+                        "id",
+                        "ts");
+        JsonNode run = await(vigil.startRun("writes", "v1", "serving", start, end)
+                .get(0)
+                .path("id")
+                .asText());
+        assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("failed");
+        assertThat(run.path("error").asText()).contains("read-only transaction");
+        try (var c = db.connectAsAdmin();
+                var s = c.createStatement();
+                var rs = s.executeQuery("SELECT count(*) FROM ml.audit")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("rows the query wrote").isZero();
+        }
+    }
+
     private int runsSoFar() {
         return vigil.getJson("/api/v1/models/runs/versions/v1/runs").size();
     }

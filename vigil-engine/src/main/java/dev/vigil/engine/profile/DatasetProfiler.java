@@ -245,7 +245,7 @@ public final class DatasetProfiler {
             partials = frame.javaRDD()
                     .mapPartitionsWithIndex(new PartitionProfiler(plan, counters), true)
                     .collect();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // a failed job is a SparkException, checked but undeclared
             throw SparkFailures.translate(e, source, src, prefix);
         }
         return new Result(
@@ -265,6 +265,9 @@ public final class DatasetProfiler {
         Properties props = source.sessionProperties(src);
         props.setProperty("driver", "org.postgresql.Driver");
         props.setProperty("fetchsize", "10000");
+        // Spark runs this on each of its connections before reading: read-only a third time over (the URL's driver
+        // settings and the session's default_transaction_read_only are the other two; sparkUrl).
+        props.setProperty("sessionInitStatement", "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
         // timestamp without time zone as LocalDateTime (taken as UTC), not shifted into the JVM's zone
         props.setProperty("preferTimestampNTZ", "true");
         src.readOptions().forEach((key, value) -> {
@@ -279,7 +282,8 @@ public final class DatasetProfiler {
                 props.setProperty(key, value);
             }
         });
-        Dataset<Row> frame = session.read().jdbc(src.url(), table(src), predicates.toArray(String[]::new), props);
+        Dataset<Row> frame =
+                session.read().jdbc(source.sparkUrl(src), table(src), predicates.toArray(String[]::new), props);
         if (!src.selectExpr().isEmpty()) {
             frame = frame.selectExpr(src.selectExpr().toArray(String[]::new));
         }
@@ -437,7 +441,7 @@ public final class DatasetProfiler {
                     }
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // a failed job is a SparkException, checked but undeclared
             throw SparkFailures.translate(e, source, a.source(), "actuals.");
         }
         if (!batch.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.vigil.engine.profile;
 
 import dev.vigil.core.VigilSourceException;
+import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.engine.source.PostgresSource;
 import java.sql.SQLException;
@@ -9,8 +10,11 @@ import java.sql.SQLException;
 final class SparkFailures {
     private SparkFailures() {}
 
-    static RuntimeException translate(
-            RuntimeException e, PostgresSource source, PostgresJdbcDataSource src, String prefix) {
+    /**
+     * {@code e} as the run should fail with it. Spark rethrows a failed job as a checked {@code SparkException}
+     * that Java code does not see declared, so callers catch {@link Exception} and pass it here.
+     */
+    static RuntimeException translate(Exception e, PostgresSource source, PostgresJdbcDataSource src, String prefix) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
                 return source.failure(src, prefix + "data_source.query", sql);
@@ -19,6 +23,12 @@ final class SparkFailures {
                 return v;
             }
         }
-        return e;
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        return new VigilStateException(
+                "The Spark job reading " + prefix + "data_source.query failed: "
+                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+                e);
     }
 }

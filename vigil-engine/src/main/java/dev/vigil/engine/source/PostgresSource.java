@@ -91,8 +91,46 @@ public final class PostgresSource {
         p.setProperty("loginTimeout", String.valueOf(seconds(connectTimeout)));
         // A socket that stays silent well past the statement timeout is a dead server.
         p.setProperty("socketTimeout", String.valueOf(seconds(statementTimeout) + 30));
-        p.setProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+        p.setProperty("options", serverOptions());
         return p;
+    }
+
+    /**
+     * Settings PostgreSQL applies to the session itself: the statement timeout, and every transaction read-only
+     * unless it asks otherwise (a query cannot: it is one SELECT).
+     */
+    private String serverOptions() {
+        return "-c statement_timeout=" + statementTimeout.toMillis() + " -c default_transaction_read_only=on";
+    }
+
+    /**
+     * The URL Spark's JDBC reader connects with: the source's URL with the session's driver settings appended as
+     * URL parameters, plus {@code prepareThreshold=-1} (values in PostgreSQL's binary format from the first
+     * execution). Spark lower-cases the keys of the connection properties it passes to the driver, and pgjdbc's
+     * keys are case-sensitive, so {@code readOnly}, {@code readOnlyMode} and the timeouts would be silently
+     * dropped as properties. Appended last, they also win over the same keys in the source's URL.
+     */
+    public String sparkUrl(PostgresJdbcDataSource source) {
+        requirePostgresUrl(source.url());
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("readOnly", "true");
+        settings.put("readOnlyMode", "always");
+        settings.put("ApplicationName", "vigil");
+        settings.put("connectTimeout", String.valueOf(seconds(connectTimeout)));
+        settings.put("loginTimeout", String.valueOf(seconds(connectTimeout)));
+        settings.put("socketTimeout", String.valueOf(seconds(statementTimeout) + 30));
+        settings.put("options", serverOptions());
+        settings.put("prepareThreshold", "-1");
+        StringBuilder url = new StringBuilder(source.url());
+        char separator = source.url().contains("?") ? '&' : '?';
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            url.append(separator)
+                    .append(e.getKey())
+                    .append('=')
+                    .append(java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+            separator = '&';
+        }
+        return url.toString();
     }
 
     /** A session on the source that PostgreSQL itself keeps from writing. */

@@ -1,18 +1,13 @@
 package dev.vigil.server.internal;
 
 import dev.vigil.core.model.ModelVersion;
-import dev.vigil.stats.DatasetProfile;
-import dev.vigil.stats.FieldProfile;
-import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.StoredProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,45 +39,30 @@ public final class Rollups {
         Set<Instant> days = new TreeSet<>();
         windowStarts.forEach(w -> days.add(Granularity.DAY.bucketStart(w)));
         for (Instant day : days) {
-            Map<String, StoredProfile> merged = new LinkedHashMap<>();
-            for (StoredProfile p : store.profiles()
-                    .find(v.modelId(), v.version(), dataset, day, day.plus(DAY), Optional.empty(), Optional.empty())) {
-                String key = p.segment() + "\u0000" + p.field();
-                StoredProfile before = merged.get(key);
-                merged.put(
-                        key,
-                        new StoredProfile(
-                                day,
-                                day.plus(DAY),
-                                p.segment(),
-                                p.field(),
-                                before == null ? p.bytes() : mergeBytes(p.field(), before.bytes(), p.bytes())));
-            }
+            // Merge the day's hours decoded, per segment and field, and encode each merge once: encoding compacts
+            // the sketches, and encoding after every pairwise merge cost a sort of the growing theta sketch per hour.
+            MetricsQuery.Merger merger =
+                    new MetricsQuery.Merger(Granularity.DAY, Optional.empty(), Optional.empty(), true);
             store.profiles()
-                    .replaceWindows(
+                    .forEachField(
                             v.modelId(),
                             v.version(),
-                            dataset + SUFFIX,
-                            List.of(day),
-                            new ArrayList<>(merged.values()),
-                            Optional.empty());
+                            dataset,
+                            day,
+                            day.plus(DAY),
+                            Optional.empty(),
+                            Optional.empty(),
+                            merger);
+            List<StoredProfile> rolled = new ArrayList<>();
+            for (MetricsQuery.Bucket b : merger.buckets()) {
+                byte[] bytes = b.performanceProfile != null
+                        ? b.performanceProfile.toBytes()
+                        : b.datasetProfile != null ? b.datasetProfile.toBytes() : b.fieldProfile.toBytes();
+                rolled.add(new StoredProfile(day, day.plus(DAY), b.segment, b.field, bytes));
+            }
+            store.profiles()
+                    .replaceWindows(v.modelId(), v.version(), dataset + SUFFIX, List.of(day), rolled, Optional.empty());
         }
-    }
-
-    private static byte[] mergeBytes(String field, byte[] a, byte[] b) {
-        if (field.startsWith(PerformanceProfile.FIELD_PREFIX)) {
-            PerformanceProfile p = PerformanceProfile.fromBytes(a);
-            p.merge(PerformanceProfile.fromBytes(b));
-            return p.toBytes();
-        }
-        if (field.isEmpty()) {
-            DatasetProfile d = DatasetProfile.fromBytes(a);
-            d.merge(DatasetProfile.fromBytes(b));
-            return d.toBytes();
-        }
-        FieldProfile f = FieldProfile.fromBytes(a);
-        f.merge(FieldProfile.fromBytes(b));
-        return f.toBytes();
     }
 
     /**

@@ -128,7 +128,7 @@ public final class RunService implements AutoCloseable {
         } catch (VigilException e) {
             LOG.warn("run {} of {} failed: {}", run.id(), name, e.getMessage());
             store.runs().failed(run.id(), e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // RuntimeException, and Spark's undeclared checked exceptions: never leave it running
             LOG.error("run {} of {} failed unexpectedly", run.id(), name, e);
             store.runs().failed(run.id(), "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
