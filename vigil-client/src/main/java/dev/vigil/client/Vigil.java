@@ -175,7 +175,10 @@ public final class Vigil {
         return report;
     }
 
-    /** Creates or replaces a monitor of a version; the answer is the monitor as stored, with {@code change}. */
+    /**
+     * Creates or replaces a monitor of a version; the answer is the monitor as stored, with {@code change}. Action
+     * URLs are secrets: the answer gives {@code url_set} and {@code url_host} instead.
+     */
     public JsonNode putMonitor(String modelId, String version, Monitor monitor) {
         return http.put(
                 versionPath(modelId, version) + "/monitors/" + Http.segment(monitor.name()),

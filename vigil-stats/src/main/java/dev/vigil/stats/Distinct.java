@@ -1,37 +1,26 @@
 package dev.vigil.stats;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.datasketches.theta.Sketch;
 import org.apache.datasketches.theta.Union;
 
 /**
  * A distinct-count accumulator on a theta sketch that stays lazy: read from bytes it only wraps the stored compact
- * sketch; profiles merged in are kept as their compact sketches; a theta union is built only when a value is added
- * or the distinct count (or the bytes) are asked for. Merging a year of profiles for drift, which never asks, then
- * costs nothing here, and merging for a count costs one union of each compact sketch, in the order merged, as an
- * eager union would (so the result is the same).
+ * sketch, and a theta union is built the first time a value is added or another profile merged in. Merging a
+ * profile that was only read therefore costs one union of its compact sketch, not a re-hash of every entry into
+ * a union and a sort back (the cost that dominated merging a year of profiles).
+ *
+ * <p>A profile read without its sketch ({@link FieldProfile#fromBytesWithoutDistinct}) has an absent accumulator:
+ * no count, nothing to write, and whatever is merged with it becomes absent too.
  */
 final class Distinct {
-    /** Merged-in sketches kept at most before they are folded into the union, to bound what a long merge holds. */
-    private static final int MAX_PENDING = 1_024;
-
     private Union union;
     private Sketch compact;
-    private final List<Sketch> pending = new ArrayList<>();
     private Sketch result;
-
-    /** Whether the sketch was left unread: then there is no count, and nothing to write. */
     private boolean absent;
 
     /** An empty accumulator. */
-    Distinct() {}
-
-    /** The accumulator of a profile read without its sketch: merges keep it absent, and it has no estimate. */
-    static Distinct absent() {
-        Distinct d = new Distinct();
-        d.absent = true;
-        return d;
+    Distinct() {
+        this.union = SketchCodec.newDistinct();
     }
 
     /** The accumulator a stored (ordered, compact) sketch describes. */
@@ -39,19 +28,19 @@ final class Distinct {
         this.compact = compact;
     }
 
-    /** The union of everything so far, built (from the stored sketch and the pending merges) on first need. */
+    /** The accumulator of a profile read without its sketch. */
+    static Distinct absent() {
+        Distinct d = new Distinct(null);
+        d.absent = true;
+        return d;
+    }
+
     private Union union() {
         if (union == null) {
             union = SketchCodec.newDistinct();
-            if (compact != null) {
-                union.union(compact);
-                compact = null;
-            }
+            union.union(compact);
+            compact = null;
         }
-        for (Sketch s : pending) {
-            union.union(s);
-        }
-        pending.clear();
         result = null;
         return union;
     }
@@ -70,36 +59,23 @@ final class Distinct {
 
     void merge(Distinct other) {
         if (absent || other.absent) {
-            // a merge with an unread sketch has no count either; drop what was held
+            // a merge with an unread sketch has no count either: drop what was held
             absent = true;
             union = null;
             compact = null;
-            pending.clear();
             result = null;
             return;
         }
-        if (other.union == null) {
-            // the other side is still lazy: take its parts as they are, without building its union
-            if (other.compact != null) {
-                pending.add(other.compact);
-            }
-            pending.addAll(other.pending);
-        } else {
-            pending.add(other.sketch());
-        }
-        result = null;
-        if (pending.size() >= MAX_PENDING) {
-            union();
-        }
+        union().union(other.sketch());
     }
 
     /** The sketch of everything seen: the stored one, or the union's result (computed once until changed). */
     Sketch sketch() {
-        if (union == null && pending.isEmpty() && compact != null) {
+        if (union == null) {
             return compact;
         }
         if (result == null) {
-            result = union().getResult();
+            result = union.getResult();
         }
         return result;
     }

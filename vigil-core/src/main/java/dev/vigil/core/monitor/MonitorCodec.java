@@ -303,7 +303,9 @@ public final class MonitorCodec {
             } else if (url == null) {
                 problems.add(k + ".url: is required for a " + type.specName() + " action");
             } else if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                problems.add(k + ".url: expected an http:// or https:// URL, got '" + url + "'");
+                // the value is not echoed: a webhook URL is a credential
+                problems.add(k + ".url: expected an http:// or https:// URL (the value is not shown: it may be a"
+                        + " secret)");
             }
             out.add(new Action(type, url, to));
         }

@@ -450,7 +450,6 @@ public final class SpecCodec {
         return connection;
     }
 
-    /** Reads a {@code postgres-jdbc} data source; the query loses a trailing semicolon. */
     /**
      * A monitor's node with each action's {@code url} resolved like a password ({@code ${env:NAME}},
      * {@code ${file:/path}}): a Slack incoming-webhook URL is a credential, so a committed spec can refer to it.
@@ -471,6 +470,7 @@ public final class SpecCodec {
         return copy;
     }
 
+    /** Reads a {@code postgres-jdbc} data source; the query loses a trailing semicolon. */
     public static PostgresJdbcDataSource readSource(JsonNode node, String prefix, SecretResolver secrets) {
         Problems p = new Problems();
         if (!p.object(node, prefix)) {

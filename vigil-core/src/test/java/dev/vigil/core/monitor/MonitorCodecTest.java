@@ -109,6 +109,11 @@ class MonitorCodecTest {
                 .contains("monitors[0].actions[0].to: is required for an email action (one address or a list)")
                 .contains(
                         "monitors[0].actions[1].type: unknown action type 'pager' (expected webhook, slack or email)");
+        assertThat(problem("{name: m, type: model_activity, detection: {method: absolute, min: 1}, actions: [{type:"
+                        + " slack, url: hooks.slack.test/T0/B0/s3cr3t}]}"))
+                .as("a webhook URL is a credential: a malformed one is not echoed")
+                .isEqualTo("monitors[0].actions[0].url: expected an http:// or https:// URL (the value is not shown:"
+                        + " it may be a secret)");
         assertThat(problem("{type: missing_values, focal: {window: 5m}, detection: {method: absolute, max: 0.1}}"))
                 .contains("monitors[0].name: is required")
                 .contains("monitors[0].focal.window: expected 1h, 1d or 1w, got '5m'");

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -152,7 +153,14 @@ public final class Notifier implements AutoCloseable {
                 .find(alert.modelId(), alert.version())
                 .orElseThrow(() -> new DeliveryException(
                         "version " + alert.modelId() + "/" + alert.version() + " no longer exists"));
-        for (MonitorRepository.StoredMonitor m : store.monitors().list(alert.modelId(), alert.version())) {
+        List<MonitorRepository.StoredMonitor> monitors;
+        try {
+            monitors = store.monitors().list(alert.modelId(), alert.version());
+        } catch (VigilException e) { // e.g. a master key that does not decrypt the action URLs
+            throw new DeliveryException("the monitors of " + alert.modelId() + "/" + alert.version()
+                    + " cannot be read: " + e.getMessage());
+        }
+        for (MonitorRepository.StoredMonitor m : monitors) {
             if (m.name().equals(alert.monitor())) {
                 Monitor monitor;
                 try {

@@ -209,16 +209,7 @@ final class ProfileQueries {
             windows = q.merged(store, dataset, q.from(), q.to(), q.granularity(), q.askedFrom(), q.askedTo(), false);
             List<MetricsQuery.Bucket> reference;
             if (baseline.reference().isPresent()) {
-                DatasetKind kind = baseline.reference().get();
-                if (store.datasets()
-                        .find(q.version().modelId(), q.version().version(), kind)
-                        .isEmpty()) {
-                    throw new VigilNotFoundException(
-                            q.version().modelId() + "/" + q.version().version() + " has no "
-                                    + kind.specName() + " dataset connected to be the baseline: connect one, or pass"
-                                    + " baseline=previous or a serving period FROM/TO");
-                }
-                reference = q.mergedAll(store, kind.specName(), Instant.EPOCH, FAR_FUTURE);
+                reference = reference(q, baseline.reference().get());
             } else {
                 reference = q.mergedAll(
                         store, dataset, baseline.from().get(), baseline.to().get());
@@ -253,16 +244,20 @@ final class ProfileQueries {
 
     DriftOverview driftOverview(ModelVersion version, Function<String, String> params, DatasetKind kind) {
         ProfileQuery q = profileQuery(version, params);
-        if (store.datasets().find(version.modelId(), version.version(), kind).isEmpty()) {
-            throw new VigilNotFoundException(version.modelId() + "/" + version.version() + " has no " + kind.specName()
-                    + " dataset connected to be the baseline");
-        }
+        List<MetricsQuery.Bucket> reference = reference(q, kind);
         String dataset = q.dataset().dataset().specName();
         // Drift never asks distinct_count, and the distinct-count sketches are most of the bytes: leave them unread.
         List<MetricsQuery.Bucket> windows =
                 q.merged(store, dataset, q.from(), q.to(), q.granularity(), q.askedFrom(), q.askedTo(), false);
-        List<MetricsQuery.Bucket> whole = MetricsQuery.mergeFields(windows, q.from(), q.to());
-        List<MetricsQuery.Bucket> reference = q.mergedAll(store, kind.specName(), Instant.EPOCH, FAR_FUTURE);
+        // the whole range's bounds as drift's granularity=all gives them: asked, else where the windows are
+        Instant first = q.askedFrom()
+                .orElse(windows.stream()
+                        .map(b -> b.start)
+                        .min(Instant::compareTo)
+                        .orElse(q.from()));
+        Instant last = q.askedTo()
+                .orElse(windows.stream().map(b -> b.end).max(Instant::compareTo).orElse(q.to()));
+        List<MetricsQuery.Bucket> whole = MetricsQuery.mergeFields(windows, first, last);
         DriftQuery.Baseline baseline = DriftQuery.Baseline.parse(kind.specName());
         Function<MetricsQuery.Bucket, Optional<FieldProfile>> baselineOf = bySegmentAndField(reference);
         Optional<String> score = Optional.of("drift_score");
@@ -271,6 +266,19 @@ final class ProfileQueries {
                 DriftQuery.rows(dataset, whole, baselineOf, baseline, DriftQuery.DEFAULT_MIN_BASELINE_ROWS, score, 0),
                 byField(whole),
                 byField(reference));
+    }
+
+    /** A reference dataset (training, testing) merged whole, as a drift baseline; refused when not connected. */
+    private List<MetricsQuery.Bucket> reference(ProfileQuery q, DatasetKind kind) {
+        if (store.datasets()
+                .find(q.version().modelId(), q.version().version(), kind)
+                .isEmpty()) {
+            throw new VigilNotFoundException(
+                    q.version().modelId() + "/" + q.version().version() + " has no "
+                            + kind.specName() + " dataset connected to be the baseline: connect one, or pass"
+                            + " baseline=previous or a serving period FROM/TO");
+        }
+        return q.mergedAll(store, kind.specName(), Instant.EPOCH, FAR_FUTURE);
     }
 
     private static Map<String, FieldProfile> byField(List<MetricsQuery.Bucket> buckets) {
