@@ -45,6 +45,7 @@ public final class Metastore implements AutoCloseable {
         this.profiles = new ProfileRepository(db);
         this.runs = new RunRepository(db);
         this.monitors = new MonitorRepository(db, cipher);
+        // Monitors stored by schema V6 kept their action URLs in the clear: encrypt them now (a no-op once done).
         monitors.encryptStoredUrls();
         this.alerts = new AlertRepository(db);
     }
@@ -106,7 +107,12 @@ public final class Metastore implements AutoCloseable {
             throw new VigilStateException(
                     "Cannot migrate the metastore at " + redacted + ": " + reason(e, password), e);
         }
-        return new Metastore(pool, description, cipher, clock);
+        try {
+            return new Metastore(pool, description, cipher, clock);
+        } catch (RuntimeException e) { // the startup pass over stored monitors failed: release the pool (and H2's lock)
+            pool.close();
+            throw e;
+        }
     }
 
     private static String describeH2(String redactedUrl) {

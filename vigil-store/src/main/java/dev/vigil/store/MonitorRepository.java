@@ -3,6 +3,7 @@ package dev.vigil.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.VigilException;
 import dev.vigil.core.VigilNotFoundException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -121,20 +122,30 @@ public final class MonitorRepository {
                             "SELECT model_id, version, name, spec FROM monitors WHERE spec LIKE '%\"url\"%'");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    JsonNode spec = Database.json(rs.getString(4), "monitors/" + rs.getString(3));
+                    JsonNode spec;
+                    try {
+                        spec = Database.json(rs.getString(4), "monitors/" + rs.getString(3));
+                    } catch (VigilException e) {
+                        continue; // unreadable: the API reports it as a broken monitor; nothing to encrypt here
+                    }
                     JsonNode sealed = encrypted(spec);
                     if (!sealed.equals(spec)) {
-                        plain.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), sealed.toString()});
+                        plain.add(new String[] {
+                            rs.getString(1), rs.getString(2), rs.getString(3), sealed.toString(), rs.getString(4)
+                        });
                     }
                 }
             }
             for (String[] m : plain) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE monitors SET spec = ? WHERE model_id = ? AND version = ? AND name = ?")) {
+                // only if unchanged since it was read: a concurrent upsert (a shared metastore) has encrypted it
+                // already
+                try (PreparedStatement ps = c.prepareStatement("UPDATE monitors SET spec = ? WHERE model_id = ?"
+                        + " AND version = ? AND name = ? AND spec = ?")) {
                     ps.setString(1, m[3]);
                     ps.setString(2, m[0]);
                     ps.setString(3, m[1]);
                     ps.setString(4, m[2]);
+                    ps.setString(5, m[4]);
                     ps.executeUpdate();
                 }
             }
