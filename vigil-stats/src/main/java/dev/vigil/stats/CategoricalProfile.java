@@ -125,12 +125,16 @@ final class CategoricalProfile implements KindProfile {
 
     @Override
     public void write(ProfileWriter out) {
+        write(out, distinct.toBytes());
+    }
+
+    private void write(ProfileWriter out, byte[] distinctBytes) {
         out.writeLong(n).writeLong(otherCount).writeInt(counts.size());
         // Sorted so that equal profiles serialize to equal bytes.
         for (Map.Entry<String, Long> entry : sortedCounts()) {
             out.writeString(entry.getKey()).writeLong(entry.getValue());
         }
-        out.writeBlock(distinct.toBytes());
+        out.writeBlock(distinctBytes);
     }
 
     static CategoricalProfile read(ProfileReader in) {
@@ -160,7 +164,8 @@ final class CategoricalProfile implements KindProfile {
     @Override
     public CategoricalProfile copy() {
         ProfileWriter out = new ProfileWriter();
-        write(out);
-        return read(ProfileReader.body(out.toByteArray(), "categorical profile"));
+        write(out, distinct.toBytesForCopy());
+        ProfileReader in = ProfileReader.body(out.toByteArray(), "categorical profile");
+        return read(distinct.isAbsent() ? in.skippingDistinct() : in);
     }
 }

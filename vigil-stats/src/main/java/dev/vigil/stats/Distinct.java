@@ -85,6 +85,15 @@ final class Distinct {
         return absent ? null : Math.rint(sketch().getEstimate());
     }
 
+    boolean isAbsent() {
+        return absent;
+    }
+
+    /** The bytes a profile's copy is made through: an absent accumulator's copy is read back absent, so any do. */
+    byte[] toBytesForCopy() {
+        return absent ? new Distinct().toBytes() : toBytes();
+    }
+
     byte[] toBytes() {
         if (absent) {
             throw new IllegalStateException(

@@ -124,6 +124,10 @@ final class NumericProfile implements KindProfile {
 
     @Override
     public void write(ProfileWriter out) {
+        write(out, distinct.toBytes());
+    }
+
+    private void write(ProfileWriter out, byte[] distinctBytes) {
         out.writeLong(n)
                 .writeDouble(mean)
                 .writeDouble(m2)
@@ -132,7 +136,7 @@ final class NumericProfile implements KindProfile {
                 .writeDouble(min)
                 .writeDouble(max)
                 .writeBlock(quantiles.toByteArray())
-                .writeBlock(distinct.toBytes());
+                .writeBlock(distinctBytes);
     }
 
     static NumericProfile read(ProfileReader in) {
@@ -162,7 +166,8 @@ final class NumericProfile implements KindProfile {
     @Override
     public NumericProfile copy() {
         ProfileWriter out = new ProfileWriter();
-        write(out);
-        return read(ProfileReader.body(out.toByteArray(), "numeric profile"));
+        write(out, distinct.toBytesForCopy());
+        ProfileReader in = ProfileReader.body(out.toByteArray(), "numeric profile");
+        return read(distinct.isAbsent() ? in.skippingDistinct() : in);
     }
 }

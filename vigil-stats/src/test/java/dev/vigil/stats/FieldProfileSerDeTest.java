@@ -96,6 +96,12 @@ class FieldProfileSerDeTest {
         if (mergedExpected.containsKey("distinct_count")) {
             mergedExpected.put("distinct_count", null);
         }
+        FieldProfile self = FieldProfile.fromBytesWithoutDistinct(bytes);
+        self.merge(self);
+        assertThat(self.metrics().get("count")).as("merged with itself").isEqualTo(2 * whole.get("count"));
+        if (whole.containsKey("distinct_count")) {
+            assertThat(self.metrics().get("distinct_count")).isNull();
+        }
         FieldProfile into = FieldProfile.fromBytes(bytes);
         into.merge(FieldProfile.fromBytesWithoutDistinct(bytes));
         FieldProfile from = FieldProfile.fromBytesWithoutDistinct(bytes);
