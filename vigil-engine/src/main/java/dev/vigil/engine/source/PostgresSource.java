@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -112,14 +113,11 @@ public final class PostgresSource {
      */
     public String sparkUrl(PostgresJdbcDataSource source) {
         requirePostgresUrl(source.url());
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("readOnly", "true");
-        settings.put("readOnlyMode", "always");
-        settings.put("ApplicationName", "vigil");
-        settings.put("connectTimeout", String.valueOf(seconds(connectTimeout)));
-        settings.put("loginTimeout", String.valueOf(seconds(connectTimeout)));
-        settings.put("socketTimeout", String.valueOf(seconds(statementTimeout) + 30));
-        settings.put("options", serverOptions());
+        Map<String, String> settings = new TreeMap<>();
+        sessionProperties(source).forEach((k, v) -> settings.put((String) k, (String) v));
+        // the credentials stay connection properties: their keys are lower-case already, and a URL gets logged
+        settings.remove("user");
+        settings.remove("password");
         settings.put("prepareThreshold", "-1");
         StringBuilder url = new StringBuilder(source.url());
         char separator = source.url().contains("?") ? '&' : '?';

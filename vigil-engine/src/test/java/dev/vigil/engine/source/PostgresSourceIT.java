@@ -101,6 +101,32 @@ class PostgresSourceIT {
     }
 
     @Test
+    void sparksUrlMakesAReadOnlySessionEvenWhenTheUsersUrlAsksOtherwise() throws Exception {
+        // What Spark's JDBC reader does: the URL, and only lower-case properties (user, password) beside it.
+        PostgresJdbcDataSource owner = PostgresJdbcDataSource.builder()
+                .url(db.url() + (db.url().contains("?") ? "&" : "?") + "readOnly=false&readOnlyMode=ignore")
+                .query("SELECT 1")
+                .user(db.server().adminUser())
+                .password(db.server().adminPassword())
+                .build();
+        java.util.Properties lowerCase = new java.util.Properties();
+        lowerCase.setProperty("user", owner.user());
+        lowerCase.setProperty("password", owner.password());
+        String url = source.sparkUrl(owner);
+        assertThat(url).doesNotContain(owner.password());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, lowerCase);
+                java.sql.Statement s = c.createStatement()) {
+            assertThat(c.isReadOnly()).as("the driver's readOnly, given last").isTrue();
+            try (java.sql.ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("on");
+            }
+            assertThatThrownBy(() -> s.execute("CREATE TABLE ml.written (x int)"))
+                    .hasMessageContaining("read-only transaction");
+        }
+    }
+
+    @Test
     void theProbeReadsNoRowAndReportsPostgresTypes() {
         List<SourceColumn> columns = source.probe(query("SELECT * FROM ml.preds;"));
         assertThat(columns)
