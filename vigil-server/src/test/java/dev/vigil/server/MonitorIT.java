@@ -376,7 +376,7 @@ class MonitorIT {
     }
 
     @Test
-    void actionUrlsAreUsedButNeverReturned() {
+    void actionUrlsAreUsedButNeverReturned() throws Exception {
         // The notifications test shows the stored (encrypted) URLs are used; here, no answer gives them back.
         JsonNode listed = vigil.monitors("shop", "v1");
         assertThat(listed.toString())
@@ -396,6 +396,20 @@ class MonitorIT {
         assertThat(actions.get(0).path("url_host").asText()).isEqualTo("127.0.0.1");
         assertThat(actions.get(2).has("url_set")).as("e-mail has no URL").isFalse();
         assertThat(actions.get(2).path("to").get(0).asText()).isEqualTo("oncall@example.test");
+        // What GET shows can be PUT back: the stored URLs are kept, so nothing changes.
+        java.net.http.HttpResponse<String> putBack = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        server.url() + "/api/v1/models/shop/versions/v1/monitors/drift-watch"))
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .header("Content-Type", "application/json")
+                                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(drift.toString()))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(putBack.statusCode()).as(putBack.body()).isEqualTo(200);
+        assertThat(SpecCodec.json().readTree(putBack.body()).path("change").asText())
+                .as("the stored URLs were kept")
+                .isEqualTo("unchanged");
         String spec = "{name: url-check, type: model_activity, detection: {method: absolute, min: 1},"
                 + " actions: [{type: slack, url: \"https://hooks.slack.test/services/T0/B0/secret\"}]}";
         try {

@@ -118,6 +118,7 @@ public final class MonitorRoutes {
         if (body.isObject() && !body.has("name")) {
             ((ObjectNode) body).put("name", name);
         }
+        keepStoredUrls(version, name, body);
         Monitor monitor = MonitorCodec.read(body, "monitor", version);
         if (!monitor.name().equals(name)) {
             throw new VigilArgumentException(
@@ -169,6 +170,36 @@ public final class MonitorRoutes {
             }
         }
         return monitor;
+    }
+
+    /**
+     * An action given as the API shows it ({@code url_set: true}, no {@code url}) keeps the URL stored for the same
+     * action (same position and type) of the monitor, as a dataset updated without its password keeps it: so a
+     * monitor read with GET can be PUT back. Without a stored URL to keep, the action is left to say it needs one.
+     */
+    private void keepStoredUrls(ModelVersion version, String name, JsonNode body) {
+        JsonNode actions = body.path("actions");
+        if (!actions.isArray()) {
+            return;
+        }
+        JsonNode stored = store.monitors().list(version.modelId(), version.version()).stream()
+                .filter(m -> m.name().equals(name))
+                .map(m -> m.spec().path("actions"))
+                .findFirst()
+                .orElse(Json.array());
+        for (int i = 0; i < actions.size(); i++) {
+            if (actions.get(i) instanceof ObjectNode a
+                    && !a.has("url")
+                    && a.path("url_set").asBoolean(false)) {
+                a.remove("url_set");
+                a.remove("url_host");
+                JsonNode before = stored.path(i);
+                if (before.path("type").equals(a.path("type"))
+                        && before.path("url").isTextual()) {
+                    a.set("url", before.get("url"));
+                }
+            }
+        }
     }
 
     private void deleteMonitor(Context ctx) {
