@@ -14,15 +14,23 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Day roll-ups of hourly versions: for every UTC day, each segment's and field's hourly profiles merged into one,
- * stored beside the hours under the dataset {@code <dataset>@day}. Runs refresh the days whose hours they replaced;
- * queries merged by day, week, month or over a range read the roll-up of every whole day that has one and the
- * hours of the rest (the partial days at the edges, and days stored before roll-ups existed). A year by day then
- * merges 365 profiles a field instead of 8,760, with the same result: a roll-up is the merge a query would do.
+ * Roll-ups of hourly versions: for every UTC day, each segment's and field's hourly profiles merged into one, stored
+ * beside the hours under the dataset {@code <dataset>@day}; and for every UTC month, its days merged into one, under
+ * {@code <dataset>@month}. Runs refresh the days whose hours they replaced, and those days' months. Queries merged by
+ * day or week read the roll-up of every whole day that has one and the hours of the rest (the partial days at the
+ * edges, and days stored before roll-ups existed); by month or over a range they read whole months the same way,
+ * and days (then hours) for the rest. A year by day then merges 365 profiles a field instead of 8,760, a year by
+ * month about 70, with the same result: a roll-up is the merge a query would do.
  */
 public final class Rollups {
     static final String SUFFIX = "@day";
-    private static final Duration DAY = Duration.ofDays(1);
+    static final String MONTH_SUFFIX = "@month";
+
+    /** A level of roll-ups: its period and the suffix of its dataset. */
+    private record Level(Granularity unit, String suffix) {}
+
+    private static final Level DAYS = new Level(Granularity.DAY, SUFFIX);
+    private static final Level MONTHS = new Level(Granularity.MONTH, MONTH_SUFFIX);
 
     private Rollups() {}
 
@@ -31,38 +39,59 @@ public final class Rollups {
         return v.aggregationPeriod().length().equals(Duration.ofHours(1));
     }
 
-    /** Recomputes the roll-ups of {@code dataset} for the UTC days holding {@code windowStarts}. */
+    /** Recomputes the roll-ups of {@code dataset} for the UTC days holding {@code windowStarts}, and their months. */
     public static void refresh(Metastore store, ModelVersion v, String dataset, Collection<Instant> windowStarts) {
         if (!applies(v)) {
             return;
         }
         Set<Instant> days = new TreeSet<>();
         windowStarts.forEach(w -> days.add(Granularity.DAY.bucketStart(w)));
-        for (Instant day : days) {
-            // Merge the day's hours decoded, per segment and field, and encode each merge once: encoding compacts
-            // the sketches, and encoding after every pairwise merge cost a sort of the growing theta sketch per hour.
-            MetricsQuery.Merger merger =
-                    new MetricsQuery.Merger(Granularity.DAY, Optional.empty(), Optional.empty(), true);
+        days.forEach(day -> rollUp(store, v, dataset, "", DAYS, day));
+        Set<Instant> months = new TreeSet<>();
+        days.forEach(day -> months.add(Granularity.MONTH.bucketStart(day)));
+        for (Instant month : months) {
+            Instant end = Granularity.MONTH.bucketEnd(month);
+            // A month is the merge of its days: days stored before roll-ups existed get theirs first.
+            Set<Instant> missing = new TreeSet<>();
             store.profiles()
-                    .forEachField(
-                            v.modelId(),
-                            v.version(),
-                            dataset,
-                            day,
-                            day.plus(DAY),
-                            Optional.empty(),
-                            Optional.empty(),
-                            merger);
-            List<StoredProfile> rolled = new ArrayList<>();
-            for (MetricsQuery.Bucket b : merger.buckets()) {
-                byte[] bytes = b.performanceProfile != null
-                        ? b.performanceProfile.toBytes()
-                        : b.datasetProfile != null ? b.datasetProfile.toBytes() : b.fieldProfile.toBytes();
-                rolled.add(new StoredProfile(day, day.plus(DAY), b.segment, b.field, bytes));
-            }
-            store.profiles()
-                    .replaceWindows(v.modelId(), v.version(), dataset + SUFFIX, List.of(day), rolled, Optional.empty());
+                    .profiledWindows(v.modelId(), v.version(), dataset, month, end)
+                    .forEach(hour -> missing.add(Granularity.DAY.bucketStart(hour)));
+            missing.removeAll(store.profiles().profiledWindows(v.modelId(), v.version(), dataset + SUFFIX, month, end));
+            missing.forEach(day -> rollUp(store, v, dataset, "", DAYS, day));
+            rollUp(store, v, dataset, SUFFIX, MONTHS, month);
         }
+    }
+
+    /**
+     * Replaces the roll-up of {@code level} starting at {@code start} with the merge of the profiles of
+     * {@code dataset + from} inside it, per segment and field. The profiles are merged decoded and each merge is
+     * encoded once: encoding compacts the sketches, and encoding after every pairwise merge cost a sort of the growing
+     * theta sketch per profile.
+     */
+    private static void rollUp(
+            Metastore store, ModelVersion v, String dataset, String from, Level level, Instant start) {
+        Instant end = level.unit().bucketEnd(start);
+        MetricsQuery.Merger merger = new MetricsQuery.Merger(level.unit(), Optional.empty(), Optional.empty(), true);
+        store.profiles()
+                .forEachField(
+                        v.modelId(),
+                        v.version(),
+                        dataset + from,
+                        start,
+                        end,
+                        Optional.empty(),
+                        Optional.empty(),
+                        merger);
+        List<StoredProfile> rolled = new ArrayList<>();
+        for (MetricsQuery.Bucket b : merger.buckets()) {
+            byte[] bytes = b.performanceProfile != null
+                    ? b.performanceProfile.toBytes()
+                    : b.datasetProfile != null ? b.datasetProfile.toBytes() : b.fieldProfile.toBytes();
+            rolled.add(new StoredProfile(start, end, b.segment, b.field, bytes));
+        }
+        store.profiles()
+                .replaceWindows(
+                        v.modelId(), v.version(), dataset + level.suffix(), List.of(start), rolled, Optional.empty());
     }
 
     /**
@@ -94,60 +123,72 @@ public final class Rollups {
             Optional<String> segment,
             Optional<? extends Collection<String>> fields,
             Consumer<StoredProfile> each) {
-        if (!applies(v) || granularity == Granularity.HOUR) {
-            hours(store, v, dataset, from, to, segment, fields, each);
-            return;
-        }
-        Instant firstDay = Granularity.DAY.bucketStart(from);
-        if (firstDay.isBefore(from)) {
-            firstDay = firstDay.plus(DAY);
-        }
-        Instant lastDay = Granularity.DAY.bucketStart(to);
-        if (!firstDay.isBefore(lastDay)) {
-            hours(store, v, dataset, from, to, segment, fields, each);
-            return;
-        }
-        TreeSet<Instant> covered = new TreeSet<>(
-                store.profiles().profiledWindows(v.modelId(), v.version(), dataset + SUFFIX, firstDay, lastDay));
-        // The outermost days are read as hours, so a range's bucket starts and ends where its rows do.
-        covered.pollFirst();
-        covered.pollLast();
-        if (covered.isEmpty()) {
-            hours(store, v, dataset, from, to, segment, fields, each);
-            return;
-        }
-        hours(store, v, dataset, from, covered.first(), segment, fields, each);
-        Instant previousEnd = null;
-        for (Instant day : covered) {
-            if (previousEnd != null && previousEnd.isBefore(day)) {
-                hours(store, v, dataset, previousEnd, day, segment, fields, each); // days without a roll-up
-            }
-            previousEnd = day.plus(DAY);
-        }
-        store.profiles()
-                .forEachField(
-                        v.modelId(),
-                        v.version(),
-                        dataset + SUFFIX,
-                        covered.first(),
-                        previousEnd,
-                        segment,
-                        fields,
-                        each);
-        hours(store, v, dataset, previousEnd, to, segment, fields, each);
+        List<Level> levels = !applies(v) || granularity == Granularity.HOUR
+                ? List.of()
+                : granularity == Granularity.MONTH || granularity == Granularity.ALL
+                        ? List.of(MONTHS, DAYS)
+                        : List.of(DAYS);
+        read(store, v, dataset, from, to, levels, segment, fields, each);
     }
 
-    private static void hours(
+    /**
+     * The profiles of [{@code from}, {@code to}) from the coarsest of {@code levels} where it has whole periods, and
+     * from the finer levels (at last the hours) elsewhere. The outermost rolled-up periods are read finer, so a
+     * range's bucket starts and ends where its rows do.
+     */
+    private static void read(
             Metastore store,
             ModelVersion v,
             String dataset,
             Instant from,
             Instant to,
+            List<Level> levels,
             Optional<String> segment,
             Optional<? extends Collection<String>> fields,
             Consumer<StoredProfile> each) {
-        if (from.isBefore(to)) {
-            store.profiles().forEachField(v.modelId(), v.version(), dataset, from, to, segment, fields, each);
+        if (!from.isBefore(to)) {
+            return;
         }
+        if (levels.isEmpty()) {
+            store.profiles().forEachField(v.modelId(), v.version(), dataset, from, to, segment, fields, each);
+            return;
+        }
+        Level level = levels.get(0);
+        List<Level> finer = levels.subList(1, levels.size());
+        Instant first = level.unit().bucketStart(from);
+        if (first.isBefore(from)) {
+            first = level.unit().bucketEnd(first);
+        }
+        Instant last = level.unit().bucketStart(to);
+        TreeSet<Instant> covered = first.isBefore(last)
+                ? new TreeSet<>(store.profiles()
+                        .profiledWindows(v.modelId(), v.version(), dataset + level.suffix(), first, last))
+                : new TreeSet<>();
+        covered.pollFirst();
+        covered.pollLast();
+        if (covered.isEmpty()) {
+            read(store, v, dataset, from, to, finer, segment, fields, each);
+            return;
+        }
+        read(store, v, dataset, from, covered.first(), finer, segment, fields, each);
+        Instant previousEnd = null;
+        for (Instant period : covered) {
+            if (previousEnd != null && previousEnd.isBefore(period)) {
+                // periods without a roll-up
+                read(store, v, dataset, previousEnd, period, finer, segment, fields, each);
+            }
+            previousEnd = level.unit().bucketEnd(period);
+        }
+        store.profiles()
+                .forEachField(
+                        v.modelId(),
+                        v.version(),
+                        dataset + level.suffix(),
+                        covered.first(),
+                        previousEnd,
+                        segment,
+                        fields,
+                        each);
+        read(store, v, dataset, previousEnd, to, finer, segment, fields, each);
     }
 }
