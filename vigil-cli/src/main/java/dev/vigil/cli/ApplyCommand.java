@@ -19,7 +19,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vigil apply -f spec.yaml}: creates or updates what the spec declares; applying twice changes nothing. */
-@Command(name = "apply", description = "Create or update the model, version and datasets of a YAML spec (idempotent).")
+@Command(
+        name = "apply",
+        description = "Create or update the model, version, datasets and monitors of a YAML spec (idempotent).")
 final class ApplyCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -29,6 +31,11 @@ final class ApplyCommand implements Callable<Integer> {
             paramLabel = "SPEC",
             description = "The YAML spec (- for stdin).")
     String file;
+
+    @Option(
+            names = "--prune",
+            description = "Also delete the version's monitors the spec does not list (their alerts stay).")
+    boolean prune;
 
     @Mixin
     ClientOptions client;
@@ -42,7 +49,7 @@ final class ApplyCommand implements Callable<Integer> {
         ModelSpec spec = readSpec(context, file);
         Vigil vigil = VigilCli.client(context, client.server);
         List<ObjectNode> rows = new ArrayList<>();
-        for (Vigil.ApplyResult r : vigil.apply(spec)) {
+        for (Vigil.ApplyResult r : vigil.apply(spec, prune)) {
             rows.add(Output.row().put("kind", r.kind()).put("name", r.name()).put("change", r.change()));
         }
         Output.print(context.out(), client.format, rows, "nothing to apply");

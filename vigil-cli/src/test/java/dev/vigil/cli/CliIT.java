@@ -121,6 +121,31 @@ class CliIT {
     }
 
     @Test
+    void applyPrunesTheMonitorsASpecDroppedOnlyWhenAsked() throws Exception {
+        Path base = spec("cli-prune", "Prune", reader.user(), "${env:VIGIL_PG_PASSWORD}");
+        String monitor = "  - {name: %s, type: model_activity, detection: {method: absolute, min: 1}}\n";
+        Path two = dir.resolve("prune-two.yaml");
+        Files.writeString(
+                two, Files.readString(base) + "monitors:\n" + monitor.formatted("keep") + monitor.formatted("drop"));
+        Path one = dir.resolve("prune-one.yaml");
+        Files.writeString(one, Files.readString(base) + "monitors:\n" + monitor.formatted("keep"));
+        assertThat(run("apply", "-f", two.toString()).code()).isZero();
+
+        Result kept = run("apply", "-f", one.toString(), "--format", "json");
+        assertThat(SpecCodec.json().readTree(kept.out()).toString()).doesNotContain("deleted");
+        Result pruned = run("apply", "-f", one.toString(), "--prune", "--format", "json");
+        assertThat(pruned.code()).as(pruned.err()).isZero();
+        assertThat(SpecCodec.json().readTree(pruned.out()))
+                .extracting(
+                        r -> r.path("name").asText() + "=" + r.path("change").asText())
+                .contains("cli-prune/v1/keep=unchanged", "cli-prune/v1/drop=deleted");
+        dev.vigil.client.Vigil vigil = dev.vigil.client.Vigil.connect(server.url(), TOKEN);
+        assertThat(vigil.monitors("cli-prune", "v1"))
+                .extracting(m -> m.path("name").asText())
+                .containsExactly("keep");
+    }
+
+    @Test
     void applyIsIdempotentAndAppliesChanges() throws Exception {
         Path spec = spec("cli-model", "CLI model", reader.user(), "${env:VIGIL_PG_PASSWORD}");
         Result first = run("apply", "-f", spec.toString(), "--format", "json");

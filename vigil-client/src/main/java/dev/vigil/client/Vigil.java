@@ -153,6 +153,14 @@ public final class Vigil {
      * source by the server) and reports what changed; applying the same spec twice changes nothing.
      */
     public List<ApplyResult> apply(ModelSpec spec) {
+        return apply(spec, false);
+    }
+
+    /**
+     * {@link #apply(ModelSpec)}; with {@code prune}, the version's monitors the spec does not list are deleted too
+     * (reported as {@code deleted}), so the spec is the whole truth about them. Their alerts stay.
+     */
+    public List<ApplyResult> apply(ModelSpec spec, boolean prune) {
         List<ApplyResult> report = new ArrayList<>();
         report.add(
                 new ApplyResult("model", spec.model().id(), apply(spec.model()).change()));
@@ -165,12 +173,23 @@ public final class Vigil {
                     versionName + "/" + c.dataset(),
                     handle.connect(c).change()));
         }
+        java.util.Set<String> declared = new java.util.HashSet<>();
         for (Monitor m : spec.monitors()) {
             JsonNode answer = putMonitor(spec.model().id(), spec.version().version(), m);
+            declared.add(m.name());
             report.add(new ApplyResult(
                     "monitor",
                     versionName + "/" + m.name(),
                     answer.path("change").asText()));
+        }
+        if (prune) {
+            for (JsonNode m : monitors(spec.model().id(), spec.version().version())) {
+                String name = m.path("name").asText();
+                if (!declared.contains(name)) {
+                    deleteMonitor(spec.model().id(), spec.version().version(), name);
+                    report.add(new ApplyResult("monitor", versionName + "/" + name, "deleted"));
+                }
+            }
         }
         return report;
     }
