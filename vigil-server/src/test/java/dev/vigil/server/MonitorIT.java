@@ -443,6 +443,17 @@ class MonitorIT {
                 "{\"type\": \"custom_metric\", \"expression\": \"mean(amount\", \"detection\": {\"method\":"
                         + " \"absolute\", \"max\": 1}}",
                 "monitor.expression: expected ')' at the end of 'mean(amount'"
+            },
+            {
+                "{\"type\": \"metric_change\", \"fields\": [\"amount\"], \"metric\": \"meen\", \"detection\":"
+                        + " {\"method\": \"anomaly\"}}",
+                "monitor.metric: 'meen' is not a metric a metric_change monitor of amount can watch (METRICS.md);"
+                        + " expected one of count, distinct_count, invalid_count, max, mean,"
+            },
+            {
+                "{\"type\": \"performance_degradation\", \"metric\": \"acuracy\", \"detection\": {\"method\":"
+                        + " \"training\", \"threshold\": 0.1}}",
+                "monitor.metric: 'acuracy' is not a metric a performance_degradation monitor"
             }
         };
         for (String[] c : cases) {

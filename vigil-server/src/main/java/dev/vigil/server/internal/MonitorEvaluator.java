@@ -496,7 +496,8 @@ public final class MonitorEvaluator {
         return fetch(v, source, SERVING, metric, field, segment, from, to);
     }
 
-    private static final Set<String> PERFORMANCE_METRICS = Set.of(
+    /** Every realized performance metric of METRICS.md, of any model type. */
+    static final Set<String> PERFORMANCE_METRICS = Set.of(
             "accuracy",
             "precision",
             "recall",

@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilException;
 import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.model.Field;
+import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
+import dev.vigil.stats.DatasetProfile;
+import dev.vigil.stats.FieldProfile;
 import dev.vigil.store.Alert;
 import dev.vigil.store.AlertRepository;
 import dev.vigil.store.Change;
@@ -120,6 +124,7 @@ public final class MonitorRoutes {
         }
         keepStoredUrls(version, name, body);
         Monitor monitor = MonitorCodec.read(body, "monitor", version);
+        checkMetric(monitor, version);
         if (!monitor.name().equals(name)) {
             throw new VigilArgumentException(
                     "monitor.name: '" + monitor.name() + "' differs from the path's '" + name + "'");
@@ -199,6 +204,51 @@ public final class MonitorRoutes {
                     a.set("url", before.get("url"));
                 }
             }
+        }
+    }
+
+    /**
+     * Refuses a metric the monitor's fields never give (a typo would otherwise never fire, silently): for
+     * {@code metric_change}, the metrics of METRICS.md of each field's kind, or of the rows when it names no field;
+     * for {@code performance_degradation}, the realized performance metrics.
+     */
+    static void checkMetric(Monitor monitor, ModelVersion version) {
+        String metric = monitor.metric();
+        if (metric == null) {
+            return; // the type's default
+        }
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        boolean valueCounts = false;
+        switch (monitor.type().source()) {
+            case METRICS -> {
+                if (monitor.fields().isEmpty()) {
+                    known.addAll(new DatasetProfile().metrics().keySet());
+                    known.remove("null_timestamp_count"); // counted per run, not per window (decision 0007)
+                }
+                for (String f : monitor.fields()) {
+                    for (Field field : version.schema().fields()) {
+                        if (field.name().equals(f)) {
+                            known.addAll(
+                                    FieldProfile.create(field.type()).metrics().keySet());
+                            FieldType.Kind k = field.type().kind();
+                            valueCounts |= k == FieldType.Kind.CATEGORICAL
+                                    || k == FieldType.Kind.STRING
+                                    || k == FieldType.Kind.BOOLEAN;
+                        }
+                    }
+                }
+            }
+            case PERFORMANCE -> known.addAll(MonitorEvaluator.PERFORMANCE_METRICS);
+            default -> {
+                return;
+            }
+        }
+        if (!known.contains(metric) && !(valueCounts && metric.startsWith("value_count[") && metric.endsWith("]"))) {
+            throw new VigilArgumentException("monitor.metric: '" + metric + "' is not a metric a "
+                    + monitor.type().name().toLowerCase(Locale.ROOT) + " monitor of "
+                    + (monitor.fields().isEmpty() ? "the rows" : String.join(", ", monitor.fields()))
+                    + " can watch (METRICS.md); expected one of " + String.join(", ", known)
+                    + (valueCounts ? ", value_count[<value>]" : ""));
         }
     }
 
