@@ -46,7 +46,12 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelSpec spec = readSpec(context, file);
+        String text = readText(file);
+        ModelSpec spec = parse(context, file, text);
+        if (prune && !SpecCodec.parseYaml(text, file).has("monitors")) {
+            throw new VigilArgumentException("--prune: the spec has no monitors: key, so it would delete every monitor"
+                    + " of the version; write monitors: [] if that is what you want");
+        }
         Vigil vigil = VigilCli.client(context, client.server);
         List<ObjectNode> rows = new ArrayList<>();
         for (Vigil.ApplyResult r : vigil.apply(spec, prune)) {
@@ -58,9 +63,12 @@ final class ApplyCommand implements Callable<Integer> {
 
     /** Reads and validates a spec file, resolving ${env:...} and ${file:...} secrets here, on the client. */
     static ModelSpec readSpec(CliContext context, String file) {
-        String text;
+        return parse(context, file, readText(file));
+    }
+
+    private static String readText(String file) {
         try {
-            text = file.equals("-")
+            return file.equals("-")
                     ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                     : Files.readString(Path.of(file), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
@@ -68,6 +76,9 @@ final class ApplyCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new VigilArgumentException("-f: cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    private static ModelSpec parse(CliContext context, String file, String text) {
         String name = file.equals("-") ? "stdin" : Path.of(file).getFileName().toString();
         return SpecCodec.readSpec(text, name, SecretResolver.fromEnvironment(context.env()::get));
     }

@@ -131,6 +131,11 @@ class CliIT {
         Files.writeString(one, Files.readString(base) + "monitors:\n" + monitor.formatted("keep"));
         assertThat(run("apply", "-f", two.toString()).code()).isZero();
 
+        Result noKey = run("apply", "-f", base.toString(), "--prune");
+        assertThat(noKey.code()).isNotZero();
+        assertThat(noKey.err())
+                .contains("--prune: the spec has no monitors: key")
+                .hasLineCount(1);
         Result kept = run("apply", "-f", one.toString(), "--format", "json");
         assertThat(SpecCodec.json().readTree(kept.out()).toString()).doesNotContain("deleted");
         Result pruned = run("apply", "-f", one.toString(), "--prune", "--format", "json");

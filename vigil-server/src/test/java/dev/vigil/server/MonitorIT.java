@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.sun.net.httpserver.HttpServer;
@@ -397,15 +398,7 @@ class MonitorIT {
         assertThat(actions.get(2).has("url_set")).as("e-mail has no URL").isFalse();
         assertThat(actions.get(2).path("to").get(0).asText()).isEqualTo("oncall@example.test");
         // What GET shows can be PUT back: the stored URLs are kept, so nothing changes.
-        java.net.http.HttpResponse<String> putBack = java.net.http.HttpClient.newHttpClient()
-                .send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                        server.url() + "/api/v1/models/shop/versions/v1/monitors/drift-watch"))
-                                .header("Authorization", "Bearer " + TOKEN)
-                                .header("Content-Type", "application/json")
-                                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(drift.toString()))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> putBack = putMonitor("drift-watch", drift.toString());
         assertThat(putBack.statusCode()).as(putBack.body()).isEqualTo(200);
         assertThat(SpecCodec.json().readTree(putBack.body()).path("change").asText())
                 .as("the stored URLs were kept")
@@ -422,14 +415,56 @@ class MonitorIT {
                             .asText())
                     .as("the same URL again is no change")
                     .isEqualTo("unchanged");
+            // Kept URLs follow their action by type and host, not by position: reordered, each keeps its own.
+            vigil.version("shop", "v1")
+                    .createMonitor("{name: url-check, type: model_activity, detection: {method: absolute, min: 1},"
+                            + " actions: [{type: webhook, url: \"https://a.test/h\"}, {type: webhook, url:"
+                            + " \"https://b.test/h\"}]}");
+            ObjectNode shown = (ObjectNode) monitorNamed("url-check");
+            com.fasterxml.jackson.databind.node.ArrayNode reversed = shown.putArray("actions");
+            reversed.add(monitorNamed("url-check").path("actions").get(1));
+            reversed.add(monitorNamed("url-check").path("actions").get(0));
+            assertThat(putMonitor("url-check", shown.toString()).statusCode()).isEqualTo(200);
+            assertThat(monitorNamed("url-check").path("actions"))
+                    .extracting(a -> a.path("url_host").asText())
+                    .containsExactly("b.test", "a.test");
+            // Two stored actions of one type and host: which URL is meant cannot be told, so it must be given.
+            vigil.version("shop", "v1")
+                    .createMonitor("{name: url-check, type: model_activity, detection: {method: absolute, min: 1},"
+                            + " actions: [{type: webhook, url: \"https://a.test/one\"}, {type: webhook, url:"
+                            + " \"https://a.test/two\"}]}");
+            java.net.http.HttpResponse<String> ambiguous =
+                    putMonitor("url-check", monitorNamed("url-check").toString());
+            assertThat(ambiguous.statusCode()).isEqualTo(400);
+            assertThat(ambiguous.body()).contains("actions[0].url: is required for a webhook action");
         } finally {
             vigil.deleteMonitor("shop", "v1", "url-check"); // the other tests count this version's alerts
         }
     }
 
+    private JsonNode monitorNamed(String name) {
+        for (JsonNode m : vigil.monitors("shop", "v1")) {
+            if (m.path("name").asText().equals(name)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no monitor " + name);
+    }
+
+    private java.net.http.HttpResponse<String> putMonitor(String name, String json) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        server.url() + "/api/v1/models/shop/versions/v1/monitors/" + name))
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .header("Content-Type", "application/json")
+                                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void aMalformedMonitorIsRefusedWithAMessageNamingIt() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String[][] cases = {
             {
                 "{\"type\": \"drift\", \"detection\": {\"method\": \"training\", \"threshold\": 0.1}}",
@@ -457,14 +492,7 @@ class MonitorIT {
             }
         };
         for (String[] c : cases) {
-            java.net.http.HttpResponse<String> response = http.send(
-                    java.net.http.HttpRequest.newBuilder(
-                                    java.net.URI.create(server.url() + "/api/v1/models/shop/versions/v1/monitors/bad"))
-                            .header("Authorization", "Bearer " + TOKEN)
-                            .header("Content-Type", "application/json")
-                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(c[0]))
-                            .build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> response = putMonitor("bad", c[0]);
             assertThat(response.statusCode()).as(c[0]).isEqualTo(400);
             assertThat(SpecCodec.json()
                             .readTree(response.body())

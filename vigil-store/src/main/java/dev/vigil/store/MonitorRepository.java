@@ -126,7 +126,8 @@ public final class MonitorRepository {
                     try {
                         spec = Database.json(rs.getString(4), "monitors/" + rs.getString(3));
                     } catch (VigilException e) {
-                        continue; // unreadable: the API reports it as a broken monitor; nothing to encrypt here
+                        continue; // unreadable JSON: nothing to encrypt here (listing the version's monitors reports
+                        // it)
                     }
                     JsonNode sealed = encrypted(spec);
                     if (!sealed.equals(spec)) {

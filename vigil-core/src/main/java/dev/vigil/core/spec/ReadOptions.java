@@ -16,7 +16,6 @@ public final class ReadOptions {
     public static final Set<String> JDBC_KEYS = Set.of(
             "fetchsize",
             "queryTimeout",
-            "sessionInitStatement",
             "pushDownPredicate",
             "pushDownAggregate",
             "pushDownLimit",
@@ -26,8 +25,12 @@ public final class ReadOptions {
             "customSchema",
             "preferTimestampNTZ");
 
-    /** Options Vigil sets itself: the source, the credentials and the partitioning by time slice. */
+    /**
+     * Options Vigil sets itself: the source, the credentials, the partitioning by time slice, and the statement that
+     * makes each of Spark's sessions read-only.
+     */
     public static final Set<String> RESERVED_KEYS = Set.of(
+            "sessionInitStatement",
             "url",
             "dbtable",
             "query",

@@ -241,7 +241,7 @@ class SpecCodecTest {
                         "serving.data_source.user: is required",
                         "serving.data_source.read_options.fetch_size: unknown read option (expected a spark.* setting or one of "
                                 + "customSchema, fetchsize, numPartitions, preferTimestampNTZ, pushDownAggregate, pushDownLimit, "
-                                + "pushDownOffset, pushDownPredicate, pushDownTableSample, queryTimeout, sessionInitStatement)");
+                                + "pushDownOffset, pushDownPredicate, pushDownTableSample, queryTimeout)");
         assertThat(e.getMessage()).startsWith("3 problems: ");
     }
 

@@ -54,8 +54,8 @@ import org.apache.spark.sql.types.StringType;
  * predicate {@code "<ts>" >= '<start>'::timestamptz AND "<ts>" < '<end>'::timestamptz} per slice
  * of consecutive whole windows (the literals are instants Vigil formats, the column is quoted), so
  * Spark reads the slices in parallel, a few per core, and each window lies in exactly one
- * partition. Sessions are read-only with a statement timeout
- * ({@link PostgresSource#sessionProperties}).
+ * partition. Sessions are read-only with a statement timeout ({@link PostgresSource#sparkUrl}, and a
+ * {@code sessionInitStatement}).
  */
 public final class DatasetProfiler {
     private static final String SEGMENT_COLUMN = "vigil_segment_";
@@ -282,8 +282,13 @@ public final class DatasetProfiler {
                 props.setProperty(key, value);
             }
         });
-        Dataset<Row> frame =
-                session.read().jdbc(source.sparkUrl(src), table(src), predicates.toArray(String[]::new), props);
+        Dataset<Row> frame;
+        try {
+            // Spark connects here already, to read the schema: its failures are the source's too
+            frame = session.read().jdbc(source.sparkUrl(src), table(src), predicates.toArray(String[]::new), props);
+        } catch (Exception e) { // a SparkException is checked but undeclared
+            throw SparkFailures.translate(e, source, src, prefix);
+        }
         if (!src.selectExpr().isEmpty()) {
             frame = frame.selectExpr(src.selectExpr().toArray(String[]::new));
         }

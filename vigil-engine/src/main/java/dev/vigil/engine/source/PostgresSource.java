@@ -17,6 +17,9 @@ import dev.vigil.core.spec.GrantSql;
 import dev.vigil.core.spec.SpecValidator;
 import dev.vigil.core.spec.SqlQueries;
 import dev.vigil.engine.source.ColumnTypes.Shape;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -105,30 +108,56 @@ public final class PostgresSource {
     }
 
     /**
-     * The URL Spark's JDBC reader connects with: the source's URL with the session's driver settings appended as
-     * URL parameters, plus {@code prepareThreshold=-1} (values in PostgreSQL's binary format from the first
-     * execution). Spark lower-cases the keys of the connection properties it passes to the driver, and pgjdbc's
-     * keys are case-sensitive, so {@code readOnly}, {@code readOnlyMode} and the timeouts would be silently
-     * dropped as properties. Appended last, they also win over the same keys in the source's URL.
+     * The URL Spark's JDBC reader connects with: the source's URL with the session's driver settings appended as URL
+     * parameters. Spark lower-cases the keys of the connection properties it passes to the driver, and pgjdbc's
+     * keys are case-sensitive, so {@code readOnly}, {@code readOnlyMode} and the timeouts would be silently dropped
+     * as properties. Appended last, they also win over the same keys in the source's URL. Two keys are merged, not
+     * overridden: the URL's own {@code options} come before Vigil's ({@code -c search_path=...} still applies), and
+     * {@code prepareThreshold=-1} (values in binary from the first execution) is added only when the URL sets none
+     * (behind PgBouncer it is often 0).
      */
     public String sparkUrl(PostgresJdbcDataSource source) {
         requirePostgresUrl(source.url());
+        Map<String, String> given = urlParameters(source.url());
         Map<String, String> settings = new TreeMap<>();
         sessionProperties(source).forEach((k, v) -> settings.put((String) k, (String) v));
         // the credentials stay connection properties: their keys are lower-case already, and a URL gets logged
         settings.remove("user");
         settings.remove("password");
-        settings.put("prepareThreshold", "-1");
+        if (given.containsKey("options")) {
+            settings.put("options", given.get("options") + " " + settings.get("options"));
+        }
+        if (!given.containsKey("prepareThreshold")) {
+            settings.put("prepareThreshold", "-1");
+        }
         StringBuilder url = new StringBuilder(source.url());
         char separator = source.url().contains("?") ? '&' : '?';
         for (Map.Entry<String, String> e : settings.entrySet()) {
             url.append(separator)
                     .append(e.getKey())
                     .append('=')
-                    .append(java.net.URLEncoder.encode(e.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
             separator = '&';
         }
         return url.toString();
+    }
+
+    /** The query parameters of a JDBC URL, decoded; of a key given twice, the last (as pgjdbc reads them). */
+    private static Map<String, String> urlParameters(String url) {
+        Map<String, String> out = new LinkedHashMap<>();
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return out;
+        }
+        for (String pair : url.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     /** A session on the source that PostgreSQL itself keeps from writing. */

@@ -101,6 +101,34 @@ class PostgresSourceIT {
     }
 
     @Test
+    void sparksUrlKeepsTheUsersOwnOptionsAndPrepareThreshold() throws Exception {
+        PostgresJdbcDataSource withOptions = PostgresJdbcDataSource.builder()
+                .url(db.url() + (db.url().contains("?") ? "&" : "?")
+                        + "options=-c%20search_path%3Dml&prepareThreshold=0")
+                .query("SELECT 1")
+                .user(reader.user())
+                .password(reader.password())
+                .build();
+        java.util.Properties lowerCase = new java.util.Properties();
+        lowerCase.setProperty("user", reader.user());
+        lowerCase.setProperty("password", reader.password());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(source.sparkUrl(withOptions), lowerCase);
+                java.sql.Statement s = c.createStatement()) {
+            try (java.sql.ResultSet rs = s.executeQuery("SHOW search_path")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("the user's options still apply").isEqualTo("ml");
+            }
+            try (java.sql.ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("and Vigil's too").isEqualTo("on");
+            }
+            assertThat(c.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold())
+                    .as("the user's prepareThreshold (PgBouncer) is kept")
+                    .isZero();
+        }
+    }
+
+    @Test
     void sparksUrlMakesAReadOnlySessionEvenWhenTheUsersUrlAsksOtherwise() throws Exception {
         // What Spark's JDBC reader does: the URL, and only lower-case properties (user, password) beside it.
         PostgresJdbcDataSource owner = PostgresJdbcDataSource.builder()

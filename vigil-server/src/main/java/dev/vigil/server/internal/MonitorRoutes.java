@@ -21,6 +21,7 @@ import dev.vigil.store.MonitorRepository;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -161,12 +162,7 @@ public final class MonitorRoutes {
             if (action instanceof ObjectNode a && a.has("url")) {
                 String url = a.remove("url").asText();
                 a.put("url_set", true);
-                String host = null;
-                try {
-                    host = java.net.URI.create(url).getHost();
-                } catch (IllegalArgumentException e) {
-                    // not a URL: no host to show
-                }
+                String host = hostOf(url);
                 if (host == null) {
                     a.putNull("url_host");
                 } else {
@@ -178,32 +174,53 @@ public final class MonitorRoutes {
     }
 
     /**
-     * An action given as the API shows it ({@code url_set: true}, no {@code url}) keeps the URL stored for the same
-     * action (same position and type) of the monitor, as a dataset updated without its password keeps it: so a
-     * monitor read with GET can be PUT back. Without a stored URL to keep, the action is left to say it needs one.
+     * An action given as the API shows it ({@code url_set: true} and {@code url_host}, no {@code url}) keeps the URL
+     * stored for this monitor's one action of the same type and host, as a dataset updated without its password
+     * keeps it: so a monitor read with GET can be PUT back, its actions reordered or some removed. When no stored
+     * action, or more than one, fits, the action is left to say that it needs its URL.
      */
     private void keepStoredUrls(ModelVersion version, String name, JsonNode body) {
         JsonNode actions = body.path("actions");
         if (!actions.isArray()) {
             return;
         }
-        JsonNode stored = store.monitors().list(version.modelId(), version.version()).stream()
+        List<JsonNode> stored = new ArrayList<>();
+        boolean asked = false;
+        for (JsonNode a : actions) {
+            asked |= a.path("url_set").asBoolean(false) && !a.has("url");
+        }
+        if (!asked) {
+            return;
+        }
+        store.monitors().list(version.modelId(), version.version()).stream()
                 .filter(m -> m.name().equals(name))
-                .map(m -> m.spec().path("actions"))
                 .findFirst()
-                .orElse(Json.array());
-        for (int i = 0; i < actions.size(); i++) {
-            if (actions.get(i) instanceof ObjectNode a
+                .ifPresent(m -> m.spec().path("actions").forEach(stored::add));
+        for (JsonNode action : actions) {
+            if (action instanceof ObjectNode a
                     && !a.has("url")
                     && a.path("url_set").asBoolean(false)) {
+                String host = a.path("url_host").asText(null);
                 a.remove("url_set");
                 a.remove("url_host");
-                JsonNode before = stored.path(i);
-                if (before.path("type").equals(a.path("type"))
-                        && before.path("url").isTextual()) {
-                    a.set("url", before.get("url"));
+                List<JsonNode> fits = stored.stream()
+                        .filter(s -> s.path("type").equals(a.path("type"))
+                                && s.path("url").isTextual())
+                        .filter(s ->
+                                host != null && host.equals(hostOf(s.path("url").asText())))
+                        .toList();
+                if (fits.size() == 1) {
+                    a.set("url", fits.get(0).get("url"));
                 }
             }
+        }
+    }
+
+    private static String hostOf(String url) {
+        try {
+            return java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -57,7 +57,7 @@ final class ProfileQueries {
         /**
          * The field profiles (and dataset counts, not performance) of [{@code from}, {@code to}) of {@code dataset},
          * merged at {@code mergedAs} as they are read ({@link MetricsQuery#merge} with {@code boundFrom} and
-         * {@code boundTo} as its asked bounds; day roll-ups where they can stand in for hours), decoded without their
+         * {@code boundTo} as its asked bounds; roll-ups where they can stand in for hours), decoded without their
          * distinct-count sketches unless {@code withDistinct}.
          */
         List<MetricsQuery.Bucket> merged(

@@ -96,7 +96,8 @@ public final class Rollups {
 
     /**
      * The profiles of [{@code from}, {@code to}) a query will merge at {@code granularity}: by the hour, the hours;
-     * otherwise the roll-up of each whole day that has one, and the hours of everything else.
+     * by day or week, the roll-up of each whole day that has one and the hours of everything else; by month or over
+     * a range, whole months from their roll-ups first, then days and hours the same way.
      */
     static List<StoredProfile> read(
             Metastore store,
@@ -112,7 +113,7 @@ public final class Rollups {
         return out;
     }
 
-    /** {@link #read}, handing each profile to {@code each} as it is read (in the same order) instead of a list. */
+    /** {@link #read}, handing each profile to {@code each} as it is read instead of collecting a list. */
     static void forEach(
             Metastore store,
             ModelVersion v,
