@@ -70,8 +70,18 @@ final class ProfileQueries {
                 Optional<Instant> boundTo,
                 boolean withDistinct) {
             MetricsQuery.Merger merger = new MetricsQuery.Merger(mergedAs, boundFrom, boundTo, withDistinct);
+            boolean exactEdges = Rollups.exactEdges(mergedAs, boundFrom, boundTo);
             Rollups.forEach(
-                    store, version, dataset, from, to, mergedAs, Optional.of(segment), field.map(List::of), p -> {
+                    store,
+                    version,
+                    dataset,
+                    from,
+                    to,
+                    mergedAs,
+                    exactEdges,
+                    Optional.of(segment),
+                    field.map(List::of),
+                    p -> {
                         if (!p.field().startsWith(PerformanceProfile.FIELD_PREFIX)) {
                             merger.accept(p);
                         }
@@ -94,6 +104,7 @@ final class ProfileQueries {
                     from,
                     to,
                     mergedAs,
+                    Rollups.exactEdges(mergedAs, askedFrom, askedTo),
                     Optional.of(segment),
                     Optional.of(field
                             .map(List::of)

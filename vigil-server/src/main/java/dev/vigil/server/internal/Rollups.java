@@ -106,11 +106,21 @@ public final class Rollups {
             Instant from,
             Instant to,
             Granularity granularity,
+            boolean exactEdges,
             Optional<String> segment,
             Optional<? extends Collection<String>> fields) {
         List<StoredProfile> out = new ArrayList<>();
-        forEach(store, v, dataset, from, to, granularity, segment, fields, out::add);
+        forEach(store, v, dataset, from, to, granularity, exactEdges, segment, fields, out::add);
         return out;
+    }
+
+    /**
+     * Whether a query must read the outermost rolled-up periods finer: only a bucket over the whole range whose
+     * bounds were not asked takes them from the profiles (where its rows start and end); every other bucket's bounds
+     * come from the granularity or the asked range, whatever is read.
+     */
+    static boolean exactEdges(Granularity granularity, Optional<Instant> boundFrom, Optional<Instant> boundTo) {
+        return granularity == Granularity.ALL && (boundFrom.isEmpty() || boundTo.isEmpty());
     }
 
     /** {@link #read}, handing each profile to {@code each} as it is read instead of collecting a list. */
@@ -121,6 +131,7 @@ public final class Rollups {
             Instant from,
             Instant to,
             Granularity granularity,
+            boolean exactEdges,
             Optional<String> segment,
             Optional<? extends Collection<String>> fields,
             Consumer<StoredProfile> each) {
@@ -129,13 +140,13 @@ public final class Rollups {
                 : granularity == Granularity.MONTH || granularity == Granularity.ALL
                         ? List.of(MONTHS, DAYS)
                         : List.of(DAYS);
-        read(store, v, dataset, from, to, levels, segment, fields, each);
+        read(store, v, dataset, from, to, levels, exactEdges, segment, fields, each);
     }
 
     /**
      * The profiles of [{@code from}, {@code to}) from the coarsest of {@code levels} where it has whole periods, and
-     * from the finer levels (at last the hours) elsewhere. The outermost rolled-up periods are read finer, so a
-     * range's bucket starts and ends where its rows do.
+     * from the finer levels (at last the hours) elsewhere. With {@code exactEdges} the outermost rolled-up periods are
+     * read finer, so a range's bucket starts and ends where its rows do.
      */
     private static void read(
             Metastore store,
@@ -144,6 +155,7 @@ public final class Rollups {
             Instant from,
             Instant to,
             List<Level> levels,
+            boolean exactEdges,
             Optional<String> segment,
             Optional<? extends Collection<String>> fields,
             Consumer<StoredProfile> each) {
@@ -165,18 +177,20 @@ public final class Rollups {
                 ? new TreeSet<>(store.profiles()
                         .profiledWindows(v.modelId(), v.version(), dataset + level.suffix(), first, last))
                 : new TreeSet<>();
-        covered.pollFirst();
-        covered.pollLast();
+        if (exactEdges) {
+            covered.pollFirst();
+            covered.pollLast();
+        }
         if (covered.isEmpty()) {
-            read(store, v, dataset, from, to, finer, segment, fields, each);
+            read(store, v, dataset, from, to, finer, exactEdges, segment, fields, each);
             return;
         }
-        read(store, v, dataset, from, covered.first(), finer, segment, fields, each);
+        read(store, v, dataset, from, covered.first(), finer, exactEdges, segment, fields, each);
         Instant previousEnd = null;
         for (Instant period : covered) {
             if (previousEnd != null && previousEnd.isBefore(period)) {
                 // periods without a roll-up
-                read(store, v, dataset, previousEnd, period, finer, segment, fields, each);
+                read(store, v, dataset, previousEnd, period, finer, exactEdges, segment, fields, each);
             }
             previousEnd = level.unit().bucketEnd(period);
         }
@@ -190,6 +204,6 @@ public final class Rollups {
                         segment,
                         fields,
                         each);
-        read(store, v, dataset, previousEnd, to, finer, segment, fields, each);
+        read(store, v, dataset, previousEnd, to, finer, exactEdges, segment, fields, each);
     }
 }

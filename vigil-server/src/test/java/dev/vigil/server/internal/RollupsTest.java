@@ -119,7 +119,7 @@ class RollupsTest {
 
     private List<MetricsQuery.Bucket> merged(Granularity g) {
         return MetricsQuery.merge(
-                Rollups.read(store, version, DATASET, START, END, g, Optional.of(""), Optional.empty()),
+                Rollups.read(store, version, DATASET, START, END, g, false, Optional.of(""), Optional.empty()),
                 g,
                 Optional.of(START),
                 Optional.of(END));
@@ -136,8 +136,9 @@ class RollupsTest {
 
     @Test
     void aRangeReadsWholeMonthsFromTheirRollupsAndGivesWhatTheHoursGive() {
-        List<StoredProfile> read =
-                Rollups.read(store, version, DATASET, START, END, Granularity.ALL, Optional.of(""), Optional.empty());
+        // Exact edges (a bucket over the whole range whose bounds were not asked): the outermost periods finer.
+        List<StoredProfile> read = Rollups.read(
+                store, version, DATASET, START, END, Granularity.ALL, true, Optional.of(""), Optional.empty());
         List<Instant> months = read.stream()
                 .filter(p -> Duration.between(p.windowStart(), p.windowEnd()).toDays() > 1)
                 .map(StoredProfile::windowStart)
@@ -152,6 +153,30 @@ class RollupsTest {
         assertThat(count(read, Duration.ofHours(1))).isEqualTo(4 * 24 * 2);
         assertThat(count(read, Duration.ofDays(1))).isEqualTo((48 + 48) * 2);
         assertThat(read).hasSize(4 * 24 * 2 + (48 + 48) * 2 + 2 * 2);
+
+        // With the range's bounds asked, no edge needs reading finer: every whole month from its roll-up.
+        List<StoredProfile> asked = Rollups.read(
+                store, version, DATASET, START, END, Granularity.ALL, false, Optional.of(""), Optional.empty());
+        assertThat(count(asked, Duration.ofHours(1)))
+                .as("hours: none, the range starts and ends at midnight")
+                .isZero();
+        assertThat(asked.stream()
+                        .filter(p ->
+                                Duration.between(p.windowStart(), p.windowEnd()).toDays() > 1)
+                        .map(StoredProfile::windowStart)
+                        .distinct())
+                .hasSize(4);
+        assertThat(count(asked, Duration.ofDays(1)))
+                .as("days: 10-31 January and 1-19 June")
+                .isEqualTo((22 + 19) * 2);
+        MetricsQuery.Bucket exact =
+                MetricsQuery.merge(read, Granularity.ALL, Optional.empty(), Optional.empty()).stream()
+                        .filter(b -> b.field.equals("a"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(exact.start).as("where the rows start").isEqualTo(START);
+        assertThat(exact.end).isEqualTo(END);
+        assertField(exact, expected(START, END, Map.of()));
 
         List<MetricsQuery.Bucket> all = merged(Granularity.ALL);
         MetricsQuery.Bucket a =
