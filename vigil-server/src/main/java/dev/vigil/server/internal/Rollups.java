@@ -140,13 +140,14 @@ public final class Rollups {
                 : granularity == Granularity.MONTH || granularity == Granularity.ALL
                         ? List.of(MONTHS, DAYS)
                         : List.of(DAYS);
-        read(store, v, dataset, from, to, levels, exactEdges, segment, fields, each);
+        read(store, v, dataset, from, to, levels, exactEdges, exactEdges, segment, fields, each);
     }
 
     /**
      * The profiles of [{@code from}, {@code to}) from the coarsest of {@code levels} where it has whole periods, and
-     * from the finer levels (at last the hours) elsewhere. With {@code exactEdges} the outermost rolled-up periods are
-     * read finer, so a range's bucket starts and ends where its rows do.
+     * from the finer levels (at last the hours) elsewhere. With {@code exactStart} ({@code exactEnd}) the first (last)
+     * rolled-up period is read finer, so a range's bucket starts (ends) where its rows do; the edges between a
+     * stretch of coarse periods and a finer stretch are period boundaries already, and need nothing of the kind.
      */
     private static void read(
             Metastore store,
@@ -155,7 +156,8 @@ public final class Rollups {
             Instant from,
             Instant to,
             List<Level> levels,
-            boolean exactEdges,
+            boolean exactStart,
+            boolean exactEnd,
             Optional<String> segment,
             Optional<? extends Collection<String>> fields,
             Consumer<StoredProfile> each) {
@@ -177,20 +179,22 @@ public final class Rollups {
                 ? new TreeSet<>(store.profiles()
                         .profiledWindows(v.modelId(), v.version(), dataset + level.suffix(), first, last))
                 : new TreeSet<>();
-        if (exactEdges) {
+        if (exactStart) {
             covered.pollFirst();
+        }
+        if (exactEnd) {
             covered.pollLast();
         }
         if (covered.isEmpty()) {
-            read(store, v, dataset, from, to, finer, exactEdges, segment, fields, each);
+            read(store, v, dataset, from, to, finer, exactStart, exactEnd, segment, fields, each);
             return;
         }
-        read(store, v, dataset, from, covered.first(), finer, exactEdges, segment, fields, each);
+        read(store, v, dataset, from, covered.first(), finer, exactStart, false, segment, fields, each);
         Instant previousEnd = null;
         for (Instant period : covered) {
             if (previousEnd != null && previousEnd.isBefore(period)) {
                 // periods without a roll-up
-                read(store, v, dataset, previousEnd, period, finer, exactEdges, segment, fields, each);
+                read(store, v, dataset, previousEnd, period, finer, false, false, segment, fields, each);
             }
             previousEnd = level.unit().bucketEnd(period);
         }
@@ -204,6 +208,6 @@ public final class Rollups {
                         segment,
                         fields,
                         each);
-        read(store, v, dataset, previousEnd, to, finer, exactEdges, segment, fields, each);
+        read(store, v, dataset, previousEnd, to, finer, false, exactEnd, segment, fields, each);
     }
 }

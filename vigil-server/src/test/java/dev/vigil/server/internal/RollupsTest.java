@@ -148,11 +148,12 @@ class RollupsTest {
         // Whole months inside the range are February to May; the outermost two are read as days and hours.
         assertThat(months)
                 .containsExactly(Instant.parse("2025-03-01T00:00:00Z"), Instant.parse("2025-04-01T00:00:00Z"));
-        // Two profiles a window (rows and field a). Hours: only the outermost days of the two day-level stretches
-        // (10 Jan, 28 Feb, 1 May, 19 Jun); days: 11 Jan to 27 Feb and 2 May to 18 Jun; months: March and April.
-        assertThat(count(read, Duration.ofHours(1))).isEqualTo(4 * 24 * 2);
-        assertThat(count(read, Duration.ofDays(1))).isEqualTo((48 + 48) * 2);
-        assertThat(read).hasSize(4 * 24 * 2 + (48 + 48) * 2 + 2 * 2);
+        // Two profiles a window (rows and field a). Hours: only the range's first and last days (10 Jan, 19 Jun);
+        // days: 11 Jan to 28 Feb and 1 May to 18 Jun; months: March and April (February and May are its edges
+        // at the month level, read as days).
+        assertThat(count(read, Duration.ofHours(1))).isEqualTo(2 * 24 * 2);
+        assertThat(count(read, Duration.ofDays(1))).isEqualTo((49 + 49) * 2);
+        assertThat(read).hasSize(2 * 24 * 2 + (49 + 49) * 2 + 2 * 2);
 
         // With the range's bounds asked, no edge needs reading finer: every whole month from its roll-up.
         List<StoredProfile> asked = Rollups.read(
