@@ -23,6 +23,11 @@ import java.util.function.Consumer;
 final class MetricsQuery {
     private MetricsQuery() {}
 
+    /** The order of merged buckets: by start, segment and field. */
+    static final Comparator<Bucket> ORDER = Comparator.comparing((Bucket b) -> b.start)
+            .thenComparing(b -> b.segment)
+            .thenComparing(b -> b.field);
+
     /** One bucket's merged profiles of a segment and field ({@code field} "" holds the dataset counts). */
     static final class Bucket {
         final Instant start;
@@ -181,11 +186,7 @@ final class MetricsQuery {
                     ordered.add(b);
                 }
             }
-            ordered.sort((a, b) -> {
-                int c = a.start.compareTo(b.start);
-                c = c != 0 ? c : a.segment.compareTo(b.segment);
-                return c != 0 ? c : a.field.compareTo(b.field);
-            });
+            ordered.sort(ORDER);
             return ordered;
         }
     }
@@ -208,7 +209,7 @@ final class MetricsQuery {
             into.fieldProfile.merge(b.fieldProfile);
         }
         List<Bucket> ordered = new ArrayList<>(merged.values());
-        ordered.sort(Comparator.comparing((Bucket b) -> b.segment).thenComparing(b -> b.field));
+        ordered.sort(ORDER);
         return ordered;
     }
 
