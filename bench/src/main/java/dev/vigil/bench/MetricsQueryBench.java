@@ -11,6 +11,7 @@ import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
+import dev.vigil.query.Rollups;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
 import dev.vigil.stats.DatasetProfile;
@@ -107,7 +108,7 @@ public final class MetricsQueryBench {
                 }
                 store.profiles()
                         .replaceWindows("bench", "v1", "training", List.of(trainingStart), training, Optional.empty());
-                dev.vigil.server.internal.Rollups.refresh(store, version, "training", List.of(trainingStart));
+                Rollups.refresh(store, version, "training", List.of(trainingStart));
             }
             for (int d = 0; d < days; d++) {
                 List<StoredProfile> profiles = new ArrayList<>();
@@ -128,7 +129,7 @@ public final class MetricsQueryBench {
                 }
                 long storeStarted = System.nanoTime();
                 store.profiles().replaceWindows("bench", "v1", "serving", starts, profiles, Optional.empty());
-                dev.vigil.server.internal.Rollups.refresh(store, version, "serving", starts); // as a run does
+                Rollups.refresh(store, version, "serving", starts); // as a run does
                 storeNanos += System.nanoTime() - storeStarted;
             }
         }

@@ -14,7 +14,7 @@ import dev.vigil.core.VigilSourceException;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.spec.SpecCodec;
-import dev.vigil.server.internal.Endpoint;
+import dev.vigil.server.web.Endpoint;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
 import java.io.IOException;

@@ -1,0 +1,331 @@
+package dev.vigil.query;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.Field;
+import dev.vigil.core.model.FieldGroup;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.Granularity;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.query.Baseline;
+import dev.vigil.core.query.DriftRow;
+import dev.vigil.core.query.MetricKey;
+import dev.vigil.core.query.MetricRow;
+import dev.vigil.core.query.PerformanceRow;
+import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.query.BucketMerger.Bucket;
+import dev.vigil.stats.Calibration;
+import dev.vigil.stats.FieldProfile;
+import dev.vigil.stats.PerformanceProfile;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.StoredProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Vigil's questions over a version's stored profiles: metric, drift and performance rows, answered by merging stored
+ * window profiles (and their roll-ups), never by reading the source. The REST API, the monitors and the dashboard
+ * all ask through here, with a typed {@link ProfileRequest}.
+ */
+public final class ProfileQueries {
+    static final Instant FAR_FUTURE = Instant.parse("9999-01-01T00:00:00Z");
+
+    private final Metastore store;
+
+    public ProfileQueries(Metastore store) {
+        this.store = store;
+    }
+
+    /** A request resolved against its version: the connected dataset, the range and granularity with defaults. */
+    private record Resolved(
+            ModelVersion version,
+            DatasetConnection dataset,
+            Optional<Instant> askedFrom,
+            Optional<Instant> askedTo,
+            Instant from,
+            Instant to,
+            Granularity granularity,
+            String segment,
+            Optional<String> field) {
+
+        String datasetName() {
+            return dataset.dataset().specName();
+        }
+
+        /** The same query over all rows (the segment "" instead of the asked one). */
+        Resolved overAllRows() {
+            return new Resolved(version, dataset, askedFrom, askedTo, from, to, granularity, "", field);
+        }
+
+        /**
+         * The field profiles (and dataset counts, not performance) of [{@code from}, {@code to}) of {@code dataset},
+         * merged at {@code mergedAs} as they are read ({@link BucketMerger} with {@code boundFrom} and {@code
+         * boundTo} as its asked bounds; roll-ups where they can stand in for hours), decoded without their
+         * distinct-count sketches unless {@code withDistinct}.
+         */
+        List<Bucket> merged(
+                Metastore store,
+                String dataset,
+                Instant from,
+                Instant to,
+                Granularity mergedAs,
+                Optional<Instant> boundFrom,
+                Optional<Instant> boundTo,
+                boolean withDistinct) {
+            BucketMerger merger = new BucketMerger(mergedAs, boundFrom, boundTo, withDistinct);
+            Rollups.forEach(
+                    store,
+                    version,
+                    dataset,
+                    from,
+                    to,
+                    mergedAs,
+                    Rollups.exactEdges(mergedAs, boundFrom, boundTo),
+                    Optional.of(segment),
+                    field.map(List::of),
+                    p -> {
+                        if (!p.field().startsWith(PerformanceProfile.FIELD_PREFIX)) {
+                            merger.accept(p);
+                        }
+                    });
+            return merger.buckets();
+        }
+
+        /** The whole of [{@code from}, {@code to}) of {@code dataset} merged into one bucket per segment and field. */
+        List<Bucket> mergedAll(Metastore store, String dataset, Instant from, Instant to) {
+            return merged(store, dataset, from, to, Granularity.ALL, Optional.empty(), Optional.empty(), false);
+        }
+
+        /** The performance profiles of the query, of the asked prediction field or of all. */
+        List<StoredProfile> performance(
+                Metastore store, String dataset, Instant from, Instant to, Granularity mergedAs) {
+            return Rollups.read(
+                    store,
+                    version,
+                    dataset,
+                    from,
+                    to,
+                    mergedAs,
+                    Rollups.exactEdges(mergedAs, askedFrom, askedTo),
+                    Optional.of(segment),
+                    Optional.of(field
+                            .map(List::of)
+                            .orElseGet(() -> version.schema().group(FieldGroup.PREDICTIONS).stream()
+                                    .map(Field::name)
+                                    .toList())
+                            .stream()
+                            .map(f -> PerformanceProfile.FIELD_PREFIX + f)
+                            .toList()));
+        }
+    }
+
+    private Resolved resolve(ModelVersion version, ProfileRequest request) {
+        DatasetConnection dataset = connected(version, request.dataset());
+        Instant from = request.from().orElse(Instant.EPOCH);
+        Instant to = request.to().orElse(FAR_FUTURE);
+        if (!to.isAfter(from)) {
+            throw new VigilArgumentException("to: " + to + " must be after from " + from);
+        }
+        Granularity granularity =
+                request.granularity().orElse(Rollups.applies(version) ? Granularity.HOUR : Granularity.DAY);
+        return new Resolved(
+                version,
+                dataset,
+                request.from(),
+                request.to(),
+                from,
+                to,
+                granularity,
+                request.segment().orElse(""),
+                request.field().map(f -> storedField(version, f)));
+    }
+
+    /** Drift names a text field's length distribution {@code <name>.length}; profiles are stored under the name. */
+    private static String storedField(ModelVersion version, String field) {
+        if (field.endsWith(".length")) {
+            String name = field.substring(0, field.length() - ".length".length());
+            if (version.schema().fields().stream()
+                    .anyMatch(f -> f.name().equals(name) && f.type().kind() == FieldType.Kind.TEXT)) {
+                return name;
+            }
+        }
+        return field;
+    }
+
+    private DatasetConnection connected(ModelVersion version, DatasetKind kind) {
+        return store.datasets()
+                .find(version.modelId(), version.version(), kind)
+                .orElseThrow(() -> new VigilNotFoundException(version.modelId() + "/" + version.version() + " has no "
+                        + kind.specName() + " dataset connected"));
+    }
+
+    /** {@code GET …/metrics}: the metric rows of the stored profiles, by window, segment and field. */
+    public List<MetricRow> metrics(ModelVersion version, ProfileRequest request) {
+        Resolved q = resolve(version, request);
+        // The distinct-count sketches are most of the bytes: read them only when distinct_count can be shown.
+        boolean withDistinct =
+                request.metric().isEmpty() || request.metric().get().equals("distinct_count");
+        return MetricsQuery.rows(
+                q.dataset(),
+                q.merged(
+                        store,
+                        q.datasetName(),
+                        q.from(),
+                        q.to(),
+                        q.granularity(),
+                        q.askedFrom(),
+                        q.askedTo(),
+                        withDistinct),
+                request.metric());
+    }
+
+    /** {@code GET …/drift}: the drift rows of each window against the asked baseline (training by default). */
+    public List<DriftRow> drift(ModelVersion version, ProfileRequest request) {
+        Resolved q = resolve(version, request);
+        Baseline baseline = request.baseline().orElse(Baseline.TRAINING);
+        String dataset = q.datasetName();
+        List<Bucket> windows;
+        Function<Bucket, Optional<FieldProfile>> baselineOf;
+        // Drift never shows distinct_count: the distinct-count sketches, most of the bytes, stay unread.
+        if (baseline.isPrevious() && q.granularity() == Granularity.ALL) {
+            if (q.askedFrom().isEmpty() || q.askedTo().isEmpty()) {
+                throw new VigilArgumentException(
+                        "baseline: previous with granularity all needs from and to (the previous period is as long)");
+            }
+            Instant previousFrom = q.from().minus(Duration.between(q.from(), q.to()));
+            windows = q.merged(store, dataset, q.from(), q.to(), Granularity.ALL, q.askedFrom(), q.askedTo(), false);
+            baselineOf = bySegmentAndField(q.mergedAll(store, dataset, previousFrom, q.from()));
+        } else if (baseline.isPrevious()) {
+            Granularity g = q.granularity();
+            Instant first = g.bucketStart(q.from());
+            Instant extended = q.askedFrom().isPresent() ? g.bucketStart(first.minusNanos(1)) : q.from();
+            List<Bucket> all = q.merged(store, dataset, extended, q.to(), g, Optional.empty(), Optional.empty(), false);
+            record Previous(Instant start, MetricKey key) {}
+            Map<Previous, Bucket> byStart = new HashMap<>();
+            all.forEach(b -> byStart.put(new Previous(b.start, b.key()), b));
+            windows = all.stream().filter(b -> !b.start.isBefore(first)).toList();
+            baselineOf =
+                    w -> Optional.ofNullable(byStart.get(new Previous(g.bucketStart(w.start.minusNanos(1)), w.key())))
+                            .map(b -> b.fieldProfile);
+        } else {
+            windows = q.merged(store, dataset, q.from(), q.to(), q.granularity(), q.askedFrom(), q.askedTo(), false);
+            List<Bucket> reference = baseline.reference().isPresent()
+                    ? reference(q, baseline.reference().get())
+                    : q.mergedAll(
+                            store, dataset, baseline.from().get(), baseline.to().get());
+            baselineOf = bySegmentAndField(reference);
+        }
+        return DriftQuery.rows(
+                dataset, windows, baselineOf, baseline, request.minBaselineRows(), request.metric(), request.top());
+    }
+
+    /**
+     * Drift against a reference dataset as the version page shows it, from one read of the range: each bucket's
+     * {@code drift_score} at the asked granularity ({@code byWindow}); the whole range's ({@code overRange}), from
+     * those buckets merged again; and the whole range's and the reference's profiles by field, for the
+     * distribution charts. The rows are those {@link #drift} gives with {@code metric=drift_score} at the asked
+     * granularity and at {@code all}, up to the merge order of the sketches.
+     */
+    public record DriftOverview(
+            List<DriftRow> byWindow,
+            List<DriftRow> overRange,
+            Map<String, FieldProfile> range,
+            Map<String, FieldProfile> reference) {}
+
+    /** {@link DriftOverview} of the request's range against the {@code reference} dataset. */
+    public DriftOverview driftOverview(ModelVersion version, ProfileRequest request, DatasetKind reference) {
+        Resolved q = resolve(version, request);
+        List<Bucket> referenceBuckets = reference(q, reference);
+        String dataset = q.datasetName();
+        // Drift never asks distinct_count, and the distinct-count sketches are most of the bytes: leave them unread.
+        List<Bucket> windows =
+                q.merged(store, dataset, q.from(), q.to(), q.granularity(), q.askedFrom(), q.askedTo(), false);
+        // the whole range's bounds as drift's granularity=all gives them: asked, else where the windows are
+        Instant first = q.askedFrom()
+                .orElse(windows.stream()
+                        .map(b -> b.start)
+                        .min(Instant::compareTo)
+                        .orElse(q.from()));
+        Instant last = q.askedTo()
+                .orElse(windows.stream().map(b -> b.end).max(Instant::compareTo).orElse(q.to()));
+        List<Bucket> whole = BucketMerger.mergeFields(windows, first, last);
+        Baseline baseline = Baseline.of(reference);
+        Function<Bucket, Optional<FieldProfile>> baselineOf = bySegmentAndField(referenceBuckets);
+        Optional<String> score = Optional.of("drift_score");
+        long minRows = ProfileRequest.DEFAULT_MIN_BASELINE_ROWS;
+        return new DriftOverview(
+                DriftQuery.rows(dataset, windows, baselineOf, baseline, minRows, score, 0),
+                DriftQuery.rows(dataset, whole, baselineOf, baseline, minRows, score, 0),
+                byField(whole),
+                byField(referenceBuckets));
+    }
+
+    /** A reference dataset (training, testing) merged whole, as a drift baseline; refused when not connected. */
+    private List<Bucket> reference(Resolved q, DatasetKind kind) {
+        if (store.datasets()
+                .find(q.version().modelId(), q.version().version(), kind)
+                .isEmpty()) {
+            throw new VigilNotFoundException(
+                    q.version().modelId() + "/" + q.version().version() + " has no "
+                            + kind.specName() + " dataset connected to be the baseline: connect one, or pass"
+                            + " baseline=previous or a serving period FROM/TO");
+        }
+        return q.mergedAll(store, kind.specName(), Instant.EPOCH, FAR_FUTURE);
+    }
+
+    private static Map<String, FieldProfile> byField(List<Bucket> buckets) {
+        Map<String, FieldProfile> out = new HashMap<>();
+        buckets.stream().filter(b -> b.fieldProfile != null).forEach(b -> out.put(b.field, b.fieldProfile));
+        return out;
+    }
+
+    /**
+     * {@code GET …/performance}: realized performance rows, and CBPE estimates for binary models calibrated on the
+     * asked labeled reference (training by default).
+     */
+    public List<PerformanceRow> performance(ModelVersion version, ProfileRequest request) {
+        Resolved q = resolve(version, request);
+        String dataset = q.datasetName();
+        List<Bucket> windows = BucketMerger.merge(
+                q.performance(store, dataset, q.from(), q.to(), q.granularity()),
+                q.granularity(),
+                q.askedFrom(),
+                q.askedTo());
+        // a baseline that is not a labeled reference is refused as the parameter would be
+        Optional<Baseline> asked = request.baseline().flatMap(b -> Baseline.parseReference(b.name()));
+        DatasetKind reference = asked.flatMap(Baseline::reference).orElse(DatasetKind.TRAINING);
+        boolean connected = store.datasets()
+                .find(version.modelId(), version.version(), reference)
+                .isPresent();
+        if (asked.isPresent() && !connected) {
+            throw new VigilNotFoundException(version.modelId() + "/" + version.version() + " has no "
+                    + reference.specName() + " dataset connected to calibrate estimated performance on");
+        }
+        Map<String, Calibration> calibrations = new HashMap<>();
+        if (connected && version.modelType() == ModelType.BINARY) {
+            BucketMerger.merge(
+                            q.overAllRows()
+                                    .performance(
+                                            store, reference.specName(), Instant.EPOCH, FAR_FUTURE, Granularity.ALL),
+                            Granularity.ALL,
+                            Optional.empty(),
+                            Optional.empty())
+                    .forEach(b -> Calibration.fit(b.performanceProfile).ifPresent(c -> calibrations.put(b.field, c)));
+        }
+        return PerformanceQuery.rows(dataset, windows, calibrations, reference.specName(), request.metric());
+    }
+
+    private static Function<Bucket, Optional<FieldProfile>> bySegmentAndField(List<Bucket> merged) {
+        Map<MetricKey, FieldProfile> profiles = new HashMap<>();
+        merged.forEach(b -> profiles.put(b.key(), b.fieldProfile));
+        return w -> Optional.ofNullable(profiles.get(w.key()));
+    }
+}

@@ -1,0 +1,237 @@
+package dev.vigil.query;
+
+import dev.vigil.core.model.Granularity;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.StoredProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Roll-ups of hourly versions: for every UTC day, each segment's and field's hourly profiles merged into one, stored
+ * beside the hours under the dataset {@code <dataset>@day}; and for every UTC month, its days merged into one, under
+ * {@code <dataset>@month}. Runs refresh the days whose hours they replaced, and those days' months. Queries merged by
+ * day or week read the roll-up of every whole day that has one and the hours of the rest (the partial days at the
+ * edges, and days stored before roll-ups existed); by month or over a range they read whole months the same way,
+ * and days (then hours) for the rest. A year by day then merges 365 profiles a field instead of 8,760, a year by
+ * month about 70, with the same result: a roll-up is the merge a query would do.
+ *
+ * <p>Runs call {@link #refresh}; the queries of this package read through {@link #forEach}.
+ */
+public final class Rollups {
+    /**
+     * A level of roll-ups: the period each roll-up covers. The metastore keeps a level's profiles beside the
+     * dataset's own under a dataset name of their own ({@link #of}); this is the one place that name is made.
+     */
+    enum Level {
+        DAY(Granularity.DAY, "@day"),
+        MONTH(Granularity.MONTH, "@month");
+
+        private final Granularity unit;
+        private final String suffix;
+
+        Level(Granularity unit, String suffix) {
+            this.unit = unit;
+            this.suffix = suffix;
+        }
+
+        Granularity unit() {
+            return unit;
+        }
+
+        /** Where the profiles a roll-up of this level merges are stored: a day's hours, a month's days. */
+        String mergedFrom(String dataset) {
+            return this == DAY ? dataset : DAY.of(dataset);
+        }
+
+        /** Where the roll-ups of this level of {@code dataset} are stored. */
+        String of(String dataset) {
+            return dataset + suffix;
+        }
+    }
+
+    private Rollups() {}
+
+    /** Whether the version's windows are hours (a daily version's windows are days already). */
+    static boolean applies(ModelVersion v) {
+        return v.aggregationPeriod().length().equals(Duration.ofHours(1));
+    }
+
+    /** Recomputes the roll-ups of {@code dataset} for the UTC days holding {@code windowStarts}, and their months. */
+    public static void refresh(Metastore store, ModelVersion v, String dataset, Collection<Instant> windowStarts) {
+        if (!applies(v)) {
+            return;
+        }
+        Set<Instant> days = new TreeSet<>();
+        windowStarts.forEach(w -> days.add(Granularity.DAY.bucketStart(w)));
+        days.forEach(day -> rollUp(store, v, dataset, Level.DAY, day));
+        Set<Instant> months = new TreeSet<>();
+        days.forEach(day -> months.add(Granularity.MONTH.bucketStart(day)));
+        for (Instant month : months) {
+            Instant end = Granularity.MONTH.bucketEnd(month);
+            // A month is the merge of its days: days stored before roll-ups existed get theirs first.
+            Set<Instant> missing = new TreeSet<>();
+            store.profiles()
+                    .profiledWindows(v.modelId(), v.version(), dataset, month, end)
+                    .forEach(hour -> missing.add(Granularity.DAY.bucketStart(hour)));
+            missing.removeAll(
+                    store.profiles().profiledWindows(v.modelId(), v.version(), Level.DAY.of(dataset), month, end));
+            missing.forEach(day -> rollUp(store, v, dataset, Level.DAY, day));
+            rollUp(store, v, dataset, Level.MONTH, month);
+        }
+    }
+
+    /**
+     * Replaces the roll-up of {@code level} starting at {@code start} with the merge of the profiles inside it one
+     * level finer (the hours of a day, the days of a month), per segment and field. The profiles are merged decoded and each merge is
+     * encoded once: encoding compacts the sketches, and encoding after every pairwise merge cost a sort of the growing
+     * theta sketch per profile.
+     */
+    private static void rollUp(Metastore store, ModelVersion v, String dataset, Level level, Instant start) {
+        Instant end = level.unit().bucketEnd(start);
+        BucketMerger merger = new BucketMerger(level.unit(), Optional.empty(), Optional.empty(), true);
+        store.profiles()
+                .forEachField(
+                        v.modelId(),
+                        v.version(),
+                        level.mergedFrom(dataset),
+                        start,
+                        end,
+                        Optional.empty(),
+                        Optional.empty(),
+                        merger);
+        List<StoredProfile> rolled = new ArrayList<>();
+        for (BucketMerger.Bucket b : merger.buckets()) {
+            byte[] bytes = b.performanceProfile != null
+                    ? b.performanceProfile.toBytes()
+                    : b.datasetProfile != null ? b.datasetProfile.toBytes() : b.fieldProfile.toBytes();
+            rolled.add(new StoredProfile(start, end, b.segment, b.field, bytes));
+        }
+        store.profiles()
+                .replaceWindows(v.modelId(), v.version(), level.of(dataset), List.of(start), rolled, Optional.empty());
+    }
+
+    /**
+     * The profiles of [{@code from}, {@code to}) a query will merge at {@code granularity}: by the hour, the hours;
+     * by day or week, the roll-up of each whole day that has one and the hours of everything else; by month or over
+     * a range, whole months from their roll-ups first, then days and hours the same way.
+     */
+    static List<StoredProfile> read(
+            Metastore store,
+            ModelVersion v,
+            String dataset,
+            Instant from,
+            Instant to,
+            Granularity granularity,
+            boolean exactEdges,
+            Optional<String> segment,
+            Optional<? extends Collection<String>> fields) {
+        List<StoredProfile> out = new ArrayList<>();
+        forEach(store, v, dataset, from, to, granularity, exactEdges, segment, fields, out::add);
+        return out;
+    }
+
+    /**
+     * Whether a query must read the outermost rolled-up periods finer: only a bucket over the whole range whose
+     * bounds were not asked takes them from the profiles (where its rows start and end); every other bucket's bounds
+     * come from the granularity or the asked range, whatever is read.
+     */
+    static boolean exactEdges(Granularity granularity, Optional<Instant> boundFrom, Optional<Instant> boundTo) {
+        return granularity == Granularity.ALL && (boundFrom.isEmpty() || boundTo.isEmpty());
+    }
+
+    /** {@link #read}, handing each profile to {@code each} as it is read instead of collecting a list. */
+    static void forEach(
+            Metastore store,
+            ModelVersion v,
+            String dataset,
+            Instant from,
+            Instant to,
+            Granularity granularity,
+            boolean exactEdges,
+            Optional<String> segment,
+            Optional<? extends Collection<String>> fields,
+            Consumer<StoredProfile> each) {
+        List<Level> levels = !applies(v) || granularity == Granularity.HOUR
+                ? List.of()
+                : granularity == Granularity.MONTH || granularity == Granularity.ALL
+                        ? List.of(Level.MONTH, Level.DAY)
+                        : List.of(Level.DAY);
+        read(store, v, dataset, from, to, levels, exactEdges, exactEdges, segment, fields, each);
+    }
+
+    /**
+     * The profiles of [{@code from}, {@code to}) from the coarsest of {@code levels} where it has whole periods, and
+     * from the finer levels (at last the hours) elsewhere. With {@code exactStart} ({@code exactEnd}) the first (last)
+     * rolled-up period is read finer, so a range's bucket starts (ends) where its rows do; the edges between a
+     * stretch of coarse periods and a finer stretch are period boundaries already, and need nothing of the kind.
+     */
+    private static void read(
+            Metastore store,
+            ModelVersion v,
+            String dataset,
+            Instant from,
+            Instant to,
+            List<Level> levels,
+            boolean exactStart,
+            boolean exactEnd,
+            Optional<String> segment,
+            Optional<? extends Collection<String>> fields,
+            Consumer<StoredProfile> each) {
+        if (!from.isBefore(to)) {
+            return;
+        }
+        if (levels.isEmpty()) {
+            store.profiles().forEachField(v.modelId(), v.version(), dataset, from, to, segment, fields, each);
+            return;
+        }
+        Level level = levels.get(0);
+        List<Level> finer = levels.subList(1, levels.size());
+        Instant first = level.unit().bucketStart(from);
+        if (first.isBefore(from)) {
+            first = level.unit().bucketEnd(first);
+        }
+        Instant last = level.unit().bucketStart(to);
+        TreeSet<Instant> covered = first.isBefore(last)
+                ? new TreeSet<>(
+                        store.profiles().profiledWindows(v.modelId(), v.version(), level.of(dataset), first, last))
+                : new TreeSet<>();
+        if (exactStart) {
+            covered.pollFirst();
+        }
+        if (exactEnd) {
+            covered.pollLast();
+        }
+        if (covered.isEmpty()) {
+            read(store, v, dataset, from, to, finer, exactStart, exactEnd, segment, fields, each);
+            return;
+        }
+        read(store, v, dataset, from, covered.first(), finer, exactStart, false, segment, fields, each);
+        Instant previousEnd = null;
+        for (Instant period : covered) {
+            if (previousEnd != null && previousEnd.isBefore(period)) {
+                // periods without a roll-up
+                read(store, v, dataset, previousEnd, period, finer, false, false, segment, fields, each);
+            }
+            previousEnd = level.unit().bucketEnd(period);
+        }
+        store.profiles()
+                .forEachField(
+                        v.modelId(),
+                        v.version(),
+                        level.of(dataset),
+                        covered.first(),
+                        previousEnd,
+                        segment,
+                        fields,
+                        each);
+        read(store, v, dataset, previousEnd, to, finer, false, exactEnd, segment, fields, each);
+    }
+}

@@ -1,0 +1,315 @@
+package dev.vigil.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.Model;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.spec.SecretResolver;
+import dev.vigil.core.spec.SpecCodec;
+import dev.vigil.core.spec.SpecValidator;
+import dev.vigil.engine.source.PostgresSource;
+import dev.vigil.engine.source.SourceColumn;
+import dev.vigil.server.web.Endpoint;
+import dev.vigil.server.web.Json;
+import dev.vigil.server.web.Lookups;
+import dev.vigil.store.Change;
+import dev.vigil.store.Metastore;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Models, their versions and the datasets a version connects. */
+public final class ModelRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRoutes.class);
+    private static final String MODEL = "/api/v1/models/{model}";
+    private static final String VERSION = MODEL + "/versions/{version}";
+    private static final String DATASET = VERSION + "/datasets/{dataset}";
+
+    private final Metastore store;
+    private final PostgresSource source;
+
+    public ModelRoutes(Metastore store, PostgresSource source) {
+        this.store = store;
+        this.source = source;
+    }
+
+    public List<Endpoint> endpoints() {
+        return List.of(
+                new Endpoint(
+                        HandlerType.GET, "/api/v1/models", "models", "List models", null, 200, true, this::listModels),
+                new Endpoint(
+                        HandlerType.PUT,
+                        MODEL,
+                        "models",
+                        "Create or update a model (idempotent)",
+                        "{\"name\": \"display name\"}",
+                        200,
+                        true,
+                        this::putModel),
+                new Endpoint(
+                        HandlerType.GET,
+                        MODEL,
+                        "models",
+                        "Get a model and its version ids",
+                        null,
+                        200,
+                        true,
+                        this::getModel),
+                new Endpoint(
+                        HandlerType.DELETE,
+                        MODEL,
+                        "models",
+                        "Delete a model with its versions and datasets",
+                        null,
+                        204,
+                        true,
+                        this::deleteModel),
+                new Endpoint(
+                        HandlerType.GET,
+                        MODEL + "/versions",
+                        "versions",
+                        "List the versions of a model",
+                        null,
+                        200,
+                        true,
+                        this::listVersions),
+                new Endpoint(
+                        HandlerType.PUT,
+                        VERSION,
+                        "versions",
+                        "Create or update a version (idempotent)",
+                        "{\"model_type\": \"binary\", \"aggregation_period\": \"hourly\", \"raw_inputs\": {...}, "
+                                + "\"features\": {\"amount\": \"numeric\", \"emb\": {\"type\": \"tensor\", "
+                                + "\"dimensions\": [768]}}, \"predictions\": {...}, \"actuals\": {...}}",
+                        200,
+                        true,
+                        this::putVersion),
+                new Endpoint(
+                        HandlerType.GET,
+                        VERSION,
+                        "versions",
+                        "Get a version and its schema",
+                        null,
+                        200,
+                        true,
+                        this::getVersion),
+                new Endpoint(
+                        HandlerType.DELETE,
+                        VERSION,
+                        "versions",
+                        "Delete a version and its datasets",
+                        null,
+                        204,
+                        true,
+                        this::deleteVersion),
+                new Endpoint(
+                        HandlerType.GET,
+                        VERSION + "/datasets",
+                        "datasets",
+                        "List the connected datasets of a version (passwords are never returned)",
+                        null,
+                        200,
+                        true,
+                        this::listDatasets),
+                new Endpoint(
+                        HandlerType.PUT,
+                        DATASET,
+                        "datasets",
+                        "Connect a dataset (serving, training, testing, actuals): checks the live source through a "
+                                + "read-only session, then stores it with its password encrypted",
+                        "{\"data_source\": {\"type\": \"postgres-jdbc\", \"url\", \"query\", \"user\", \"password\", "
+                                + "\"select_expr\": [...], \"read_options\": {...}, \"sample_size\"}, \"id_column\", "
+                                + "\"timestamp_column\", \"features\": {field: column}, \"labels\": {prediction: column}}"
+                                + "; without data_source.password the stored password is kept",
+                        200,
+                        true,
+                        this::putDataset),
+                new Endpoint(
+                        HandlerType.GET,
+                        DATASET,
+                        "datasets",
+                        "Get a connected dataset (without its password)",
+                        null,
+                        200,
+                        true,
+                        this::getDataset),
+                new Endpoint(
+                        HandlerType.DELETE,
+                        DATASET,
+                        "datasets",
+                        "Disconnect a dataset",
+                        null,
+                        204,
+                        true,
+                        this::deleteDataset));
+    }
+
+    private void listModels(Context ctx) {
+        ArrayNode out = Json.array();
+        store.models().list().forEach(m -> out.add(SpecCodec.write(m)));
+        Json.send(ctx, 200, out);
+    }
+
+    private void putModel(Context ctx) {
+        String id = ctx.pathParam("model");
+        ObjectNode body = (ObjectNode) Json.body(ctx);
+        requireSame(body, "id", id, "model id");
+        body.put("id", id);
+        Model model = SpecCodec.readModel(body, "");
+        Change change = store.models().upsert(model);
+        LOG.info("model {}: {}", id, change);
+        ObjectNode out = SpecCodec.write(model);
+        out.put("change", change.name().toLowerCase(Locale.ROOT));
+        Json.send(ctx, change == Change.CREATED ? 201 : 200, out);
+    }
+
+    private void getModel(Context ctx) {
+        Model model = model(ctx);
+        ObjectNode out = SpecCodec.write(model);
+        ArrayNode versions = out.putArray("versions");
+        store.versions().list(model.id()).forEach(v -> versions.add(v.version()));
+        Json.send(ctx, 200, out);
+    }
+
+    private void deleteModel(Context ctx) {
+        String id = ctx.pathParam("model");
+        if (!store.models().delete(id)) {
+            throw new VigilNotFoundException("model '" + id + "' does not exist");
+        }
+        LOG.info("model {}: deleted", id);
+        ctx.status(204);
+    }
+
+    private void listVersions(Context ctx) {
+        Model model = model(ctx);
+        ArrayNode out = Json.array();
+        store.versions().list(model.id()).forEach(v -> out.add(SpecCodec.write(v)));
+        Json.send(ctx, 200, out);
+    }
+
+    private void putVersion(Context ctx) {
+        Model model = model(ctx);
+        String id = ctx.pathParam("version");
+        ObjectNode body = (ObjectNode) Json.body(ctx);
+        requireSame(body, "model_version", id, "version");
+        body.put("model_version", id);
+        ModelVersion version = SpecCodec.readVersion(model.id(), body, "");
+        Change change = store.versions().upsert(version);
+        LOG.info("version {}/{}: {}", model.id(), id, change);
+        ObjectNode out = SpecCodec.write(version);
+        out.put("change", change.name().toLowerCase(Locale.ROOT));
+        Json.send(ctx, change == Change.CREATED ? 201 : 200, out);
+    }
+
+    private void getVersion(Context ctx) {
+        Json.send(ctx, 200, SpecCodec.write(version(ctx)));
+    }
+
+    private void deleteVersion(Context ctx) {
+        ModelVersion version = version(ctx);
+        store.versions().delete(version.modelId(), version.version());
+        LOG.info("version {}/{}: deleted", version.modelId(), version.version());
+        ctx.status(204);
+    }
+
+    private void listDatasets(Context ctx) {
+        ModelVersion version = version(ctx);
+        ArrayNode out = Json.array();
+        for (DatasetConnection c : store.datasets().list(version.modelId(), version.version())) {
+            out.add(describe(c));
+        }
+        Json.send(ctx, 200, out);
+    }
+
+    private void putDataset(Context ctx) {
+        ModelVersion version = version(ctx);
+        DatasetKind kind = DatasetKind.fromSpec(ctx.pathParam("dataset"), "dataset");
+        ObjectNode body = (ObjectNode) Json.body(ctx);
+        Optional<DatasetConnection> existing = store.datasets().find(version.modelId(), version.version(), kind);
+        String prefix = kind.specName() + ".";
+        DatasetConnection connection = SpecCodec.readDataset(kind, body, prefix, SecretResolver.LITERAL);
+        JsonNode sourceNode = body.get("data_source");
+        boolean passwordGiven = sourceNode != null && sourceNode.hasNonNull("password");
+        if (!passwordGiven && existing.isPresent()) {
+            connection = connection.withPassword(existing.get().source().password());
+        }
+        SpecValidator.throwIfAny(SpecValidator.datasetProblems(version, connection, prefix));
+        for (DatasetConnection other : store.datasets().list(version.modelId(), version.version())) {
+            SpecValidator.throwIfAny(SpecValidator.labelConflicts(connection, other, prefix));
+        }
+        List<SourceColumn> columns = source.check(version, connection, prefix);
+        Change change = store.datasets().upsert(version.modelId(), version.version(), connection);
+        LOG.info(
+                "dataset {}/{}/{}: {} ({} columns checked)",
+                version.modelId(),
+                version.version(),
+                kind,
+                change,
+                columns.size());
+        ObjectNode out = describe(connection);
+        out.put("change", change.name().toLowerCase(Locale.ROOT));
+        ArrayNode cols = out.putArray("columns");
+        for (SourceColumn c : columns) {
+            ObjectNode col = cols.addObject();
+            col.put("name", c.name());
+            col.put("type", c.typeName());
+        }
+        Json.send(ctx, change == Change.CREATED ? 201 : 200, out);
+    }
+
+    private void getDataset(Context ctx) {
+        ModelVersion version = version(ctx);
+        DatasetKind kind = DatasetKind.fromSpec(ctx.pathParam("dataset"), "dataset");
+        DatasetConnection c = store.datasets()
+                .find(version.modelId(), version.version(), kind)
+                .orElseThrow(() -> new VigilNotFoundException("version " + version.modelId() + "/" + version.version()
+                        + " has no " + kind + " dataset connected"));
+        Json.send(ctx, 200, describe(c));
+    }
+
+    private void deleteDataset(Context ctx) {
+        ModelVersion version = version(ctx);
+        DatasetKind kind = DatasetKind.fromSpec(ctx.pathParam("dataset"), "dataset");
+        if (!store.datasets().delete(version.modelId(), version.version(), kind)) {
+            throw new VigilNotFoundException("version " + version.modelId() + "/" + version.version() + " has no "
+                    + kind + " dataset connected");
+        }
+        LOG.info("dataset {}/{}/{}: disconnected", version.modelId(), version.version(), kind);
+        ctx.status(204);
+    }
+
+    private static ObjectNode describe(DatasetConnection c) {
+        ObjectNode out = Json.object();
+        out.put("dataset", c.dataset().specName());
+        out.setAll(SpecCodec.write(c, false));
+        return out;
+    }
+
+    private Model model(Context ctx) {
+        return Lookups.model(store, ctx);
+    }
+
+    private ModelVersion version(Context ctx) {
+        return Lookups.version(store, ctx);
+    }
+
+    private static void requireSame(ObjectNode body, String key, String fromPath, String what) {
+        JsonNode value = body.get(key);
+        if (value != null
+                && !value.isNull()
+                && !(value instanceof TextNode t && t.asText().equals(fromPath))) {
+            throw new VigilArgumentException(
+                    key + ": '" + value.asText() + "' differs from the " + what + " '" + fromPath + "' in the URL");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.vigil.server.api;
+
+import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.core.query.ProfileRequest.Question;
+import dev.vigil.query.ProfileQueries;
+import dev.vigil.server.web.Endpoint;
+import dev.vigil.server.web.Json;
+import dev.vigil.server.web.Lookups;
+import dev.vigil.store.Metastore;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.List;
+
+/** The questions over stored profiles: metrics, drift and performance of a version, as flat JSON rows. */
+public final class QueryRoutes {
+    private static final String VERSION = "/api/v1/models/{model}/versions/{version}";
+
+    private final Metastore store;
+    private final ProfileQueries queries;
+
+    public QueryRoutes(Metastore store) {
+        this.store = store;
+        this.queries = new ProfileQueries(store);
+    }
+
+    public List<Endpoint> endpoints() {
+        return List.of(
+                new Endpoint(
+                        HandlerType.GET,
+                        VERSION + "/metrics",
+                        "metrics",
+                        "Metrics from stored profiles: query dataset, field, metric, from, to, granularity"
+                                + " (hour|day|week|month|all), segment (NAME=VALUE)",
+                        null,
+                        200,
+                        true,
+                        this::metrics),
+                new Endpoint(
+                        HandlerType.GET,
+                        VERSION + "/drift",
+                        "drift",
+                        "Drift of each window against a baseline, from stored profiles: query dataset, field, metric,"
+                                + " from, to, granularity, segment, baseline (training|testing|previous|FROM/TO),"
+                                + " min_baseline_rows (default 100), top (the N fields with the highest drift_score)",
+                        null,
+                        200,
+                        true,
+                        this::drift),
+                new Endpoint(
+                        HandlerType.GET,
+                        VERSION + "/performance",
+                        "performance",
+                        "Model performance per window from stored profiles: realized from the rows whose actuals"
+                                + " arrived, and for binary models with a score estimated by CBPE (rows with std and"
+                                + " reference). Query dataset, field (a prediction), metric, from, to, granularity,"
+                                + " segment, baseline (training|testing: the calibration reference, default training)",
+                        null,
+                        200,
+                        true,
+                        this::performance));
+    }
+
+    private void metrics(Context ctx) {
+        var version = Lookups.version(store, ctx);
+        Json.send(ctx, 200, RowJson.metrics(queries.metrics(version, request(ctx, Question.METRICS))));
+    }
+
+    private void drift(Context ctx) {
+        var version = Lookups.version(store, ctx);
+        Json.send(ctx, 200, RowJson.drift(queries.drift(version, request(ctx, Question.DRIFT))));
+    }
+
+    private void performance(Context ctx) {
+        var version = Lookups.version(store, ctx);
+        Json.send(ctx, 200, RowJson.performance(queries.performance(version, request(ctx, Question.PERFORMANCE))));
+    }
+
+    private static ProfileRequest request(Context ctx, Question question) {
+        return ProfileRequest.fromParams(ctx::queryParam, question);
+    }
+}

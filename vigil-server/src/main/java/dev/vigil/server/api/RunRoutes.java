@@ -1,0 +1,154 @@
+package dev.vigil.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.server.runs.RunService;
+import dev.vigil.server.web.Endpoint;
+import dev.vigil.server.web.Json;
+import dev.vigil.server.web.Lookups;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.Run;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs: pull and profile a dataset over a range, and how each run went. */
+public final class RunRoutes {
+    private static final String VERSION = "/api/v1/models/{model}/versions/{version}";
+
+    private final Metastore store;
+    private final RunService runs;
+    private final Clock clock;
+
+    public RunRoutes(Metastore store, RunService runs, Clock clock) {
+        this.store = store;
+        this.runs = runs;
+        this.clock = clock;
+    }
+
+    public List<Endpoint> endpoints() {
+        return List.of(
+                new Endpoint(
+                        HandlerType.POST,
+                        VERSION + "/runs",
+                        "runs",
+                        "Start a run: pull a dataset (or all connected ones) over a range and profile every window",
+                        "{\"dataset\": \"serving|training|testing|actuals|all\", \"from\": \"ISO instant\", \"to\":"
+                                + " \"ISO instant\"} (from/to optional)",
+                        202,
+                        true,
+                        this::startRun),
+                new Endpoint(
+                        HandlerType.GET,
+                        VERSION + "/runs",
+                        "runs",
+                        "The latest runs of a version, newest first",
+                        null,
+                        200,
+                        true,
+                        this::listRuns),
+                new Endpoint(
+                        HandlerType.GET,
+                        "/api/v1/runs/{run}",
+                        "runs",
+                        "One run: status, progress, rows read, rows with problems, failure reason",
+                        null,
+                        200,
+                        true,
+                        this::getRun));
+    }
+
+    private void startRun(Context ctx) {
+        ModelVersion version = Lookups.version(store, ctx);
+        JsonNode body = ctx.body().isBlank() ? Json.object() : Json.body(ctx);
+        String dataset = body.path("dataset").asText("serving");
+        Optional<Instant> from = instant(body.get("from"), "from");
+        Optional<Instant> to = instant(body.get("to"), "to");
+        List<DatasetKind> kinds = new ArrayList<>();
+        if (dataset.equals("all")) {
+            for (DatasetConnection c : store.datasets().list(version.modelId(), version.version())) {
+                kinds.add(c.dataset());
+            }
+            kinds.sort(null); // serving before actuals: actuals recompute windows serving has profiled
+            if (kinds.isEmpty()) {
+                throw new VigilArgumentException(
+                        "dataset: " + version.modelId() + "/" + version.version() + " has no dataset connected");
+            }
+        } else {
+            kinds.add(DatasetKind.fromSpec(dataset, "dataset"));
+        }
+        ArrayNode out = Json.array();
+        for (DatasetKind kind : kinds) {
+            out.add(describe(runs.submit(version, kind, from, to)));
+        }
+        Json.send(ctx, 202, out);
+    }
+
+    private void listRuns(Context ctx) {
+        ModelVersion version = Lookups.version(store, ctx);
+        ArrayNode out = Json.array();
+        store.runs().list(version.modelId(), version.version(), 50).forEach(r -> out.add(describe(r)));
+        Json.send(ctx, 200, out);
+    }
+
+    private void getRun(Context ctx) {
+        String id = ctx.pathParam("run");
+        Run run =
+                store.runs().find(id).orElseThrow(() -> new VigilNotFoundException("run '" + id + "' does not exist"));
+        Json.send(ctx, 200, describe(run));
+    }
+
+    private static Optional<Instant> instant(JsonNode node, String key) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(ProfileRequest.parseInstant(node.asText(), key));
+    }
+
+    ObjectNode describe(Run r) {
+        ObjectNode n = Json.object();
+        n.put("id", r.id());
+        n.put("model", r.modelId());
+        n.put("version", r.version());
+        n.put("dataset", r.dataset());
+        n.put("status", r.status().specName());
+        n.put(
+                "from",
+                r.windowsTotal() == 0 && r.from().equals(Instant.EPOCH)
+                        ? null
+                        : r.from().toString());
+        n.put("to", r.windowsTotal() == 0 && r.to().equals(Instant.EPOCH) ? null : r.to().toString());
+        n.put("windows_total", r.windowsTotal());
+        n.put("windows_done", r.windowsDone());
+        n.put("rows_read", r.rowsRead());
+        n.put("rows_with_problems", r.rowsWithProblems());
+        n.put("null_timestamp_count", r.nullTimestampCount());
+        if (r.dataset().equals(DatasetKind.ACTUALS.specName())) {
+            n.put("unmatched_actuals_count", r.unmatchedActualsCount());
+        }
+        if (r.startedAt() != null) {
+            Instant end = r.finishedAt() != null ? r.finishedAt() : clock.instant();
+            double seconds =
+                    Math.max(0.001, Duration.between(r.startedAt(), end).toMillis() / 1000.0);
+            n.put("seconds", seconds);
+            n.put("rows_per_second", Math.round(r.rowsRead() / seconds));
+        }
+        n.put("error", r.error());
+        n.put("created_at", r.createdAt().toString());
+        n.put("started_at", r.startedAt() == null ? null : r.startedAt().toString());
+        n.put("finished_at", r.finishedAt() == null ? null : r.finishedAt().toString());
+        return n;
+    }
+}

@@ -1,0 +1,759 @@
+package dev.vigil.server.dashboard;
+
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.Field;
+import dev.vigil.core.model.FieldGroup;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.Granularity;
+import dev.vigil.core.model.Model;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.query.Baseline;
+import dev.vigil.core.query.DriftRow;
+import dev.vigil.core.query.MetricRow;
+import dev.vigil.core.query.PerformanceRow;
+import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.query.ProfileQueries;
+import dev.vigil.stats.FieldProfile;
+import dev.vigil.store.Alert;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.Run;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+
+/**
+ * The pages of the dashboard and of the HTML report, rendered on the server from stored profiles only (the same
+ * queries as the REST API): plain HTML with inline CSS and inline SVG charts, every value escaped.
+ */
+final class DashboardPages {
+    private static final Duration DEFAULT_RANGE = Duration.ofDays(7);
+
+    private final Metastore store;
+    private final ProfileQueries queries;
+    private final java.time.Clock clock;
+
+    DashboardPages(Metastore store, java.time.Clock clock) {
+        this.store = store;
+        this.queries = new ProfileQueries(store);
+        this.clock = clock;
+    }
+
+    /** The range a page shows: asked, or the last week of data up to the serving watermark. */
+    record Range(Instant from, Instant to, Granularity granularity) {
+        String query() {
+            return "?from=" + from + "&to=" + to + "&granularity=" + granularity.specName();
+        }
+
+        /** The serving dataset's profiles over this range at this granularity. */
+        ProfileRequest request() {
+            return ProfileRequest.of(DatasetKind.SERVING)
+                    .withRange(Optional.of(from), Optional.of(to))
+                    .withGranularity(granularity);
+        }
+    }
+
+    /** The most points a chart gets: more would not show, and would only cost time. */
+    static final int MAX_BUCKETS = 2_000;
+
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
+
+    /** {@code t}, or a one-sentence refusal naming {@code key} when it is not between 1970 and 9999. */
+    static Instant bounded(Instant t, String key) {
+        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+            throw new dev.vigil.core.VigilArgumentException(
+                    key + ": expected an instant between 1970 and 9999, got " + t);
+        }
+        return t;
+    }
+
+    Range range(ModelVersion v, Optional<Instant> from, Optional<Instant> to, Optional<String> granularity) {
+        Instant end = to.map(t -> bounded(t, "to")).orElseGet(() -> store.profiles()
+                .windowRange(v.modelId(), v.version(), "serving")
+                .map(r -> r[1])
+                .orElse(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.HOURS)));
+        Instant start = from.map(t -> bounded(t, "from")).orElse(end.minus(DEFAULT_RANGE));
+        if (!end.isAfter(start)) {
+            throw new dev.vigil.core.VigilArgumentException("to: " + end + " must be after from " + start);
+        }
+        String g = granularity.orElse(Duration.between(start, end).compareTo(Duration.ofDays(8)) <= 0 ? "hour" : "day");
+        Granularity parsed = Granularity.fromParam(g);
+        Duration bucket =
+                switch (parsed) {
+                    case HOUR -> Duration.ofHours(1);
+                    case DAY -> Duration.ofDays(1);
+                    case WEEK -> Duration.ofDays(7);
+                    case MONTH -> Duration.ofDays(28);
+                    case ALL -> Duration.between(start, end);
+                };
+        long buckets = Duration.between(start, end).dividedBy(bucket);
+        if (buckets > MAX_BUCKETS) {
+            throw new dev.vigil.core.VigilArgumentException("granularity: " + g + " from " + start + " to " + end
+                    + " makes " + buckets + " points, more than " + MAX_BUCKETS + "; pick a coarser granularity or a"
+                    + " shorter range");
+        }
+        return new Range(start, end, parsed);
+    }
+
+    // ---- the models list ----------------------------------------------------------------------------
+
+    String models(String csrf) {
+        StringBuilder body = new StringBuilder("<h1>Models</h1>");
+        List<Model> models = store.models().list();
+        if (models.isEmpty()) {
+            body.append(
+                    "<p class=\"muted\">No models yet: apply a spec with <code>vigil apply -f spec.yaml</code>.</p>");
+        }
+        body.append("<table class=\"models\"><thead><tr><th>Model</th><th>Version</th><th>Rows (last day)</th>"
+                + "<th>Top drift (last day)</th><th>Performance (last day)</th><th>Open alerts</th></tr></thead>"
+                + "<tbody>");
+        for (Model m : models) {
+            List<ModelVersion> versions = store.versions().list(m.id());
+            if (versions.isEmpty()) {
+                body.append("<tr><td><span class=\"model-link\">")
+                        .append(Html.text(m.name()))
+                        .append("</span> <span class=\"muted\">")
+                        .append(Html.text(m.id()))
+                        .append("</span></td><td colspan=\"5\" class=\"muted\">no versions yet</td></tr>");
+            }
+            for (ModelVersion v : versions) {
+                Range last = range(v, Optional.empty(), Optional.empty(), Optional.of("all"));
+                Range day = new Range(last.to().minus(Duration.ofDays(1)), last.to(), Granularity.ALL);
+                long open = store.alerts().list(Optional.of(m.id()), Optional.of(Alert.Status.OPEN), 10_000).stream()
+                        .filter(a -> a.version().equals(v.version()))
+                        .count();
+                boolean serving = store.datasets()
+                        .find(v.modelId(), v.version(), dev.vigil.core.model.DatasetKind.SERVING)
+                        .isPresent();
+                Optional<DriftRow> drift = serving ? topDrift(v, day) : Optional.empty();
+                body.append("<tr><td><a class=\"model-link\" href=\"/models/")
+                        .append(Html.attr(Html.segment(m.id())))
+                        .append("/versions/")
+                        .append(Html.attr(Html.segment(v.version())))
+                        .append("\">")
+                        .append(Html.text(m.name()))
+                        .append("</a> <span class=\"muted\">")
+                        .append(Html.text(m.id()))
+                        .append("</span></td><td>")
+                        .append(Html.text(v.version()))
+                        .append("</td><td class=\"num\">")
+                        .append(Html.text(serving ? rows(v, day) : "no serving data"))
+                        .append("</td><td>")
+                        .append(
+                                drift.isEmpty()
+                                        ? "<span class=\"muted\">–</span>"
+                                        : Html.text(drift.get().field()) + " "
+                                                + badge(drift.get().value(), 0.1, 0.2))
+                        .append("</td><td>")
+                        .append(Html.text(serving ? performanceSummary(v, day) : "–"))
+                        .append("</td><td>")
+                        .append(
+                                open > 0
+                                        ? "<span class=\"badge bad\">" + open + " open</span>"
+                                        : "<span class=\"badge" + " ok\">none</span>")
+                        .append("</td></tr>");
+            }
+        }
+        body.append("</tbody></table>");
+        return layout("Vigil — models", body.toString(), csrf, false);
+    }
+
+    private String rows(ModelVersion v, Range day) {
+        for (MetricRow r : queries.metrics(v, day.request().withMetric("count"))) {
+            if (r.field() == null) {
+                return String.format(Locale.ROOT, "%,d", r.value().longValue());
+            }
+        }
+        return "0";
+    }
+
+    /** The row of the field with the largest drift score over the range; empty without a training set. */
+    private Optional<DriftRow> topDrift(ModelVersion v, Range range) {
+        if (!hasTraining(v)) {
+            return Optional.empty();
+        }
+        return queries.drift(v, range.request().withMetric("drift_score").withBaseline(Baseline.TRAINING)).stream()
+                .filter(r -> r.segment() == null && r.value() != null)
+                .reduce((best, r) -> r.value() > best.value() ? r : best);
+    }
+
+    private String performanceSummary(ModelVersion v, Range range) {
+        Map<String, Double> realized = new LinkedHashMap<>();
+        Map<String, Double> estimated = new LinkedHashMap<>();
+        for (PerformanceRow r : queries.performance(v, range.request())) {
+            if (r.segment() != null || r.value() == null) {
+                continue;
+            }
+            (r.estimated() ? estimated : realized).put(r.field() + " " + r.metric(), r.value());
+        }
+        for (String metric : List.of("accuracy", "f1_macro", "rmse", "f1_micro", "ndcg_at_k")) {
+            for (Map.Entry<String, Double> e : realized.entrySet()) {
+                if (e.getKey().endsWith(" " + metric)) {
+                    return e.getKey() + " " + Svg.number(e.getValue());
+                }
+            }
+        }
+        for (Map.Entry<String, Double> e : estimated.entrySet()) {
+            if (e.getKey().endsWith(" estimated_accuracy")) {
+                return e.getKey() + " " + Svg.number(e.getValue());
+            }
+        }
+        return "–";
+    }
+
+    // ---- a version ----------------------------------------------------------------------------------
+
+    String version(ModelVersion v, Range range, String csrf) {
+        return layout("Vigil — " + v.modelId() + " " + v.version(), versionBody(v, range, csrf, false), csrf, false);
+    }
+
+    /**
+     * The HTML report of a version over a range: the version page and every field's page in one self-contained
+     * file (inline CSS and SVG, no script, no link out), built from stored aggregates only.
+     */
+    String report(ModelVersion v, Range range) {
+        StringBuilder body = new StringBuilder(versionBody(v, range, "", true));
+        body.append("<h2>Fields</h2>");
+        for (Field f : v.schema().fields()) {
+            if (f.group() != FieldGroup.ACTUALS) {
+                body.append(fieldBody(v, f.name(), range, "", true));
+            }
+        }
+        body.append("<p class=\"muted\">Vigil report of ")
+                .append(Html.text(v.modelId() + " " + v.version()))
+                .append(" from ")
+                .append(Html.text(range.from()))
+                .append(" to ")
+                .append(Html.text(range.to()))
+                .append(" by ")
+                .append(Html.text(range.granularity().specName()))
+                .append(", generated ")
+                .append(Html.text(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+                .append(" from stored profiles.</p>");
+        return layout("Vigil report — " + v.modelId() + " " + v.version(), body.toString(), "", true);
+    }
+
+    private String versionBody(ModelVersion v, Range range, String csrf, boolean report) {
+        String base = "/models/" + Html.segment(v.modelId()) + "/versions/" + Html.segment(v.version());
+        StringBuilder body = new StringBuilder();
+        if (!report) {
+            body.append("<p class=\"crumbs\"><a href=\"/\">Models</a> / ")
+                    .append(Html.text(v.modelId()))
+                    .append("</p>");
+        }
+        body.append("<h1>")
+                .append(Html.text(v.modelId()))
+                .append(" <span class=\"muted\">version ")
+                .append(Html.text(v.version()))
+                .append("</span></h1>");
+        body.append(
+                report
+                        ? "<p class=\"muted\">"
+                                + Html.text(range.from() + " to " + range.to() + ", by "
+                                        + range.granularity().specName())
+                                + "</p>"
+                        : rangePicker(base, range));
+        if (!hasServing(v)) {
+            return body.append(NO_SERVING).toString();
+        }
+        List<Alert> alerts = alertsOf(v);
+        // Drift of every field, ranked by its drift over the whole range.
+        body.append("<h2>Drift against the training set</h2>");
+        if (!hasTraining(v)) {
+            body.append("<p class=\"muted\">No training dataset connected: drift needs one as its baseline.</p>");
+        } else {
+            // One read of the range: each bucket's drift for the charts, the whole range's for the ranking.
+            ProfileQueries.DriftOverview drift = queries.driftOverview(v, range.request(), DatasetKind.TRAINING);
+            List<DriftRow> ranked = drift.overRange().stream()
+                    .filter(r -> r.segment() == null)
+                    .sorted(Comparator.comparingDouble((DriftRow r) -> r.value() == null ? -1 : r.value())
+                            .reversed())
+                    .toList();
+            Map<String, Svg.Series> series = new LinkedHashMap<>();
+            for (DriftRow r : drift.byWindow()) {
+                if (r.segment() != null) {
+                    continue;
+                }
+                Svg.Series s = series.computeIfAbsent(
+                        r.field(), k -> new Svg.Series("drift_score", new ArrayList<>(), new ArrayList<>(), false));
+                s.times().add(r.windowStart());
+                s.values().add(r.value());
+            }
+            body.append("<table class=\"drift\"><thead><tr><th>#</th><th>Field</th><th>Drift score</th>"
+                    + "<th>Over time</th><th>Distribution (range vs training)</th></tr></thead><tbody>");
+            int rank = 0;
+            for (DriftRow r : ranked) {
+                String f = r.field();
+                String stored = f.endsWith(".length") ? f.substring(0, f.length() - ".length".length()) : f;
+                Double score = r.value();
+                body.append("<tr class=\"field-row\" data-field=\"")
+                        .append(Html.attr(f))
+                        .append("\"><td>")
+                        .append(++rank)
+                        .append("</td><td><a class=\"field-link\" href=\"")
+                        .append(
+                                report
+                                        ? "#field-" + Html.attr(Html.segment(stored))
+                                        : base + "/fields/" + Html.attr(Html.segment(stored)) + range.query())
+                        .append("\">")
+                        .append(Html.text(f))
+                        .append("</a></td><td class=\"num\">")
+                        .append(
+                                score == null
+                                        ? "<span class=\"muted\" title=\"" + Html.attr(r.reason()) + "\">–</span>"
+                                        : badge(score, 0.1, 0.2))
+                        .append("</td><td>")
+                        .append(Svg.lineChart(
+                                "drift_score of " + f,
+                                series.containsKey(f) ? List.of(series.get(f)) : List.of(),
+                                markers(alerts, stored),
+                                range.from(),
+                                range.to(),
+                                360,
+                                110))
+                        .append("</td><td>")
+                        .append(distribution(
+                                stored,
+                                Optional.ofNullable(drift.range().get(stored)),
+                                Optional.ofNullable(drift.reference().get(stored))))
+                        .append("</td></tr>");
+            }
+            body.append("</tbody></table>");
+        }
+        body.append(performance(v, range, alerts));
+        body.append("<h2>Alerts</h2>").append(alertTable(inRange(alerts, range), csrf, !report));
+        if (!report) {
+            body.append("<h2>Runs</h2>").append(runs(v));
+        }
+        return body.toString();
+    }
+
+    private static List<Alert> inRange(List<Alert> alerts, Range range) {
+        return alerts.stream()
+                .filter(a ->
+                        a.windowEnd().isAfter(range.from()) && a.windowStart().isBefore(range.to()))
+                .toList();
+    }
+
+    private String rangePicker(String base, Range range) {
+        StringBuilder out = new StringBuilder("<form class=\"range\" method=\"get\" action=\"")
+                .append(Html.attr(base))
+                .append("\"><label>From <input name=\"from\" value=\"")
+                .append(Html.attr(range.from()))
+                .append("\"></label> <label>To <input name=\"to\" value=\"")
+                .append(Html.attr(range.to()))
+                .append("\"></label> <label>Granularity <select name=\"granularity\">");
+        for (String g : List.of("hour", "day", "week", "month")) {
+            out.append("<option")
+                    .append(g.equals(range.granularity().specName()) ? " selected" : "")
+                    .append('>')
+                    .append(g)
+                    .append("</option>");
+        }
+        return out.append("</select></label> <button>Show</button></form>").toString();
+    }
+
+    /** Window vs baseline: numeric fields by the training deciles (as drift bins them), others by their top values. */
+    private static String distribution(String field, Optional<FieldProfile> window, Optional<FieldProfile> baseline) {
+        if (window.isEmpty() || baseline.isEmpty()) {
+            return "<span class=\"muted\">–</span>";
+        }
+        FieldType.Kind kind = window.get().kind();
+        List<String> labels = new ArrayList<>();
+        List<Double> w = new ArrayList<>();
+        List<Double> b = new ArrayList<>();
+        if (kind == FieldType.Kind.NUMERIC) {
+            Optional<KllDoublesSketch> bs = baseline.get().quantileSketch();
+            Optional<KllDoublesSketch> ws = window.get().quantileSketch();
+            if (bs.isEmpty() || ws.isEmpty() || bs.get().isEmpty() || ws.get().isEmpty()) {
+                return "<span class=\"muted\">–</span>";
+            }
+            double[] edges = bs.get().getQuantiles(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9});
+            edges = java.util.Arrays.stream(edges).distinct().toArray();
+            double[] wc = ws.get().getCDF(edges, QuantileSearchCriteria.EXCLUSIVE);
+            double[] bc = bs.get().getCDF(edges, QuantileSearchCriteria.EXCLUSIVE);
+            for (int i = 0; i < wc.length; i++) {
+                // the bin's lower edge is its label (the first bin: below the first edge)
+                labels.add(i == 0 ? "<" + Svg.number(edges[0]) : Svg.number(edges[i - 1]) + "+");
+                w.add(wc[i] - (i == 0 ? 0 : wc[i - 1]));
+                b.add(bc[i] - (i == 0 ? 0 : bc[i - 1]));
+            }
+        } else if (kind == FieldType.Kind.CATEGORICAL
+                || kind == FieldType.Kind.STRING
+                || kind == FieldType.Kind.BOOLEAN) {
+            Map<String, Long> wv = window.get().valueCounts();
+            Map<String, Long> bv = baseline.get().valueCounts();
+            long wn = Math.max(
+                    1,
+                    wv.values().stream().mapToLong(Long::longValue).sum()
+                            + window.get().otherCount());
+            long bn = Math.max(
+                    1,
+                    bv.values().stream().mapToLong(Long::longValue).sum()
+                            + baseline.get().otherCount());
+            Map<String, Double> weight = new HashMap<>();
+            wv.forEach((k, c) -> weight.merge(k, (double) c / wn, Double::sum));
+            bv.forEach((k, c) -> weight.merge(k, (double) c / bn, Double::sum));
+            weight.entrySet().stream()
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .limit(10)
+                    .forEach(e -> {
+                        labels.add(e.getKey());
+                        w.add((double) wv.getOrDefault(e.getKey(), 0L) / wn);
+                        b.add((double) bv.getOrDefault(e.getKey(), 0L) / bn);
+                    });
+        } else {
+            return "<span class=\"muted\">–</span>";
+        }
+        return Svg.bars("share of " + field, labels, w, b, 380, 130);
+    }
+
+    private String performance(ModelVersion v, Range range, List<Alert> alerts) {
+        List<Field> predictions = v.schema().group(FieldGroup.PREDICTIONS);
+        Map<String, Map<String, Svg.Series>> byField = new LinkedHashMap<>();
+        for (PerformanceRow r : queries.performance(v, range.request())) {
+            if (r.segment() != null) {
+                continue;
+            }
+            String metric = r.metric();
+            if (!List.of("accuracy", "estimated_accuracy", "rmse", "mae", "f1_macro", "ndcg_at_k", "f1_micro")
+                    .contains(metric)) {
+                continue;
+            }
+            Svg.Series s = byField.computeIfAbsent(r.field(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(
+                            metric,
+                            k -> new Svg.Series(
+                                    k.startsWith("estimated_") ? k + " (CBPE)" : k + " (realized)",
+                                    new ArrayList<>(),
+                                    new ArrayList<>(),
+                                    k.startsWith("estimated_")));
+            s.times().add(r.windowStart());
+            s.values().add(r.value());
+        }
+        StringBuilder out = new StringBuilder("<h2>Performance</h2>");
+        if (byField.isEmpty()) {
+            return out.append("<p class=\"muted\">No performance yet: label the predictions (labels on the serving"
+                            + " dataset, or an actuals dataset).</p>")
+                    .toString();
+        }
+        out.append("<div class=\"charts\">");
+        for (Field f : predictions) {
+            Map<String, Svg.Series> series = byField.get(f.name());
+            if (series != null) {
+                out.append(Svg.lineChart(
+                        "performance of " + f.name(),
+                        new ArrayList<>(series.values()),
+                        markers(alerts, f.name()),
+                        range.from(),
+                        range.to(),
+                        560,
+                        180));
+            }
+        }
+        return out.append("</div>").toString();
+    }
+
+    // ---- a field ------------------------------------------------------------------------------------
+
+    String field(ModelVersion v, String field, Range range, String csrf) {
+        return layout("Vigil — " + field, fieldBody(v, field, range, csrf, false), csrf, false);
+    }
+
+    private String fieldBody(ModelVersion v, String field, Range range, String csrf, boolean report) {
+        String base = "/models/" + Html.segment(v.modelId()) + "/versions/" + Html.segment(v.version());
+        StringBuilder body = new StringBuilder();
+        if (report) {
+            body.append("<h3 id=\"field-")
+                    .append(Html.attr(Html.segment(field)))
+                    .append("\">")
+                    .append(Html.text(field))
+                    .append("</h3>");
+        } else {
+            body.append("<p class=\"crumbs\"><a href=\"/\">Models</a> / <a href=\"")
+                    .append(Html.attr(base))
+                    .append(range.query())
+                    .append("\">")
+                    .append(Html.text(v.modelId() + " " + v.version()))
+                    .append("</a></p><h1>")
+                    .append(Html.text(field))
+                    .append("</h1>");
+            body.append(rangePicker(base + "/fields/" + Html.segment(field), range));
+        }
+        if (!hasServing(v)) {
+            return body.append(NO_SERVING).toString();
+        }
+        List<Alert> alerts = alertsOf(v);
+        Map<String, Svg.Series> byMetric = new TreeMap<>();
+        Map<String, Map<String, Double>> segments = new TreeMap<>();
+        for (MetricRow r : queries.metrics(v, range.request().withField(field))) {
+            String metric = r.metric();
+            if (!List.of("count", "missing_ratio", "mean", "p50", "distinct_count", "mean_length", "mean_norm")
+                    .contains(metric)) {
+                continue;
+            }
+            Svg.Series s = byMetric.computeIfAbsent(
+                    metric, k -> new Svg.Series(k, new ArrayList<>(), new ArrayList<>(), false));
+            s.times().add(r.windowStart());
+            s.values().add(r.value());
+        }
+        body.append("<div class=\"charts\">");
+        for (Map.Entry<String, Svg.Series> e : byMetric.entrySet()) {
+            body.append(Svg.lineChart(
+                    e.getKey(), List.of(e.getValue()), markers(alerts, field), range.from(), range.to(), 460, 160));
+        }
+        body.append("</div>");
+        // Segment breakdown over the whole range.
+        for (String segment : store
+                .profiles()
+                .find(
+                        v.modelId(),
+                        v.version(),
+                        "serving",
+                        range.from(),
+                        range.to(),
+                        Optional.empty(),
+                        Optional.of(field))
+                .stream()
+                .map(sp -> sp.segment())
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .toList()) {
+            ProfileRequest whole = new Range(range.from(), range.to(), Granularity.ALL)
+                    .request()
+                    .withField(field)
+                    .withSegment(Optional.of(segment));
+            Map<String, Double> values = new LinkedHashMap<>();
+            for (MetricRow r : queries.metrics(v, whole)) {
+                if (r.value() != null) {
+                    values.put(r.metric(), r.value());
+                }
+            }
+            segments.put(segment, values);
+        }
+        body.append(report ? "<h4>Segments</h4>" : "<h2>Segments</h2>");
+        if (segments.isEmpty()) {
+            body.append("<p class=\"muted\">No segments declared for this version.</p>");
+        } else {
+            body.append("<table class=\"segments\"><thead><tr><th>Segment</th><th>Rows</th><th>Missing</th>"
+                    + "<th>Mean</th></tr></thead><tbody>");
+            segments.forEach((segment, values) -> body.append("<tr><td>")
+                    .append(Html.text(segment))
+                    .append("</td><td class=\"num\">")
+                    .append(cell(values.get("count")))
+                    .append("</td><td class=\"num\">")
+                    .append(cell(values.get("missing_ratio")))
+                    .append("</td><td class=\"num\">")
+                    .append(cell(values.get("mean")))
+                    .append("</td></tr>"));
+            body.append("</tbody></table>");
+        }
+        if (!report) {
+            body.append("<h2>Alerts</h2>")
+                    .append(alertTable(
+                            alerts.stream().filter(a -> a.field().equals(field)).toList(), csrf, true));
+        }
+        return body.toString();
+    }
+
+    // ---- alerts and runs ----------------------------------------------------------------------------
+
+    String alerts(Optional<String> model, Optional<Alert.Status> status, String csrf) {
+        StringBuilder body = new StringBuilder("<p class=\"crumbs\"><a href=\"/\">Models</a></p><h1>Alerts</h1>");
+        body.append("<form class=\"range\" method=\"get\" action=\"/alerts\">");
+        model.ifPresent(m -> body.append("<input type=\"hidden\" name=\"model\" value=\"")
+                .append(Html.attr(m))
+                .append("\">"));
+        body.append("<label>Status <select name=\"status\"><option value=\"\">any</option>");
+        for (Alert.Status s : Alert.Status.values()) {
+            body.append("<option")
+                    .append(status.equals(Optional.of(s)) ? " selected" : "")
+                    .append('>')
+                    .append(s.specName())
+                    .append("</option>");
+        }
+        body.append("</select></label> <button>Show</button></form>");
+        body.append(alertTable(store.alerts().list(model, status, 500), csrf, true));
+        return layout("Vigil — alerts", body.toString(), csrf, false);
+    }
+
+    private List<Alert> alertsOf(ModelVersion v) {
+        return store.alerts().list(Optional.of(v.modelId()), Optional.empty(), 1000).stream()
+                .filter(a -> a.version().equals(v.version()))
+                .toList();
+    }
+
+    private static List<Svg.Marker> markers(List<Alert> alerts, String field) {
+        return alerts.stream()
+                .filter(a -> a.field().equals(field))
+                .map(a -> new Svg.Marker(a.windowStart(), a.windowEnd(), a.monitor() + ": " + a.reason()))
+                .toList();
+    }
+
+    private static String alertTable(List<Alert> alerts, String csrf, boolean actions) {
+        if (alerts.isEmpty()) {
+            return "<p class=\"muted\">No alerts.</p>";
+        }
+        StringBuilder out = new StringBuilder("<table class=\"alerts\"><thead><tr><th>Window</th><th>Monitor</th>"
+                + "<th>Model</th><th>Field</th><th>Segment</th><th>Value</th><th>Threshold</th><th>Severity</th>"
+                + "<th>Status</th><th>Why</th>" + (actions ? "<th></th>" : "") + "</tr></thead><tbody>");
+        for (Alert a : alerts) {
+            out.append("<tr class=\"alert-row\" data-alert=\"")
+                    .append(Html.attr(a.id()))
+                    .append("\"><td>")
+                    .append(Html.text(
+                            a.windowStart().toString().substring(0, 16).replace('T', ' ')))
+                    .append("</td><td>")
+                    .append(Html.text(a.monitor()))
+                    .append("</td><td>")
+                    .append(Html.text(a.modelId() + " " + a.version()))
+                    .append("</td><td>")
+                    .append(Html.text(a.field()))
+                    .append("</td><td>")
+                    .append(Html.text(a.segment()))
+                    .append("</td><td class=\"num\">")
+                    .append(cell(a.value()))
+                    .append("</td><td class=\"num\">")
+                    .append(cell(a.threshold()))
+                    .append("</td><td><span class=\"badge ")
+                    .append(a.severity().equals("high") ? "bad" : a.severity().equals("medium") ? "warn" : "ok")
+                    .append("\">")
+                    .append(Html.text(a.severity()))
+                    .append("</span></td><td class=\"status\">")
+                    .append(Html.text(a.status().specName()))
+                    .append("</td><td class=\"reason\">")
+                    .append(Html.text(a.reason()))
+                    .append("</td>");
+            if (actions) {
+                out.append("<td>");
+                if (a.status() == Alert.Status.OPEN) {
+                    out.append(button(a, "acknowledge", csrf));
+                }
+                if (a.status() != Alert.Status.RESOLVED) {
+                    out.append(button(a, "resolve", csrf));
+                }
+                out.append("</td>");
+            }
+            out.append("</tr>");
+        }
+        return out.append("</tbody></table>").toString();
+    }
+
+    private static String button(Alert a, String action, String csrf) {
+        return "<form class=\"inline\" method=\"post\" action=\"/alerts/" + Html.attr(Html.segment(a.id())) + "/"
+                + action + "\"><input type=\"hidden\" name=\"csrf\" value=\"" + Html.attr(csrf)
+                + "\"><button class=\"" + action + "\">" + action + "</button></form>";
+    }
+
+    private String runs(ModelVersion v) {
+        List<Run> runs = store.runs().list(v.modelId(), v.version(), 10);
+        if (runs.isEmpty()) {
+            return "<p class=\"muted\">No runs yet.</p>";
+        }
+        StringBuilder out = new StringBuilder("<table class=\"runs\"><thead><tr><th>Run</th><th>Dataset</th>"
+                + "<th>Status</th><th>Progress</th><th>Rows</th><th>With problems</th><th>Failure</th></tr></thead>"
+                + "<tbody>");
+        for (Run r : runs) {
+            int percent = r.windowsTotal() == 0 ? 100 : 100 * r.windowsDone() / r.windowsTotal();
+            out.append("<tr><td>")
+                    .append(Html.text(r.id()))
+                    .append("</td><td>")
+                    .append(Html.text(r.dataset()))
+                    .append("</td><td>")
+                    .append(Html.text(r.status().specName()))
+                    .append("</td><td><progress max=\"100\" value=\"")
+                    .append(percent)
+                    .append("\"></progress> ")
+                    .append(r.windowsDone())
+                    .append('/')
+                    .append(r.windowsTotal())
+                    .append("</td><td class=\"num\">")
+                    .append(String.format(Locale.ROOT, "%,d", r.rowsRead()))
+                    .append("</td><td class=\"num\">")
+                    .append(String.format(Locale.ROOT, "%,d", r.rowsWithProblems()))
+                    .append("</td><td>")
+                    .append(Html.text(r.error() == null ? "" : r.error()))
+                    .append("</td></tr>");
+        }
+        return out.append("</tbody></table>").toString();
+    }
+
+    // ---- pieces -------------------------------------------------------------------------------------
+
+    private static final String NO_SERVING =
+            "<p class=\"muted\">No serving dataset connected yet: connect one and run it to see this page.</p>";
+
+    private boolean hasServing(ModelVersion v) {
+        return store.datasets()
+                .find(v.modelId(), v.version(), dev.vigil.core.model.DatasetKind.SERVING)
+                .isPresent();
+    }
+
+    private boolean hasTraining(ModelVersion v) {
+        return store.datasets()
+                .find(v.modelId(), v.version(), dev.vigil.core.model.DatasetKind.TRAINING)
+                .isPresent();
+    }
+
+    private static String badge(double value, double warn, double bad) {
+        String cls = value >= bad ? "bad" : value >= warn ? "warn" : "ok";
+        return "<span class=\"badge " + cls + "\">" + Html.text(Svg.number(value)) + "</span>";
+    }
+
+    private static String cell(Double v) {
+        return v == null ? "<span class=\"muted\">–</span>" : Html.text(Svg.number(v));
+    }
+
+    /** The page around {@code body}: inline CSS, a header with sign-out (none in a report). */
+    static String layout(String title, String body, String csrf, boolean report) {
+        StringBuilder out = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                        + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + DashboardRoutes.CSP + "\">"
+                        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
+                .append(Html.text(title))
+                .append("</title><style>")
+                .append(CSS)
+                .append("</style></head><body><header><a class=\"brand\" href=\"")
+                .append(report ? "#" : "/")
+                .append("\">Vigil</a>");
+        if (!report) {
+            out.append("<nav><a href=\"/\">Models</a><a href=\"/alerts\">Alerts</a></nav>"
+                            + "<form class=\"inline signout\" method=\"post\" action=\"/signout\"><input"
+                            + " type=\"hidden\" name=\"csrf\" value=\"")
+                    .append(Html.attr(csrf))
+                    .append("\"><button>Sign out</button></form>");
+        }
+        return out.append("</header><main>")
+                .append(body)
+                .append("</main></body></html>")
+                .toString();
+    }
+
+    static final String CSS = "body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;"
+            + "color:#111827;background:#f9fafb}header{display:flex;gap:16px;align-items:center;padding:10px 20px;"
+            + "background:#111827;color:#fff}header a{color:#fff;text-decoration:none;margin-right:12px}"
+            + ".brand{font-weight:700;font-size:16px}.signout{margin-left:auto}main{padding:16px 20px}"
+            + "h1{font-size:22px;margin:8px 0 12px}h2{font-size:17px;margin:22px 0 8px}"
+            + "table{border-collapse:collapse;background:#fff;box-shadow:0 1px 2px #0001;margin-bottom:8px}"
+            + "th,td{padding:6px 10px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:middle}"
+            + "th{font-weight:600;background:#f3f4f6}.num{text-align:right;font-variant-numeric:tabular-nums}"
+            + ".muted{color:#6b7280}.badge{display:inline-block;padding:1px 7px;border-radius:9px;font-size:12px}"
+            + ".ok{background:#dcfce7;color:#166534}.warn{background:#fef9c3;color:#854d0e}"
+            + ".bad{background:#fee2e2;color:#991b1b}.chart{background:#fff}.chart-title{font-size:12px;"
+            + "font-weight:600;fill:#374151}.axis,.legend{font-size:10px;fill:#6b7280}.grid{stroke:#e5e7eb}"
+            + ".series{stroke-width:1.8}.alert-marker{fill:#fecaca;opacity:.6}.charts{display:flex;flex-wrap:wrap;"
+            + "gap:12px}form.inline{display:inline}form.range{margin:8px 0 12px}input,select,button{font:inherit}"
+            + "button{padding:3px 10px;border:1px solid #9ca3af;border-radius:4px;background:#fff;cursor:pointer}"
+            + ".crumbs{margin:0;color:#6b7280}.crumbs a{color:#2563eb}a{color:#2563eb}.signin{max-width:380px;"
+            + "margin:80px auto;background:#fff;padding:24px;box-shadow:0 1px 3px #0002}.signin input{width:100%;"
+            + "box-sizing:border-box;padding:6px;margin:8px 0}.error{color:#991b1b}";
+}

@@ -1,0 +1,309 @@
+package dev.vigil.server.dashboard;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilException;
+import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.server.web.Lookups;
+import dev.vigil.store.Alert;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.TokenInfo;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard at {@code /}: sign-in with an API token, which is exchanged for a session kept in an HttpOnly,
+ * SameSite=Strict cookie (the token never appears in a URL); every page needs a session, every form that changes
+ * something carries the session's CSRF token. Pages are rendered by {@link DashboardPages}.
+ */
+public final class DashboardRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
+    static final String COOKIE = "vigil_session";
+    private static final Duration SESSION = Duration.ofHours(12);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Metastore store;
+    private final DashboardPages pages;
+    private final Clock clock;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    /** A signed-in browser: whose token, its CSRF token, until when. */
+    private record Session(String tokenId, String tokenName, String csrf, Instant expires) {}
+
+    public DashboardRoutes(Metastore store, Clock clock) {
+        this.store = store;
+        this.pages = new DashboardPages(store, clock);
+        this.clock = clock;
+    }
+
+    public void install(Javalin app) {
+        app.get("/signin", ctx -> html(ctx, 200, signin(Optional.ofNullable(ctx.queryParam("error")))));
+        app.post("/signin", this::signIn);
+        app.post("/signout", ctx -> {
+            Optional<Session> s = session(ctx);
+            if (s.isEmpty()) {
+                ctx.redirect("/signin");
+                return;
+            }
+            if (!sameOrigin(ctx) || !csrfMatches(ctx, s.get())) {
+                html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
+                return;
+            }
+            sessions.values().remove(s.get());
+            ctx.removeCookie(COOKIE, "/");
+            ctx.redirect("/signin");
+        });
+        app.get("/", page(s -> pages.models(s.csrf())));
+        app.get(
+                "/models/{model}/versions/{version}",
+                ctx -> withSession(ctx, s -> {
+                    ModelVersion v = Lookups.version(store, ctx);
+                    return pages.version(v, range(ctx, v), s.csrf());
+                }));
+        app.get(
+                "/models/{model}/versions/{version}/fields/{field}",
+                ctx -> withSession(ctx, s -> {
+                    ModelVersion v = Lookups.version(store, ctx);
+                    String field = ctx.pathParam("field");
+                    if (v.schema().fields().stream().noneMatch(f -> f.name().equals(field))) {
+                        throw new VigilNotFoundException(
+                                v.modelId() + "/" + v.version() + " has no field '" + field + "'");
+                    }
+                    return pages.field(v, field, range(ctx, v), s.csrf());
+                }));
+        app.get(
+                "/alerts",
+                ctx -> withSession(
+                        ctx,
+                        s -> pages.alerts(
+                                Optional.ofNullable(ctx.queryParam("model")).filter(m -> !m.isBlank()),
+                                Optional.ofNullable(ctx.queryParam("status"))
+                                        .filter(m -> !m.isBlank())
+                                        .map(DashboardRoutes::status),
+                                s.csrf())));
+        app.post("/alerts/{alert}/acknowledge", ctx -> setStatus(ctx, Alert.Status.ACKNOWLEDGED));
+        app.post("/alerts/{alert}/resolve", ctx -> setStatus(ctx, Alert.Status.RESOLVED));
+    }
+
+    private interface PageRenderer {
+        String render(Session s);
+    }
+
+    private Handler page(PageRenderer renderer) {
+        return ctx -> withSession(ctx, renderer);
+    }
+
+    /** Renders a page for a signed-in browser; sends others to sign in; shows failures as a page, not a trace. */
+    private void withSession(Context ctx, PageRenderer renderer) {
+        Optional<Session> s = session(ctx);
+        if (s.isEmpty()) {
+            ctx.redirect("/signin");
+            return;
+        }
+        try {
+            html(ctx, 200, renderer.render(s.get()));
+        } catch (VigilNotFoundException e) {
+            html(ctx, 404, problem("Not found", e.getMessage(), s.get()));
+        } catch (VigilArgumentException e) {
+            html(ctx, 400, problem("That did not work", e.getMessage(), s.get()));
+        } catch (VigilException e) {
+            LOG.warn("dashboard page {} failed: {}", ctx.path(), e.getMessage());
+            html(ctx, 500, problem("That did not work", e.getMessage(), s.get()));
+        } catch (RuntimeException e) {
+            LOG.error("dashboard page {} failed", ctx.path(), e);
+            html(ctx, 500, problem("That did not work", "the page failed; the server's log has the details", s.get()));
+        }
+    }
+
+    private static final String STALE_FORM = "the form is stale or came from another site; reload the page";
+
+    /**
+     * Whether a POST comes from a page of this server: its {@code Origin} (browsers send it with form POSTs) names
+     * this host, or, without one, {@code Sec-Fetch-Site} does not say cross-site. Stops another site from signing a
+     * browser in with the attacker's token, or out.
+     */
+    private static boolean sameOrigin(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin != null && !origin.equals("null")) {
+            try {
+                java.net.URI uri = java.net.URI.create(origin);
+                String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+                return authority != null && authority.equalsIgnoreCase(ctx.host());
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        String site = ctx.header("Sec-Fetch-Site");
+        return site == null || site.equals("same-origin") || site.equals("none");
+    }
+
+    private static String problem(String title, String message, Session s) {
+        return DashboardPages.layout(
+                "Vigil — " + title,
+                "<h1>" + Html.text(title) + "</h1><p class=\"error\">" + Html.text(message) + "</p>",
+                s.csrf(),
+                false);
+    }
+
+    private void signIn(Context ctx) {
+        if (!sameOrigin(ctx)) {
+            html(ctx, 403, signin(Optional.of("invalid")));
+            return;
+        }
+        String token = ctx.formParam("token");
+        Optional<TokenInfo> info = token == null || token.isBlank()
+                ? Optional.empty()
+                : store.tokens().authenticate(token.strip());
+        if (info.isEmpty()) {
+            html(ctx, 401, signin(Optional.of("invalid")));
+            return;
+        }
+        byte[] id = new byte[24];
+        RANDOM.nextBytes(id);
+        byte[] csrf = new byte[16];
+        RANDOM.nextBytes(csrf);
+        String sessionId = HexFormat.of().formatHex(id);
+        sessions.entrySet().removeIf(e -> e.getValue().expires().isBefore(clock.instant()));
+        sessions.put(
+                sessionId,
+                new Session(
+                        info.get().id(),
+                        info.get().name(),
+                        HexFormat.of().formatHex(csrf),
+                        clock.instant().plus(SESSION)));
+        boolean secure =
+                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        ctx.header(
+                "Set-Cookie",
+                COOKIE + "=" + sessionId + "; Path=/; Max-Age=" + SESSION.toSeconds() + "; HttpOnly; SameSite=Strict"
+                        + (secure ? "; Secure" : ""));
+        LOG.info("dashboard sign-in with token '{}'", info.get().name());
+        ctx.redirect("/");
+    }
+
+    private Optional<Session> session(Context ctx) {
+        String id = ctx.cookie(COOKIE);
+        if (id == null) {
+            return Optional.empty();
+        }
+        Session s = sessions.get(id);
+        if (s == null
+                || s.expires().isBefore(clock.instant())
+                || store.tokens().list().stream().noneMatch(t -> t.id().equals(s.tokenId()))) {
+            sessions.remove(id); // expired, or its token was revoked: sign in again
+            return Optional.empty();
+        }
+        return Optional.of(s);
+    }
+
+    private static boolean csrfMatches(Context ctx, Session s) {
+        String sent = ctx.formParam("csrf");
+        return sent != null
+                && java.security.MessageDigest.isEqual(
+                        s.csrf().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        sent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private void setStatus(Context ctx, Alert.Status status) {
+        Optional<Session> s = session(ctx);
+        if (s.isEmpty()) {
+            ctx.redirect("/signin");
+            return;
+        }
+        if (!sameOrigin(ctx) || !csrfMatches(ctx, s.get())) {
+            html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
+            return;
+        }
+        try {
+            store.alerts().setStatus(ctx.pathParam("alert"), status);
+        } catch (VigilException e) {
+            html(
+                    ctx,
+                    e instanceof VigilNotFoundException ? 404 : 400,
+                    problem("That did not work", e.getMessage(), s.get()));
+            return;
+        }
+        // back to the page the form was on: its path on this server only (never another site's URL)
+        String back = "/alerts";
+        String referer = ctx.header("Referer");
+        if (referer != null) {
+            try {
+                java.net.URI uri = java.net.URI.create(referer);
+                if (uri.getRawPath() != null
+                        && uri.getRawPath().startsWith("/")
+                        && !uri.getRawPath().startsWith("//")) {
+                    back = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+                }
+            } catch (IllegalArgumentException e) {
+                // keep /alerts
+            }
+        }
+        ctx.redirect(back);
+    }
+
+    private DashboardPages.Range range(Context ctx, ModelVersion v) {
+        return pages.range(
+                v,
+                instant(ctx, "from", true),
+                instant(ctx, "to", true),
+                Optional.ofNullable(ctx.queryParam("granularity")).filter(g -> !g.isBlank()));
+    }
+
+    /**
+     * The instant the query parameter {@code name} gives, if any. The dashboard's pages ({@code bounded}) also refuse
+     * instants outside the years a chart can draw; the report takes what the REST API takes.
+     */
+    static Optional<Instant> instant(Context ctx, String name, boolean bounded) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        Instant t = ProfileRequest.parseInstant(bounded ? value.strip() : value, name);
+        return Optional.of(bounded ? DashboardPages.bounded(t, name) : t);
+    }
+
+    private static Alert.Status status(String value) {
+        for (Alert.Status s : Alert.Status.values()) {
+            if (s.specName().equals(value)) {
+                return s;
+            }
+        }
+        throw new VigilArgumentException(
+                "status: unknown value '" + value + "' (expected open, acknowledged or resolved)");
+    }
+
+    private static String signin(Optional<String> error) {
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Vigil — sign in</title><style>"
+                + DashboardPages.CSS + "</style></head><body><form class=\"signin\" method=\"post\""
+                + " action=\"/signin\"><h1>Vigil</h1><p class=\"muted\">Sign in with an API token (<code>vigil tokens"
+                + " create</code>, or the admin token the server printed at its first start).</p>"
+                + (error.isPresent() ? "<p class=\"error\" id=\"signin-error\">That token is not valid.</p>" : "")
+                + "<label>API token <input type=\"password\" name=\"token\" id=\"token\" autocomplete=\"off\""
+                + " autofocus></label><button id=\"signin\">Sign in</button></form></body></html>";
+    }
+
+    /** No script, no plugin, no base, forms only to this server, never framed: inline CSS and SVG still render. */
+    static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self';"
+            + " frame-ancestors 'none'";
+
+    private static void html(Context ctx, int status, String page) {
+        ctx.status(status);
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Cache-Control", "no-store");
+        ctx.contentType("text/html; charset=utf-8");
+        ctx.result(page);
+    }
+}

@@ -1,0 +1,295 @@
+package dev.vigil.server.dashboard;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Charts drawn on the server as inline SVG: no script, no network, the same in the dashboard and in the
+ * self-contained HTML report. Every label goes through {@link Html#text}.
+ */
+final class Svg {
+    static final String[] COLORS = {"#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "#0891b2"};
+
+    private Svg() {}
+
+    /** A named series of (time, value) points; null values are gaps. */
+    record Series(String name, List<Instant> times, List<Double> values, boolean dashed) {}
+
+    /** A shaded time span on a chart (an alert's window) with its tooltip. */
+    record Marker(Instant start, Instant end, String title) {}
+
+    /**
+     * A line chart of {@code series} over [{@code from}, {@code to}), {@code width} × {@code height} pixels, with a
+     * y axis from the data's range (or [0, yMax] when {@code fromZero}), the alert {@code markers} shaded, and a
+     * legend when more than one series.
+     */
+    static String lineChart(
+            String title, List<Series> series, List<Marker> markers, Instant from, Instant to, int width, int height) {
+        int left = 48;
+        int right = 10;
+        int top = 22;
+        int bottom = 22;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Series s : series) {
+            for (Double v : s.values()) {
+                if (v != null && Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("<svg class=\"chart\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" viewBox=\"0 0 ")
+                .append(width)
+                .append(' ')
+                .append(height)
+                .append("\"><title>")
+                .append(Html.text(title))
+                .append("</title>");
+        out.append("<text x=\"")
+                .append(left)
+                .append("\" y=\"14\" class=\"chart-title\">")
+                .append(Html.text(title))
+                .append("</text>");
+        if (lo == Double.POSITIVE_INFINITY) {
+            out.append("<text x=\"")
+                    .append(width / 2)
+                    .append("\" y=\"")
+                    .append(height / 2)
+                    .append("\" text-anchor=\"middle\" class=\"muted\">no data</text></svg>");
+            return out.toString();
+        }
+        if (lo > 0 && lo < hi * 0.5) {
+            lo = 0; // a quantity near zero reads better from zero
+        }
+        if (hi == lo) {
+            hi = lo + (lo == 0 ? 1 : Math.abs(lo) * 0.1);
+        }
+        double x0 = left;
+        double x1 = width - right;
+        double y0 = height - bottom;
+        double y1 = top;
+        long t0 = from.getEpochSecond();
+        long span = Math.max(1, to.getEpochSecond() - t0);
+        double finalLo = lo;
+        double finalHi = hi;
+        java.util.function.DoubleUnaryOperator y = v -> y0 - (v - finalLo) / (finalHi - finalLo) * (y0 - y1);
+        // a bucket that starts before the range (a day or month bucket) is drawn at the range's edge, never outside
+        java.util.function.ToDoubleFunction<Instant> x =
+                t -> Math.max(x0, Math.min(x1, x0 + (t.getEpochSecond() - t0) / (double) span * (x1 - x0)));
+        for (Marker m : markers) {
+            double a = Math.max(x0, x.applyAsDouble(m.start()));
+            double b = Math.min(x1, x.applyAsDouble(m.end()));
+            if (b > a) {
+                out.append(String.format(
+                                Locale.ROOT,
+                                "<rect class=\"alert-marker\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">",
+                                a,
+                                y1,
+                                Math.max(1.5, b - a),
+                                y0 - y1))
+                        .append("<title>")
+                        .append(Html.text(m.title()))
+                        .append("</title></rect>");
+            }
+        }
+        for (int i = 0; i <= 4; i++) {
+            double v = lo + (hi - lo) * i / 4;
+            double yy = y.applyAsDouble(v);
+            out.append(String.format(
+                    Locale.ROOT,
+                    "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
+                            + "<text class=\"axis\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
+                    x0,
+                    x1,
+                    yy,
+                    yy,
+                    x0 - 4,
+                    yy + 4,
+                    Html.text(number(v))));
+        }
+        out.append(String.format(
+                Locale.ROOT,
+                "<text class=\"axis\" x=\"%.1f\" y=\"%d\">%s</text><text class=\"axis\" x=\"%.1f\" y=\"%d\""
+                        + " text-anchor=\"end\">%s</text>",
+                x0,
+                height - 6,
+                Html.text(from.toString().substring(0, 16).replace('T', ' ')),
+                x1,
+                height - 6,
+                Html.text(to.toString().substring(0, 16).replace('T', ' '))));
+        for (int si = 0; si < series.size(); si++) {
+            Series s = series.get(si);
+            String color = COLORS[si % COLORS.length];
+            List<String> segments = new ArrayList<>();
+            StringBuilder path = new StringBuilder();
+            for (int i = 0; i < s.values().size(); i++) {
+                Double v = s.values().get(i);
+                if (v == null || !Double.isFinite(v)) {
+                    if (path.length() > 0) {
+                        segments.add(path.toString());
+                        path.setLength(0);
+                    }
+                    continue;
+                }
+                path.append(path.length() == 0 ? "M" : " L")
+                        .append(String.format(
+                                Locale.ROOT,
+                                "%.1f %.1f",
+                                x.applyAsDouble(s.times().get(i)),
+                                y.applyAsDouble(v)));
+            }
+            if (path.length() > 0) {
+                segments.add(path.toString());
+            }
+            for (String d : segments) {
+                out.append("<path class=\"series\" fill=\"none\" stroke=\"")
+                        .append(color)
+                        .append('"')
+                        .append(s.dashed() ? " stroke-dasharray=\"4 3\"" : "")
+                        .append(" d=\"")
+                        .append(d)
+                        .append("\"/>");
+                if (!d.contains(" L")) { // a single point: draw it
+                    String[] xy = d.substring(1).split(" ");
+                    out.append("<circle r=\"2.5\" fill=\"")
+                            .append(color)
+                            .append("\" cx=\"")
+                            .append(xy[0])
+                            .append("\" cy=\"")
+                            .append(xy[1])
+                            .append("\"/>");
+                }
+            }
+            if (series.size() > 1) {
+                double lx = x0 + 8 + si * 150;
+                out.append(String.format(
+                                Locale.ROOT,
+                                "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"3\" fill=\"%s\"/>",
+                                lx,
+                                top - 2,
+                                color))
+                        .append(String.format(
+                                Locale.ROOT, "<text class=\"legend\" x=\"%.1f\" y=\"%d\">", lx + 14, top + 2))
+                        .append(Html.text(s.name()))
+                        .append("</text>");
+            }
+        }
+        return out.append("</svg>").toString();
+    }
+
+    /**
+     * Grouped bars: for each label the window's share beside the baseline's, 0 to the largest share; labels under
+     * the bars (cut to 12 characters; the full label in the tooltip).
+     */
+    static String bars(
+            String title, List<String> labels, List<Double> window, List<Double> baseline, int width, int height) {
+        int left = 40;
+        int bottom = 34;
+        int top = 24;
+        double max = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            max = Math.max(max, value(window, i));
+            max = Math.max(max, value(baseline, i));
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("<svg class=\"chart bars\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
+                .append("\"><title>")
+                .append(Html.text(title))
+                .append("</title><text x=\"")
+                .append(left)
+                .append("\" y=\"14\" class=\"chart-title\">")
+                .append(Html.text(title))
+                .append("</text>");
+        out.append("<rect x=\"")
+                .append(width - 210)
+                .append("\" y=\"6\" width=\"10\" height=\"8\" fill=\"")
+                .append(COLORS[0])
+                .append("\"/><text class=\"legend\" x=\"")
+                .append(width - 196)
+                .append("\" y=\"14\">window</text><rect x=\"")
+                .append(width - 140)
+                .append("\" y=\"6\" width=\"10\" height=\"8\" fill=\"")
+                .append(COLORS[1])
+                .append("\"/><text class=\"legend\" x=\"")
+                .append(width - 126)
+                .append("\" y=\"14\">baseline</text>");
+        if (labels.isEmpty() || max <= 0) {
+            return out.append("<text x=\"")
+                    .append(width / 2)
+                    .append("\" y=\"")
+                    .append(height / 2)
+                    .append("\" text-anchor=\"middle\" class=\"muted\">no data</text></svg>")
+                    .toString();
+        }
+        double slot = (width - left - 10) / (double) labels.size();
+        double barWidth = Math.max(2, slot * 0.38);
+        double y0 = height - bottom;
+        for (int i = 0; i < labels.size(); i++) {
+            double sx = left + i * slot + slot * 0.1;
+            for (int side = 0; side < 2; side++) {
+                double v = value(side == 0 ? window : baseline, i);
+                double h = v / max * (y0 - top);
+                out.append(String.format(
+                                Locale.ROOT,
+                                "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">",
+                                sx + side * barWidth,
+                                y0 - h,
+                                barWidth,
+                                h,
+                                COLORS[side]))
+                        .append("<title>")
+                        .append(Html.text(labels.get(i) + " " + (side == 0 ? "window" : "baseline") + ": "
+                                + String.format(Locale.ROOT, "%.1f%%", 100 * v)))
+                        .append("</title></rect>");
+            }
+            String label = labels.get(i);
+            out.append(String.format(
+                            Locale.ROOT,
+                            "<text class=\"axis\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+                            sx + barWidth,
+                            y0 + 14))
+                    .append(Html.text(label.length() > 12 ? label.substring(0, 11) + "…" : label))
+                    .append("<title>")
+                    .append(Html.text(label))
+                    .append("</title></text>");
+        }
+        out.append(String.format(
+                Locale.ROOT,
+                "<text class=\"axis\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
+                left - 4,
+                top + 8,
+                Html.text(String.format(Locale.ROOT, "%.0f%%", 100 * max))));
+        return out.append("</svg>").toString();
+    }
+
+    private static double value(List<Double> values, int i) {
+        Double v = i < values.size() ? values.get(i) : null;
+        return v == null || !Double.isFinite(v) ? 0 : v;
+    }
+
+    /** A short number for an axis: 0.123, 12.3, 1234, 1.2e+06. */
+    static String number(double v) {
+        double a = Math.abs(v);
+        if (a == 0) {
+            return "0";
+        }
+        if (a >= 1e5 || a < 1e-3) {
+            return String.format(Locale.ROOT, "%.2g", v);
+        }
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        return String.format(Locale.ROOT, a >= 10 ? "%.1f" : "%.3f", v);
+    }
+}

@@ -1,0 +1,376 @@
+package dev.vigil.server.runs;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilException;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.engine.profile.DatasetProfiler;
+import dev.vigil.engine.profile.PartialProfile;
+import dev.vigil.engine.profile.Window;
+import dev.vigil.query.Rollups;
+import dev.vigil.stats.PerformanceProfile;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.Run;
+import dev.vigil.store.StoredProfile;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs: pulls a dataset over a range of windows with Spark and stores each window's profiles.
+ *
+ * <p>Runs execute one at a time on a background thread (Spark already uses every core). The windows
+ * are read in batches, each batch's windows replaced in one transaction, so progress is visible
+ * and a failure keeps every batch before it. A failed run leaves the watermark where the last
+ * stored batch put it.
+ */
+public final class RunService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
+    /**
+     * Windows read per Spark job and stored per transaction: a tenth of the run (so the progress bar
+     * moves ten times), at least a day of hours and at most a week, which keeps the fixed cost of a
+     * job small beside its rows.
+     */
+    static int batchWindows(int windows) {
+        return Math.max(24, Math.min(168, windows / 10));
+    }
+    /** Windows before the watermark a scheduled run reads again, for rows that arrive late. */
+    static final int LATENESS_WINDOWS = 2;
+
+    private final Metastore store;
+    private final Supplier<DatasetProfiler> profiler;
+    private final Clock clock;
+    private final Listener listener;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "vigil-runs");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Told when a run has stored windows: the version, and the range of serving windows whose data changed. */
+    public interface Listener {
+        void windowsStored(ModelVersion version, Instant from, Instant to);
+    }
+
+    public RunService(Metastore store, Supplier<DatasetProfiler> profiler, Clock clock) {
+        this(store, profiler, clock, (v, f, t) -> {});
+    }
+
+    /** Runs that tell {@code listener} (monitor evaluation) when serving windows were stored or recomputed. */
+    public RunService(Metastore store, Supplier<DatasetProfiler> profiler, Clock clock, Listener listener) {
+        this.store = store;
+        this.profiler = profiler;
+        this.clock = clock;
+        this.listener = listener;
+        int closed = store.runs().failUnfinished("the server stopped before the run finished; run it again");
+        if (closed > 0) {
+            LOG.warn("{} runs left unfinished by a previous server were marked failed", closed);
+        }
+    }
+
+    /**
+     * Queues a run of {@code kind}. Without a range, serving and actuals read from the watermark
+     * (less {@value #LATENESS_WINDOWS} windows for late rows) or their first row up to the last
+     * closed window; training and testing read all their rows.
+     */
+    public Run submit(ModelVersion version, DatasetKind kind, Optional<Instant> from, Optional<Instant> to) {
+        DatasetConnection connection = store.datasets()
+                .find(version.modelId(), version.version(), kind)
+                .orElseThrow(() -> new VigilArgumentException("dataset: " + version.modelId() + "/" + version.version()
+                        + " has no " + kind.specName() + " dataset connected"));
+        if (from.isPresent() && to.isPresent() && !to.get().isAfter(from.get())) {
+            throw new VigilArgumentException("to: " + to.get() + " must be after from " + from.get());
+        }
+        Run run = store.runs()
+                .create(
+                        version.modelId(),
+                        version.version(),
+                        kind.specName(),
+                        from.orElse(Instant.EPOCH),
+                        to.orElse(Instant.EPOCH),
+                        0);
+        executor.submit(() -> execute(run, version, connection, from, to));
+        return run;
+    }
+
+    private void execute(
+            Run run, ModelVersion version, DatasetConnection connection, Optional<Instant> from, Optional<Instant> to) {
+        String name = version.modelId() + "/" + version.version() + "/"
+                + connection.dataset().specName();
+        try {
+            store.runs().started(run.id());
+            DatasetProfiler engine = profiler.get();
+            if (connection.dataset() == DatasetKind.ACTUALS) {
+                recomputeForActuals(run, version, connection, from, to, engine);
+            } else {
+                profileWindows(run, version, connection, from, to, engine);
+            }
+            store.runs().succeeded(run.id());
+            Run done = store.runs().find(run.id()).orElseThrow();
+            LOG.info(
+                    "run {} of {} succeeded: {} windows, {} rows, {} with problems ({} without a timestamp)",
+                    run.id(),
+                    name,
+                    done.windowsDone(),
+                    done.rowsRead(),
+                    done.rowsWithProblems(),
+                    done.nullTimestampCount());
+        } catch (VigilException e) {
+            LOG.warn("run {} of {} failed: {}", run.id(), name, e.getMessage());
+            store.runs().failed(run.id(), e.getMessage());
+        } catch (Exception e) { // RuntimeException, and Spark's undeclared checked exceptions: never leave it running
+            LOG.error("run {} of {} failed unexpectedly", run.id(), name, e);
+            store.runs().failed(run.id(), "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A run of a serving, training or testing dataset: profiles every window of the range, in batches, each
+     * batch's windows replaced in one transaction. Serving predictions are joined with the separate actuals
+     * dataset, when the version has one, for their performance.
+     */
+    private void profileWindows(
+            Run run,
+            ModelVersion version,
+            DatasetConnection connection,
+            Optional<Instant> from,
+            Optional<Instant> to,
+            DatasetProfiler engine) {
+        DatasetProfiler.Prepared prepared = engine.prepare(version, connection);
+        if (connection.dataset() == DatasetKind.SERVING) {
+            Optional<DatasetConnection> actuals =
+                    store.datasets().find(version.modelId(), version.version(), DatasetKind.ACTUALS);
+            if (actuals.isPresent()) {
+                prepared = prepared.withActuals(engine.prepare(version, actuals.get()));
+            }
+        }
+        List<Window> windows = windows(engine, prepared, version, connection.dataset(), from, to);
+        store.runs().planned(run.id(), rangeStart(windows, from), rangeEnd(windows, to), windows.size());
+        LOG.info("run {}: {} windows", run.id(), windows.size());
+        long rows = 0;
+        long problems = 0;
+        long nullTimestamps = 0;
+        int done = 0;
+        int batchSize = batchWindows(windows.size());
+        // The first batch also counts the rows without a timestamp (in no window), even with no window.
+        for (int i = 0; i == 0 || i < windows.size(); i += batchSize) {
+            List<Window> batch = windows.subList(i, Math.min(windows.size(), i + batchSize));
+            DatasetProfiler.Result result = engine.profile(prepared, batch, i == 0, false);
+            rows += result.rowsRead();
+            problems += result.rowsWithProblems();
+            nullTimestamps += result.nullTimestamps();
+            if (batch.isEmpty()) {
+                store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
+                break;
+            }
+            List<StoredProfile> profiles = stored(batch, result, "");
+            store.profiles()
+                    .replaceWindows(
+                            version.modelId(),
+                            version.version(),
+                            connection.dataset().specName(),
+                            batch.stream().map(Window::start).toList(),
+                            profiles,
+                            Optional.of(watermarkAfter(batch, version)));
+            Rollups.refresh(
+                    store,
+                    version,
+                    connection.dataset().specName(),
+                    batch.stream().map(Window::start).toList());
+            done += batch.size();
+            store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
+            if (connection.dataset() == DatasetKind.SERVING) {
+                // per batch: a run that fails later has still had its stored windows evaluated
+                notifyStored(
+                        version,
+                        batch.get(0).start(),
+                        batch.get(batch.size() - 1).end());
+            }
+        }
+    }
+
+    /** Tells the listener; its failure is logged, never the run's. */
+    private void notifyStored(ModelVersion version, Instant from, Instant to) {
+        try {
+            listener.windowsStored(version, from, to);
+        } catch (RuntimeException e) {
+            LOG.error("evaluating the monitors of {}/{} failed", version.modelId(), version.version(), e);
+        }
+    }
+
+    /**
+     * A run of the actuals dataset: reads the actuals recorded in the range (by their own timestamp), finds the
+     * serving windows holding the predictions they belong to, and recomputes the performance of those windows
+     * only (windows the serving dataset has not profiled yet get it when it does). Actual ids no prediction has
+     * are counted on the run.
+     */
+    private void recomputeForActuals(
+            Run run,
+            ModelVersion version,
+            DatasetConnection connection,
+            Optional<Instant> from,
+            Optional<Instant> to,
+            DatasetProfiler engine) {
+        DatasetConnection serving = store.datasets()
+                .find(version.modelId(), version.version(), DatasetKind.SERVING)
+                .orElseThrow(() -> new VigilArgumentException("actuals: " + version.modelId() + "/" + version.version()
+                        + " has no serving dataset connected; actuals are joined to its predictions on the id"));
+        DatasetProfiler.Prepared actuals = engine.prepare(version, connection);
+        DatasetProfiler.Prepared prepared = engine.prepare(version, serving).withActuals(actuals);
+        List<Window> range = windows(engine, actuals, version, DatasetKind.ACTUALS, from, to);
+        DatasetProfiler.ActualsScan scan = engine.scanActuals(prepared, range, true);
+        store.runs().unmatchedActuals(run.id(), scan.unmatchedIds());
+        Duration period = version.aggregationPeriod().length();
+        List<Window> affected = new ArrayList<>();
+        if (!scan.windows().isEmpty()) {
+            Instant first = scan.windows().first();
+            Instant last = scan.windows().last();
+            Set<Instant> profiled = store.profiles()
+                    .profiledWindows(
+                            version.modelId(),
+                            version.version(),
+                            DatasetKind.SERVING.specName(),
+                            first,
+                            last.plus(period));
+            for (Instant start : scan.windows()) {
+                if (profiled.contains(start)) {
+                    affected.add(new Window(start, start.plus(period)));
+                }
+            }
+        }
+        store.runs().planned(run.id(), rangeStart(range, from), rangeEnd(range, to), affected.size());
+        store.runs().progress(run.id(), 0, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
+        LOG.info(
+                "run {}: {} actuals, {} matching no prediction, {} prediction windows to recompute ({} not profiled"
+                        + " yet)",
+                run.id(),
+                scan.rowsRead(),
+                scan.unmatchedIds(),
+                affected.size(),
+                scan.windows().size() - affected.size());
+        int done = 0;
+        int batchSize = batchWindows(affected.size());
+        for (int i = 0; i < affected.size(); i += batchSize) {
+            List<Window> batch = affected.subList(i, Math.min(affected.size(), i + batchSize));
+            DatasetProfiler.Result result = engine.profile(prepared, batch, false, true);
+            store.profiles()
+                    .replaceFields(
+                            version.modelId(),
+                            version.version(),
+                            DatasetKind.SERVING.specName(),
+                            PerformanceProfile.FIELD_PREFIX,
+                            batch.stream().map(Window::start).toList(),
+                            stored(batch, result, PerformanceProfile.FIELD_PREFIX));
+            Rollups.refresh(
+                    store,
+                    version,
+                    DatasetKind.SERVING.specName(),
+                    batch.stream().map(Window::start).toList());
+            done += batch.size();
+            store.runs().progress(run.id(), done, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
+        }
+        if (!affected.isEmpty()) {
+            notifyStored(
+                    version,
+                    affected.get(0).start(),
+                    affected.get(affected.size() - 1).end());
+        }
+        if (!range.isEmpty()) {
+            store.profiles()
+                    .advanceWatermark(
+                            version.modelId(),
+                            version.version(),
+                            DatasetKind.ACTUALS.specName(),
+                            watermarkAfter(range, version));
+        }
+    }
+
+    /** The profiles a batch produced whose field starts with {@code fieldPrefix}, as stored rows. */
+    private static List<StoredProfile> stored(List<Window> batch, DatasetProfiler.Result result, String fieldPrefix) {
+        List<StoredProfile> profiles = new ArrayList<>();
+        for (Window w : batch) {
+            for (PartialProfile p : result.windows().get(w.start())) {
+                if (p.field().startsWith(fieldPrefix)) {
+                    profiles.add(new StoredProfile(w.start(), w.end(), p.segment(), p.field(), p.bytes()));
+                }
+            }
+        }
+        return profiles;
+    }
+
+    /** The watermark after reading {@code windows}: the end of the last, but never past the last closed window. */
+    private Instant watermarkAfter(List<Window> windows, ModelVersion version) {
+        Instant lastEnd = windows.get(windows.size() - 1).end();
+        Instant closedUpTo =
+                Window.startOf(clock.instant(), version.aggregationPeriod().length());
+        return lastEnd.isAfter(closedUpTo) ? closedUpTo : lastEnd;
+    }
+
+    private List<Window> windows(
+            DatasetProfiler engine,
+            DatasetProfiler.Prepared prepared,
+            ModelVersion version,
+            DatasetKind kind,
+            Optional<Instant> from,
+            Optional<Instant> to) {
+        var period = version.aggregationPeriod();
+        Instant closedUpTo = Window.startOf(clock.instant(), period.length());
+        Instant start = from.orElse(null);
+        Instant end = to.orElse(null);
+        if (start == null || end == null) {
+            Optional<Instant[]> range = engine.timeRange(prepared);
+            if (range.isEmpty()) {
+                return List.of();
+            }
+            boolean reference = kind == DatasetKind.TRAINING || kind == DatasetKind.TESTING;
+            if (start == null) {
+                Optional<Instant> watermark = reference
+                        ? Optional.empty()
+                        : store.profiles().watermark(version.modelId(), version.version(), kind.specName());
+                start = watermark
+                        .map(w -> w.minus(period.length().multipliedBy(LATENESS_WINDOWS)))
+                        .orElse(range.get()[0]);
+            }
+            if (end == null) {
+                end = reference
+                        ? Window.startOf(range.get()[1], period.length()).plus(period.length())
+                        : closedUpTo;
+            }
+        }
+        if (!end.isAfter(start)) {
+            return List.of();
+        }
+        return Window.cover(start, end, period);
+    }
+
+    private static Instant rangeStart(List<Window> windows, Optional<Instant> from) {
+        return windows.isEmpty() ? from.orElse(Instant.EPOCH) : windows.get(0).start();
+    }
+
+    private static Instant rangeEnd(List<Window> windows, Optional<Instant> to) {
+        return windows.isEmpty()
+                ? to.orElse(Instant.EPOCH)
+                : windows.get(windows.size() - 1).end();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.vigil.server.web;
+
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.util.List;
+
+/**
+ * One REST route: what it does, for the OpenAPI document, and how. The server registers exactly the
+ * endpoints the document describes, so the two cannot drift apart.
+ *
+ * @param requestBody a short description of the JSON body, or null when the route takes none
+ * @param okStatus the status of a successful answer (200, 201, 204)
+ */
+public record Endpoint(
+        HandlerType method,
+        String path,
+        String tag,
+        String summary,
+        String requestBody,
+        int okStatus,
+        boolean authenticated,
+        Handler handler) {
+
+    /** The {@code {name}} path parameters, in order. */
+    public List<String> pathParameters() {
+        return java.util.regex.Pattern.compile("\\{([^}]+)}")
+                .matcher(path)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
+    }
+}
