@@ -18,12 +18,12 @@ import dev.vigil.server.runs.Scheduler;
 import dev.vigil.server.web.ApiErrors;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
+import dev.vigil.server.web.Routes;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.SecretCipher;
 import dev.vigil.store.TokenInfo;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,17 +108,13 @@ public final class VigilServer implements AutoCloseable {
             endpoints.addAll(new ReportRoutes(store, clock).endpoints());
             endpoints.addAll(new MonitorRoutes(store, evaluator).endpoints());
             scheduler = new Scheduler(store, runs, clock, evaluator::tick);
-            endpoints.add(new Endpoint(
-                    HandlerType.GET, "/api/v1/openapi.json", "meta", "This OpenAPI document", null, 200, true, null));
-            endpoints.add(new Endpoint(
-                    HandlerType.GET,
-                    "/healthz",
-                    "meta",
-                    "Health: 200 when the server and its metastore answer (no token needed)",
-                    null,
-                    200,
-                    false,
-                    null));
+            // answered by createApp itself, listed here so that the document describes them
+            endpoints.addAll(new Routes()
+                    .tag("meta")
+                    .get("/api/v1/openapi.json", null, "This OpenAPI document")
+                    .get("/healthz", null, "Health: 200 when the server and its metastore answer (no token needed)")
+                    .open()
+                    .endpoints());
             Javalin app = createApp(store, endpoints);
             new DashboardRoutes(store, clock).install(app);
             app.start(config.host(), config.port());

@@ -18,10 +18,10 @@ import dev.vigil.engine.source.SourceColumn;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
 import dev.vigil.server.web.Lookups;
+import dev.vigil.server.web.Routes;
 import dev.vigil.store.Change;
 import dev.vigil.store.Metastore;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -44,114 +44,41 @@ public final class ModelRoutes {
     }
 
     public List<Endpoint> endpoints() {
-        return List.of(
-                new Endpoint(
-                        HandlerType.GET, "/api/v1/models", "models", "List models", null, 200, true, this::listModels),
-                new Endpoint(
-                        HandlerType.PUT,
-                        MODEL,
-                        "models",
-                        "Create or update a model (idempotent)",
-                        "{\"name\": \"display name\"}",
-                        200,
-                        true,
-                        this::putModel),
-                new Endpoint(
-                        HandlerType.GET,
-                        MODEL,
-                        "models",
-                        "Get a model and its version ids",
-                        null,
-                        200,
-                        true,
-                        this::getModel),
-                new Endpoint(
-                        HandlerType.DELETE,
-                        MODEL,
-                        "models",
-                        "Delete a model with its versions and datasets",
-                        null,
-                        204,
-                        true,
-                        this::deleteModel),
-                new Endpoint(
-                        HandlerType.GET,
-                        MODEL + "/versions",
-                        "versions",
-                        "List the versions of a model",
-                        null,
-                        200,
-                        true,
-                        this::listVersions),
-                new Endpoint(
-                        HandlerType.PUT,
-                        VERSION,
-                        "versions",
-                        "Create or update a version (idempotent)",
-                        "{\"model_type\": \"binary\", \"aggregation_period\": \"hourly\", \"raw_inputs\": {...}, "
-                                + "\"features\": {\"amount\": \"numeric\", \"emb\": {\"type\": \"tensor\", "
-                                + "\"dimensions\": [768]}}, \"predictions\": {...}, \"actuals\": {...}}",
-                        200,
-                        true,
-                        this::putVersion),
-                new Endpoint(
-                        HandlerType.GET,
-                        VERSION,
-                        "versions",
-                        "Get a version and its schema",
-                        null,
-                        200,
-                        true,
-                        this::getVersion),
-                new Endpoint(
-                        HandlerType.DELETE,
-                        VERSION,
-                        "versions",
-                        "Delete a version and its datasets",
-                        null,
-                        204,
-                        true,
-                        this::deleteVersion),
-                new Endpoint(
-                        HandlerType.GET,
+        return new Routes()
+                .tag("models")
+                .get("/api/v1/models", this::listModels, "List models")
+                .put(MODEL, this::putModel, "Create or update a model (idempotent)")
+                .body("{\"name\": \"display name\"}")
+                .get(MODEL, this::getModel, "Get a model and its version ids")
+                .delete(MODEL, this::deleteModel, "Delete a model with its versions and datasets")
+                .returns(204)
+                .tag("versions")
+                .get(MODEL + "/versions", this::listVersions, "List the versions of a model")
+                .put(VERSION, this::putVersion, "Create or update a version (idempotent)")
+                .body("{\"model_type\": \"binary\", \"aggregation_period\": \"hourly\", \"raw_inputs\": {...}, "
+                        + "\"features\": {\"amount\": \"numeric\", \"emb\": {\"type\": \"tensor\", "
+                        + "\"dimensions\": [768]}}, \"predictions\": {...}, \"actuals\": {...}}")
+                .get(VERSION, this::getVersion, "Get a version and its schema")
+                .delete(VERSION, this::deleteVersion, "Delete a version and its datasets")
+                .returns(204)
+                .tag("datasets")
+                .get(
                         VERSION + "/datasets",
-                        "datasets",
-                        "List the connected datasets of a version (passwords are never returned)",
-                        null,
-                        200,
-                        true,
-                        this::listDatasets),
-                new Endpoint(
-                        HandlerType.PUT,
+                        this::listDatasets,
+                        "List the connected datasets of a version (passwords are never returned)")
+                .put(
                         DATASET,
-                        "datasets",
+                        this::putDataset,
                         "Connect a dataset (serving, training, testing, actuals): checks the live source through a "
-                                + "read-only session, then stores it with its password encrypted",
-                        "{\"data_source\": {\"type\": \"postgres-jdbc\", \"url\", \"query\", \"user\", \"password\", "
-                                + "\"select_expr\": [...], \"read_options\": {...}, \"sample_size\"}, \"id_column\", "
-                                + "\"timestamp_column\", \"features\": {field: column}, \"labels\": {prediction: column}}"
-                                + "; without data_source.password the stored password is kept",
-                        200,
-                        true,
-                        this::putDataset),
-                new Endpoint(
-                        HandlerType.GET,
-                        DATASET,
-                        "datasets",
-                        "Get a connected dataset (without its password)",
-                        null,
-                        200,
-                        true,
-                        this::getDataset),
-                new Endpoint(
-                        HandlerType.DELETE,
-                        DATASET,
-                        "datasets",
-                        "Disconnect a dataset",
-                        null,
-                        204,
-                        true,
-                        this::deleteDataset));
+                                + "read-only session, then stores it with its password encrypted")
+                .body("{\"data_source\": {\"type\": \"postgres-jdbc\", \"url\", \"query\", \"user\", \"password\", "
+                        + "\"select_expr\": [...], \"read_options\": {...}, \"sample_size\"}, \"id_column\", "
+                        + "\"timestamp_column\", \"features\": {field: column}, \"labels\": {prediction: column}}"
+                        + "; without data_source.password the stored password is kept")
+                .get(DATASET, this::getDataset, "Get a connected dataset (without its password)")
+                .delete(DATASET, this::deleteDataset, "Disconnect a dataset")
+                .returns(204)
+                .endpoints();
     }
 
     private void listModels(Context ctx) {

@@ -17,6 +17,7 @@ import dev.vigil.server.monitor.MonitorEvaluator;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
 import dev.vigil.server.web.Lookups;
+import dev.vigil.server.web.Routes;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.store.Alert;
@@ -25,7 +26,6 @@ import dev.vigil.store.Change;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.MonitorRepository;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,81 +45,41 @@ public final class MonitorRoutes {
     }
 
     public List<Endpoint> endpoints() {
-        return List.of(
-                new Endpoint(
-                        HandlerType.PUT,
+        return new Routes()
+                .tag("monitors")
+                .put(
                         VERSION + "/monitors/{monitor}",
-                        "monitors",
+                        this::putMonitor,
                         "Create or replace a monitor (type, fields, metric or expression, focal window, detection,"
-                                + " preconditions, severity, actions); answers with what changed",
-                        "a monitor as in the spec's monitors: list",
-                        200,
-                        true,
-                        this::putMonitor),
-                new Endpoint(
-                        HandlerType.GET,
-                        VERSION + "/monitors",
-                        "monitors",
-                        "The monitors of a version",
-                        null,
-                        200,
-                        true,
-                        this::listMonitors),
-                new Endpoint(
-                        HandlerType.DELETE,
-                        VERSION + "/monitors/{monitor}",
-                        "monitors",
-                        "Delete a monitor (its alerts stay)",
-                        null,
-                        204,
-                        true,
-                        this::deleteMonitor),
-                new Endpoint(
-                        HandlerType.POST,
+                                + " preconditions, severity, actions); answers with what changed")
+                .body("a monitor as in the spec's monitors: list")
+                .get(VERSION + "/monitors", this::listMonitors, "The monitors of a version")
+                .delete(VERSION + "/monitors/{monitor}", this::deleteMonitor, "Delete a monitor (its alerts stay)")
+                .returns(204)
+                .post(
                         VERSION + "/monitors/evaluate",
-                        "monitors",
+                        this::evaluate,
                         "Evaluate every monitor now over the complete focal windows of a range (runs do this after"
-                                + " each run by themselves)",
-                        "{\"from\": \"ISO instant\", \"to\": \"ISO instant\"}",
-                        200,
-                        true,
-                        this::evaluate),
-                new Endpoint(
-                        HandlerType.GET,
+                                + " each run by themselves)")
+                .body("{\"from\": \"ISO instant\", \"to\": \"ISO instant\"}")
+                .tag("alerts")
+                .get(
                         "/api/v1/alerts",
-                        "alerts",
-                        "Alerts, newest window first; query model, status (open|acknowledged|resolved), limit",
-                        null,
-                        200,
-                        true,
-                        this::listAlerts),
-                new Endpoint(
-                        HandlerType.GET,
+                        this::listAlerts,
+                        "Alerts, newest window first; query model, status (open|acknowledged|resolved), limit")
+                .get(
                         "/api/v1/alerts/{alert}",
-                        "alerts",
-                        "One alert with its notifications and every delivery attempt",
-                        null,
-                        200,
-                        true,
-                        this::getAlert),
-                new Endpoint(
-                        HandlerType.POST,
+                        this::getAlert,
+                        "One alert with its notifications and every delivery attempt")
+                .post(
                         "/api/v1/alerts/{alert}/acknowledge",
-                        "alerts",
-                        "Acknowledge an alert",
-                        null,
-                        200,
-                        true,
-                        ctx -> setStatus(ctx, Alert.Status.ACKNOWLEDGED)),
-                new Endpoint(
-                        HandlerType.POST,
+                        ctx -> setStatus(ctx, Alert.Status.ACKNOWLEDGED),
+                        "Acknowledge an alert")
+                .post(
                         "/api/v1/alerts/{alert}/resolve",
-                        "alerts",
-                        "Resolve an alert",
-                        null,
-                        200,
-                        true,
-                        ctx -> setStatus(ctx, Alert.Status.RESOLVED)));
+                        ctx -> setStatus(ctx, Alert.Status.RESOLVED),
+                        "Resolve an alert")
+                .endpoints();
     }
 
     private void putMonitor(Context ctx) {

@@ -6,9 +6,9 @@ import dev.vigil.query.ProfileQueries;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
 import dev.vigil.server.web.Lookups;
+import dev.vigil.server.web.Routes;
 import dev.vigil.store.Metastore;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import java.util.List;
 
 /** The questions over stored profiles: metrics, drift and performance of a version, as flat JSON rows. */
@@ -24,40 +24,29 @@ public final class QueryRoutes {
     }
 
     public List<Endpoint> endpoints() {
-        return List.of(
-                new Endpoint(
-                        HandlerType.GET,
+        return new Routes()
+                .tag("metrics")
+                .get(
                         VERSION + "/metrics",
-                        "metrics",
+                        this::metrics,
                         "Metrics from stored profiles: query dataset, field, metric, from, to, granularity"
-                                + " (hour|day|week|month|all), segment (NAME=VALUE)",
-                        null,
-                        200,
-                        true,
-                        this::metrics),
-                new Endpoint(
-                        HandlerType.GET,
+                                + " (hour|day|week|month|all), segment (NAME=VALUE)")
+                .tag("drift")
+                .get(
                         VERSION + "/drift",
-                        "drift",
+                        this::drift,
                         "Drift of each window against a baseline, from stored profiles: query dataset, field, metric,"
                                 + " from, to, granularity, segment, baseline (training|testing|previous|FROM/TO),"
-                                + " min_baseline_rows (default 100), top (the N fields with the highest drift_score)",
-                        null,
-                        200,
-                        true,
-                        this::drift),
-                new Endpoint(
-                        HandlerType.GET,
+                                + " min_baseline_rows (default 100), top (the N fields with the highest drift_score)")
+                .tag("performance")
+                .get(
                         VERSION + "/performance",
-                        "performance",
+                        this::performance,
                         "Model performance per window from stored profiles: realized from the rows whose actuals"
                                 + " arrived, and for binary models with a score estimated by CBPE (rows with std and"
                                 + " reference). Query dataset, field (a prediction), metric, from, to, granularity,"
-                                + " segment, baseline (training|testing: the calibration reference, default training)",
-                        null,
-                        200,
-                        true,
-                        this::performance));
+                                + " segment, baseline (training|testing: the calibration reference, default training)")
+                .endpoints();
     }
 
     private void metrics(Context ctx) {

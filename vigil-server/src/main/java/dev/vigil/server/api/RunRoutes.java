@@ -13,10 +13,10 @@ import dev.vigil.server.runs.RunService;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
 import dev.vigil.server.web.Lookups;
+import dev.vigil.server.web.Routes;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Run;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,35 +39,21 @@ public final class RunRoutes {
     }
 
     public List<Endpoint> endpoints() {
-        return List.of(
-                new Endpoint(
-                        HandlerType.POST,
+        return new Routes()
+                .tag("runs")
+                .post(
                         VERSION + "/runs",
-                        "runs",
-                        "Start a run: pull a dataset (or all connected ones) over a range and profile every window",
-                        "{\"dataset\": \"serving|training|testing|actuals|all\", \"from\": \"ISO instant\", \"to\":"
-                                + " \"ISO instant\"} (from/to optional)",
-                        202,
-                        true,
-                        this::startRun),
-                new Endpoint(
-                        HandlerType.GET,
-                        VERSION + "/runs",
-                        "runs",
-                        "The latest runs of a version, newest first",
-                        null,
-                        200,
-                        true,
-                        this::listRuns),
-                new Endpoint(
-                        HandlerType.GET,
+                        this::startRun,
+                        "Start a run: pull a dataset (or all connected ones) over a range and profile every window")
+                .body("{\"dataset\": \"serving|training|testing|actuals|all\", \"from\": \"ISO instant\", \"to\":"
+                        + " \"ISO instant\"} (from/to optional)")
+                .returns(202)
+                .get(VERSION + "/runs", this::listRuns, "The latest runs of a version, newest first")
+                .get(
                         "/api/v1/runs/{run}",
-                        "runs",
-                        "One run: status, progress, rows read, rows with problems, failure reason",
-                        null,
-                        200,
-                        true,
-                        this::getRun));
+                        this::getRun,
+                        "One run: status, progress, rows read, rows with problems, failure reason")
+                .endpoints();
     }
 
     private void startRun(Context ctx) {

@@ -7,11 +7,11 @@ import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
+import dev.vigil.server.web.Routes;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.NewToken;
 import dev.vigil.store.TokenInfo;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import java.util.List;
 
 /** API tokens: create (the token is shown once), list (never the token), revoke. */
@@ -23,34 +23,18 @@ public final class TokenRoutes {
     }
 
     public List<Endpoint> endpoints() {
-        return List.of(
-                new Endpoint(
-                        HandlerType.GET,
+        return new Routes()
+                .tag("tokens")
+                .get("/api/v1/tokens", this::list, "List API tokens (never the token itself)")
+                .post(
                         "/api/v1/tokens",
-                        "tokens",
-                        "List API tokens (never the token itself)",
-                        null,
-                        200,
-                        true,
-                        this::list),
-                new Endpoint(
-                        HandlerType.POST,
-                        "/api/v1/tokens",
-                        "tokens",
-                        "Create an API token; the answer is the only time the token is shown",
-                        "{\"name\": \"ci\"}",
-                        201,
-                        true,
-                        this::create),
-                new Endpoint(
-                        HandlerType.DELETE,
-                        "/api/v1/tokens/{id}",
-                        "tokens",
-                        "Revoke an API token",
-                        null,
-                        204,
-                        true,
-                        this::revoke));
+                        this::create,
+                        "Create an API token; the answer is the only time the token is shown")
+                .body("{\"name\": \"ci\"}")
+                .returns(201)
+                .delete("/api/v1/tokens/{id}", this::revoke, "Revoke an API token")
+                .returns(204)
+                .endpoints();
     }
 
     private void list(Context ctx) {

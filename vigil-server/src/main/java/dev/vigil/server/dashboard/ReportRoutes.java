@@ -4,9 +4,9 @@ import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Lookups;
+import dev.vigil.server.web.Routes;
 import dev.vigil.store.Metastore;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -22,16 +22,14 @@ public final class ReportRoutes {
     }
 
     public List<Endpoint> endpoints() {
-        return List.of(new Endpoint(
-                HandlerType.GET,
-                "/api/v1/models/{model}/versions/{version}/report",
-                "reports",
-                "The HTML report of a version over a range (from, to, granularity): one self-contained page"
-                        + " with the dashboard's views, built from stored aggregates only (text/html)",
-                null,
-                200,
-                true,
-                this::report));
+        return new Routes()
+                .tag("reports")
+                .get(
+                        "/api/v1/models/{model}/versions/{version}/report",
+                        this::report,
+                        "The HTML report of a version over a range (from, to, granularity): one self-contained page"
+                                + " with the dashboard's views, built from stored aggregates only (text/html)")
+                .endpoints();
     }
 
     private void report(Context ctx) {

@@ -5,8 +5,8 @@ import io.javalin.http.HandlerType;
 import java.util.List;
 
 /**
- * One REST route: what it does, for the OpenAPI document, and how. The server registers exactly the
- * endpoints the document describes, so the two cannot drift apart.
+ * One REST route: what it does, for the OpenAPI document, and how. Declared through {@link Routes}; the server
+ * registers exactly the endpoints the document describes, so the two cannot drift apart.
  *
  * @param requestBody a short description of the JSON body, or null when the route takes none
  * @param okStatus the status of a successful answer (200, 201, 204)
@@ -20,6 +20,18 @@ public record Endpoint(
         int okStatus,
         boolean authenticated,
         Handler handler) {
+
+    Endpoint withRequestBody(String description) {
+        return new Endpoint(method, path, tag, summary, description, okStatus, authenticated, handler);
+    }
+
+    Endpoint withOkStatus(int status) {
+        return new Endpoint(method, path, tag, summary, requestBody, status, authenticated, handler);
+    }
+
+    Endpoint withAuthenticated(boolean needsToken) {
+        return new Endpoint(method, path, tag, summary, requestBody, okStatus, needsToken, handler);
+    }
 
     /** The {@code {name}} path parameters, in order. */
     public List<String> pathParameters() {

@@ -1,0 +1,86 @@
+package dev.vigil.server.web;
+
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Declares REST routes and their documentation in one place, as Javalin's {@code ApiBuilder} declares routes: each
+ * {@code get}/{@code post}/{@code put}/{@code delete} adds a route under the current {@link #tag}, and {@link #body},
+ * {@link #returns} and {@link #open} refine the route just added. The server registers exactly these routes and
+ * documents exactly these ({@code OpenApi}), so the two cannot drift apart.
+ *
+ * <pre>{@code
+ * new Routes()
+ *         .tag("runs")
+ *         .post(VERSION + "/runs", this::startRun, "Start a run")
+ *         .body("{\"dataset\": \"serving\"}")
+ *         .returns(202)
+ *         .get(VERSION + "/runs", this::listRuns, "The latest runs of a version")
+ *         .endpoints();
+ * }</pre>
+ */
+public final class Routes {
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    private String tag = "default";
+
+    /** The OpenAPI tag of the routes added next. */
+    public Routes tag(String tag) {
+        this.tag = tag;
+        return this;
+    }
+
+    public Routes get(String path, Handler handler, String summary) {
+        return add(HandlerType.GET, path, handler, summary);
+    }
+
+    public Routes post(String path, Handler handler, String summary) {
+        return add(HandlerType.POST, path, handler, summary);
+    }
+
+    public Routes put(String path, Handler handler, String summary) {
+        return add(HandlerType.PUT, path, handler, summary);
+    }
+
+    public Routes delete(String path, Handler handler, String summary) {
+        return add(HandlerType.DELETE, path, handler, summary);
+    }
+
+    /** The last route takes a JSON body, described in a few words for the document. */
+    public Routes body(String description) {
+        return replaceLast(last().withRequestBody(description));
+    }
+
+    /** The status of the last route's successful answer (200 unless said otherwise). */
+    public Routes returns(int status) {
+        return replaceLast(last().withOkStatus(status));
+    }
+
+    /** The last route answers without a token (health only). */
+    public Routes open() {
+        return replaceLast(last().withAuthenticated(false));
+    }
+
+    /** The routes declared, in order. */
+    public List<Endpoint> endpoints() {
+        return List.copyOf(endpoints);
+    }
+
+    private Routes add(HandlerType method, String path, Handler handler, String summary) {
+        endpoints.add(new Endpoint(method, path, tag, summary, null, 200, true, handler));
+        return this;
+    }
+
+    private Endpoint last() {
+        if (endpoints.isEmpty()) {
+            throw new IllegalStateException("declare a route before describing it");
+        }
+        return endpoints.get(endpoints.size() - 1);
+    }
+
+    private Routes replaceLast(Endpoint e) {
+        endpoints.set(endpoints.size() - 1, e);
+        return this;
+    }
+}
