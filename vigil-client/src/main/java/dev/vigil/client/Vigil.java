@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.client.internal.Http;
+import dev.vigil.client.internal.Rows;
 import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.DatasetConnection;
@@ -14,6 +15,10 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Schema;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
+import dev.vigil.core.query.DriftRow;
+import dev.vigil.core.query.MetricRow;
+import dev.vigil.core.query.PerformanceRow;
+import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.core.spec.ModelSpec;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.core.spec.SpecValidator;
@@ -309,6 +314,21 @@ public final class Vigil {
      */
     public JsonNode performance(String modelId, String version, Map<String, String> query) {
         return http.get(versionPath(modelId, version) + "/performance" + queryString(query));
+    }
+
+    /** {@link #metrics(String, String, Map)} as typed rows, for a typed request (the records the server answers from). */
+    public List<MetricRow> metrics(String modelId, String version, ProfileRequest request) {
+        return Rows.metrics(metrics(modelId, version, request.toParams()));
+    }
+
+    /** {@link #drift(String, String, Map)} as typed rows, for a typed request. */
+    public List<DriftRow> drift(String modelId, String version, ProfileRequest request) {
+        return Rows.drift(drift(modelId, version, request.toParams()));
+    }
+
+    /** {@link #performance(String, String, Map)} as typed rows, for a typed request. */
+    public List<PerformanceRow> performance(String modelId, String version, ProfileRequest request) {
+        return Rows.performance(performance(modelId, version, request.toParams()));
     }
 
     private static String queryString(Map<String, String> query) {
