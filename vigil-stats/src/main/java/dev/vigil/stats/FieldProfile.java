@@ -28,10 +28,10 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * standard error ≈ 1.1% above), rounded to a whole number; value counts are exact while a profile holds at most
  * {@value CategoricalProfile#VALUE_CAP} distinct values (see {@link #valueCounts()}).
  */
-public final class FieldProfile {
+public final class FieldProfile implements Profile {
     static final String MAGIC = "VGP";
     static final int FORMAT_VERSION = 2;
-    private static final String WHAT = "field profile";
+    static final String WHAT = "field profile";
 
     /**
      * A categorical or string value longer than this many characters (code points) counts in {@code
@@ -224,6 +224,7 @@ public final class FieldProfile {
      * when there is any. Text: {@code mean_length min_length max_length empty_count mean_token_count}. Tensor,
      * embedding: {@code mean_norm}. Array, dict: {@code mean_length min_length max_length}.
      */
+    @Override
     public Map<String, Double> metrics() {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("count", (double) count);
@@ -337,6 +338,7 @@ public final class FieldProfile {
     }
 
     /** Serializes this profile in format version {@value #FORMAT_VERSION}, described in {@code package-info}. */
+    @Override
     public byte[] toBytes() {
         ProfileWriter out = new ProfileWriter().header(MAGIC, FORMAT_VERSION);
         out.writeString(type.kind().specName()).writeInt(type.dimensions().size());

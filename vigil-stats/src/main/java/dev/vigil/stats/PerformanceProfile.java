@@ -32,10 +32,10 @@ import java.util.Set;
  *   ranking      int k, long rows; (double sum, double compensation) of ndcg, precision, recall, AP, RR
  * </pre>
  */
-public final class PerformanceProfile {
+public final class PerformanceProfile implements Profile {
     static final String MAGIC = "VGF";
     static final int FORMAT_VERSION = 1;
-    private static final String WHAT = "performance profile";
+    static final String WHAT = "performance profile";
 
     /** Binary: a numeric score at or above it predicts the positive class when no boolean label is declared. */
     public static final double DEFAULT_THRESHOLD = 0.5;
@@ -205,6 +205,7 @@ public final class PerformanceProfile {
      * invalid_actual_count}, then, when some row has an actual, the model type's metrics. A null value is
      * undefined (e.g. {@code auc_roc} with one class only).
      */
+    @Override
     public Map<String, Double> metrics() {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("count", (double) count);
@@ -222,6 +223,8 @@ public final class PerformanceProfile {
         return task instanceof BinaryPerformance b ? Optional.of(b.scores()) : Optional.empty();
     }
 
+    /** Serializes this profile in format version {@value #FORMAT_VERSION}, described above. */
+    @Override
     public byte[] toBytes() {
         ProfileWriter out = new ProfileWriter().header(MAGIC, FORMAT_VERSION);
         out.writeString(type.specName())

@@ -395,7 +395,7 @@ class FieldProfileSerDeTest {
                 .hasMessageContaining("format version 9");
     }
 
-    private static byte[] golden(String name) {
+    static byte[] golden(String name) {
         try (InputStream in = FieldProfileSerDeTest.class.getResourceAsStream("/golden/" + name)) {
             assertThat(in).as(name).isNotNull();
             return in.readAllBytes();
