@@ -3,6 +3,7 @@ package dev.vigil.stats;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilStateException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,6 +18,10 @@ public final class DatasetProfile implements Profile {
     static final String MAGIC = "VGD";
     static final int FORMAT_VERSION = 1;
     static final String WHAT = "dataset profile";
+
+    /** The names {@link #metrics()} gives, in its order. */
+    public static final List<String> METRIC_NAMES =
+            List.of("count", "null_id_count", "null_timestamp_count", "duplicate_id_count");
 
     private long rows;
     private long nullIdCount;

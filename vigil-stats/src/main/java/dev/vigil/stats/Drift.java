@@ -3,13 +3,16 @@ package dev.vigil.stats;
 import dev.vigil.core.model.FieldType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.commons.math3.special.Gamma;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.quantilescommon.DoublesSortedView;
@@ -181,6 +184,12 @@ public final class Drift {
     private static final List<String> CATEGORIES = List.of(
             "js_distance", "hellinger", "psi", "chi2_pvalue", "new_value_count", "new_value_ratio", "drift_score");
     private static final List<String> VECTORS = List.of("centroid_distance", "centroid_cosine_distance", "drift_score");
+
+    /** Every name {@link #compare} gives for a field of some kind ({@link #metricNames}, all kinds together). */
+    public static final Set<String> METRIC_NAMES = Arrays.stream(FieldType.Kind.values())
+            .flatMap(kind -> metricNames(kind).stream())
+            .collect(Collectors.collectingAndThen(
+                    Collectors.toCollection(LinkedHashSet::new), Collections::unmodifiableSet));
 
     /** The names {@link #compare} gives for a field of this kind, in its order; empty for kinds without drift. */
     public static List<String> metricNames(FieldType.Kind kind) {

@@ -239,6 +239,37 @@ public final class FieldProfile implements Profile {
         return metrics;
     }
 
+    /**
+     * The names {@link #metrics()} gives for a field of this kind, in its order, whatever rows were added (a value
+     * may be null). Categorical, string and boolean fields also give {@code value_count[<value>]} per kept value and
+     * {@code value_count[__other__]} ({@link #hasValueCounts}); those depend on the rows and are not listed.
+     */
+    public static List<String> metricNames(FieldType.Kind kind) {
+        List<String> names = new ArrayList<>(
+                List.of("count", "missing_count", "missing_ratio", "invalid_count", "type_mismatch_count"));
+        if (hasLongValues(kind)) {
+            names.add("long_value_count");
+        }
+        switch (kind) {
+            case NUMERIC, DATETIME -> {
+                names.addAll(List.of("mean", "sum", "min", "max", "stddev", "variance"));
+                names.addAll(List.of(NumericProfile.QUANTILE_NAMES));
+                names.addAll(List.of("median", "distinct_count"));
+            }
+            case CATEGORICAL, STRING, BOOLEAN -> names.add("distinct_count");
+            case TEXT ->
+                names.addAll(List.of("mean_length", "min_length", "max_length", "empty_count", "mean_token_count"));
+            case TENSOR, EMBEDDING -> names.add("mean_norm");
+            case ARRAY, DICT -> names.addAll(List.of("mean_length", "min_length", "max_length"));
+        }
+        return List.copyOf(names);
+    }
+
+    /** Whether {@link #metrics()} gives {@code value_count[<value>]} metrics for a field of this kind. */
+    public static boolean hasValueCounts(FieldType.Kind kind) {
+        return kind == FieldType.Kind.CATEGORICAL || kind == FieldType.Kind.STRING || kind == FieldType.Kind.BOOLEAN;
+    }
+
     /** Rows added by any adder. */
     public long count() {
         return count;

@@ -3,12 +3,17 @@ package dev.vigil.stats;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.ModelType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The performance of one prediction field over a window (or segment): every prediction row is counted, the rows
@@ -48,6 +53,15 @@ public final class PerformanceProfile implements Profile {
 
     /** Ranking: the number of top items that count. */
     public static final int DEFAULT_K = 10;
+
+    /**
+     * Every name {@link #metrics()} gives for a model of some type ({@link #metricNames}, all types together), in a
+     * stable order.
+     */
+    public static final Set<String> METRIC_NAMES = Arrays.stream(ModelType.values())
+            .flatMap(type -> metricNames(type).stream())
+            .collect(Collectors.collectingAndThen(
+                    Collectors.toCollection(LinkedHashSet::new), Collections::unmodifiableSet));
 
     private final ModelType type;
     private long count;
@@ -216,6 +230,35 @@ public final class PerformanceProfile implements Profile {
             task.putMetrics(metrics);
         }
         return metrics;
+    }
+
+    /**
+     * The names {@link #metrics()} gives for a model of this type once some row has an actual, in its order (before
+     * that, only the first four: {@code count actuals_count actuals_ratio invalid_actual_count}). A multiclass model
+     * also gives {@code precision[<class>]}, {@code recall[<class>]} and {@code f1[<class>]} per class; those depend
+     * on the rows and are not listed.
+     */
+    public static List<String> metricNames(ModelType type) {
+        List<String> names =
+                new ArrayList<>(List.of("count", "actuals_count", "actuals_ratio", "invalid_actual_count"));
+        switch (type) {
+            case BINARY -> {
+                names.addAll(List.of("tp_count", "fp_count", "tn_count", "fn_count"));
+                names.addAll(
+                        List.of("accuracy", "precision", "recall", "f1", "specificity", "fp_rate", "positive_rate"));
+                names.addAll(List.of("auc_roc", "log_loss")); // from the scores
+            }
+            case MULTICLASS -> {
+                names.add("accuracy");
+                for (String metric : List.of("precision", "recall", "f1")) {
+                    names.addAll(List.of(metric + "_macro", metric + "_micro", metric + "_weighted"));
+                }
+            }
+            case MULTI_LABEL -> names.addAll(List.of("hamming_loss", "f1_micro", "f1_macro", "subset_accuracy"));
+            case REGRESSION -> names.addAll(List.of("mae", "mse", "rmse", "mape", "wape", "r2", "mean_error"));
+            case RANKING -> names.addAll(List.of("ndcg_at_k", "precision_at_k", "recall_at_k", "map_at_k", "mrr"));
+        }
+        return List.copyOf(names);
     }
 
     /** The score histogram of a binary model, for CBPE. */
