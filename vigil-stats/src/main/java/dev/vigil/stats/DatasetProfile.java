@@ -3,6 +3,7 @@ package dev.vigil.stats;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilStateException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,10 +14,14 @@ import java.util.Objects;
  * by the engine within each profiled window; an id that appears once in each of two windows is not a
  * duplicate of either, so the merged count can be lower than the count over all rows directly.
  */
-public final class DatasetProfile {
+public final class DatasetProfile implements Profile {
     static final String MAGIC = "VGD";
     static final int FORMAT_VERSION = 1;
-    private static final String WHAT = "dataset profile";
+    static final String WHAT = "dataset profile";
+
+    /** The names {@link #metrics()} gives, in its order. */
+    public static final List<String> METRIC_NAMES =
+            List.of("count", "null_id_count", "null_timestamp_count", "duplicate_id_count");
 
     private long rows;
     private long nullIdCount;
@@ -100,6 +105,7 @@ public final class DatasetProfile {
     }
 
     /** {@code count}, {@code null_id_count}, {@code null_timestamp_count}, {@code duplicate_id_count}. */
+    @Override
     public Map<String, Double> metrics() {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("count", (double) rows);
@@ -110,6 +116,7 @@ public final class DatasetProfile {
     }
 
     /** Magic {@code "VGD"}, format version 1, then the four counters as big-endian longs. */
+    @Override
     public byte[] toBytes() {
         return new ProfileWriter()
                 .header(MAGIC, FORMAT_VERSION)

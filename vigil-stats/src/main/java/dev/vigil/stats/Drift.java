@@ -2,12 +2,17 @@ package dev.vigil.stats;
 
 import dev.vigil.core.model.FieldType;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.commons.math3.special.Gamma;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.quantilescommon.DoublesSortedView;
@@ -100,16 +105,64 @@ public final class Drift {
     public static Double score(FieldProfile baseline, FieldProfile window) {
         Objects.requireNonNull(baseline, "baseline");
         Objects.requireNonNull(window, "window");
-        FieldType.Kind kind = window.kind();
-        if (baseline.kind() == kind
-                && (kind == FieldType.Kind.NUMERIC || kind == FieldType.Kind.TEXT)
-                && baseline.validCount() > 0
-                && window.validCount() > 0) {
+        if (binnedOnDeciles(baseline, window)) {
             Map<String, Double> out = new LinkedHashMap<>();
-            decileShares(baseline.quantileSketchView(), window.quantileSketchView(), out);
+            decileDistances(baseline.quantileSketchView(), window.quantileSketchView(), out);
             return out.get("js_distance");
         }
         return compare(baseline, window).get("drift_score");
+    }
+
+    /**
+     * The bins drift compares a numeric field, or a text field's lengths, on, with each side's share of its valid
+     * values in each bin. The inner {@code edges} are the baseline's deciles q10 … q90, each once (a repeated decile
+     * would only add a bin that is empty on both sides), so there are 2 to 10 bins: {@code (-inf, edges[0])}, {@code
+     * [edges[i-1], edges[i])}, {@code [edges[last], +inf)}. {@code baseline} and {@code window} hold the shares in
+     * that order; each sums to 1 up to rounding.
+     */
+    public record DecileShares(List<Double> edges, List<Double> baseline, List<Double> window) {
+        /** Copies the lists. */
+        public DecileShares {
+            edges = List.copyOf(edges);
+            baseline = List.copyOf(baseline);
+            window = List.copyOf(window);
+            if (baseline.size() != edges.size() + 1 || window.size() != edges.size() + 1) {
+                throw new IllegalArgumentException("expected " + (edges.size() + 1) + " shares a side for "
+                        + edges.size() + " edges, got " + baseline.size() + " and " + window.size());
+            }
+        }
+    }
+
+    /**
+     * The shares of {@code baseline} and {@code window} in the baseline's decile bins, exactly as {@link #compare}
+     * bins them for {@code js_distance}, {@code hellinger} and {@code psi}: for a chart of the two distributions. The
+     * shares come from the KLL sketches: exact while a sketch is (a few hundred values), within its rank error
+     * (≈ 0.7% at k = {@value SketchCodec#KLL_K}) beyond. Empty unless both profiles are numeric, or both text (their
+     * lengths), and each side has a valid value.
+     */
+    public static Optional<DecileShares> decileShares(FieldProfile baseline, FieldProfile window) {
+        Objects.requireNonNull(baseline, "baseline");
+        Objects.requireNonNull(window, "window");
+        if (!binnedOnDeciles(baseline, window)) {
+            return Optional.empty();
+        }
+        KllDoublesSketch b = baseline.quantileSketchView();
+        double[] edges = decileEdges(b);
+        return Optional.of(new DecileShares(
+                boxed(edges), boxed(binShares(b, edges)), boxed(binShares(window.quantileSketchView(), edges))));
+    }
+
+    /** Whether drift bins the two profiles on the baseline's deciles: numeric or text alike, each with a valid value. */
+    private static boolean binnedOnDeciles(FieldProfile baseline, FieldProfile window) {
+        FieldType.Kind kind = window.kind();
+        return baseline.kind() == kind
+                && (kind == FieldType.Kind.NUMERIC || kind == FieldType.Kind.TEXT)
+                && baseline.validCount() > 0
+                && window.validCount() > 0;
+    }
+
+    private static List<Double> boxed(double[] values) {
+        return Arrays.stream(values).boxed().toList();
     }
 
     /** Whether fields of this kind have drift metrics at all. */
@@ -131,6 +184,12 @@ public final class Drift {
     private static final List<String> CATEGORIES = List.of(
             "js_distance", "hellinger", "psi", "chi2_pvalue", "new_value_count", "new_value_ratio", "drift_score");
     private static final List<String> VECTORS = List.of("centroid_distance", "centroid_cosine_distance", "drift_score");
+
+    /** Every name {@link #compare} gives for a field of some kind ({@link #metricNames}, all kinds together). */
+    public static final Set<String> METRIC_NAMES = Arrays.stream(FieldType.Kind.values())
+            .flatMap(kind -> metricNames(kind).stream())
+            .collect(Collectors.collectingAndThen(
+                    Collectors.toCollection(LinkedHashSet::new), Collections::unmodifiableSet));
 
     /** The names {@link #compare} gives for a field of this kind, in its order; empty for kinds without drift. */
     public static List<String> metricNames(FieldType.Kind kind) {
@@ -157,7 +216,7 @@ public final class Drift {
             Double baselineStddev,
             double meanShift,
             Map<String, Double> out) {
-        decileShares(baseline, window, out);
+        decileDistances(baseline, window, out);
         // KS and W1 over the step functions F(x) = fraction <= x, evaluated at every retained value
         // of either side: one walk over the two sorted views (their cumulative weights are the ranks).
         DoublesSortedView bv = baseline.getSortedView();
@@ -206,12 +265,25 @@ public final class Drift {
     }
 
     /** js_distance, hellinger and psi of the two sides' shares of the baseline's decile bins. */
-    private static void decileShares(KllDoublesSketch baseline, KllDoublesSketch window, Map<String, Double> out) {
-        double[] edges = new double[DECILES.length];
-        for (int i = 0; i < DECILES.length; i++) {
-            edges[i] = baseline.getQuantile(DECILES[i], QuantileSearchCriteria.INCLUSIVE);
-        }
+    private static void decileDistances(KllDoublesSketch baseline, KllDoublesSketch window, Map<String, Double> out) {
+        double[] edges = decileEdges(baseline);
         shareDistances(binShares(baseline, edges), binShares(window, edges), out);
+    }
+
+    /**
+     * The baseline's deciles, ascending, each once. A decile that repeats the one before would bound a bin empty on
+     * both sides, whose terms in {@link #shareDistances} are exactly 0: leaving it out changes no metric.
+     */
+    private static double[] decileEdges(KllDoublesSketch baseline) {
+        double[] edges = new double[DECILES.length];
+        int n = 0;
+        for (double decile : DECILES) {
+            double edge = baseline.getQuantile(decile, QuantileSearchCriteria.INCLUSIVE);
+            if (n == 0 || edge > edges[n - 1]) {
+                edges[n++] = edge;
+            }
+        }
+        return Arrays.copyOf(edges, n);
     }
 
     /** Shares of (-inf, e1), [e1, e2), …, [e9, +inf) from the fraction of values below each edge. */

@@ -28,10 +28,10 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * standard error ≈ 1.1% above), rounded to a whole number; value counts are exact while a profile holds at most
  * {@value CategoricalProfile#VALUE_CAP} distinct values (see {@link #valueCounts()}).
  */
-public final class FieldProfile {
+public final class FieldProfile implements Profile {
     static final String MAGIC = "VGP";
     static final int FORMAT_VERSION = 2;
-    private static final String WHAT = "field profile";
+    static final String WHAT = "field profile";
 
     /**
      * A categorical or string value longer than this many characters (code points) counts in {@code
@@ -224,6 +224,7 @@ public final class FieldProfile {
      * when there is any. Text: {@code mean_length min_length max_length empty_count mean_token_count}. Tensor,
      * embedding: {@code mean_norm}. Array, dict: {@code mean_length min_length max_length}.
      */
+    @Override
     public Map<String, Double> metrics() {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("count", (double) count);
@@ -236,6 +237,37 @@ public final class FieldProfile {
         }
         values.putMetrics(metrics);
         return metrics;
+    }
+
+    /**
+     * The names {@link #metrics()} gives for a field of this kind, in its order, whatever rows were added (a value
+     * may be null). Categorical, string and boolean fields also give {@code value_count[<value>]} per kept value and
+     * {@code value_count[__other__]} ({@link #hasValueCounts}); those depend on the rows and are not listed.
+     */
+    public static List<String> metricNames(FieldType.Kind kind) {
+        List<String> names = new ArrayList<>(
+                List.of("count", "missing_count", "missing_ratio", "invalid_count", "type_mismatch_count"));
+        if (hasLongValues(kind)) {
+            names.add("long_value_count");
+        }
+        switch (kind) {
+            case NUMERIC, DATETIME -> {
+                names.addAll(List.of("mean", "sum", "min", "max", "stddev", "variance"));
+                names.addAll(List.of(NumericProfile.QUANTILE_NAMES));
+                names.addAll(List.of("median", "distinct_count"));
+            }
+            case CATEGORICAL, STRING, BOOLEAN -> names.add("distinct_count");
+            case TEXT ->
+                names.addAll(List.of("mean_length", "min_length", "max_length", "empty_count", "mean_token_count"));
+            case TENSOR, EMBEDDING -> names.add("mean_norm");
+            case ARRAY, DICT -> names.addAll(List.of("mean_length", "min_length", "max_length"));
+        }
+        return List.copyOf(names);
+    }
+
+    /** Whether {@link #metrics()} gives {@code value_count[<value>]} metrics for a field of this kind. */
+    public static boolean hasValueCounts(FieldType.Kind kind) {
+        return kind == FieldType.Kind.CATEGORICAL || kind == FieldType.Kind.STRING || kind == FieldType.Kind.BOOLEAN;
     }
 
     /** Rows added by any adder. */
@@ -287,7 +319,12 @@ public final class FieldProfile {
     /**
      * A copy of the quantile sketch (k = {@value SketchCodec#KLL_K}) of the valid values of a numeric or datetime
      * field, or of the lengths of a text field; empty for other kinds or when there is no valid value.
+     *
+     * @deprecated it exposes DataSketches' sketch type. For a chart of a window against a baseline use {@link
+     *     Drift#decileShares(FieldProfile, FieldProfile)}, which bins both as drift does; this method goes once the
+     *     dashboard no longer calls it.
      */
+    @Deprecated(forRemoval = true)
     public Optional<KllDoublesSketch> quantileSketch() {
         KllDoublesSketch sketch;
         if (values instanceof NumericProfile numeric) {
@@ -337,6 +374,7 @@ public final class FieldProfile {
     }
 
     /** Serializes this profile in format version {@value #FORMAT_VERSION}, described in {@code package-info}. */
+    @Override
     public byte[] toBytes() {
         ProfileWriter out = new ProfileWriter().header(MAGIC, FORMAT_VERSION);
         out.writeString(type.kind().specName()).writeInt(type.dimensions().size());

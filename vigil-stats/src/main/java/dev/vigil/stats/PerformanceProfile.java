@@ -3,12 +3,17 @@ package dev.vigil.stats;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.ModelType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The performance of one prediction field over a window (or segment): every prediction row is counted, the rows
@@ -32,10 +37,10 @@ import java.util.Set;
  *   ranking      int k, long rows; (double sum, double compensation) of ndcg, precision, recall, AP, RR
  * </pre>
  */
-public final class PerformanceProfile {
+public final class PerformanceProfile implements Profile {
     static final String MAGIC = "VGF";
     static final int FORMAT_VERSION = 1;
-    private static final String WHAT = "performance profile";
+    static final String WHAT = "performance profile";
 
     /** Binary: a numeric score at or above it predicts the positive class when no boolean label is declared. */
     public static final double DEFAULT_THRESHOLD = 0.5;
@@ -48,6 +53,15 @@ public final class PerformanceProfile {
 
     /** Ranking: the number of top items that count. */
     public static final int DEFAULT_K = 10;
+
+    /**
+     * Every name {@link #metrics()} gives for a model of some type ({@link #metricNames}, all types together), in a
+     * stable order.
+     */
+    public static final Set<String> METRIC_NAMES = Arrays.stream(ModelType.values())
+            .flatMap(type -> metricNames(type).stream())
+            .collect(Collectors.collectingAndThen(
+                    Collectors.toCollection(LinkedHashSet::new), Collections::unmodifiableSet));
 
     private final ModelType type;
     private long count;
@@ -205,6 +219,7 @@ public final class PerformanceProfile {
      * invalid_actual_count}, then, when some row has an actual, the model type's metrics. A null value is
      * undefined (e.g. {@code auc_roc} with one class only).
      */
+    @Override
     public Map<String, Double> metrics() {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("count", (double) count);
@@ -217,11 +232,42 @@ public final class PerformanceProfile {
         return metrics;
     }
 
+    /**
+     * The names {@link #metrics()} gives for a model of this type once some row has an actual, in its order (before
+     * that, only the first four: {@code count actuals_count actuals_ratio invalid_actual_count}). A multiclass model
+     * also gives {@code precision[<class>]}, {@code recall[<class>]} and {@code f1[<class>]} per class; those depend
+     * on the rows and are not listed.
+     */
+    public static List<String> metricNames(ModelType type) {
+        List<String> names =
+                new ArrayList<>(List.of("count", "actuals_count", "actuals_ratio", "invalid_actual_count"));
+        switch (type) {
+            case BINARY -> {
+                names.addAll(List.of("tp_count", "fp_count", "tn_count", "fn_count"));
+                names.addAll(
+                        List.of("accuracy", "precision", "recall", "f1", "specificity", "fp_rate", "positive_rate"));
+                names.addAll(List.of("auc_roc", "log_loss")); // from the scores
+            }
+            case MULTICLASS -> {
+                names.add("accuracy");
+                for (String metric : List.of("precision", "recall", "f1")) {
+                    names.addAll(List.of(metric + "_macro", metric + "_micro", metric + "_weighted"));
+                }
+            }
+            case MULTI_LABEL -> names.addAll(List.of("hamming_loss", "f1_micro", "f1_macro", "subset_accuracy"));
+            case REGRESSION -> names.addAll(List.of("mae", "mse", "rmse", "mape", "wape", "r2", "mean_error"));
+            case RANKING -> names.addAll(List.of("ndcg_at_k", "precision_at_k", "recall_at_k", "map_at_k", "mrr"));
+        }
+        return List.copyOf(names);
+    }
+
     /** The score histogram of a binary model, for CBPE. */
     Optional<ScoreHistogram> scores() {
         return task instanceof BinaryPerformance b ? Optional.of(b.scores()) : Optional.empty();
     }
 
+    /** Serializes this profile in format version {@value #FORMAT_VERSION}, described above. */
+    @Override
     public byte[] toBytes() {
         ProfileWriter out = new ProfileWriter().header(MAGIC, FORMAT_VERSION);
         out.writeString(type.specName())

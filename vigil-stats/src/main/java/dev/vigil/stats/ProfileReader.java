@@ -14,6 +14,9 @@ import org.apache.datasketches.memory.Memory;
  * truncated or corrupt input fails with a {@link VigilStateException} instead of an index or buffer error.
  */
 final class ProfileReader {
+    /** Every profile format starts with a magic of this many ASCII bytes, then its version byte. */
+    static final int MAGIC_BYTES = 3;
+
     private final ByteBuffer buffer;
     private final String what;
     private final int version;
@@ -32,13 +35,8 @@ final class ProfileReader {
      * @param what the name used in error messages, e.g. "field profile"
      */
     static ProfileReader open(byte[] bytes, String magic, int newestVersion, String what) {
-        if (bytes == null) {
-            throw new VigilStateException("cannot read a " + what + " from null bytes");
-        }
         byte[] expected = magic.getBytes(StandardCharsets.US_ASCII);
-        if (bytes.length < expected.length + 1) {
-            throw new VigilStateException("truncated " + what + ": " + bytes.length + " bytes, too short for a header");
-        }
+        requireHeader(bytes, expected.length, what);
         if (!Arrays.equals(bytes, 0, expected.length, expected, 0, expected.length)) {
             throw new VigilStateException("not a " + what + ": expected magic bytes '" + magic + "'");
         }
@@ -50,6 +48,36 @@ final class ProfileReader {
         ProfileReader reader = new ProfileReader(bytes, what, version);
         reader.buffer.position(expected.length + 1);
         return reader;
+    }
+
+    /**
+     * The magic that {@code bytes} start with, as text, for {@link Profile#fromBytes} to dispatch on: the first
+     * {@value #MAGIC_BYTES} bytes, each byte one character (a byte beyond ASCII matches no magic).
+     *
+     * @throws VigilStateException if {@code bytes} is null or too short for a magic and a version
+     */
+    static String magic(byte[] bytes, String what) {
+        requireHeader(bytes, MAGIC_BYTES, what);
+        return new String(bytes, 0, MAGIC_BYTES, StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@code magic} as a message shows it: quoted when it is printable ASCII, else as hex bytes. */
+    static String show(String magic) {
+        if (magic.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+            return "'" + magic + "'";
+        }
+        StringBuilder hex = new StringBuilder("bytes");
+        magic.chars().forEach(c -> hex.append(String.format(" 0x%02X", c)));
+        return hex.toString();
+    }
+
+    private static void requireHeader(byte[] bytes, int magicBytes, String what) {
+        if (bytes == null) {
+            throw new VigilStateException("cannot read a " + what + " from null bytes");
+        }
+        if (bytes.length < magicBytes + 1) {
+            throw new VigilStateException("truncated " + what + ": " + bytes.length + " bytes, too short for a header");
+        }
     }
 
     /** A reader over headerless bytes, used to copy in-memory parts through their own codec. */

@@ -8,7 +8,9 @@
  * into larger ones, and derive {@link dev.vigil.stats.FieldProfile#metrics() metrics} (named as in
  * METRICS.md) at the end. Metrics are never averaged across windows: a merged profile gives the metrics of all
  * its rows. {@link dev.vigil.stats.DatasetProfile} keeps the dataset-level counts (rows, null ids, null
- * timestamps, duplicate ids).
+ * timestamps, duplicate ids), and {@link dev.vigil.stats.PerformanceProfile} one prediction field's performance.
+ * All three are a sealed {@link dev.vigil.stats.Profile}, whose {@link dev.vigil.stats.Profile#fromBytes(byte[])}
+ * reads any of them by the magic its bytes start with.
  *
  * <h2>Accuracy</h2>
  *

@@ -2,6 +2,7 @@ package dev.vigil.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,9 +10,14 @@ import dev.vigil.core.model.FieldType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,13 +26,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Drift of a window against a baseline, checked against numpy and scipy on the same values
  * ({@code src/test/python/make_drift_expected.py} wrote {@code drift/cases.json}). Cases whose
  * sketches are exact must match to 1e-9; the large case, whose sketches compact, must be within
- * METRICS.md's tolerances (binned metrics 0.02, ks 0.01, wasserstein 5% or 0.01).
+ * METRICS.md's tolerances (binned metrics 0.02, ks 0.01, wasserstein 5% or 0.01). The decile shares behind
+ * the binned metrics are checked the same way ({@code make_decile_shares_expected.py} wrote {@code
+ * drift/decile-shares.json}) and by hand.
  */
 class DriftTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Stream<JsonNode> cases() throws IOException {
-        try (InputStream in = DriftTest.class.getResourceAsStream("/drift/cases.json")) {
+        return read("/drift/cases.json");
+    }
+
+    static Stream<JsonNode> decileShareCases() throws IOException {
+        return read("/drift/decile-shares.json");
+    }
+
+    private static Stream<JsonNode> read(String resource) throws IOException {
+        try (InputStream in = DriftTest.class.getResourceAsStream(resource)) {
             List<JsonNode> out = new ArrayList<>();
             JSON.readTree(in).path("cases").forEach(out::add);
             return out.stream();
@@ -137,5 +153,132 @@ class DriftTest {
         FieldProfile s = FieldProfile.create(FieldType.string());
         s.addValue("a");
         assertThatThrownBy(() -> Drift.compare(b, s)).hasMessageContaining("cannot compare a string window");
+    }
+
+    // ---- decile shares: the bins of numeric fields and text lengths, for charts ----
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("decileShareCases")
+    void decileSharesMatchNumpy(JsonNode c) {
+        Drift.DecileShares shares =
+                Drift.decileShares(profile(c, "baseline"), profile(c, "window")).orElseThrow();
+        JsonNode expected = c.path("expected");
+        String name = c.path("name").asText();
+        assertClose(name + ": edges", shares.edges(), doubles(expected.path("edges")));
+        assertClose(name + ": baseline shares", shares.baseline(), doubles(expected.path("baseline")));
+        assertClose(name + ": window shares", shares.window(), doubles(expected.path("window")));
+    }
+
+    @Test
+    void decileSharesByHand() {
+        FieldProfile oneToTen = numbers(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        Drift.DecileShares shares =
+                Drift.decileShares(oneToTen, numbers(0, 5, 5, 12)).orElseThrow();
+        // deciles of 1..10 are 1..9; 9 and 10 share the last bin [9, +inf)
+        assertClose("edges", shares.edges(), 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertClose("baseline", shares.baseline(), 0, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.2);
+        assertClose("window", shares.window(), 0.25, 0, 0, 0, 0, 0.5, 0, 0, 0, 0.25);
+
+        // q10 … q50 are all 1, q60 … q80 are 2, q90 is 3: three edges, four bins
+        Drift.DecileShares ties = Drift.decileShares(numbers(1, 1, 1, 1, 1, 2, 2, 2, 3, 3), numbers(0, 2, 2, 3))
+                .orElseThrow();
+        assertClose("edges", ties.edges(), 1, 2, 3);
+        assertClose("baseline", ties.baseline(), 0, 0.5, 0.3, 0.2);
+        assertClose("window", ties.window(), 0.25, 0, 0.5, 0.25);
+    }
+
+    /**
+     * The dashboard's distribution chart binned the two quantile sketches itself (the baseline's deciles, each once,
+     * and the fraction of each side below every edge); {@link Drift#decileShares} gives it the same numbers, to the
+     * bit, also once the sketches compact.
+     */
+    @Test
+    void decileSharesAreWhatTheDashboardComputedFromTheSketches() {
+        Random random = new Random(11);
+        for (int n : new int[] {1, 7, 300, 5_000, 50_000}) {
+            FieldProfile baseline = FieldProfile.create(FieldType.numeric());
+            FieldProfile window = FieldProfile.create(FieldType.numeric());
+            for (int i = 0; i < n; i++) {
+                baseline.addNumber(Math.round(random.nextGaussian() * 100) / 10.0);
+                window.addNumber(n % 2 == 0 ? random.nextInt(12) : random.nextGaussian() * 20 + 3);
+            }
+            KllDoublesSketch bs = baseline.quantileSketchView();
+            KllDoublesSketch ws = window.quantileSketchView();
+            double[] edges = bs.getQuantiles(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9});
+            edges = Arrays.stream(edges).distinct().toArray();
+            double[] wc = ws.getCDF(edges, QuantileSearchCriteria.EXCLUSIVE);
+            double[] bc = bs.getCDF(edges, QuantileSearchCriteria.EXCLUSIVE);
+            List<Double> w = new ArrayList<>();
+            List<Double> b = new ArrayList<>();
+            for (int i = 0; i < wc.length; i++) {
+                w.add(wc[i] - (i == 0 ? 0 : wc[i - 1]));
+                b.add(bc[i] - (i == 0 ? 0 : bc[i - 1]));
+            }
+            Drift.DecileShares shares = Drift.decileShares(baseline, window).orElseThrow();
+            assertThat(shares.edges())
+                    .as("n = %d", n)
+                    .isEqualTo(Arrays.stream(edges).boxed().toList());
+            assertThat(shares.baseline()).as("n = %d", n).isEqualTo(b);
+            assertThat(shares.window()).as("n = %d", n).isEqualTo(w);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("decileShareCases")
+    void decileSharesGiveCompareItsBinnedMetrics(JsonNode c) {
+        FieldProfile baseline = profile(c, "baseline");
+        FieldProfile window = profile(c, "window");
+        Drift.DecileShares shares = Drift.decileShares(baseline, window).orElseThrow();
+        Map<String, Double> fromShares = new LinkedHashMap<>();
+        Drift.shareDistances(array(shares.baseline()), array(shares.window()), fromShares);
+        Map<String, Double> compared = Drift.compare(baseline, window);
+        fromShares.forEach(
+                (metric, value) -> assertThat(compared.get(metric)).as(metric).isEqualTo(value));
+    }
+
+    @Test
+    void decileSharesNeedTwoNumericOrTwoTextProfilesWithValues() {
+        FieldProfile numeric = numbers(1, 2, 3);
+        FieldProfile noValues = FieldProfile.create(FieldType.numeric());
+        noValues.addMissing();
+        FieldProfile text = FieldProfile.create(FieldType.text());
+        text.addText("a few words");
+        FieldProfile string = FieldProfile.create(FieldType.string());
+        string.addValue("a");
+        FieldProfile datetime = FieldProfile.create(FieldType.datetime());
+        datetime.addNumber(1.7e9);
+        assertThat(Drift.decileShares(text, text)).isPresent();
+        assertThat(Drift.decileShares(numeric, noValues)).isEmpty();
+        assertThat(Drift.decileShares(noValues, numeric)).isEmpty();
+        assertThat(Drift.decileShares(numeric, text)).isEmpty();
+        assertThat(Drift.decileShares(string, string)).isEmpty();
+        assertThat(Drift.decileShares(datetime, datetime)).isEmpty();
+    }
+
+    private static FieldProfile numbers(double... values) {
+        FieldProfile p = FieldProfile.create(FieldType.numeric());
+        for (double v : values) {
+            p.addNumber(v);
+        }
+        return p;
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asDouble();
+        }
+        return out;
+    }
+
+    private static double[] array(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void assertClose(String what, List<Double> actual, double... expected) {
+        assertThat(actual).as(what).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual.get(i)).as(what + " [" + i + "]").isCloseTo(expected[i], within(1e-12));
+        }
     }
 }

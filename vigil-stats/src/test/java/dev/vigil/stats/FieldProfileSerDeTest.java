@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The binary format is a contract: round trips, checked-in golden files of version 1, and corrupt input. */
+@SuppressWarnings("removal") // quantileSketch() stays tested until the dashboard no longer calls it
 class FieldProfileSerDeTest {
 
     static Stream<FieldProfile> profilesOfEveryKind() {
@@ -395,7 +396,7 @@ class FieldProfileSerDeTest {
                 .hasMessageContaining("format version 9");
     }
 
-    private static byte[] golden(String name) {
+    static byte[] golden(String name) {
         try (InputStream in = FieldProfileSerDeTest.class.getResourceAsStream("/golden/" + name)) {
             assertThat(in).as(name).isNotNull();
             return in.readAllBytes();
