@@ -2,9 +2,10 @@ package dev.vigil.query;
 
 import dev.vigil.core.model.Granularity;
 import dev.vigil.core.query.MetricKey;
-import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceProfile;
+import dev.vigil.stats.Profile;
+import dev.vigil.stats.Profile.Decoding;
 import dev.vigil.store.StoredProfile;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,15 +28,16 @@ final class BucketMerger implements Consumer<StoredProfile> {
             .thenComparing(b -> b.segment)
             .thenComparing(b -> b.field);
 
-    /** One bucket's merged profiles of a segment and field ({@code field} "" holds the dataset counts). */
+    /**
+     * One bucket's merged profile of a segment and field: a field's, the dataset counts ({@code field} ""), or a
+     * prediction's performance, as the stored bytes say.
+     */
     static final class Bucket {
         final Instant start;
         final Instant end;
         final String segment;
         final String field;
-        FieldProfile fieldProfile;
-        DatasetProfile datasetProfile;
-        PerformanceProfile performanceProfile;
+        Profile profile;
 
         Bucket(Instant start, Instant end, String segment, String field) {
             this.start = start;
@@ -46,6 +48,16 @@ final class BucketMerger implements Consumer<StoredProfile> {
 
         MetricKey key() {
             return new MetricKey(segment, field);
+        }
+
+        /** The merged field profile, or null when this bucket holds another kind. */
+        FieldProfile fieldProfile() {
+            return profile instanceof FieldProfile f ? f : null;
+        }
+
+        /** The merged performance profile, or null when this bucket holds another kind. */
+        PerformanceProfile performanceProfile() {
+            return profile instanceof PerformanceProfile f ? f : null;
         }
     }
 
@@ -106,28 +118,11 @@ final class BucketMerger implements Consumer<StoredProfile> {
         Bucket bucket = buckets.computeIfAbsent(
                 new BucketKey(start, new MetricKey(p.segment(), p.field())),
                 k -> new Bucket(bucketStart, bucketEnd, p.segment(), p.field()));
-        if (p.field().startsWith(PerformanceProfile.FIELD_PREFIX)) {
-            PerformanceProfile f = PerformanceProfile.fromBytes(p.bytes());
-            if (bucket.performanceProfile == null) {
-                bucket.performanceProfile = f;
-            } else {
-                bucket.performanceProfile.merge(f);
-            }
-        } else if (p.field().isEmpty()) {
-            DatasetProfile d = DatasetProfile.fromBytes(p.bytes());
-            if (bucket.datasetProfile == null) {
-                bucket.datasetProfile = d;
-            } else {
-                bucket.datasetProfile.merge(d);
-            }
+        Profile profile = Profile.fromBytes(p.bytes(), withDistinct ? Decoding.WHOLE : Decoding.WITHOUT_DISTINCT);
+        if (bucket.profile == null) {
+            bucket.profile = profile;
         } else {
-            FieldProfile f =
-                    withDistinct ? FieldProfile.fromBytes(p.bytes()) : FieldProfile.fromBytesWithoutDistinct(p.bytes());
-            if (bucket.fieldProfile == null) {
-                bucket.fieldProfile = f;
-            } else {
-                bucket.fieldProfile.merge(f);
-            }
+            bucket.profile.merge(profile);
         }
     }
 
@@ -137,9 +132,7 @@ final class BucketMerger implements Consumer<StoredProfile> {
         for (Bucket b : buckets.values()) {
             if (granularity == Granularity.ALL) {
                 Bucket all = new Bucket(askedFrom.orElse(first), askedTo.orElse(last), b.segment, b.field);
-                all.fieldProfile = b.fieldProfile;
-                all.datasetProfile = b.datasetProfile;
-                all.performanceProfile = b.performanceProfile;
+                all.profile = b.profile;
                 ordered.add(all);
             } else {
                 ordered.add(b);
@@ -156,15 +149,16 @@ final class BucketMerger implements Consumer<StoredProfile> {
     static List<Bucket> mergeFields(List<Bucket> buckets, Instant start, Instant end) {
         Map<MetricKey, Bucket> merged = new LinkedHashMap<>();
         for (Bucket b : buckets) {
-            if (b.fieldProfile == null) {
+            FieldProfile from = b.fieldProfile();
+            if (from == null) {
                 continue;
             }
             Bucket into = merged.computeIfAbsent(b.key(), k -> {
                 Bucket fresh = new Bucket(start, end, b.segment, b.field);
-                fresh.fieldProfile = FieldProfile.create(b.fieldProfile.type());
+                fresh.profile = FieldProfile.create(from.type());
                 return fresh;
             });
-            into.fieldProfile.merge(b.fieldProfile);
+            into.profile.merge(from);
         }
         List<Bucket> ordered = new ArrayList<>(merged.values());
         ordered.sort(ORDER);

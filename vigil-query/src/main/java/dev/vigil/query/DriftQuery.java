@@ -1,6 +1,7 @@
 package dev.vigil.query;
 
 import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.TextLength;
 import dev.vigil.core.query.Baseline;
 import dev.vigil.core.query.DriftRow;
 import dev.vigil.query.BucketMerger.Bucket;
@@ -39,11 +40,11 @@ final class DriftQuery {
             int top) {
         List<DriftRow> out = new ArrayList<>();
         for (Bucket w : windows) {
-            if (w.field.isEmpty() || !Drift.hasDrift(w.fieldProfile.kind())) {
+            if (w.field.isEmpty() || !Drift.hasDrift(w.fieldProfile().kind())) {
                 continue;
             }
-            FieldType.Kind kind = w.fieldProfile.kind();
-            String field = kind == FieldType.Kind.TEXT ? w.field + ".length" : w.field;
+            FieldType.Kind kind = w.fieldProfile().kind();
+            String field = kind == FieldType.Kind.TEXT ? TextLength.of(w.field) : w.field;
             Optional<FieldProfile> base = baselineOf.apply(w);
             String reason = null;
             Map<String, Double> values = Map.of();
@@ -57,17 +58,17 @@ final class DriftQuery {
             } else if (base.get().validCount() < minBaselineRows) {
                 reason = baseline.describe() + " has " + base.get().validCount() + " valid values of " + w.field + where
                         + ", fewer than the " + minBaselineRows + " needed (min_baseline_rows)";
-            } else if (w.fieldProfile.validCount() == 0) {
+            } else if (w.fieldProfile().validCount() == 0) {
                 reason = "the window has no valid values of " + w.field + where;
             } else if (base.get().kind() != kind) {
                 reason = baseline.describe() + " profiles " + w.field + " as "
                         + base.get().kind().specName() + ", the window as " + kind.specName();
             } else if (top > 0 || metric.filter("drift_score"::equals).isPresent()) {
                 // only the score is wanted: skip the metrics it does not use
-                Double score = Drift.score(base.get(), w.fieldProfile);
+                Double score = Drift.score(base.get(), w.fieldProfile());
                 values = score == null ? Map.of() : Map.of("drift_score", score);
             } else {
-                values = Drift.compare(base.get(), w.fieldProfile);
+                values = Drift.compare(base.get(), w.fieldProfile());
             }
             for (String name : Drift.metricNames(kind)) {
                 if (top > 0

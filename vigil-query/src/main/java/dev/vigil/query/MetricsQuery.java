@@ -19,7 +19,7 @@ final class MetricsQuery {
     static List<MetricRow> rows(DatasetConnection dataset, List<Bucket> ordered, Optional<String> metric) {
         List<MetricRow> out = new ArrayList<>();
         for (Bucket b : ordered) {
-            Map<String, Double> metrics = b.field.isEmpty() ? b.datasetProfile.metrics() : b.fieldProfile.metrics();
+            Map<String, Double> metrics = b.profile.metrics();
             for (Map.Entry<String, Double> m : metrics.entrySet()) {
                 if (metric.isPresent() && !matches(m.getKey(), metric.get())) {
                     continue;

@@ -31,7 +31,7 @@ final class PerformanceQuery {
             Optional<String> metric) {
         List<PerformanceRow> out = new ArrayList<>();
         for (Bucket b : buckets) {
-            PerformanceProfile profile = b.performanceProfile;
+            PerformanceProfile profile = b.performanceProfile();
             if (profile == null) {
                 continue;
             }

@@ -10,6 +10,7 @@ import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Granularity;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.TextLength;
 import dev.vigil.core.query.Baseline;
 import dev.vigil.core.query.DriftRow;
 import dev.vigil.core.query.MetricKey;
@@ -150,14 +151,11 @@ public final class ProfileQueries {
 
     /** Drift names a text field's length distribution {@code <name>.length}; profiles are stored under the name. */
     private static String storedField(ModelVersion version, String field) {
-        if (field.endsWith(".length")) {
-            String name = field.substring(0, field.length() - ".length".length());
-            if (version.schema().fields().stream()
-                    .anyMatch(f -> f.name().equals(name) && f.type().kind() == FieldType.Kind.TEXT)) {
-                return name;
-            }
-        }
-        return field;
+        String name = TextLength.fieldOf(field);
+        boolean textLength = TextLength.isLength(field)
+                && version.schema().fields().stream()
+                        .anyMatch(f -> f.name().equals(name) && f.type().kind() == FieldType.Kind.TEXT);
+        return textLength ? name : field;
     }
 
     private DatasetConnection connected(ModelVersion version, DatasetKind kind) {
@@ -214,7 +212,7 @@ public final class ProfileQueries {
             windows = all.stream().filter(b -> !b.start.isBefore(first)).toList();
             baselineOf =
                     w -> Optional.ofNullable(byStart.get(new Previous(g.bucketStart(w.start.minusNanos(1)), w.key())))
-                            .map(b -> b.fieldProfile);
+                            .map(Bucket::fieldProfile);
         } else {
             windows = q.merged(store, dataset, q.from(), q.to(), q.granularity(), q.askedFrom(), q.askedTo(), false);
             List<Bucket> reference = baseline.reference().isPresent()
@@ -283,7 +281,7 @@ public final class ProfileQueries {
 
     private static Map<String, FieldProfile> byField(List<Bucket> buckets) {
         Map<String, FieldProfile> out = new HashMap<>();
-        buckets.stream().filter(b -> b.fieldProfile != null).forEach(b -> out.put(b.field, b.fieldProfile));
+        buckets.stream().filter(b -> b.fieldProfile() != null).forEach(b -> out.put(b.field, b.fieldProfile()));
         return out;
     }
 
@@ -318,14 +316,14 @@ public final class ProfileQueries {
                             Granularity.ALL,
                             Optional.empty(),
                             Optional.empty())
-                    .forEach(b -> Calibration.fit(b.performanceProfile).ifPresent(c -> calibrations.put(b.field, c)));
+                    .forEach(b -> Calibration.fit(b.performanceProfile()).ifPresent(c -> calibrations.put(b.field, c)));
         }
         return PerformanceQuery.rows(dataset, windows, calibrations, reference.specName(), request.metric());
     }
 
     private static Function<Bucket, Optional<FieldProfile>> bySegmentAndField(List<Bucket> merged) {
         Map<MetricKey, FieldProfile> profiles = new HashMap<>();
-        merged.forEach(b -> profiles.put(b.key(), b.fieldProfile));
+        merged.forEach(b -> profiles.put(b.key(), b.fieldProfile()));
         return w -> Optional.ofNullable(profiles.get(w.key()));
     }
 }

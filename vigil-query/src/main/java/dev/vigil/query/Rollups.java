@@ -109,10 +109,7 @@ public final class Rollups {
                         merger);
         List<StoredProfile> rolled = new ArrayList<>();
         for (BucketMerger.Bucket b : merger.buckets()) {
-            byte[] bytes = b.performanceProfile != null
-                    ? b.performanceProfile.toBytes()
-                    : b.datasetProfile != null ? b.datasetProfile.toBytes() : b.fieldProfile.toBytes();
-            rolled.add(new StoredProfile(start, end, b.segment, b.field, bytes));
+            rolled.add(new StoredProfile(start, end, b.segment, b.field, b.profile.toBytes()));
         }
         store.profiles()
                 .replaceWindows(v.modelId(), v.version(), level.of(dataset), List.of(start), rolled, Optional.empty());

@@ -127,7 +127,7 @@ class RollupsTest {
     }
 
     private static void assertField(BucketMerger.Bucket b, double[] expected) {
-        Map<String, Double> m = b.fieldProfile.metrics();
+        Map<String, Double> m = b.profile.metrics();
         String what = b.field + " of " + b.start + " to " + b.end;
         assertThat(m.get("count")).as(what + ": count").isEqualTo(expected[0]);
         assertThat(m.get("sum")).as(what + ": sum").isEqualTo(expected[1]);
@@ -188,7 +188,7 @@ class RollupsTest {
         assertThat(a.end).isEqualTo(END);
         BucketMerger.Bucket rows =
                 all.stream().filter(b -> b.field.isEmpty()).findFirst().orElseThrow();
-        assertThat(rows.datasetProfile.metrics().get("count"))
+        assertThat(rows.profile.metrics().get("count"))
                 .isEqualTo((double) Duration.between(START, END).toHours() * VALUES_PER_HOUR);
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.Field;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.TextLength;
 import dev.vigil.core.spec.SpecValidator;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,7 +94,7 @@ public final class MonitorCodec {
                     String fieldName = f.asText();
                     boolean known = version.schema().fields().stream()
                             .map(Field::name)
-                            .anyMatch(n -> n.equals(fieldName) || (n + ".length").equals(fieldName));
+                            .anyMatch(n -> TextLength.refersTo(fieldName, n));
                     if (!known) {
                         problems.add(key + ".fields: version " + version.version() + " has no field named '" + fieldName
                                 + "'");
