@@ -681,35 +681,36 @@ abstract class MetastoreContractTest {
         store.models().upsert(new Model("m", "M"));
         store.versions().upsert(version("m", "v1"));
         AlertRepository alerts = store.alerts();
+        DeliveryRepository deliveries = store.deliveries();
         Alert h0 = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.3)).alert();
         Alert h5 = alerts.raise(draft("amount", "2026-03-08T05:00:00Z", 0.3)).alert();
         Alert nextDay =
                 alerts.raise(draft("amount", "2026-03-09T05:00:00Z", 0.3)).alert();
-        assertThat(alerts.enqueue(h0, 0, "webhook")).isTrue();
-        assertThat(alerts.enqueue(h0, 1, "slack")).isTrue();
-        assertThat(alerts.enqueue(h5, 0, "webhook"))
+        assertThat(deliveries.enqueue(h0, 0, "webhook")).isTrue();
+        assertThat(deliveries.enqueue(h0, 1, "slack")).isTrue();
+        assertThat(deliveries.enqueue(h5, 0, "webhook"))
                 .as("same monitor, field, segment and day")
                 .isFalse();
-        assertThat(alerts.enqueue(nextDay, 0, "webhook")).isTrue();
+        assertThat(deliveries.enqueue(nextDay, 0, "webhook")).isTrue();
         Instant retry = Instant.parse("2100-01-01T00:00:00Z");
-        assertThat(alerts.due(retry.minusSeconds(1), 10)).hasSize(3);
-        AlertRepository.Delivery webhook = alerts.deliveries(h0.id()).get(0);
-        alerts.attempted(webhook.id(), false, "HTTP 500", Optional.of(retry));
-        assertThat(alerts.due(retry.minusSeconds(1), 10))
-                .extracting(AlertRepository.Delivery::id)
+        assertThat(deliveries.due(retry.minusSeconds(1), 10)).hasSize(3);
+        DeliveryRepository.Delivery webhook = deliveries.list(h0.id()).get(0);
+        deliveries.attempted(webhook.id(), false, "HTTP 500", Optional.of(retry));
+        assertThat(deliveries.due(retry.minusSeconds(1), 10))
+                .extracting(DeliveryRepository.Delivery::id)
                 .as("not due before its retry")
                 .doesNotContain(webhook.id())
                 .hasSize(2);
-        assertThat(alerts.due(retry, 10))
-                .extracting(AlertRepository.Delivery::id)
+        assertThat(deliveries.due(retry, 10))
+                .extracting(DeliveryRepository.Delivery::id)
                 .contains(webhook.id());
-        alerts.attempted(webhook.id(), true, "HTTP 200", Optional.empty());
-        assertThat(alerts.attempts(webhook.id())).containsExactly("HTTP 500", "HTTP 200");
-        assertThat(alerts.deliveries(h0.id()).get(0).status()).isEqualTo("DELIVERED");
-        assertThat(alerts.deliveries(h0.id()).get(0).attempts()).isEqualTo(2);
-        AlertRepository.Delivery slack = alerts.deliveries(h0.id()).get(1);
-        alerts.attempted(slack.id(), false, "connection refused", Optional.empty());
-        assertThat(alerts.deliveries(h0.id()).get(1).status()).isEqualTo("FAILED");
+        deliveries.attempted(webhook.id(), true, "HTTP 200", Optional.empty());
+        assertThat(deliveries.attempts(webhook.id())).containsExactly("HTTP 500", "HTTP 200");
+        assertThat(deliveries.list(h0.id()).get(0).status()).isEqualTo("DELIVERED");
+        assertThat(deliveries.list(h0.id()).get(0).attempts()).isEqualTo(2);
+        DeliveryRepository.Delivery slack = deliveries.list(h0.id()).get(1);
+        deliveries.attempted(slack.id(), false, "connection refused", Optional.empty());
+        assertThat(deliveries.list(h0.id()).get(1).status()).isEqualTo("FAILED");
     }
 
     @Test
@@ -717,6 +718,7 @@ abstract class MetastoreContractTest {
         store.models().upsert(new Model("m", "M"));
         store.versions().upsert(version("m", "v1"));
         AlertRepository alerts = store.alerts();
+        DeliveryRepository deliveries = store.deliveries();
         Instant held = Instant.parse("2100-01-01T00:00:00Z");
         AlertRepository.Raised open =
                 alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.3), List.of("webhook", "email"), held);
@@ -727,19 +729,19 @@ abstract class MetastoreContractTest {
                         .deliveries())
                 .as("the same monitor, field, segment and day: no second notification")
                 .isEmpty();
-        assertThat(alerts.due(held.minusSeconds(1), 10)).as("held").isEmpty();
+        assertThat(deliveries.due(held.minusSeconds(1), 10)).as("held").isEmpty();
         alerts.resolveCleared("m", "v1", "drift", "owner", "", Instant.parse("2026-03-08T01:00:00Z"));
         List<String> all = new ArrayList<>(open.deliveries());
         all.addAll(cleared.deliveries());
-        assertThat(alerts.release(all)).isEqualTo(2);
-        assertThat(alerts.due(held.minusSeconds(1), 10))
-                .extracting(AlertRepository.Delivery::alertId)
+        assertThat(deliveries.release(all)).isEqualTo(2);
+        assertThat(deliveries.due(held.minusSeconds(1), 10))
+                .extracting(DeliveryRepository.Delivery::alertId)
                 .containsOnly(open.alert().id())
                 .hasSize(2);
-        AlertRepository.Delivery skipped =
-                alerts.deliveries(cleared.alert().id()).get(0);
+        DeliveryRepository.Delivery skipped =
+                deliveries.list(cleared.alert().id()).get(0);
         assertThat(skipped.status()).isEqualTo("SKIPPED");
-        assertThat(alerts.attempts(skipped.id()))
+        assertThat(deliveries.attempts(skipped.id()))
                 .containsExactly("not sent: the alert was resolved in the same evaluation (a later window was clean)");
     }
 
