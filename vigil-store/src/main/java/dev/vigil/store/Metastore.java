@@ -14,8 +14,9 @@ import java.util.Objects;
 import org.flywaydb.core.Flyway;
 
 /**
- * Where Vigil keeps models, versions, dataset connections and API tokens: an H2 file under the data
- * directory by default, or a PostgreSQL database. Opening it migrates the schema (Flyway);
+ * Where Vigil keeps its state: models, their versions and dataset connections, stored profiles and watermarks, runs,
+ * monitors, alerts and their notification deliveries, and API tokens. An H2 file under the data directory by
+ * default, or a PostgreSQL database. Opening it migrates the schema (Flyway);
  * {@link #close()} closes its connection pool (at most {@value #POOL_SIZE} connections).
  */
 public final class Metastore implements AutoCloseable {
