@@ -15,6 +15,7 @@ import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
+import dev.vigil.testing.MutableClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,7 +39,7 @@ abstract class MetastoreContractTest {
     static final String PASSWORD = "s3cret-Pa55word-4711";
 
     /** The clock the store is opened with; a subclass passes it to {@link Metastore#open}. */
-    protected final TestClock clock = new TestClock(Instant.parse("2026-03-08T07:30:00.123456789Z"));
+    protected final MutableClock clock = new MutableClock(Instant.parse("2026-03-08T07:30:00.123456789Z"));
 
     protected Metastore store;
 
