@@ -14,8 +14,9 @@ import java.util.Objects;
 import org.flywaydb.core.Flyway;
 
 /**
- * Where Vigil keeps models, versions, dataset connections and API tokens: an H2 file under the data
- * directory by default, or a PostgreSQL database. Opening it migrates the schema (Flyway);
+ * Where Vigil keeps its state: models, their versions and dataset connections, stored profiles and watermarks, runs,
+ * monitors, alerts and their notification deliveries, and API tokens. An H2 file under the data directory by
+ * default, or a PostgreSQL database. Opening it migrates the schema (Flyway);
  * {@link #close()} closes its connection pool (at most {@value #POOL_SIZE} connections).
  */
 public final class Metastore implements AutoCloseable {
@@ -33,6 +34,7 @@ public final class Metastore implements AutoCloseable {
     private final RunRepository runs;
     private final MonitorRepository monitors;
     private final AlertRepository alerts;
+    private final DeliveryRepository deliveries;
 
     private Metastore(HikariDataSource pool, String description, SecretCipher cipher, Clock clock) {
         this.pool = pool;
@@ -47,7 +49,8 @@ public final class Metastore implements AutoCloseable {
         this.monitors = new MonitorRepository(db, cipher);
         // Monitors stored by schema V6 kept their action URLs in the clear: encrypt them now (a no-op once done).
         monitors.encryptStoredUrls();
-        this.alerts = new AlertRepository(db);
+        this.deliveries = new DeliveryRepository(db);
+        this.alerts = new AlertRepository(db, deliveries);
     }
 
     /**
@@ -169,8 +172,14 @@ public final class Metastore implements AutoCloseable {
         return monitors;
     }
 
+    /** Alerts: raised, resolved, acknowledged and listed. */
     public AlertRepository alerts() {
         return alerts;
+    }
+
+    /** The notification outbox of alerts: queued, released, due and attempted deliveries. */
+    public DeliveryRepository deliveries() {
+        return deliveries;
     }
 
     /** Where the metastore lives, for logs and {@code vigil status}: never a password. */

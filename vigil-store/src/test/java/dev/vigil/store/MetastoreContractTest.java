@@ -15,6 +15,7 @@ import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
+import dev.vigil.testing.MutableClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,17 +29,19 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every metastore backend must show; {@link H2MetastoreTest} and
- * {@link PostgresMetastoreIT} run it against H2 and a real PostgreSQL.
+ * {@link PostgresMetastoreIT} run it against H2 and a real PostgreSQL. The tests are grouped by repository in
+ * {@code @Nested} classes, which JUnit runs inside each subclass, on its store.
  */
 abstract class MetastoreContractTest {
     static final String PASSWORD = "s3cret-Pa55word-4711";
 
     /** The clock the store is opened with; a subclass passes it to {@link Metastore#open}. */
-    protected final TestClock clock = new TestClock(Instant.parse("2026-03-08T07:30:00.123456789Z"));
+    protected final MutableClock clock = new MutableClock(Instant.parse("2026-03-08T07:30:00.123456789Z"));
 
     protected Metastore store;
 
@@ -63,553 +66,740 @@ abstract class MetastoreContractTest {
         }
     }
 
-    // ---- models ------------------------------------------------------------------------------------
-
-    @Test
-    void modelUpsertTellsCreatedUnchangedUpdated() {
-        assertThat(store.models().upsert(new Model("fraud", "Fraud"))).isEqualTo(Change.CREATED);
-        assertThat(store.models().upsert(new Model("fraud", "Fraud"))).isEqualTo(Change.UNCHANGED);
-        assertThat(store.models().upsert(new Model("fraud", "Fraud detection"))).isEqualTo(Change.UPDATED);
-        assertThat(store.models().find("fraud")).contains(new Model("fraud", "Fraud detection"));
-    }
-
-    @Test
-    void modelsAreListedById() {
-        for (String id : List.of("b", "a_1", "B", "a", "a-1", "a.1", "10", "9")) {
-            store.models().upsert(new Model(id, "name of " + id));
+    /** ModelRepository: upserts, listing order, and deletes that take the model's versions and datasets along. */
+    @Nested
+    class Models {
+        @Test
+        void modelUpsertTellsCreatedUnchangedUpdated() {
+            assertThat(store.models().upsert(new Model("fraud", "Fraud"))).isEqualTo(Change.CREATED);
+            assertThat(store.models().upsert(new Model("fraud", "Fraud"))).isEqualTo(Change.UNCHANGED);
+            assertThat(store.models().upsert(new Model("fraud", "Fraud detection")))
+                    .isEqualTo(Change.UPDATED);
+            assertThat(store.models().find("fraud")).contains(new Model("fraud", "Fraud detection"));
         }
-        assertThat(store.models().list())
-                .extracting(Model::id)
-                .containsExactly("10", "9", "B", "a", "a-1", "a.1", "a_1", "b");
-    }
 
-    @Test
-    void missingThingsAreEmpty() {
-        assertThat(store.models().find("nope")).isEmpty();
-        assertThat(store.versions().find("nope", "v1")).isEmpty();
-        assertThat(store.versions().list("nope")).isEmpty();
-        assertThat(store.datasets().find("nope", "v1", DatasetKind.SERVING)).isEmpty();
-        assertThat(store.datasets().list("nope", "v1")).isEmpty();
-        assertThat(store.models().delete("nope")).isFalse();
-        assertThat(store.versions().delete("nope", "v1")).isFalse();
-        assertThat(store.datasets().delete("nope", "v1", DatasetKind.SERVING)).isFalse();
-    }
-
-    @Test
-    void deletingAModelDeletesItsVersionsAndDatasets() {
-        store.models().upsert(new Model("fraud", "Fraud"));
-        store.versions().upsert(version("fraud", "v1"));
-        store.versions().upsert(version("fraud", "v2"));
-        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
-
-        assertThat(store.models().delete("fraud")).isTrue();
-
-        assertThat(store.models().find("fraud")).isEmpty();
-        assertThat(store.models().delete("fraud")).isFalse();
-        // Re-created, the model starts without the old versions and datasets.
-        store.models().upsert(new Model("fraud", "Fraud"));
-        assertThat(store.versions().list("fraud")).isEmpty();
-        store.versions().upsert(version("fraud", "v1"));
-        assertThat(store.datasets().list("fraud", "v1")).isEmpty();
-    }
-
-    @Test
-    void deletingAVersionDeletesItsDatasets() {
-        store.models().upsert(new Model("fraud", "Fraud"));
-        store.versions().upsert(version("fraud", "v1"));
-        store.versions().upsert(version("fraud", "v2"));
-        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
-        store.datasets().upsert("fraud", "v2", serving(PASSWORD));
-
-        assertThat(store.versions().delete("fraud", "v1")).isTrue();
-
-        assertThat(store.versions().list("fraud"))
-                .extracting(ModelVersion::version)
-                .containsExactly("v2");
-        assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING)).isEmpty();
-        assertThat(store.datasets().find("fraud", "v2", DatasetKind.SERVING)).isPresent();
-    }
-
-    // ---- versions ----------------------------------------------------------------------------------
-
-    @Test
-    void aVersionNeedsItsModel() {
-        assertThatThrownBy(() -> store.versions().upsert(version("ghost", "v1")))
-                .isInstanceOf(VigilNotFoundException.class)
-                .hasMessageContaining("'ghost'");
-    }
-
-    @Test
-    void versionUpsertTellsCreatedUnchangedUpdated() {
-        store.models().upsert(new Model("fraud", "Fraud"));
-        ModelVersion v1 = version("fraud", "v1");
-        assertThat(store.versions().upsert(v1)).isEqualTo(Change.CREATED);
-        assertThat(store.versions().upsert(v1)).isEqualTo(Change.UNCHANGED);
-        ModelVersion daily = new ModelVersion("fraud", "v1", v1.modelType(), AggregationPeriod.DAILY, v1.schema());
-        assertThat(store.versions().upsert(daily)).isEqualTo(Change.UPDATED);
-        assertThat(store.versions().find("fraud", "v1")).contains(daily);
-        store.versions().upsert(version("fraud", "v0"));
-        assertThat(store.versions().list("fraud"))
-                .extracting(ModelVersion::version)
-                .containsExactly("v0", "v1");
-    }
-
-    @Test
-    void aVersionWithEveryFieldTypeRoundTrips() {
-        store.models().upsert(new Model("docs", "Document classifier"));
-        Schema schema = Schema.builder()
-                .rawInput("raw_text", FieldType.text())
-                .rawInput("tags", FieldType.array())
-                .feature("amount", FieldType.numeric())
-                .feature("country", FieldType.string())
-                .feature("segment", FieldType.categorical())
-                .feature("is_new", FieldType.bool())
-                .feature("signed_up", FieldType.datetime())
-                .feature("embeddings", FieldType.tensor(768))
-                .feature("image", FieldType.tensor(3, 224, 224))
-                .feature("title_embedding", FieldType.embedding(384))
-                .feature("counts", FieldType.dict())
-                .prediction("label", FieldType.string())
-                .prediction("proba", FieldType.dict())
-                .actual("label", FieldType.string())
-                .build();
-        assertThat(schema.fields().stream().map(f -> f.type().kind()).distinct())
-                .containsExactlyInAnyOrder(FieldType.Kind.values());
-        ModelVersion version =
-                new ModelVersion("docs", "2026-03-01", ModelType.MULTICLASS, AggregationPeriod.DAILY, schema);
-
-        store.versions().upsert(version);
-
-        assertThat(store.versions().find("docs", "2026-03-01")).contains(version);
-        assertThat(store.versions().upsert(version)).isEqualTo(Change.UNCHANGED);
-    }
-
-    // ---- datasets ----------------------------------------------------------------------------------
-
-    @Test
-    void aDatasetRoundTripsWithItsPasswordDecrypted() {
-        store.models().upsert(new Model("fraud", "Fraud"));
-        store.versions().upsert(version("fraud", "v1"));
-        DatasetConnection serving = serving(PASSWORD);
-
-        assertThat(store.datasets().upsert("fraud", "v1", serving)).isEqualTo(Change.CREATED);
-
-        DatasetConnection found =
-                store.datasets().find("fraud", "v1", DatasetKind.SERVING).orElseThrow();
-        assertThat(found).isEqualTo(serving);
-        assertThat(found.source().password()).isEqualTo(PASSWORD);
-        assertThat(store.datasets().list("fraud", "v1")).containsExactly(serving);
-    }
-
-    @Test
-    void datasetUpsertComparesSpecAndPassword() {
-        store.models().upsert(new Model("fraud", "Fraud"));
-        store.versions().upsert(version("fraud", "v1"));
-        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
-
-        assertThat(store.datasets().upsert("fraud", "v1", serving(PASSWORD))).isEqualTo(Change.UNCHANGED);
-        assertThat(store.datasets().upsert("fraud", "v1", serving("rotated-password")))
-                .isEqualTo(Change.UPDATED);
-        assertThat(store.datasets()
-                        .find("fraud", "v1", DatasetKind.SERVING)
-                        .orElseThrow()
-                        .source()
-                        .password())
-                .isEqualTo("rotated-password");
-
-        DatasetConnection otherColumn = DatasetConnection.of(
-                DatasetKind.SERVING, serving("rotated-password").source(), "event_id", "predicted_at");
-        assertThat(store.datasets().upsert("fraud", "v1", otherColumn)).isEqualTo(Change.UPDATED);
-        assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING)).contains(otherColumn);
-    }
-
-    @Test
-    void aDatasetWithoutPasswordKeepsTheStoredOne() {
-        store.models().upsert(new Model("fraud", "Fraud"));
-        store.versions().upsert(version("fraud", "v1"));
-        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
-
-        assertThat(store.datasets().upsert("fraud", "v1", serving(null))).isEqualTo(Change.UNCHANGED);
-        DatasetConnection newQuery = new DatasetConnection(
-                DatasetKind.SERVING, serving(null).source().withPassword(null), "id", "ts", Map.of(), Map.of());
-        assertThat(store.datasets().upsert("fraud", "v1", newQuery)).isEqualTo(Change.UPDATED);
-        assertThat(store.datasets()
-                        .find("fraud", "v1", DatasetKind.SERVING)
-                        .orElseThrow()
-                        .source()
-                        .password())
-                .isEqualTo(PASSWORD);
-    }
-
-    @Test
-    void datasetsAreListedInKindOrderAndDeletedOneByOne() {
-        store.models().upsert(new Model("fraud", "Fraud"));
-        store.versions().upsert(version("fraud", "v1"));
-        DatasetConnection actuals = new DatasetConnection(
-                DatasetKind.ACTUALS, serving(null).source(), "id", "labeled_at", Map.of(), Map.of("score", "fraud"));
-        DatasetConnection training =
-                DatasetConnection.of(DatasetKind.TRAINING, serving(null).source(), "id", "ts");
-        store.datasets().upsert("fraud", "v1", actuals);
-        store.datasets().upsert("fraud", "v1", training);
-        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
-
-        assertThat(store.datasets().list("fraud", "v1"))
-                .extracting(DatasetConnection::dataset)
-                .containsExactly(DatasetKind.SERVING, DatasetKind.TRAINING, DatasetKind.ACTUALS);
-        assertThat(store.datasets().find("fraud", "v1", DatasetKind.ACTUALS)).contains(actuals);
-        assertThat(store.datasets().delete("fraud", "v1", DatasetKind.TRAINING)).isTrue();
-        assertThat(store.datasets().delete("fraud", "v1", DatasetKind.TRAINING)).isFalse();
-        assertThat(store.datasets().list("fraud", "v1"))
-                .extracting(DatasetConnection::dataset)
-                .containsExactly(DatasetKind.SERVING, DatasetKind.ACTUALS);
-    }
-
-    @Test
-    void aDatasetNeedsItsVersion() {
-        store.models().upsert(new Model("fraud", "Fraud"));
-        assertThatThrownBy(() -> store.datasets().upsert("fraud", "v9", serving(PASSWORD)))
-                .isInstanceOf(VigilNotFoundException.class)
-                .hasMessageContaining("'v9'")
-                .hasMessageContaining("'fraud'");
-    }
-
-    @Test
-    void thePasswordIsNotStoredInPlaintext() throws SQLException {
-        store.models().upsert(new Model("fraud", "Fraud"));
-        store.versions().upsert(version("fraud", "v1"));
-        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
-
-        List<String> rows = new ArrayList<>();
-        try (Connection c = connectRaw();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT spec, password_enc FROM datasets")) {
-            while (rs.next()) {
-                rows.add(rs.getString("spec"));
-                rows.add(rs.getString("password_enc"));
+        @Test
+        void modelsAreListedById() {
+            for (String id : List.of("b", "a_1", "B", "a", "a-1", "a.1", "10", "9")) {
+                store.models().upsert(new Model(id, "name of " + id));
             }
+            assertThat(store.models().list())
+                    .extracting(Model::id)
+                    .containsExactly("10", "9", "B", "a", "a-1", "a.1", "a_1", "b");
         }
-        assertThat(rows).hasSize(2);
-        assertThat(rows.get(0)).contains("\"query\"").doesNotContain(PASSWORD).doesNotContain("password");
-        assertThat(rows.get(1)).startsWith("v1:").doesNotContain(PASSWORD);
-    }
 
-    @Test
-    void timestampsComeFromTheClock() throws SQLException {
-        store.models().upsert(new Model("fraud", "Fraud"));
-        clock.advance(Duration.ofHours(1));
-        store.models().upsert(new Model("fraud", "Fraud v2"));
-        try (Connection c = connectRaw();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT created_at, updated_at FROM models")) {
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getObject("created_at", java.time.OffsetDateTime.class)
-                            .toInstant())
-                    .isEqualTo(Instant.parse("2026-03-08T07:30:00.123456Z"));
-            assertThat(rs.getObject("updated_at", java.time.OffsetDateTime.class)
-                            .toInstant())
-                    .isEqualTo(Instant.parse("2026-03-08T08:30:00.123456Z"));
+        @Test
+        void deletingAModelDeletesItsVersionsAndDatasets() {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            store.versions().upsert(version("fraud", "v2"));
+            store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+
+            assertThat(store.models().delete("fraud")).isTrue();
+
+            assertThat(store.models().find("fraud")).isEmpty();
+            assertThat(store.models().delete("fraud")).isFalse();
+            // Re-created, the model starts without the old versions and datasets.
+            store.models().upsert(new Model("fraud", "Fraud"));
+            assertThat(store.versions().list("fraud")).isEmpty();
+            store.versions().upsert(version("fraud", "v1"));
+            assertThat(store.datasets().list("fraud", "v1")).isEmpty();
         }
     }
 
-    // ---- tokens ------------------------------------------------------------------------------------
+    /** VersionRepository: a version belongs to a model and round-trips its schema. */
+    @Nested
+    class Versions {
+        @Test
+        void aVersionNeedsItsModel() {
+            assertThatThrownBy(() -> store.versions().upsert(version("ghost", "v1")))
+                    .isInstanceOf(VigilNotFoundException.class)
+                    .hasMessageContaining("'ghost'");
+        }
 
-    @Test
-    void aCreatedTokenAuthenticates() {
-        assertThat(store.tokens().isEmpty()).isTrue();
-        NewToken created = store.tokens().create("ci");
+        @Test
+        void versionUpsertTellsCreatedUnchangedUpdated() {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            ModelVersion v1 = version("fraud", "v1");
+            assertThat(store.versions().upsert(v1)).isEqualTo(Change.CREATED);
+            assertThat(store.versions().upsert(v1)).isEqualTo(Change.UNCHANGED);
+            ModelVersion daily = new ModelVersion("fraud", "v1", v1.modelType(), AggregationPeriod.DAILY, v1.schema());
+            assertThat(store.versions().upsert(daily)).isEqualTo(Change.UPDATED);
+            assertThat(store.versions().find("fraud", "v1")).contains(daily);
+            store.versions().upsert(version("fraud", "v0"));
+            assertThat(store.versions().list("fraud"))
+                    .extracting(ModelVersion::version)
+                    .containsExactly("v0", "v1");
+        }
 
-        assertThat(created.token()).startsWith("vgl_").hasSize(4 + 43).doesNotContain("=");
-        assertThat(created.toString()).doesNotContain(created.token().substring(4));
-        assertThat(created.info().id()).matches("tok_[0-9a-f]{8}");
-        assertThat(created.info().createdAt()).isEqualTo(Instant.parse("2026-03-08T07:30:00.123456Z"));
-        assertThat(created.info().lastUsedAt()).isNull();
-        assertThat(store.tokens().isEmpty()).isFalse();
+        @Test
+        void aVersionWithEveryFieldTypeRoundTrips() {
+            store.models().upsert(new Model("docs", "Document classifier"));
+            Schema schema = Schema.builder()
+                    .rawInput("raw_text", FieldType.text())
+                    .rawInput("tags", FieldType.array())
+                    .feature("amount", FieldType.numeric())
+                    .feature("country", FieldType.string())
+                    .feature("segment", FieldType.categorical())
+                    .feature("is_new", FieldType.bool())
+                    .feature("signed_up", FieldType.datetime())
+                    .feature("embeddings", FieldType.tensor(768))
+                    .feature("image", FieldType.tensor(3, 224, 224))
+                    .feature("title_embedding", FieldType.embedding(384))
+                    .feature("counts", FieldType.dict())
+                    .prediction("label", FieldType.string())
+                    .prediction("proba", FieldType.dict())
+                    .actual("label", FieldType.string())
+                    .build();
+            assertThat(schema.fields().stream().map(f -> f.type().kind()).distinct())
+                    .containsExactlyInAnyOrder(FieldType.Kind.values());
+            ModelVersion version =
+                    new ModelVersion("docs", "2026-03-01", ModelType.MULTICLASS, AggregationPeriod.DAILY, schema);
 
-        clock.advance(Duration.ofMinutes(5));
-        TokenInfo used = store.tokens().authenticate(created.token()).orElseThrow();
-        assertThat(used.id()).isEqualTo(created.info().id());
-        assertThat(used.name()).isEqualTo("ci");
-        assertThat(used.lastUsedAt()).isEqualTo(Instant.parse("2026-03-08T07:35:00.123456Z"));
-        assertThat(store.tokens().list()).containsExactly(used);
+            store.versions().upsert(version);
+
+            assertThat(store.versions().find("docs", "2026-03-01")).contains(version);
+            assertThat(store.versions().upsert(version)).isEqualTo(Change.UNCHANGED);
+        }
+
+        @Test
+        void deletingAVersionDeletesItsDatasets() {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            store.versions().upsert(version("fraud", "v2"));
+            store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+            store.datasets().upsert("fraud", "v2", serving(PASSWORD));
+
+            assertThat(store.versions().delete("fraud", "v1")).isTrue();
+
+            assertThat(store.versions().list("fraud"))
+                    .extracting(ModelVersion::version)
+                    .containsExactly("v2");
+            assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING))
+                    .isEmpty();
+            assertThat(store.datasets().find("fraud", "v2", DatasetKind.SERVING))
+                    .isPresent();
+        }
     }
 
-    @Test
-    void aWrongTokenDoesNotAuthenticate() {
-        NewToken created = store.tokens().create("ci");
-        assertThat(store.tokens().authenticate(created.token() + "x")).isEmpty();
-        assertThat(store.tokens().authenticate("vgl_nope")).isEmpty();
-        assertThat(store.tokens().authenticate("")).isEmpty();
-        assertThat(store.tokens().authenticate(null)).isEmpty();
-    }
+    /** DatasetRepository: dataset connections, with their passwords encrypted. */
+    @Nested
+    class Datasets {
+        @Test
+        void aDatasetRoundTripsWithItsPasswordDecrypted() {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            DatasetConnection serving = serving(PASSWORD);
 
-    @Test
-    void ensureIsIdempotent() {
-        store.tokens().ensure("admin", "vgl_admin-token-from-the-environment");
-        store.tokens().ensure("admin", "vgl_admin-token-from-the-environment");
+            assertThat(store.datasets().upsert("fraud", "v1", serving)).isEqualTo(Change.CREATED);
 
-        assertThat(store.tokens().list()).hasSize(1);
-        assertThat(store.tokens().authenticate("vgl_admin-token-from-the-environment"))
-                .hasValueSatisfying(t -> assertThat(t.name()).isEqualTo("admin"));
-    }
+            DatasetConnection found =
+                    store.datasets().find("fraud", "v1", DatasetKind.SERVING).orElseThrow();
+            assertThat(found).isEqualTo(serving);
+            assertThat(found.source().password()).isEqualTo(PASSWORD);
+            assertThat(store.datasets().list("fraud", "v1")).containsExactly(serving);
+        }
 
-    @Test
-    void aRevokedTokenNoLongerAuthenticates() {
-        NewToken kept = store.tokens().create("kept");
-        NewToken revoked = store.tokens().create("revoked");
+        @Test
+        void datasetUpsertComparesSpecAndPassword() {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            store.datasets().upsert("fraud", "v1", serving(PASSWORD));
 
-        assertThat(store.tokens().revoke(revoked.info().id())).isTrue();
-        assertThat(store.tokens().revoke(revoked.info().id())).isFalse();
+            assertThat(store.datasets().upsert("fraud", "v1", serving(PASSWORD)))
+                    .isEqualTo(Change.UNCHANGED);
+            assertThat(store.datasets().upsert("fraud", "v1", serving("rotated-password")))
+                    .isEqualTo(Change.UPDATED);
+            assertThat(store.datasets()
+                            .find("fraud", "v1", DatasetKind.SERVING)
+                            .orElseThrow()
+                            .source()
+                            .password())
+                    .isEqualTo("rotated-password");
 
-        assertThat(store.tokens().authenticate(revoked.token())).isEmpty();
-        assertThat(store.tokens().authenticate(kept.token())).isPresent();
-        assertThat(store.tokens().list()).extracting(TokenInfo::name).containsExactly("kept");
-        store.tokens().revoke(kept.info().id());
-        assertThat(store.tokens().isEmpty()).isTrue();
-    }
+            DatasetConnection otherColumn = DatasetConnection.of(
+                    DatasetKind.SERVING, serving("rotated-password").source(), "event_id", "predicted_at");
+            assertThat(store.datasets().upsert("fraud", "v1", otherColumn)).isEqualTo(Change.UPDATED);
+            assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING))
+                    .contains(otherColumn);
+        }
 
-    @Test
-    void onlyTheHashOfATokenIsStored() throws SQLException {
-        NewToken created = store.tokens().create("ci");
-        assertThat(store.tokens().list().toString())
-                .doesNotContain(created.token())
-                .doesNotContain(TokenRepository.hash(created.token()));
-        try (Connection c = connectRaw();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT * FROM api_tokens")) {
-            assertThat(rs.next()).isTrue();
-            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                String value = rs.getString(i);
-                if (value != null) {
-                    assertThat(value).doesNotContain(created.token().substring(4));
+        @Test
+        void aDatasetWithoutPasswordKeepsTheStoredOne() {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+
+            assertThat(store.datasets().upsert("fraud", "v1", serving(null))).isEqualTo(Change.UNCHANGED);
+            DatasetConnection newQuery = new DatasetConnection(
+                    DatasetKind.SERVING, serving(null).source().withPassword(null), "id", "ts", Map.of(), Map.of());
+            assertThat(store.datasets().upsert("fraud", "v1", newQuery)).isEqualTo(Change.UPDATED);
+            assertThat(store.datasets()
+                            .find("fraud", "v1", DatasetKind.SERVING)
+                            .orElseThrow()
+                            .source()
+                            .password())
+                    .isEqualTo(PASSWORD);
+        }
+
+        @Test
+        void datasetsAreListedInKindOrderAndDeletedOneByOne() {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            DatasetConnection actuals = new DatasetConnection(
+                    DatasetKind.ACTUALS,
+                    serving(null).source(),
+                    "id",
+                    "labeled_at",
+                    Map.of(),
+                    Map.of("score", "fraud"));
+            DatasetConnection training =
+                    DatasetConnection.of(DatasetKind.TRAINING, serving(null).source(), "id", "ts");
+            store.datasets().upsert("fraud", "v1", actuals);
+            store.datasets().upsert("fraud", "v1", training);
+            store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+
+            assertThat(store.datasets().list("fraud", "v1"))
+                    .extracting(DatasetConnection::dataset)
+                    .containsExactly(DatasetKind.SERVING, DatasetKind.TRAINING, DatasetKind.ACTUALS);
+            assertThat(store.datasets().find("fraud", "v1", DatasetKind.ACTUALS))
+                    .contains(actuals);
+            assertThat(store.datasets().delete("fraud", "v1", DatasetKind.TRAINING))
+                    .isTrue();
+            assertThat(store.datasets().delete("fraud", "v1", DatasetKind.TRAINING))
+                    .isFalse();
+            assertThat(store.datasets().list("fraud", "v1"))
+                    .extracting(DatasetConnection::dataset)
+                    .containsExactly(DatasetKind.SERVING, DatasetKind.ACTUALS);
+        }
+
+        @Test
+        void aDatasetNeedsItsVersion() {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            assertThatThrownBy(() -> store.datasets().upsert("fraud", "v9", serving(PASSWORD)))
+                    .isInstanceOf(VigilNotFoundException.class)
+                    .hasMessageContaining("'v9'")
+                    .hasMessageContaining("'fraud'");
+        }
+
+        @Test
+        void thePasswordIsNotStoredInPlaintext() throws SQLException {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+
+            List<String> rows = new ArrayList<>();
+            try (Connection c = connectRaw();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT spec, password_enc FROM datasets")) {
+                while (rs.next()) {
+                    rows.add(rs.getString("spec"));
+                    rows.add(rs.getString("password_enc"));
                 }
             }
-            assertThat(rs.getString("token_hash")).isEqualTo(TokenRepository.hash(created.token()));
+            assertThat(rows).hasSize(2);
+            assertThat(rows.get(0))
+                    .contains("\"query\"")
+                    .doesNotContain(PASSWORD)
+                    .doesNotContain("password");
+            assertThat(rows.get(1)).startsWith("v1:").doesNotContain(PASSWORD);
         }
     }
 
-    // ---- restarts ----------------------------------------------------------------------------------
+    /** ProfileRepository: stored profiles, replaced a window or a field prefix at a time, and watermarks. */
+    @Nested
+    class Profiles {
+        private final Instant h0 = Instant.parse("2026-03-08T00:00:00Z");
+        private final Instant h1 = Instant.parse("2026-03-08T01:00:00Z");
 
-    @Test
-    void reopeningKeepsTheData() {
-        store.models().upsert(new Model("fraud", "Fraud"));
-        store.versions().upsert(version("fraud", "v1"));
-        store.datasets().upsert("fraud", "v1", serving(PASSWORD));
-        NewToken token = store.tokens().create("ci");
-        store.close();
+        @BeforeEach
+        void createVersion() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+        }
 
-        store = openStore();
+        @Test
+        void replacingAWindowReplacesAllOfItAndNothingElse() {
+            replaceServing(
+                    List.of(h0, h1),
+                    List.of(
+                            profile("2026-03-08T00:00:00Z", "", "amount", 1),
+                            profile("2026-03-08T00:00:00Z", "owner=a", "amount", 2),
+                            profile("2026-03-08T01:00:00Z", "", "amount", 3)),
+                    Optional.of(h1.plusSeconds(3600)));
+            // A re-run of hour 0 that no longer sees the segment owner=a.
+            replaceServing(
+                    List.of(h0),
+                    List.of(profile("2026-03-08T00:00:00Z", "", "amount", 4)),
+                    Optional.of(h0.plusSeconds(3600)));
+            List<StoredProfile> all = store.profiles()
+                    .find("m", "v1", "serving", h0, h1.plusSeconds(3600), Optional.empty(), Optional.empty());
+            assertThat(all).extracting(p -> p.bytes()[0]).containsExactly((byte) 4, (byte) 3);
+            assertThat(all.get(1).windowEnd()).isEqualTo(Instant.parse("2026-03-08T02:00:00Z"));
+            assertThat(store.profiles().find("m", "v1", "serving", h0, h1, Optional.of(""), Optional.of("amount")))
+                    .hasSize(1);
+            assertThat(store.profiles().find("m", "v1", "training", h0, h1, Optional.empty(), Optional.empty()))
+                    .isEmpty();
+            assertThat(store.profiles().watermark("m", "v1", "serving"))
+                    .as("a backfill of an earlier window never moves the watermark back")
+                    .contains(Instant.parse("2026-03-08T02:00:00Z"));
+            assertThat(store.profiles().watermark("m", "v1", "training")).isEmpty();
+            store.versions().delete("m", "v1");
+            store.versions().upsert(version("m", "v1"));
+            assertThat(store.profiles().find("m", "v1", "serving", h0, h1, Optional.empty(), Optional.empty()))
+                    .as("profiles go with their version")
+                    .isEmpty();
+            replaceServing(List.of(h0), List.of(profile("2026-03-08T00:00:00Z", "", "amount", 5)), Optional.empty());
+            store.models().delete("m");
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            assertThat(store.profiles().find("m", "v1", "serving", h0, h1, Optional.empty(), Optional.empty()))
+                    .as("profiles go with their model")
+                    .isEmpty();
+        }
 
-        assertThat(store.models().list()).containsExactly(new Model("fraud", "Fraud"));
-        assertThat(store.versions().find("fraud", "v1")).contains(version("fraud", "v1"));
-        assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING)).contains(serving(PASSWORD));
-        assertThat(store.tokens().authenticate(token.token())).isPresent();
+        @Test
+        void replacingTheFieldsOfAPrefixKeepsTheWindowsOtherProfiles() {
+            replaceServing(
+                    List.of(h0, h1),
+                    List.of(
+                            profile("2026-03-08T00:00:00Z", "", "", 1),
+                            profile("2026-03-08T00:00:00Z", "", "#performance:p", 2),
+                            profile("2026-03-08T00:00:00Z", "owner=a", "#performance:p", 3),
+                            profile("2026-03-08T00:00:00Z", "", "#performances", 4),
+                            profile("2026-03-08T01:00:00Z", "", "#performance:p", 5)),
+                    Optional.empty());
+            // Late actuals for hour 0: its performance is recomputed, and owner=a no longer has any.
+            replacePerformance(List.of(h0), List.of(profile("2026-03-08T00:00:00Z", "", "#performance:p", 6)));
+            assertThat(store.profiles()
+                            .find("m", "v1", "serving", h0, h1.plusSeconds(3600), Optional.empty(), Optional.empty()))
+                    .extracting(p -> p.bytes()[0])
+                    .containsExactly((byte) 1, (byte) 6, (byte) 4, (byte) 5);
+            assertThatThrownBy(() ->
+                            replacePerformance(List.of(h0), List.of(profile("2026-03-08T00:00:00Z", "", "amount", 7))))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(findServingFields(
+                            h0,
+                            h1.plusSeconds(3600),
+                            Optional.of(""),
+                            Optional.of(List.of("#performance:p", "#performances"))))
+                    .extracting(p -> p.bytes()[0])
+                    .containsExactly((byte) 6, (byte) 4, (byte) 5);
+            assertThat(findServingFields(h0, h1.plusSeconds(3600), Optional.empty(), Optional.of(List.of())))
+                    .isEmpty();
+            assertThat(store.profiles().profiledWindows("m", "v1", "serving", h0, h1.plusSeconds(3600)))
+                    .as("only hour 0 has its dataset-level profile")
+                    .containsExactly(h0);
+            store.profiles().advanceWatermark("m", "v1", "actuals", h1);
+            store.profiles().advanceWatermark("m", "v1", "actuals", h0);
+            assertThat(store.profiles().watermark("m", "v1", "actuals")).contains(h1);
+        }
+
+        @Test
+        void aFailedWriteLeavesTheWindowAsItWas() {
+            replaceServing(List.of(h0), List.of(profile("2026-03-08T00:00:00Z", "", "amount", 1)), Optional.empty());
+            // The same key twice violates the primary key half-way through the insert.
+            assertThatThrownBy(() -> replaceServing(
+                            List.of(h0),
+                            List.of(
+                                    profile("2026-03-08T00:00:00Z", "", "amount", 2),
+                                    profile("2026-03-08T00:00:00Z", "", "amount", 3)),
+                            Optional.empty()))
+                    .isInstanceOf(VigilStateException.class);
+            assertThat(store.profiles()
+                            .find("m", "v1", "serving", h0, h0.plusSeconds(3600), Optional.empty(), Optional.empty()))
+                    .extracting(p -> p.bytes()[0])
+                    .containsExactly((byte) 1);
+        }
+
+        private void replaceServing(List<Instant> windows, List<StoredProfile> profiles, Optional<Instant> watermark) {
+            store.profiles().replaceWindows("m", "v1", "serving", windows, profiles, watermark);
+        }
+
+        private void replacePerformance(List<Instant> windows, List<StoredProfile> profiles) {
+            store.profiles().replaceFields("m", "v1", "serving", "#performance:", windows, profiles);
+        }
+
+        private List<StoredProfile> findServingFields(
+                Instant from, Instant to, Optional<String> segment, Optional<List<String>> fields) {
+            return store.profiles().findFields("m", "v1", "serving", from, to, segment, fields);
+        }
     }
 
-    @Test
-    void describeNamesTheStoreButNoPassword() {
-        assertThat(store.describe()).isNotBlank().doesNotContain(PASSWORD);
-        assertThat(store.toString()).contains(store.describe());
+    /** RunRepository: a run's life from queued to succeeded or failed. */
+    @Nested
+    class Runs {
+        @Test
+        void aRunGoesFromQueuedToSucceededOrFailed() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            Instant from = Instant.parse("2026-03-01T00:00:00Z");
+            Run run = store.runs().create("m", "v1", "serving", from, from.plusSeconds(86_400), 24);
+            assertThat(run.status()).isEqualTo(Run.Status.QUEUED);
+            assertThat(store.runs().find(run.id()).orElseThrow().nullTimestampCount())
+                    .isZero();
+            store.runs().started(run.id());
+            store.runs().planned(run.id(), from.plusSeconds(3600), from.plusSeconds(7200), 1);
+            store.runs().progress(run.id(), 12, 5_000, 7, 3);
+            Run half = store.runs().find(run.id()).orElseThrow();
+            assertThat(half.status()).isEqualTo(Run.Status.RUNNING);
+            assertThat(half.windowsDone()).isEqualTo(12);
+            assertThat(half.windowsTotal()).isEqualTo(1);
+            assertThat(half.from()).isEqualTo(from.plusSeconds(3600));
+            assertThat(half.to()).isEqualTo(from.plusSeconds(7200));
+            assertThat(half.rowsRead()).isEqualTo(5_000);
+            assertThat(half.rowsWithProblems()).isEqualTo(7);
+            assertThat(half.nullTimestampCount()).isEqualTo(3);
+            assertThat(half.startedAt()).isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+            store.runs().succeeded(run.id());
+            assertThat(store.runs().find(run.id()).orElseThrow().status()).isEqualTo(Run.Status.SUCCEEDED);
+
+            Run other = store.runs().create("m", "v1", "training", from, from.plusSeconds(3600), 1);
+            Run stuck = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1);
+            store.runs().failed(other.id(), "the source is down");
+            assertThat(store.runs().failUnfinished("the server stopped")).isEqualTo(1);
+            assertThat(store.runs().find(other.id()).orElseThrow().error()).isEqualTo("the source is down");
+            assertThat(store.runs().find(stuck.id()).orElseThrow())
+                    .extracting(Run::status, Run::error)
+                    .containsExactly(Run.Status.FAILED, "the server stopped");
+            assertThat(store.runs().list("m", "v1", 2)).hasSize(2);
+            assertThat(store.runs().find("run_nope")).isEmpty();
+        }
+    }
+
+    /** MonitorRepository: monitors of a version, with their action URLs encrypted. */
+    @Nested
+    class Monitors {
+        @Test
+        void monitorsAreUpsertedListedAndDeleted() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            var spec = dev.vigil.core.spec.SpecCodec.parseJson("{\"name\": \"a\", \"type\": \"model_activity\"}", "t");
+            assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.CREATED);
+            assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.UNCHANGED);
+            var other = dev.vigil.core.spec.SpecCodec.parseJson("{\"name\": \"a\", \"type\": \"missing_values\"}", "t");
+            assertThat(store.monitors().upsert("m", "v1", "a", other)).isEqualTo(Change.UPDATED);
+            assertThat(store.monitors().list("m", "v1"))
+                    .containsExactly(new MonitorRepository.StoredMonitor("a", other));
+            assertThatThrownBy(() -> store.monitors().upsert("m", "v9", "a", spec))
+                    .isInstanceOf(VigilNotFoundException.class);
+            assertThat(store.monitors().delete("m", "v1", "a")).isTrue();
+            assertThat(store.monitors().delete("m", "v1", "a")).isFalse();
+            assertThat(store.monitors().list("m", "v1")).isEmpty();
+        }
+
+        @Test
+        void actionUrlsAreStoredEncryptedAndGivenBackInTheClear() throws SQLException {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            String slack = "https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX";
+            String hook = "https://alerts.example.com/hook?key=another-secret";
+            var spec = dev.vigil.core.spec.SpecCodec.parseJson(
+                    "{\"name\": \"a\", \"type\": \"model_activity\", \"actions\": [{\"type\": \"slack\", \"url\": \""
+                            + slack + "\"}, {\"type\": \"webhook\", \"url\": \"" + hook
+                            + "\"}, {\"type\": \"email\", \"to\": [\"oncall@example.com\"]}]}",
+                    "t");
+            assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.CREATED);
+            assertThat(store.monitors().upsert("m", "v1", "a", spec))
+                    .as("the same URLs are no change, although each encryption differs")
+                    .isEqualTo(Change.UNCHANGED);
+            assertThat(store.monitors().list("m", "v1"))
+                    .containsExactly(new MonitorRepository.StoredMonitor("a", spec));
+            String raw = rawMonitorSpec();
+            assertThat(raw)
+                    .doesNotContain("hooks.slack.com")
+                    .doesNotContain("secret")
+                    .doesNotContain("\"url\"")
+                    .contains("\"url_enc\":\"v1:")
+                    .contains("oncall@example.com");
+
+            // A monitor stored in the clear (schema V6) is encrypted when the metastore opens,
+            // and still reads the same.
+            try (Connection c = connectRaw();
+                    PreparedStatement ps = c.prepareStatement("UPDATE monitors SET spec = ?")) {
+                ps.setString(1, spec.toString());
+                ps.executeUpdate();
+            }
+            assertThat(rawMonitorSpec()).contains("hooks.slack.com");
+            store.close();
+            store = openStore();
+            assertThat(rawMonitorSpec()).doesNotContain("hooks.slack.com").doesNotContain("secret");
+            assertThat(store.monitors().list("m", "v1"))
+                    .containsExactly(new MonitorRepository.StoredMonitor("a", spec));
+        }
+
+        private String rawMonitorSpec() throws SQLException {
+            try (Connection c = connectRaw();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT spec FROM monitors")) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** AlertRepository: at most one alert per monitor, field, segment and window, and its status. */
+    @Nested
+    class Alerts {
+        @Test
+        void anAlertIsRaisedOncePerWindowAndResolvesWhenItsConditionClears() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            AlertRepository alerts = store.alerts();
+            AlertRepository.Raised first = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.3));
+            assertThat(first.created()).isTrue();
+            assertThat(first.alert().status()).isEqualTo(Alert.Status.OPEN);
+            AlertRepository.Raised again = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.4));
+            assertThat(again.created()).as("a re-run of the window").isFalse();
+            assertThat(again.alert().id()).isEqualTo(first.alert().id());
+            assertThat(again.alert().value()).isEqualTo(0.4);
+            alerts.raise(draft("owner", "2026-03-08T00:00:00Z", 0.2));
+            assertThat(alerts.resolveCleared("m", "v1", "drift", "amount", "", Instant.parse("2026-03-08T01:00:00Z")))
+                    .isEqualTo(1);
+            assertThat(alerts.find(first.alert().id()).orElseThrow().status()).isEqualTo(Alert.Status.RESOLVED);
+            assertThat(alerts.list(Optional.of("m"), Optional.of(Alert.Status.OPEN), 100))
+                    .extracting(Alert::field)
+                    .containsExactly("owner");
+            AlertRepository.Raised reraised = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.5));
+            assertThat(reraised.alert().status())
+                    .as("re-evaluated and firing again: a later window cleared it, so it stays resolved")
+                    .isEqualTo(Alert.Status.RESOLVED);
+            assertThat(reraised.alert().resolvedAt()).isNotNull();
+            assertThat(reraised.alert().value()).isEqualTo(0.5);
+            assertThatThrownBy(() -> alerts.setStatus(first.alert().id(), Alert.Status.ACKNOWLEDGED))
+                    .as("a stale acknowledge button cannot reopen a resolved alert")
+                    .hasMessageContaining("is resolved already");
+            String owner = alerts.list(Optional.of("m"), Optional.of(Alert.Status.OPEN), 10)
+                    .get(0)
+                    .id();
+            Alert acked = alerts.setStatus(owner, Alert.Status.ACKNOWLEDGED);
+            assertThat(acked.status()).isEqualTo(Alert.Status.ACKNOWLEDGED);
+            assertThat(alerts.raise(draft("owner", "2026-03-08T00:00:00Z", 0.6))
+                            .alert()
+                            .status())
+                    .isEqualTo(Alert.Status.ACKNOWLEDGED);
+            assertThatThrownBy(() -> alerts.setStatus("alert_none", Alert.Status.RESOLVED))
+                    .isInstanceOf(VigilNotFoundException.class);
+        }
+    }
+
+    /** DeliveryRepository: the notification outbox, once per alert group and action, with every attempt. */
+    @Nested
+    class Deliveries {
+        @Test
+        void notificationsGoOncePerGroupAndRecordEveryAttempt() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            AlertRepository alerts = store.alerts();
+            DeliveryRepository deliveries = store.deliveries();
+            Alert h0 =
+                    alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.3)).alert();
+            Alert h5 =
+                    alerts.raise(draft("amount", "2026-03-08T05:00:00Z", 0.3)).alert();
+            Alert nextDay =
+                    alerts.raise(draft("amount", "2026-03-09T05:00:00Z", 0.3)).alert();
+            assertThat(deliveries.enqueue(h0, 0, "webhook")).isTrue();
+            assertThat(deliveries.enqueue(h0, 1, "slack")).isTrue();
+            assertThat(deliveries.enqueue(h5, 0, "webhook"))
+                    .as("same monitor, field, segment and day")
+                    .isFalse();
+            assertThat(deliveries.enqueue(nextDay, 0, "webhook")).isTrue();
+            Instant retry = Instant.parse("2100-01-01T00:00:00Z");
+            assertThat(deliveries.due(retry.minusSeconds(1), 10)).hasSize(3);
+            DeliveryRepository.Delivery webhook = deliveries.list(h0.id()).get(0);
+            deliveries.attempted(webhook.id(), false, "HTTP 500", Optional.of(retry));
+            assertThat(deliveries.due(retry.minusSeconds(1), 10))
+                    .extracting(DeliveryRepository.Delivery::id)
+                    .as("not due before its retry")
+                    .doesNotContain(webhook.id())
+                    .hasSize(2);
+            assertThat(deliveries.due(retry, 10))
+                    .extracting(DeliveryRepository.Delivery::id)
+                    .contains(webhook.id());
+            deliveries.attempted(webhook.id(), true, "HTTP 200", Optional.empty());
+            assertThat(deliveries.attempts(webhook.id())).containsExactly("HTTP 500", "HTTP 200");
+            assertThat(deliveries.list(h0.id()).get(0).status()).isEqualTo("DELIVERED");
+            assertThat(deliveries.list(h0.id()).get(0).attempts()).isEqualTo(2);
+            DeliveryRepository.Delivery slack = deliveries.list(h0.id()).get(1);
+            deliveries.attempted(slack.id(), false, "connection refused", Optional.empty());
+            assertThat(deliveries.list(h0.id()).get(1).status()).isEqualTo("FAILED");
+        }
+
+        @Test
+        void deliveriesQueuedWithTheAlertAreHeldUntilReleasedAndSkippedWhenItResolvedMeanwhile() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            AlertRepository alerts = store.alerts();
+            DeliveryRepository deliveries = store.deliveries();
+            Instant held = Instant.parse("2100-01-01T00:00:00Z");
+            AlertRepository.Raised open =
+                    alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.3), List.of("webhook", "email"), held);
+            AlertRepository.Raised cleared =
+                    alerts.raise(draft("owner", "2026-03-08T00:00:00Z", 0.3), List.of("webhook"), held);
+            assertThat(open.deliveries()).hasSize(2);
+            assertThat(alerts.raise(draft("amount", "2026-03-08T05:00:00Z", 0.3), List.of("webhook", "email"), held)
+                            .deliveries())
+                    .as("the same monitor, field, segment and day: no second notification")
+                    .isEmpty();
+            assertThat(deliveries.due(held.minusSeconds(1), 10)).as("held").isEmpty();
+            alerts.resolveCleared("m", "v1", "drift", "owner", "", Instant.parse("2026-03-08T01:00:00Z"));
+            List<String> all = new ArrayList<>(open.deliveries());
+            all.addAll(cleared.deliveries());
+            assertThat(deliveries.release(all)).isEqualTo(2);
+            assertThat(deliveries.due(held.minusSeconds(1), 10))
+                    .extracting(DeliveryRepository.Delivery::alertId)
+                    .containsOnly(open.alert().id())
+                    .hasSize(2);
+            DeliveryRepository.Delivery skipped =
+                    deliveries.list(cleared.alert().id()).get(0);
+            assertThat(skipped.status()).isEqualTo("SKIPPED");
+            assertThat(deliveries.attempts(skipped.id()))
+                    .containsExactly(
+                            "not sent: the alert was resolved in the same evaluation (a later window was clean)");
+        }
+    }
+
+    /** TokenRepository: API tokens, of which only a hash is stored. */
+    @Nested
+    class Tokens {
+        @Test
+        void aCreatedTokenAuthenticates() {
+            assertThat(store.tokens().isEmpty()).isTrue();
+            NewToken created = store.tokens().create("ci");
+
+            assertThat(created.token()).startsWith("vgl_").hasSize(4 + 43).doesNotContain("=");
+            assertThat(created.toString()).doesNotContain(created.token().substring(4));
+            assertThat(created.info().id()).matches("tok_[0-9a-f]{8}");
+            assertThat(created.info().createdAt()).isEqualTo(Instant.parse("2026-03-08T07:30:00.123456Z"));
+            assertThat(created.info().lastUsedAt()).isNull();
+            assertThat(store.tokens().isEmpty()).isFalse();
+
+            clock.advance(Duration.ofMinutes(5));
+            TokenInfo used = store.tokens().authenticate(created.token()).orElseThrow();
+            assertThat(used.id()).isEqualTo(created.info().id());
+            assertThat(used.name()).isEqualTo("ci");
+            assertThat(used.lastUsedAt()).isEqualTo(Instant.parse("2026-03-08T07:35:00.123456Z"));
+            assertThat(store.tokens().list()).containsExactly(used);
+        }
+
+        @Test
+        void aWrongTokenDoesNotAuthenticate() {
+            NewToken created = store.tokens().create("ci");
+            assertThat(store.tokens().authenticate(created.token() + "x")).isEmpty();
+            assertThat(store.tokens().authenticate("vgl_nope")).isEmpty();
+            assertThat(store.tokens().authenticate("")).isEmpty();
+            assertThat(store.tokens().authenticate(null)).isEmpty();
+        }
+
+        @Test
+        void ensureIsIdempotent() {
+            store.tokens().ensure("admin", "vgl_admin-token-from-the-environment");
+            store.tokens().ensure("admin", "vgl_admin-token-from-the-environment");
+
+            assertThat(store.tokens().list()).hasSize(1);
+            assertThat(store.tokens().authenticate("vgl_admin-token-from-the-environment"))
+                    .hasValueSatisfying(t -> assertThat(t.name()).isEqualTo("admin"));
+        }
+
+        @Test
+        void aRevokedTokenNoLongerAuthenticates() {
+            NewToken kept = store.tokens().create("kept");
+            NewToken revoked = store.tokens().create("revoked");
+
+            assertThat(store.tokens().revoke(revoked.info().id())).isTrue();
+            assertThat(store.tokens().revoke(revoked.info().id())).isFalse();
+
+            assertThat(store.tokens().authenticate(revoked.token())).isEmpty();
+            assertThat(store.tokens().authenticate(kept.token())).isPresent();
+            assertThat(store.tokens().list()).extracting(TokenInfo::name).containsExactly("kept");
+            store.tokens().revoke(kept.info().id());
+            assertThat(store.tokens().isEmpty()).isTrue();
+        }
+
+        @Test
+        void onlyTheHashOfATokenIsStored() throws SQLException {
+            NewToken created = store.tokens().create("ci");
+            assertThat(store.tokens().list().toString())
+                    .doesNotContain(created.token())
+                    .doesNotContain(TokenRepository.hash(created.token()));
+            try (Connection c = connectRaw();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT * FROM api_tokens")) {
+                assertThat(rs.next()).isTrue();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    String value = rs.getString(i);
+                    if (value != null) {
+                        assertThat(value).doesNotContain(created.token().substring(4));
+                    }
+                }
+                assertThat(rs.getString("token_hash")).isEqualTo(TokenRepository.hash(created.token()));
+            }
+        }
+    }
+
+    /** The store as a whole: missing things, the clock, restarts and its description. */
+    @Nested
+    class TheStore {
+        @Test
+        void missingThingsAreEmpty() {
+            assertThat(store.models().find("nope")).isEmpty();
+            assertThat(store.versions().find("nope", "v1")).isEmpty();
+            assertThat(store.versions().list("nope")).isEmpty();
+            assertThat(store.datasets().find("nope", "v1", DatasetKind.SERVING)).isEmpty();
+            assertThat(store.datasets().list("nope", "v1")).isEmpty();
+            assertThat(store.models().delete("nope")).isFalse();
+            assertThat(store.versions().delete("nope", "v1")).isFalse();
+            assertThat(store.datasets().delete("nope", "v1", DatasetKind.SERVING))
+                    .isFalse();
+        }
+
+        @Test
+        void timestampsComeFromTheClock() throws SQLException {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            clock.advance(Duration.ofHours(1));
+            store.models().upsert(new Model("fraud", "Fraud v2"));
+            try (Connection c = connectRaw();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT created_at, updated_at FROM models")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getObject("created_at", java.time.OffsetDateTime.class)
+                                .toInstant())
+                        .isEqualTo(Instant.parse("2026-03-08T07:30:00.123456Z"));
+                assertThat(rs.getObject("updated_at", java.time.OffsetDateTime.class)
+                                .toInstant())
+                        .isEqualTo(Instant.parse("2026-03-08T08:30:00.123456Z"));
+            }
+        }
+
+        @Test
+        void reopeningKeepsTheData() {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+            NewToken token = store.tokens().create("ci");
+            store.close();
+
+            store = openStore();
+
+            assertThat(store.models().list()).containsExactly(new Model("fraud", "Fraud"));
+            assertThat(store.versions().find("fraud", "v1")).contains(version("fraud", "v1"));
+            assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING))
+                    .contains(serving(PASSWORD));
+            assertThat(store.tokens().authenticate(token.token())).isPresent();
+        }
+
+        @Test
+        void describeNamesTheStoreButNoPassword() {
+            assertThat(store.describe()).isNotBlank().doesNotContain(PASSWORD);
+            assertThat(store.toString()).contains(store.describe());
+        }
     }
 
     // ---- fixtures ----------------------------------------------------------------------------------
 
-    // ---- profiles, watermarks, runs ------------------------------------------------------------------
-
     private static StoredProfile profile(String start, String segment, String field, int marker) {
         Instant s = Instant.parse(start);
         return new StoredProfile(s, s.plusSeconds(3600), segment, field, new byte[] {(byte) marker, 1, 2});
-    }
-
-    @Test
-    void replacingAWindowReplacesAllOfItAndNothingElse() {
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(version("m", "v1"));
-        Instant h0 = Instant.parse("2026-03-08T00:00:00Z");
-        Instant h1 = Instant.parse("2026-03-08T01:00:00Z");
-        store.profiles()
-                .replaceWindows(
-                        "m",
-                        "v1",
-                        "serving",
-                        List.of(h0, h1),
-                        List.of(
-                                profile("2026-03-08T00:00:00Z", "", "amount", 1),
-                                profile("2026-03-08T00:00:00Z", "owner=a", "amount", 2),
-                                profile("2026-03-08T01:00:00Z", "", "amount", 3)),
-                        Optional.of(h1.plusSeconds(3600)));
-        // A re-run of hour 0 that no longer sees the segment owner=a.
-        store.profiles()
-                .replaceWindows(
-                        "m",
-                        "v1",
-                        "serving",
-                        List.of(h0),
-                        List.of(profile("2026-03-08T00:00:00Z", "", "amount", 4)),
-                        Optional.of(h0.plusSeconds(3600)));
-        List<StoredProfile> all = store.profiles()
-                .find("m", "v1", "serving", h0, h1.plusSeconds(3600), Optional.empty(), Optional.empty());
-        assertThat(all).extracting(p -> p.bytes()[0]).containsExactly((byte) 4, (byte) 3);
-        assertThat(all.get(1).windowEnd()).isEqualTo(Instant.parse("2026-03-08T02:00:00Z"));
-        assertThat(store.profiles().find("m", "v1", "serving", h0, h1, Optional.of(""), Optional.of("amount")))
-                .hasSize(1);
-        assertThat(store.profiles().find("m", "v1", "training", h0, h1, Optional.empty(), Optional.empty()))
-                .isEmpty();
-        assertThat(store.profiles().watermark("m", "v1", "serving"))
-                .as("a backfill of an earlier window never moves the watermark back")
-                .contains(Instant.parse("2026-03-08T02:00:00Z"));
-        assertThat(store.profiles().watermark("m", "v1", "training")).isEmpty();
-        store.versions().delete("m", "v1");
-        store.versions().upsert(version("m", "v1"));
-        assertThat(store.profiles().find("m", "v1", "serving", h0, h1, Optional.empty(), Optional.empty()))
-                .as("profiles go with their version")
-                .isEmpty();
-        store.profiles()
-                .replaceWindows(
-                        "m",
-                        "v1",
-                        "serving",
-                        List.of(h0),
-                        List.of(profile("2026-03-08T00:00:00Z", "", "amount", 5)),
-                        Optional.empty());
-        store.models().delete("m");
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(version("m", "v1"));
-        assertThat(store.profiles().find("m", "v1", "serving", h0, h1, Optional.empty(), Optional.empty()))
-                .as("profiles go with their model")
-                .isEmpty();
-    }
-
-    @Test
-    void replacingTheFieldsOfAPrefixKeepsTheWindowsOtherProfiles() {
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(version("m", "v1"));
-        Instant h0 = Instant.parse("2026-03-08T00:00:00Z");
-        Instant h1 = Instant.parse("2026-03-08T01:00:00Z");
-        store.profiles()
-                .replaceWindows(
-                        "m",
-                        "v1",
-                        "serving",
-                        List.of(h0, h1),
-                        List.of(
-                                profile("2026-03-08T00:00:00Z", "", "", 1),
-                                profile("2026-03-08T00:00:00Z", "", "#performance:p", 2),
-                                profile("2026-03-08T00:00:00Z", "owner=a", "#performance:p", 3),
-                                profile("2026-03-08T00:00:00Z", "", "#performances", 4),
-                                profile("2026-03-08T01:00:00Z", "", "#performance:p", 5)),
-                        Optional.empty());
-        // Late actuals for hour 0: its performance is recomputed, and owner=a no longer has any.
-        store.profiles()
-                .replaceFields(
-                        "m",
-                        "v1",
-                        "serving",
-                        "#performance:",
-                        List.of(h0),
-                        List.of(profile("2026-03-08T00:00:00Z", "", "#performance:p", 6)));
-        assertThat(store.profiles()
-                        .find("m", "v1", "serving", h0, h1.plusSeconds(3600), Optional.empty(), Optional.empty()))
-                .extracting(p -> p.bytes()[0])
-                .containsExactly((byte) 1, (byte) 6, (byte) 4, (byte) 5);
-        assertThatThrownBy(() -> store.profiles()
-                        .replaceFields(
-                                "m",
-                                "v1",
-                                "serving",
-                                "#performance:",
-                                List.of(h0),
-                                List.of(profile("2026-03-08T00:00:00Z", "", "amount", 7))))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(store.profiles()
-                        .findFields(
-                                "m",
-                                "v1",
-                                "serving",
-                                h0,
-                                h1.plusSeconds(3600),
-                                Optional.of(""),
-                                Optional.of(List.of("#performance:p", "#performances"))))
-                .extracting(p -> p.bytes()[0])
-                .containsExactly((byte) 6, (byte) 4, (byte) 5);
-        assertThat(store.profiles()
-                        .findFields(
-                                "m",
-                                "v1",
-                                "serving",
-                                h0,
-                                h1.plusSeconds(3600),
-                                Optional.empty(),
-                                Optional.of(List.of())))
-                .isEmpty();
-        assertThat(store.profiles().profiledWindows("m", "v1", "serving", h0, h1.plusSeconds(3600)))
-                .as("only hour 0 has its dataset-level profile")
-                .containsExactly(h0);
-        store.profiles().advanceWatermark("m", "v1", "actuals", h1);
-        store.profiles().advanceWatermark("m", "v1", "actuals", h0);
-        assertThat(store.profiles().watermark("m", "v1", "actuals")).contains(h1);
-    }
-
-    @Test
-    void monitorsAreUpsertedListedAndDeleted() {
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(version("m", "v1"));
-        var spec = dev.vigil.core.spec.SpecCodec.parseJson("{\"name\": \"a\", \"type\": \"model_activity\"}", "t");
-        assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.CREATED);
-        assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.UNCHANGED);
-        var other = dev.vigil.core.spec.SpecCodec.parseJson("{\"name\": \"a\", \"type\": \"missing_values\"}", "t");
-        assertThat(store.monitors().upsert("m", "v1", "a", other)).isEqualTo(Change.UPDATED);
-        assertThat(store.monitors().list("m", "v1")).containsExactly(new MonitorRepository.StoredMonitor("a", other));
-        assertThatThrownBy(() -> store.monitors().upsert("m", "v9", "a", spec))
-                .isInstanceOf(VigilNotFoundException.class);
-        assertThat(store.monitors().delete("m", "v1", "a")).isTrue();
-        assertThat(store.monitors().delete("m", "v1", "a")).isFalse();
-        assertThat(store.monitors().list("m", "v1")).isEmpty();
-    }
-
-    @Test
-    void actionUrlsAreStoredEncryptedAndGivenBackInTheClear() throws SQLException {
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(version("m", "v1"));
-        String slack = "https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX";
-        String hook = "https://alerts.example.com/hook?key=another-secret";
-        var spec = dev.vigil.core.spec.SpecCodec.parseJson(
-                "{\"name\": \"a\", \"type\": \"model_activity\", \"actions\": [{\"type\": \"slack\", \"url\": \""
-                        + slack + "\"}, {\"type\": \"webhook\", \"url\": \"" + hook
-                        + "\"}, {\"type\": \"email\", \"to\": [\"oncall@example.com\"]}]}",
-                "t");
-        assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.CREATED);
-        assertThat(store.monitors().upsert("m", "v1", "a", spec))
-                .as("the same URLs are no change, although each encryption differs")
-                .isEqualTo(Change.UNCHANGED);
-        assertThat(store.monitors().list("m", "v1")).containsExactly(new MonitorRepository.StoredMonitor("a", spec));
-        String raw = rawMonitorSpec();
-        assertThat(raw)
-                .doesNotContain("hooks.slack.com")
-                .doesNotContain("secret")
-                .doesNotContain("\"url\"")
-                .contains("\"url_enc\":\"v1:")
-                .contains("oncall@example.com");
-
-        // A monitor stored in the clear (schema V6) is encrypted when the metastore opens, and still reads the same.
-        try (Connection c = connectRaw();
-                PreparedStatement ps = c.prepareStatement("UPDATE monitors SET spec = ?")) {
-            ps.setString(1, spec.toString());
-            ps.executeUpdate();
-        }
-        assertThat(rawMonitorSpec()).contains("hooks.slack.com");
-        store.close();
-        store = openStore();
-        assertThat(rawMonitorSpec()).doesNotContain("hooks.slack.com").doesNotContain("secret");
-        assertThat(store.monitors().list("m", "v1")).containsExactly(new MonitorRepository.StoredMonitor("a", spec));
-    }
-
-    private String rawMonitorSpec() throws SQLException {
-        try (Connection c = connectRaw();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT spec FROM monitors")) {
-            assertThat(rs.next()).isTrue();
-            return rs.getString(1);
-        }
     }
 
     private static Alert draft(String field, String windowStart, double value) {
@@ -633,182 +823,6 @@ abstract class MetastoreContractTest {
                 null,
                 null,
                 null);
-    }
-
-    @Test
-    void anAlertIsRaisedOncePerWindowAndResolvesWhenItsConditionClears() {
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(version("m", "v1"));
-        AlertRepository alerts = store.alerts();
-        AlertRepository.Raised first = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.3));
-        assertThat(first.created()).isTrue();
-        assertThat(first.alert().status()).isEqualTo(Alert.Status.OPEN);
-        AlertRepository.Raised again = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.4));
-        assertThat(again.created()).as("a re-run of the window").isFalse();
-        assertThat(again.alert().id()).isEqualTo(first.alert().id());
-        assertThat(again.alert().value()).isEqualTo(0.4);
-        alerts.raise(draft("owner", "2026-03-08T00:00:00Z", 0.2));
-        assertThat(alerts.resolveCleared("m", "v1", "drift", "amount", "", Instant.parse("2026-03-08T01:00:00Z")))
-                .isEqualTo(1);
-        assertThat(alerts.find(first.alert().id()).orElseThrow().status()).isEqualTo(Alert.Status.RESOLVED);
-        assertThat(alerts.list(Optional.of("m"), Optional.of(Alert.Status.OPEN), 100))
-                .extracting(Alert::field)
-                .containsExactly("owner");
-        AlertRepository.Raised reraised = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.5));
-        assertThat(reraised.alert().status())
-                .as("re-evaluated and firing again: a later window cleared it, so it stays resolved")
-                .isEqualTo(Alert.Status.RESOLVED);
-        assertThat(reraised.alert().resolvedAt()).isNotNull();
-        assertThat(reraised.alert().value()).isEqualTo(0.5);
-        assertThatThrownBy(() -> alerts.setStatus(first.alert().id(), Alert.Status.ACKNOWLEDGED))
-                .as("a stale acknowledge button cannot reopen a resolved alert")
-                .hasMessageContaining("is resolved already");
-        String owner = alerts.list(Optional.of("m"), Optional.of(Alert.Status.OPEN), 10)
-                .get(0)
-                .id();
-        Alert acked = alerts.setStatus(owner, Alert.Status.ACKNOWLEDGED);
-        assertThat(acked.status()).isEqualTo(Alert.Status.ACKNOWLEDGED);
-        assertThat(alerts.raise(draft("owner", "2026-03-08T00:00:00Z", 0.6))
-                        .alert()
-                        .status())
-                .isEqualTo(Alert.Status.ACKNOWLEDGED);
-        assertThatThrownBy(() -> alerts.setStatus("alert_none", Alert.Status.RESOLVED))
-                .isInstanceOf(VigilNotFoundException.class);
-    }
-
-    @Test
-    void notificationsGoOncePerGroupAndRecordEveryAttempt() {
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(version("m", "v1"));
-        AlertRepository alerts = store.alerts();
-        Alert h0 = alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.3)).alert();
-        Alert h5 = alerts.raise(draft("amount", "2026-03-08T05:00:00Z", 0.3)).alert();
-        Alert nextDay =
-                alerts.raise(draft("amount", "2026-03-09T05:00:00Z", 0.3)).alert();
-        assertThat(alerts.enqueue(h0, 0, "webhook")).isTrue();
-        assertThat(alerts.enqueue(h0, 1, "slack")).isTrue();
-        assertThat(alerts.enqueue(h5, 0, "webhook"))
-                .as("same monitor, field, segment and day")
-                .isFalse();
-        assertThat(alerts.enqueue(nextDay, 0, "webhook")).isTrue();
-        Instant retry = Instant.parse("2100-01-01T00:00:00Z");
-        assertThat(alerts.due(retry.minusSeconds(1), 10)).hasSize(3);
-        AlertRepository.Delivery webhook = alerts.deliveries(h0.id()).get(0);
-        alerts.attempted(webhook.id(), false, "HTTP 500", Optional.of(retry));
-        assertThat(alerts.due(retry.minusSeconds(1), 10))
-                .extracting(AlertRepository.Delivery::id)
-                .as("not due before its retry")
-                .doesNotContain(webhook.id())
-                .hasSize(2);
-        assertThat(alerts.due(retry, 10))
-                .extracting(AlertRepository.Delivery::id)
-                .contains(webhook.id());
-        alerts.attempted(webhook.id(), true, "HTTP 200", Optional.empty());
-        assertThat(alerts.attempts(webhook.id())).containsExactly("HTTP 500", "HTTP 200");
-        assertThat(alerts.deliveries(h0.id()).get(0).status()).isEqualTo("DELIVERED");
-        assertThat(alerts.deliveries(h0.id()).get(0).attempts()).isEqualTo(2);
-        AlertRepository.Delivery slack = alerts.deliveries(h0.id()).get(1);
-        alerts.attempted(slack.id(), false, "connection refused", Optional.empty());
-        assertThat(alerts.deliveries(h0.id()).get(1).status()).isEqualTo("FAILED");
-    }
-
-    @Test
-    void deliveriesQueuedWithTheAlertAreHeldUntilReleasedAndSkippedWhenItResolvedMeanwhile() {
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(version("m", "v1"));
-        AlertRepository alerts = store.alerts();
-        Instant held = Instant.parse("2100-01-01T00:00:00Z");
-        AlertRepository.Raised open =
-                alerts.raise(draft("amount", "2026-03-08T00:00:00Z", 0.3), List.of("webhook", "email"), held);
-        AlertRepository.Raised cleared =
-                alerts.raise(draft("owner", "2026-03-08T00:00:00Z", 0.3), List.of("webhook"), held);
-        assertThat(open.deliveries()).hasSize(2);
-        assertThat(alerts.raise(draft("amount", "2026-03-08T05:00:00Z", 0.3), List.of("webhook", "email"), held)
-                        .deliveries())
-                .as("the same monitor, field, segment and day: no second notification")
-                .isEmpty();
-        assertThat(alerts.due(held.minusSeconds(1), 10)).as("held").isEmpty();
-        alerts.resolveCleared("m", "v1", "drift", "owner", "", Instant.parse("2026-03-08T01:00:00Z"));
-        List<String> all = new ArrayList<>(open.deliveries());
-        all.addAll(cleared.deliveries());
-        assertThat(alerts.release(all)).isEqualTo(2);
-        assertThat(alerts.due(held.minusSeconds(1), 10))
-                .extracting(AlertRepository.Delivery::alertId)
-                .containsOnly(open.alert().id())
-                .hasSize(2);
-        AlertRepository.Delivery skipped =
-                alerts.deliveries(cleared.alert().id()).get(0);
-        assertThat(skipped.status()).isEqualTo("SKIPPED");
-        assertThat(alerts.attempts(skipped.id()))
-                .containsExactly("not sent: the alert was resolved in the same evaluation (a later window was clean)");
-    }
-
-    @Test
-    void aFailedWriteLeavesTheWindowAsItWas() {
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(version("m", "v1"));
-        Instant h0 = Instant.parse("2026-03-08T00:00:00Z");
-        store.profiles()
-                .replaceWindows(
-                        "m",
-                        "v1",
-                        "serving",
-                        List.of(h0),
-                        List.of(profile("2026-03-08T00:00:00Z", "", "amount", 1)),
-                        Optional.empty());
-        // The same key twice violates the primary key half-way through the insert.
-        assertThatThrownBy(() -> store.profiles()
-                        .replaceWindows(
-                                "m",
-                                "v1",
-                                "serving",
-                                List.of(h0),
-                                List.of(
-                                        profile("2026-03-08T00:00:00Z", "", "amount", 2),
-                                        profile("2026-03-08T00:00:00Z", "", "amount", 3)),
-                                Optional.empty()))
-                .isInstanceOf(VigilStateException.class);
-        assertThat(store.profiles()
-                        .find("m", "v1", "serving", h0, h0.plusSeconds(3600), Optional.empty(), Optional.empty()))
-                .extracting(p -> p.bytes()[0])
-                .containsExactly((byte) 1);
-    }
-
-    @Test
-    void aRunGoesFromQueuedToSucceededOrFailed() {
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(version("m", "v1"));
-        Instant from = Instant.parse("2026-03-01T00:00:00Z");
-        Run run = store.runs().create("m", "v1", "serving", from, from.plusSeconds(86_400), 24);
-        assertThat(run.status()).isEqualTo(Run.Status.QUEUED);
-        assertThat(store.runs().find(run.id()).orElseThrow().nullTimestampCount())
-                .isZero();
-        store.runs().started(run.id());
-        store.runs().planned(run.id(), from.plusSeconds(3600), from.plusSeconds(7200), 1);
-        store.runs().progress(run.id(), 12, 5_000, 7, 3);
-        Run half = store.runs().find(run.id()).orElseThrow();
-        assertThat(half.status()).isEqualTo(Run.Status.RUNNING);
-        assertThat(half.windowsDone()).isEqualTo(12);
-        assertThat(half.windowsTotal()).isEqualTo(1);
-        assertThat(half.from()).isEqualTo(from.plusSeconds(3600));
-        assertThat(half.to()).isEqualTo(from.plusSeconds(7200));
-        assertThat(half.rowsRead()).isEqualTo(5_000);
-        assertThat(half.rowsWithProblems()).isEqualTo(7);
-        assertThat(half.nullTimestampCount()).isEqualTo(3);
-        assertThat(half.startedAt()).isEqualTo(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
-        store.runs().succeeded(run.id());
-        assertThat(store.runs().find(run.id()).orElseThrow().status()).isEqualTo(Run.Status.SUCCEEDED);
-
-        Run other = store.runs().create("m", "v1", "training", from, from.plusSeconds(3600), 1);
-        Run stuck = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1);
-        store.runs().failed(other.id(), "the source is down");
-        assertThat(store.runs().failUnfinished("the server stopped")).isEqualTo(1);
-        assertThat(store.runs().find(other.id()).orElseThrow().error()).isEqualTo("the source is down");
-        assertThat(store.runs().find(stuck.id()).orElseThrow())
-                .extracting(Run::status, Run::error)
-                .containsExactly(Run.Status.FAILED, "the server stopped");
-        assertThat(store.runs().list("m", "v1", 2)).hasSize(2);
-        assertThat(store.runs().find("run_nope")).isEmpty();
     }
 
     static ModelVersion version(String modelId, String version) {

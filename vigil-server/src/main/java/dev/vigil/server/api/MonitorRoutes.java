@@ -23,6 +23,7 @@ import dev.vigil.stats.FieldProfile;
 import dev.vigil.store.Alert;
 import dev.vigil.store.AlertRepository;
 import dev.vigil.store.Change;
+import dev.vigil.store.DeliveryRepository;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.MonitorRepository;
 import io.javalin.http.Context;
@@ -312,7 +313,7 @@ public final class MonitorRoutes {
                 alerts.find(id).orElseThrow(() -> new VigilNotFoundException("alert '" + id + "' does not exist"));
         ObjectNode out = AlertPayloads.describe(alert);
         ArrayNode deliveries = out.putArray("notifications");
-        for (AlertRepository.Delivery d : alerts.deliveries(id)) {
+        for (DeliveryRepository.Delivery d : store.deliveries().list(id)) {
             ObjectNode n = deliveries.addObject();
             n.put("channel", d.channel());
             n.put("action", d.actionIndex());
@@ -320,7 +321,7 @@ public final class MonitorRoutes {
             n.put("attempts", d.attempts());
             n.put("last_error", d.lastError());
             ArrayNode attempts = n.putArray("outcomes");
-            alerts.attempts(d.id()).forEach(attempts::add);
+            store.deliveries().attempts(d.id()).forEach(attempts::add);
         }
         Json.send(ctx, 200, out);
     }

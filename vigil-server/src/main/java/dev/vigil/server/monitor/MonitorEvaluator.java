@@ -197,7 +197,7 @@ public final class MonitorEvaluator {
 
     /** Sends the pass's notifications whose alert is still unresolved; the others are recorded as skipped. */
     private void release(Tally tally) {
-        if (store.alerts().release(tally.held) > 0) {
+        if (store.deliveries().release(tally.held) > 0) {
             notify.run();
         }
     }

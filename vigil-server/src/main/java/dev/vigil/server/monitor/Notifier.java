@@ -8,6 +8,7 @@ import dev.vigil.core.monitor.MonitorCodec;
 import dev.vigil.server.NotifySettings;
 import dev.vigil.store.Alert;
 import dev.vigil.store.AlertRepository;
+import dev.vigil.store.DeliveryRepository;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.MonitorRepository;
 import jakarta.mail.Message;
@@ -105,13 +106,14 @@ public final class Notifier implements AutoCloseable {
     /** Attempts every delivery that is due now. */
     public void deliverDue() {
         AlertRepository alerts = store.alerts();
-        for (AlertRepository.Delivery d : alerts.due(clock.instant(), 100)) {
+        DeliveryRepository deliveries = store.deliveries();
+        for (DeliveryRepository.Delivery d : deliveries.due(clock.instant(), 100)) {
             Optional<Alert> alert = alerts.find(d.alertId());
             if (alert.isEmpty()) {
                 continue;
             }
             if (alert.get().status() == Alert.Status.RESOLVED) {
-                alerts.skipped(d.id(), "not sent: the alert was resolved before it could be sent");
+                deliveries.skipped(d.id(), "not sent: the alert was resolved before it could be sent");
                 continue;
             }
             String outcome;
@@ -131,7 +133,7 @@ public final class Notifier implements AutoCloseable {
                     ? Optional.empty()
                     : Optional.of(
                             clock.instant().plus(settings.firstRetry().multipliedBy(1L << Math.min(20, attempt - 1))));
-            alerts.attempted(d.id(), delivered, outcome, retry);
+            deliveries.attempted(d.id(), delivered, outcome, retry);
             if (delivered) {
                 LOG.info("alert {} sent by {}: {}", d.alertId(), d.channel(), outcome);
             } else {

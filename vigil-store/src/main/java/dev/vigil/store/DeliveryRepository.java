@@ -1,0 +1,256 @@
+package dev.vigil.store;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The notification outbox of alerts: one delivery per alert group (monitor, field, segment, UTC day) and action of
+ * its monitor, with every attempt recorded. {@link AlertRepository#raise(Alert, List, Instant)} queues a new alert's
+ * deliveries in the alert's own transaction, held until {@link #release}d.
+ */
+public final class DeliveryRepository {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Database db;
+
+    DeliveryRepository(Database db) {
+        this.db = db;
+    }
+
+    /** A notification of an alert to one action of its monitor. */
+    public record Delivery(
+            String id,
+            String alertId,
+            int actionIndex,
+            String channel,
+            String status,
+            int attempts,
+            String lastError) {}
+
+    /**
+     * Queues the notification of {@code alert} to action {@code actionIndex} unless its group (monitor, field,
+     * segment, UTC day) already has one for that action. Returns whether one was queued.
+     */
+    public boolean enqueue(Alert alert, int actionIndex, String channel) {
+        return db.inTransaction(
+                "queue a notification of alert " + alert.id(),
+                c -> enqueue(c, alert, actionIndex, channel, Instant.EPOCH).isPresent());
+    }
+
+    /**
+     * The new delivery's id, due at {@code dueAt} (or now, when earlier), unless the group already has one; written
+     * on {@code c}, so inside the caller's transaction.
+     */
+    Optional<String> enqueue(Connection c, Alert alert, int actionIndex, String channel, Instant dueAt)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM deliveries WHERE group_key = ? AND action_index = ?")) {
+            ps.setString(1, alert.groupKey());
+            ps.setInt(2, actionIndex);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return Optional.empty();
+                }
+            }
+        }
+        byte[] bytes = new byte[6];
+        RANDOM.nextBytes(bytes);
+        OffsetDateTime now = db.now();
+        String id = "dlv_" + HexFormat.of().formatHex(bytes);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO deliveries (id, alert_id, group_key,"
+                + " action_index, channel, status, attempts, next_attempt_at, last_error, created_at,"
+                + " delivered_at) VALUES (?, ?, ?, ?, ?, 'PENDING', 0, ?, NULL, ?, NULL)")) {
+            ps.setString(1, id);
+            ps.setString(2, alert.id());
+            ps.setString(3, alert.groupKey());
+            ps.setInt(4, actionIndex);
+            ps.setString(5, channel);
+            ps.setObject(6, dueAt.isAfter(now.toInstant()) ? Database.timestamp(dueAt) : now);
+            ps.setObject(7, now);
+            ps.executeUpdate();
+        }
+        return Optional.of(id);
+    }
+
+    /**
+     * Releases held deliveries to be sent now, except those whose alert was resolved meanwhile (an evaluation that
+     * raised and cleared it in one pass, as a backfill does): they are skipped, with that reason. Returns how many
+     * were released.
+     */
+    public int release(List<String> deliveryIds) {
+        if (deliveryIds.isEmpty()) {
+            return 0;
+        }
+        return db.inTransaction("release notifications", c -> {
+            int released = 0;
+            OffsetDateTime now = db.now();
+            for (String id : deliveryIds) {
+                String status;
+                try (PreparedStatement ps = c.prepareStatement("SELECT a.status FROM deliveries d JOIN alerts a ON"
+                        + " a.id = d.alert_id WHERE d.id = ? AND d.status = 'PENDING'")) {
+                    ps.setString(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            continue;
+                        }
+                        status = rs.getString(1);
+                    }
+                }
+                if (Alert.Status.RESOLVED.name().equals(status)) {
+                    skip(c, id, "not sent: the alert was resolved in the same evaluation (a later window was clean)");
+                } else {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("UPDATE deliveries SET next_attempt_at = ? WHERE id = ?")) {
+                        ps.setObject(1, now);
+                        ps.setString(2, id);
+                        ps.executeUpdate();
+                    }
+                    released++;
+                }
+            }
+            return released;
+        });
+    }
+
+    /** Marks a delivery not sent, for good, with {@code reason} recorded as its only attempt's outcome. */
+    public void skipped(String deliveryId, String reason) {
+        db.inTransaction("skip notification " + deliveryId, c -> {
+            skip(c, deliveryId, reason);
+            return null;
+        });
+    }
+
+    private void skip(Connection c, String deliveryId, String reason) throws SQLException {
+        int attempt;
+        try (PreparedStatement ps = c.prepareStatement("SELECT attempts FROM deliveries WHERE id = ?")) {
+            ps.setString(1, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                attempt = rs.getInt(1) + 1;
+            }
+        }
+        recordAttempt(c, deliveryId, attempt, db.now(), reason);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'SKIPPED', attempts = ?,"
+                + " next_attempt_at = NULL, last_error = ? WHERE id = ?")) {
+            ps.setInt(1, attempt);
+            ps.setString(2, reason);
+            ps.setString(3, deliveryId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Pending deliveries whose next attempt is due at {@code now}, oldest first. */
+    public List<Delivery> due(Instant now, int limit) {
+        return db.inTransaction("read the due notifications", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, alert_id, action_index, channel, status,"
+                    + " attempts, last_error FROM deliveries WHERE status = 'PENDING' AND next_attempt_at <= ?"
+                    + " ORDER BY next_attempt_at, id")) {
+                ps.setObject(1, Database.timestamp(now));
+                ps.setMaxRows(limit);
+                return read(ps);
+            }
+        });
+    }
+
+    /**
+     * Records an attempt of a delivery: {@code outcome} in one line; delivered, or pending again at
+     * {@code retryAt}, or (no {@code retryAt}) failed for good.
+     */
+    public void attempted(String deliveryId, boolean delivered, String outcome, Optional<Instant> retryAt) {
+        db.inTransaction("record a notification attempt", c -> {
+            int attempt;
+            try (PreparedStatement ps = c.prepareStatement("SELECT attempts FROM deliveries WHERE id = ? FOR UPDATE")) {
+                ps.setString(1, deliveryId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null; // its alert was deleted with its version
+                    }
+                    attempt = rs.getInt(1) + 1;
+                }
+            }
+            OffsetDateTime now = db.now();
+            recordAttempt(c, deliveryId, attempt, now, outcome);
+            String status = delivered ? "DELIVERED" : retryAt.isPresent() ? "PENDING" : "FAILED";
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = ?, attempts = ?,"
+                    + " next_attempt_at = ?, last_error = ?, delivered_at = ? WHERE id = ?")) {
+                ps.setString(1, status);
+                ps.setInt(2, attempt);
+                ps.setObject(3, retryAt.map(Database::timestamp).orElse(null));
+                ps.setString(4, delivered ? null : outcome);
+                ps.setObject(5, delivered ? now : null);
+                ps.setString(6, deliveryId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static void recordAttempt(
+            Connection c, String deliveryId, int attempt, OffsetDateTime attemptedAt, String outcome)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO delivery_attempts (delivery_id, attempt, attempted_at, outcome) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, deliveryId);
+            ps.setInt(2, attempt);
+            ps.setObject(3, attemptedAt);
+            ps.setString(4, outcome);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The deliveries of an alert, by action index. */
+    public List<Delivery> list(String alertId) {
+        return db.inTransaction("read the notifications of alert " + alertId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, alert_id, action_index, channel, status,"
+                    + " attempts, last_error FROM deliveries WHERE alert_id = ? ORDER BY action_index")) {
+                ps.setString(1, alertId);
+                return read(ps);
+            }
+        });
+    }
+
+    /** The outcome of every attempt of a delivery, in order. */
+    public List<String> attempts(String deliveryId) {
+        return db.inTransaction("read the attempts of notification " + deliveryId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT outcome FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempt")) {
+                ps.setString(1, deliveryId);
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static List<Delivery> read(PreparedStatement ps) throws SQLException {
+        List<Delivery> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Delivery(
+                        rs.getString("id"),
+                        rs.getString("alert_id"),
+                        rs.getInt("action_index"),
+                        rs.getString("channel"),
+                        rs.getString("status"),
+                        rs.getInt("attempts"),
+                        rs.getString("last_error")));
+            }
+        }
+        return out;
+    }
+}
