@@ -1,5 +1,6 @@
 package dev.vigil.store;
 
+import dev.vigil.core.VigilArgumentException;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -37,6 +38,17 @@ public record Alert(
 
         public String specName() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The status a user names ({@code open}, {@code acknowledged}, {@code resolved}); refused in one sentence. */
+        public static Status fromSpec(String value) {
+            for (Status s : values()) {
+                if (s.specName().equals(value.strip())) {
+                    return s;
+                }
+            }
+            throw new VigilArgumentException(
+                    "status: unknown value '" + value + "' (expected open, acknowledged or resolved)");
         }
     }
 

@@ -278,7 +278,7 @@ public final class MonitorRoutes {
         Optional<String> model = Optional.ofNullable(ctx.queryParam("model")).filter(s -> !s.isBlank());
         Optional<Alert.Status> status = Optional.ofNullable(ctx.queryParam("status"))
                 .filter(s -> !s.isBlank())
-                .map(MonitorRoutes::status);
+                .map(Alert.Status::fromSpec);
         int limit = 500;
         String asked = ctx.queryParam("limit");
         if (asked != null && !asked.isBlank()) {
@@ -294,16 +294,6 @@ public final class MonitorRoutes {
         ArrayNode out = Json.array();
         store.alerts().list(model, status, limit).forEach(a -> out.add(AlertPayloads.describe(a)));
         Json.send(ctx, 200, out);
-    }
-
-    private static Alert.Status status(String value) {
-        for (Alert.Status s : Alert.Status.values()) {
-            if (s.specName().equals(value.strip())) {
-                return s;
-            }
-        }
-        throw new VigilArgumentException(
-                "status: unknown value '" + value + "' (expected open, acknowledged or resolved)");
     }
 
     private void getAlert(Context ctx) {
