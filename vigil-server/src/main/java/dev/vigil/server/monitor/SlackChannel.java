@@ -1,0 +1,22 @@
+package dev.vigil.server.monitor;
+
+import dev.vigil.core.monitor.Action;
+import dev.vigil.store.Alert;
+
+/**
+ * A Slack incoming webhook: a webhook that receives one readable message ({@link AlertPayloads#slackPayload})
+ * instead of the alert's row.
+ */
+final class SlackChannel implements Channel {
+    private final WebhookChannel webhook;
+
+    SlackChannel(WebhookChannel webhook) {
+        this.webhook = webhook;
+    }
+
+    @Override
+    public String send(Alert alert, Action action, String link) {
+        return webhook.post(
+                action.url(), AlertPayloads.slackPayload(alert, link).toString());
+    }
+}
