@@ -53,21 +53,6 @@ public final class MonitorEvaluator {
      */
     private static final Duration HOLD = Duration.ofMinutes(10);
 
-    private static final Set<String> DRIFT_METRICS = Set.of(
-            "drift_score",
-            "js_distance",
-            "hellinger",
-            "psi",
-            "ks",
-            "wasserstein_normed",
-            "chi2_pvalue",
-            "out_of_range_count",
-            "out_of_range_ratio",
-            "new_value_count",
-            "new_value_ratio",
-            "centroid_distance",
-            "centroid_cosine_distance");
-
     private final Metastore store;
     private final ProfileQueries queries;
     private final Runnable notify;
@@ -485,55 +470,18 @@ public final class MonitorEvaluator {
 
     /** A metric of any kind (profile, drift against training, or performance), as a custom expression names it. */
     private Double anyMetric(ModelVersion v, String metric, String field, String segment, Instant from, Instant to) {
-        MonitorType.Source source = DRIFT_METRICS.contains(metric)
+        MonitorType.Source source = MetricCatalogs.DRIFT_METRICS.contains(metric)
                 ? MonitorType.Source.DRIFT
                 : field != null
                                 && v.schema().group(FieldGroup.PREDICTIONS).stream()
                                         .anyMatch(f -> f.name().equals(field))
                                 && !v.schema().fields().stream()
                                         .anyMatch(f -> f.name().equals(field) && f.group() != FieldGroup.PREDICTIONS)
-                                && PERFORMANCE_METRICS.contains(metric)
+                                && MetricCatalogs.PERFORMANCE_METRICS.contains(metric)
                         ? MonitorType.Source.PERFORMANCE
                         : MonitorType.Source.METRICS;
         return fetch(v, source, DatasetKind.SERVING, metric, field, segment, from, to);
     }
-
-    /** Every realized performance metric of METRICS.md, of any model type. */
-    public static final Set<String> PERFORMANCE_METRICS = Set.of(
-            "accuracy",
-            "precision",
-            "recall",
-            "f1",
-            "specificity",
-            "fp_rate",
-            "positive_rate",
-            "auc_roc",
-            "log_loss",
-            "actuals_count",
-            "actuals_ratio",
-            "mae",
-            "mse",
-            "rmse",
-            "mape",
-            "wape",
-            "r2",
-            "mean_error",
-            "hamming_loss",
-            "f1_micro",
-            "f1_macro",
-            "subset_accuracy",
-            "ndcg_at_k",
-            "precision_at_k",
-            "recall_at_k",
-            "map_at_k",
-            "mrr",
-            "precision_macro",
-            "recall_macro",
-            "f1_weighted",
-            "precision_micro",
-            "recall_micro",
-            "precision_weighted",
-            "recall_weighted");
 
     /** The values of each focal window of [{@code from}, {@code to}), for anomaly detection. */
     private List<Double> history(ModelVersion v, Monitor m, String field, Instant from, Instant to, Tally tally) {
