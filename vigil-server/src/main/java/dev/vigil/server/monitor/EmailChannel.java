@@ -12,13 +12,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.util.Properties;
 
 /** E-mail over SMTP: the alert's title as the subject, its text ({@link AlertPayloads#text}) as the body. */
-final class EmailChannel implements Channel {
-    private final NotifySettings settings;
-
-    EmailChannel(NotifySettings settings) {
-        this.settings = settings;
-    }
-
+record EmailChannel(NotifySettings settings) implements Channel {
     @Override
     public String send(Alert alert, Action action, String link) {
         if (settings.smtpHost() == null) {

@@ -7,13 +7,7 @@ import dev.vigil.store.Alert;
  * A Slack incoming webhook: a webhook that receives one readable message ({@link AlertPayloads#slackPayload})
  * instead of the alert's row.
  */
-final class SlackChannel implements Channel {
-    private final WebhookChannel webhook;
-
-    SlackChannel(WebhookChannel webhook) {
-        this.webhook = webhook;
-    }
-
+record SlackChannel(WebhookChannel webhook) implements Channel {
     @Override
     public String send(Alert alert, Action action, String link) {
         return webhook.post(
