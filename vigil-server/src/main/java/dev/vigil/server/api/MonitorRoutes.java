@@ -13,6 +13,7 @@ import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
 import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.server.monitor.AlertPayloads;
+import dev.vigil.server.monitor.MetricCatalogs;
 import dev.vigil.server.monitor.MonitorEvaluator;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
@@ -222,7 +223,7 @@ public final class MonitorRoutes {
                     }
                 }
             }
-            case PERFORMANCE -> known.addAll(MonitorEvaluator.PERFORMANCE_METRICS);
+            case PERFORMANCE -> known.addAll(MetricCatalogs.PERFORMANCE_METRICS);
             default -> {
                 return;
             }

@@ -1,7 +1,7 @@
 package dev.vigil.server.monitor;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.server.web.Json;
 import dev.vigil.store.Alert;
 import java.util.Locale;
 
@@ -15,7 +15,7 @@ public final class AlertPayloads {
      * are null for the dataset level and all rows.
      */
     public static ObjectNode describe(Alert a) {
-        ObjectNode n = Json.object();
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("id", a.id());
         n.put("monitor", a.monitor());
         n.put("model", a.modelId());
@@ -46,7 +46,7 @@ public final class AlertPayloads {
 
     /** What a Slack incoming webhook receives: one readable message (Slack's mrkdwn). */
     public static ObjectNode slackPayload(Alert a, String link) {
-        ObjectNode n = Json.object();
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put(
                 "text",
                 "*" + slack(title(a)) + "*\n" + slack(a.reason()) + "\nWindow " + a.windowStart() + " to "

@@ -6,29 +6,19 @@ import dev.vigil.core.monitor.Action;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
 import dev.vigil.server.NotifySettings;
+import dev.vigil.server.monitor.Channel.DeliveryException;
+import dev.vigil.server.monitor.Channel.Interrupted;
 import dev.vigil.store.Alert;
 import dev.vigil.store.AlertRepository;
 import dev.vigil.store.DeliveryRepository;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.MonitorRepository;
-import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -39,20 +29,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends queued alert notifications on its own thread, so a channel that is down never holds up evaluation: a
  * webhook (the alert as JSON, with a dashboard link), a Slack incoming webhook (a readable message), or e-mail over
- * SMTP. A failed attempt is recorded and retried after {@code firstRetry}, then twice as late each time, up to
- * {@code maxAttempts}; then the delivery is failed for good (and its last error kept).
+ * SMTP, each a {@link Channel}. A failed attempt is recorded and retried after {@code firstRetry}, then twice as
+ * late each time, up to {@code maxAttempts}; then the delivery is failed for good (and its last error kept).
  */
 public final class Notifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
     private static final Duration POLL = Duration.ofSeconds(1);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final Metastore store;
     private final NotifySettings settings;
     private final Supplier<String> serverUrl;
     private final Clock clock;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final WebhookChannel webhook = new WebhookChannel();
+    private final Channel slack = new SlackChannel(webhook);
+    private final Channel email;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "vigil-notifier");
         t.setDaemon(true);
@@ -67,6 +57,7 @@ public final class Notifier implements AutoCloseable {
         this.settings = settings;
         this.serverUrl = serverUrl;
         this.clock = clock;
+        this.email = new EmailChannel(settings);
     }
 
     /** Starts the sending thread. */
@@ -179,93 +170,15 @@ public final class Notifier implements AutoCloseable {
         throw new DeliveryException("monitor " + alert.monitor() + " no longer exists");
     }
 
-    /** Sends one notification; the outcome in one line, or a {@link DeliveryException}. */
+    /** Sends one notification by the action's channel: the outcome in one line, or a {@link DeliveryException}. */
     private String send(Alert alert, Action action) {
-        return switch (action.type()) {
-            case WEBHOOK ->
-                post(
-                        action.url(),
-                        AlertPayloads.webhookPayload(alert, dashboardLink(alert))
-                                .toString());
-            case SLACK ->
-                post(
-                        action.url(),
-                        AlertPayloads.slackPayload(alert, dashboardLink(alert)).toString());
-            case EMAIL -> mail(alert, action);
-        };
-    }
-
-    /**
-     * POSTs {@code json}; the outcome is the status code only: the receiver's body is discarded (it is neither
-     * stored nor shown, so a webhook cannot be used to read another service), and the URL is never logged (a Slack
-     * URL is a credential). The whole exchange is bounded by the timeout.
-     */
-    private String post(String url, String json) {
-        HttpRequest request;
-        try {
-            request = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "vigil")
-                    .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new DeliveryException("the action's URL is not a valid http(s) URL");
-        }
-        try {
-            HttpResponse<Void> response = http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
-            if (response.statusCode() / 100 == 2) {
-                return "HTTP " + response.statusCode();
-            }
-            throw new DeliveryException("HTTP " + response.statusCode());
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new DeliveryException(cause.getClass().getSimpleName()
-                    + (cause instanceof java.net.ConnectException ? ": connection refused" : ""));
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new DeliveryException(
-                    "no answer within " + TIMEOUT.multipliedBy(2).toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Interrupted();
-        }
-    }
-
-    private String mail(Alert alert, Action action) {
-        if (settings.smtpHost() == null) {
-            throw new DeliveryException("no SMTP server configured (set VIGIL_SMTP_HOST)");
-        }
-        Properties props = new Properties();
-        props.put("mail.smtp.host", settings.smtpHost());
-        props.put("mail.smtp.port", String.valueOf(settings.smtpPort()));
-        props.put("mail.smtp.connectiontimeout", String.valueOf(TIMEOUT.toMillis()));
-        props.put("mail.smtp.timeout", String.valueOf(TIMEOUT.toMillis()));
-        props.put("mail.smtp.writetimeout", String.valueOf(TIMEOUT.toMillis()));
-        props.put("mail.smtp.starttls.enable", String.valueOf(settings.smtpStartTls()));
-        // a password never goes out unencrypted: with STARTTLS on and a login, the server must offer TLS
-        props.put(
-                "mail.smtp.starttls.required", String.valueOf(settings.smtpStartTls() && settings.smtpUser() != null));
-        props.put("mail.smtp.auth", String.valueOf(settings.smtpUser() != null));
-        Session session = Session.getInstance(props);
-        try {
-            MimeMessage message = new MimeMessage(session);
-            message.setFrom(new InternetAddress(settings.smtpFrom()));
-            for (String to : action.to()) {
-                message.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
-            }
-            message.setSubject(AlertPayloads.title(alert), "UTF-8");
-            message.setText(AlertPayloads.text(alert, dashboardLink(alert)), "UTF-8");
-            if (settings.smtpUser() != null) {
-                Transport.send(message, settings.smtpUser(), settings.smtpPassword());
-            } else {
-                Transport.send(message);
-            }
-            return "sent to " + String.join(", ", action.to());
-        } catch (MessagingException e) {
-            throw new DeliveryException(
-                    "SMTP " + settings.smtpHost() + ":" + settings.smtpPort() + ": " + e.getMessage());
-        }
+        Channel channel =
+                switch (action.type()) {
+                    case WEBHOOK -> webhook;
+                    case SLACK -> slack;
+                    case EMAIL -> email;
+                };
+        return channel.send(alert, action, dashboardLink(alert));
     }
 
     private String dashboardLink(Alert alert) {
@@ -282,20 +195,6 @@ public final class Notifier implements AutoCloseable {
             thread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The server is stopping: the attempt in progress is dropped, not recorded. */
-    private static final class Interrupted extends RuntimeException {
-        Interrupted() {
-            super("interrupted", null, false, false);
-        }
-    }
-
-    /** A failed delivery attempt, in one line. */
-    private static final class DeliveryException extends RuntimeException {
-        DeliveryException(String message) {
-            super(message, null, false, false);
         }
     }
 }
