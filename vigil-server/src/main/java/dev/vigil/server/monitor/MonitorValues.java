@@ -4,6 +4,7 @@ import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.FieldGroup;
 import dev.vigil.core.model.Granularity;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.TextLength;
 import dev.vigil.core.monitor.Expression;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorType;
@@ -195,8 +196,7 @@ final class MonitorValues {
     private Double fetch(ModelVersion v, MonitorType.Source source, ProfileRequest request) {
         String metric = request.metric().orElseThrow();
         String field = request.field().orElse(null);
-        Predicate<String> fieldMatches =
-                f -> field == null ? f == null : f != null && (f.equals(field) || f.equals(field + ".length"));
+        Predicate<String> fieldMatches = f -> field == null ? f == null : f != null && TextLength.refersTo(f, field);
         Stream<Optional<Double>> values =
                 switch (source) {
                     case DRIFT ->
