@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.client.Vigil;
+import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.testing.TestDatabase;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,6 +27,15 @@ final class ItSupport {
         InputStream in = ItSupport.class.getClassLoader().getResourceAsStream(name);
         assertThat(in).as(name).isNotNull();
         return in;
+    }
+
+    /** The JSON resource, such as the expected values a Python script computed. */
+    static JsonNode json(String name) {
+        try (InputStream in = resource(name)) {
+            return SpecCodec.json().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(name, e);
+        }
     }
 
     /** COPYs the CSV resource (with a header, {@code \N} for NULL) into {@code table} as the admin. */
