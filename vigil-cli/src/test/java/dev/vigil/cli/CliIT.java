@@ -569,10 +569,8 @@ class CliIT {
                 assertThat(rs.getBoolean(6)).isFalse();
             }
         } finally {
-            pg.execute(
-                    pg.serverUrl() + "postgres",
-                    "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)",
-                    "DROP ROLE IF EXISTS " + demoReader);
+            pg.dropDatabase(database);
+            pg.dropRole(demoReader);
         }
     }
 
