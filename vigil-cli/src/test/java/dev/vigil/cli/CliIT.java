@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.core.spec.SpecCodec;
-import dev.vigil.server.ServerConfig;
-import dev.vigil.server.VigilServer;
+import dev.vigil.server.AbstractServerIT;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
 import java.io.PrintWriter;
@@ -14,34 +13,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code vigil} command against a real server and PostgreSQL, as a user types it. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CliIT {
-    private static final String TOKEN = "vgl_cli_test_token_0123456789";
-
+class CliIT extends AbstractServerIT {
     @TempDir
     static Path dir;
 
-    private TestDatabase db;
     private TestDatabase.Credentials reader;
-    private VigilServer server;
 
     record Result(int code, String out, String err) {}
 
-    @BeforeAll
-    void start() {
-        db = PostgresTestServer.fromEnvironment().createDatabase("cli_it");
+    @Override
+    protected void createSource(TestDatabase db) {
         db.execute(
                 "CREATE SCHEMA ml",
                 "CREATE TABLE ml.model_predictions (prediction_id bigint, prediction_timestamp timestamptz, raw_text text, "
@@ -50,28 +39,11 @@ class CliIT {
                 "CREATE TABLE ml.training AS SELECT prediction_id AS id, prediction_timestamp AS ts, raw_text, amount, owner, "
                         + "is_new, embeddings, will_buy_insurance, proba FROM ml.model_predictions");
         reader = db.createReadOnlyUser("ml", List.of("model_predictions", "training"));
-        server = VigilServer.start(
-                ServerConfig.defaults()
-                        .withPort(0)
-                        .withDataDir(dir.resolve("data"))
-                        .withAdminToken(TOKEN),
-                Map.of(),
-                Clock.systemUTC());
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
-        }
     }
 
     private Result run(Map<String, String> extraEnv, String... args) {
         Map<String, String> env = new HashMap<>();
-        env.put("VIGIL_SERVER", server.url());
+        env.put("VIGIL_SERVER", server().url());
         env.put("VIGIL_TOKEN", TOKEN);
         env.put("VIGIL_PG_PASSWORD", reader.password());
         env.putAll(extraEnv);
@@ -116,7 +88,7 @@ class CliIT {
                   id_column: id
                   timestamp_column: ts
                 """
-                        .formatted(modelId, name, db.url(), user, passwordRef));
+                        .formatted(modelId, name, db().url(), user, passwordRef));
         return file;
     }
 
@@ -144,8 +116,7 @@ class CliIT {
                 .extracting(
                         r -> r.path("name").asText() + "=" + r.path("change").asText())
                 .contains("cli-prune/v1/keep=unchanged", "cli-prune/v1/drop=deleted");
-        dev.vigil.client.Vigil vigil = dev.vigil.client.Vigil.connect(server.url(), TOKEN);
-        assertThat(vigil.monitors("cli-prune", "v1"))
+        assertThat(vigil().monitors("cli-prune", "v1"))
                 .extracting(m -> m.path("name").asText())
                 .containsExactly("keep");
     }
@@ -193,15 +164,15 @@ class CliIT {
                 .contains("serving: ok (")
                 .contains("training: ok (")
                 .doesNotContain("warning:")
-                .contains("GRANT CONNECT ON DATABASE " + db.name() + " TO " + reader.user() + ";")
+                .contains("GRANT CONNECT ON DATABASE " + db().name() + " TO " + reader.user() + ";")
                 .contains("GRANT USAGE ON SCHEMA ml TO " + reader.user() + ";")
                 .contains("GRANT SELECT ON ml.model_predictions TO " + reader.user() + ";");
     }
 
     @Test
     void checkSourceWarnsWhenTheUserCouldWrite() throws Exception {
-        TestDatabase.Credentials writer = db.createReadOnlyUser("ml", List.of("model_predictions", "training"));
-        db.execute("GRANT INSERT, UPDATE ON ml.model_predictions TO " + writer.user());
+        TestDatabase.Credentials writer = db().createReadOnlyUser("ml", List.of("model_predictions", "training"));
+        db().execute("GRANT INSERT, UPDATE ON ml.model_predictions TO " + writer.user());
         Result r = run(
                 Map.of("WRITER_PW", writer.password()),
                 "check-source",
@@ -273,7 +244,7 @@ class CliIT {
                 spec("wrong-pw", "x", reader.user(), "${env:VIGIL_PG_PASSWORD}").toString());
         assertThat(wrongPassword.code()).isEqualTo(1);
         assertThat(wrongPassword.err())
-                .contains(db.url())
+                .contains(db().url())
                 .contains("password authentication failed")
                 .doesNotContain("wrong-password-xyz")
                 .hasLineCount(1);
@@ -286,8 +257,8 @@ class CliIT {
 
     @Test
     void runWaitsWithProgressAndMetricsAnswerFromProfiles() throws Exception {
-        db.execute(
-                """
+        db().execute(
+                        """
                 INSERT INTO ml.model_predictions (prediction_id, prediction_timestamp, amount, owner, is_new,
                                                   will_buy_insurance, proba, bought)
                 SELECT 1000 + g, timestamptz '2026-02-01 00:00:00+00' + g * interval '7 minutes', (g * 37) % 101,
@@ -337,7 +308,7 @@ class CliIT {
         assertThat(m.code()).as(m.err()).isZero();
         JsonNode rows = SpecCodec.json().readTree(m.out());
         assertThat(rows).hasSize(1);
-        try (Connection c = db.connectAsAdmin();
+        try (Connection c = db().connectAsAdmin();
                 ResultSet rs = c.createStatement()
                         .executeQuery("SELECT avg(amount) FROM ml.model_predictions WHERE prediction_id >= 1000")) {
             rs.next();
@@ -403,7 +374,7 @@ class CliIT {
             assertThat(row.path("field").asText()).isEqualTo("will_buy_insurance");
             performance.put(row.path("metric").asText(), row.path("value").asDouble());
         });
-        try (Connection c = db.connectAsAdmin();
+        try (Connection c = db().connectAsAdmin();
                 ResultSet rs = c.createStatement()
                         .executeQuery("SELECT count(*), count(bought),"
                                 + " avg(CASE WHEN will_buy_insurance = bought THEN 1.0 ELSE 0.0 END)"
@@ -418,22 +389,22 @@ class CliIT {
         }
 
         // A monitor that every hour of the run fails (it wants 100 rows an hour): `vigil alerts` lists them.
-        dev.vigil.client.Vigil vigil = dev.vigil.client.Vigil.connect(server.url(), TOKEN);
         dev.vigil.core.model.ModelVersion version =
-                vigil.listVersions("cli-run").get(0);
-        vigil.putMonitor(
-                "cli-run",
-                "v1",
-                dev.vigil.core.monitor.MonitorCodec.read(
-                        SpecCodec.parseYaml(
-                                "{name: busy, type: model_activity, detection: {method: absolute, min: 100}}", "m"),
-                        "monitor",
-                        version));
-        vigil.evaluateMonitors(
-                "cli-run",
-                "v1",
-                java.time.Instant.parse("2026-02-01T00:00:00Z"),
-                java.time.Instant.parse("2026-02-01T04:00:00Z"));
+                vigil().listVersions("cli-run").get(0);
+        vigil().putMonitor(
+                        "cli-run",
+                        "v1",
+                        dev.vigil.core.monitor.MonitorCodec.read(
+                                SpecCodec.parseYaml(
+                                        "{name: busy, type: model_activity, detection: {method: absolute, min: 100}}",
+                                        "m"),
+                                "monitor",
+                                version));
+        vigil().evaluateMonitors(
+                        "cli-run",
+                        "v1",
+                        java.time.Instant.parse("2026-02-01T00:00:00Z"),
+                        java.time.Instant.parse("2026-02-01T04:00:00Z"));
         Result alerts = run("alerts", "--model", "cli-run", "--status", "open", "--format", "json");
         assertThat(alerts.code()).as(alerts.err()).isZero();
         JsonNode alertRows = SpecCodec.json().readTree(alerts.out());
@@ -474,7 +445,7 @@ class CliIT {
     }
 
     private double[] amounts(String hourStart) throws Exception {
-        try (Connection c = db.connectAsAdmin();
+        try (Connection c = db().connectAsAdmin();
                 ResultSet rs = c.createStatement()
                         .executeQuery("SELECT amount FROM ml.model_predictions WHERE prediction_id >= 1000"
                                 + " AND prediction_timestamp >= timestamptz '" + hourStart + "'"
@@ -502,7 +473,7 @@ class CliIT {
 
     @Test
     void demoCreatesAReadOnlyUserLoadsDataAndAppliesTheModel() throws Exception {
-        PostgresTestServer pg = db.server();
+        PostgresTestServer pg = db().server();
         String database = "vigil_demo_it_" + System.nanoTime() % 100000;
         String demoReader = database + "_reader";
         Result r = run(
@@ -569,10 +540,8 @@ class CliIT {
                 assertThat(rs.getBoolean(6)).isFalse();
             }
         } finally {
-            pg.execute(
-                    pg.serverUrl() + "postgres",
-                    "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)",
-                    "DROP ROLE IF EXISTS " + demoReader);
+            pg.dropDatabase(database);
+            pg.dropRole(demoReader);
         }
     }
 

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.client.Vigil;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Schema;
-import dev.vigil.core.spec.SpecCodec;
-import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,14 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Delayed actuals from a separate actuals query, joined to the serving predictions on the id, arriving in two
@@ -41,27 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
  * an {@code integer}; one actual was recorded before its prediction's window and must not count. The tests run
  * in order: they are one story.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ActualsIT {
-    private static final String TOKEN = "vgl_actuals_it_token_0123456789abcdef";
+class ActualsIT extends AbstractServerIT {
+    private final JsonNode expected = ItSupport.json("actuals/expected.json");
+    private final Instant start = Instant.parse(expected.path("start").asText());
+    private final Instant end =
+            start.plus(Duration.ofHours(expected.path("hours").asInt()));
+    private TestDatabase.Credentials reader;
 
-    @TempDir
-    static Path dataDir;
-
-    private TestDatabase db;
-    private VigilServer server;
-    private Vigil vigil;
-    private JsonNode expected;
-    private Instant start;
-    private Instant end;
-
-    @BeforeAll
-    void connect() throws Exception {
-        expected = SpecCodec.json().readTree(ItSupport.resource("actuals/expected.json"));
-        start = Instant.parse(expected.path("start").asText());
-        end = start.plus(Duration.ofHours(expected.path("hours").asInt()));
-        db = PostgresTestServer.fromEnvironment().createDatabase("actuals_it");
+    @Override
+    protected void createSource(TestDatabase db) throws Exception {
         db.execute(
                 "CREATE SCHEMA IF NOT EXISTS ml",
                 "CREATE TABLE ml.predictions (id bigserial PRIMARY KEY, ts timestamptz, proba double precision,"
@@ -70,11 +51,13 @@ class ActualsIT {
                 "CREATE TABLE ml.outcomes (prediction_id integer, labeled_at timestamptz, bought boolean)");
         ItSupport.copyCsv(db, "ml.predictions", "actuals/serving.csv");
         ItSupport.copyCsv(db, "ml.outcomes", "actuals/outcomes1.csv");
-        TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("predictions", "outcomes"));
-        server = ItSupport.server(dataDir, TOKEN, Clock.systemUTC());
-        vigil = Vigil.connect(server.url(), TOKEN);
-        vigil.createModel("upsell", "Upsell");
-        vigil.apply(new ModelVersion(
+        reader = db.createReadOnlyUser("ml", List.of("predictions", "outcomes"));
+    }
+
+    @BeforeAll
+    void connect() {
+        vigil().createModel("upsell", "Upsell");
+        vigil().apply(new ModelVersion(
                 "upsell",
                 "v1",
                 ModelType.BINARY,
@@ -83,31 +66,18 @@ class ActualsIT {
                         .prediction("will_buy", FieldType.bool())
                         .prediction("proba", FieldType.numeric())
                         .build()));
-        vigil.version("upsell", "v1")
-                .connectServing(ItSupport.source(db, reader, "SELECT * FROM ml.predictions"), "id", "ts");
-        vigil.version("upsell", "v1")
+        vigil().version("upsell", "v1")
+                .connectServing(ItSupport.source(db(), reader, "SELECT * FROM ml.predictions"), "id", "ts");
+        vigil().version("upsell", "v1")
                 .connectActuals(
-                        ItSupport.source(db, reader, "SELECT * FROM ml.outcomes"),
+                        ItSupport.source(db(), reader, "SELECT * FROM ml.outcomes"),
                         "prediction_id",
                         "labeled_at",
                         Map.of("will_buy", "bought", "proba", "bought"));
     }
 
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
-
     private JsonNode run(String dataset, Instant from, Instant to) throws InterruptedException {
-        JsonNode started = vigil.startRun("upsell", "v1", dataset, from, to);
-        JsonNode done = ItSupport.await(vigil, started.get(0).path("id").asText());
-        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
-        return done;
+        return runToSuccess("upsell", "v1", dataset, from, to);
     }
 
     /** Every realized performance row of the day and of all, by granularity|window|field|metric. */
@@ -118,7 +88,7 @@ class ActualsIT {
             query.put("from", start.toString());
             query.put("to", end.toString());
             query.put("granularity", granularity);
-            for (JsonNode row : vigil.performance("upsell", "v1", query)) {
+            for (JsonNode row : vigil().performance("upsell", "v1", query)) {
                 out.put(
                         granularity + "|" + row.path("window_start").asText() + "|"
                                 + row.path("field").asText() + "|"
@@ -205,7 +175,7 @@ class ActualsIT {
     @Order(3)
     void lateActualsChangeExactlyTheirWindowsAndUnknownIdsAreCounted() throws Exception {
         Map<String, JsonNode> before = performance();
-        ItSupport.copyCsv(db, "ml.outcomes", "actuals/outcomes2.csv");
+        ItSupport.copyCsv(db(), "ml.outcomes", "actuals/outcomes2.csv");
         JsonNode batch = expected.path("batch2");
         JsonNode run = run(
                 "actuals",
@@ -246,9 +216,9 @@ class ActualsIT {
     @Order(5)
     void aPredictionLabeledTwiceIsRefused() {
         TestDatabase.Credentials reader = new TestDatabase.Credentials("x", "y");
-        assertThatThrownBy(() -> vigil.version("upsell", "v1")
+        assertThatThrownBy(() -> vigil().version("upsell", "v1")
                         .connectServing(
-                                ItSupport.source(db, reader, "SELECT *, true AS bought FROM ml.predictions"),
+                                ItSupport.source(db(), reader, "SELECT *, true AS bought FROM ml.predictions"),
                                 "id",
                                 "ts",
                                 dev.vigil.client.ColumnMapping.builder()

@@ -3,29 +3,22 @@ package dev.vigil.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.client.Vigil;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Schema;
-import dev.vigil.core.spec.SpecCodec;
-import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -44,38 +37,30 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * segment value is an HTML tag, and a model whose name is a script. Screenshots go to {@code docs/screenshots/} for
  * the README.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardIT {
-    private static final String TOKEN = "vgl_dashboard_it_token_0123456789abcd";
+class DashboardIT extends AbstractServerIT {
     private static final String EVIL_SEGMENT = "<img src=x onerror=window.__xss=3>";
     private static final String EVIL_MODEL = "<script>window.__xss=1</script>";
     private static final String EVIL_FIELD = "<svg onload=window.__xss=4>";
     private static final Path SCREENSHOTS = Path.of("..", "docs", "screenshots");
 
-    @TempDir
-    static Path dataDir;
-
-    private TestDatabase db;
-    private VigilServer server;
-    private Vigil vigil;
+    private final JsonNode expected = ItSupport.json("monitors/expected.json");
+    private final Instant start = Instant.parse(expected.path("start").asText());
+    private final Instant end = start.plus(Duration.ofDays(expected.path("days").asInt()));
+    private TestDatabase.Credentials reader;
     private WebDriver browser;
-    private Instant start;
-    private Instant end;
+
+    @Override
+    protected void createSource(TestDatabase db) throws Exception {
+        reader = ItSupport.loadShop(db);
+        db.execute("INSERT INTO ml.serving VALUES (999999, '" + start.plusSeconds(600) + "', 100, '"
+                + EVIL_SEGMENT.replace("'", "''") + "', 0.5)");
+    }
 
     @BeforeAll
     void start() throws Exception {
-        JsonNode expected = SpecCodec.json().readTree(ItSupport.resource("monitors/expected.json"));
-        start = Instant.parse(expected.path("start").asText());
-        end = start.plus(Duration.ofDays(expected.path("days").asInt()));
-        db = PostgresTestServer.fromEnvironment().createDatabase("dashboard_it");
-        TestDatabase.Credentials reader = ItSupport.loadShop(db);
-        db.execute("INSERT INTO ml.serving VALUES (999999, '" + start.plusSeconds(600) + "', 100, '"
-                + EVIL_SEGMENT.replace("'", "''") + "', 0.5)");
-        server = ItSupport.server(dataDir, TOKEN, Clock.systemUTC());
-        vigil = Vigil.connect(server.url(), TOKEN);
-        ItSupport.createShop(vigil, db, reader);
-        vigil.createModel("evil", EVIL_MODEL);
-        vigil.apply(new ModelVersion(
+        ItSupport.createShop(vigil(), db(), reader);
+        vigil().createModel("evil", EVIL_MODEL);
+        vigil().apply(new ModelVersion(
                 "evil",
                 "v1",
                 ModelType.BINARY,
@@ -84,20 +69,18 @@ class DashboardIT {
                         .feature(EVIL_FIELD, FieldType.numeric())
                         .prediction("score", FieldType.numeric())
                         .build()));
-        vigil.version("shop", "v1")
+        vigil().version("shop", "v1")
                 .createMonitor("{name: drift-watch, type: data_drift, focal: {window: 1d}, detection: {method:"
                         + " training, threshold: 0.2}, severity: high}");
-        vigil.version("shop", "v1")
+        vigil().version("shop", "v1")
                 .createMonitor("{name: rows-low, type: model_activity, detection: {method: absolute, min: 25}}");
         for (String dataset : List.of("training", "serving")) {
-            JsonNode run = vigil.startRun(
+            runToSuccess(
                     "shop",
                     "v1",
                     dataset,
                     dataset.equals("serving") ? start : null,
                     dataset.equals("serving") ? end : null);
-            JsonNode done = ItSupport.await(vigil, run.get(0).path("id").asText());
-            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
         }
         assertThat(Path.of("/usr/bin/chromium"))
                 .as("Debian's chromium (apt-get install chromium chromium-driver; .ci/run does)")
@@ -117,25 +100,13 @@ class DashboardIT {
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
                 .build();
         browser = new ChromeDriver(service, options);
+        closeAfterClass(browser::quit);
         Files.createDirectories(SCREENSHOTS);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
-        }
     }
 
     private void signIn(String token) {
         browser.manage().deleteAllCookies();
-        browser.get(server.url() + "/signin");
+        browser.get(server().url() + "/signin");
         browser.findElement(By.id("token")).sendKeys(token);
         WebElement button = browser.findElement(By.id("signin"));
         button.click();
@@ -176,7 +147,7 @@ class DashboardIT {
     @Test
     void aWrongTokenIsRefusedAndPagesNeedASession() throws Exception {
         browser.manage().deleteAllCookies();
-        browser.get(server.url() + "/");
+        browser.get(server().url() + "/");
         assertThat(browser.getCurrentUrl())
                 .as("no session: to the sign-in page")
                 .endsWith("/signin");
@@ -186,12 +157,12 @@ class DashboardIT {
                         .getText())
                 .isEqualTo("That token is not valid.");
         assertThat(browser.manage().getCookieNamed("vigil_session")).isNull();
-        browser.get(server.url() + "/models/shop/versions/v1");
+        browser.get(server().url() + "/models/shop/versions/v1");
         assertThat(browser.getCurrentUrl()).endsWith("/signin");
         // another site cannot sign a browser in with its own token
         java.net.http.HttpResponse<String> crossSite = java.net.http.HttpClient.newHttpClient()
                 .send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/signin"))
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server().url() + "/signin"))
                                 .header("Origin", "http://evil.example")
                                 .header("Content-Type", "application/x-www-form-urlencoded")
                                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + TOKEN))
@@ -203,23 +174,23 @@ class DashboardIT {
 
     @Test
     void revokingTheTokenEndsItsSessions() {
-        dev.vigil.store.NewToken second = server.metastore().tokens().create("dashboard-it-second");
+        dev.vigil.store.NewToken second = server().metastore().tokens().create("dashboard-it-second");
         signIn(second.token());
-        browser.get(server.url() + "/");
-        assertThat(browser.getCurrentUrl()).isEqualTo(server.url() + "/");
-        server.metastore().tokens().revoke(second.info().id());
-        browser.get(server.url() + "/");
+        browser.get(server().url() + "/");
+        assertThat(browser.getCurrentUrl()).isEqualTo(server().url() + "/");
+        server().metastore().tokens().revoke(second.info().id());
+        browser.get(server().url() + "/");
         assertThat(browser.getCurrentUrl()).endsWith("/signin");
     }
 
     @Test
     void badRangesGetOneSentenceNotAStackTrace() {
         signIn(TOKEN);
-        browser.get(server.url() + "/models/shop/versions/v1?to=-1000000000-01-01T00:00:00Z");
+        browser.get(server().url() + "/models/shop/versions/v1?to=-1000000000-01-01T00:00:00Z");
         assertThat(browser.findElement(By.className("error")).getText())
                 .isEqualTo("to: expected an instant between 1970 and 9999, got -1000000000-01-01T00:00:00Z");
         browser.get(
-                server.url() + "/models/shop/versions/v1?from=2020-01-01T00:00:00Z&to=" + end + "&granularity=hour");
+                server().url() + "/models/shop/versions/v1?from=2020-01-01T00:00:00Z&to=" + end + "&granularity=hour");
         assertThat(browser.findElement(By.className("error")).getText())
                 .startsWith("granularity: hour from 2020-01-01T00:00:00Z to " + end + " makes ")
                 .endsWith("points, more than 2000; pick a coarser granularity or a shorter range");
@@ -228,7 +199,7 @@ class DashboardIT {
     @Test
     void signingInKeepsTheTokenOutOfUrlsAndInAnHttpOnlyCookie() throws Exception {
         signIn(TOKEN);
-        assertThat(browser.getCurrentUrl()).isEqualTo(server.url() + "/").doesNotContain(TOKEN);
+        assertThat(browser.getCurrentUrl()).isEqualTo(server().url() + "/").doesNotContain(TOKEN);
         var cookie = browser.manage().getCookieNamed("vigil_session");
         assertThat(cookie).isNotNull();
         assertThat(cookie.isHttpOnly()).isTrue();
@@ -246,7 +217,7 @@ class DashboardIT {
                 .as("escaped, not only blocked by the Content-Security-Policy")
                 .contains("&lt;script&gt;window.__xss=1&lt;/script&gt;");
         screenshot("models.png");
-        browser.get(server.url() + "/models/evil/versions/v1/fields/"
+        browser.get(server().url() + "/models/evil/versions/v1/fields/"
                 + java.net.URLEncoder.encode(EVIL_FIELD, StandardCharsets.UTF_8).replace("+", "%20"));
         assertThat(browser.findElement(By.tagName("h1")).getText())
                 .as("a field named with an svg tag is shown as text")
@@ -266,13 +237,13 @@ class DashboardIT {
         query.put("metric", "drift_score");
         String top = null;
         double best = -1;
-        for (JsonNode r : vigil.drift("shop", "v1", query)) {
+        for (JsonNode r : vigil().drift("shop", "v1", query)) {
             if (r.path("segment").isNull() && r.path("value").asDouble(-1) > best) {
                 best = r.path("value").asDouble();
                 top = r.path("field").asText();
             }
         }
-        browser.get(server.url() + "/models/shop/versions/v1?from=" + dayThree + "&to="
+        browser.get(server().url() + "/models/shop/versions/v1?from=" + dayThree + "&to="
                 + dayThree.plus(Duration.ofDays(1)) + "&granularity=hour");
         List<WebElement> rows = browser.findElements(By.className("field-row"));
         assertThat(rows).isNotEmpty();
@@ -285,14 +256,14 @@ class DashboardIT {
         assertThat(rows.get(0).findElements(By.cssSelector("svg.bars rect.bar")))
                 .hasSizeGreaterThan(10);
         assertThat(xss()).isNull();
-        browser.get(server.url() + "/models/shop/versions/v1?from=" + start + "&to=" + end + "&granularity=hour");
+        browser.get(server().url() + "/models/shop/versions/v1?from=" + start + "&to=" + end + "&granularity=hour");
         assertThat(browser.findElement(By.tagName("body")).getText())
                 .as("a segment value that is an HTML tag (its row is on day 1) is shown as text")
                 .contains(EVIL_SEGMENT.substring(0, 11));
         assertThat(browser.getPageSource()).contains("&lt;img src=x onerror=window.__xss=3");
         assertThat(xss()).isNull();
         screenshot("version.png");
-        browser.get(server.url() + "/models/shop/versions/v1/fields/owner?from=" + start + "&to=" + end);
+        browser.get(server().url() + "/models/shop/versions/v1/fields/owner?from=" + start + "&to=" + end);
         assertThat(browser.findElement(By.className("segments")).getText()).contains("owner=" + EVIL_SEGMENT);
         assertThat(xss()).isNull();
         screenshot("field.png");
@@ -301,7 +272,7 @@ class DashboardIT {
     @Test
     void anAlertIsAcknowledgedFromTheAlertsPage() throws Exception {
         signIn(TOKEN);
-        browser.get(server.url() + "/alerts?status=open");
+        browser.get(server().url() + "/alerts?status=open");
         List<WebElement> open = browser.findElements(By.className("alert-row"));
         assertThat(open).isNotEmpty();
         String id = open.get(0).getAttribute("data-alert");
@@ -311,11 +282,11 @@ class DashboardIT {
         assertThat(browser.findElements(By.cssSelector("tr.alert-row[data-alert='" + id + "']")))
                 .as("no longer open")
                 .isEmpty();
-        browser.get(server.url() + "/alerts?status=acknowledged");
+        browser.get(server().url() + "/alerts?status=acknowledged");
         WebElement row = browser.findElement(By.cssSelector("tr.alert-row[data-alert='" + id + "']"));
         assertThat(row.findElement(By.className("status")).getText()).isEqualTo("acknowledged");
-        assertThat(vigil.alert(id).path("status").asText()).isEqualTo("acknowledged");
-        browser.get(server.url() + "/alerts");
+        assertThat(vigil().alert(id).path("status").asText()).isEqualTo("acknowledged");
+        browser.get(server().url() + "/alerts");
         screenshot("alerts.png");
     }
 
@@ -325,7 +296,7 @@ class DashboardIT {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("from", start.toString());
         query.put("to", end.toString());
-        String html = vigil.report("shop", "v1", query);
+        String html = vigil().report("shop", "v1", query);
         Files.writeString(file, html, StandardCharsets.UTF_8);
         assertThat(Files.size(file)).as("built from aggregates: small").isLessThan(2_000_000);
         assertThat(html).doesNotContain("<script").doesNotContain("src=\"http").doesNotContain("href=\"http");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.client.Vigil;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
@@ -12,10 +11,7 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
 import dev.vigil.core.model.Segment;
-import dev.vigil.core.spec.SpecCodec;
-import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,11 +20,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Drift end to end: a training set and two days of serving rows (the second drifted) in a real
@@ -36,26 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
  * against {@code src/test/resources/drift/expected.json}, which numpy and scipy computed from the
  * same rows ({@code src/test/python/make_drift_expected.py}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DriftIT {
-    private static final String TOKEN = "vgl_drift_it_token_0123456789abcdef";
+class DriftIT extends AbstractServerIT {
     /** The 768-dimension embedding, computed by PostgreSQL exactly as make_drift_expected.py's emb(). */
     private static final String EMBEDDING_SQL = "ARRAY(SELECT (((id * 7919 + d * 104729) % 1000) / 1000.0)::float8"
             + " - 0.5 + emb_shift FROM generate_series(1, 768) AS d ORDER BY d) AS emb";
 
-    @TempDir
-    static Path dataDir;
+    private final JsonNode expected = ItSupport.json("drift/expected.json");
+    private TestDatabase.Credentials reader;
 
-    private TestDatabase db;
-    private VigilServer server;
-    private Vigil vigil;
-    private JsonNode expected;
-
-    @BeforeAll
-    void loadProfileAndRun() throws Exception {
-        expected = SpecCodec.json().readTree(ItSupport.resource("drift/expected.json"));
-        Instant start = Instant.parse(expected.path("start").asText());
-        db = PostgresTestServer.fromEnvironment().createDatabase("drift_it");
+    @Override
+    protected void createSource(TestDatabase db) throws Exception {
         for (String table : List.of("training", "serving")) {
             db.execute(
                     "CREATE SCHEMA IF NOT EXISTS ml",
@@ -64,11 +47,14 @@ class DriftIT {
                             + " score double precision)");
             ItSupport.copyCsv(db, "ml." + table, "drift/" + table + ".csv");
         }
-        TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
-        server = ItSupport.server(dataDir, TOKEN, java.time.Clock.systemUTC());
-        vigil = Vigil.connect(server.url(), TOKEN);
-        vigil.createModel("drift", "Drift");
-        vigil.apply(new ModelVersion(
+        reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
+    }
+
+    @BeforeAll
+    void loadProfileAndRun() throws Exception {
+        Instant start = Instant.parse(expected.path("start").asText());
+        vigil().createModel("drift", "Drift");
+        vigil().apply(new ModelVersion(
                 "drift",
                 "v1",
                 ModelType.BINARY,
@@ -84,38 +70,18 @@ class DriftIT {
                         .build(),
                 List.of(Segment.byValue("owner"))));
         for (String table : List.of("training", "serving")) {
-            PostgresJdbcDataSource source = PostgresJdbcDataSource.builder()
-                    .url(db.url())
-                    .query("SELECT id, ts, amount, owner, is_new, note, score, " + EMBEDDING_SQL + " FROM ml." + table)
-                    .user(reader.user())
-                    .password(reader.password())
-                    .build();
+            PostgresJdbcDataSource source = ItSupport.source(
+                    db(),
+                    reader,
+                    "SELECT id, ts, amount, owner, is_new, note, score, " + EMBEDDING_SQL + " FROM ml." + table);
             if (table.equals("training")) {
-                vigil.version("drift", "v1").connectTraining(source, "id", "ts");
+                vigil().version("drift", "v1").connectTraining(source, "id", "ts");
             } else {
-                vigil.version("drift", "v1").connectServing(source, "id", "ts");
+                vigil().version("drift", "v1").connectServing(source, "id", "ts");
             }
         }
-        JsonNode training = vigil.startRun("drift", "v1", "training", null, null);
-        assertThat(await(training.get(0).path("id").asText()).path("status").asText())
-                .isEqualTo("succeeded");
-        JsonNode serving = vigil.startRun("drift", "v1", "serving", start, start.plus(Duration.ofDays(2)));
-        assertThat(await(serving.get(0).path("id").asText()).path("status").asText())
-                .isEqualTo("succeeded");
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
-
-    private JsonNode await(String id) throws InterruptedException {
-        return ItSupport.await(vigil, id);
+        runToSuccess("drift", "v1", "training", null, null);
+        runToSuccess("drift", "v1", "serving", start, start.plus(Duration.ofDays(2)));
     }
 
     /** METRICS.md's tolerance for a metric whose sketches are no longer exact. */
@@ -142,7 +108,7 @@ class DriftIT {
                     .fields()
                     .forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
             String baseline = params.getOrDefault("baseline", "training");
-            JsonNode answer = vigil.drift("drift", "v1", params);
+            JsonNode answer = vigil().drift("drift", "v1", params);
             Map<String, JsonNode> rows = new HashMap<>();
             List<String> order = new ArrayList<>();
             for (JsonNode row : answer) {
@@ -208,7 +174,7 @@ class DriftIT {
         params.put("to", start.plus(Duration.ofDays(2)).toString());
         params.put("metric", "drift_score");
         params.put("field", "amount");
-        Iterator<JsonNode> days = vigil.drift("drift", "v1", params).elements();
+        Iterator<JsonNode> days = vigil().drift("drift", "v1", params).elements();
         double quiet = days.next().path("value").asDouble();
         double drifted = days.next().path("value").asDouble();
         assertThat(quiet).as("day 1 drew amount from the training distribution").isLessThan(0.2);
@@ -217,11 +183,11 @@ class DriftIT {
 
     @Test
     void aBaselineThatIsNotConnectedOrNotABaselineIsRefusedClearly() {
-        assertThatThrownBy(() -> vigil.drift("drift", "v1", Map.of("baseline", "testing")))
+        assertThatThrownBy(() -> vigil().drift("drift", "v1", Map.of("baseline", "testing")))
                 .hasMessageContaining("has no testing dataset connected to be the baseline");
-        assertThatThrownBy(() -> vigil.drift("drift", "v1", Map.of("baseline", "last-week")))
+        assertThatThrownBy(() -> vigil().drift("drift", "v1", Map.of("baseline", "last-week")))
                 .hasMessageContaining("baseline: expected training, testing, previous or a serving period");
-        assertThatThrownBy(() -> vigil.drift("drift", "v1", Map.of("top", "three")))
+        assertThatThrownBy(() -> vigil().drift("drift", "v1", Map.of("top", "three")))
                 .hasMessageContaining("top: expected a whole number");
     }
 }

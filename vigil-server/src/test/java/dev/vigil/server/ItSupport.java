@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.client.Vigil;
+import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.testing.TestDatabase;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
 import org.postgresql.PGConnection;
 
-/** What the integration tests share: test resources, loading a CSV into PostgreSQL, waiting for a run. */
+/** What the integration tests share: test resources, loading a CSV into PostgreSQL, the shop model. */
 final class ItSupport {
     private ItSupport() {}
 
@@ -24,6 +23,15 @@ final class ItSupport {
         InputStream in = ItSupport.class.getClassLoader().getResourceAsStream(name);
         assertThat(in).as(name).isNotNull();
         return in;
+    }
+
+    /** The JSON resource, such as the expected values a Python script computed. */
+    static JsonNode json(String name) {
+        try (InputStream in = resource(name)) {
+            return SpecCodec.json().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(name, e);
+        }
     }
 
     /** COPYs the CSV resource (with a header, {@code \N} for NULL) into {@code table} as the admin. */
@@ -36,18 +44,6 @@ final class ItSupport {
                             "COPY " + table + " FROM STDIN WITH (FORMAT csv, HEADER true, NULL '\\N')",
                             new InputStreamReader(csv, StandardCharsets.UTF_8));
         }
-    }
-
-    /** A server on a free port with its metastore in {@code dataDir}, the scheduler idle, {@code token} as admin. */
-    static VigilServer server(Path dataDir, String token, Clock clock) {
-        return VigilServer.start(
-                ServerConfig.defaults()
-                        .withPort(0)
-                        .withDataDir(dataDir)
-                        .withAdminToken(token)
-                        .withSchedulerTick(Duration.ZERO),
-                Map.of(),
-                clock);
     }
 
     /** A source reading {@code query} from {@code db} as {@code reader}. */
@@ -94,19 +90,5 @@ final class ItSupport {
         vigil.version("shop", "v1").connectTraining(source(db, reader, "SELECT * FROM ml.training"), "id", "ts");
         vigil.version("shop", "v1").connectServing(source(db, reader, "SELECT * FROM ml.serving"), "id", "ts");
         return version;
-    }
-
-    /** The run once it succeeded or failed; an assertion error after three minutes. */
-    static JsonNode await(Vigil vigil, String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode run = vigil.getRun(id);
-            String status = run.path("status").asText();
-            if (status.equals("succeeded") || status.equals("failed")) {
-                return run;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("run " + id + " did not finish in 3 minutes");
     }
 }

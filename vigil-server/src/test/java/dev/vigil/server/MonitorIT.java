@@ -8,16 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.sun.net.httpserver.HttpServer;
-import dev.vigil.client.Vigil;
 import dev.vigil.core.spec.SpecCodec;
-import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,11 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Monitors end to end: four days of serving data in PostgreSQL with drift on day 3, missing amounts in two hours, a
@@ -43,19 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code src/test/python/make_monitor_expected.py}). Notifications reach a real local HTTP receiver (a webhook
  * that answers 500 first, then 200; a Slack-style receiver) and GreenMail over SMTP.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MonitorIT {
-    private static final String TOKEN = "vgl_monitor_it_token_0123456789abcdef";
-
-    @TempDir
-    static Path dataDir;
-
-    private TestDatabase db;
-    private VigilServer server;
-    private Vigil vigil;
-    private JsonNode expected;
-    private Instant start;
-    private Instant end;
+class MonitorIT extends AbstractServerIT {
+    private final JsonNode expected = ItSupport.json("monitors/expected.json");
+    private final Instant start = Instant.parse(expected.path("start").asText());
+    private final Instant end = start.plus(Duration.ofDays(expected.path("days").asInt()));
+    private TestDatabase.Credentials reader;
     private HttpServer receiver;
     private GreenMail mail;
     private final List<String> hook = Collections.synchronizedList(new ArrayList<>());
@@ -64,48 +50,40 @@ class MonitorIT {
     private final List<String> missing = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger hookCalls = new AtomicInteger();
 
-    @BeforeAll
-    void runAndEvaluate() throws Exception {
-        expected = SpecCodec.json().readTree(ItSupport.resource("monitors/expected.json"));
-        start = Instant.parse(expected.path("start").asText());
-        end = start.plus(Duration.ofDays(expected.path("days").asInt()));
+    @Override
+    protected void createSource(TestDatabase db) throws Exception {
+        reader = ItSupport.loadShop(db);
+    }
+
+    /** The receivers start before the server, whose notifications go to them. */
+    @Override
+    protected ServerConfig configure(ServerConfig config) throws IOException {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            hook.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            int status = hookCalls.incrementAndGet() == 1 ? 500 : 200; // down once, then up
-            answer(exchange, status);
-        });
-        receiver.createContext("/slack", exchange -> {
-            slack.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            answer(exchange, 200);
-        });
-        receiver.createContext("/missing", exchange -> {
-            missing.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            answer(exchange, 200);
-        });
-        receiver.createContext("/grouped", exchange -> {
-            grouped.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            answer(exchange, 200);
-        });
+        receive("/hook", hook, () -> hookCalls.incrementAndGet() == 1 ? 500 : 200); // down once, then up
+        receive("/slack", slack, () -> 200);
+        receive("/missing", missing, () -> 200);
+        receive("/grouped", grouped, () -> 200);
         receiver.start();
+        closeAfterClass(() -> receiver.stop(0));
         mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         mail.start();
+        closeAfterClass(mail::stop);
+        return config.withNotifications(NotifySettings.defaults()
+                .withSmtp("127.0.0.1", mail.getSmtp().getPort(), "vigil@example.test")
+                .withRetries(4, Duration.ofMillis(300)));
+    }
 
-        db = PostgresTestServer.fromEnvironment().createDatabase("monitor_it");
-        TestDatabase.Credentials reader = ItSupport.loadShop(db);
-        server = VigilServer.start(
-                ServerConfig.defaults()
-                        .withPort(0)
-                        .withDataDir(dataDir)
-                        .withAdminToken(TOKEN)
-                        .withSchedulerTick(Duration.ZERO)
-                        .withNotifications(NotifySettings.defaults()
-                                .withSmtp("127.0.0.1", mail.getSmtp().getPort(), "vigil@example.test")
-                                .withRetries(4, Duration.ofMillis(300))),
-                Map.of(),
-                Clock.systemUTC());
-        vigil = Vigil.connect(server.url(), TOKEN);
-        ItSupport.createShop(vigil, db, reader);
+    /** Keeps each request's body in {@code bodies} and answers {@code status}. */
+    private void receive(String path, List<String> bodies, IntSupplier status) {
+        receiver.createContext(path, exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(exchange, status.getAsInt());
+        });
+    }
+
+    @BeforeAll
+    void runAndEvaluate() throws Exception {
+        ItSupport.createShop(vigil(), db(), reader);
         String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
         String monitors =
                 """
@@ -167,7 +145,7 @@ class MonitorIT {
                 """
                         .formatted(base);
         for (JsonNode m : SpecCodec.parseYaml(monitors, "monitors.yaml")) {
-            vigil.version("shop", "v1").createMonitor(m.toString()); // JSON is YAML
+            vigil().version("shop", "v1").createMonitor(m.toString()); // JSON is YAML
         }
         run("training", null, null);
         // The first three days (drift on the third): each run evaluates the monitors over what it stored.
@@ -187,9 +165,7 @@ class MonitorIT {
     }
 
     private void run(String dataset, Instant from, Instant to) throws InterruptedException {
-        JsonNode run = vigil.startRun("shop", "v1", dataset, from, to);
-        JsonNode done = ItSupport.await(vigil, run.get(0).path("id").asText());
-        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        runToSuccess("shop", "v1", dataset, from, to);
     }
 
     private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status) throws IOException {
@@ -199,25 +175,9 @@ class MonitorIT {
         exchange.close();
     }
 
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-        if (receiver != null) {
-            receiver.stop(0);
-        }
-        if (mail != null) {
-            mail.stop();
-        }
-    }
-
     private List<JsonNode> alerts() {
         List<JsonNode> out = new ArrayList<>();
-        vigil.alerts(Map.of("model", "shop")).forEach(out::add);
+        vigil().alerts(Map.of("model", "shop")).forEach(out::add);
         return out;
     }
 
@@ -278,24 +238,25 @@ class MonitorIT {
                         .path("status")
                         .asText())
                 .isEqualTo("resolved");
-        assertThatThrownBy(() -> vigil.acknowledgeAlert(
-                        got.get("activity||2026-03-13T22:00:00Z|").path("id").asText()))
+        assertThatThrownBy(() -> vigil().acknowledgeAlert(got.get("activity||2026-03-13T22:00:00Z|")
+                        .path("id")
+                        .asText()))
                 .as("resolved when hour 23 was clean: it cannot be acknowledged")
                 .hasMessageContaining("is resolved already");
         // the last hour of rows-low is still open
         String id = got.get("rows-low||2026-03-13T23:00:00Z|").path("id").asText();
-        assertThat(vigil.acknowledgeAlert(id).path("status").asText()).isEqualTo("acknowledged");
-        assertThat(vigil.resolveAlert(id).path("status").asText()).isEqualTo("resolved");
-        assertThat(vigil.alerts(Map.of("model", "shop", "status", "open")))
+        assertThat(vigil().acknowledgeAlert(id).path("status").asText()).isEqualTo("acknowledged");
+        assertThat(vigil().resolveAlert(id).path("status").asText()).isEqualTo("resolved");
+        assertThat(vigil().alerts(Map.of("model", "shop", "status", "open")))
                 .isNotEmpty()
                 .allSatisfy(a -> assertThat(a.path("status").asText()).isEqualTo("open"));
-        assertThatThrownBy(() -> vigil.alerts(Map.of("status", "closed")))
+        assertThatThrownBy(() -> vigil().alerts(Map.of("status", "closed")))
                 .hasMessageContaining("status: unknown value 'closed' (expected open, acknowledged or resolved)");
     }
 
     @Test
     void theSchedulersTickFindsTheModelStale() {
-        server.scheduler().tick();
+        server().scheduler().tick();
         Instant now = Instant.now();
         List<JsonNode> stale = alerts().stream()
                 .filter(a -> a.path("monitor").asText().equals("stale"))
@@ -307,7 +268,7 @@ class MonitorIT {
                 .as("hours since the last hour with rows, %s", end)
                 .isCloseTo(hours, org.assertj.core.data.Offset.offset(0.1));
         assertThat(stale.get(0).path("threshold").asDouble()).isEqualTo(24.0);
-        server.scheduler().tick();
+        server().scheduler().tick();
         assertThat(alerts().stream().filter(a -> a.path("monitor").asText().equals("stale")))
                 .as("the same hour, the same alert")
                 .hasSize(1);
@@ -320,7 +281,7 @@ class MonitorIT {
                 .filter(a -> !a.path("monitor").asText().equals("stale"))
                 .forEach(a -> before.add(a.path("id").asText()));
         int hooks = hook.size();
-        JsonNode summary = vigil.evaluateMonitors("shop", "v1", start, end);
+        JsonNode summary = vigil().evaluateMonitors("shop", "v1", start, end);
         assertThat(summary.path("created").asInt()).isZero();
         assertThat(summary.path("fired").asInt())
                 .isEqualTo(expected.path("alerts").size());
@@ -341,7 +302,7 @@ class MonitorIT {
         assertThat(payload.path("field").asText()).isEqualTo("amount");
         assertThat(payload.path("window_start").asText()).isEqualTo("2026-03-12T00:00:00Z");
         assertThat(payload.path("severity").asText()).isEqualTo("high");
-        assertThat(payload.path("dashboard_url").asText()).startsWith(server.url() + "/#/alerts/alert_");
+        assertThat(payload.path("dashboard_url").asText()).startsWith(server().url() + "/#/alerts/alert_");
         assertThat(SpecCodec.json().readTree(slack.get(0)).path("text").asText())
                 .startsWith("*[HIGH] drift-watch on shop/v1 amount*\ndrift_score ");
         MimeMessage[] messages = mail.getReceivedMessages();
@@ -359,12 +320,12 @@ class MonitorIT {
                 .findFirst()
                 .orElseThrow();
         JsonNode skipped =
-                vigil.alert(cleared.path("id").asText()).path("notifications").get(0);
+                vigil().alert(cleared.path("id").asText()).path("notifications").get(0);
         assertThat(skipped.path("status").asText()).isEqualTo("skipped");
         assertThat(skipped.path("outcomes").get(0).asText())
                 .isEqualTo("not sent: the alert was resolved in the same evaluation (a later window was clean)");
         String driftId = payload.path("id").asText();
-        JsonNode alert = vigil.alert(driftId);
+        JsonNode alert = vigil().alert(driftId);
         JsonNode webhook = alert.path("notifications").get(0);
         assertThat(webhook.path("channel").asText()).isEqualTo("webhook");
         assertThat(webhook.path("status").asText()).isEqualTo("delivered");
@@ -379,7 +340,7 @@ class MonitorIT {
     @Test
     void actionUrlsAreUsedButNeverReturned() throws Exception {
         // The notifications test shows the stored (encrypted) URLs are used; here, no answer gives them back.
-        JsonNode listed = vigil.monitors("shop", "v1");
+        JsonNode listed = vigil().monitors("shop", "v1");
         assertThat(listed.toString())
                 .doesNotContain("/hook")
                 .doesNotContain("/slack")
@@ -406,17 +367,17 @@ class MonitorIT {
         String spec = "{name: url-check, type: model_activity, detection: {method: absolute, min: 1},"
                 + " actions: [{type: slack, url: \"https://hooks.slack.test/services/T0/B0/secret\"}]}";
         try {
-            JsonNode put = vigil.version("shop", "v1").createMonitor(spec);
+            JsonNode put = vigil().version("shop", "v1").createMonitor(spec);
             assertThat(put.toString()).doesNotContain("secret").contains("hooks.slack.test");
             assertThat(put.path("change").asText()).isEqualTo("created");
-            assertThat(vigil.version("shop", "v1")
+            assertThat(vigil().version("shop", "v1")
                             .createMonitor(spec)
                             .path("change")
                             .asText())
                     .as("the same URL again is no change")
                     .isEqualTo("unchanged");
             // Kept URLs follow their action by type and host, not by position: reordered, each keeps its own.
-            vigil.version("shop", "v1")
+            vigil().version("shop", "v1")
                     .createMonitor("{name: url-check, type: model_activity, detection: {method: absolute, min: 1},"
                             + " actions: [{type: webhook, url: \"https://a.test/h\"}, {type: webhook, url:"
                             + " \"https://b.test/h\"}]}");
@@ -429,7 +390,7 @@ class MonitorIT {
                     .extracting(a -> a.path("url_host").asText())
                     .containsExactly("b.test", "a.test");
             // Two stored actions of one type and host: which URL is meant cannot be told, so it must be given.
-            vigil.version("shop", "v1")
+            vigil().version("shop", "v1")
                     .createMonitor("{name: url-check, type: model_activity, detection: {method: absolute, min: 1},"
                             + " actions: [{type: webhook, url: \"https://a.test/one\"}, {type: webhook, url:"
                             + " \"https://a.test/two\"}]}");
@@ -438,12 +399,12 @@ class MonitorIT {
             assertThat(ambiguous.statusCode()).isEqualTo(400);
             assertThat(ambiguous.body()).contains("actions[0].url: is required for a webhook action");
         } finally {
-            vigil.deleteMonitor("shop", "v1", "url-check"); // the other tests count this version's alerts
+            vigil().deleteMonitor("shop", "v1", "url-check"); // the other tests count this version's alerts
         }
     }
 
     private JsonNode monitorNamed(String name) {
-        for (JsonNode m : vigil.monitors("shop", "v1")) {
+        for (JsonNode m : vigil().monitors("shop", "v1")) {
             if (m.path("name").asText().equals(name)) {
                 return m;
             }
@@ -455,7 +416,7 @@ class MonitorIT {
         return java.net.http.HttpClient.newHttpClient()
                 .send(
                         java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                        server.url() + "/api/v1/models/shop/versions/v1/monitors/" + name))
+                                        server().url() + "/api/v1/models/shop/versions/v1/monitors/" + name))
                                 .header("Authorization", "Bearer " + TOKEN)
                                 .header("Content-Type", "application/json")
                                 .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(json))
@@ -501,7 +462,7 @@ class MonitorIT {
                             .asText())
                     .contains(c[1]);
         }
-        assertThat(vigil.monitors("shop", "v1"))
+        assertThat(vigil().monitors("shop", "v1"))
                 .extracting(m -> m.path("name").asText())
                 .doesNotContain("bad");
     }

@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.client.ColumnMapping;
-import dev.vigil.client.Vigil;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
-import dev.vigil.core.spec.SpecCodec;
-import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +19,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Performance end to end: a binary model whose actuals are a nullable column of the serving query (still NULL
@@ -35,26 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * scikit-learn ({@code src/test/python/make_performance_expected.py}), and CBPE estimates beside them,
  * calibrated on the training set.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PerformanceIT {
-    private static final String TOKEN = "vgl_performance_it_token_0123456789ab";
+class PerformanceIT extends AbstractServerIT {
+    private final JsonNode expected = ItSupport.json("performance/expected.json");
+    private final Instant start = Instant.parse(expected.path("start").asText());
+    private final Instant end =
+            start.plus(Duration.ofHours(expected.path("hours").asInt()));
+    private TestDatabase.Credentials reader;
 
-    @TempDir
-    static Path dataDir;
-
-    private TestDatabase db;
-    private VigilServer server;
-    private Vigil vigil;
-    private JsonNode expected;
-    private Instant start;
-    private Instant end;
-
-    @BeforeAll
-    void loadProfileAndRun() throws Exception {
-        expected = SpecCodec.json().readTree(ItSupport.resource("performance/expected.json"));
-        start = Instant.parse(expected.path("start").asText());
-        end = start.plus(Duration.ofHours(expected.path("hours").asInt()));
-        db = PostgresTestServer.fromEnvironment().createDatabase("performance_it");
+    @Override
+    protected void createSource(TestDatabase db) throws Exception {
         for (String table : List.of("training", "serving")) {
             db.execute(
                     "CREATE SCHEMA IF NOT EXISTS ml",
@@ -62,11 +44,13 @@ class PerformanceIT {
                             + " (id bigint, ts timestamptz, proba double precision, will_buy boolean, bought boolean)");
             ItSupport.copyCsv(db, "ml." + table, "performance/" + table + ".csv");
         }
-        TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
-        server = ItSupport.server(dataDir, TOKEN, java.time.Clock.systemUTC());
-        vigil = Vigil.connect(server.url(), TOKEN);
-        vigil.createModel("insurance", "Insurance");
-        vigil.apply(new ModelVersion(
+        reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
+    }
+
+    @BeforeAll
+    void loadProfileAndRun() throws Exception {
+        vigil().createModel("insurance", "Insurance");
+        vigil().apply(new ModelVersion(
                 "insurance",
                 "v1",
                 ModelType.BINARY,
@@ -80,37 +64,20 @@ class PerformanceIT {
                 .label("proba", "bought")
                 .build();
         for (String table : List.of("training", "serving")) {
-            PostgresJdbcDataSource source = PostgresJdbcDataSource.builder()
-                    .url(db.url())
-                    .query("SELECT * FROM ml." + table)
-                    .user(reader.user())
-                    .password(reader.password())
-                    .build();
+            PostgresJdbcDataSource source = ItSupport.source(db(), reader, "SELECT * FROM ml." + table);
             if (table.equals("training")) {
-                vigil.version("insurance", "v1").connectTraining(source, "id", "ts", labels);
+                vigil().version("insurance", "v1").connectTraining(source, "id", "ts", labels);
             } else {
-                vigil.version("insurance", "v1").connectServing(source, "id", "ts", labels);
+                vigil().version("insurance", "v1").connectServing(source, "id", "ts", labels);
             }
         }
         for (String dataset : List.of("training", "serving")) {
-            JsonNode run = vigil.startRun(
+            runToSuccess(
                     "insurance",
                     "v1",
                     dataset,
                     dataset.equals("serving") ? start : null,
                     dataset.equals("serving") ? end : null);
-            JsonNode done = ItSupport.await(vigil, run.get(0).path("id").asText());
-            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
-        }
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
         }
     }
 
@@ -121,7 +88,7 @@ class PerformanceIT {
         query.put("granularity", granularity);
         query.putAll(extra);
         List<JsonNode> rows = new ArrayList<>();
-        vigil.performance("insurance", "v1", query).forEach(rows::add);
+        vigil().performance("insurance", "v1", query).forEach(rows::add);
         return rows;
     }
 
@@ -241,10 +208,10 @@ class PerformanceIT {
         query.put("from", start.toString());
         query.put("to", end.toString());
         query.put("granularity", "all");
-        for (JsonNode row : vigil.metrics("insurance", "v1", query)) {
+        for (JsonNode row : vigil().metrics("insurance", "v1", query)) {
             assertThat(row.path("field").asText()).doesNotStartWith("#");
         }
-        for (JsonNode row : vigil.drift("insurance", "v1", query)) {
+        for (JsonNode row : vigil().drift("insurance", "v1", query)) {
             assertThat(row.path("field").asText()).doesNotStartWith("#");
         }
     }

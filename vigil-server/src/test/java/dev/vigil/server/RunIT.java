@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.client.Vigil;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
@@ -12,11 +11,9 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
 import dev.vigil.core.model.Segment;
-import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.testing.MutableClock;
-import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
-import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,11 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run end to end: rows in a real PostgreSQL, read with Spark through a read-only user, profiled
@@ -37,41 +31,36 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code src/test/resources/run/expected.json}, which numpy computed from the same rows
  * ({@code src/test/python/make_run_expected.py}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RunIT {
-    private static final String TOKEN = "vgl_run_it_token_0123456789abcdef";
+class RunIT extends AbstractServerIT {
     private static final Set<String> DATASET_METRICS = Set.of("count", "null_id_count", "duplicate_id_count");
 
-    @TempDir
-    static Path dataDir;
-
-    private TestDatabase db;
-    private VigilServer server;
-    private Vigil vigil;
-    private JsonNode expected;
-    private Instant start;
-    private Instant end;
-    private MutableClock clock;
+    private final JsonNode expected = ItSupport.json("run/expected.json");
+    private final Instant start = Instant.parse(expected.path("start").asText());
+    private final Instant end =
+            start.plus(Duration.ofHours(expected.path("hours").asLong()));
+    // Ten minutes after the last window closed; the test ticks the scheduler by hand.
+    private final MutableClock clock = new MutableClock(end.plus(Duration.ofMinutes(10)));
     private TestDatabase.Credentials reader;
 
-    @BeforeAll
-    void loadRowsAndRun() throws Exception {
-        expected = SpecCodec.json().readTree(ItSupport.resource("run/expected.json"));
-        start = Instant.parse(expected.path("start").asText());
-        end = start.plus(Duration.ofHours(expected.path("hours").asLong()));
-        db = PostgresTestServer.fromEnvironment().createDatabase("run_it");
+    @Override
+    protected void createSource(TestDatabase db) throws Exception {
         db.execute(
                 "CREATE SCHEMA ml",
                 "CREATE TABLE ml.events (id bigint, ts timestamptz, amount double precision, owner text, "
                         + "is_new boolean, raw_text text, emb double precision[], proba double precision)");
         ItSupport.copyCsv(db, "ml.events", "run/rows.csv");
         reader = db.createReadOnlyUser("ml", List.of("events"));
-        // Ten minutes after the last window closed; the test ticks the scheduler by hand.
-        clock = new MutableClock(end.plus(Duration.ofMinutes(10)));
-        server = ItSupport.server(dataDir, TOKEN, clock);
-        vigil = Vigil.connect(server.url(), TOKEN);
-        vigil.createModel("runs", "Runs");
-        vigil.apply(new ModelVersion(
+    }
+
+    @Override
+    protected Clock clock() {
+        return clock;
+    }
+
+    @BeforeAll
+    void connectServing() {
+        vigil().createModel("runs", "Runs");
+        vigil().apply(new ModelVersion(
                 "runs",
                 "v1",
                 ModelType.BINARY,
@@ -88,35 +77,13 @@ class RunIT {
                         Segment.byValue("owner"),
                         Segment.byBuckets("amount", List.of(20.0, 100.0)),
                         Segment.where("big", "amount > 50"))));
-        vigil.version("runs", "v1")
-                .connectServing(
-                        PostgresJdbcDataSource.builder()
-                                .url(db.url())
-                                .query("SELECT * FROM ml.events")
-                                .user(reader.user())
-                                .password(reader.password())
-                                .build(),
-                        "id",
-                        "ts");
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        vigil().version("runs", "v1")
+                .connectServing(ItSupport.source(db(), reader, "SELECT * FROM ml.events"), "id", "ts");
     }
 
     private JsonNode runToTheEnd(Instant from, Instant to) throws InterruptedException {
-        JsonNode started = vigil.startRun("runs", "v1", "serving", from, to);
+        JsonNode started = vigil().startRun("runs", "v1", "serving", from, to);
         return await(started.get(0).path("id").asText());
-    }
-
-    private JsonNode await(String id) throws InterruptedException {
-        return ItSupport.await(vigil, id);
     }
 
     /** Vigil's rows of one query, keyed like expected.json: window_start|segment|field|metric. */
@@ -127,7 +94,7 @@ class RunIT {
         query.put("granularity", granularity);
         query.put("segment", segment.isEmpty() ? null : segment);
         Map<String, JsonNode> out = new HashMap<>();
-        for (JsonNode row : vigil.metrics("runs", "v1", query)) {
+        for (JsonNode row : vigil().metrics("runs", "v1", query)) {
             String metric = row.path("metric").asText();
             boolean datasetLevel = DATASET_METRICS.contains(metric)
                     && (row.path("field").isNull()
@@ -147,7 +114,7 @@ class RunIT {
         assertThat(run.path("rows_read").asLong())
                 .isEqualTo(expected.path("summary").path("rows_read").asLong());
         // The day and all values below are read from the day roll-ups the run wrote for its whole days.
-        assertThat(server.metastore().profiles().profiledWindows("runs", "v1", "serving@day", start, end))
+        assertThat(server().metastore().profiles().profiledWindows("runs", "v1", "serving@day", start, end))
                 .as("day roll-ups")
                 .isNotEmpty();
         assertThat(run.path("rows_with_problems").asLong())
@@ -197,34 +164,34 @@ class RunIT {
     @Test
     void aRunThatCannotReachItsSourceFailsWithItsReasonAndIsRetried() throws Exception {
         assertThat(runToTheEnd(start, end).path("status").asText()).isEqualTo("succeeded");
-        var watermark = server.metastore().profiles().watermark("runs", "v1", "serving");
+        var watermark = server().metastore().profiles().watermark("runs", "v1", "serving");
         assertThat(watermark).contains(end);
 
         int known = runsSoFar();
-        server.scheduler().tick(); // first sight of the dataset: nothing due until its next */5 minute
+        server().scheduler().tick(); // first sight of the dataset: nothing due until its next */5 minute
         assertThat(runsSoFar()).isEqualTo(known);
-        db.execute("ALTER ROLE " + reader.user() + " PASSWORD 'changed-by-the-dba'");
+        db().execute("ALTER ROLE " + reader.user() + " PASSWORD 'changed-by-the-dba'");
         clock.advance(Duration.ofMinutes(5)); // */5 comes due
-        server.scheduler().tick();
+        server().scheduler().tick();
         JsonNode failed = await(latestRun().path("id").asText());
         assertThat(failed.path("status").asText()).isEqualTo("failed");
         assertThat(failed.path("error").asText())
-                .contains(db.url())
+                .contains(db().url())
                 .contains("password authentication failed")
                 .doesNotContain(reader.password());
-        assertThat(server.metastore().profiles().watermark("runs", "v1", "serving"))
+        assertThat(server().metastore().profiles().watermark("runs", "v1", "serving"))
                 .as("the watermark holds")
                 .isEqualTo(watermark);
 
-        db.execute("ALTER ROLE " + reader.user() + " PASSWORD '" + reader.password() + "'");
+        db().execute("ALTER ROLE " + reader.user() + " PASSWORD '" + reader.password() + "'");
         clock.advance(Duration.ofSeconds(5));
-        server.scheduler().tick(); // sees the failure: retry in 30 s
+        server().scheduler().tick(); // sees the failure: retry in 30 s
         int before = runsSoFar();
         clock.advance(Duration.ofSeconds(10));
-        server.scheduler().tick();
+        server().scheduler().tick();
         assertThat(runsSoFar()).as("not retried before its backoff").isEqualTo(before);
         clock.advance(Duration.ofSeconds(25));
-        server.scheduler().tick();
+        server().scheduler().tick();
         JsonNode retried = await(latestRun().path("id").asText());
         assertThat(retried.path("status").asText()).as(retried.toString()).isEqualTo("succeeded");
         assertThat(retried.path("from").asText())
@@ -237,20 +204,20 @@ class RunIT {
     void everySessionSparkOpensIsReadOnlyEvenForAUserWhoMayWrite() throws Exception {
         // The database's owner may write. The query calls a function that writes, for every row but the first, so
         // the connect check (which runs the query for one row, in a read-only session) lets it through to the run.
-        db.execute(
-                "CREATE TABLE ml.audit (n int)",
-                "CREATE TABLE ml.ordered AS SELECT * FROM ml.events ORDER BY ts",
-                "CREATE FUNCTION ml.touch() RETURNS int LANGUAGE sql VOLATILE"
-                        + " AS 'INSERT INTO ml.audit VALUES (1) RETURNING 1'");
+        db().execute(
+                        "CREATE TABLE ml.audit (n int)",
+                        "CREATE TABLE ml.ordered AS SELECT * FROM ml.events ORDER BY ts",
+                        "CREATE FUNCTION ml.touch() RETURNS int LANGUAGE sql VOLATILE"
+                                + " AS 'INSERT INTO ml.audit VALUES (1) RETURNING 1'");
         Instant first;
-        try (var c = db.connectAsAdmin();
+        try (var c = db().connectAsAdmin();
                 var s = c.createStatement();
                 var rs = s.executeQuery("SELECT min(ts) FROM ml.ordered")) {
             rs.next();
             first = rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
         }
-        vigil.createModel("writes", "Writes");
-        vigil.apply(new ModelVersion(
+        vigil().createModel("writes", "Writes");
+        vigil().apply(new ModelVersion(
                 "writes",
                 "v1",
                 ModelType.BINARY,
@@ -260,24 +227,24 @@ class RunIT {
                         .prediction("proba", FieldType.numeric())
                         .build(),
                 List.of()));
-        vigil.version("writes", "v1")
+        vigil().version("writes", "v1")
                 .connectServing(
                         PostgresJdbcDataSource.builder()
-                                .url(db.url())
+                                .url(db().url())
                                 .query("SELECT id, ts, amount, proba, CASE WHEN ts > '" + first
                                         + "' THEN ml.touch() ELSE 0 END AS touched FROM ml.ordered")
-                                .user(db.server().adminUser())
-                                .password(db.server().adminPassword())
+                                .user(db().server().adminUser())
+                                .password(db().server().adminPassword())
                                 .build(),
                         "id",
                         "ts");
-        JsonNode run = await(vigil.startRun("writes", "v1", "serving", start, end)
+        JsonNode run = await(vigil().startRun("writes", "v1", "serving", start, end)
                 .get(0)
                 .path("id")
                 .asText());
         assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("failed");
         assertThat(run.path("error").asText()).contains("read-only transaction");
-        try (var c = db.connectAsAdmin();
+        try (var c = db().connectAsAdmin();
                 var s = c.createStatement();
                 var rs = s.executeQuery("SELECT count(*) FROM ml.audit")) {
             rs.next();
@@ -286,11 +253,11 @@ class RunIT {
     }
 
     private int runsSoFar() {
-        return vigil.getJson("/api/v1/models/runs/versions/v1/runs").size();
+        return vigil().getJson("/api/v1/models/runs/versions/v1/runs").size();
     }
 
     private JsonNode latestRun() {
-        return vigil.getJson("/api/v1/models/runs/versions/v1/runs").get(0);
+        return vigil().getJson("/api/v1/models/runs/versions/v1/runs").get(0);
     }
 
     @Test

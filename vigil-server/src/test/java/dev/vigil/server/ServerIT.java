@@ -15,7 +15,6 @@ import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.server.web.Endpoint;
-import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -34,51 +33,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The server over real HTTP with the SDK, checking datasets against a real PostgreSQL through a read-only user. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ServerIT {
-    private static final String ADMIN_TOKEN = "vgl_test_admin_token_0123456789abcdef";
-
-    @TempDir
-    static Path dataDir;
-
-    private TestDatabase db;
-    private TestDatabase.Credentials reader;
-    private VigilServer server;
-    private Vigil vigil;
+class ServerIT extends AbstractServerIT {
     private final HttpClient http = HttpClient.newHttpClient();
+    private TestDatabase.Credentials reader;
 
-    @BeforeAll
-    void start() {
-        db = PostgresTestServer.fromEnvironment().createDatabase("server_it");
+    @Override
+    protected void createSource(TestDatabase db) {
         ExampleSource.create(db);
         reader = db.createReadOnlyUser("ml", List.of("model_predictions", "training"));
-        server = VigilServer.start(
-                ServerConfig.defaults().withPort(0).withDataDir(dataDir).withAdminToken(ADMIN_TOKEN),
-                Map.of(),
-                Clock.systemUTC());
-        vigil = Vigil.connect(server.url(), ADMIN_TOKEN);
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
-        }
     }
 
     private PostgresJdbcDataSource source(String table) {
         return PostgresJdbcDataSource.builder()
-                .url(db.url())
+                .url(db().url())
                 .query("SELECT * FROM ml." + table)
                 .user(reader.user())
                 .password(reader.password())
@@ -87,8 +58,8 @@ class ServerIT {
     }
 
     private VersionHandle exampleVersion(String modelId) {
-        vigil.createModel(modelId, "Insurance upsell");
-        return vigil.createModelVersion(modelId, "v1", ModelType.BINARY, ExampleSource.schema());
+        vigil().createModel(modelId, "Insurance upsell");
+        return vigil().createModelVersion(modelId, "v1", ModelType.BINARY, ExampleSource.schema());
     }
 
     @Test
@@ -119,13 +90,13 @@ class ServerIT {
         assertThat(servingJson.path("features").path("owner").asText()).isEqualTo("owner_name");
         assertThat(servingJson.path("labels").path("will_buy_insurance").asText())
                 .isEqualTo("bought");
-        assertThat(vigil.getVersion("insurance", "v1").orElseThrow().schema()).isEqualTo(ExampleSource.schema());
+        assertThat(vigil().getVersion("insurance", "v1").orElseThrow().schema()).isEqualTo(ExampleSource.schema());
     }
 
     @Test
     void changingAVersionUpdatesItAndApplyingTheSameChangesNothing() {
         exampleVersion("versioned");
-        assertThat(vigil.apply(vigil.getVersion("versioned", "v1").orElseThrow())
+        assertThat(vigil().apply(vigil().getVersion("versioned", "v1").orElseThrow())
                         .change())
                 .isEqualTo("unchanged");
         var daily = new dev.vigil.core.model.ModelVersion(
@@ -134,8 +105,8 @@ class ServerIT {
                 ModelType.BINARY,
                 dev.vigil.core.model.AggregationPeriod.DAILY,
                 ExampleSource.schema());
-        assertThat(vigil.apply(daily).change()).isEqualTo("updated");
-        assertThat(vigil.getVersion("versioned", "v1").orElseThrow().aggregationPeriod())
+        assertThat(vigil().apply(daily).change()).isEqualTo("updated");
+        assertThat(vigil().getVersion("versioned", "v1").orElseThrow().aggregationPeriod())
                 .isEqualTo(dev.vigil.core.model.AggregationPeriod.DAILY);
     }
 
@@ -176,7 +147,7 @@ class ServerIT {
                 .isInstanceOfSatisfying(VigilSourceException.class, e -> {
                     assertThat(e.reason()).isEqualTo(VigilSourceException.Reason.AUTH_FAILED);
                     assertThat(e.getMessage())
-                            .contains(db.url())
+                            .contains(db().url())
                             .contains(reader.user())
                             .doesNotContain(wrong);
                 });
@@ -205,23 +176,23 @@ class ServerIT {
     void aDataModifyingQueryIsRefusedEvenForTheTableOwner() throws Exception {
         VersionHandle v1 = exampleVersion("writer");
         PostgresJdbcDataSource owner = PostgresJdbcDataSource.builder()
-                .url(db.url())
+                .url(db().url())
                 .query("WITH d AS (DELETE FROM ml.model_predictions RETURNING *) SELECT * FROM d")
-                .user(db.server().adminUser())
-                .password(db.server().adminPassword())
+                .user(db().server().adminUser())
+                .password(db().server().adminPassword())
                 .build();
         assertThatThrownBy(() -> v1.connectServing(owner, "prediction_id", "prediction_timestamp"))
                 .isInstanceOf(VigilSourceException.class);
         PostgresJdbcDataSource nextval = PostgresJdbcDataSource.builder()
-                .url(db.url())
+                .url(db().url())
                 .query("SELECT nextval('ml.seq') AS prediction_id, prediction_timestamp FROM ml.model_predictions")
-                .user(db.server().adminUser())
-                .password(db.server().adminPassword())
+                .user(db().server().adminUser())
+                .password(db().server().adminPassword())
                 .build();
         assertThatThrownBy(() -> v1.connectServing(nextval, "prediction_id", "prediction_timestamp"))
                 .isInstanceOf(VigilSourceException.class)
                 .hasMessageContaining("read-only");
-        try (Connection c = db.connectAsAdmin();
+        try (Connection c = db().connectAsAdmin();
                 ResultSet rs = c.createStatement()
                         .executeQuery(
                                 "SELECT count(*), (SELECT last_value FROM ml.seq), (SELECT is_called FROM ml.seq) FROM ml.model_predictions")) {
@@ -233,11 +204,11 @@ class ServerIT {
 
     @Test
     void badInputIsA400NamingTheKey() throws Exception {
-        vigil.createModel("bad-input", "Bad input");
+        vigil().createModel("bad-input", "Bad input");
         HttpResponse<String> r = send(
                 "PUT",
                 "/api/v1/models/bad-input/versions/v1",
-                ADMIN_TOKEN,
+                TOKEN,
                 "{\"model_type\": \"binary\", \"features\": {\"emb\": {\"type\": \"tensor\", \"dimensions\": [-3]}},"
                         + " \"predictions\": {\"p\": \"text\"}}");
         assertThat(r.statusCode()).isEqualTo(400);
@@ -246,11 +217,11 @@ class ServerIT {
         assertThat(error.path("message").asText()).contains("features.emb.dimensions: '-3' is not a positive integer");
         assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
 
-        HttpResponse<String> malformed = send("PUT", "/api/v1/models/bad-input", ADMIN_TOKEN, "{\"name\": ");
+        HttpResponse<String> malformed = send("PUT", "/api/v1/models/bad-input", TOKEN, "{\"name\": ");
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(malformed.body()).contains("request body line 1");
 
-        HttpResponse<String> missing = send("GET", "/api/v1/models/nope", ADMIN_TOKEN, null);
+        HttpResponse<String> missing = send("GET", "/api/v1/models/nope", TOKEN, null);
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(SpecCodec.json()
                         .readTree(missing.body())
@@ -262,7 +233,7 @@ class ServerIT {
 
     @Test
     void everyApiRouteNeedsAValidToken() throws Exception {
-        for (Endpoint e : server.endpoints()) {
+        for (Endpoint e : server().endpoints()) {
             if (!e.path().startsWith("/api/")) {
                 continue;
             }
@@ -284,47 +255,44 @@ class ServerIT {
                     .isEqualTo("unauthorized");
         }
         assertThat(send("GET", "/healthz", null, null).statusCode()).isEqualTo(200);
-        assertThatThrownBy(() -> Vigil.connect(server.url(), "vgl_wrong").listModels())
+        assertThatThrownBy(() -> Vigil.connect(server().url(), "vgl_wrong").listModels())
                 .isInstanceOf(UnauthorizedException.class);
     }
 
     @Test
     void tokensAreCreatedShownOnceAndRevoked() throws Exception {
-        JsonNode created = vigil.createToken("ci");
+        JsonNode created = vigil().createToken("ci");
         String token = created.path("token").asText();
         assertThat(token).startsWith("vgl_");
-        assertThat(Vigil.connect(server.url(), token).listModels()).isNotNull();
-        HttpResponse<String> list = send("GET", "/api/v1/tokens", ADMIN_TOKEN, null);
+        assertThat(Vigil.connect(server().url(), token).listModels()).isNotNull();
+        HttpResponse<String> list = send("GET", "/api/v1/tokens", TOKEN, null);
         assertThat(list.body()).contains("\"ci\"").doesNotContain(token);
-        assertThat(send("DELETE", "/api/v1/tokens/" + created.path("id").asText(), ADMIN_TOKEN, null)
+        assertThat(send("DELETE", "/api/v1/tokens/" + created.path("id").asText(), TOKEN, null)
                         .statusCode())
                 .isEqualTo(204);
-        assertThatThrownBy(() -> Vigil.connect(server.url(), token).listModels())
+        assertThatThrownBy(() -> Vigil.connect(server().url(), token).listModels())
                 .isInstanceOf(UnauthorizedException.class);
     }
 
     @Test
     void theOpenApiDocumentDescribesEveryRoute() throws Exception {
         JsonNode doc = SpecCodec.json()
-                .readTree(send("GET", "/api/v1/openapi.json", ADMIN_TOKEN, null).body());
+                .readTree(send("GET", "/api/v1/openapi.json", TOKEN, null).body());
         assertThat(doc.path("openapi").asText()).startsWith("3.");
-        for (Endpoint e : server.endpoints()) {
+        for (Endpoint e : server().endpoints()) {
             assertThat(doc.path("paths").path(e.path()).has(e.method().name().toLowerCase(Locale.ROOT)))
                     .as("%s %s documented", e.method(), e.path())
                     .isTrue();
         }
-        assertThat(server.endpoints()).hasSizeGreaterThanOrEqualTo(17);
+        assertThat(server().endpoints()).hasSizeGreaterThanOrEqualTo(17);
     }
 
     @Test
     void theSourcePasswordAppearsNowhere(@TempDir Path ownDataDir) throws IOException {
         List<String> output = new ArrayList<>();
         // A server of its own, closed before its store files are read, so that nothing is left unflushed.
-        try (VigilServer own = VigilServer.start(
-                ServerConfig.defaults().withPort(0).withDataDir(ownDataDir).withAdminToken(ADMIN_TOKEN),
-                Map.of(),
-                Clock.systemUTC())) {
-            Vigil client = Vigil.connect(own.url(), ADMIN_TOKEN);
+        try (VigilServer own = VigilServer.start(config(ownDataDir), Map.of(), Clock.systemUTC())) {
+            Vigil client = Vigil.connect(own.url(), TOKEN);
             client.createModel("secrets", "Secrets");
             VersionHandle v1 = client.createModelVersion("secrets", "v1", ModelType.BINARY, ExampleSource.schema());
             v1.connectServing(
@@ -393,7 +361,7 @@ class ServerIT {
     }
 
     private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server().url() + path));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import java.util.Properties;
  */
 public final class PostgresTestServer {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration DROP_WAIT = Duration.ofSeconds(30);
 
     private final String adminUrl;
     private final String adminUser;
@@ -83,11 +85,34 @@ public final class PostgresTestServer {
         return DriverManager.getConnection(url, props);
     }
 
-    void dropDatabase(String name) {
-        execute(adminUrl, "DROP DATABASE IF EXISTS " + GrantSql.quote(name) + " WITH (FORCE)");
+    /**
+     * Drops {@code name}, ending its sessions. A session of a role the test login is no member of cannot be ended
+     * (SQLSTATE 42501): such is a Spark read that a server which just stopped has not closed yet. The drop is
+     * tried again for up to 30 seconds while it ends.
+     */
+    public void dropDatabase(String name) {
+        long deadline = System.nanoTime() + DROP_WAIT.toNanos();
+        while (true) {
+            try {
+                execute(adminUrl, "DROP DATABASE IF EXISTS " + GrantSql.quote(name) + " WITH (FORCE)");
+                return;
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof SQLException sql)
+                        || !"42501".equals(sql.getSQLState())
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while dropping the test database " + name, e);
+            }
+        }
     }
 
-    void dropRole(String role) {
+    public void dropRole(String role) {
         execute(adminUrl, "DROP ROLE IF EXISTS " + GrantSql.quote(role));
     }
 
