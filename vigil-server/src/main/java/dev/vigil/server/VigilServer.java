@@ -209,17 +209,19 @@ public final class VigilServer implements AutoCloseable {
     }
 
     /** The routes this server answers, as the OpenAPI document lists them. */
-    public List<Endpoint> endpoints() {
-        return endpoints;
+    public List<Route> routes() {
+        return endpoints.stream()
+                .map(e -> new Route(e.method().name(), e.path(), e.authenticated(), e.requestBody() != null))
+                .toList();
     }
 
     public Metastore metastore() {
         return store;
     }
 
-    /** The scheduler, for an operator or a test that wants a tick now. */
-    public Scheduler scheduler() {
-        return scheduler;
+    /** Runs one pass of the scheduler now (what its tick does): for an operator, or a test that drives the clock. */
+    public void tick() {
+        scheduler.tick();
     }
 
     @Override

@@ -256,7 +256,7 @@ class MonitorIT extends AbstractServerIT {
 
     @Test
     void theSchedulersTickFindsTheModelStale() {
-        server().scheduler().tick();
+        server().tick();
         Instant now = Instant.now();
         List<JsonNode> stale = alerts().stream()
                 .filter(a -> a.path("monitor").asText().equals("stale"))
@@ -268,7 +268,7 @@ class MonitorIT extends AbstractServerIT {
                 .as("hours since the last hour with rows, %s", end)
                 .isCloseTo(hours, org.assertj.core.data.Offset.offset(0.1));
         assertThat(stale.get(0).path("threshold").asDouble()).isEqualTo(24.0);
-        server().scheduler().tick();
+        server().tick();
         assertThat(alerts().stream().filter(a -> a.path("monitor").asText().equals("stale")))
                 .as("the same hour, the same alert")
                 .hasSize(1);

@@ -168,11 +168,11 @@ class RunIT extends AbstractServerIT {
         assertThat(watermark).contains(end);
 
         int known = runsSoFar();
-        server().scheduler().tick(); // first sight of the dataset: nothing due until its next */5 minute
+        server().tick(); // first sight of the dataset: nothing due until its next */5 minute
         assertThat(runsSoFar()).isEqualTo(known);
         db().execute("ALTER ROLE " + reader.user() + " PASSWORD 'changed-by-the-dba'");
         clock.advance(Duration.ofMinutes(5)); // */5 comes due
-        server().scheduler().tick();
+        server().tick();
         JsonNode failed = await(latestRun().path("id").asText());
         assertThat(failed.path("status").asText()).isEqualTo("failed");
         assertThat(failed.path("error").asText())
@@ -185,13 +185,13 @@ class RunIT extends AbstractServerIT {
 
         db().execute("ALTER ROLE " + reader.user() + " PASSWORD '" + reader.password() + "'");
         clock.advance(Duration.ofSeconds(5));
-        server().scheduler().tick(); // sees the failure: retry in 30 s
+        server().tick(); // sees the failure: retry in 30 s
         int before = runsSoFar();
         clock.advance(Duration.ofSeconds(10));
-        server().scheduler().tick();
+        server().tick();
         assertThat(runsSoFar()).as("not retried before its backoff").isEqualTo(before);
         clock.advance(Duration.ofSeconds(25));
-        server().scheduler().tick();
+        server().tick();
         JsonNode retried = await(latestRun().path("id").asText());
         assertThat(retried.path("status").asText()).as(retried.toString()).isEqualTo("succeeded");
         assertThat(retried.path("from").asText())

@@ -14,7 +14,6 @@ import dev.vigil.core.VigilSourceException;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.spec.SpecCodec;
-import dev.vigil.server.web.Endpoint;
 import dev.vigil.testing.TestDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -233,14 +232,14 @@ class ServerIT extends AbstractServerIT {
 
     @Test
     void everyApiRouteNeedsAValidToken() throws Exception {
-        for (Endpoint e : server().endpoints()) {
+        for (Route e : server().routes()) {
             if (!e.path().startsWith("/api/")) {
                 continue;
             }
             String path = e.path().replace("{dataset}", "serving").replaceAll("\\{[a-z_]+}", "x");
-            String body = e.requestBody() == null ? null : "{}";
-            HttpResponse<String> none = send(e.method().name(), path, null, body);
-            HttpResponse<String> wrong = send(e.method().name(), path, "vgl_wrong", body);
+            String body = e.takesBody() ? "{}" : null;
+            HttpResponse<String> none = send(e.method(), path, null, body);
+            HttpResponse<String> wrong = send(e.method(), path, "vgl_wrong", body);
             assertThat(none.statusCode())
                     .as("%s %s without a token", e.method(), path)
                     .isEqualTo(401);
@@ -279,12 +278,12 @@ class ServerIT extends AbstractServerIT {
         JsonNode doc = SpecCodec.json()
                 .readTree(send("GET", "/api/v1/openapi.json", TOKEN, null).body());
         assertThat(doc.path("openapi").asText()).startsWith("3.");
-        for (Endpoint e : server().endpoints()) {
-            assertThat(doc.path("paths").path(e.path()).has(e.method().name().toLowerCase(Locale.ROOT)))
+        for (Route e : server().routes()) {
+            assertThat(doc.path("paths").path(e.path()).has(e.method().toLowerCase(Locale.ROOT)))
                     .as("%s %s documented", e.method(), e.path())
                     .isTrue();
         }
-        assertThat(server().endpoints()).hasSizeGreaterThanOrEqualTo(17);
+        assertThat(server().routes()).hasSizeGreaterThanOrEqualTo(17);
     }
 
     @Test
