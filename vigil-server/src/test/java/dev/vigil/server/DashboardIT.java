@@ -89,16 +89,7 @@ class DashboardIT {
                         + " training, threshold: 0.2}, severity: high}");
         vigil.version("shop", "v1")
                 .createMonitor("{name: rows-low, type: model_activity, detection: {method: absolute, min: 25}}");
-        for (String dataset : List.of("training", "serving")) {
-            JsonNode run = vigil.startRun(
-                    "shop",
-                    "v1",
-                    dataset,
-                    dataset.equals("serving") ? start : null,
-                    dataset.equals("serving") ? end : null);
-            JsonNode done = ItSupport.await(vigil, run.get(0).path("id").asText());
-            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
-        }
+        ItSupport.runTrainingAndServing(vigil, "shop", "v1", start, end);
         assertThat(Path.of("/usr/bin/chromium"))
                 .as("Debian's chromium (apt-get install chromium chromium-driver; .ci/run does)")
                 .exists();

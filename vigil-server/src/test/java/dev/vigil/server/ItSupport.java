@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.postgresql.PGConnection;
 
@@ -66,12 +67,30 @@ final class ItSupport {
      * ml.training and ml.serving; returns the read-only user of both.
      */
     static TestDatabase.Credentials loadShop(TestDatabase db) throws Exception {
+        return loadTrainingAndServing(
+                db,
+                "id bigint, ts timestamptz, amount double precision, owner text, score double precision",
+                "monitors");
+    }
+
+    /**
+     * The "insurance" data of PerformanceIT ({@code performance/*.csv}, from make_performance_expected.py: actuals
+     * {@code bought} still NULL for the last eight hours of serving) in ml.training and ml.serving; returns the
+     * read-only user of both.
+     */
+    static TestDatabase.Credentials loadInsurance(TestDatabase db) throws Exception {
+        return loadTrainingAndServing(
+                db,
+                "id bigint, ts timestamptz, proba double precision, will_buy boolean, bought boolean",
+                "performance");
+    }
+
+    /** {@code dir}/training.csv and {@code dir}/serving.csv COPYed into ml tables of {@code columns}; their reader. */
+    private static TestDatabase.Credentials loadTrainingAndServing(TestDatabase db, String columns, String dir)
+            throws Exception {
         for (String table : java.util.List.of("training", "serving")) {
-            db.execute(
-                    "CREATE SCHEMA IF NOT EXISTS ml",
-                    "CREATE TABLE ml." + table + " (id bigint, ts timestamptz, amount double precision, owner text,"
-                            + " score double precision)");
-            copyCsv(db, "ml." + table, "monitors/" + table + ".csv");
+            db.execute("CREATE SCHEMA IF NOT EXISTS ml", "CREATE TABLE ml." + table + " (" + columns + ")");
+            copyCsv(db, "ml." + table, dir + "/" + table + ".csv");
         }
         return db.createReadOnlyUser("ml", java.util.List.of("training", "serving"));
     }
@@ -94,6 +113,47 @@ final class ItSupport {
         vigil.version("shop", "v1").connectTraining(source(db, reader, "SELECT * FROM ml.training"), "id", "ts");
         vigil.version("shop", "v1").connectServing(source(db, reader, "SELECT * FROM ml.serving"), "id", "ts");
         return version;
+    }
+
+    /**
+     * Model "insurance" version v1 (binary; predictions will_buy and its score proba, both labeled by the column
+     * bought of the same query), both datasets connected.
+     */
+    static void createInsurance(Vigil vigil, TestDatabase db, TestDatabase.Credentials reader) {
+        vigil.createModel("insurance", "Insurance");
+        vigil.apply(new dev.vigil.core.model.ModelVersion(
+                "insurance",
+                "v1",
+                dev.vigil.core.model.ModelType.BINARY,
+                dev.vigil.core.model.AggregationPeriod.HOURLY,
+                dev.vigil.core.model.Schema.builder()
+                        .prediction("will_buy", dev.vigil.core.model.FieldType.bool())
+                        .prediction("proba", dev.vigil.core.model.FieldType.numeric())
+                        .build()));
+        dev.vigil.client.ColumnMapping labels = dev.vigil.client.ColumnMapping.builder()
+                .label("will_buy", "bought")
+                .label("proba", "bought")
+                .build();
+        for (dev.vigil.core.model.DatasetKind kind : java.util.List.of(
+                dev.vigil.core.model.DatasetKind.TRAINING, dev.vigil.core.model.DatasetKind.SERVING)) {
+            vigil.version("insurance", "v1")
+                    .connect(kind, source(db, reader, "SELECT * FROM ml." + kind.specName()), "id", "ts", labels);
+        }
+    }
+
+    /** Profiles all of training, then serving over [{@code from}, {@code to}); fails unless both runs succeed. */
+    static void runTrainingAndServing(Vigil vigil, String modelId, String version, Instant from, Instant to)
+            throws InterruptedException {
+        for (String dataset : java.util.List.of("training", "serving")) {
+            JsonNode run = vigil.startRun(
+                    modelId,
+                    version,
+                    dataset,
+                    dataset.equals("serving") ? from : null,
+                    dataset.equals("serving") ? to : null);
+            JsonNode done = await(vigil, run.get(0).path("id").asText());
+            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        }
     }
 
     /** The run once it succeeded or failed; an assertion error after three minutes. */

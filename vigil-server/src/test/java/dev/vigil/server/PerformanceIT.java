@@ -4,14 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.client.ColumnMapping;
 import dev.vigil.client.Vigil;
-import dev.vigil.core.model.AggregationPeriod;
-import dev.vigil.core.model.FieldType;
-import dev.vigil.core.model.ModelType;
-import dev.vigil.core.model.ModelVersion;
-import dev.vigil.core.model.PostgresJdbcDataSource;
-import dev.vigil.core.model.Schema;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
@@ -55,53 +48,11 @@ class PerformanceIT {
         start = Instant.parse(expected.path("start").asText());
         end = start.plus(Duration.ofHours(expected.path("hours").asInt()));
         db = PostgresTestServer.fromEnvironment().createDatabase("performance_it");
-        for (String table : List.of("training", "serving")) {
-            db.execute(
-                    "CREATE SCHEMA IF NOT EXISTS ml",
-                    "CREATE TABLE ml." + table
-                            + " (id bigint, ts timestamptz, proba double precision, will_buy boolean, bought boolean)");
-            ItSupport.copyCsv(db, "ml." + table, "performance/" + table + ".csv");
-        }
-        TestDatabase.Credentials reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
+        TestDatabase.Credentials reader = ItSupport.loadInsurance(db);
         server = ItSupport.server(dataDir, TOKEN, java.time.Clock.systemUTC());
         vigil = Vigil.connect(server.url(), TOKEN);
-        vigil.createModel("insurance", "Insurance");
-        vigil.apply(new ModelVersion(
-                "insurance",
-                "v1",
-                ModelType.BINARY,
-                AggregationPeriod.HOURLY,
-                Schema.builder()
-                        .prediction("will_buy", FieldType.bool())
-                        .prediction("proba", FieldType.numeric())
-                        .build()));
-        ColumnMapping labels = ColumnMapping.builder()
-                .label("will_buy", "bought")
-                .label("proba", "bought")
-                .build();
-        for (String table : List.of("training", "serving")) {
-            PostgresJdbcDataSource source = PostgresJdbcDataSource.builder()
-                    .url(db.url())
-                    .query("SELECT * FROM ml." + table)
-                    .user(reader.user())
-                    .password(reader.password())
-                    .build();
-            if (table.equals("training")) {
-                vigil.version("insurance", "v1").connectTraining(source, "id", "ts", labels);
-            } else {
-                vigil.version("insurance", "v1").connectServing(source, "id", "ts", labels);
-            }
-        }
-        for (String dataset : List.of("training", "serving")) {
-            JsonNode run = vigil.startRun(
-                    "insurance",
-                    "v1",
-                    dataset,
-                    dataset.equals("serving") ? start : null,
-                    dataset.equals("serving") ? end : null);
-            JsonNode done = ItSupport.await(vigil, run.get(0).path("id").asText());
-            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
-        }
+        ItSupport.createInsurance(vigil, db, reader);
+        ItSupport.runTrainingAndServing(vigil, "insurance", "v1", start, end);
     }
 
     @AfterAll
