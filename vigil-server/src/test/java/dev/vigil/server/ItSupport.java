@@ -156,6 +156,22 @@ final class ItSupport {
         }
     }
 
+    /**
+     * A GET of {@code pathAndQuery} with {@code token}: status and raw body, errors included (the SDK turns them
+     * into exceptions).
+     */
+    static java.net.http.HttpResponse<String> get(VigilServer server, String token, String pathAndQuery)
+            throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + pathAndQuery))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Accept", "application/json")
+                                .GET()
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The run once it succeeded or failed; an assertion error after three minutes. */
     static JsonNode await(Vigil vigil, String id) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
