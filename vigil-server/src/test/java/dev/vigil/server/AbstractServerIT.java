@@ -119,4 +119,11 @@ public abstract class AbstractServerIT {
         assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
         return done;
     }
+
+    /** Runs all of training, then serving over [{@code from}, {@code to}); fails the test unless both succeed. */
+    protected final void runTrainingAndServing(String model, String version, Instant from, Instant to)
+            throws InterruptedException {
+        runToSuccess(model, version, "training", null, null);
+        runToSuccess(model, version, "serving", from, to);
+    }
 }

@@ -74,14 +74,7 @@ class DashboardIT extends AbstractServerIT {
                         + " training, threshold: 0.2}, severity: high}");
         vigil().version("shop", "v1")
                 .createMonitor("{name: rows-low, type: model_activity, detection: {method: absolute, min: 25}}");
-        for (String dataset : List.of("training", "serving")) {
-            runToSuccess(
-                    "shop",
-                    "v1",
-                    dataset,
-                    dataset.equals("serving") ? start : null,
-                    dataset.equals("serving") ? end : null);
-        }
+        runTrainingAndServing("shop", "v1", start, end);
         assertThat(Path.of("/usr/bin/chromium"))
                 .as("Debian's chromium (apt-get install chromium chromium-driver; .ci/run does)")
                 .exists();

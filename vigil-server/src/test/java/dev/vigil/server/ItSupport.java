@@ -62,12 +62,30 @@ final class ItSupport {
      * ml.training and ml.serving; returns the read-only user of both.
      */
     static TestDatabase.Credentials loadShop(TestDatabase db) throws Exception {
+        return loadTrainingAndServing(
+                db,
+                "id bigint, ts timestamptz, amount double precision, owner text, score double precision",
+                "monitors");
+    }
+
+    /**
+     * The "insurance" data of PerformanceIT ({@code performance/*.csv}, from make_performance_expected.py: actuals
+     * {@code bought} still NULL for the last eight hours of serving) in ml.training and ml.serving; returns the
+     * read-only user of both.
+     */
+    static TestDatabase.Credentials loadInsurance(TestDatabase db) throws Exception {
+        return loadTrainingAndServing(
+                db,
+                "id bigint, ts timestamptz, proba double precision, will_buy boolean, bought boolean",
+                "performance");
+    }
+
+    /** {@code dir}/training.csv and {@code dir}/serving.csv COPYed into ml tables of {@code columns}; their reader. */
+    private static TestDatabase.Credentials loadTrainingAndServing(TestDatabase db, String columns, String dir)
+            throws Exception {
         for (String table : java.util.List.of("training", "serving")) {
-            db.execute(
-                    "CREATE SCHEMA IF NOT EXISTS ml",
-                    "CREATE TABLE ml." + table + " (id bigint, ts timestamptz, amount double precision, owner text,"
-                            + " score double precision)");
-            copyCsv(db, "ml." + table, "monitors/" + table + ".csv");
+            db.execute("CREATE SCHEMA IF NOT EXISTS ml", "CREATE TABLE ml." + table + " (" + columns + ")");
+            copyCsv(db, "ml." + table, dir + "/" + table + ".csv");
         }
         return db.createReadOnlyUser("ml", java.util.List.of("training", "serving"));
     }
@@ -90,5 +108,47 @@ final class ItSupport {
         vigil.version("shop", "v1").connectTraining(source(db, reader, "SELECT * FROM ml.training"), "id", "ts");
         vigil.version("shop", "v1").connectServing(source(db, reader, "SELECT * FROM ml.serving"), "id", "ts");
         return version;
+    }
+
+    /**
+     * Model "insurance" version v1 (binary; predictions will_buy and its score proba, both labeled by the column
+     * bought of the same query), both datasets connected.
+     */
+    static void createInsurance(Vigil vigil, TestDatabase db, TestDatabase.Credentials reader) {
+        vigil.createModel("insurance", "Insurance");
+        vigil.apply(new dev.vigil.core.model.ModelVersion(
+                "insurance",
+                "v1",
+                dev.vigil.core.model.ModelType.BINARY,
+                dev.vigil.core.model.AggregationPeriod.HOURLY,
+                dev.vigil.core.model.Schema.builder()
+                        .prediction("will_buy", dev.vigil.core.model.FieldType.bool())
+                        .prediction("proba", dev.vigil.core.model.FieldType.numeric())
+                        .build()));
+        dev.vigil.client.ColumnMapping labels = dev.vigil.client.ColumnMapping.builder()
+                .label("will_buy", "bought")
+                .label("proba", "bought")
+                .build();
+        for (dev.vigil.core.model.DatasetKind kind : java.util.List.of(
+                dev.vigil.core.model.DatasetKind.TRAINING, dev.vigil.core.model.DatasetKind.SERVING)) {
+            vigil.version("insurance", "v1")
+                    .connect(kind, source(db, reader, "SELECT * FROM ml." + kind.specName()), "id", "ts", labels);
+        }
+    }
+
+    /**
+     * A GET of {@code pathAndQuery} with {@code token}: status and raw body, errors included (the SDK turns them
+     * into exceptions).
+     */
+    static java.net.http.HttpResponse<String> get(VigilServer server, String token, String pathAndQuery)
+            throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + pathAndQuery))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Accept", "application/json")
+                                .GET()
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -4,13 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.client.ColumnMapping;
-import dev.vigil.core.model.AggregationPeriod;
-import dev.vigil.core.model.FieldType;
-import dev.vigil.core.model.ModelType;
-import dev.vigil.core.model.ModelVersion;
-import dev.vigil.core.model.PostgresJdbcDataSource;
-import dev.vigil.core.model.Schema;
 import dev.vigil.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,48 +30,13 @@ class PerformanceIT extends AbstractServerIT {
 
     @Override
     protected void createSource(TestDatabase db) throws Exception {
-        for (String table : List.of("training", "serving")) {
-            db.execute(
-                    "CREATE SCHEMA IF NOT EXISTS ml",
-                    "CREATE TABLE ml." + table
-                            + " (id bigint, ts timestamptz, proba double precision, will_buy boolean, bought boolean)");
-            ItSupport.copyCsv(db, "ml." + table, "performance/" + table + ".csv");
-        }
-        reader = db.createReadOnlyUser("ml", List.of("training", "serving"));
+        reader = ItSupport.loadInsurance(db);
     }
 
     @BeforeAll
     void loadProfileAndRun() throws Exception {
-        vigil().createModel("insurance", "Insurance");
-        vigil().apply(new ModelVersion(
-                "insurance",
-                "v1",
-                ModelType.BINARY,
-                AggregationPeriod.HOURLY,
-                Schema.builder()
-                        .prediction("will_buy", FieldType.bool())
-                        .prediction("proba", FieldType.numeric())
-                        .build()));
-        ColumnMapping labels = ColumnMapping.builder()
-                .label("will_buy", "bought")
-                .label("proba", "bought")
-                .build();
-        for (String table : List.of("training", "serving")) {
-            PostgresJdbcDataSource source = ItSupport.source(db(), reader, "SELECT * FROM ml." + table);
-            if (table.equals("training")) {
-                vigil().version("insurance", "v1").connectTraining(source, "id", "ts", labels);
-            } else {
-                vigil().version("insurance", "v1").connectServing(source, "id", "ts", labels);
-            }
-        }
-        for (String dataset : List.of("training", "serving")) {
-            runToSuccess(
-                    "insurance",
-                    "v1",
-                    dataset,
-                    dataset.equals("serving") ? start : null,
-                    dataset.equals("serving") ? end : null);
-        }
+        ItSupport.createInsurance(vigil(), db(), reader);
+        runTrainingAndServing("insurance", "v1", start, end);
     }
 
     private List<JsonNode> performance(String granularity, Map<String, String> extra) {
