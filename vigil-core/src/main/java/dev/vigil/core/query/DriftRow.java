@@ -20,4 +20,5 @@ public record DriftRow(
         Instant windowEnd,
         Double value,
         String baseline,
-        String reason) {}
+        String reason)
+        implements QueryRow {}

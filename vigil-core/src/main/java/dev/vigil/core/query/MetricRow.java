@@ -17,4 +17,5 @@ public record MetricRow(
         String metric,
         Instant windowStart,
         Instant windowEnd,
-        Double value) {}
+        Double value)
+        implements QueryRow {}

@@ -20,7 +20,8 @@ public record PerformanceRow(
         Instant windowStart,
         Instant windowEnd,
         Double value,
-        Optional<Estimate> estimate) {
+        Optional<Estimate> estimate)
+        implements QueryRow {
 
     /**
      * How an estimate was made.

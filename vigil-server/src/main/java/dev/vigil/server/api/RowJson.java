@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.query.DriftRow;
 import dev.vigil.core.query.MetricRow;
 import dev.vigil.core.query.PerformanceRow;
+import dev.vigil.core.query.QueryRow;
 import dev.vigil.server.web.Json;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 
@@ -20,15 +20,12 @@ final class RowJson {
     private RowJson() {}
 
     static ArrayNode metrics(List<MetricRow> rows) {
-        return array(
-                rows,
-                r -> row(r.dataset(), r.segment(), r.field(), r.metric(), r.windowStart(), r.windowEnd(), r.value()));
+        return array(rows, RowJson::row);
     }
 
     static ArrayNode drift(List<DriftRow> rows) {
         return array(rows, r -> {
-            ObjectNode n =
-                    row(r.dataset(), r.segment(), r.field(), r.metric(), r.windowStart(), r.windowEnd(), r.value());
+            ObjectNode n = row(r);
             n.put("baseline", r.baseline());
             if (r.reason() != null) {
                 n.put("reason", r.reason());
@@ -39,8 +36,7 @@ final class RowJson {
 
     static ArrayNode performance(List<PerformanceRow> rows) {
         return array(rows, r -> {
-            ObjectNode n =
-                    row(r.dataset(), r.segment(), r.field(), r.metric(), r.windowStart(), r.windowEnd(), r.value());
+            ObjectNode n = row(r);
             r.estimate().ifPresent(e -> {
                 n.put("std", e.std());
                 n.put("reference", e.reference());
@@ -55,22 +51,15 @@ final class RowJson {
         return out;
     }
 
-    private static ObjectNode row(
-            String dataset,
-            String segment,
-            String field,
-            String metric,
-            Instant windowStart,
-            Instant windowEnd,
-            Double value) {
+    private static ObjectNode row(QueryRow r) {
         ObjectNode n = Json.object();
-        n.put("dataset", dataset);
-        n.put("segment", segment);
-        n.put("field", field);
-        n.put("metric", metric);
-        n.put("window_start", windowStart.toString());
-        n.put("window_end", windowEnd.toString());
-        n.put("value", value);
+        n.put("dataset", r.dataset());
+        n.put("segment", r.segment());
+        n.put("field", r.field());
+        n.put("metric", r.metric());
+        n.put("window_start", r.windowStart().toString());
+        n.put("window_end", r.windowEnd().toString());
+        n.put("value", r.value());
         return n;
     }
 }
