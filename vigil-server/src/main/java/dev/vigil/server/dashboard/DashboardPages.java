@@ -153,7 +153,7 @@ final class DashboardPages {
                                 drift.isEmpty()
                                         ? "<span class=\"muted\">–</span>"
                                         : Html.text(drift.get().field()) + " "
-                                                + badge(drift.get().value(), 0.1, 0.2))
+                                                + Layout.badge(drift.get().value(), 0.1, 0.2))
                         .append("</td><td>")
                         .append(Html.text(serving ? performanceSummary(v, day) : "–"))
                         .append("</td><td>")
@@ -165,7 +165,7 @@ final class DashboardPages {
             }
         }
         body.append("</tbody></table>");
-        return layout("Vigil — models", body.toString(), csrf, false);
+        return Layout.page("Vigil — models", body.toString(), csrf, false);
     }
 
     private String rows(ModelVersion v, Range day) {
@@ -214,7 +214,8 @@ final class DashboardPages {
     // ---- a version ----------------------------------------------------------------------------------
 
     String version(ModelVersion v, Range range, String csrf) {
-        return layout("Vigil — " + v.modelId() + " " + v.version(), versionBody(v, range, csrf, false), csrf, false);
+        return Layout.page(
+                "Vigil — " + v.modelId() + " " + v.version(), versionBody(v, range, csrf, false), csrf, false);
     }
 
     /**
@@ -240,7 +241,7 @@ final class DashboardPages {
                 .append(", generated ")
                 .append(Html.text(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
                 .append(" from stored profiles.</p>");
-        return layout("Vigil report — " + v.modelId() + " " + v.version(), body.toString(), "", true);
+        return Layout.page("Vigil report — " + v.modelId() + " " + v.version(), body.toString(), "", true);
     }
 
     private String versionBody(ModelVersion v, Range range, String csrf, boolean report) {
@@ -311,7 +312,7 @@ final class DashboardPages {
                         .append(
                                 score == null
                                         ? "<span class=\"muted\" title=\"" + Html.attr(r.reason()) + "\">–</span>"
-                                        : badge(score, 0.1, 0.2))
+                                        : Layout.badge(score, 0.1, 0.2))
                         .append("</td><td>")
                         .append(Svg.lineChart(
                                 "drift_score of " + f,
@@ -467,7 +468,7 @@ final class DashboardPages {
     // ---- a field ------------------------------------------------------------------------------------
 
     String field(ModelVersion v, String field, Range range, String csrf) {
-        return layout("Vigil — " + field, fieldBody(v, field, range, csrf, false), csrf, false);
+        return Layout.page("Vigil — " + field, fieldBody(v, field, range, csrf, false), csrf, false);
     }
 
     private String fieldBody(ModelVersion v, String field, Range range, String csrf, boolean report) {
@@ -550,11 +551,11 @@ final class DashboardPages {
             segments.forEach((segment, values) -> body.append("<tr><td>")
                     .append(Html.text(segment))
                     .append("</td><td class=\"num\">")
-                    .append(cell(values.get("count")))
+                    .append(Layout.cell(values.get("count")))
                     .append("</td><td class=\"num\">")
-                    .append(cell(values.get("missing_ratio")))
+                    .append(Layout.cell(values.get("missing_ratio")))
                     .append("</td><td class=\"num\">")
-                    .append(cell(values.get("mean")))
+                    .append(Layout.cell(values.get("mean")))
                     .append("</td></tr>"));
             body.append("</tbody></table>");
         }
@@ -584,7 +585,7 @@ final class DashboardPages {
         }
         body.append("</select></label> <button>Show</button></form>");
         body.append(alertTable(store.alerts().list(model, status, 500), csrf, true));
-        return layout("Vigil — alerts", body.toString(), csrf, false);
+        return Layout.page("Vigil — alerts", body.toString(), csrf, false);
     }
 
     private List<Alert> alertsOf(ModelVersion v) {
@@ -622,9 +623,9 @@ final class DashboardPages {
                     .append("</td><td>")
                     .append(Html.text(a.segment()))
                     .append("</td><td class=\"num\">")
-                    .append(cell(a.value()))
+                    .append(Layout.cell(a.value()))
                     .append("</td><td class=\"num\">")
-                    .append(cell(a.threshold()))
+                    .append(Layout.cell(a.threshold()))
                     .append("</td><td><span class=\"badge ")
                     .append(a.severity().equals("high") ? "bad" : a.severity().equals("medium") ? "warn" : "ok")
                     .append("\">")
@@ -704,56 +705,4 @@ final class DashboardPages {
                 .find(v.modelId(), v.version(), dev.vigil.core.model.DatasetKind.TRAINING)
                 .isPresent();
     }
-
-    private static String badge(double value, double warn, double bad) {
-        String cls = value >= bad ? "bad" : value >= warn ? "warn" : "ok";
-        return "<span class=\"badge " + cls + "\">" + Html.text(Svg.number(value)) + "</span>";
-    }
-
-    private static String cell(Double v) {
-        return v == null ? "<span class=\"muted\">–</span>" : Html.text(Svg.number(v));
-    }
-
-    /** The page around {@code body}: inline CSS, a header with sign-out (none in a report). */
-    static String layout(String title, String body, String csrf, boolean report) {
-        StringBuilder out = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                        + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + DashboardRoutes.CSP + "\">"
-                        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
-                .append(Html.text(title))
-                .append("</title><style>")
-                .append(CSS)
-                .append("</style></head><body><header><a class=\"brand\" href=\"")
-                .append(report ? "#" : "/")
-                .append("\">Vigil</a>");
-        if (!report) {
-            out.append("<nav><a href=\"/\">Models</a><a href=\"/alerts\">Alerts</a></nav>"
-                            + "<form class=\"inline signout\" method=\"post\" action=\"/signout\"><input"
-                            + " type=\"hidden\" name=\"csrf\" value=\"")
-                    .append(Html.attr(csrf))
-                    .append("\"><button>Sign out</button></form>");
-        }
-        return out.append("</header><main>")
-                .append(body)
-                .append("</main></body></html>")
-                .toString();
-    }
-
-    static final String CSS = "body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;"
-            + "color:#111827;background:#f9fafb}header{display:flex;gap:16px;align-items:center;padding:10px 20px;"
-            + "background:#111827;color:#fff}header a{color:#fff;text-decoration:none;margin-right:12px}"
-            + ".brand{font-weight:700;font-size:16px}.signout{margin-left:auto}main{padding:16px 20px}"
-            + "h1{font-size:22px;margin:8px 0 12px}h2{font-size:17px;margin:22px 0 8px}"
-            + "table{border-collapse:collapse;background:#fff;box-shadow:0 1px 2px #0001;margin-bottom:8px}"
-            + "th,td{padding:6px 10px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:middle}"
-            + "th{font-weight:600;background:#f3f4f6}.num{text-align:right;font-variant-numeric:tabular-nums}"
-            + ".muted{color:#6b7280}.badge{display:inline-block;padding:1px 7px;border-radius:9px;font-size:12px}"
-            + ".ok{background:#dcfce7;color:#166534}.warn{background:#fef9c3;color:#854d0e}"
-            + ".bad{background:#fee2e2;color:#991b1b}.chart{background:#fff}.chart-title{font-size:12px;"
-            + "font-weight:600;fill:#374151}.axis,.legend{font-size:10px;fill:#6b7280}.grid{stroke:#e5e7eb}"
-            + ".series{stroke-width:1.8}.alert-marker{fill:#fecaca;opacity:.6}.charts{display:flex;flex-wrap:wrap;"
-            + "gap:12px}form.inline{display:inline}form.range{margin:8px 0 12px}input,select,button{font:inherit}"
-            + "button{padding:3px 10px;border:1px solid #9ca3af;border-radius:4px;background:#fff;cursor:pointer}"
-            + ".crumbs{margin:0;color:#6b7280}.crumbs a{color:#2563eb}a{color:#2563eb}.signin{max-width:380px;"
-            + "margin:80px auto;background:#fff;padding:24px;box-shadow:0 1px 3px #0002}.signin input{width:100%;"
-            + "box-sizing:border-box;padding:6px;margin:8px 0}.error{color:#991b1b}";
 }

@@ -49,7 +49,7 @@ public final class DashboardRoutes {
     }
 
     public void install(Javalin app) {
-        app.get("/signin", ctx -> html(ctx, 200, signin(Optional.ofNullable(ctx.queryParam("error")))));
+        app.get("/signin", ctx -> Layout.html(ctx, 200, signin(Optional.ofNullable(ctx.queryParam("error")))));
         app.post("/signin", this::signIn);
         app.post("/signout", ctx -> {
             Optional<Session> s = session(ctx);
@@ -58,7 +58,7 @@ public final class DashboardRoutes {
                 return;
             }
             if (!sameOrigin(ctx) || !csrfMatches(ctx, s.get())) {
-                html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
+                Layout.html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
                 return;
             }
             sessions.values().remove(s.get());
@@ -113,17 +113,20 @@ public final class DashboardRoutes {
             return;
         }
         try {
-            html(ctx, 200, renderer.render(s.get()));
+            Layout.html(ctx, 200, renderer.render(s.get()));
         } catch (VigilNotFoundException e) {
-            html(ctx, 404, problem("Not found", e.getMessage(), s.get()));
+            Layout.html(ctx, 404, problem("Not found", e.getMessage(), s.get()));
         } catch (VigilArgumentException e) {
-            html(ctx, 400, problem("That did not work", e.getMessage(), s.get()));
+            Layout.html(ctx, 400, problem("That did not work", e.getMessage(), s.get()));
         } catch (VigilException e) {
             LOG.warn("dashboard page {} failed: {}", ctx.path(), e.getMessage());
-            html(ctx, 500, problem("That did not work", e.getMessage(), s.get()));
+            Layout.html(ctx, 500, problem("That did not work", e.getMessage(), s.get()));
         } catch (RuntimeException e) {
             LOG.error("dashboard page {} failed", ctx.path(), e);
-            html(ctx, 500, problem("That did not work", "the page failed; the server's log has the details", s.get()));
+            Layout.html(
+                    ctx,
+                    500,
+                    problem("That did not work", "the page failed; the server's log has the details", s.get()));
         }
     }
 
@@ -150,7 +153,7 @@ public final class DashboardRoutes {
     }
 
     private static String problem(String title, String message, Session s) {
-        return DashboardPages.layout(
+        return Layout.page(
                 "Vigil — " + title,
                 "<h1>" + Html.text(title) + "</h1><p class=\"error\">" + Html.text(message) + "</p>",
                 s.csrf(),
@@ -159,7 +162,7 @@ public final class DashboardRoutes {
 
     private void signIn(Context ctx) {
         if (!sameOrigin(ctx)) {
-            html(ctx, 403, signin(Optional.of("invalid")));
+            Layout.html(ctx, 403, signin(Optional.of("invalid")));
             return;
         }
         String token = ctx.formParam("token");
@@ -167,7 +170,7 @@ public final class DashboardRoutes {
                 ? Optional.empty()
                 : store.tokens().authenticate(token.strip());
         if (info.isEmpty()) {
-            html(ctx, 401, signin(Optional.of("invalid")));
+            Layout.html(ctx, 401, signin(Optional.of("invalid")));
             return;
         }
         byte[] id = new byte[24];
@@ -223,13 +226,13 @@ public final class DashboardRoutes {
             return;
         }
         if (!sameOrigin(ctx) || !csrfMatches(ctx, s.get())) {
-            html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
+            Layout.html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
             return;
         }
         try {
             store.alerts().setStatus(ctx.pathParam("alert"), status);
         } catch (VigilException e) {
-            html(
+            Layout.html(
                     ctx,
                     e instanceof VigilNotFoundException ? 404 : 400,
                     problem("That did not work", e.getMessage(), s.get()));
@@ -286,24 +289,11 @@ public final class DashboardRoutes {
 
     private static String signin(Optional<String> error) {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Vigil — sign in</title><style>"
-                + DashboardPages.CSS + "</style></head><body><form class=\"signin\" method=\"post\""
+                + Layout.CSS + "</style></head><body><form class=\"signin\" method=\"post\""
                 + " action=\"/signin\"><h1>Vigil</h1><p class=\"muted\">Sign in with an API token (<code>vigil tokens"
                 + " create</code>, or the admin token the server printed at its first start).</p>"
                 + (error.isPresent() ? "<p class=\"error\" id=\"signin-error\">That token is not valid.</p>" : "")
                 + "<label>API token <input type=\"password\" name=\"token\" id=\"token\" autocomplete=\"off\""
                 + " autofocus></label><button id=\"signin\">Sign in</button></form></body></html>";
-    }
-
-    /** No script, no plugin, no base, forms only to this server, never framed: inline CSS and SVG still render. */
-    static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self';"
-            + " frame-ancestors 'none'";
-
-    private static void html(Context ctx, int status, String page) {
-        ctx.status(status);
-        ctx.header("Content-Security-Policy", CSP);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Cache-Control", "no-store");
-        ctx.contentType("text/html; charset=utf-8");
-        ctx.result(page);
     }
 }

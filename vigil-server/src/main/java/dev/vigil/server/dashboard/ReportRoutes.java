@@ -44,7 +44,7 @@ public final class ReportRoutes {
         if (!range.to().isAfter(range.from())) {
             throw new VigilArgumentException("to: " + range.to() + " must be after from " + range.from());
         }
-        ctx.header("Content-Security-Policy", DashboardRoutes.CSP);
+        ctx.header("Content-Security-Policy", Layout.CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(pages.report(v, range));
