@@ -18,7 +18,6 @@ import dev.vigil.store.Alert;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Run;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,8 +35,6 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
  * queries as the REST API): plain HTML with inline CSS and inline SVG charts, every value escaped.
  */
 final class DashboardPages {
-    private static final Duration DEFAULT_RANGE = Duration.ofDays(7);
-
     private final Metastore store;
     private final ProfileQueries queries;
     private final java.time.Clock clock;
@@ -46,63 +43,6 @@ final class DashboardPages {
         this.store = store;
         this.queries = new ProfileQueries(store);
         this.clock = clock;
-    }
-
-    /** The range a page shows: asked, or the last week of data up to the serving watermark. */
-    record Range(Instant from, Instant to, Granularity granularity) {
-        String query() {
-            return "?from=" + from + "&to=" + to + "&granularity=" + granularity.specName();
-        }
-
-        /** The serving dataset's profiles over this range at this granularity. */
-        ProfileRequest request() {
-            return ProfileRequest.of(DatasetKind.SERVING)
-                    .withRange(Optional.of(from), Optional.of(to))
-                    .withGranularity(granularity);
-        }
-    }
-
-    /** The most points a chart gets: more would not show, and would only cost time. */
-    static final int MAX_BUCKETS = 2_000;
-
-    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
-
-    /** {@code t}, or a one-sentence refusal naming {@code key} when it is not between 1970 and 9999. */
-    static Instant bounded(Instant t, String key) {
-        if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
-            throw new dev.vigil.core.VigilArgumentException(
-                    key + ": expected an instant between 1970 and 9999, got " + t);
-        }
-        return t;
-    }
-
-    Range range(ModelVersion v, Optional<Instant> from, Optional<Instant> to, Optional<String> granularity) {
-        Instant end = to.map(t -> bounded(t, "to")).orElseGet(() -> store.profiles()
-                .windowRange(v.modelId(), v.version(), "serving")
-                .map(r -> r[1])
-                .orElse(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.HOURS)));
-        Instant start = from.map(t -> bounded(t, "from")).orElse(end.minus(DEFAULT_RANGE));
-        if (!end.isAfter(start)) {
-            throw new dev.vigil.core.VigilArgumentException("to: " + end + " must be after from " + start);
-        }
-        String g = granularity.orElse(Duration.between(start, end).compareTo(Duration.ofDays(8)) <= 0 ? "hour" : "day");
-        Granularity parsed = Granularity.fromParam(g);
-        Duration bucket =
-                switch (parsed) {
-                    case HOUR -> Duration.ofHours(1);
-                    case DAY -> Duration.ofDays(1);
-                    case WEEK -> Duration.ofDays(7);
-                    case MONTH -> Duration.ofDays(28);
-                    case ALL -> Duration.between(start, end);
-                };
-        long buckets = Duration.between(start, end).dividedBy(bucket);
-        if (buckets > MAX_BUCKETS) {
-            throw new dev.vigil.core.VigilArgumentException("granularity: " + g + " from " + start + " to " + end
-                    + " makes " + buckets + " points, more than " + MAX_BUCKETS + "; pick a coarser granularity or a"
-                    + " shorter range");
-        }
-        return new Range(start, end, parsed);
     }
 
     // ---- the models list ----------------------------------------------------------------------------
@@ -127,8 +67,9 @@ final class DashboardPages {
                         .append("</span></td><td colspan=\"5\" class=\"muted\">no versions yet</td></tr>");
             }
             for (ModelVersion v : versions) {
-                Range last = range(v, Optional.empty(), Optional.empty(), Optional.of("all"));
-                Range day = new Range(last.to().minus(Duration.ofDays(1)), last.to(), Granularity.ALL);
+                PageRange last =
+                        PageRange.resolve(store, clock, v, Optional.empty(), Optional.empty(), Optional.of("all"));
+                PageRange day = new PageRange(last.to().minus(Duration.ofDays(1)), last.to(), Granularity.ALL);
                 long open = store.alerts().list(Optional.of(m.id()), Optional.of(Alert.Status.OPEN), 10_000).stream()
                         .filter(a -> a.version().equals(v.version()))
                         .count();
@@ -168,7 +109,7 @@ final class DashboardPages {
         return Layout.page("Vigil — models", body.toString(), csrf, false);
     }
 
-    private String rows(ModelVersion v, Range day) {
+    private String rows(ModelVersion v, PageRange day) {
         for (MetricRow r : queries.metrics(v, day.request().withMetric("count"))) {
             if (r.field() == null) {
                 return String.format(Locale.ROOT, "%,d", r.value().longValue());
@@ -178,7 +119,7 @@ final class DashboardPages {
     }
 
     /** The row of the field with the largest drift score over the range; empty without a training set. */
-    private Optional<DriftRow> topDrift(ModelVersion v, Range range) {
+    private Optional<DriftRow> topDrift(ModelVersion v, PageRange range) {
         if (!hasTraining(v)) {
             return Optional.empty();
         }
@@ -187,7 +128,7 @@ final class DashboardPages {
                 .reduce((best, r) -> r.value() > best.value() ? r : best);
     }
 
-    private String performanceSummary(ModelVersion v, Range range) {
+    private String performanceSummary(ModelVersion v, PageRange range) {
         Map<String, Double> realized = new LinkedHashMap<>();
         Map<String, Double> estimated = new LinkedHashMap<>();
         for (PerformanceRow r : queries.performance(v, range.request())) {
@@ -213,7 +154,7 @@ final class DashboardPages {
 
     // ---- a version ----------------------------------------------------------------------------------
 
-    String version(ModelVersion v, Range range, String csrf) {
+    String version(ModelVersion v, PageRange range, String csrf) {
         return Layout.page(
                 "Vigil — " + v.modelId() + " " + v.version(), versionBody(v, range, csrf, false), csrf, false);
     }
@@ -222,7 +163,7 @@ final class DashboardPages {
      * The HTML report of a version over a range: the version page and every field's page in one self-contained
      * file (inline CSS and SVG, no script, no link out), built from stored aggregates only.
      */
-    String report(ModelVersion v, Range range) {
+    String report(ModelVersion v, PageRange range) {
         StringBuilder body = new StringBuilder(versionBody(v, range, "", true));
         body.append("<h2>Fields</h2>");
         for (Field f : v.schema().fields()) {
@@ -244,7 +185,7 @@ final class DashboardPages {
         return Layout.page("Vigil report — " + v.modelId() + " " + v.version(), body.toString(), "", true);
     }
 
-    private String versionBody(ModelVersion v, Range range, String csrf, boolean report) {
+    private String versionBody(ModelVersion v, PageRange range, String csrf, boolean report) {
         String base = "/models/" + Html.segment(v.modelId()) + "/versions/" + Html.segment(v.version());
         StringBuilder body = new StringBuilder();
         if (!report) {
@@ -339,14 +280,14 @@ final class DashboardPages {
         return body.toString();
     }
 
-    private static List<Alert> inRange(List<Alert> alerts, Range range) {
+    private static List<Alert> inRange(List<Alert> alerts, PageRange range) {
         return alerts.stream()
                 .filter(a ->
                         a.windowEnd().isAfter(range.from()) && a.windowStart().isBefore(range.to()))
                 .toList();
     }
 
-    private String rangePicker(String base, Range range) {
+    private String rangePicker(String base, PageRange range) {
         StringBuilder out = new StringBuilder("<form class=\"range\" method=\"get\" action=\"")
                 .append(Html.attr(base))
                 .append("\"><label>From <input name=\"from\" value=\"")
@@ -419,7 +360,7 @@ final class DashboardPages {
         return Svg.bars("share of " + field, labels, w, b, 380, 130);
     }
 
-    private String performance(ModelVersion v, Range range, List<Alert> alerts) {
+    private String performance(ModelVersion v, PageRange range, List<Alert> alerts) {
         List<Field> predictions = v.schema().group(FieldGroup.PREDICTIONS);
         Map<String, Map<String, Svg.Series>> byField = new LinkedHashMap<>();
         for (PerformanceRow r : queries.performance(v, range.request())) {
@@ -467,11 +408,11 @@ final class DashboardPages {
 
     // ---- a field ------------------------------------------------------------------------------------
 
-    String field(ModelVersion v, String field, Range range, String csrf) {
+    String field(ModelVersion v, String field, PageRange range, String csrf) {
         return Layout.page("Vigil — " + field, fieldBody(v, field, range, csrf, false), csrf, false);
     }
 
-    private String fieldBody(ModelVersion v, String field, Range range, String csrf, boolean report) {
+    private String fieldBody(ModelVersion v, String field, PageRange range, String csrf, boolean report) {
         String base = "/models/" + Html.segment(v.modelId()) + "/versions/" + Html.segment(v.version());
         StringBuilder body = new StringBuilder();
         if (report) {
@@ -530,7 +471,7 @@ final class DashboardPages {
                 .filter(s -> !s.isEmpty())
                 .distinct()
                 .toList()) {
-            ProfileRequest whole = new Range(range.from(), range.to(), Granularity.ALL)
+            ProfileRequest whole = new PageRange(range.from(), range.to(), Granularity.ALL)
                     .request()
                     .withField(field)
                     .withSegment(Optional.of(segment));

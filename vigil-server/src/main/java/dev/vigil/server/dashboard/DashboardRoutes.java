@@ -256,8 +256,10 @@ public final class DashboardRoutes {
         ctx.redirect(back);
     }
 
-    private DashboardPages.Range range(Context ctx, ModelVersion v) {
-        return pages.range(
+    private PageRange range(Context ctx, ModelVersion v) {
+        return PageRange.resolve(
+                store,
+                clock,
                 v,
                 instant(ctx, "from", true),
                 instant(ctx, "to", true),
@@ -274,7 +276,7 @@ public final class DashboardRoutes {
             return Optional.empty();
         }
         Instant t = ProfileRequest.parseInstant(bounded ? value.strip() : value, name);
-        return Optional.of(bounded ? DashboardPages.bounded(t, name) : t);
+        return Optional.of(bounded ? PageRange.bounded(t, name) : t);
     }
 
     private static Alert.Status status(String value) {

@@ -14,10 +14,12 @@ import java.util.Optional;
 /** The HTML report of a version, for the REST API: the dashboard's views on one self-contained page. */
 public final class ReportRoutes {
     private final Metastore store;
+    private final Clock clock;
     private final DashboardPages pages;
 
     public ReportRoutes(Metastore store, Clock clock) {
         this.store = store;
+        this.clock = clock;
         this.pages = new DashboardPages(store, clock);
     }
 
@@ -36,7 +38,9 @@ public final class ReportRoutes {
 
     private void report(Context ctx) {
         ModelVersion v = Lookups.version(store, ctx);
-        DashboardPages.Range range = pages.range(
+        PageRange range = PageRange.resolve(
+                store,
+                clock,
                 v,
                 DashboardRoutes.instant(ctx, "from", false),
                 DashboardRoutes.instant(ctx, "to", false),
