@@ -5,6 +5,7 @@ import dev.vigil.core.VigilException;
 import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.server.dashboard.Sessions.Session;
 import dev.vigil.server.web.Lookups;
 import dev.vigil.store.Alert;
 import dev.vigil.store.Metastore;
@@ -12,59 +13,39 @@ import dev.vigil.store.TokenInfo;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard at {@code /}: sign-in with an API token, which is exchanged for a session kept in an HttpOnly,
  * SameSite=Strict cookie (the token never appears in a URL); every page needs a session, every form that changes
- * something carries the session's CSRF token. Pages are rendered by {@link DashboardPages}.
+ * something carries the session's CSRF token ({@link Sessions}). Pages are rendered by {@link DashboardPages}.
  */
 public final class DashboardRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
-    static final String COOKIE = "vigil_session";
-    private static final Duration SESSION = Duration.ofHours(12);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Metastore store;
     private final DashboardPages pages;
     private final Clock clock;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-
-    /** A signed-in browser: whose token, its CSRF token, until when. */
-    private record Session(String tokenId, String tokenName, String csrf, Instant expires) {}
+    private final Sessions sessions;
 
     public DashboardRoutes(Metastore store, Clock clock) {
         this.store = store;
         this.pages = new DashboardPages(store, clock);
         this.clock = clock;
+        this.sessions = new Sessions(store, clock);
     }
 
     public void install(Javalin app) {
         app.get("/signin", ctx -> Layout.html(ctx, 200, signin(Optional.ofNullable(ctx.queryParam("error")))));
         app.post("/signin", this::signIn);
-        app.post("/signout", ctx -> {
-            Optional<Session> s = session(ctx);
-            if (s.isEmpty()) {
-                ctx.redirect("/signin");
-                return;
-            }
-            if (!sameOrigin(ctx) || !csrfMatches(ctx, s.get())) {
-                Layout.html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
-                return;
-            }
-            sessions.values().remove(s.get());
-            ctx.removeCookie(COOKIE, "/");
+        app.post("/signout", form((ctx, s) -> {
+            sessions.end(ctx, s);
             ctx.redirect("/signin");
-        });
+        }));
         app.get("/", page(s -> pages.models(s.csrf())));
         app.get(
                 "/models/{model}/versions/{version}",
@@ -93,8 +74,8 @@ public final class DashboardRoutes {
                                         .filter(m -> !m.isBlank())
                                         .map(DashboardRoutes::status),
                                 s.csrf())));
-        app.post("/alerts/{alert}/acknowledge", ctx -> setStatus(ctx, Alert.Status.ACKNOWLEDGED));
-        app.post("/alerts/{alert}/resolve", ctx -> setStatus(ctx, Alert.Status.RESOLVED));
+        app.post("/alerts/{alert}/acknowledge", form((ctx, s) -> setStatus(ctx, s, Alert.Status.ACKNOWLEDGED)));
+        app.post("/alerts/{alert}/resolve", form((ctx, s) -> setStatus(ctx, s, Alert.Status.RESOLVED)));
     }
 
     private interface PageRenderer {
@@ -107,7 +88,7 @@ public final class DashboardRoutes {
 
     /** Renders a page for a signed-in browser; sends others to sign in; shows failures as a page, not a trace. */
     private void withSession(Context ctx, PageRenderer renderer) {
-        Optional<Session> s = session(ctx);
+        Optional<Session> s = sessions.find(ctx);
         if (s.isEmpty()) {
             ctx.redirect("/signin");
             return;
@@ -132,24 +113,28 @@ public final class DashboardRoutes {
 
     private static final String STALE_FORM = "the form is stale or came from another site; reload the page";
 
+    /** What a form does once its POST is known to come from a signed-in page of this server. */
+    private interface FormAction {
+        void run(Context ctx, Session s);
+    }
+
     /**
-     * Whether a POST comes from a page of this server: its {@code Origin} (browsers send it with form POSTs) names
-     * this host, or, without one, {@code Sec-Fetch-Site} does not say cross-site. Stops another site from signing a
-     * browser in with the attacker's token, or out.
+     * Runs {@code action} for a form POSTed from a page of this server by a signed-in browser with its session's CSRF
+     * token; sends a browser without a session to sign in, and refuses a stale or cross-site form with a page.
      */
-    private static boolean sameOrigin(Context ctx) {
-        String origin = ctx.header("Origin");
-        if (origin != null && !origin.equals("null")) {
-            try {
-                java.net.URI uri = java.net.URI.create(origin);
-                String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-                return authority != null && authority.equalsIgnoreCase(ctx.host());
-            } catch (IllegalArgumentException e) {
-                return false;
+    private Handler form(FormAction action) {
+        return ctx -> {
+            Optional<Session> s = sessions.find(ctx);
+            if (s.isEmpty()) {
+                ctx.redirect("/signin");
+                return;
             }
-        }
-        String site = ctx.header("Sec-Fetch-Site");
-        return site == null || site.equals("same-origin") || site.equals("none");
+            if (!Sessions.sameOrigin(ctx) || !Sessions.csrfMatches(ctx, s.get())) {
+                Layout.html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
+                return;
+            }
+            action.run(ctx, s.get());
+        };
     }
 
     private static String problem(String title, String message, Session s) {
@@ -161,7 +146,7 @@ public final class DashboardRoutes {
     }
 
     private void signIn(Context ctx) {
-        if (!sameOrigin(ctx)) {
+        if (!Sessions.sameOrigin(ctx)) {
             Layout.html(ctx, 403, signin(Optional.of("invalid")));
             return;
         }
@@ -173,69 +158,19 @@ public final class DashboardRoutes {
             Layout.html(ctx, 401, signin(Optional.of("invalid")));
             return;
         }
-        byte[] id = new byte[24];
-        RANDOM.nextBytes(id);
-        byte[] csrf = new byte[16];
-        RANDOM.nextBytes(csrf);
-        String sessionId = HexFormat.of().formatHex(id);
-        sessions.entrySet().removeIf(e -> e.getValue().expires().isBefore(clock.instant()));
-        sessions.put(
-                sessionId,
-                new Session(
-                        info.get().id(),
-                        info.get().name(),
-                        HexFormat.of().formatHex(csrf),
-                        clock.instant().plus(SESSION)));
-        boolean secure =
-                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
-        ctx.header(
-                "Set-Cookie",
-                COOKIE + "=" + sessionId + "; Path=/; Max-Age=" + SESSION.toSeconds() + "; HttpOnly; SameSite=Strict"
-                        + (secure ? "; Secure" : ""));
+        sessions.start(ctx, info.get());
         LOG.info("dashboard sign-in with token '{}'", info.get().name());
         ctx.redirect("/");
     }
 
-    private Optional<Session> session(Context ctx) {
-        String id = ctx.cookie(COOKIE);
-        if (id == null) {
-            return Optional.empty();
-        }
-        Session s = sessions.get(id);
-        if (s == null
-                || s.expires().isBefore(clock.instant())
-                || store.tokens().list().stream().noneMatch(t -> t.id().equals(s.tokenId()))) {
-            sessions.remove(id); // expired, or its token was revoked: sign in again
-            return Optional.empty();
-        }
-        return Optional.of(s);
-    }
-
-    private static boolean csrfMatches(Context ctx, Session s) {
-        String sent = ctx.formParam("csrf");
-        return sent != null
-                && java.security.MessageDigest.isEqual(
-                        s.csrf().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        sent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private void setStatus(Context ctx, Alert.Status status) {
-        Optional<Session> s = session(ctx);
-        if (s.isEmpty()) {
-            ctx.redirect("/signin");
-            return;
-        }
-        if (!sameOrigin(ctx) || !csrfMatches(ctx, s.get())) {
-            Layout.html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
-            return;
-        }
+    private void setStatus(Context ctx, Session s, Alert.Status status) {
         try {
             store.alerts().setStatus(ctx.pathParam("alert"), status);
         } catch (VigilException e) {
             Layout.html(
                     ctx,
                     e instanceof VigilNotFoundException ? 404 : 400,
-                    problem("That did not work", e.getMessage(), s.get()));
+                    problem("That did not work", e.getMessage(), s));
             return;
         }
         // back to the page the form was on: its path on this server only (never another site's URL)
