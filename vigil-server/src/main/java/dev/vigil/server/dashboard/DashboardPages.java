@@ -73,9 +73,7 @@ final class DashboardPages {
                 long open = store.alerts().list(Optional.of(m.id()), Optional.of(Alert.Status.OPEN), 10_000).stream()
                         .filter(a -> a.version().equals(v.version()))
                         .count();
-                boolean serving = store.datasets()
-                        .find(v.modelId(), v.version(), dev.vigil.core.model.DatasetKind.SERVING)
-                        .isPresent();
+                boolean serving = VersionData.hasServing(store, v);
                 Optional<DriftRow> drift = serving ? topDrift(v, day) : Optional.empty();
                 body.append("<tr><td><a class=\"model-link\" href=\"/models/")
                         .append(Html.attr(Html.segment(m.id())))
@@ -120,7 +118,7 @@ final class DashboardPages {
 
     /** The row of the field with the largest drift score over the range; empty without a training set. */
     private Optional<DriftRow> topDrift(ModelVersion v, PageRange range) {
-        if (!hasTraining(v)) {
+        if (!VersionData.hasTraining(store, v)) {
             return Optional.empty();
         }
         return queries.drift(v, range.request().withMetric("drift_score").withBaseline(Baseline.TRAINING)).stream()
@@ -204,14 +202,14 @@ final class DashboardPages {
                                 + Html.text(range.from() + " to " + range.to() + ", by "
                                         + range.granularity().specName())
                                 + "</p>"
-                        : rangePicker(base, range));
-        if (!hasServing(v)) {
-            return body.append(NO_SERVING).toString();
+                        : Layout.rangePicker(base, range));
+        if (!VersionData.hasServing(store, v)) {
+            return body.append(Layout.NO_SERVING).toString();
         }
-        List<Alert> alerts = alertsOf(v);
+        List<Alert> alerts = VersionData.alerts(store, v);
         // Drift of every field, ranked by its drift over the whole range.
         body.append("<h2>Drift against the training set</h2>");
-        if (!hasTraining(v)) {
+        if (!VersionData.hasTraining(store, v)) {
             body.append("<p class=\"muted\">No training dataset connected: drift needs one as its baseline.</p>");
         } else {
             // One read of the range: each bucket's drift for the charts, the whole range's for the ranking.
@@ -258,7 +256,7 @@ final class DashboardPages {
                         .append(Svg.lineChart(
                                 "drift_score of " + f,
                                 series.containsKey(f) ? List.of(series.get(f)) : List.of(),
-                                markers(alerts, stored),
+                                AlertTable.markers(alerts, stored),
                                 range.from(),
                                 range.to(),
                                 360,
@@ -273,7 +271,7 @@ final class DashboardPages {
             body.append("</tbody></table>");
         }
         body.append(performance(v, range, alerts));
-        body.append("<h2>Alerts</h2>").append(alertTable(inRange(alerts, range), csrf, !report));
+        body.append("<h2>Alerts</h2>").append(AlertTable.render(inRange(alerts, range), csrf, !report));
         if (!report) {
             body.append("<h2>Runs</h2>").append(runs(v));
         }
@@ -285,24 +283,6 @@ final class DashboardPages {
                 .filter(a ->
                         a.windowEnd().isAfter(range.from()) && a.windowStart().isBefore(range.to()))
                 .toList();
-    }
-
-    private String rangePicker(String base, PageRange range) {
-        StringBuilder out = new StringBuilder("<form class=\"range\" method=\"get\" action=\"")
-                .append(Html.attr(base))
-                .append("\"><label>From <input name=\"from\" value=\"")
-                .append(Html.attr(range.from()))
-                .append("\"></label> <label>To <input name=\"to\" value=\"")
-                .append(Html.attr(range.to()))
-                .append("\"></label> <label>Granularity <select name=\"granularity\">");
-        for (String g : List.of("hour", "day", "week", "month")) {
-            out.append("<option")
-                    .append(g.equals(range.granularity().specName()) ? " selected" : "")
-                    .append('>')
-                    .append(g)
-                    .append("</option>");
-        }
-        return out.append("</select></label> <button>Show</button></form>").toString();
     }
 
     /** Window vs baseline: numeric fields by the training deciles (as drift bins them), others by their top values. */
@@ -396,7 +376,7 @@ final class DashboardPages {
                 out.append(Svg.lineChart(
                         "performance of " + f.name(),
                         new ArrayList<>(series.values()),
-                        markers(alerts, f.name()),
+                        AlertTable.markers(alerts, f.name()),
                         range.from(),
                         range.to(),
                         560,
@@ -430,12 +410,12 @@ final class DashboardPages {
                     .append("</a></p><h1>")
                     .append(Html.text(field))
                     .append("</h1>");
-            body.append(rangePicker(base + "/fields/" + Html.segment(field), range));
+            body.append(Layout.rangePicker(base + "/fields/" + Html.segment(field), range));
         }
-        if (!hasServing(v)) {
-            return body.append(NO_SERVING).toString();
+        if (!VersionData.hasServing(store, v)) {
+            return body.append(Layout.NO_SERVING).toString();
         }
-        List<Alert> alerts = alertsOf(v);
+        List<Alert> alerts = VersionData.alerts(store, v);
         Map<String, Svg.Series> byMetric = new TreeMap<>();
         Map<String, Map<String, Double>> segments = new TreeMap<>();
         for (MetricRow r : queries.metrics(v, range.request().withField(field))) {
@@ -452,7 +432,13 @@ final class DashboardPages {
         body.append("<div class=\"charts\">");
         for (Map.Entry<String, Svg.Series> e : byMetric.entrySet()) {
             body.append(Svg.lineChart(
-                    e.getKey(), List.of(e.getValue()), markers(alerts, field), range.from(), range.to(), 460, 160));
+                    e.getKey(),
+                    List.of(e.getValue()),
+                    AlertTable.markers(alerts, field),
+                    range.from(),
+                    range.to(),
+                    460,
+                    160));
         }
         body.append("</div>");
         // Segment breakdown over the whole range.
@@ -502,100 +488,13 @@ final class DashboardPages {
         }
         if (!report) {
             body.append("<h2>Alerts</h2>")
-                    .append(alertTable(
+                    .append(AlertTable.render(
                             alerts.stream().filter(a -> a.field().equals(field)).toList(), csrf, true));
         }
         return body.toString();
     }
 
-    // ---- alerts and runs ----------------------------------------------------------------------------
-
-    String alerts(Optional<String> model, Optional<Alert.Status> status, String csrf) {
-        StringBuilder body = new StringBuilder("<p class=\"crumbs\"><a href=\"/\">Models</a></p><h1>Alerts</h1>");
-        body.append("<form class=\"range\" method=\"get\" action=\"/alerts\">");
-        model.ifPresent(m -> body.append("<input type=\"hidden\" name=\"model\" value=\"")
-                .append(Html.attr(m))
-                .append("\">"));
-        body.append("<label>Status <select name=\"status\"><option value=\"\">any</option>");
-        for (Alert.Status s : Alert.Status.values()) {
-            body.append("<option")
-                    .append(status.equals(Optional.of(s)) ? " selected" : "")
-                    .append('>')
-                    .append(s.specName())
-                    .append("</option>");
-        }
-        body.append("</select></label> <button>Show</button></form>");
-        body.append(alertTable(store.alerts().list(model, status, 500), csrf, true));
-        return Layout.page("Vigil — alerts", body.toString(), csrf, false);
-    }
-
-    private List<Alert> alertsOf(ModelVersion v) {
-        return store.alerts().list(Optional.of(v.modelId()), Optional.empty(), 1000).stream()
-                .filter(a -> a.version().equals(v.version()))
-                .toList();
-    }
-
-    private static List<Svg.Marker> markers(List<Alert> alerts, String field) {
-        return alerts.stream()
-                .filter(a -> a.field().equals(field))
-                .map(a -> new Svg.Marker(a.windowStart(), a.windowEnd(), a.monitor() + ": " + a.reason()))
-                .toList();
-    }
-
-    private static String alertTable(List<Alert> alerts, String csrf, boolean actions) {
-        if (alerts.isEmpty()) {
-            return "<p class=\"muted\">No alerts.</p>";
-        }
-        StringBuilder out = new StringBuilder("<table class=\"alerts\"><thead><tr><th>Window</th><th>Monitor</th>"
-                + "<th>Model</th><th>Field</th><th>Segment</th><th>Value</th><th>Threshold</th><th>Severity</th>"
-                + "<th>Status</th><th>Why</th>" + (actions ? "<th></th>" : "") + "</tr></thead><tbody>");
-        for (Alert a : alerts) {
-            out.append("<tr class=\"alert-row\" data-alert=\"")
-                    .append(Html.attr(a.id()))
-                    .append("\"><td>")
-                    .append(Html.text(
-                            a.windowStart().toString().substring(0, 16).replace('T', ' ')))
-                    .append("</td><td>")
-                    .append(Html.text(a.monitor()))
-                    .append("</td><td>")
-                    .append(Html.text(a.modelId() + " " + a.version()))
-                    .append("</td><td>")
-                    .append(Html.text(a.field()))
-                    .append("</td><td>")
-                    .append(Html.text(a.segment()))
-                    .append("</td><td class=\"num\">")
-                    .append(Layout.cell(a.value()))
-                    .append("</td><td class=\"num\">")
-                    .append(Layout.cell(a.threshold()))
-                    .append("</td><td><span class=\"badge ")
-                    .append(a.severity().equals("high") ? "bad" : a.severity().equals("medium") ? "warn" : "ok")
-                    .append("\">")
-                    .append(Html.text(a.severity()))
-                    .append("</span></td><td class=\"status\">")
-                    .append(Html.text(a.status().specName()))
-                    .append("</td><td class=\"reason\">")
-                    .append(Html.text(a.reason()))
-                    .append("</td>");
-            if (actions) {
-                out.append("<td>");
-                if (a.status() == Alert.Status.OPEN) {
-                    out.append(button(a, "acknowledge", csrf));
-                }
-                if (a.status() != Alert.Status.RESOLVED) {
-                    out.append(button(a, "resolve", csrf));
-                }
-                out.append("</td>");
-            }
-            out.append("</tr>");
-        }
-        return out.append("</tbody></table>").toString();
-    }
-
-    private static String button(Alert a, String action, String csrf) {
-        return "<form class=\"inline\" method=\"post\" action=\"/alerts/" + Html.attr(Html.segment(a.id())) + "/"
-                + action + "\"><input type=\"hidden\" name=\"csrf\" value=\"" + Html.attr(csrf)
-                + "\"><button class=\"" + action + "\">" + action + "</button></form>";
-    }
+    // ---- runs ----------------------------------------------------------------------------
 
     private String runs(ModelVersion v) {
         List<Run> runs = store.runs().list(v.modelId(), v.version(), 10);
@@ -628,22 +527,5 @@ final class DashboardPages {
                     .append("</td></tr>");
         }
         return out.append("</tbody></table>").toString();
-    }
-
-    // ---- pieces -------------------------------------------------------------------------------------
-
-    private static final String NO_SERVING =
-            "<p class=\"muted\">No serving dataset connected yet: connect one and run it to see this page.</p>";
-
-    private boolean hasServing(ModelVersion v) {
-        return store.datasets()
-                .find(v.modelId(), v.version(), dev.vigil.core.model.DatasetKind.SERVING)
-                .isPresent();
-    }
-
-    private boolean hasTraining(ModelVersion v) {
-        return store.datasets()
-                .find(v.modelId(), v.version(), dev.vigil.core.model.DatasetKind.TRAINING)
-                .isPresent();
     }
 }

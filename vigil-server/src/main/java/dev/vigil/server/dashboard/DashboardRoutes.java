@@ -29,12 +29,14 @@ public final class DashboardRoutes {
 
     private final Metastore store;
     private final DashboardPages pages;
+    private final AlertsPage alerts;
     private final Clock clock;
     private final Sessions sessions;
 
     public DashboardRoutes(Metastore store, Clock clock) {
         this.store = store;
         this.pages = new DashboardPages(store, clock);
+        this.alerts = new AlertsPage(store);
         this.clock = clock;
         this.sessions = new Sessions(store, clock);
     }
@@ -68,7 +70,7 @@ public final class DashboardRoutes {
                 "/alerts",
                 ctx -> withSession(
                         ctx,
-                        s -> pages.alerts(
+                        s -> alerts.render(
                                 Optional.ofNullable(ctx.queryParam("model")).filter(m -> !m.isBlank()),
                                 Optional.ofNullable(ctx.queryParam("status"))
                                         .filter(m -> !m.isBlank())

@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * What every page of the dashboard and the HTML report share: the frame around a page's body with its inline CSS
- * ({@code dashboard.css}), the Content-Security-Policy, and the small pieces (badges, cells) the pages repeat.
+ * ({@code dashboard.css}), the Content-Security-Policy, and the small pieces the pages repeat (badges, cells, the
+ * range picker).
  */
 final class Layout {
     /** No script, no plugin, no base, forms only to this server, never framed: inline CSS and SVG still render. */
@@ -17,6 +19,10 @@ final class Layout {
 
     /** The style sheet every page inlines (a page links to nothing, so that a report opens offline). */
     static final String CSS = resource("dashboard.css");
+
+    /** What a version's pages say instead of charts until it has serving data. */
+    static final String NO_SERVING =
+            "<p class=\"muted\">No serving dataset connected yet: connect one and run it to see this page.</p>";
 
     private Layout() {}
 
@@ -63,6 +69,25 @@ final class Layout {
     /** A table cell's number, or a muted dash when there is none. */
     static String cell(Double v) {
         return v == null ? "<span class=\"muted\">–</span>" : Html.text(Svg.number(v));
+    }
+
+    /** The form that asks a page for another range: from, to and granularity, sent back to {@code base}. */
+    static String rangePicker(String base, PageRange range) {
+        StringBuilder out = new StringBuilder("<form class=\"range\" method=\"get\" action=\"")
+                .append(Html.attr(base))
+                .append("\"><label>From <input name=\"from\" value=\"")
+                .append(Html.attr(range.from()))
+                .append("\"></label> <label>To <input name=\"to\" value=\"")
+                .append(Html.attr(range.to()))
+                .append("\"></label> <label>Granularity <select name=\"granularity\">");
+        for (String g : List.of("hour", "day", "week", "month")) {
+            out.append("<option")
+                    .append(g.equals(range.granularity().specName()) ? " selected" : "")
+                    .append('>')
+                    .append(g)
+                    .append("</option>");
+        }
+        return out.append("</select></label> <button>Show</button></form>").toString();
     }
 
     private static String resource(String name) {
