@@ -5,6 +5,7 @@ import dev.vigil.core.VigilException;
 import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.query.ProfileQueries;
 import dev.vigil.server.dashboard.Sessions.Session;
 import dev.vigil.server.web.Lookups;
 import dev.vigil.store.Alert;
@@ -29,6 +30,7 @@ public final class DashboardRoutes {
 
     private final Metastore store;
     private final DashboardPages pages;
+    private final ModelsPage models;
     private final AlertsPage alerts;
     private final Clock clock;
     private final Sessions sessions;
@@ -36,6 +38,7 @@ public final class DashboardRoutes {
     public DashboardRoutes(Metastore store, Clock clock) {
         this.store = store;
         this.pages = new DashboardPages(store, clock);
+        this.models = new ModelsPage(store, new ProfileQueries(store), clock);
         this.alerts = new AlertsPage(store);
         this.clock = clock;
         this.sessions = new Sessions(store, clock);
@@ -48,7 +51,7 @@ public final class DashboardRoutes {
             sessions.end(ctx, s);
             ctx.redirect("/signin");
         }));
-        app.get("/", page(s -> pages.models(s.csrf())));
+        app.get("/", page(s -> models.render(s.csrf())));
         app.get(
                 "/models/{model}/versions/{version}",
                 ctx -> withSession(ctx, s -> {
