@@ -31,6 +31,7 @@ public final class DashboardRoutes {
     private final Metastore store;
     private final DashboardPages pages;
     private final ModelsPage models;
+    private final FieldPage fields;
     private final AlertsPage alerts;
     private final Clock clock;
     private final Sessions sessions;
@@ -38,7 +39,9 @@ public final class DashboardRoutes {
     public DashboardRoutes(Metastore store, Clock clock) {
         this.store = store;
         this.pages = new DashboardPages(store, clock);
-        this.models = new ModelsPage(store, new ProfileQueries(store), clock);
+        ProfileQueries queries = new ProfileQueries(store);
+        this.models = new ModelsPage(store, queries, clock);
+        this.fields = new FieldPage(store, queries);
         this.alerts = new AlertsPage(store);
         this.clock = clock;
         this.sessions = new Sessions(store, clock);
@@ -67,7 +70,7 @@ public final class DashboardRoutes {
                         throw new VigilNotFoundException(
                                 v.modelId() + "/" + v.version() + " has no field '" + field + "'");
                     }
-                    return pages.field(v, field, range(ctx, v), s.csrf());
+                    return fields.render(v, field, range(ctx, v), s.csrf());
                 }));
         app.get(
                 "/alerts",
