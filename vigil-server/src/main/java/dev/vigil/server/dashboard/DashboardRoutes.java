@@ -23,14 +23,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The dashboard at {@code /}: sign-in with an API token, which is exchanged for a session kept in an HttpOnly,
  * SameSite=Strict cookie (the token never appears in a URL); every page needs a session, every form that changes
- * something carries the session's CSRF token ({@link Sessions}). Pages are rendered by {@link DashboardPages}.
+ * something carries the session's CSRF token ({@link Sessions}). Each page has its class: {@link ModelsPage},
+ * {@link VersionPage}, {@link FieldPage}, {@link AlertsPage}.
  */
 public final class DashboardRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
 
     private final Metastore store;
-    private final DashboardPages pages;
     private final ModelsPage models;
+    private final VersionPage versions;
     private final FieldPage fields;
     private final AlertsPage alerts;
     private final Clock clock;
@@ -38,9 +39,9 @@ public final class DashboardRoutes {
 
     public DashboardRoutes(Metastore store, Clock clock) {
         this.store = store;
-        this.pages = new DashboardPages(store, clock);
         ProfileQueries queries = new ProfileQueries(store);
         this.models = new ModelsPage(store, queries, clock);
+        this.versions = new VersionPage(store, queries);
         this.fields = new FieldPage(store, queries);
         this.alerts = new AlertsPage(store);
         this.clock = clock;
@@ -59,7 +60,7 @@ public final class DashboardRoutes {
                 "/models/{model}/versions/{version}",
                 ctx -> withSession(ctx, s -> {
                     ModelVersion v = Lookups.version(store, ctx);
-                    return pages.version(v, range(ctx, v), s.csrf());
+                    return versions.render(v, range(ctx, v), s.csrf());
                 }));
         app.get(
                 "/models/{model}/versions/{version}/fields/{field}",

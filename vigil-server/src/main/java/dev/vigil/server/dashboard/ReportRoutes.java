@@ -2,6 +2,7 @@ package dev.vigil.server.dashboard;
 
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.query.ProfileQueries;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Lookups;
 import dev.vigil.store.Metastore;
@@ -15,12 +16,13 @@ import java.util.Optional;
 public final class ReportRoutes {
     private final Metastore store;
     private final Clock clock;
-    private final DashboardPages pages;
+    private final ReportPage report;
 
     public ReportRoutes(Metastore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-        this.pages = new DashboardPages(store, clock);
+        ProfileQueries queries = new ProfileQueries(store);
+        this.report = new ReportPage(new VersionPage(store, queries), new FieldPage(store, queries), clock);
     }
 
     public List<Endpoint> endpoints() {
@@ -51,6 +53,6 @@ public final class ReportRoutes {
         ctx.header("Content-Security-Policy", Layout.CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.contentType("text/html; charset=utf-8");
-        ctx.result(pages.report(v, range));
+        ctx.result(report.render(v, range));
     }
 }

@@ -3,77 +3,44 @@ package dev.vigil.server.dashboard;
 import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.Field;
 import dev.vigil.core.model.FieldGroup;
-import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.query.DriftRow;
 import dev.vigil.core.query.PerformanceRow;
 import dev.vigil.query.ProfileQueries;
-import dev.vigil.stats.FieldProfile;
 import dev.vigil.store.Alert;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Run;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
- * The pages of the dashboard and of the HTML report, rendered on the server from stored profiles only (the same
- * queries as the REST API): plain HTML with inline CSS and inline SVG charts, every value escaped.
+ * A version's page: its fields ranked by drift against the training set (each with its drift over time and its
+ * distribution against training), its performance over time, its alerts and its runs.
  */
-final class DashboardPages {
+final class VersionPage {
     private final Metastore store;
     private final ProfileQueries queries;
-    private final java.time.Clock clock;
-    private final FieldPage fieldPage;
 
-    DashboardPages(Metastore store, java.time.Clock clock) {
+    VersionPage(Metastore store, ProfileQueries queries) {
         this.store = store;
-        this.queries = new ProfileQueries(store);
-        this.clock = clock;
-        this.fieldPage = new FieldPage(store, queries);
+        this.queries = queries;
     }
 
-    // ---- a version ----------------------------------------------------------------------------------
-
-    String version(ModelVersion v, PageRange range, String csrf) {
-        return Layout.page(
-                "Vigil — " + v.modelId() + " " + v.version(), versionBody(v, range, csrf, false), csrf, false);
+    /** The page of {@code v} over {@code range}. */
+    String render(ModelVersion v, PageRange range, String csrf) {
+        return Layout.page("Vigil — " + v.modelId() + " " + v.version(), body(v, range, csrf, false), csrf, false);
     }
 
     /**
-     * The HTML report of a version over a range: the version page and every field's page in one self-contained
-     * file (inline CSS and SVG, no script, no link out), built from stored aggregates only.
+     * The page's body; in a report ({@code report} true) the range is text instead of a form, field links point into
+     * the report, and alerts have no buttons and runs are left out.
      */
-    String report(ModelVersion v, PageRange range) {
-        StringBuilder body = new StringBuilder(versionBody(v, range, "", true));
-        body.append("<h2>Fields</h2>");
-        for (Field f : v.schema().fields()) {
-            if (f.group() != FieldGroup.ACTUALS) {
-                body.append(fieldPage.body(v, f.name(), range, "", true));
-            }
-        }
-        body.append("<p class=\"muted\">Vigil report of ")
-                .append(Html.text(v.modelId() + " " + v.version()))
-                .append(" from ")
-                .append(Html.text(range.from()))
-                .append(" to ")
-                .append(Html.text(range.to()))
-                .append(" by ")
-                .append(Html.text(range.granularity().specName()))
-                .append(", generated ")
-                .append(Html.text(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
-                .append(" from stored profiles.</p>");
-        return Layout.page("Vigil report — " + v.modelId() + " " + v.version(), body.toString(), "", true);
-    }
-
-    private String versionBody(ModelVersion v, PageRange range, String csrf, boolean report) {
+    String body(ModelVersion v, PageRange range, String csrf, boolean report) {
         String base = "/models/" + Html.segment(v.modelId()) + "/versions/" + Html.segment(v.version());
         StringBuilder body = new StringBuilder();
         if (!report) {
@@ -152,7 +119,7 @@ final class DashboardPages {
                                 360,
                                 110))
                         .append("</td><td>")
-                        .append(distribution(
+                        .append(DistributionChart.of(
                                 stored,
                                 Optional.ofNullable(drift.range().get(stored)),
                                 Optional.ofNullable(drift.reference().get(stored))))
@@ -173,61 +140,6 @@ final class DashboardPages {
                 .filter(a ->
                         a.windowEnd().isAfter(range.from()) && a.windowStart().isBefore(range.to()))
                 .toList();
-    }
-
-    /** Window vs baseline: numeric fields by the training deciles (as drift bins them), others by their top values. */
-    private static String distribution(String field, Optional<FieldProfile> window, Optional<FieldProfile> baseline) {
-        if (window.isEmpty() || baseline.isEmpty()) {
-            return "<span class=\"muted\">–</span>";
-        }
-        FieldType.Kind kind = window.get().kind();
-        List<String> labels = new ArrayList<>();
-        List<Double> w = new ArrayList<>();
-        List<Double> b = new ArrayList<>();
-        if (kind == FieldType.Kind.NUMERIC) {
-            Optional<KllDoublesSketch> bs = baseline.get().quantileSketch();
-            Optional<KllDoublesSketch> ws = window.get().quantileSketch();
-            if (bs.isEmpty() || ws.isEmpty() || bs.get().isEmpty() || ws.get().isEmpty()) {
-                return "<span class=\"muted\">–</span>";
-            }
-            double[] edges = bs.get().getQuantiles(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9});
-            edges = java.util.Arrays.stream(edges).distinct().toArray();
-            double[] wc = ws.get().getCDF(edges, QuantileSearchCriteria.EXCLUSIVE);
-            double[] bc = bs.get().getCDF(edges, QuantileSearchCriteria.EXCLUSIVE);
-            for (int i = 0; i < wc.length; i++) {
-                // the bin's lower edge is its label (the first bin: below the first edge)
-                labels.add(i == 0 ? "<" + Svg.number(edges[0]) : Svg.number(edges[i - 1]) + "+");
-                w.add(wc[i] - (i == 0 ? 0 : wc[i - 1]));
-                b.add(bc[i] - (i == 0 ? 0 : bc[i - 1]));
-            }
-        } else if (kind == FieldType.Kind.CATEGORICAL
-                || kind == FieldType.Kind.STRING
-                || kind == FieldType.Kind.BOOLEAN) {
-            Map<String, Long> wv = window.get().valueCounts();
-            Map<String, Long> bv = baseline.get().valueCounts();
-            long wn = Math.max(
-                    1,
-                    wv.values().stream().mapToLong(Long::longValue).sum()
-                            + window.get().otherCount());
-            long bn = Math.max(
-                    1,
-                    bv.values().stream().mapToLong(Long::longValue).sum()
-                            + baseline.get().otherCount());
-            Map<String, Double> weight = new HashMap<>();
-            wv.forEach((k, c) -> weight.merge(k, (double) c / wn, Double::sum));
-            bv.forEach((k, c) -> weight.merge(k, (double) c / bn, Double::sum));
-            weight.entrySet().stream()
-                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .limit(10)
-                    .forEach(e -> {
-                        labels.add(e.getKey());
-                        w.add((double) wv.getOrDefault(e.getKey(), 0L) / wn);
-                        b.add((double) bv.getOrDefault(e.getKey(), 0L) / bn);
-                    });
-        } else {
-            return "<span class=\"muted\">–</span>";
-        }
-        return Svg.bars("share of " + field, labels, w, b, 380, 130);
     }
 
     private String performance(ModelVersion v, PageRange range, List<Alert> alerts) {
@@ -275,8 +187,6 @@ final class DashboardPages {
         }
         return out.append("</div>").toString();
     }
-
-    // ---- runs ----------------------------------------------------------------------------
 
     private String runs(ModelVersion v) {
         List<Run> runs = store.runs().list(v.modelId(), v.version(), 10);
