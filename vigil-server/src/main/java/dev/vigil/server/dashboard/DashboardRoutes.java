@@ -5,6 +5,8 @@ import dev.vigil.core.VigilException;
 import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.query.ProfileQueries;
+import dev.vigil.server.dashboard.Sessions.Session;
 import dev.vigil.server.web.Lookups;
 import dev.vigil.store.Alert;
 import dev.vigil.store.Metastore;
@@ -12,65 +14,53 @@ import dev.vigil.store.TokenInfo;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard at {@code /}: sign-in with an API token, which is exchanged for a session kept in an HttpOnly,
  * SameSite=Strict cookie (the token never appears in a URL); every page needs a session, every form that changes
- * something carries the session's CSRF token. Pages are rendered by {@link DashboardPages}.
+ * something carries the session's CSRF token ({@link Sessions}). Each page has its class: {@link ModelsPage},
+ * {@link VersionPage}, {@link FieldPage}, {@link AlertsPage}.
  */
 public final class DashboardRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardRoutes.class);
-    static final String COOKIE = "vigil_session";
-    private static final Duration SESSION = Duration.ofHours(12);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Metastore store;
-    private final DashboardPages pages;
+    private final ModelsPage models;
+    private final VersionPage versions;
+    private final FieldPage fields;
+    private final AlertsPage alerts;
     private final Clock clock;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-
-    /** A signed-in browser: whose token, its CSRF token, until when. */
-    private record Session(String tokenId, String tokenName, String csrf, Instant expires) {}
+    private final Sessions sessions;
 
     public DashboardRoutes(Metastore store, Clock clock) {
         this.store = store;
-        this.pages = new DashboardPages(store, clock);
+        ProfileQueries queries = new ProfileQueries(store);
+        this.models = new ModelsPage(store, queries, clock);
+        this.versions = new VersionPage(store, queries);
+        this.fields = new FieldPage(store, queries);
+        this.alerts = new AlertsPage(store);
         this.clock = clock;
+        this.sessions = new Sessions(store, clock);
     }
 
     public void install(Javalin app) {
-        app.get("/signin", ctx -> html(ctx, 200, signin(Optional.ofNullable(ctx.queryParam("error")))));
+        app.get("/signin", ctx -> Layout.html(ctx, 200, signin(Optional.ofNullable(ctx.queryParam("error")))));
         app.post("/signin", this::signIn);
-        app.post("/signout", ctx -> {
-            Optional<Session> s = session(ctx);
-            if (s.isEmpty()) {
-                ctx.redirect("/signin");
-                return;
-            }
-            if (!sameOrigin(ctx) || !csrfMatches(ctx, s.get())) {
-                html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
-                return;
-            }
-            sessions.values().remove(s.get());
-            ctx.removeCookie(COOKIE, "/");
+        app.post("/signout", form((ctx, s) -> {
+            sessions.end(ctx, s);
             ctx.redirect("/signin");
-        });
-        app.get("/", page(s -> pages.models(s.csrf())));
+        }));
+        app.get("/", page(s -> models.render(s.csrf())));
         app.get(
                 "/models/{model}/versions/{version}",
                 ctx -> withSession(ctx, s -> {
                     ModelVersion v = Lookups.version(store, ctx);
-                    return pages.version(v, range(ctx, v), s.csrf());
+                    return versions.render(v, range(ctx, v), s.csrf());
                 }));
         app.get(
                 "/models/{model}/versions/{version}/fields/{field}",
@@ -81,20 +71,20 @@ public final class DashboardRoutes {
                         throw new VigilNotFoundException(
                                 v.modelId() + "/" + v.version() + " has no field '" + field + "'");
                     }
-                    return pages.field(v, field, range(ctx, v), s.csrf());
+                    return fields.render(v, field, range(ctx, v), s.csrf());
                 }));
         app.get(
                 "/alerts",
                 ctx -> withSession(
                         ctx,
-                        s -> pages.alerts(
+                        s -> alerts.render(
                                 Optional.ofNullable(ctx.queryParam("model")).filter(m -> !m.isBlank()),
                                 Optional.ofNullable(ctx.queryParam("status"))
                                         .filter(m -> !m.isBlank())
                                         .map(DashboardRoutes::status),
                                 s.csrf())));
-        app.post("/alerts/{alert}/acknowledge", ctx -> setStatus(ctx, Alert.Status.ACKNOWLEDGED));
-        app.post("/alerts/{alert}/resolve", ctx -> setStatus(ctx, Alert.Status.RESOLVED));
+        app.post("/alerts/{alert}/acknowledge", form((ctx, s) -> setStatus(ctx, s, Alert.Status.ACKNOWLEDGED)));
+        app.post("/alerts/{alert}/resolve", form((ctx, s) -> setStatus(ctx, s, Alert.Status.RESOLVED)));
     }
 
     private interface PageRenderer {
@@ -107,50 +97,57 @@ public final class DashboardRoutes {
 
     /** Renders a page for a signed-in browser; sends others to sign in; shows failures as a page, not a trace. */
     private void withSession(Context ctx, PageRenderer renderer) {
-        Optional<Session> s = session(ctx);
+        Optional<Session> s = sessions.find(ctx);
         if (s.isEmpty()) {
             ctx.redirect("/signin");
             return;
         }
         try {
-            html(ctx, 200, renderer.render(s.get()));
+            Layout.html(ctx, 200, renderer.render(s.get()));
         } catch (VigilNotFoundException e) {
-            html(ctx, 404, problem("Not found", e.getMessage(), s.get()));
+            Layout.html(ctx, 404, problem("Not found", e.getMessage(), s.get()));
         } catch (VigilArgumentException e) {
-            html(ctx, 400, problem("That did not work", e.getMessage(), s.get()));
+            Layout.html(ctx, 400, problem("That did not work", e.getMessage(), s.get()));
         } catch (VigilException e) {
             LOG.warn("dashboard page {} failed: {}", ctx.path(), e.getMessage());
-            html(ctx, 500, problem("That did not work", e.getMessage(), s.get()));
+            Layout.html(ctx, 500, problem("That did not work", e.getMessage(), s.get()));
         } catch (RuntimeException e) {
             LOG.error("dashboard page {} failed", ctx.path(), e);
-            html(ctx, 500, problem("That did not work", "the page failed; the server's log has the details", s.get()));
+            Layout.html(
+                    ctx,
+                    500,
+                    problem("That did not work", "the page failed; the server's log has the details", s.get()));
         }
     }
 
     private static final String STALE_FORM = "the form is stale or came from another site; reload the page";
 
+    /** What a form does once its POST is known to come from a signed-in page of this server. */
+    private interface FormAction {
+        void run(Context ctx, Session s);
+    }
+
     /**
-     * Whether a POST comes from a page of this server: its {@code Origin} (browsers send it with form POSTs) names
-     * this host, or, without one, {@code Sec-Fetch-Site} does not say cross-site. Stops another site from signing a
-     * browser in with the attacker's token, or out.
+     * Runs {@code action} for a form POSTed from a page of this server by a signed-in browser with its session's CSRF
+     * token; sends a browser without a session to sign in, and refuses a stale or cross-site form with a page.
      */
-    private static boolean sameOrigin(Context ctx) {
-        String origin = ctx.header("Origin");
-        if (origin != null && !origin.equals("null")) {
-            try {
-                java.net.URI uri = java.net.URI.create(origin);
-                String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-                return authority != null && authority.equalsIgnoreCase(ctx.host());
-            } catch (IllegalArgumentException e) {
-                return false;
+    private Handler form(FormAction action) {
+        return ctx -> {
+            Optional<Session> s = sessions.find(ctx);
+            if (s.isEmpty()) {
+                ctx.redirect("/signin");
+                return;
             }
-        }
-        String site = ctx.header("Sec-Fetch-Site");
-        return site == null || site.equals("same-origin") || site.equals("none");
+            if (!Sessions.sameOrigin(ctx) || !Sessions.csrfMatches(ctx, s.get())) {
+                Layout.html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
+                return;
+            }
+            action.run(ctx, s.get());
+        };
     }
 
     private static String problem(String title, String message, Session s) {
-        return DashboardPages.layout(
+        return Layout.page(
                 "Vigil — " + title,
                 "<h1>" + Html.text(title) + "</h1><p class=\"error\">" + Html.text(message) + "</p>",
                 s.csrf(),
@@ -158,8 +155,8 @@ public final class DashboardRoutes {
     }
 
     private void signIn(Context ctx) {
-        if (!sameOrigin(ctx)) {
-            html(ctx, 403, signin(Optional.of("invalid")));
+        if (!Sessions.sameOrigin(ctx)) {
+            Layout.html(ctx, 403, signin(Optional.of("invalid")));
             return;
         }
         String token = ctx.formParam("token");
@@ -167,72 +164,22 @@ public final class DashboardRoutes {
                 ? Optional.empty()
                 : store.tokens().authenticate(token.strip());
         if (info.isEmpty()) {
-            html(ctx, 401, signin(Optional.of("invalid")));
+            Layout.html(ctx, 401, signin(Optional.of("invalid")));
             return;
         }
-        byte[] id = new byte[24];
-        RANDOM.nextBytes(id);
-        byte[] csrf = new byte[16];
-        RANDOM.nextBytes(csrf);
-        String sessionId = HexFormat.of().formatHex(id);
-        sessions.entrySet().removeIf(e -> e.getValue().expires().isBefore(clock.instant()));
-        sessions.put(
-                sessionId,
-                new Session(
-                        info.get().id(),
-                        info.get().name(),
-                        HexFormat.of().formatHex(csrf),
-                        clock.instant().plus(SESSION)));
-        boolean secure =
-                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
-        ctx.header(
-                "Set-Cookie",
-                COOKIE + "=" + sessionId + "; Path=/; Max-Age=" + SESSION.toSeconds() + "; HttpOnly; SameSite=Strict"
-                        + (secure ? "; Secure" : ""));
+        sessions.start(ctx, info.get());
         LOG.info("dashboard sign-in with token '{}'", info.get().name());
         ctx.redirect("/");
     }
 
-    private Optional<Session> session(Context ctx) {
-        String id = ctx.cookie(COOKIE);
-        if (id == null) {
-            return Optional.empty();
-        }
-        Session s = sessions.get(id);
-        if (s == null
-                || s.expires().isBefore(clock.instant())
-                || store.tokens().list().stream().noneMatch(t -> t.id().equals(s.tokenId()))) {
-            sessions.remove(id); // expired, or its token was revoked: sign in again
-            return Optional.empty();
-        }
-        return Optional.of(s);
-    }
-
-    private static boolean csrfMatches(Context ctx, Session s) {
-        String sent = ctx.formParam("csrf");
-        return sent != null
-                && java.security.MessageDigest.isEqual(
-                        s.csrf().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        sent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private void setStatus(Context ctx, Alert.Status status) {
-        Optional<Session> s = session(ctx);
-        if (s.isEmpty()) {
-            ctx.redirect("/signin");
-            return;
-        }
-        if (!sameOrigin(ctx) || !csrfMatches(ctx, s.get())) {
-            html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
-            return;
-        }
+    private void setStatus(Context ctx, Session s, Alert.Status status) {
         try {
             store.alerts().setStatus(ctx.pathParam("alert"), status);
         } catch (VigilException e) {
-            html(
+            Layout.html(
                     ctx,
                     e instanceof VigilNotFoundException ? 404 : 400,
-                    problem("That did not work", e.getMessage(), s.get()));
+                    problem("That did not work", e.getMessage(), s));
             return;
         }
         // back to the page the form was on: its path on this server only (never another site's URL)
@@ -253,8 +200,10 @@ public final class DashboardRoutes {
         ctx.redirect(back);
     }
 
-    private DashboardPages.Range range(Context ctx, ModelVersion v) {
-        return pages.range(
+    private PageRange range(Context ctx, ModelVersion v) {
+        return PageRange.resolve(
+                store,
+                clock,
                 v,
                 instant(ctx, "from", true),
                 instant(ctx, "to", true),
@@ -271,7 +220,7 @@ public final class DashboardRoutes {
             return Optional.empty();
         }
         Instant t = ProfileRequest.parseInstant(bounded ? value.strip() : value, name);
-        return Optional.of(bounded ? DashboardPages.bounded(t, name) : t);
+        return Optional.of(bounded ? PageRange.bounded(t, name) : t);
     }
 
     private static Alert.Status status(String value) {
@@ -286,24 +235,11 @@ public final class DashboardRoutes {
 
     private static String signin(Optional<String> error) {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Vigil — sign in</title><style>"
-                + DashboardPages.CSS + "</style></head><body><form class=\"signin\" method=\"post\""
+                + Layout.CSS + "</style></head><body><form class=\"signin\" method=\"post\""
                 + " action=\"/signin\"><h1>Vigil</h1><p class=\"muted\">Sign in with an API token (<code>vigil tokens"
                 + " create</code>, or the admin token the server printed at its first start).</p>"
                 + (error.isPresent() ? "<p class=\"error\" id=\"signin-error\">That token is not valid.</p>" : "")
                 + "<label>API token <input type=\"password\" name=\"token\" id=\"token\" autocomplete=\"off\""
                 + " autofocus></label><button id=\"signin\">Sign in</button></form></body></html>";
-    }
-
-    /** No script, no plugin, no base, forms only to this server, never framed: inline CSS and SVG still render. */
-    static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self';"
-            + " frame-ancestors 'none'";
-
-    private static void html(Context ctx, int status, String page) {
-        ctx.status(status);
-        ctx.header("Content-Security-Policy", CSP);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Cache-Control", "no-store");
-        ctx.contentType("text/html; charset=utf-8");
-        ctx.result(page);
     }
 }

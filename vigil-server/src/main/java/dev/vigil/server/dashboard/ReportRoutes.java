@@ -2,6 +2,7 @@ package dev.vigil.server.dashboard;
 
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.query.ProfileQueries;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Lookups;
 import dev.vigil.server.web.Routes;
@@ -14,11 +15,14 @@ import java.util.Optional;
 /** The HTML report of a version, for the REST API: the dashboard's views on one self-contained page. */
 public final class ReportRoutes {
     private final Metastore store;
-    private final DashboardPages pages;
+    private final Clock clock;
+    private final ReportPage report;
 
     public ReportRoutes(Metastore store, Clock clock) {
         this.store = store;
-        this.pages = new DashboardPages(store, clock);
+        this.clock = clock;
+        ProfileQueries queries = new ProfileQueries(store);
+        this.report = new ReportPage(new VersionPage(store, queries), new FieldPage(store, queries), clock);
     }
 
     public List<Endpoint> endpoints() {
@@ -34,7 +38,9 @@ public final class ReportRoutes {
 
     private void report(Context ctx) {
         ModelVersion v = Lookups.version(store, ctx);
-        DashboardPages.Range range = pages.range(
+        PageRange range = PageRange.resolve(
+                store,
+                clock,
                 v,
                 DashboardRoutes.instant(ctx, "from", false),
                 DashboardRoutes.instant(ctx, "to", false),
@@ -42,9 +48,9 @@ public final class ReportRoutes {
         if (!range.to().isAfter(range.from())) {
             throw new VigilArgumentException("to: " + range.to() + " must be after from " + range.from());
         }
-        ctx.header("Content-Security-Policy", DashboardRoutes.CSP);
+        ctx.header("Content-Security-Policy", Layout.CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.contentType("text/html; charset=utf-8");
-        ctx.result(pages.report(v, range));
+        ctx.result(report.render(v, range));
     }
 }

@@ -1,0 +1,137 @@
+package dev.vigil.server.dashboard;
+
+import dev.vigil.core.model.Granularity;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.query.MetricRow;
+import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.query.ProfileQueries;
+import dev.vigil.store.Alert;
+import dev.vigil.store.Metastore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** A field's page: its metrics over time and by segment, and its alerts. */
+final class FieldPage {
+    private final Metastore store;
+    private final ProfileQueries queries;
+
+    FieldPage(Metastore store, ProfileQueries queries) {
+        this.store = store;
+        this.queries = queries;
+    }
+
+    /** The page of {@code field} of {@code v} over {@code range}. */
+    String render(ModelVersion v, String field, PageRange range, String csrf) {
+        return Layout.page("Vigil — " + field, body(v, field, range, csrf, false), csrf, false);
+    }
+
+    /**
+     * The page's body: its charts of the field's metrics over time, its segments over the whole range and, on the
+     * dashboard ({@code report} false), its alerts; in a report, a section under the version's.
+     */
+    String body(ModelVersion v, String field, PageRange range, String csrf, boolean report) {
+        String base = "/models/" + Html.segment(v.modelId()) + "/versions/" + Html.segment(v.version());
+        StringBuilder body = new StringBuilder();
+        if (report) {
+            body.append("<h3 id=\"field-")
+                    .append(Html.attr(Html.segment(field)))
+                    .append("\">")
+                    .append(Html.text(field))
+                    .append("</h3>");
+        } else {
+            body.append("<p class=\"crumbs\"><a href=\"/\">Models</a> / <a href=\"")
+                    .append(Html.attr(base))
+                    .append(range.query())
+                    .append("\">")
+                    .append(Html.text(v.modelId() + " " + v.version()))
+                    .append("</a></p><h1>")
+                    .append(Html.text(field))
+                    .append("</h1>");
+            body.append(Layout.rangePicker(base + "/fields/" + Html.segment(field), range));
+        }
+        if (!VersionData.hasServing(store, v)) {
+            return body.append(Layout.NO_SERVING).toString();
+        }
+        List<Alert> alerts = VersionData.alerts(store, v);
+        Map<String, Svg.Series> byMetric = new TreeMap<>();
+        Map<String, Map<String, Double>> segments = new TreeMap<>();
+        for (MetricRow r : queries.metrics(v, range.request().withField(field))) {
+            String metric = r.metric();
+            if (!List.of("count", "missing_ratio", "mean", "p50", "distinct_count", "mean_length", "mean_norm")
+                    .contains(metric)) {
+                continue;
+            }
+            Svg.Series s = byMetric.computeIfAbsent(
+                    metric, k -> new Svg.Series(k, new ArrayList<>(), new ArrayList<>(), false));
+            s.times().add(r.windowStart());
+            s.values().add(r.value());
+        }
+        body.append("<div class=\"charts\">");
+        for (Map.Entry<String, Svg.Series> e : byMetric.entrySet()) {
+            body.append(Svg.lineChart(
+                    e.getKey(),
+                    List.of(e.getValue()),
+                    AlertTable.markers(alerts, field),
+                    range.from(),
+                    range.to(),
+                    460,
+                    160));
+        }
+        body.append("</div>");
+        // Segment breakdown over the whole range.
+        for (String segment : store
+                .profiles()
+                .find(
+                        v.modelId(),
+                        v.version(),
+                        "serving",
+                        range.from(),
+                        range.to(),
+                        Optional.empty(),
+                        Optional.of(field))
+                .stream()
+                .map(sp -> sp.segment())
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .toList()) {
+            ProfileRequest whole = new PageRange(range.from(), range.to(), Granularity.ALL)
+                    .request()
+                    .withField(field)
+                    .withSegment(Optional.of(segment));
+            Map<String, Double> values = new LinkedHashMap<>();
+            for (MetricRow r : queries.metrics(v, whole)) {
+                if (r.value() != null) {
+                    values.put(r.metric(), r.value());
+                }
+            }
+            segments.put(segment, values);
+        }
+        body.append(report ? "<h4>Segments</h4>" : "<h2>Segments</h2>");
+        if (segments.isEmpty()) {
+            body.append("<p class=\"muted\">No segments declared for this version.</p>");
+        } else {
+            body.append("<table class=\"segments\"><thead><tr><th>Segment</th><th>Rows</th><th>Missing</th>"
+                    + "<th>Mean</th></tr></thead><tbody>");
+            segments.forEach((segment, values) -> body.append("<tr><td>")
+                    .append(Html.text(segment))
+                    .append("</td><td class=\"num\">")
+                    .append(Layout.cell(values.get("count")))
+                    .append("</td><td class=\"num\">")
+                    .append(Layout.cell(values.get("missing_ratio")))
+                    .append("</td><td class=\"num\">")
+                    .append(Layout.cell(values.get("mean")))
+                    .append("</td></tr>"));
+            body.append("</tbody></table>");
+        }
+        if (!report) {
+            body.append("<h2>Alerts</h2>")
+                    .append(AlertTable.render(
+                            alerts.stream().filter(a -> a.field().equals(field)).toList(), csrf, true));
+        }
+        return body.toString();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.vigil.server.dashboard;
+
+import dev.vigil.store.Metastore;
+import dev.vigil.store.TokenInfo;
+import io.javalin.http.Context;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The dashboard's signed-in browsers: an API token is exchanged for a random session id kept in an HttpOnly,
+ * SameSite=Strict cookie (the token never appears in a URL), with a CSRF token that every form that changes something
+ * sends back. Sessions live in memory for 12 hours and end with their token.
+ */
+final class Sessions {
+    static final String COOKIE = "vigil_session";
+    private static final Duration SESSION = Duration.ofHours(12);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Metastore store;
+    private final Clock clock;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    /** A signed-in browser: whose token, its CSRF token, until when. */
+    record Session(String tokenId, String tokenName, String csrf, Instant expires) {}
+
+    Sessions(Metastore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Starts a session for {@code token} and sets its cookie ({@code Secure} when the browser came over HTTPS). */
+    void start(Context ctx, TokenInfo token) {
+        byte[] id = new byte[24];
+        RANDOM.nextBytes(id);
+        byte[] csrf = new byte[16];
+        RANDOM.nextBytes(csrf);
+        String sessionId = HexFormat.of().formatHex(id);
+        sessions.entrySet().removeIf(e -> e.getValue().expires().isBefore(clock.instant()));
+        sessions.put(
+                sessionId,
+                new Session(
+                        token.id(),
+                        token.name(),
+                        HexFormat.of().formatHex(csrf),
+                        clock.instant().plus(SESSION)));
+        boolean secure =
+                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        ctx.header(
+                "Set-Cookie",
+                COOKIE + "=" + sessionId + "; Path=/; Max-Age=" + SESSION.toSeconds() + "; HttpOnly; SameSite=Strict"
+                        + (secure ? "; Secure" : ""));
+    }
+
+    /** The browser's session, unless it has none, it expired or its token was revoked. */
+    Optional<Session> find(Context ctx) {
+        String id = ctx.cookie(COOKIE);
+        if (id == null) {
+            return Optional.empty();
+        }
+        Session s = sessions.get(id);
+        if (s == null
+                || s.expires().isBefore(clock.instant())
+                || store.tokens().list().stream().noneMatch(t -> t.id().equals(s.tokenId()))) {
+            sessions.remove(id); // expired, or its token was revoked: sign in again
+            return Optional.empty();
+        }
+        return Optional.of(s);
+    }
+
+    /** Ends {@code s} and clears the browser's cookie. */
+    void end(Context ctx, Session s) {
+        sessions.values().remove(s);
+        ctx.removeCookie(COOKIE, "/");
+    }
+
+    /**
+     * Whether a POST comes from a page of this server: its {@code Origin} (browsers send it with form POSTs) names
+     * this host, or, without one, {@code Sec-Fetch-Site} does not say cross-site. Stops another site from signing a
+     * browser in with the attacker's token, or out.
+     */
+    static boolean sameOrigin(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin != null && !origin.equals("null")) {
+            try {
+                URI uri = URI.create(origin);
+                String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+                return authority != null && authority.equalsIgnoreCase(ctx.host());
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        String site = ctx.header("Sec-Fetch-Site");
+        return site == null || site.equals("same-origin") || site.equals("none");
+    }
+
+    /** Whether the form sent {@code s}'s CSRF token (compared in constant time). */
+    static boolean csrfMatches(Context ctx, Session s) {
+        String sent = ctx.formParam("csrf");
+        return sent != null
+                && MessageDigest.isEqual(
+                        s.csrf().getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
+    }
+}
