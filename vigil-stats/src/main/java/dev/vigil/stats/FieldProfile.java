@@ -318,14 +318,11 @@ public final class FieldProfile implements Profile {
 
     /**
      * A copy of the quantile sketch (k = {@value SketchCodec#KLL_K}) of the valid values of a numeric or datetime
-     * field, or of the lengths of a text field; empty for other kinds or when there is no valid value.
-     *
-     * @deprecated it exposes DataSketches' sketch type. For a chart of a window against a baseline use {@link
-     *     Drift#decileShares(FieldProfile, FieldProfile)}, which bins both as drift does; this method goes once the
-     *     dashboard no longer calls it.
+     * field, or of the lengths of a text field; empty for other kinds or when there is no valid value. For the tests
+     * of this package only: DataSketches' types stay out of the public API (a chart of a window against a baseline
+     * has {@link Drift#decileShares(FieldProfile, FieldProfile)}, which bins both as drift does).
      */
-    @Deprecated(forRemoval = true)
-    public Optional<KllDoublesSketch> quantileSketch() {
+    Optional<KllDoublesSketch> quantileSketch() {
         KllDoublesSketch sketch;
         if (values instanceof NumericProfile numeric) {
             sketch = numeric.quantiles();

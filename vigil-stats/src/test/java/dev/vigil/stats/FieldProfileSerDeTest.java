@@ -20,7 +20,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The binary format is a contract: round trips, checked-in golden files of version 1, and corrupt input. */
-@SuppressWarnings("removal") // quantileSketch() stays tested until the dashboard no longer calls it
 class FieldProfileSerDeTest {
 
     static Stream<FieldProfile> profilesOfEveryKind() {

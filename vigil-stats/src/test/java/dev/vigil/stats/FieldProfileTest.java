@@ -12,7 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Per-kind behaviour of the adders and metric names, with hand-computed answers. */
-@SuppressWarnings("removal") // quantileSketch() stays tested until the dashboard no longer calls it
 class FieldProfileTest {
 
     @Test

@@ -81,7 +81,7 @@ public final class DashboardRoutes {
                                 Optional.ofNullable(ctx.queryParam("model")).filter(m -> !m.isBlank()),
                                 Optional.ofNullable(ctx.queryParam("status"))
                                         .filter(m -> !m.isBlank())
-                                        .map(DashboardRoutes::status),
+                                        .map(Alert.Status::fromSpec),
                                 s.csrf())));
         app.post("/alerts/{alert}/acknowledge", form((ctx, s) -> setStatus(ctx, s, Alert.Status.ACKNOWLEDGED)));
         app.post("/alerts/{alert}/resolve", form((ctx, s) -> setStatus(ctx, s, Alert.Status.RESOLVED)));
@@ -221,16 +221,6 @@ public final class DashboardRoutes {
         }
         Instant t = ProfileRequest.parseInstant(bounded ? value.strip() : value, name);
         return Optional.of(bounded ? PageRange.bounded(t, name) : t);
-    }
-
-    private static Alert.Status status(String value) {
-        for (Alert.Status s : Alert.Status.values()) {
-            if (s.specName().equals(value)) {
-                return s;
-            }
-        }
-        throw new VigilArgumentException(
-                "status: unknown value '" + value + "' (expected open, acknowledged or resolved)");
     }
 
     private static String signin(Optional<String> error) {

@@ -1,14 +1,13 @@
 package dev.vigil.server.dashboard;
 
 import dev.vigil.core.model.FieldType;
+import dev.vigil.stats.Drift;
 import dev.vigil.stats.FieldProfile;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /** The bar chart of a field's distribution over a range against its training baseline, on the version page. */
 final class DistributionChart {
@@ -24,21 +23,17 @@ final class DistributionChart {
         List<Double> w = new ArrayList<>();
         List<Double> b = new ArrayList<>();
         if (kind == FieldType.Kind.NUMERIC) {
-            Optional<KllDoublesSketch> bs = baseline.get().quantileSketch();
-            Optional<KllDoublesSketch> ws = window.get().quantileSketch();
-            if (bs.isEmpty() || ws.isEmpty() || bs.get().isEmpty() || ws.get().isEmpty()) {
+            Optional<Drift.DecileShares> shares = Drift.decileShares(baseline.get(), window.get());
+            if (shares.isEmpty()) {
                 return "<span class=\"muted\">–</span>";
             }
-            double[] edges = bs.get().getQuantiles(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9});
-            edges = java.util.Arrays.stream(edges).distinct().toArray();
-            double[] wc = ws.get().getCDF(edges, QuantileSearchCriteria.EXCLUSIVE);
-            double[] bc = bs.get().getCDF(edges, QuantileSearchCriteria.EXCLUSIVE);
-            for (int i = 0; i < wc.length; i++) {
+            List<Double> edges = shares.get().edges();
+            for (int i = 0; i <= edges.size(); i++) {
                 // the bin's lower edge is its label (the first bin: below the first edge)
-                labels.add(i == 0 ? "<" + Svg.number(edges[0]) : Svg.number(edges[i - 1]) + "+");
-                w.add(wc[i] - (i == 0 ? 0 : wc[i - 1]));
-                b.add(bc[i] - (i == 0 ? 0 : bc[i - 1]));
+                labels.add(i == 0 ? "<" + Svg.number(edges.get(0)) : Svg.number(edges.get(i - 1)) + "+");
             }
+            w.addAll(shares.get().window());
+            b.addAll(shares.get().baseline());
         } else if (kind == FieldType.Kind.CATEGORICAL
                 || kind == FieldType.Kind.STRING
                 || kind == FieldType.Kind.BOOLEAN) {

@@ -4,6 +4,7 @@ import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.Field;
 import dev.vigil.core.model.FieldGroup;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.TextLength;
 import dev.vigil.core.query.DriftRow;
 import dev.vigil.core.query.PerformanceRow;
 import dev.vigil.query.ProfileQueries;
@@ -91,7 +92,7 @@ final class VersionPage {
             int rank = 0;
             for (DriftRow r : ranked) {
                 String f = r.field();
-                String stored = f.endsWith(".length") ? f.substring(0, f.length() - ".length".length()) : f;
+                String stored = TextLength.fieldOf(f);
                 Double score = r.value();
                 body.append("<tr class=\"field-row\" data-field=\"")
                         .append(Html.attr(f))
