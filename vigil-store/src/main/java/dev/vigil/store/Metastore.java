@@ -3,8 +3,11 @@ package dev.vigil.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.Jdbc;
+import dev.vigil.core.model.Model;
+import dev.vigil.core.model.ModelVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +145,20 @@ public final class Metastore implements AutoCloseable {
             message = message.replace(password, "******");
         }
         return message;
+    }
+
+    /** The model {@code id}; a {@link VigilNotFoundException} saying so when there is none. */
+    public Model model(String id) {
+        return models().find(id).orElseThrow(() -> new VigilNotFoundException("model '" + id + "' does not exist"));
+    }
+
+    /** The version {@code version} of model {@code modelId}; a {@link VigilNotFoundException} naming which is missing. */
+    public ModelVersion version(String modelId, String version) {
+        Model model = model(modelId);
+        return versions()
+                .find(model.id(), version)
+                .orElseThrow(() ->
+                        new VigilNotFoundException("model '" + model.id() + "' has no version '" + version + "'"));
     }
 
     public ModelRepository models() {

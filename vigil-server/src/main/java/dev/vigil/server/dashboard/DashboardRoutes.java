@@ -7,7 +7,6 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.query.ProfileQueries;
 import dev.vigil.server.dashboard.Sessions.Session;
-import dev.vigil.server.web.Lookups;
 import dev.vigil.store.Alert;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.TokenInfo;
@@ -59,13 +58,13 @@ public final class DashboardRoutes {
         app.get(
                 "/models/{model}/versions/{version}",
                 ctx -> withSession(ctx, s -> {
-                    ModelVersion v = Lookups.version(store, ctx);
+                    ModelVersion v = store.version(ctx.pathParam("model"), ctx.pathParam("version"));
                     return versions.render(v, range(ctx, v), s.csrf());
                 }));
         app.get(
                 "/models/{model}/versions/{version}/fields/{field}",
                 ctx -> withSession(ctx, s -> {
-                    ModelVersion v = Lookups.version(store, ctx);
+                    ModelVersion v = store.version(ctx.pathParam("model"), ctx.pathParam("version"));
                     String field = ctx.pathParam("field");
                     if (v.schema().fields().stream().noneMatch(f -> f.name().equals(field))) {
                         throw new VigilNotFoundException(
@@ -205,22 +204,18 @@ public final class DashboardRoutes {
                 store,
                 clock,
                 v,
-                instant(ctx, "from", true),
-                instant(ctx, "to", true),
+                instant(ctx, "from"),
+                instant(ctx, "to"),
                 Optional.ofNullable(ctx.queryParam("granularity")).filter(g -> !g.isBlank()));
     }
 
-    /**
-     * The instant the query parameter {@code name} gives, if any. The dashboard's pages ({@code bounded}) also refuse
-     * instants outside the years a chart can draw; the report takes what the REST API takes.
-     */
-    static Optional<Instant> instant(Context ctx, String name, boolean bounded) {
+    /** The instant the query parameter {@code name} gives, if any, between the years a chart can draw. */
+    private static Optional<Instant> instant(Context ctx, String name) {
         String value = ctx.queryParam(name);
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
-        Instant t = ProfileRequest.parseInstant(bounded ? value.strip() : value, name);
-        return Optional.of(bounded ? PageRange.bounded(t, name) : t);
+        return Optional.of(PageRange.bounded(ProfileRequest.parseInstant(value.strip(), name), name));
     }
 
     private static String signin(Optional<String> error) {

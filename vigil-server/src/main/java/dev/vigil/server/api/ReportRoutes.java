@@ -1,28 +1,26 @@
-package dev.vigil.server.dashboard;
+package dev.vigil.server.api;
 
-import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.ModelVersion;
-import dev.vigil.query.ProfileQueries;
+import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.server.dashboard.Reports;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Lookups;
 import dev.vigil.server.web.Routes;
 import dev.vigil.store.Metastore;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The HTML report of a version, for the REST API: the dashboard's views on one self-contained page. */
+/** The HTML report of a version over the REST API, rendered by the dashboard's {@link Reports}. */
 public final class ReportRoutes {
     private final Metastore store;
-    private final Clock clock;
-    private final ReportPage report;
+    private final Reports reports;
 
     public ReportRoutes(Metastore store, Clock clock) {
         this.store = store;
-        this.clock = clock;
-        ProfileQueries queries = new ProfileQueries(store);
-        this.report = new ReportPage(new VersionPage(store, queries), new FieldPage(store, queries), clock);
+        this.reports = new Reports(store, clock);
     }
 
     public List<Endpoint> endpoints() {
@@ -38,19 +36,21 @@ public final class ReportRoutes {
 
     private void report(Context ctx) {
         ModelVersion v = Lookups.version(store, ctx);
-        PageRange range = PageRange.resolve(
-                store,
-                clock,
+        String html = reports.render(
                 v,
-                DashboardRoutes.instant(ctx, "from", false),
-                DashboardRoutes.instant(ctx, "to", false),
+                instant(ctx, "from"),
+                instant(ctx, "to"),
                 Optional.ofNullable(ctx.queryParam("granularity")).filter(s -> !s.isBlank()));
-        if (!range.to().isAfter(range.from())) {
-            throw new VigilArgumentException("to: " + range.to() + " must be after from " + range.from());
-        }
-        ctx.header("Content-Security-Policy", Layout.CSP);
+        ctx.header("Content-Security-Policy", Reports.CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.contentType("text/html; charset=utf-8");
-        ctx.result(report.render(v, range));
+        ctx.result(html);
+    }
+
+    private static Optional<Instant> instant(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        return value == null || value.isBlank()
+                ? Optional.empty()
+                : Optional.of(ProfileRequest.parseInstant(value, name));
     }
 }
