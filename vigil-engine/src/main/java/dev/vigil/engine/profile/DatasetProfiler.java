@@ -246,7 +246,7 @@ public final class DatasetProfiler {
                     .mapPartitionsWithIndex(new PartitionProfiler(plan, counters), true)
                     .collect();
         } catch (Exception e) { // a failed job is a SparkException, checked but undeclared
-            throw SparkFailures.translate(e, source, src, prefix);
+            throw source.sparkFailure(e, src, prefix);
         }
         return new Result(
                 merge(partials, windows),
@@ -262,14 +262,7 @@ public final class DatasetProfiler {
     private Dataset<Row> read(SparkSession session, Prepared prepared, List<String> predicates) {
         PostgresJdbcDataSource src = prepared.connection().source();
         String prefix = prepared.connection().dataset().specName() + ".";
-        Properties props = source.sessionProperties(src);
-        props.setProperty("driver", "org.postgresql.Driver");
-        props.setProperty("fetchsize", "10000");
-        // Spark runs this on each of its connections before reading: read-only a third time over (the URL's driver
-        // settings and the session's default_transaction_read_only are the other two; sparkUrl).
-        props.setProperty("sessionInitStatement", "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
-        // timestamp without time zone as LocalDateTime (taken as UTC), not shifted into the JVM's zone
-        props.setProperty("preferTimestampNTZ", "true");
+        Properties props = source.sparkProperties(src);
         src.readOptions().forEach((key, value) -> {
             if (key.startsWith("spark.")) {
                 try {
@@ -287,7 +280,7 @@ public final class DatasetProfiler {
             // Spark connects here already, to read the schema: its failures are the source's too
             frame = session.read().jdbc(source.sparkUrl(src), table(src), predicates.toArray(String[]::new), props);
         } catch (Exception e) { // a SparkException is checked but undeclared
-            throw SparkFailures.translate(e, source, src, prefix);
+            throw source.sparkFailure(e, src, prefix);
         }
         if (!src.selectExpr().isEmpty()) {
             frame = frame.selectExpr(src.selectExpr().toArray(String[]::new));
@@ -447,7 +440,7 @@ public final class DatasetProfiler {
                 }
             }
         } catch (Exception e) { // a failed job is a SparkException, checked but undeclared
-            throw SparkFailures.translate(e, source, a.source(), "actuals.");
+            throw source.sparkFailure(e, a.source(), "actuals.");
         }
         if (!batch.isEmpty()) {
             unmatched += predictionWindows(serving, batch, windows);
