@@ -1,7 +1,6 @@
 package dev.vigil.engine.profile;
 
 import dev.vigil.core.VigilArgumentException;
-import dev.vigil.core.VigilSourceException;
 import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.Field;
@@ -10,26 +9,18 @@ import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Segment;
-import dev.vigil.core.spec.GrantSql;
-import dev.vigil.core.spec.SqlQueries;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.source.SourceColumn;
+import dev.vigil.engine.source.SourceSql;
+import dev.vigil.engine.source.SourceTimestamps;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceProfile;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -138,50 +129,7 @@ public final class DatasetProfiler {
 
     /** The first and last timestamp of the dataset's rows, or empty when it has none. */
     public Optional<Instant[]> timeRange(Prepared prepared) {
-        PostgresJdbcDataSource src = prepared.connection().source();
-        String ts = GrantSql.quote(prepared.connection().timestampColumn());
-        String sql = "SELECT min(" + ts + "), max(" + ts + ") FROM " + table(src);
-        try (Connection c = source.openReadOnly(src);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            Instant min = instant(rs, 1, prepared.timestampType());
-            Instant max = instant(rs, 2, prepared.timestampType());
-            return min == null ? Optional.empty() : Optional.of(new Instant[] {min, max});
-        } catch (SQLException e) {
-            throw new VigilSourceException(
-                    VigilSourceException.Reason.QUERY_FAILED,
-                    "Cannot find the time range of "
-                            + prepared.connection().dataset().specName() + ": " + e.getMessage(),
-                    e);
-        }
-    }
-
-    /**
-     * Column {@code i} as an instant, read as its PostgreSQL type asks: a {@code timestamptz} is an
-     * instant, a {@code timestamp} and a {@code date} are taken as UTC, numbers as epoch seconds or
-     * milliseconds. Never through {@code java.sql.Timestamp}, whose wall time is the JVM's zone.
-     */
-    private static Instant instant(ResultSet rs, int i, String pgType) throws SQLException {
-        String type = pgType.toLowerCase(Locale.ROOT);
-        if (type.equals("timestamptz")) {
-            OffsetDateTime o = rs.getObject(i, OffsetDateTime.class);
-            return o == null ? null : o.toInstant();
-        }
-        if (type.equals("timestamp")) {
-            LocalDateTime l = rs.getObject(i, LocalDateTime.class);
-            return l == null ? null : l.toInstant(ZoneOffset.UTC);
-        }
-        if (type.equals("date")) {
-            java.time.LocalDate d = rs.getObject(i, java.time.LocalDate.class);
-            return d == null ? null : d.atStartOfDay().toInstant(ZoneOffset.UTC);
-        }
-        Object value = rs.getObject(i);
-        if (value == null) {
-            return null;
-        }
-        Double seconds = Coercion.epochSeconds(value);
-        return seconds == null ? null : Instant.ofEpochMilli(Math.round(seconds * 1000));
+        return source.timeRange(prepared.connection(), prepared.timestampType());
     }
 
     /**
@@ -196,12 +144,12 @@ public final class DatasetProfiler {
         PostgresJdbcDataSource src = connection.source();
         String prefix = connection.dataset().specName() + ".";
         SparkSession session = spark.newSession();
-        String ts = GrantSql.quote(connection.timestampColumn());
+        String ts = connection.timestampColumn();
         List<String> predicates = new ArrayList<>();
         slices(windows, 2 * session.sparkContext().defaultParallelism())
-                .forEach(w -> predicates.add(predicate(ts, prepared.timestampType(), w)));
+                .forEach(w -> predicates.add(SourceSql.window(ts, prepared.timestampType(), w.start(), w.end())));
         if (countNullTimestamps) {
-            predicates.add(ts + " IS NULL");
+            predicates.add(SourceSql.isNull(ts));
         }
         if (predicates.isEmpty()) {
             return new Result(Map.of(), 0, 0, 0);
@@ -278,7 +226,8 @@ public final class DatasetProfiler {
         Dataset<Row> frame;
         try {
             // Spark connects here already, to read the schema: its failures are the source's too
-            frame = session.read().jdbc(source.sparkUrl(src), table(src), predicates.toArray(String[]::new), props);
+            frame = session.read()
+                    .jdbc(source.sparkUrl(src), SourceSql.table(src), predicates.toArray(String[]::new), props);
         } catch (Exception e) { // a SparkException is checked but undeclared
             throw source.sparkFailure(e, src, prefix);
         }
@@ -301,8 +250,8 @@ public final class DatasetProfiler {
             SparkSession session, Prepared prepared, Dataset<Row> predictions, Instant since, int partitions) {
         Prepared actuals = prepared.actuals();
         DatasetConnection a = actuals.connection();
-        String ts = GrantSql.quote(a.timestampColumn());
-        Dataset<Row> rows = read(session, actuals, List.of(since(ts, actuals.timestampType(), since)));
+        Dataset<Row> rows =
+                read(session, actuals, List.of(SourceSql.since(a.timestampColumn(), actuals.timestampType(), since)));
         String servingId = column(
                 predictions.columns(),
                 prepared.connection().idColumn(),
@@ -328,7 +277,7 @@ public final class DatasetProfiler {
                                 .dataType()
                         instanceof org.apache.spark.sql.types.NumericType
                 ? functions
-                        .when(functions.abs(at).gt(Coercion.EPOCH_MILLIS_ABOVE), at.divide(1000))
+                        .when(functions.abs(at).gt(SourceTimestamps.EPOCH_MILLIS_ABOVE), at.divide(1000))
                         .otherwise(at)
                 : at;
         Dataset<Row> latest = rows.select(
@@ -395,18 +344,18 @@ public final class DatasetProfiler {
         Prepared actuals = serving.actuals();
         DatasetConnection a = actuals.connection();
         SparkSession session = spark.newSession();
-        String ts = GrantSql.quote(a.timestampColumn());
+        String ts = a.timestampColumn();
         List<String> predicates = new ArrayList<>();
         slices(range, 2 * session.sparkContext().defaultParallelism())
-                .forEach(w -> predicates.add(predicate(ts, actuals.timestampType(), w)));
+                .forEach(w -> predicates.add(SourceSql.window(ts, actuals.timestampType(), w.start(), w.end())));
         if (countNullTimestamps) {
-            predicates.add(ts + " IS NULL");
+            predicates.add(SourceSql.isNull(ts));
         }
         if (predicates.isEmpty()) {
             return new ActualsScan(0, 0, 0, 0, new TreeSet<>());
         }
         Dataset<Row> rows = read(session, actuals, predicates);
-        Dataset<Row> servingFrame = read(session, serving, List.of("1 = 0"));
+        Dataset<Row> servingFrame = read(session, serving, List.of(SourceSql.NO_ROWS));
         String servingId = column(servingFrame.columns(), serving.connection().idColumn(), "serving.id_column");
         Column id = actualId(rows, a, servingFrame.schema().apply(servingId).dataType(), serving);
         Column at = col(rows, column(rows.columns(), a.timestampColumn(), "actuals.timestamp_column"));
@@ -459,49 +408,13 @@ public final class DatasetProfiler {
                 .orElseThrow(() -> new VigilArgumentException("serving.id_column: column '" + s.idColumn()
                         + "' must be a column of serving.data_source.query to join actuals on it, not one"
                         + " select_expr makes"));
-        String id = GrantSql.quote(s.idColumn());
-        String ts = GrantSql.quote(s.timestampColumn());
-        String sql = "SELECT vigil_ids.k, " + PostgresSource.ALIAS + "." + ts + ", " + PostgresSource.ALIAS + "."
-                + id + " IS NULL FROM unnest(?::text[]) AS vigil_ids(k) LEFT JOIN " + table(s.source()) + " ON "
-                + PostgresSource.ALIAS + "." + id + " = vigil_ids.k::" + GrantSql.quote(castType(idType));
         long window = serving.version().aggregationPeriod().length().toSeconds();
-        long unmatched = 0;
-        try (Connection c = source.openReadOnly(s.source());
-                java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getBoolean(3)) {
-                        unmatched++;
-                        continue;
-                    }
-                    Instant at = instant(rs, 2, serving.timestampType());
-                    if (at != null) {
-                        windows.add(Window.startOf(at, java.time.Duration.ofSeconds(window)));
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            if ("22P02".equals(e.getSQLState()) || "22003".equals(e.getSQLState())) {
-                throw new VigilSourceException(
-                        VigilSourceException.Reason.QUERY_FAILED,
-                        "Cannot look the actuals up in serving.data_source.query: an actuals.id_column value is not"
-                                + " a " + idType + " like serving.id_column: " + e.getMessage(),
-                        e);
-            }
-            throw source.failure(s.source(), "serving.data_source.query (looking the actuals' ids up)", e);
-        }
-        return unmatched;
-    }
-
-    /** The type a serial column holds (a {@code serial} is an {@code int4}), for a cast. */
-    static String castType(String pgType) {
-        return switch (pgType.toLowerCase(Locale.ROOT)) {
-            case "serial", "serial4" -> "int4";
-            case "bigserial", "serial8" -> "int8";
-            case "smallserial", "serial2" -> "int2";
-            default -> pgType;
-        };
+        return source.timestampsOfIds(
+                s,
+                idType,
+                serving.timestampType(),
+                ids,
+                at -> windows.add(Window.startOf(at, java.time.Duration.ofSeconds(window))));
     }
 
     /**
@@ -524,46 +437,6 @@ public final class DatasetProfiler {
             i = j;
         }
         return out;
-    }
-
-    private static String table(PostgresJdbcDataSource src) {
-        return "(\n" + SqlQueries.normalize(src.query(), "data_source.query") + "\n) AS " + PostgresSource.ALIAS;
-    }
-
-    /** The predicate of one window on the timestamp column, for its PostgreSQL type. */
-    static String predicate(String quotedColumn, String pgType, Window w) {
-        String type = pgType.toLowerCase(Locale.ROOT);
-        if (type.equals("timestamptz")) {
-            return quotedColumn + " >= '" + w.start() + "'::timestamptz AND " + quotedColumn + " < '" + w.end()
-                    + "'::timestamptz";
-        }
-        if (type.equals("timestamp") || type.equals("date")) {
-            // A timestamp without time zone is taken as UTC.
-            return quotedColumn + " >= '" + utc(w.start()) + "'::timestamp AND " + quotedColumn + " < '" + utc(w.end())
-                    + "'::timestamp";
-        }
-        // Epoch seconds or milliseconds (above 1e11 a number is taken as milliseconds).
-        String seconds = "(CASE WHEN abs(" + quotedColumn + ") > " + (long) Coercion.EPOCH_MILLIS_ABOVE + " THEN "
-                + quotedColumn + " / 1000.0 ELSE " + quotedColumn + " END)";
-        return seconds + " >= " + w.start().getEpochSecond() + " AND " + seconds + " < "
-                + w.end().getEpochSecond();
-    }
-
-    /** The predicate "at or after {@code since}" on the timestamp column, for its PostgreSQL type. */
-    static String since(String quotedColumn, String pgType, Instant since) {
-        String type = pgType.toLowerCase(Locale.ROOT);
-        if (type.equals("timestamptz")) {
-            return quotedColumn + " >= '" + since + "'::timestamptz";
-        }
-        if (type.equals("timestamp") || type.equals("date")) {
-            return quotedColumn + " >= '" + utc(since) + "'::timestamp";
-        }
-        return "(CASE WHEN abs(" + quotedColumn + ") > " + (long) Coercion.EPOCH_MILLIS_ABOVE + " THEN " + quotedColumn
-                + " / 1000.0 ELSE " + quotedColumn + " END) >= " + since.getEpochSecond();
-    }
-
-    private static String utc(Instant i) {
-        return LocalDateTime.ofInstant(i, ZoneOffset.UTC).toString().replace('T', ' ');
     }
 
     private static ProfilePlan plan(

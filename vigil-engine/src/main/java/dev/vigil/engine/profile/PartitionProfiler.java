@@ -2,6 +2,7 @@ package dev.vigil.engine.profile;
 
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.Segment;
+import dev.vigil.engine.source.SourceTimestamps;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceProfile;
@@ -81,7 +82,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         while (rows.hasNext()) {
             Row row = rows.next();
             read++;
-            Double seconds = Coercion.epochSeconds(row.get(plan.timestampColumn()));
+            Double seconds = SourceTimestamps.epochSeconds(row.get(plan.timestampColumn()));
             if (seconds == null) {
                 nullTimestamps++; // from the IS NULL slice: in no window, counted for the run
                 withProblems++;

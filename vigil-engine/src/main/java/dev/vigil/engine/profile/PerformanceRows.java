@@ -2,6 +2,7 @@ package dev.vigil.engine.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.engine.source.SourceTimestamps;
 import dev.vigil.stats.PerformanceProfile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ final class PerformanceRows {
         Object prediction = row.get(plan.predictionColumn());
         Object actual = row.get(plan.actualColumn());
         if (actual != null && plan.actualAtColumn() >= 0) {
-            Double at = Coercion.epochSeconds(row.get(plan.actualAtColumn()));
+            Double at = SourceTimestamps.epochSeconds(row.get(plan.actualAtColumn()));
             if (at == null || at < windowStart - windowSeconds) {
                 actual = null;
             }

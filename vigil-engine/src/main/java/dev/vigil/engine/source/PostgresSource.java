@@ -11,9 +11,12 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * The only door to the user's PostgreSQL. Every session it opens is read-only three times over
@@ -24,17 +27,16 @@ import java.util.Properties;
  * <p>Failures become a {@link VigilSourceException}: one sentence naming the URL (its password
  * parameters redacted), the user and PostgreSQL's own reason, never the password.
  *
- * <p>A facade over the package's parts: {@link ReadOnlySessions} opens the sessions, {@link SourceSql} writes every
- * piece of SQL, {@link SourceSchemaCheck} checks the probed columns, {@link PrivilegeProbe} reports what the user
- * could write, and {@link SourceFailures} turns failures into that one sentence.
+ * <p>A facade over the package's parts: {@link ReadOnlySessions} opens the sessions (and configures Spark's JDBC
+ * reader alike), {@link SourceSql} writes every piece of SQL, {@link SourceSchemaCheck} checks the probed columns,
+ * {@link PrivilegeProbe} reports what the user could write, {@link TimestampLookups} asks a session for a time range
+ * or the timestamps of ids, and {@link SourceFailures} turns failures into that one sentence.
  */
 public final class PostgresSource {
-    /** How a user's query is wrapped so that Vigil can add its own limits and predicates. */
-    public static final String ALIAS = SourceSql.ALIAS;
-
     private final SourceFailures failures;
     private final ReadOnlySessions sessions;
     private final PrivilegeProbe privileges;
+    private final TimestampLookups lookups;
 
     public PostgresSource(Duration connectTimeout, Duration statementTimeout) {
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
@@ -46,16 +48,12 @@ public final class PostgresSource {
         this.failures = new SourceFailures(statementTimeout);
         this.sessions = new ReadOnlySessions(connectTimeout, statementTimeout, failures);
         this.privileges = new PrivilegeProbe(sessions, failures);
+        this.lookups = new TimestampLookups(sessions, failures);
     }
 
     /** A 5 s connect timeout and a 300 s statement timeout. */
     public static PostgresSource withDefaults() {
         return new PostgresSource(Duration.ofSeconds(5), Duration.ofSeconds(300));
-    }
-
-    /** The query as Vigil runs it: {@code SELECT * FROM (\n<query>\n) AS vigil_src}. */
-    public static String wrap(String query) {
-        return SourceSql.wrap(query, "data_source.query");
     }
 
     /** The JDBC properties of a read-only session (also what Spark's JDBC reader gets). */
@@ -132,11 +130,25 @@ public final class PostgresSource {
     }
 
     /**
-     * A failure of the source seen elsewhere (in a Spark task reading it): a refused or lost login
-     * becomes a connect failure, anything else a failure of {@code key}.
+     * The first and last timestamp of the dataset's rows (its timestamp column read as its PostgreSQL type
+     * {@code timestampType} asks), or empty when it has none.
      */
-    public VigilSourceException failure(PostgresJdbcDataSource source, String key, SQLException e) {
-        return failures.failure(source, key, e);
+    public Optional<Instant[]> timeRange(DatasetConnection connection, String timestampType) {
+        return lookups.timeRange(connection, timestampType);
+    }
+
+    /**
+     * Gives {@code timestamps} the timestamp of every row of the {@code serving} query whose id is in {@code ids};
+     * returns how many of {@code ids} no row has. The ids are compared as values of the id column's PostgreSQL type
+     * {@code idType}, inside PostgreSQL (so an index on it is used).
+     */
+    public long timestampsOfIds(
+            DatasetConnection serving,
+            String idType,
+            String timestampType,
+            List<String> ids,
+            Consumer<Instant> timestamps) {
+        return lookups.timestampsOfIds(serving, idType, timestampType, ids, timestamps);
     }
 
     /**

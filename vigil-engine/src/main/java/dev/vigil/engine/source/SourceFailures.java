@@ -3,6 +3,7 @@ package dev.vigil.engine.source;
 import dev.vigil.core.VigilSourceException;
 import dev.vigil.core.VigilSourceException.Reason;
 import dev.vigil.core.VigilStateException;
+import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.Jdbc;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import java.io.IOException;
@@ -95,6 +96,29 @@ final class SourceFailures {
                         Reason.PERMISSION_DENIED, key + " needs a privilege the user lacks" + where, e);
             default -> new VigilSourceException(Reason.QUERY_FAILED, key + " failed" + where, e);
         };
+    }
+
+    /** The query finding a dataset's time range failed. */
+    static VigilSourceException timeRangeFailure(DatasetConnection connection, SQLException e) {
+        return new VigilSourceException(
+                Reason.QUERY_FAILED,
+                "Cannot find the time range of " + connection.dataset().specName() + ": " + e.getMessage(),
+                e);
+    }
+
+    /**
+     * Looking actuals' ids up in the serving query failed: because an id is not a value of the serving id's type
+     * {@code idType}, or as any failure of the serving query.
+     */
+    VigilSourceException idLookupFailure(PostgresJdbcDataSource serving, String idType, SQLException e) {
+        if ("22P02".equals(e.getSQLState()) || "22003".equals(e.getSQLState())) {
+            return new VigilSourceException(
+                    Reason.QUERY_FAILED,
+                    "Cannot look the actuals up in serving.data_source.query: an actuals.id_column value is not" + " a "
+                            + idType + " like serving.id_column: " + e.getMessage(),
+                    e);
+        }
+        return failure(serving, "serving.data_source.query (looking the actuals' ids up)", e);
     }
 
     /** The plan PostgreSQL returned for {@code key} is not the JSON it should be. */
