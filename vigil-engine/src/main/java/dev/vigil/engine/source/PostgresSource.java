@@ -45,10 +45,10 @@ public final class PostgresSource {
         if (statementTimeout.isNegative() || statementTimeout.isZero()) {
             throw new VigilArgumentException("source statement timeout must be positive, got " + statementTimeout);
         }
-        this.failures = new SourceFailures(statementTimeout);
-        this.sessions = new ReadOnlySessions(connectTimeout, statementTimeout, failures);
-        this.privileges = new PrivilegeProbe(sessions, failures);
-        this.lookups = new TimestampLookups(sessions, failures);
+        this.sessions = new ReadOnlySessions(connectTimeout, statementTimeout);
+        this.failures = sessions.failures();
+        this.privileges = new PrivilegeProbe(sessions);
+        this.lookups = new TimestampLookups(sessions);
     }
 
     /** A 5 s connect timeout and a 300 s statement timeout. */

@@ -25,11 +25,9 @@ final class PrivilegeProbe {
     private static final String[] WRITES = {"INSERT", "UPDATE", "DELETE", "TRUNCATE"};
 
     private final ReadOnlySessions sessions;
-    private final SourceFailures failures;
 
-    PrivilegeProbe(ReadOnlySessions sessions, SourceFailures failures) {
+    PrivilegeProbe(ReadOnlySessions sessions) {
         this.sessions = sessions;
-        this.failures = failures;
     }
 
     PrivilegeReport privileges(PostgresJdbcDataSource source) {
@@ -61,7 +59,7 @@ final class PrivilegeProbe {
             return new PrivilegeReport(
                     user, database, superuser, tables, GrantSql.statements(user, database, "public", qualified, false));
         } catch (SQLException e) {
-            throw failures.queryFailure(source, key, e);
+            throw sessions.failures().queryFailure(source, key, e);
         } catch (IOException e) {
             throw SourceFailures.unreadablePlan(key, e);
         }

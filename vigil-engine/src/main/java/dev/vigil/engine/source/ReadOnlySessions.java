@@ -27,10 +27,15 @@ final class ReadOnlySessions {
     private final Duration statementTimeout;
     private final SourceFailures failures;
 
-    ReadOnlySessions(Duration connectTimeout, Duration statementTimeout, SourceFailures failures) {
+    ReadOnlySessions(Duration connectTimeout, Duration statementTimeout) {
         this.connectTimeout = connectTimeout;
         this.statementTimeout = statementTimeout;
-        this.failures = failures;
+        this.failures = new SourceFailures(statementTimeout);
+    }
+
+    /** How failures of these sessions read (a timeout names the statement timeout). */
+    SourceFailures failures() {
+        return failures;
     }
 
     /** The JDBC properties of a read-only session (also what Spark's JDBC reader gets). */

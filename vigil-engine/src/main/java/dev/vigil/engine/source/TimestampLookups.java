@@ -19,11 +19,9 @@ import java.util.function.Consumer;
  */
 final class TimestampLookups {
     private final ReadOnlySessions sessions;
-    private final SourceFailures failures;
 
-    TimestampLookups(ReadOnlySessions sessions, SourceFailures failures) {
+    TimestampLookups(ReadOnlySessions sessions) {
         this.sessions = sessions;
-        this.failures = failures;
     }
 
     Optional<Instant[]> timeRange(DatasetConnection connection, String timestampType) {
@@ -65,7 +63,7 @@ final class TimestampLookups {
                 }
             }
         } catch (SQLException e) {
-            throw failures.idLookupFailure(serving.source(), idType, e);
+            throw sessions.failures().idLookupFailure(serving.source(), idType, e);
         }
         return unmatched;
     }
