@@ -1,6 +1,6 @@
 package dev.vigil.engine.profile;
 
-import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Segment;
 import dev.vigil.engine.source.SourceTimestamps;
 import dev.vigil.stats.DatasetProfile;
@@ -58,7 +58,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             }
             for (int i = 0; i < performance.length; i++) {
                 performance[i] = PerformanceProfile.create(
-                        ModelType.fromSpec(plan.performance().get(i).modelType(), "model_type"),
+                        plan.performance().get(i).modelType(),
                         plan.performance().get(i).k());
             }
         }
@@ -179,7 +179,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             }
             return s.name() + "=" + new Segment(s.name(), s.name(), s.buckets(), null).bucketOf(n.doubleValue());
         }
-        String text = s.kind().equals("boolean") ? Coercion.bool(value) : Coercion.text(value);
+        String text = s.kind() == FieldType.Kind.BOOLEAN ? Coercion.bool(value) : Coercion.text(value);
         if (text == null) {
             return null;
         }

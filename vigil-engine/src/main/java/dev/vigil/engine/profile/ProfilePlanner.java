@@ -72,7 +72,7 @@ final class ProfilePlanner {
                 continue; // optional here (a raw input absent from a training set), checked by prepare()
             }
             fields.add(new ProfilePlan.FieldPlan(
-                    f.name(), column.get(), f.type().kind().specName(), f.type().dimensions()));
+                    f.name(), column.get(), f.type().kind(), f.type().dimensions()));
             fieldColumns.put(f.name(), column.get());
         }
         List<ProfilePlan.SegmentPlan> segmentPlans = new ArrayList<>();
@@ -80,7 +80,11 @@ final class ProfilePlanner {
             Segment s = segments.get(i);
             if (s.isWhere()) {
                 segmentPlans.add(new ProfilePlan.SegmentPlan(
-                        s.name(), indexOf(columns, SEGMENT_COLUMN + i).orElseThrow(), "boolean", List.of(), true));
+                        s.name(),
+                        indexOf(columns, SEGMENT_COLUMN + i).orElseThrow(),
+                        FieldType.Kind.BOOLEAN,
+                        List.of(),
+                        true));
             } else {
                 Field f = version.schema().fields().stream()
                         .filter(x -> x.name().equals(s.field()))
@@ -89,7 +93,7 @@ final class ProfilePlanner {
                 Integer column = fieldColumns.get(f.name());
                 if (column != null) {
                     segmentPlans.add(new ProfilePlan.SegmentPlan(
-                            s.name(), column, f.type().kind().specName(), s.buckets(), false));
+                            s.name(), column, f.type().kind(), s.buckets(), false));
                 }
             }
         }
@@ -140,8 +144,8 @@ final class ProfilePlanner {
             }
             plans.add(new ProfilePlan.PerformancePlan(
                     f.name(),
-                    version.modelType().specName(),
-                    f.type().kind().specName(),
+                    version.modelType(),
+                    f.type().kind(),
                     prediction,
                     score,
                     actual,
