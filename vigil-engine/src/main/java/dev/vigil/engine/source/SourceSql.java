@@ -15,7 +15,9 @@ import java.util.Locale;
  * the session setup and the catalog queries of the privilege report.
  *
  * <p>The user's query is wrapped as {@code (<query>) AS vigil_src}. Column names are quoted here, from the names
- * the dataset declares; the only literals are instants and numbers Vigil formats itself.
+ * the dataset declares; besides the user's own query, the only literals are instants and numbers Vigil formats
+ * itself, and ids travel as a bound array parameter. Public only for the profiler's Spark reads ({@link #table},
+ * {@link #window}, {@link #since}, {@link #isNull}, {@link #NO_ROWS}); the rest stays in this package.
  */
 public final class SourceSql {
     /** Reads no row: for a frame's schema only. */
