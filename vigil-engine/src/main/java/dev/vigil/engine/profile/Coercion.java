@@ -3,15 +3,9 @@ package dev.vigil.engine.profile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.model.FieldType.Kind;
+import dev.vigil.engine.source.SourceTimestamps;
 import dev.vigil.stats.FieldProfile;
 import java.math.BigDecimal;
-import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,9 +17,6 @@ import scala.collection.Seq;
  */
 final class Coercion {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Epoch numbers above this are milliseconds (1e11 s is the year 5138). */
-    static final double EPOCH_MILLIS_ABOVE = 1e11;
 
     private Coercion() {}
 
@@ -96,43 +87,12 @@ final class Coercion {
     }
 
     private static void datetime(Object value, FieldProfile profile) {
-        Double seconds = epochSeconds(value);
+        Double seconds = SourceTimestamps.epochSeconds(value);
         if (seconds == null) {
             profile.addTypeMismatch();
         } else {
             profile.addNumber(seconds);
         }
-    }
-
-    /** Seconds since the epoch of a timestamp, date, epoch number (seconds or milliseconds) or ISO text. */
-    static Double epochSeconds(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.getTime() / 1000.0 + (t.getNanos() % 1_000_000) / 1e9;
-        }
-        if (value instanceof Instant i) {
-            return i.getEpochSecond() + i.getNano() / 1e9;
-        }
-        if (value instanceof LocalDateTime l) {
-            return epochSeconds(l.toInstant(ZoneOffset.UTC));
-        }
-        if (value instanceof Date d) {
-            return (double) d.toLocalDate().toEpochDay() * 86_400;
-        }
-        if (value instanceof LocalDate d) {
-            return (double) d.toEpochDay() * 86_400;
-        }
-        if (value instanceof Number n) {
-            double v = n.doubleValue();
-            return Math.abs(v) > EPOCH_MILLIS_ABOVE ? v / 1000.0 : v;
-        }
-        if (value instanceof String s) {
-            try {
-                return epochSeconds(Instant.parse(s.strip()));
-            } catch (DateTimeParseException e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     /** A category or string: integral numbers without a fraction ({@code 3}, not {@code 3.0}). */

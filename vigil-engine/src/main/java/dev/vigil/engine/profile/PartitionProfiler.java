@@ -1,7 +1,8 @@
 package dev.vigil.engine.profile;
 
-import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Segment;
+import dev.vigil.engine.source.SourceTimestamps;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceProfile;
@@ -57,7 +58,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             }
             for (int i = 0; i < performance.length; i++) {
                 performance[i] = PerformanceProfile.create(
-                        ModelType.fromSpec(plan.performance().get(i).modelType(), "model_type"),
+                        plan.performance().get(i).modelType(),
                         plan.performance().get(i).k());
             }
         }
@@ -81,7 +82,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         while (rows.hasNext()) {
             Row row = rows.next();
             read++;
-            Double seconds = Coercion.epochSeconds(row.get(plan.timestampColumn()));
+            Double seconds = SourceTimestamps.epochSeconds(row.get(plan.timestampColumn()));
             if (seconds == null) {
                 nullTimestamps++; // from the IS NULL slice: in no window, counted for the run
                 withProblems++;
@@ -178,7 +179,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             }
             return s.name() + "=" + new Segment(s.name(), s.name(), s.buckets(), null).bucketOf(n.doubleValue());
         }
-        String text = s.kind().equals("boolean") ? Coercion.bool(value) : Coercion.text(value);
+        String text = s.kind() == FieldType.Kind.BOOLEAN ? Coercion.bool(value) : Coercion.text(value);
         if (text == null) {
             return null;
         }

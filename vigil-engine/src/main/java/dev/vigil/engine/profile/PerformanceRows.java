@@ -2,6 +2,8 @@ package dev.vigil.engine.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.engine.source.SourceTimestamps;
 import dev.vigil.stats.PerformanceProfile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +36,7 @@ final class PerformanceRows {
         Object prediction = row.get(plan.predictionColumn());
         Object actual = row.get(plan.actualColumn());
         if (actual != null && plan.actualAtColumn() >= 0) {
-            Double at = Coercion.epochSeconds(row.get(plan.actualAtColumn()));
+            Double at = SourceTimestamps.epochSeconds(row.get(plan.actualAtColumn()));
             if (at == null || at < windowStart - windowSeconds) {
                 actual = null;
             }
@@ -90,7 +92,7 @@ final class PerformanceRows {
         }
         Boolean label = null;
         Double score = null;
-        if (plan.predictionKind().equals("boolean")) {
+        if (plan.predictionKind() == FieldType.Kind.BOOLEAN) {
             String b = prediction == null ? null : Coercion.bool(prediction);
             label = b == null ? null : Boolean.valueOf(b);
             if (plan.scoreColumn() >= 0) {
@@ -150,7 +152,7 @@ final class PerformanceRows {
         if (prediction == null) {
             return null;
         }
-        if (!plan.predictionKind().equals("dict")) {
+        if (plan.predictionKind() != FieldType.Kind.DICT) {
             return Coercion.text(prediction);
         }
         Map<String, Double> scores = scores(prediction);

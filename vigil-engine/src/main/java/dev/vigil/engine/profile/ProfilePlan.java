@@ -1,6 +1,7 @@
 package dev.vigil.engine.profile;
 
 import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelType;
 import java.io.Serializable;
 import java.util.List;
 
@@ -32,8 +33,8 @@ record ProfilePlan(
      */
     record PerformancePlan(
             String field,
-            String modelType,
-            String predictionKind,
+            ModelType modelType,
+            FieldType.Kind predictionKind,
             int predictionColumn,
             int scoreColumn,
             int actualColumn,
@@ -43,9 +44,9 @@ record ProfilePlan(
             implements Serializable {}
 
     /** A field read from column {@code column}. */
-    record FieldPlan(String name, int column, String kind, List<Integer> dimensions) implements Serializable {
+    record FieldPlan(String name, int column, FieldType.Kind kind, List<Integer> dimensions) implements Serializable {
         FieldType type() {
-            return new FieldType(FieldType.Kind.fromSpec(kind, name), dimensions);
+            return new FieldType(kind, dimensions);
         }
     }
 
@@ -53,6 +54,6 @@ record ProfilePlan(
      * A segment: by the values of a column ({@code buckets} empty), by numeric buckets of a column,
      * or by a boolean column Vigil computed from a {@code where} condition ({@code where} true).
      */
-    record SegmentPlan(String name, int column, String kind, List<Double> buckets, boolean where)
+    record SegmentPlan(String name, int column, FieldType.Kind kind, List<Double> buckets, boolean where)
             implements Serializable {}
 }

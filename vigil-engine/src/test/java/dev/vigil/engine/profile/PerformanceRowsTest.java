@@ -2,6 +2,8 @@ package dev.vigil.engine.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.core.model.FieldType.Kind;
+import dev.vigil.core.model.ModelType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -9,9 +11,9 @@ import org.junit.jupiter.api.Test;
 /** How a row's prediction is read for performance: classes from dicts, label sets from dicts and arrays. */
 class PerformanceRowsTest {
     private static final ProfilePlan.PerformancePlan DICT =
-            new ProfilePlan.PerformancePlan("klass", "multiclass", "dict", 0, -1, 1, -1, 0.5, 10);
+            new ProfilePlan.PerformancePlan("klass", ModelType.MULTICLASS, Kind.DICT, 0, -1, 1, -1, 0.5, 10);
     private static final ProfilePlan.PerformancePlan STRING =
-            new ProfilePlan.PerformancePlan("klass", "multiclass", "string", 0, -1, 1, -1, 0.5, 10);
+            new ProfilePlan.PerformancePlan("klass", ModelType.MULTICLASS, Kind.STRING, 0, -1, 1, -1, 0.5, 10);
 
     @Test
     void aDictOfProbabilitiesPredictsItsMostLikelyClass() {

@@ -2,6 +2,7 @@ package dev.vigil.engine.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.core.model.FieldType.Kind;
 import java.util.List;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The segment a row falls in, as the metastore stores it. */
 class SegmentKeyTest {
     private static final ProfilePlan.SegmentPlan OWNER =
-            new ProfilePlan.SegmentPlan("owner", 0, "string", List.of(), false);
+            new ProfilePlan.SegmentPlan("owner", 0, Kind.STRING, List.of(), false);
 
     @Test
     void aValueIsKeptWhole() {
@@ -34,12 +35,12 @@ class SegmentKeyTest {
 
     @Test
     void bucketsAndWheres() {
-        var amount = new ProfilePlan.SegmentPlan("amount", 0, "numeric", List.of(20.0, 100.0), false);
+        var amount = new ProfilePlan.SegmentPlan("amount", 0, Kind.NUMERIC, List.of(20.0, 100.0), false);
         assertThat(PartitionProfiler.segmentKey(amount, RowFactory.create(50.0)))
                 .isEqualTo("amount=[20,100)");
         assertThat(PartitionProfiler.segmentKey(amount, RowFactory.create(Double.NaN)))
                 .isNull();
-        var big = new ProfilePlan.SegmentPlan("big", 0, "boolean", List.of(), true);
+        var big = new ProfilePlan.SegmentPlan("big", 0, Kind.BOOLEAN, List.of(), true);
         assertThat(PartitionProfiler.segmentKey(big, RowFactory.create(true))).isEqualTo("big=true");
         assertThat(PartitionProfiler.segmentKey(big, RowFactory.create(false))).isNull();
     }

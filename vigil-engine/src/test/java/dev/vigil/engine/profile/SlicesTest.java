@@ -16,7 +16,7 @@ class SlicesTest {
 
     @Test
     void slicesCoverTheWindowsWithoutGapsOrOverlap() {
-        List<Window> slices = DatasetProfiler.slices(hours(25), 4);
+        List<Window> slices = SourceFrames.slices(hours(25), 4);
         // ceil(25 / 4) = 7 windows a slice: 7 + 7 + 7 + 4
         assertThat(slices)
                 .containsExactly(
@@ -31,7 +31,7 @@ class SlicesTest {
         List<Window> all = hours(10);
         // hours 0, 1, 2, 5, 6, 9: the windows late actuals touched
         List<Window> sparse = List.of(all.get(0), all.get(1), all.get(2), all.get(5), all.get(6), all.get(9));
-        assertThat(DatasetProfiler.slices(sparse, 2))
+        assertThat(SourceFrames.slices(sparse, 2))
                 .containsExactly(
                         new Window(T0, T0.plusSeconds(3 * 3600)),
                         new Window(T0.plusSeconds(5 * 3600), T0.plusSeconds(7 * 3600)),
@@ -40,6 +40,6 @@ class SlicesTest {
 
     @Test
     void fewerWindowsThanPartitionsGiveOneSliceEach() {
-        assertThat(DatasetProfiler.slices(hours(3), 8)).isEqualTo(hours(3));
+        assertThat(SourceFrames.slices(hours(3), 8)).isEqualTo(hours(3));
     }
 }

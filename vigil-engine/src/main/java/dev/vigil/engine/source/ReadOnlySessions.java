@@ -1,0 +1,174 @@
+package dev.vigil.engine.source;
+
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.model.Jdbc;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Sessions on the user's PostgreSQL (Trino's {@code ConnectionFactory} role), each read-only three times over
+ * ({@code readOnly=true} and {@code readOnlyMode=always} in the driver, and
+ * {@code SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY}) and carrying a {@code statement_timeout};
+ * logging in gives up after the connect timeout. Spark's JDBC reader gets the same settings.
+ */
+final class ReadOnlySessions {
+    private final Duration connectTimeout;
+    private final Duration statementTimeout;
+    private final SourceFailures failures;
+
+    ReadOnlySessions(Duration connectTimeout, Duration statementTimeout) {
+        this.connectTimeout = connectTimeout;
+        this.statementTimeout = statementTimeout;
+        this.failures = new SourceFailures(statementTimeout);
+    }
+
+    /** How failures of these sessions read (a timeout names the statement timeout). */
+    SourceFailures failures() {
+        return failures;
+    }
+
+    /** The JDBC properties of a read-only session (also what Spark's JDBC reader gets). */
+    Properties sessionProperties(PostgresJdbcDataSource source) {
+        Properties p = new Properties();
+        p.setProperty("user", source.user());
+        if (source.password() != null) {
+            p.setProperty("password", source.password());
+        }
+        p.setProperty("readOnly", "true");
+        p.setProperty("readOnlyMode", "always");
+        p.setProperty("ApplicationName", "vigil");
+        p.setProperty("connectTimeout", String.valueOf(seconds(connectTimeout)));
+        p.setProperty("loginTimeout", String.valueOf(seconds(connectTimeout)));
+        // A socket that stays silent well past the statement timeout is a dead server.
+        p.setProperty("socketTimeout", String.valueOf(seconds(statementTimeout) + 30));
+        p.setProperty("options", serverOptions());
+        return p;
+    }
+
+    /**
+     * Settings PostgreSQL applies to the session itself: the statement timeout, and every transaction read-only
+     * unless it asks otherwise (a query cannot: it is one SELECT).
+     */
+    private String serverOptions() {
+        return "-c statement_timeout=" + statementTimeout.toMillis() + " -c default_transaction_read_only=on";
+    }
+
+    /**
+     * The URL Spark's JDBC reader connects with: the source's URL with the session's driver settings appended as URL
+     * parameters. Spark lower-cases the keys of the connection properties it passes to the driver, and pgjdbc's
+     * keys are case-sensitive, so {@code readOnly}, {@code readOnlyMode} and the timeouts would be silently dropped
+     * as properties. Appended last, they also win over the same keys in the source's URL. Two keys are merged, not
+     * overridden: the URL's own {@code options} come before Vigil's ({@code -c search_path=...} still applies), and
+     * {@code prepareThreshold=-1} (values in binary from the first execution) is added only when the URL sets none
+     * (behind PgBouncer it is often 0).
+     */
+    String sparkUrl(PostgresJdbcDataSource source) {
+        requirePostgresUrl(source.url());
+        Map<String, String> given = urlParameters(source.url());
+        Map<String, String> settings = new TreeMap<>();
+        sessionProperties(source).forEach((k, v) -> settings.put((String) k, (String) v));
+        // the credentials stay connection properties: their keys are lower-case already, and a URL gets logged
+        settings.remove("user");
+        settings.remove("password");
+        if (given.containsKey("options")) {
+            settings.put("options", given.get("options") + " " + settings.get("options"));
+        }
+        if (!given.containsKey("prepareThreshold")) {
+            settings.put("prepareThreshold", "-1");
+        }
+        StringBuilder url = new StringBuilder(source.url());
+        char separator = source.url().contains("?") ? '&' : '?';
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            url.append(separator)
+                    .append(e.getKey())
+                    .append('=')
+                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+            separator = '&';
+        }
+        return url.toString();
+    }
+
+    /**
+     * The connection properties Spark's JDBC reader gets with {@link #sparkUrl}: the session's, the driver, a fetch
+     * size, and a statement Spark runs on each of its connections before reading.
+     */
+    Properties sparkProperties(PostgresJdbcDataSource source) {
+        Properties props = sessionProperties(source);
+        props.setProperty("driver", "org.postgresql.Driver");
+        props.setProperty("fetchsize", "10000");
+        // Spark runs this on each of its connections before reading: read-only a third time over (the URL's driver
+        // settings and the session's default_transaction_read_only are the other two; sparkUrl).
+        props.setProperty("sessionInitStatement", SourceSql.READ_ONLY);
+        // timestamp without time zone as LocalDateTime (taken as UTC), not shifted into the JVM's zone
+        props.setProperty("preferTimestampNTZ", "true");
+        return props;
+    }
+
+    /** The query parameters of a JDBC URL, decoded; of a key given twice, the last (as pgjdbc reads them). */
+    private static Map<String, String> urlParameters(String url) {
+        Map<String, String> out = new LinkedHashMap<>();
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return out;
+        }
+        for (String pair : url.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    /** A session on the source that PostgreSQL itself keeps from writing. */
+    Connection open(PostgresJdbcDataSource source) {
+        requirePostgresUrl(source.url());
+        Connection c;
+        try {
+            c = DriverManager.getConnection(source.url(), sessionProperties(source));
+        } catch (SQLException e) {
+            throw SourceFailures.connectFailure(source, e);
+        }
+        try (Statement s = c.createStatement()) {
+            c.setReadOnly(true);
+            s.execute(SourceSql.READ_ONLY);
+            s.execute(SourceSql.statementTimeout(statementTimeout.toMillis()));
+            return c;
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw failures.queryFailure(source, "the session setup", e);
+        }
+    }
+
+    private static void requirePostgresUrl(String url) {
+        if (url == null || !url.startsWith("jdbc:postgresql:")) {
+            throw new VigilArgumentException("data_source.url: '" + Jdbc.redactUrl(String.valueOf(url))
+                    + "' is not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database)");
+        }
+    }
+
+    private static int seconds(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (d.toMillis() + 999) / 1000));
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the session is being abandoned after a failure already reported
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.vigil.engine.source;
+
+import dev.vigil.core.VigilSourceException;
+import dev.vigil.core.VigilSourceException.Reason;
+import dev.vigil.core.VigilStateException;
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.Jdbc;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns what fails on the source (a {@link SQLException} from a session, or a failed Spark job reading it) into a
+ * {@link VigilSourceException}: one sentence naming the URL (its password parameters redacted), the user and
+ * PostgreSQL's own reason, never the password.
+ */
+final class SourceFailures {
+    private final Duration statementTimeout;
+
+    SourceFailures(Duration statementTimeout) {
+        this.statementTimeout = statementTimeout;
+    }
+
+    /**
+     * A failure of the source seen elsewhere (in a Spark task reading it): a refused or lost login
+     * becomes a connect failure, anything else a failure of {@code key}.
+     */
+    VigilSourceException failure(PostgresJdbcDataSource source, String key, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("28") || state.equals("3D000") || state.equals("08001") || state.equals("08004")) {
+            return connectFailure(source, e);
+        }
+        return queryFailure(source, key, e);
+    }
+
+    /**
+     * {@code e} as the run should fail with it: the source's own error found inside what a failed Spark job throws.
+     * Spark rethrows a failed job as a checked {@code SparkException} that Java code does not see declared, so
+     * callers catch {@link Exception} and pass it here.
+     */
+    RuntimeException sparkFailure(Exception e, PostgresJdbcDataSource src, String prefix) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return failure(src, prefix + "data_source.query", sql);
+            }
+            if (t instanceof VigilSourceException v) {
+                return v;
+            }
+        }
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        return new VigilStateException(
+                "The Spark job reading " + prefix + "data_source.query failed: "
+                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+                e);
+    }
+
+    static VigilSourceException connectFailure(PostgresJdbcDataSource source, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        Reason reason =
+                switch (state) {
+                    case "28P01", "28000" -> Reason.AUTH_FAILED;
+                    case "3D000" -> Reason.UNKNOWN_DATABASE;
+                    case "42501" -> Reason.PERMISSION_DENIED;
+                    default -> Reason.UNREACHABLE;
+                };
+        return new VigilSourceException(
+                reason,
+                "Cannot connect to " + Jdbc.redactUrl(source.url()) + " as " + source.user() + ": " + reasonOf(e),
+                e);
+    }
+
+    VigilSourceException queryFailure(PostgresJdbcDataSource source, String key, SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String where = " on " + Jdbc.redactUrl(source.url()) + " as " + source.user() + ": " + reasonOf(e);
+        if (state.startsWith("08")) {
+            return new VigilSourceException(
+                    Reason.UNREACHABLE, "Lost the connection to the source while running " + key + where, e);
+        }
+        return switch (state) {
+            case "25006" ->
+                new VigilSourceException(
+                        Reason.QUERY_FAILED, key + " was refused by Vigil's read-only session" + where, e);
+            case "57014" ->
+                new VigilSourceException(
+                        Reason.TIMEOUT,
+                        key + " ran longer than the statement timeout of " + statementTimeout.toSeconds() + " s"
+                                + where,
+                        e);
+            case "42501" ->
+                new VigilSourceException(
+                        Reason.PERMISSION_DENIED, key + " needs a privilege the user lacks" + where, e);
+            default -> new VigilSourceException(Reason.QUERY_FAILED, key + " failed" + where, e);
+        };
+    }
+
+    /** The query finding a dataset's time range failed. */
+    static VigilSourceException timeRangeFailure(DatasetConnection connection, SQLException e) {
+        return new VigilSourceException(
+                Reason.QUERY_FAILED,
+                "Cannot find the time range of " + connection.dataset().specName() + ": " + e.getMessage(),
+                e);
+    }
+
+    /**
+     * Looking actuals' ids up in the serving query failed: because an id is not a value of the serving id's type
+     * {@code idType}, or as any failure of the serving query.
+     */
+    VigilSourceException idLookupFailure(PostgresJdbcDataSource serving, String idType, SQLException e) {
+        if ("22P02".equals(e.getSQLState()) || "22003".equals(e.getSQLState())) {
+            return new VigilSourceException(
+                    Reason.QUERY_FAILED,
+                    "Cannot look the actuals up in serving.data_source.query: an actuals.id_column value is not" + " a "
+                            + idType + " like serving.id_column: " + e.getMessage(),
+                    e);
+        }
+        return failure(serving, "serving.data_source.query (looking the actuals' ids up)", e);
+    }
+
+    /** The plan PostgreSQL returned for {@code key} is not the JSON it should be. */
+    static VigilSourceException unreadablePlan(String key, IOException e) {
+        return new VigilSourceException(
+                Reason.QUERY_FAILED, "Cannot read the plan PostgreSQL returned for " + key + ": " + e.getMessage(), e);
+    }
+
+    /** PostgreSQL's message without its severity prefix and detail lines. */
+    static String reasonOf(SQLException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        message = message.lines().findFirst().orElse(message).strip();
+        for (String severity : List.of("FATAL: ", "ERROR: ")) {
+            if (message.startsWith(severity)) {
+                message = message.substring(severity.length());
+            }
+        }
+        return message.toLowerCase(Locale.ROOT).startsWith("the connection attempt failed") && e.getCause() != null
+                ? "the connection attempt failed (" + e.getCause().getClass().getSimpleName() + ": "
+                        + e.getCause().getMessage() + ")"
+                : message;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.vigil.engine.source;
+
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.DatasetKind;
+import dev.vigil.core.model.Field;
+import dev.vigil.core.model.FieldGroup;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.spec.SpecValidator;
+import dev.vigil.engine.source.ColumnTypes.Shape;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks a dataset's probed columns against the version: the id and timestamp columns, every field the dataset
+ * must carry and every label, each present with a type its field can be read from.
+ */
+final class SourceSchemaCheck {
+    private static final int MAX_LISTED_COLUMNS = 20;
+
+    private SourceSchemaCheck() {}
+
+    /**
+     * Applies the source's {@code select_expr} to the {@code probed} columns and checks the result; all problems
+     * are reported together, keys prefixed with {@code prefix} (e.g. {@code "serving."}). Returns the columns as
+     * the engine will see them (after {@code select_expr}).
+     */
+    static List<SourceColumn> check(
+            ModelVersion version, DatasetConnection connection, String prefix, List<SourceColumn> probed) {
+        List<SourceColumn> columns = probed;
+        if (!connection.source().selectExpr().isEmpty()) {
+            columns = SelectExpressions.apply(
+                    columns, connection.source().selectExpr(), prefix + "data_source.select_expr");
+        }
+        Columns available = new Columns(columns);
+        List<String> problems = new ArrayList<>();
+        available.check(prefix + "id_column", connection.idColumn(), ColumnTypes.ID, "an id", problems);
+        available.check(
+                prefix + "timestamp_column",
+                connection.timestampColumn(),
+                ColumnTypes.TIMESTAMP,
+                "a timestamp",
+                problems);
+        for (Field field : version.schema().fields()) {
+            String column = connection.columnFor(field);
+            boolean explicit =
+                    connection.mappings().getOrDefault(field.group(), Map.of()).containsKey(field.name());
+            if (!carries(connection.dataset(), field.group())
+                    && !(explicit || optionalButPresent(connection, field, available))) {
+                continue;
+            }
+            available.check(
+                    prefix + field.group().specName() + "." + field.name(),
+                    column,
+                    ColumnTypes.accepted(field.type().kind()),
+                    "a " + field.type().kind().specName() + " field",
+                    problems);
+        }
+        connection.labels().forEach((fieldName, column) -> {
+            Optional<Field> field = version.schema()
+                    .field(FieldGroup.PREDICTIONS, fieldName)
+                    .or(() -> version.schema().field(FieldGroup.ACTUALS, fieldName));
+            if (field.isPresent()) {
+                available.check(
+                        prefix + "labels." + fieldName,
+                        column,
+                        labelShapes(field.get().type()),
+                        "the label of a " + field.get().type().kind().specName() + " prediction",
+                        problems);
+            }
+        });
+        SpecValidator.throwIfAny(problems);
+        return columns;
+    }
+
+    /** Serving carries every input and prediction; training and testing carry features and predictions; actuals only labels. */
+    private static boolean carries(DatasetKind dataset, FieldGroup group) {
+        return switch (dataset) {
+            case SERVING -> group != FieldGroup.ACTUALS;
+            case TRAINING, TESTING -> group == FieldGroup.FEATURES || group == FieldGroup.PREDICTIONS;
+            case ACTUALS -> false;
+        };
+    }
+
+    /** A raw input in a training set is optional, but when its column is there it must fit. */
+    private static boolean optionalButPresent(DatasetConnection connection, Field field, Columns available) {
+        return connection.dataset() != DatasetKind.ACTUALS
+                && field.group() == FieldGroup.RAW_INPUTS
+                && available.find(connection.columnFor(field)).isPresent();
+    }
+
+    private static Set<Shape> labelShapes(FieldType type) {
+        Set<Shape> shapes = EnumSet.copyOf(ColumnTypes.accepted(type.kind()));
+        if (type.kind() == FieldType.Kind.NUMERIC) {
+            // A score's actual is the class it scores: bought = true/false.
+            shapes.add(Shape.BOOLEAN);
+        }
+        return shapes;
+    }
+
+    /** The probed columns by name: exact match first, then ignoring case as Spark does. */
+    private static final class Columns {
+        private final Map<String, SourceColumn> byName = new LinkedHashMap<>();
+
+        Columns(List<SourceColumn> columns) {
+            columns.forEach(c -> byName.putIfAbsent(c.name(), c));
+        }
+
+        Optional<SourceColumn> find(String name) {
+            SourceColumn exact = byName.get(name);
+            if (exact != null) {
+                return Optional.of(exact);
+            }
+            return byName.values().stream()
+                    .filter(c -> c.name().equalsIgnoreCase(name))
+                    .findFirst();
+        }
+
+        void check(String key, String column, Set<Shape> accepted, String what, List<String> problems) {
+            if (column == null || column.isBlank()) {
+                return; // reported by the spec validator
+            }
+            Optional<SourceColumn> found = find(column);
+            if (found.isEmpty()) {
+                problems.add(key + ": column '" + column + "' is not in the query's result (it has " + listed() + ")");
+                return;
+            }
+            Shape shape = ColumnTypes.shape(found.get().typeName());
+            if (!accepted.contains(shape)) {
+                problems.add(key + ": column '" + column + "' is " + found.get().typeName() + ", but " + what
+                        + " is read from a column of type " + ColumnTypes.describe(accepted));
+            }
+        }
+
+        private String listed() {
+            List<String> names = new ArrayList<>(byName.keySet());
+            if (names.size() <= MAX_LISTED_COLUMNS) {
+                return String.join(", ", names);
+            }
+            return String.join(", ", names.subList(0, MAX_LISTED_COLUMNS)) + " and "
+                    + (names.size() - MAX_LISTED_COLUMNS) + " more";
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.vigil.engine.source;
+
+import dev.vigil.core.model.DatasetConnection;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.spec.GrantSql;
+import dev.vigil.core.spec.SqlQueries;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
+
+/**
+ * Every piece of SQL text Vigil writes for the user's PostgreSQL, in one place (Trino's {@code QueryBuilder}
+ * role): the wrapped query, the predicates Spark reads windows with, the time range and the id lookup, the probe,
+ * the session setup and the catalog queries of the privilege report.
+ *
+ * <p>The user's query is wrapped as {@code (<query>) AS vigil_src}. Column names are quoted here, from the names
+ * the dataset declares; besides the user's own query, the only literals are instants and numbers Vigil formats
+ * itself, and ids travel as a bound array parameter. Public only for the profiler's Spark reads ({@link #table},
+ * {@link #window}, {@link #since}, {@link #isNull}, {@link #NO_ROWS}); the rest stays in this package.
+ */
+public final class SourceSql {
+    /** Reads no row: for a frame's schema only. */
+    public static final String NO_ROWS = "1 = 0";
+
+    /** How a user's query is wrapped so that Vigil can add its own limits and predicates. */
+    static final String ALIAS = "vigil_src";
+
+    /** Read-only a third time over: the driver's {@code readOnly} and {@code default_transaction_read_only}. */
+    static final String READ_ONLY = "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
+
+    /** Who the session is: the user, the database and whether the user is a superuser. */
+    static final String WHO_AM_I =
+            "SELECT current_user, current_database(), (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)";
+
+    /**
+     * A relation's owner, whether the user is (a member of) the owner, and whether it may {@code INSERT},
+     * {@code UPDATE}, {@code DELETE} and {@code TRUNCATE} it; parameters: the schema and the relation's name.
+     */
+    static final String TABLE_ACCESS =
+            "SELECT pg_get_userbyid(c.relowner), pg_has_role(current_user, c.relowner, 'USAGE'), "
+                    + "has_table_privilege(c.oid, 'INSERT'), has_table_privilege(c.oid, 'UPDATE'), "
+                    + "has_table_privilege(c.oid, 'DELETE'), has_table_privilege(c.oid, 'TRUNCATE') "
+                    + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    + "WHERE n.nspname = ? AND c.relname = ?";
+
+    private SourceSql() {}
+
+    /** The source's query as a table to read from: {@code (\n<query>\n) AS vigil_src}. */
+    public static String table(PostgresJdbcDataSource source) {
+        return table(source.query(), "data_source.query");
+    }
+
+    private static String table(String query, String key) {
+        return "(\n" + SqlQueries.normalize(query, key) + "\n) AS " + ALIAS;
+    }
+
+    /** The query as Vigil runs it: {@code SELECT * FROM (\n<query>\n) AS vigil_src}; {@code key} names it in errors. */
+    static String wrap(String query, String key) {
+        return "SELECT * FROM " + table(query, key);
+    }
+
+    /** At most {@code rows} rows of a wrapped query. */
+    static String limit(String wrapped, int rows) {
+        return wrapped + " LIMIT " + rows;
+    }
+
+    /**
+     * The rows of window [{@code start}, {@code end}) by the timestamp column {@code column} of PostgreSQL type
+     * {@code pgType}: {@code "<ts>" >= '<start>'::timestamptz AND "<ts>" < '<end>'::timestamptz}.
+     */
+    public static String window(String column, String pgType, Instant start, Instant end) {
+        return compare(column, pgType, ">=", start) + " AND " + compare(column, pgType, "<", end);
+    }
+
+    /** The rows at or after {@code since} by the timestamp column {@code column} of PostgreSQL type {@code pgType}. */
+    public static String since(String column, String pgType, Instant since) {
+        return compare(column, pgType, ">=", since);
+    }
+
+    /** The rows whose {@code column} is NULL. */
+    public static String isNull(String column) {
+        return GrantSql.quote(column) + " IS NULL";
+    }
+
+    private static String compare(String column, String pgType, String operator, Instant t) {
+        String quoted = GrantSql.quote(column);
+        String type = pgType.toLowerCase(Locale.ROOT);
+        if (type.equals("timestamptz")) {
+            return quoted + " " + operator + " '" + t + "'::timestamptz";
+        }
+        if (type.equals("timestamp") || type.equals("date")) {
+            // A timestamp without time zone is taken as UTC.
+            return quoted + " " + operator + " '" + utc(t) + "'::timestamp";
+        }
+        // Epoch seconds or milliseconds (above 1e11 a number is taken as milliseconds).
+        return "(CASE WHEN abs(" + quoted + ") > " + (long) SourceTimestamps.EPOCH_MILLIS_ABOVE + " THEN " + quoted
+                + " / 1000.0 ELSE " + quoted + " END) " + operator + " " + t.getEpochSecond();
+    }
+
+    private static String utc(Instant i) {
+        return LocalDateTime.ofInstant(i, ZoneOffset.UTC).toString().replace('T', ' ');
+    }
+
+    /** The first and last value of the timestamp column {@code column} over the source's rows. */
+    static String timeRange(PostgresJdbcDataSource source, String column) {
+        String ts = GrantSql.quote(column);
+        return "SELECT min(" + ts + "), max(" + ts + ") FROM " + table(source);
+    }
+
+    /**
+     * For each id of the array parameter (as text), the id, the timestamp of the serving row with that id and
+     * whether there is none; the ids are cast to the id column's type {@code idType}, so that its index is used.
+     */
+    static String idLookup(DatasetConnection serving, String idType) {
+        String id = GrantSql.quote(serving.idColumn());
+        String ts = GrantSql.quote(serving.timestampColumn());
+        return "SELECT vigil_ids.k, " + ALIAS + "." + ts + ", " + ALIAS + "." + id
+                + " IS NULL FROM unnest(?::text[]) AS vigil_ids(k) LEFT JOIN " + table(serving.source()) + " ON "
+                + ALIAS + "." + id + " = vigil_ids.k::" + GrantSql.quote(castType(idType));
+    }
+
+    /** The type a serial column holds (a {@code serial} is an {@code int4}), for a cast. */
+    static String castType(String pgType) {
+        return switch (pgType.toLowerCase(Locale.ROOT)) {
+            case "serial", "serial4" -> "int4";
+            case "bigserial", "serial8" -> "int8";
+            case "smallserial", "serial2" -> "int2";
+            default -> pgType;
+        };
+    }
+
+    /** The session's statement timeout, in milliseconds. */
+    static String statementTimeout(long millis) {
+        return "SET statement_timeout = " + millis;
+    }
+
+    /** The plan of the query, with the relations it reads, without running it. */
+    static String explain(String query) {
+        return "EXPLAIN (VERBOSE, FORMAT JSON) " + wrap(query, "data_source.query");
+    }
+}
