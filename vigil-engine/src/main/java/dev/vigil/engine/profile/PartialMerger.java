@@ -1,9 +1,7 @@
 package dev.vigil.engine.profile;
 
 import dev.vigil.core.VigilStateException;
-import dev.vigil.stats.DatasetProfile;
-import dev.vigil.stats.FieldProfile;
-import dev.vigil.stats.PerformanceProfile;
+import dev.vigil.stats.Profile;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,17 +13,17 @@ final class PartialMerger {
 
     /** Merges what partitions returned per window, segment and field; every window gets an entry. */
     static Map<Instant, List<PartialProfile>> merge(List<PartialProfile> partials, List<Window> windows) {
-        Map<Instant, Map<String, PartialProfile>> byWindow = new LinkedHashMap<>();
+        Map<Instant, Map<Key, PartialProfile>> byWindow = new LinkedHashMap<>();
         windows.forEach(w -> byWindow.put(w.start(), new LinkedHashMap<>()));
         for (PartialProfile p : partials) {
-            Map<String, PartialProfile> window = byWindow.get(Instant.ofEpochSecond(p.windowStart()));
+            Map<Key, PartialProfile> window = byWindow.get(Instant.ofEpochSecond(p.windowStart()));
             if (window == null) {
                 throw new VigilStateException("a row was profiled into window " + Instant.ofEpochSecond(p.windowStart())
                         + ", outside the windows read (" + windows.get(0).start() + " to "
                         + windows.get(windows.size() - 1).end()
                         + "): the timestamp column's time zone handling is off");
             }
-            String key = p.segment() + "\u0000" + p.field();
+            Key key = new Key(p.segment(), p.field());
             PartialProfile before = window.get(key);
             window.put(key, before == null ? p : mergeTwo(before, p));
         }
@@ -34,21 +32,13 @@ final class PartialMerger {
         return out;
     }
 
+    /** The two profiles of one window, segment and field merged, of whatever kind their bytes say they are. */
     private static PartialProfile mergeTwo(PartialProfile a, PartialProfile b) {
-        byte[] merged;
-        if (a.field().startsWith(PerformanceProfile.FIELD_PREFIX)) {
-            PerformanceProfile p = PerformanceProfile.fromBytes(a.bytes());
-            p.merge(PerformanceProfile.fromBytes(b.bytes()));
-            merged = p.toBytes();
-        } else if (a.field().isEmpty()) {
-            DatasetProfile d = DatasetProfile.fromBytes(a.bytes());
-            d.merge(DatasetProfile.fromBytes(b.bytes()));
-            merged = d.toBytes();
-        } else {
-            FieldProfile f = FieldProfile.fromBytes(a.bytes());
-            f.merge(FieldProfile.fromBytes(b.bytes()));
-            merged = f.toBytes();
-        }
-        return new PartialProfile(a.windowStart(), a.segment(), a.field(), merged);
+        Profile merged = Profile.fromBytes(a.bytes());
+        merged.merge(Profile.fromBytes(b.bytes()));
+        return new PartialProfile(a.windowStart(), a.segment(), a.field(), merged.toBytes());
     }
+
+    /** Where a window's profiles are kept while merging: their segment and field. */
+    private record Key(String segment, String field) {}
 }
