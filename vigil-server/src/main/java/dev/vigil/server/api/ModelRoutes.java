@@ -10,11 +10,10 @@ import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.Model;
 import dev.vigil.core.model.ModelVersion;
-import dev.vigil.core.spec.SecretResolver;
 import dev.vigil.core.spec.SpecCodec;
-import dev.vigil.core.spec.SpecValidator;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.source.SourceColumn;
+import dev.vigil.server.runs.DatasetService;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
 import dev.vigil.server.web.Lookups;
@@ -24,7 +23,6 @@ import dev.vigil.store.Metastore;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +34,11 @@ public final class ModelRoutes {
     private static final String DATASET = VERSION + "/datasets/{dataset}";
 
     private final Metastore store;
-    private final PostgresSource source;
+    private final DatasetService datasets;
 
     public ModelRoutes(Metastore store, PostgresSource source) {
         this.store = store;
-        this.source = source;
+        this.datasets = new DatasetService(store, source);
     }
 
     public List<Endpoint> endpoints() {
@@ -162,36 +160,16 @@ public final class ModelRoutes {
         ModelVersion version = version(ctx);
         DatasetKind kind = DatasetKind.fromSpec(ctx.pathParam("dataset"), "dataset");
         ObjectNode body = (ObjectNode) Json.body(ctx);
-        Optional<DatasetConnection> existing = store.datasets().find(version.modelId(), version.version(), kind);
-        String prefix = kind.specName() + ".";
-        DatasetConnection connection = SpecCodec.readDataset(kind, body, prefix, SecretResolver.LITERAL);
-        JsonNode sourceNode = body.get("data_source");
-        boolean passwordGiven = sourceNode != null && sourceNode.hasNonNull("password");
-        if (!passwordGiven && existing.isPresent()) {
-            connection = connection.withPassword(existing.get().source().password());
-        }
-        SpecValidator.throwIfAny(SpecValidator.datasetProblems(version, connection, prefix));
-        for (DatasetConnection other : store.datasets().list(version.modelId(), version.version())) {
-            SpecValidator.throwIfAny(SpecValidator.labelConflicts(connection, other, prefix));
-        }
-        List<SourceColumn> columns = source.check(version, connection, prefix);
-        Change change = store.datasets().upsert(version.modelId(), version.version(), connection);
-        LOG.info(
-                "dataset {}/{}/{}: {} ({} columns checked)",
-                version.modelId(),
-                version.version(),
-                kind,
-                change,
-                columns.size());
-        ObjectNode out = describe(connection);
-        out.put("change", change.name().toLowerCase(Locale.ROOT));
+        DatasetService.Connected connected = datasets.connect(version, kind, body);
+        ObjectNode out = describe(connected.connection());
+        out.put("change", connected.change().name().toLowerCase(Locale.ROOT));
         ArrayNode cols = out.putArray("columns");
-        for (SourceColumn c : columns) {
+        for (SourceColumn c : connected.columns()) {
             ObjectNode col = cols.addObject();
             col.put("name", c.name());
             col.put("type", c.typeName());
         }
-        Json.send(ctx, change == Change.CREATED ? 201 : 200, out);
+        Json.send(ctx, connected.change() == Change.CREATED ? 201 : 200, out);
     }
 
     private void getDataset(Context ctx) {
