@@ -3,7 +3,6 @@ package dev.vigil.engine.source;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.spec.GrantSql;
-import dev.vigil.core.spec.SqlQueries;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -52,7 +51,7 @@ public final class SourceSql {
     }
 
     private static String table(String query, String key) {
-        return "(\n" + SqlQueries.normalize(query, key) + "\n) AS " + ALIAS;
+        return "(\n" + SourceQueryGate.normalize(query, key) + "\n) AS " + ALIAS;
     }
 
     /** The query as Vigil runs it: {@code SELECT * FROM (\n<query>\n) AS vigil_src}; {@code key} names it in errors. */
