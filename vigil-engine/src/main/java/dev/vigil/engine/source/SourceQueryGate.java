@@ -36,7 +36,7 @@ import org.postgresql.core.SqlCommandType;
  * read-only too.
  */
 public final class SourceQueryGate {
-    private static final String EXPECTED = "expected one plain SELECT or WITH ... SELECT statement";
+    private static final String EXPECTED = "expected one plain SELECT/WITH query";
     private static final Set<String> WRITES = Set.of("INSERT", "UPDATE", "DELETE", "MERGE");
 
     private SourceQueryGate() {}
@@ -65,7 +65,7 @@ public final class SourceQueryGate {
         if (alone.isPresent()) {
             return alone;
         }
-        return split("SELECT * FROM (\n" + stripped + "\n) AS " + SourceSql.ALIAS, key, Set.of(SqlCommandType.SELECT));
+        return split(SourceSql.wrapChecked(stripped), key, Set.of(SqlCommandType.SELECT));
     }
 
     private static Optional<String> split(String sql, String key, Set<SqlCommandType> allowed) {

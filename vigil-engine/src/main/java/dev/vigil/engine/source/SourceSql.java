@@ -51,7 +51,16 @@ public final class SourceSql {
     }
 
     private static String table(String query, String key) {
-        return "(\n" + SourceQueryGate.normalize(query, key) + "\n) AS " + ALIAS;
+        return tableChecked(SourceQueryGate.normalize(query, key));
+    }
+
+    private static String tableChecked(String normalized) {
+        return "(\n" + normalized + "\n) AS " + ALIAS;
+    }
+
+    /** A query that {@link SourceQueryGate} has normalized, wrapped as {@link #wrap} does: for the gate's split. */
+    static String wrapChecked(String normalized) {
+        return "SELECT * FROM " + tableChecked(normalized);
     }
 
     /** The query as Vigil runs it: {@code SELECT * FROM (\n<query>\n) AS vigil_src}; {@code key} names it in errors. */

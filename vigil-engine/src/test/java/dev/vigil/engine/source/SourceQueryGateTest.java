@@ -84,13 +84,13 @@ class SourceQueryGateTest {
     @Test
     void sentencesNameWhatIsWrong() {
         assertThat(SourceQueryGate.problem("SELECT * FROM t FOR UPDATE", "q"))
-                .hasValue("q: has a locking clause (FOR UPDATE); expected one plain SELECT or WITH ... SELECT "
-                        + "statement that takes no row locks");
+                .hasValue(
+                        "q: has a locking clause (FOR UPDATE); expected one plain SELECT/WITH query that takes no row locks");
         assertThat(SourceQueryGate.problem("SELECT * INTO x FROM t", "q"))
-                .hasValue("q: has INTO (expected one plain SELECT or WITH ... SELECT statement that writes nowhere;"
+                .hasValue("q: has INTO (expected one plain SELECT/WITH query that writes nowhere;"
                         + " quote a column named into)");
         assertThat(SourceQueryGate.problem("WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d", "q"))
-                .hasValue("q: has DELETE (expected one plain SELECT or WITH ... SELECT statement, no data-modifying"
+                .hasValue("q: has DELETE (expected one plain SELECT/WITH query, no data-modifying"
                         + " WITH; quote a column named delete)");
     }
 
