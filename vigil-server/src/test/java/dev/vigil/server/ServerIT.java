@@ -181,7 +181,9 @@ class ServerIT extends AbstractServerIT {
                 .password(db().server().adminPassword())
                 .build();
         assertThatThrownBy(() -> v1.connectServing(owner, "prediction_id", "prediction_timestamp"))
-                .isInstanceOf(VigilSourceException.class);
+                .as("refused by the query gate before any session (review F2)")
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessageStartingWith("serving.data_source.query: has DELETE");
         PostgresJdbcDataSource nextval = PostgresJdbcDataSource.builder()
                 .url(db().url())
                 .query("SELECT nextval('ml.seq') AS prediction_id, prediction_timestamp FROM ml.model_predictions")

@@ -187,9 +187,8 @@ public final class SpecValidator {
             Map<String, String> readOptions,
             String prefix) {
         List<String> problems = new ArrayList<>();
-        if (!blank(url) && !url.startsWith("jdbc:postgresql://")) {
-            problems.add(prefix + "url: '" + dev.vigil.core.model.Jdbc.redactUrl(url)
-                    + "' is not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database)");
+        if (!blank(url)) {
+            dev.vigil.core.model.Jdbc.sourceUrlProblem(url, prefix + "url").ifPresent(problems::add);
         }
         if (query != null) {
             SqlQueries.problem(query, prefix + "query").ifPresent(problems::add);

@@ -10,7 +10,10 @@ import java.util.Optional;
  * timeout, which is what actually keeps the user's database from being written (a data-modifying
  * CTE passes this check and is refused there). The scanner understands PostgreSQL comments
  * ({@code --}, nested {@code /* *}{@code /}), string literals ({@code '..'}, {@code E'..'}),
- * quoted identifiers and dollar quotes, so a semicolon inside them does not count.
+ * quoted identifiers and dollar quotes, so a semicolon inside them does not count. Like PostgreSQL's lexer, it
+ * takes {@code $} as part of an identifier ({@code a$x$} is one name, not the start of a dollar quote) and any
+ * character past ASCII as an identifier or tag character ({@code $€$} opens a dollar quote). The engine's gate
+ * ({@code SourceQueryGate}) checks the query again with pgjdbc's own splitter before it is sent anywhere.
  */
 public final class SqlQueries {
     private SqlQueries() {}
@@ -134,7 +137,7 @@ public final class SqlQueries {
                         return scan;
                     }
                     i = end + 1;
-                } else if (c == '$' && dollarTag(sql, i) != null) {
+                } else if (c == '$' && (i == 0 || !identifierPart(sql.charAt(i - 1))) && dollarTag(sql, i) != null) {
                     String tag = dollarTag(sql, i);
                     int end = sql.indexOf(tag, i + tag.length());
                     if (end < 0) {
@@ -142,9 +145,9 @@ public final class SqlQueries {
                         return scan;
                     }
                     i = end + tag.length();
-                } else if (Character.isLetter(c) || c == '_') {
+                } else if (Character.isLetter(c) || c == '_' || c >= 0x80) {
                     int start = i;
-                    while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
+                    while (i < n && identifierPart(sql.charAt(i))) {
                         i++;
                     }
                     if (scan.firstWord == null) {
@@ -161,10 +164,18 @@ public final class SqlQueries {
         return scan;
     }
 
+    /**
+     * Whether {@code c} continues an identifier, as PostgreSQL's lexer has it: a letter, a digit, {@code _},
+     * {@code $} or any character past ASCII. A {@code $} right after one is part of the identifier, never a quote.
+     */
+    private static boolean identifierPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$' || c >= 0x80;
+    }
+
     /** {@code $tag$} starting at {@code i}, or null when the dollar sign is not a quote opener. */
     private static String dollarTag(String sql, int i) {
         int j = i + 1;
-        while (j < sql.length() && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
+        while (j < sql.length() && identifierPart(sql.charAt(j)) && sql.charAt(j) != '$') {
             j++;
         }
         if (j < sql.length() && sql.charAt(j) == '$' && (j == i + 1 || !Character.isDigit(sql.charAt(i + 1)))) {

@@ -18,6 +18,8 @@ class SqlQueriesTest {
                 "SELECT E'it\\'s;' FROM t",
                 "/* leading ; comment /* nested */ */ SELECT 1",
                 "(SELECT 1)",
+                "SELECT a$x$ FROM t",
+                "SELECT $€$ ; $€$ FROM t",
             })
     void acceptsOneSelectStatement(String sql) {
         assertThat(SqlQueries.problem(sql, "q")).isEmpty();
@@ -34,6 +36,11 @@ class SqlQueriesTest {
                 "-- only a comment",
                 "SELECT 'unterminated",
                 "COPY t TO PROGRAM 'x'",
+                // security review F2: '$' continues an identifier, and a tag may hold any non-ASCII character
+                "SELECT 1 AS a$x$) AS s; COMMIT; BEGIN READ WRITE; ALTER ROLE CURRENT_USER PASSWORD 'x'; "
+                        + "COMMIT; SELECT * FROM (SELECT 1 AS b$x$",
+                "SELECT $€$'$€$; COMMIT; BEGIN READ WRITE; ALTER ROLE CURRENT_USER PASSWORD 'x'; SELECT '",
+                "SELECT 1$x$; DELETE FROM t; SELECT $x$",
             })
     void rejectsAnythingElse(String sql) {
         assertThat(SqlQueries.problem(sql, "q")).isPresent();

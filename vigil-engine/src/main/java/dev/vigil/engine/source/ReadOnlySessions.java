@@ -3,7 +3,6 @@ package dev.vigil.engine.source;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.Jdbc;
 import dev.vigil.core.model.PostgresJdbcDataSource;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -11,8 +10,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -57,34 +56,42 @@ final class ReadOnlySessions {
     }
 
     /**
-     * Settings PostgreSQL applies to the session itself: the statement timeout, and every transaction read-only
-     * unless it asks otherwise (a query cannot: it is one SELECT).
+     * Settings PostgreSQL applies to the session itself: the statement timeout, every transaction read-only unless it
+     * asks otherwise (a query cannot: it is one SELECT), and, last, {@code standard_conforming_strings=on}, the
+     * setting the query gate ({@link SourceQueryGate}) splits the query with, as pgjdbc then does. A URL cannot
+     * bring its own {@code options} (the URL check refuses them), and options sent at login win over the role's
+     * and the database's defaults.
      */
     private String serverOptions() {
-        return "-c statement_timeout=" + statementTimeout.toMillis() + " -c default_transaction_read_only=on";
+        return "-c statement_timeout=" + statementTimeout.toMillis() + " -c default_transaction_read_only=on"
+                + " -c standard_conforming_strings=on";
     }
 
     /**
      * The URL Spark's JDBC reader connects with: the source's URL with the session's driver settings appended as URL
      * parameters. Spark lower-cases the keys of the connection properties it passes to the driver, and pgjdbc's
      * keys are case-sensitive, so {@code readOnly}, {@code readOnlyMode} and the timeouts would be silently dropped
-     * as properties. Appended last, they also win over the same keys in the source's URL. Two keys are merged, not
-     * overridden: the URL's own {@code options} come before Vigil's ({@code -c search_path=...} still applies), and
-     * {@code prepareThreshold=-1} (values in binary from the first execution) is added only when the URL sets none
-     * (behind PgBouncer it is often 0).
+     * as properties. Appended last, they also win over the same keys in the source's URL. {@code prepareThreshold=-1}
+     * (values in binary from the first execution) is added only when the URL sets none (behind PgBouncer it is often
+     * 0).
      */
     String sparkUrl(PostgresJdbcDataSource source) {
+        return urlWithSettings(source, true);
+    }
+
+    /**
+     * The source's URL, checked ({@link Jdbc#sourceUrlProblem}), with the session's settings appended last: pgjdbc
+     * takes a URL's parameters over the properties beside it, so appended they win over the URL's own timeouts.
+     */
+    private String urlWithSettings(PostgresJdbcDataSource source, boolean binaryFromTheStart) {
         requirePostgresUrl(source.url());
-        Map<String, String> given = urlParameters(source.url());
+        Map<String, String> given = Jdbc.parameters(source.url());
         Map<String, String> settings = new TreeMap<>();
         sessionProperties(source).forEach((k, v) -> settings.put((String) k, (String) v));
         // the credentials stay connection properties: their keys are lower-case already, and a URL gets logged
         settings.remove("user");
         settings.remove("password");
-        if (given.containsKey("options")) {
-            settings.put("options", given.get("options") + " " + settings.get("options"));
-        }
-        if (!given.containsKey("prepareThreshold")) {
+        if (binaryFromTheStart && !given.containsKey("prepareThreshold")) {
             settings.put("prepareThreshold", "-1");
         }
         StringBuilder url = new StringBuilder(source.url());
@@ -115,30 +122,12 @@ final class ReadOnlySessions {
         return props;
     }
 
-    /** The query parameters of a JDBC URL, decoded; of a key given twice, the last (as pgjdbc reads them). */
-    private static Map<String, String> urlParameters(String url) {
-        Map<String, String> out = new LinkedHashMap<>();
-        int q = url.indexOf('?');
-        if (q < 0) {
-            return out;
-        }
-        for (String pair : url.substring(q + 1).split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(
-                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
-    }
-
     /** A session on the source that PostgreSQL itself keeps from writing. */
     Connection open(PostgresJdbcDataSource source) {
-        requirePostgresUrl(source.url());
+        String url = urlWithSettings(source, false);
         Connection c;
         try {
-            c = DriverManager.getConnection(source.url(), sessionProperties(source));
+            c = DriverManager.getConnection(url, sessionProperties(source));
         } catch (SQLException e) {
             throw SourceFailures.connectFailure(source, e);
         }
@@ -154,9 +143,9 @@ final class ReadOnlySessions {
     }
 
     private static void requirePostgresUrl(String url) {
-        if (url == null || !url.startsWith("jdbc:postgresql:")) {
-            throw new VigilArgumentException("data_source.url: '" + Jdbc.redactUrl(String.valueOf(url))
-                    + "' is not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database)");
+        Optional<String> problem = Jdbc.sourceUrlProblem(url, "data_source.url");
+        if (problem.isPresent()) {
+            throw new VigilArgumentException(problem.get());
         }
     }
 

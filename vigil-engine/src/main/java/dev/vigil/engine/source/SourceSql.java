@@ -3,7 +3,6 @@ package dev.vigil.engine.source;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.spec.GrantSql;
-import dev.vigil.core.spec.SqlQueries;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -52,7 +51,16 @@ public final class SourceSql {
     }
 
     private static String table(String query, String key) {
-        return "(\n" + SqlQueries.normalize(query, key) + "\n) AS " + ALIAS;
+        return tableChecked(SourceQueryGate.normalize(query, key));
+    }
+
+    private static String tableChecked(String normalized) {
+        return "(\n" + normalized + "\n) AS " + ALIAS;
+    }
+
+    /** A query that {@link SourceQueryGate} has normalized, wrapped as {@link #wrap} does: for the gate's split. */
+    static String wrapChecked(String normalized) {
+        return "SELECT * FROM " + tableChecked(normalized);
     }
 
     /** The query as Vigil runs it: {@code SELECT * FROM (\n<query>\n) AS vigil_src}; {@code key} names it in errors. */

@@ -101,10 +101,9 @@ class PostgresSourceIT {
     }
 
     @Test
-    void sparksUrlKeepsTheUsersOwnOptionsAndPrepareThreshold() throws Exception {
-        PostgresJdbcDataSource withOptions = PostgresJdbcDataSource.builder()
-                .url(db.url() + (db.url().contains("?") ? "&" : "?")
-                        + "options=-c%20search_path%3Dml&prepareThreshold=0")
+    void sparksUrlKeepsTheUsersSchemaAndPrepareThreshold() throws Exception {
+        PostgresJdbcDataSource withSchema = PostgresJdbcDataSource.builder()
+                .url(db.url() + (db.url().contains("?") ? "&" : "?") + "currentSchema=ml&prepareThreshold=0")
                 .query("SELECT 1")
                 .user(reader.user())
                 .password(reader.password())
@@ -112,15 +111,17 @@ class PostgresSourceIT {
         java.util.Properties lowerCase = new java.util.Properties();
         lowerCase.setProperty("user", reader.user());
         lowerCase.setProperty("password", reader.password());
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(source.sparkUrl(withOptions), lowerCase);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(source.sparkUrl(withSchema), lowerCase);
                 java.sql.Statement s = c.createStatement()) {
             try (java.sql.ResultSet rs = s.executeQuery("SHOW search_path")) {
                 rs.next();
-                assertThat(rs.getString(1)).as("the user's options still apply").isEqualTo("ml");
+                assertThat(rs.getString(1))
+                        .as("the user's schema still applies")
+                        .isEqualTo("ml");
             }
             try (java.sql.ResultSet rs = s.executeQuery("SHOW default_transaction_read_only")) {
                 rs.next();
-                assertThat(rs.getString(1)).as("and Vigil's too").isEqualTo("on");
+                assertThat(rs.getString(1)).as("and Vigil's settings too").isEqualTo("on");
             }
             assertThat(c.unwrap(org.postgresql.PGConnection.class).getPrepareThreshold())
                     .as("the user's prepareThreshold (PgBouncer) is kept")
@@ -129,14 +130,9 @@ class PostgresSourceIT {
     }
 
     @Test
-    void sparksUrlMakesAReadOnlySessionEvenWhenTheUsersUrlAsksOtherwise() throws Exception {
+    void sparksUrlMakesAReadOnlySessionAndAUrlCannotAskOtherwise() throws Exception {
         // What Spark's JDBC reader does: the URL, and only lower-case properties (user, password) beside it.
-        PostgresJdbcDataSource owner = PostgresJdbcDataSource.builder()
-                .url(db.url() + (db.url().contains("?") ? "&" : "?") + "readOnly=false&readOnlyMode=ignore")
-                .query("SELECT 1")
-                .user(db.server().adminUser())
-                .password(db.server().adminPassword())
-                .build();
+        PostgresJdbcDataSource owner = asOwner("SELECT 1");
         java.util.Properties lowerCase = new java.util.Properties();
         lowerCase.setProperty("user", owner.user());
         lowerCase.setProperty("password", owner.password());
@@ -151,6 +147,18 @@ class PostgresSourceIT {
             }
             assertThatThrownBy(() -> s.execute("CREATE TABLE ml.written (x int)"))
                     .hasMessageContaining("read-only transaction");
+        }
+        for (String asksOtherwise : List.of("readOnly=false", "readOnlyMode=ignore")) {
+            PostgresJdbcDataSource writable = PostgresJdbcDataSource.builder()
+                    .url(db.url() + (db.url().contains("?") ? "&" : "?") + asksOtherwise)
+                    .query("SELECT 1")
+                    .user(owner.user())
+                    .password(owner.password())
+                    .build();
+            assertThatThrownBy(() -> source.sparkUrl(writable))
+                    .isInstanceOf(VigilArgumentException.class)
+                    .hasMessageStartingWith("data_source.url: parameter '"
+                            + asksOtherwise.split("=")[0] + "' is not allowed (allowed: ");
         }
     }
 
@@ -281,7 +289,7 @@ class PostgresSourceIT {
                         VigilSourceException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_DATABASE));
         long started = System.nanoTime();
         assertThatThrownBy(() -> source.probe(PostgresJdbcDataSource.builder()
-                        .url("jdbc:postgresql://127.0.0.1:1/shop?password=hunter2")
+                        .url("jdbc:postgresql://127.0.0.1:1/shop?sslpassword=hunter2")
                         .query("SELECT 1")
                         .user("u")
                         .build()))
@@ -301,7 +309,9 @@ class PostgresSourceIT {
                     assertThat(e.getMessage()).contains("read-only");
                 });
         assertThatThrownBy(() -> source.probe(asOwner("WITH d AS (DELETE FROM ml.preds RETURNING *) SELECT * FROM d")))
-                .isInstanceOf(VigilSourceException.class);
+                .as("refused by the query gate, before any session")
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessageStartingWith("data_source.query: has DELETE");
         try (Connection c = source.openReadOnly(asOwner("SELECT 1"));
                 ResultSet rs = c.createStatement().executeQuery("SHOW transaction_read_only")) {
             rs.next();
