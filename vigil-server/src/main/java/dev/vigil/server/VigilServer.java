@@ -103,7 +103,7 @@ public final class VigilServer implements AutoCloseable {
             String[] url = new String[1];
             notifier = new Notifier(store, config.notifications(), () -> url[0], clock);
             MonitorEvaluator evaluator = new MonitorEvaluator(store, notifier::wake, clock);
-            runs = new RunService(store, profiler(config, source), clock, evaluator::evaluate);
+            runs = new RunService(store, profiler(config, source), clock, evaluator::evaluate, config.limits());
             endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
             endpoints.addAll(new QueryRoutes(store).endpoints());
             endpoints.addAll(new ReportRoutes(store, clock).endpoints());

@@ -38,7 +38,11 @@ class HostileInputIT extends AbstractServerIT {
     @Override
     protected void createSource(TestDatabase db) {
         ExampleSource.create(db);
-        reader = db.createReadOnlyUser("ml", List.of("model_predictions", "training"));
+        // the training rows and one typo: a row of year 1
+        db.execute("CREATE TABLE ml.outlier AS SELECT * FROM ml.training UNION ALL SELECT 999, timestamptz"
+                + " '0001-01-01 00:00:00+00', raw_text, amount, owner, is_new, embeddings, will_buy_insurance, proba,"
+                + " bought FROM ml.training WHERE id = 1");
+        reader = db.createReadOnlyUser("ml", List.of("model_predictions", "training", "outlier"));
     }
 
     private PostgresJdbcDataSource source(String url, String password) {
@@ -48,6 +52,12 @@ class HostileInputIT extends AbstractServerIT {
                 .user(reader.user())
                 .password(password)
                 .build();
+    }
+
+    /** Two queued runs at most, so that a test can fill the queue. */
+    @Override
+    protected ServerConfig configure(ServerConfig config) {
+        return config.withLimits(new ServerConfig.Limits(MIB, 10_000, 2));
     }
 
     private VersionHandle exampleVersion(String modelId) {
@@ -282,5 +292,132 @@ class HostileInputIT extends AbstractServerIT {
         }
         assertThat(post("/signin", Arrays.copyOf(atCap, MIB + 1), true).status())
                 .isEqualTo(413);
+    }
+
+    private HttpResponse<String> api(String method, String path, String body) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server().url() + path))
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .header("Content-Type", "application/json")
+                                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    private VersionHandle servingVersion(String modelId) {
+        VersionHandle v1 = exampleVersion(modelId);
+        v1.connectServing(source(db().url(), reader.password()), "prediction_id", "prediction_timestamp", mapping());
+        return v1;
+    }
+
+    /**
+     * Item 6 (F7): a run from year 1 to 9999 is refused with a sentence naming from/to, its window count and the
+     * cap, and nothing is queued; a range under the cap is clamped to the source's first row.
+     */
+    @Test
+    void runRangesAreCappedAndClampedToTheSource() throws Exception {
+        servingVersion("ranges");
+        String runs = "/api/v1/models/ranges/versions/v1/runs";
+        HttpResponse<String> refused = api(
+                "POST",
+                runs,
+                "{\"dataset\": \"serving\", \"from\": \"0001-01-01T00:00:00Z\", \"to\":"
+                        + " \"9999-12-31T00:00:00Z\"}");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(SpecCodecJson.read(refused.body()).at("/error/message").asText())
+                .isEqualTo("from/to: 0001-01-01T00:00:00Z to 9999-12-31T00:00:00Z is 87649392 hourly windows,"
+                        + " more than the 10000 one run may read (VIGIL_MAX_RUN_WINDOWS); run a shorter range");
+        assertThat(SpecCodecJson.read(api("GET", runs, "").body()))
+                .as("runs queued")
+                .isEmpty();
+
+        // the rows are 2026-01-01 00:01 to 00:20: a range from 2025-12-20 starts at their first window
+        JsonNode started = SpecCodecJson.read(api(
+                        "POST",
+                        runs,
+                        "{\"dataset\": \"serving\", \"from\": \"2025-12-20T00:00:00Z\", \"to\":"
+                                + " \"2026-01-02T00:00:00Z\"}")
+                .body());
+        JsonNode done = await(started.get(0).path("id").asText());
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        assertThat(done.path("from").asText()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(done.path("to").asText()).isEqualTo("2026-01-02T00:00:00Z");
+        assertThat(done.path("windows_total").asInt()).isEqualTo(24);
+        assertThat(done.path("rows_read").asInt()).isEqualTo(20);
+    }
+
+    /**
+     * Item 6 (F7): without a range, a run reads from the source's first row; one row of year 1 makes that millions
+     * of windows, and the run fails with a sentence instead of making them.
+     */
+    @Test
+    void anOutlyingTimestampFailsTheRunInsteadOfMakingMillionsOfWindows() throws Exception {
+        VersionHandle v1 = exampleVersion("outlier");
+        v1.connectTraining(
+                PostgresJdbcDataSource.builder()
+                        .url(db().url())
+                        .query("SELECT * FROM ml.outlier")
+                        .user(reader.user())
+                        .password(reader.password())
+                        .build(),
+                "id",
+                "ts");
+        JsonNode started = vigil().startRun("outlier", "v1", "training", null, null);
+        JsonNode done = await(started.get(0).path("id").asText());
+        assertThat(done.path("status").asText()).isEqualTo("failed");
+        assertThat(done.path("error").asText())
+                .startsWith("from/to: 0001-01-01T00:00:00Z to 2026-01-01T01:00:00Z (the source's rows, as clamped) is")
+                .contains("more than the 10000 one run may read (VIGIL_MAX_RUN_WINDOWS)");
+        assertThat(done.path("windows_total").asInt()).isZero();
+    }
+
+    /** Item 6 (F7): with the run thread busy and two runs queued, a third is answered 429 and not queued. */
+    @Test
+    void aFullRunQueueAnswers429() throws Exception {
+        servingVersion("queue");
+        String runs = "/api/v1/models/queue/versions/v1/runs";
+        String body = "{\"dataset\": \"serving\"}";
+        List<String> ids = new java.util.ArrayList<>();
+        // the table locked: the first run waits on the source, in the run thread, until the lock is released
+        try (java.sql.Connection lock = db().connectAsAdmin()) {
+            lock.setAutoCommit(false);
+            try (java.sql.Statement st = lock.createStatement()) {
+                st.execute("LOCK TABLE ml.model_predictions IN ACCESS EXCLUSIVE MODE");
+            }
+            HttpResponse<String> first = api("POST", runs, body);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+            ids.add(SpecCodecJson.read(first.body()).get(0).path("id").asText());
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!vigil().getRun(ids.get(0)).path("status").asText().equals("running")) {
+                assertThat(System.nanoTime()).as("the first run starts").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> queued = api("POST", runs, body);
+                assertThat(queued.statusCode()).as(queued.body()).isEqualTo(202);
+                ids.add(SpecCodecJson.read(queued.body()).get(0).path("id").asText());
+            }
+            HttpResponse<String> full = api("POST", runs, body);
+            assertThat(full.statusCode()).as(full.body()).isEqualTo(429);
+            assertThat(SpecCodecJson.read(full.body()).at("/error/message").asText())
+                    .isEqualTo("runs: 2 runs are already queued, the most the server holds (VIGIL_MAX_QUEUED_RUNS);"
+                            + " start this one again once some have finished");
+            assertThat(SpecCodecJson.read(api("GET", runs, "").body()))
+                    .as("runs listed")
+                    .hasSize(3);
+            lock.rollback();
+        }
+        for (String id : ids) {
+            assertThat(await(id).path("status").asText()).isEqualTo("succeeded");
+        }
+        assertThat(api("POST", runs, body).statusCode()).as("room again").isEqualTo(202);
+    }
+
+    /** JSON answers read as trees. */
+    private static final class SpecCodecJson {
+        static JsonNode read(String json) throws IOException {
+            return dev.vigil.core.spec.SpecCodec.json().readTree(json);
+        }
     }
 }
