@@ -24,6 +24,9 @@ import java.util.Map;
  * <tr><td>sourceConnectTimeout</td><td>VIGIL_SOURCE_CONNECT_TIMEOUT (seconds)</td><td>5</td></tr>
  * <tr><td>sourceStatementTimeout</td><td>VIGIL_SOURCE_STATEMENT_TIMEOUT (seconds)</td><td>300</td></tr>
  * <tr><td>schedulerTick</td><td>VIGIL_SCHEDULER_TICK (seconds; 0 = no scheduler)</td><td>30</td></tr>
+ * <tr><td>limits.maxBodyBytes</td><td>VIGIL_MAX_BODY_BYTES</td><td>1048576 (1 MiB; past it, 413)</td></tr>
+ * <tr><td>limits.maxRunWindows</td><td>VIGIL_MAX_RUN_WINDOWS</td><td>10000 (windows per run; past it, 400)</td></tr>
+ * <tr><td>limits.maxQueuedRuns</td><td>VIGIL_MAX_QUEUED_RUNS</td><td>100 (runs waiting; past it, 429)</td></tr>
  * <tr><td>notifications</td><td>VIGIL_PUBLIC_URL, VIGIL_SMTP_*, VIGIL_NOTIFY_*</td><td>{@link NotifySettings}</td></tr>
  * </table>
  */
@@ -39,7 +42,39 @@ public record ServerConfig(
         Duration sourceConnectTimeout,
         Duration sourceStatementTimeout,
         Duration schedulerTick,
-        NotifySettings notifications) {
+        NotifySettings notifications,
+        Limits limits) {
+
+    /**
+     * What one client can ask of the server: the bytes of a request body (chunked and multipart included; past it,
+     * 413), the windows of one run (past it, 400) and the runs waiting for the run thread (past it, 429).
+     */
+    public record Limits(int maxBodyBytes, int maxRunWindows, int maxQueuedRuns) {
+        /** 1 MiB of body, 10,000 windows per run (over a year of hours), 100 queued runs. */
+        public static Limits defaults() {
+            return new Limits(1 << 20, 10_000, 100);
+        }
+
+        static Limits fromEnvironment(Map<String, String> env, List<String> problems) {
+            Limits d = defaults();
+            return new Limits(
+                    integer(env, "VIGIL_MAX_BODY_BYTES", d.maxBodyBytes, problems),
+                    integer(env, "VIGIL_MAX_RUN_WINDOWS", d.maxRunWindows, problems),
+                    integer(env, "VIGIL_MAX_QUEUED_RUNS", d.maxQueuedRuns, problems));
+        }
+
+        void validate(List<String> problems) {
+            if (maxBodyBytes < 1) {
+                problems.add("VIGIL_MAX_BODY_BYTES: must be at least 1, got " + maxBodyBytes);
+            }
+            if (maxRunWindows < 1) {
+                problems.add("VIGIL_MAX_RUN_WINDOWS: must be at least 1, got " + maxRunWindows);
+            }
+            if (maxQueuedRuns < 1) {
+                problems.add("VIGIL_MAX_QUEUED_RUNS: must be at least 1, got " + maxQueuedRuns);
+            }
+        }
+    }
 
     /** The defaults, with nothing read from the environment. */
     public static ServerConfig defaults() {
@@ -55,7 +90,8 @@ public record ServerConfig(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(300),
                 Duration.ofSeconds(30),
-                NotifySettings.defaults());
+                NotifySettings.defaults(),
+                Limits.defaults());
     }
 
     /** The defaults overridden by the {@code VIGIL_*} variables of {@code env}; a malformed value names its variable. */
@@ -74,7 +110,8 @@ public record ServerConfig(
                 Duration.ofSeconds(integer(env, "VIGIL_SOURCE_CONNECT_TIMEOUT", 5, problems)),
                 Duration.ofSeconds(integer(env, "VIGIL_SOURCE_STATEMENT_TIMEOUT", 300, problems)),
                 Duration.ofSeconds(integer(env, "VIGIL_SCHEDULER_TICK", 30, problems)),
-                NotifySettings.fromEnvironment(env, problems));
+                NotifySettings.fromEnvironment(env, problems),
+                Limits.fromEnvironment(env, problems));
         if (!problems.isEmpty()) {
             throw VigilArgumentException.of(problems);
         }
@@ -113,6 +150,7 @@ public record ServerConfig(
                 || notifications.firstRetry().isZero()) {
             problems.add("VIGIL_NOTIFY_FIRST_RETRY: must be at least 1 second");
         }
+        limits.validate(problems);
         if (!problems.isEmpty()) {
             throw VigilArgumentException.of(problems);
         }
@@ -133,7 +171,8 @@ public record ServerConfig(
                 sourceConnectTimeout,
                 sourceStatementTimeout,
                 value,
-                notifications);
+                notifications,
+                limits);
     }
 
     public ServerConfig withHost(String value) {
@@ -149,7 +188,8 @@ public record ServerConfig(
                 sourceConnectTimeout,
                 sourceStatementTimeout,
                 schedulerTick,
-                notifications);
+                notifications,
+                limits);
     }
 
     public ServerConfig withPort(int value) {
@@ -165,7 +205,8 @@ public record ServerConfig(
                 sourceConnectTimeout,
                 sourceStatementTimeout,
                 schedulerTick,
-                notifications);
+                notifications,
+                limits);
     }
 
     public ServerConfig withDataDir(Path value) {
@@ -181,7 +222,8 @@ public record ServerConfig(
                 sourceConnectTimeout,
                 sourceStatementTimeout,
                 schedulerTick,
-                notifications);
+                notifications,
+                limits);
     }
 
     public ServerConfig withStore(String url, String user, String password) {
@@ -197,7 +239,8 @@ public record ServerConfig(
                 sourceConnectTimeout,
                 sourceStatementTimeout,
                 schedulerTick,
-                notifications);
+                notifications,
+                limits);
     }
 
     public ServerConfig withSparkMaster(String value) {
@@ -213,7 +256,8 @@ public record ServerConfig(
                 sourceConnectTimeout,
                 sourceStatementTimeout,
                 schedulerTick,
-                notifications);
+                notifications,
+                limits);
     }
 
     public ServerConfig withAdminToken(String value) {
@@ -229,7 +273,8 @@ public record ServerConfig(
                 sourceConnectTimeout,
                 sourceStatementTimeout,
                 schedulerTick,
-                notifications);
+                notifications,
+                limits);
     }
 
     /** How alerts are sent: SMTP, retries, the dashboard link. */
@@ -246,6 +291,25 @@ public record ServerConfig(
                 sourceConnectTimeout,
                 sourceStatementTimeout,
                 schedulerTick,
+                value,
+                limits);
+    }
+
+    /** How much one request or run may ask for. */
+    public ServerConfig withLimits(Limits value) {
+        return new ServerConfig(
+                host,
+                port,
+                dataDir,
+                storeUrl,
+                storeUser,
+                storePassword,
+                sparkMaster,
+                adminToken,
+                sourceConnectTimeout,
+                sourceStatementTimeout,
+                schedulerTick,
+                notifications,
                 value);
     }
 
@@ -257,7 +321,7 @@ public record ServerConfig(
                 + (adminToken == null ? "<none>" : "******") + ", sourceConnectTimeout=" + sourceConnectTimeout
                 + ", sourceStatementTimeout=" + sourceStatementTimeout + ", schedulerTick=" + schedulerTick
                 + ", notifications="
-                + notifications + "]";
+                + notifications + ", limits=" + limits + "]";
     }
 
     private static int integer(Map<String, String> env, String key, int fallback, List<String> problems) {

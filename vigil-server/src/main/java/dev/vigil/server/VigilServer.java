@@ -16,6 +16,7 @@ import dev.vigil.server.monitor.Notifier;
 import dev.vigil.server.runs.RunService;
 import dev.vigil.server.runs.Scheduler;
 import dev.vigil.server.web.ApiErrors;
+import dev.vigil.server.web.BodyLimit;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
 import dev.vigil.server.web.Routes;
@@ -102,7 +103,7 @@ public final class VigilServer implements AutoCloseable {
             String[] url = new String[1];
             notifier = new Notifier(store, config.notifications(), () -> url[0], clock);
             MonitorEvaluator evaluator = new MonitorEvaluator(store, notifier::wake, clock);
-            runs = new RunService(store, profiler(config, source), clock, evaluator::evaluate);
+            runs = new RunService(store, profiler(config, source), clock, evaluator::evaluate, config.limits());
             endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
             endpoints.addAll(new QueryRoutes(store).endpoints());
             endpoints.addAll(new ReportRoutes(store, clock).endpoints());
@@ -115,7 +116,7 @@ public final class VigilServer implements AutoCloseable {
                     .get("/healthz", null, "Health: 200 when the server and its metastore answer (no token needed)")
                     .open()
                     .endpoints());
-            Javalin app = createApp(store, endpoints);
+            Javalin app = createApp(store, endpoints, config.limits());
             new DashboardRoutes(store, clock).install(app);
             app.start(config.host(), config.port());
             if (!config.schedulerTick().isZero()) {
@@ -153,9 +154,10 @@ public final class VigilServer implements AutoCloseable {
         };
     }
 
-    private static Javalin createApp(Metastore store, List<Endpoint> endpoints) {
+    private static Javalin createApp(Metastore store, List<Endpoint> endpoints, ServerConfig.Limits limits) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
+            BodyLimit.install(cfg, limits.maxBodyBytes());
             cfg.http.defaultContentType = "application/json";
             cfg.jetty.modifyServer(server -> server.setStopTimeout(10_000));
         });

@@ -27,7 +27,8 @@ class ServerConfigTest {
                         Duration.ofSeconds(300),
                         Duration.ofSeconds(30),
                         new NotifySettings(
-                                null, null, 587, null, null, "vigil@localhost", true, 6, Duration.ofSeconds(30))));
+                                null, null, 587, null, null, "vigil@localhost", true, 6, Duration.ofSeconds(30)),
+                        new ServerConfig.Limits(1_048_576, 10_000, 100)));
         assertThat(ServerConfig.defaults()).isEqualTo(ServerConfig.fromEnvironment(Map.of()));
     }
 
@@ -53,7 +54,10 @@ class ServerConfigTest {
                 Map.entry("VIGIL_SMTP_FROM", "vigil@example.com"),
                 Map.entry("VIGIL_SMTP_STARTTLS", "false"),
                 Map.entry("VIGIL_NOTIFY_MAX_ATTEMPTS", "3"),
-                Map.entry("VIGIL_NOTIFY_FIRST_RETRY", "5"));
+                Map.entry("VIGIL_NOTIFY_FIRST_RETRY", "5"),
+                Map.entry("VIGIL_MAX_BODY_BYTES", "65536"),
+                Map.entry("VIGIL_MAX_RUN_WINDOWS", "500"),
+                Map.entry("VIGIL_MAX_QUEUED_RUNS", "3"));
         ServerConfig config = ServerConfig.fromEnvironment(env).validate();
         assertThat(config)
                 .isEqualTo(new ServerConfig(
@@ -77,7 +81,8 @@ class ServerConfigTest {
                                 "vigil@example.com",
                                 false,
                                 3,
-                                Duration.ofSeconds(5))));
+                                Duration.ofSeconds(5)),
+                        new ServerConfig.Limits(65_536, 500, 3)));
         assertThat(config.toString())
                 .doesNotContain("meta-secret")
                 .doesNotContain("vgl_admin")
@@ -97,5 +102,10 @@ class ServerConfigTest {
                         .withStore("jdbc:mysql://x/y", null, null)
                         .validate())
                 .hasMessageStartingWith("store: 'jdbc:mysql://x/y' is not a supported metastore URL");
+        assertThatThrownBy(() -> ServerConfig.defaults()
+                        .withLimits(new ServerConfig.Limits(0, 10, 0))
+                        .validate())
+                .hasMessage("2 problems: VIGIL_MAX_BODY_BYTES: must be at least 1, got 0; "
+                        + "VIGIL_MAX_QUEUED_RUNS: must be at least 1, got 0");
     }
 }

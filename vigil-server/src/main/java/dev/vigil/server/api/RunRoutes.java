@@ -75,9 +75,17 @@ public final class RunRoutes {
         } else {
             kinds.add(DatasetKind.fromSpec(dataset, "dataset"));
         }
+        List<Run> started;
+        try {
+            started = runs.submitAll(version, kinds, from, to);
+        } catch (RunService.QueueFull e) {
+            ctx.header("Retry-After", "60");
+            Json.send(ctx, 429, Json.error("too_many_runs", e.getMessage(), List.of()));
+            return;
+        }
         ArrayNode out = Json.array();
-        for (DatasetKind kind : kinds) {
-            out.add(describe(runs.submit(version, kind, from, to)));
+        for (Run run : started) {
+            out.add(describe(run));
         }
         Json.send(ctx, 202, out);
     }

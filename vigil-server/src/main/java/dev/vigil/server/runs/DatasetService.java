@@ -2,9 +2,11 @@ package dev.vigil.server.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.spec.SecretResolver;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.core.spec.SpecValidator;
@@ -13,7 +15,14 @@ import dev.vigil.engine.source.SourceColumn;
 import dev.vigil.store.Change;
 import dev.vigil.store.Metastore;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +46,8 @@ public final class DatasetService {
 
     /**
      * Connects {@code kind} of {@code version} as the spec {@code body} says; without {@code data_source.password}
-     * the stored password is kept. Refused in one sentence per problem, naming the key, before anything is stored.
+     * the stored password is kept, but only for the same host, port, database, user and {@code ssl*} settings
+     * (a changed address needs it again, before any connection is made). Refused in one sentence per problem, naming the key, before anything is stored.
      */
     public Connected connect(ModelVersion version, DatasetKind kind, ObjectNode body) {
         Optional<DatasetConnection> existing = store.datasets().find(version.modelId(), version.version(), kind);
@@ -46,7 +56,13 @@ public final class DatasetService {
         JsonNode sourceNode = body.get("data_source");
         boolean passwordGiven = sourceNode != null && sourceNode.hasNonNull("password");
         if (!passwordGiven && existing.isPresent()) {
-            connection = connection.withPassword(existing.get().source().password());
+            PostgresJdbcDataSource stored = existing.get().source();
+            if (!sameAddress(stored, connection.source())) {
+                throw new VigilArgumentException(prefix + "data_source.password: is required again because the"
+                        + " URL's host, port, database or the user changed; the stored password is only sent to"
+                        + " the address it was given for");
+            }
+            connection = connection.withPassword(stored.password());
         }
         SpecValidator.throwIfAny(SpecValidator.datasetProblems(version, connection, prefix));
         for (DatasetConnection other : store.datasets().list(version.modelId(), version.version())) {
@@ -62,5 +78,40 @@ public final class DatasetService {
                 change,
                 columns.size());
         return new Connected(connection, change, columns);
+    }
+
+    /** The URL parameters, besides host, port and database, that decide where and how the password is sent. */
+    private static final List<String> ADDRESS_KEYS = List.of(
+            PGProperty.PG_HOST.getName(),
+            PGProperty.PG_PORT.getName(),
+            PGProperty.PG_DBNAME.getName(),
+            PGProperty.USER.getName(),
+            PGProperty.SERVICE.getName());
+
+    /**
+     * Whether {@code next} sends its password to the same place as {@code stored}: the same hosts, ports and
+     * database in the URL (as pgjdbc reads it), the same user, and the same {@code ssl*} settings. A URL pgjdbc
+     * cannot read is never the same.
+     */
+    static boolean sameAddress(PostgresJdbcDataSource stored, PostgresJdbcDataSource next) {
+        Properties before = Driver.parseURL(stored.url(), null);
+        Properties after = Driver.parseURL(next.url(), null);
+        if (before == null || after == null || !Objects.equals(stored.user(), next.user())) {
+            return false;
+        }
+        Set<String> keys = new TreeSet<>(ADDRESS_KEYS);
+        for (Properties p : List.of(before, after)) {
+            for (String key : p.stringPropertyNames()) {
+                if (key.toLowerCase(Locale.ROOT).startsWith("ssl")) {
+                    keys.add(key);
+                }
+            }
+        }
+        for (String key : keys) {
+            if (!Objects.equals(before.getProperty(key), after.getProperty(key))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -9,6 +9,7 @@ import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.engine.profile.PartialProfile;
 import dev.vigil.engine.profile.Window;
 import dev.vigil.query.Rollups;
+import dev.vigil.server.ServerConfig;
 import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Run;
@@ -20,8 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,7 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs: pulls a dataset over a range of windows with Spark and stores each window's profiles.
  *
- * <p>Runs execute one at a time on a background thread (Spark already uses every core). The windows
+ * <p>Runs execute one at a time on a background thread (Spark already uses every core), with a bounded queue
+ * ({@code VIGIL_MAX_QUEUED_RUNS}). A run's range is clamped to the source's first row and to the later of its last
+ * row and now, and capped at {@code VIGIL_MAX_RUN_WINDOWS} windows, counted before any is made. The windows
  * are read in batches, each batch's windows replaced in one transaction, so progress is visible
  * and a failure keeps every batch before it. A failed run leaves the watermark where the last
  * stored batch put it.
@@ -52,11 +57,16 @@ public final class RunService implements AutoCloseable {
     private final Supplier<DatasetProfiler> profiler;
     private final Clock clock;
     private final Listener listener;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "vigil-runs");
-        t.setDaemon(true);
-        return t;
-    });
+    private final int maxRunWindows;
+    private final BlockingQueue<Runnable> queue;
+    private final ExecutorService executor;
+
+    /** The run queue is full: the caller should try again once runs have finished (an HTTP 429). */
+    public static final class QueueFull extends VigilException {
+        QueueFull(String message) {
+            super(message);
+        }
+    }
 
     /** Told when a run has stored windows: the version, and the range of serving windows whose data changed. */
     public interface Listener {
@@ -69,10 +79,30 @@ public final class RunService implements AutoCloseable {
 
     /** Runs that tell {@code listener} (monitor evaluation) when serving windows were stored or recomputed. */
     public RunService(Metastore store, Supplier<DatasetProfiler> profiler, Clock clock, Listener listener) {
+        this(store, profiler, clock, listener, ServerConfig.Limits.defaults());
+    }
+
+    /**
+     * Runs of at most {@code limits.maxRunWindows()} windows each, with at most {@code limits.maxQueuedRuns()} waiting
+     * for the run thread.
+     */
+    public RunService(
+            Metastore store,
+            Supplier<DatasetProfiler> profiler,
+            Clock clock,
+            Listener listener,
+            ServerConfig.Limits limits) {
         this.store = store;
         this.profiler = profiler;
         this.clock = clock;
         this.listener = listener;
+        this.maxRunWindows = limits.maxRunWindows();
+        this.queue = new LinkedBlockingQueue<>(limits.maxQueuedRuns());
+        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, queue, r -> {
+            Thread t = new Thread(r, "vigil-runs");
+            t.setDaemon(true);
+            return t;
+        });
         int closed = store.runs().failUnfinished("the server stopped before the run finished; run it again");
         if (closed > 0) {
             LOG.warn("{} runs left unfinished by a previous server were marked failed", closed);
@@ -85,6 +115,42 @@ public final class RunService implements AutoCloseable {
      * closed window; training and testing read all their rows.
      */
     public Run submit(ModelVersion version, DatasetKind kind, Optional<Instant> from, Optional<Instant> to) {
+        return submitAll(version, List.of(kind), from, to).get(0);
+    }
+
+    /**
+     * Queues a run of each of {@code kinds}, all or none: a range past {@code VIGIL_MAX_RUN_WINDOWS} is refused (400),
+     * and so is a queue without room for all of them ({@link QueueFull}, 429).
+     */
+    public synchronized List<Run> submitAll(
+            ModelVersion version, List<DatasetKind> kinds, Optional<Instant> from, Optional<Instant> to) {
+        List<DatasetConnection> connections = new ArrayList<>();
+        for (DatasetKind kind : kinds) {
+            connections.add(connection(version, kind, from, to));
+        }
+        if (queue.remainingCapacity() < kinds.size()) {
+            throw new QueueFull("runs: " + queue.size() + " runs are already queued, the most the server holds"
+                    + " (VIGIL_MAX_QUEUED_RUNS); start this one again once some have finished");
+        }
+        List<Run> runs = new ArrayList<>();
+        for (DatasetConnection connection : connections) {
+            Run run = store.runs()
+                    .create(
+                            version.modelId(),
+                            version.version(),
+                            connection.dataset().specName(),
+                            from.orElse(Instant.EPOCH),
+                            to.orElse(Instant.EPOCH),
+                            0);
+            executor.execute(() -> execute(run, version, connection, from, to));
+            runs.add(run);
+        }
+        return runs;
+    }
+
+    /** The connection to run, once the range asked for is checked: ordered, and at most the windows allowed. */
+    private DatasetConnection connection(
+            ModelVersion version, DatasetKind kind, Optional<Instant> from, Optional<Instant> to) {
         DatasetConnection connection = store.datasets()
                 .find(version.modelId(), version.version(), kind)
                 .orElseThrow(() -> new VigilArgumentException("dataset: " + version.modelId() + "/" + version.version()
@@ -92,16 +158,25 @@ public final class RunService implements AutoCloseable {
         if (from.isPresent() && to.isPresent() && !to.get().isAfter(from.get())) {
             throw new VigilArgumentException("to: " + to.get() + " must be after from " + from.get());
         }
-        Run run = store.runs()
-                .create(
-                        version.modelId(),
-                        version.version(),
-                        kind.specName(),
-                        from.orElse(Instant.EPOCH),
-                        to.orElse(Instant.EPOCH),
-                        0);
-        executor.submit(() -> execute(run, version, connection, from, to));
-        return run;
+        if (from.isPresent()) {
+            Duration length = version.aggregationPeriod().length();
+            Instant end = to.orElse(Window.startOf(clock.instant(), length));
+            long windows = end.isAfter(from.get()) ? windowCount(from.get(), end, length) : 0;
+            if (windows > maxRunWindows) {
+                throw new VigilArgumentException("from/to: " + from.get() + " to " + end + " is " + windows + " "
+                        + version.aggregationPeriod().specName() + " windows, more than the " + maxRunWindows
+                        + " one run may read (VIGIL_MAX_RUN_WINDOWS);"
+                        + " run a shorter range");
+            }
+        }
+        return connection;
+    }
+
+    /** The windows of {@code length} covering [{@code from}, {@code to}), counted without making them. */
+    static long windowCount(Instant from, Instant to, Duration length) {
+        long seconds = length.toSeconds();
+        long first = Math.floorDiv(from.getEpochSecond(), seconds) * seconds;
+        return Math.floorDiv(to.getEpochSecond() - first + seconds - 1, seconds);
     }
 
     private void execute(
@@ -328,11 +403,11 @@ public final class RunService implements AutoCloseable {
         Instant closedUpTo = Window.startOf(clock.instant(), period.length());
         Instant start = from.orElse(null);
         Instant end = to.orElse(null);
+        Optional<Instant[]> range = engine.timeRange(prepared);
+        if (range.isEmpty()) {
+            return List.of();
+        }
         if (start == null || end == null) {
-            Optional<Instant[]> range = engine.timeRange(prepared);
-            if (range.isEmpty()) {
-                return List.of();
-            }
             boolean reference = kind == DatasetKind.TRAINING || kind == DatasetKind.TESTING;
             if (start == null) {
                 Optional<Instant> watermark = reference
@@ -348,8 +423,25 @@ public final class RunService implements AutoCloseable {
                         : closedUpTo;
             }
         }
+        // Clamped to the source's own rows: from the window of its first row, to the later of now and the end of
+        // the window of its last row (windows up to now stay, empty, so that a source gone quiet shows).
+        Instant first = Window.startOf(range.get()[0], period.length());
+        Instant last = Window.startOf(range.get()[1], period.length()).plus(period.length());
+        if (start.isBefore(first)) {
+            start = first;
+        }
+        Instant latest = last.isAfter(closedUpTo) ? last : closedUpTo;
+        if (end.isAfter(latest)) {
+            end = latest;
+        }
         if (!end.isAfter(start)) {
             return List.of();
+        }
+        long count = windowCount(start, end, period.length());
+        if (count > maxRunWindows) {
+            throw new VigilArgumentException("from/to: " + start + " to " + end + " (the source's rows, as clamped) is "
+                    + count + " windows, more than the " + maxRunWindows + " one run may read"
+                    + " (VIGIL_MAX_RUN_WINDOWS); run it with a shorter from/to, or fix the outlying timestamps");
         }
         return Window.cover(start, end, period);
     }

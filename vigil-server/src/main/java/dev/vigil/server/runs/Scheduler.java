@@ -136,12 +136,20 @@ public final class Scheduler implements AutoCloseable {
                     .map(next -> !next.isAfter(now))
                     .orElse(false);
         }
-        state.lastCheck = now;
         if (due) {
-            Run run = runs.submit(version, dataset.dataset(), Optional.empty(), Optional.empty());
+            Run run;
+            try {
+                run = runs.submit(version, dataset.dataset(), Optional.empty(), Optional.empty());
+            } catch (RunService.QueueFull e) {
+                LOG.warn("scheduled run of {} not started, tried again next tick: {}", key, e.getMessage());
+                return; // lastCheck stays: still due on the next tick
+            }
+            state.lastCheck = now;
             state.runInFlight = run.id();
             state.referenceDone |= reference;
             LOG.info("scheduled run {} of {}", run.id(), key);
+        } else {
+            state.lastCheck = now;
         }
     }
 
