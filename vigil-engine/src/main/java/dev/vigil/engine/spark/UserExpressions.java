@@ -231,8 +231,11 @@ public final class UserExpressions {
         if (f.nameParts().size() != 1 || !FUNCTIONS.contains(name.toLowerCase(Locale.ROOT))) {
             return Optional.of("function " + name);
         }
-        if (f.isDistinct() || f.filter().isDefined() || f.ignoreNulls()) {
-            return Optional.of("DISTINCT, FILTER or IGNORE NULLS in function " + name);
+        if (f.isDistinct()
+                || f.filter().isDefined()
+                || f.ignoreNulls()
+                || !f.orderingWithinGroup().isEmpty()) {
+            return Optional.of("DISTINCT, FILTER, IGNORE NULLS or WITHIN GROUP in function " + name);
         }
         return Optional.empty();
     }

@@ -97,6 +97,10 @@ class UserExpressionsTest {
         assertThat(UserExpressions.problem("k", "IDENTIFIER('reflect')('a', 'b')"))
                 .isPresent();
         assertThat(UserExpressions.problem("k", "count(x)")).isPresent();
+        assertThat(UserExpressions.problem("k", "lower(x) FILTER (WHERE x > 1)"))
+                .isPresent();
+        assertThat(UserExpressions.problem("k", "lower(x) WITHIN GROUP (ORDER BY reflect('a', 'b'))"))
+                .isPresent();
         assertThat(UserExpressions.problem("k", "x IN (1, y)"))
                 .contains("k: 'x IN (1, y)' is refused: an IN list of anything but literals is not allowed");
         assertThat(UserExpressions.problem("k", "x + :p")).isPresent();
