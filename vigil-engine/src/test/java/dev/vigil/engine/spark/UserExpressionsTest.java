@@ -55,6 +55,14 @@ class UserExpressionsTest {
     }
 
     @Test
+    void everyListedFunctionIsASparkBuiltIn() {
+        assertThat(UserExpressions.FUNCTIONS)
+                .allSatisfy(name -> assertThat(SparkSessions.shared().catalog().functionExists(name))
+                        .as(name)
+                        .isTrue());
+    }
+
+    @Test
     void reflectionIsRefusedWithOneSentence() {
         assertThat(UserExpressions.problem(
                         "serving.data_source.select_expr[1]",
