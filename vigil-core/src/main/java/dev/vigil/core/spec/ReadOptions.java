@@ -8,8 +8,9 @@ import java.util.TreeSet;
 
 /**
  * The {@code read_options} a data source may set. Keys starting with {@code spark.} configure the
- * job; the others are passed to Spark's JDBC reader, and only those that cannot widen what Vigil
- * reads or where it reads from are accepted.
+ * job, and only those of {@link #SPARK_KEYS} are accepted: Spark's settings also decide whether SQL may read files
+ * ({@code spark.sql.runSQLOnFiles}), the session's time zone, and memory bounds. The others are passed to Spark's
+ * JDBC reader, and only those that cannot widen what Vigil reads or where it reads from are accepted.
  */
 public final class ReadOptions {
     /** Spark JDBC reader options a user may set. */
@@ -24,6 +25,14 @@ public final class ReadOptions {
             "numPartitions",
             "customSchema",
             "preferTimestampNTZ");
+
+    /** Spark settings a user may set per run: they tune how the job runs, not what it can read or call. */
+    public static final Set<String> SPARK_KEYS = Set.of(
+            "spark.sql.shuffle.partitions",
+            "spark.sql.adaptive.enabled",
+            "spark.sql.adaptive.coalescePartitions.enabled",
+            "spark.sql.caseSensitive",
+            "spark.sql.ansi.enabled");
 
     /**
      * Options Vigil sets itself: the source, the credentials, the partitioning by time slice, and the statement that
@@ -50,12 +59,16 @@ public final class ReadOptions {
         List<String> problems = new ArrayList<>();
         for (String key : options.keySet()) {
             if (key.startsWith("spark.")) {
+                if (!SPARK_KEYS.contains(key)) {
+                    problems.add(path + "." + key + ": is not a Spark setting a data source may change (allowed: "
+                            + String.join(", ", new TreeSet<>(SPARK_KEYS)) + ")");
+                }
                 continue;
             }
             if (RESERVED_KEYS.contains(key)) {
                 problems.add(path + "." + key + ": is set by Vigil and cannot be overridden");
             } else if (!JDBC_KEYS.contains(key)) {
-                problems.add(path + "." + key + ": unknown read option (expected a spark.* setting or one of "
+                problems.add(path + "." + key + ": unknown read option (expected an allowed spark.* setting or one of "
                         + String.join(", ", new TreeSet<>(JDBC_KEYS)) + ")");
             }
         }

@@ -239,7 +239,7 @@ class SpecCodecTest {
                         "version.features.amount: unknown field type 'decimal' (expected one of numeric, categorical, string, "
                                 + "boolean, datetime, text, tensor, embedding, array, dict)",
                         "serving.data_source.user: is required",
-                        "serving.data_source.read_options.fetch_size: unknown read option (expected a spark.* setting or one of "
+                        "serving.data_source.read_options.fetch_size: unknown read option (expected an allowed spark.* setting or one of "
                                 + "customSchema, fetchsize, numPartitions, preferTimestampNTZ, pushDownAggregate, pushDownLimit, "
                                 + "pushDownOffset, pushDownPredicate, pushDownTableSample, queryTimeout)");
         assertThat(e.getMessage()).startsWith("3 problems: ");

@@ -11,6 +11,7 @@ import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Segment;
 import dev.vigil.engine.profile.DatasetProfiler.Prepared;
+import dev.vigil.engine.spark.UserExpressions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ final class ProfilePlanner {
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
             if (s.isWhere()) {
+                // checked when the version was stored; checked again before Spark parses and analyses it
+                UserExpressions.check("segments[" + i + "].where", s.where());
                 try {
                     frame = frame.withColumn(SEGMENT_COLUMN + i, functions.expr(s.where()));
                     frame.schema();

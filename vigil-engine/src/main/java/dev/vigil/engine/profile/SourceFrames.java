@@ -2,9 +2,11 @@ package dev.vigil.engine.profile;
 
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.spec.ReadOptions;
 import dev.vigil.engine.profile.DatasetProfiler.Prepared;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.source.SourceSql;
+import dev.vigil.engine.spark.UserExpressions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -72,6 +74,12 @@ final class SourceFrames {
     Dataset<Row> read(Prepared prepared, List<String> predicates) {
         PostgresJdbcDataSource src = prepared.connection().source();
         String prefix = prepared.connection().dataset().specName() + ".";
+        // checked when connected; checked again here, before Spark sees them, for what was stored before the check
+        UserExpressions.checkAll(prefix + "data_source.select_expr", src.selectExpr());
+        List<String> refusedOptions = ReadOptions.problems(src.readOptions(), prefix + "data_source.read_options");
+        if (!refusedOptions.isEmpty()) {
+            throw new VigilArgumentException(String.join("; ", refusedOptions));
+        }
         Properties props = source.sparkProperties(src);
         src.readOptions().forEach((key, value) -> {
             if (key.startsWith("spark.")) {

@@ -2,6 +2,7 @@ package dev.vigil.engine.source;
 
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.engine.spark.SparkSessions;
+import dev.vigil.engine.spark.UserExpressions;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Applies a source's {@code select_expr} to an empty Spark frame of the probed columns, so that an
+ * Checks a source's {@code select_expr} against {@link UserExpressions}' allowlist (parsed, never run), then applies
+ * it to an empty Spark frame of the probed columns, so that an
  * expression Spark cannot analyse fails at connect time, with the expression and Spark's reason,
  * and the columns it produces can be checked against the schema.
  */
@@ -23,6 +25,7 @@ final class SelectExpressions {
     private SelectExpressions() {}
 
     static List<SourceColumn> apply(List<SourceColumn> columns, List<String> expressions, String key) {
+        UserExpressions.checkAll(key, expressions); // before Spark analyses anything: analysis already loads classes
         List<StructField> fields = new ArrayList<>();
         for (SourceColumn c : columns) {
             fields.add(DataTypes.createStructField(c.name(), sparkType(c.typeName()), true));

@@ -9,6 +9,10 @@ import org.apache.spark.sql.SparkSession;
  * <p>Defaults suit one machine: {@code local[*]}, Spark's UI off, UTC as the SQL session time zone
  * (Vigil's windows are UTC instants), a handful of shuffle partitions instead of 200, and the driver
  * bound to the loopback interface so that a machine without a resolvable host name still works.
+ *
+ * <p>User Spark SQL is untrusted ({@link UserExpressions}): SQL cannot name files as tables
+ * ({@code spark.sql.runSQLOnFiles=false}), and {@code ${...}} in SQL text is not replaced by settings
+ * ({@code spark.sql.variable.substitute=false}), so Spark parses exactly the text that was checked.
  */
 public final class SparkSessions {
     private static final String DEFAULT_MASTER = "local[*]";
@@ -45,6 +49,8 @@ public final class SparkSessions {
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.runSQLOnFiles", "false")
+                .config("spark.sql.variable.substitute", "false")
                 .config("spark.sql.shuffle.partitions", String.valueOf(Math.max(4, 2 * cores())));
         if (local) {
             builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");

@@ -13,6 +13,7 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.source.SourceColumn;
+import dev.vigil.engine.spark.UserExpressions;
 import dev.vigil.server.runs.DatasetService;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
@@ -129,6 +130,8 @@ public final class ModelRoutes {
         requireSame(body, "model_version", id, "version");
         body.put("model_version", id);
         ModelVersion version = SpecCodec.readVersion(model.id(), body, "");
+        // a segment's where is Spark SQL: checked here, where a version is stored, as core has no Spark parser
+        UserExpressions.checkSegments(version.segments(), "");
         Change change = store.versions().upsert(version);
         LOG.info("version {}/{}: {}", model.id(), id, change);
         ObjectNode out = SpecCodec.write(version);
