@@ -157,160 +157,100 @@ public record ServerConfig(
         return this;
     }
 
+    /** A copy of this configuration with what {@code change} sets on it: how every {@code with…} is made. */
+    private ServerConfig with(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return new ServerConfig(
+                c.host,
+                c.port,
+                c.dataDir,
+                c.storeUrl,
+                c.storeUser,
+                c.storePassword,
+                c.sparkMaster,
+                c.adminToken,
+                c.sourceConnectTimeout,
+                c.sourceStatementTimeout,
+                c.schedulerTick,
+                c.notifications,
+                c.limits);
+    }
+
+    /** The fields of a configuration being copied with a change. */
+    private static final class Copy {
+        String host;
+        int port;
+        Path dataDir;
+        String storeUrl;
+        String storeUser;
+        String storePassword;
+        String sparkMaster;
+        String adminToken;
+        Duration sourceConnectTimeout;
+        Duration sourceStatementTimeout;
+        Duration schedulerTick;
+        NotifySettings notifications;
+        Limits limits;
+
+        Copy(ServerConfig from) {
+            host = from.host;
+            port = from.port;
+            dataDir = from.dataDir;
+            storeUrl = from.storeUrl;
+            storeUser = from.storeUser;
+            storePassword = from.storePassword;
+            sparkMaster = from.sparkMaster;
+            adminToken = from.adminToken;
+            sourceConnectTimeout = from.sourceConnectTimeout;
+            sourceStatementTimeout = from.sourceStatementTimeout;
+            schedulerTick = from.schedulerTick;
+            notifications = from.notifications;
+            limits = from.limits;
+        }
+    }
+
     /** How often the scheduler looks for due datasets; zero turns it off (tests drive it by hand). */
     public ServerConfig withSchedulerTick(Duration value) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDir,
-                storeUrl,
-                storeUser,
-                storePassword,
-                sparkMaster,
-                adminToken,
-                sourceConnectTimeout,
-                sourceStatementTimeout,
-                value,
-                notifications,
-                limits);
+        return with(c -> c.schedulerTick = value);
     }
 
     public ServerConfig withHost(String value) {
-        return new ServerConfig(
-                value,
-                port,
-                dataDir,
-                storeUrl,
-                storeUser,
-                storePassword,
-                sparkMaster,
-                adminToken,
-                sourceConnectTimeout,
-                sourceStatementTimeout,
-                schedulerTick,
-                notifications,
-                limits);
+        return with(c -> c.host = value);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(
-                host,
-                value,
-                dataDir,
-                storeUrl,
-                storeUser,
-                storePassword,
-                sparkMaster,
-                adminToken,
-                sourceConnectTimeout,
-                sourceStatementTimeout,
-                schedulerTick,
-                notifications,
-                limits);
+        return with(c -> c.port = value);
     }
 
     public ServerConfig withDataDir(Path value) {
-        return new ServerConfig(
-                host,
-                port,
-                value,
-                storeUrl,
-                storeUser,
-                storePassword,
-                sparkMaster,
-                adminToken,
-                sourceConnectTimeout,
-                sourceStatementTimeout,
-                schedulerTick,
-                notifications,
-                limits);
+        return with(c -> c.dataDir = value);
     }
 
     public ServerConfig withStore(String url, String user, String password) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDir,
-                url,
-                user,
-                password,
-                sparkMaster,
-                adminToken,
-                sourceConnectTimeout,
-                sourceStatementTimeout,
-                schedulerTick,
-                notifications,
-                limits);
+        return with(c -> {
+            c.storeUrl = url;
+            c.storeUser = user;
+            c.storePassword = password;
+        });
     }
 
     public ServerConfig withSparkMaster(String value) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDir,
-                storeUrl,
-                storeUser,
-                storePassword,
-                value,
-                adminToken,
-                sourceConnectTimeout,
-                sourceStatementTimeout,
-                schedulerTick,
-                notifications,
-                limits);
+        return with(c -> c.sparkMaster = value);
     }
 
     public ServerConfig withAdminToken(String value) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDir,
-                storeUrl,
-                storeUser,
-                storePassword,
-                sparkMaster,
-                value,
-                sourceConnectTimeout,
-                sourceStatementTimeout,
-                schedulerTick,
-                notifications,
-                limits);
+        return with(c -> c.adminToken = value);
     }
 
     /** How alerts are sent: SMTP, retries, the dashboard link. */
     public ServerConfig withNotifications(NotifySettings value) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDir,
-                storeUrl,
-                storeUser,
-                storePassword,
-                sparkMaster,
-                adminToken,
-                sourceConnectTimeout,
-                sourceStatementTimeout,
-                schedulerTick,
-                value,
-                limits);
+        return with(c -> c.notifications = value);
     }
 
     /** How much one request or run may ask for. */
     public ServerConfig withLimits(Limits value) {
-        return new ServerConfig(
-                host,
-                port,
-                dataDir,
-                storeUrl,
-                storeUser,
-                storePassword,
-                sparkMaster,
-                adminToken,
-                sourceConnectTimeout,
-                sourceStatementTimeout,
-                schedulerTick,
-                notifications,
-                value);
+        return with(c -> c.limits = value);
     }
 
     @Override
