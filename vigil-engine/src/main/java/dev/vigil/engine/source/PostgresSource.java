@@ -5,6 +5,7 @@ import dev.vigil.core.VigilSourceException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.engine.spark.UserExpressions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -117,6 +118,10 @@ public final class PostgresSource {
      * (after {@code select_expr}).
      */
     public List<SourceColumn> check(ModelVersion version, DatasetConnection connection, String prefix) {
+        // select_expr is untrusted Spark SQL: refused before the source is asked anything, and before Spark analyses
+        // it (analysis already loads the classes a reflect() names)
+        UserExpressions.checkAll(
+                prefix + "data_source.select_expr", connection.source().selectExpr());
         List<SourceColumn> probed = probe(connection.source(), prefix + "data_source.query");
         return SourceSchemaCheck.check(version, connection, prefix, probed);
     }

@@ -16,8 +16,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Checks a source's {@code select_expr} against {@link UserExpressions}' allowlist (parsed, never run), then applies
- * it to an empty Spark frame of the probed columns, so that an
+ * Applies a source's {@code select_expr}, already held to {@link UserExpressions}' allowlist by
+ * {@link PostgresSource#check} before any connection, to an empty Spark frame of the probed columns, so that an
  * expression Spark cannot analyse fails at connect time, with the expression and Spark's reason,
  * and the columns it produces can be checked against the schema.
  */
@@ -25,7 +25,6 @@ final class SelectExpressions {
     private SelectExpressions() {}
 
     static List<SourceColumn> apply(List<SourceColumn> columns, List<String> expressions, String key) {
-        UserExpressions.checkAll(key, expressions); // before Spark analyses anything: analysis already loads classes
         List<StructField> fields = new ArrayList<>();
         for (SourceColumn c : columns) {
             fields.add(DataTypes.createStructField(c.name(), sparkType(c.typeName()), true));
