@@ -100,7 +100,7 @@ public final class VigilServer implements AutoCloseable {
             PostgresSource source = new PostgresSource(config.sourceConnectTimeout(), config.sourceStatementTimeout());
             List<Endpoint> endpoints = new ArrayList<>();
             endpoints.addAll(new ModelRoutes(store, source).endpoints());
-            endpoints.addAll(new TokenRoutes(store, clock).endpoints());
+            endpoints.addAll(new TokenRoutes(store).endpoints());
             endpoints.addAll(new AuditRoutes(store).endpoints());
             String[] url = new String[1];
             notifier = new Notifier(store, config.notifications(), () -> url[0], clock);

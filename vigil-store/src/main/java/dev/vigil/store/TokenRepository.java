@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -50,20 +49,18 @@ public final class TokenRepository {
         return attempts;
     }
 
-    /** A new random token named {@code name} with {@code role}, valid until {@code expiresAt} (null: no expiry). */
-    public NewToken create(String name, Role role, Instant expiresAt) {
+    /**
+     * A new random token named {@code name} with {@code role}, valid for {@code validFor} from now (null: it does not
+     * expire). Its plaintext is returned this once and never stored.
+     */
+    public NewToken create(String name, Role role, Duration validFor) {
         requireName(name);
         String token = newToken();
         TokenInfo info = db.inTransaction("create token " + name, c -> {
+            Instant now = db.now().toInstant();
             // A new id on every attempt: a (very unlikely) clash is retried by the Database.
-            TokenInfo created = new TokenInfo(
-                    newId(),
-                    name,
-                    role,
-                    db.now().toInstant(),
-                    expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS), // as stored
-                    null,
-                    false);
+            TokenInfo created =
+                    new TokenInfo(newId(), name, role, now, validFor == null ? null : now.plus(validFor), null, false);
             insert(c, created, hash(token));
             return created;
         });

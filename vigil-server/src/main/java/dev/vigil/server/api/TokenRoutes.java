@@ -13,9 +13,7 @@ import dev.vigil.store.NewToken;
 import dev.vigil.store.Role;
 import dev.vigil.store.TokenInfo;
 import io.javalin.http.Context;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -30,11 +28,9 @@ public final class TokenRoutes {
     private static final Pattern SHORT_DURATION = Pattern.compile("([1-9][0-9]{0,5})([dhm])");
 
     private final Metastore store;
-    private final Clock clock;
 
-    public TokenRoutes(Metastore store, Clock clock) {
+    public TokenRoutes(Metastore store) {
         this.store = store;
-        this.clock = clock;
     }
 
     public List<Endpoint> endpoints() {
@@ -76,12 +72,9 @@ public final class TokenRoutes {
             }
             role = Role.parse(roleNode.asText(), "role");
         }
-        Instant expiresAt = null;
         JsonNode expiresIn = body.get("expires_in");
-        if (expiresIn != null && !expiresIn.isNull()) {
-            expiresAt = clock.instant().plus(duration(expiresIn));
-        }
-        NewToken created = store.tokens().create(name.asText().strip(), role, expiresAt);
+        Duration validFor = expiresIn == null || expiresIn.isNull() ? null : duration(expiresIn);
+        NewToken created = store.tokens().create(name.asText().strip(), role, validFor);
         ObjectNode out = describe(created.info());
         out.put("token", created.token());
         Json.send(ctx, 201, out);
