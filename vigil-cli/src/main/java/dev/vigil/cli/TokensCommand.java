@@ -26,7 +26,7 @@ final class TokensCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var vigil = VigilCli.client(context, client.server);
+        var vigil = client.connect(context);
         List<ObjectNode> rows = new ArrayList<>();
         if (!args.isEmpty()) {
             if (!args.get(0).equals("create") || args.size() != 2) {
