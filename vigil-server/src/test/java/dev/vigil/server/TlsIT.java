@@ -8,7 +8,6 @@ import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.Model;
 import dev.vigil.server.ServerConfig.TlsSettings;
-import dev.vigil.server.web.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.core.VigilArgumentException;
+import dev.vigil.server.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;

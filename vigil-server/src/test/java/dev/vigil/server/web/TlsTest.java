@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.server.ServerConfig.TlsSettings;
+import dev.vigil.server.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,4 +1,4 @@
-package dev.vigil.server.web;
+package dev.vigil.server;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
