@@ -60,7 +60,7 @@ final class AlertsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Vigil vigil = VigilCli.client(context, client.server);
+        Vigil vigil = client.connect(context);
         List<JsonNode> alerts = new ArrayList<>();
         if (acknowledge != null) {
             alerts.add(vigil.acknowledgeAlert(acknowledge));

@@ -52,7 +52,7 @@ final class ApplyCommand implements Callable<Integer> {
             throw new VigilArgumentException("--prune: the spec has no monitors: key, so it would delete every monitor"
                     + " of the version; write monitors: [] if that is what you want");
         }
-        Vigil vigil = VigilCli.client(context, client.server);
+        Vigil vigil = client.connect(context);
         List<ObjectNode> rows = new ArrayList<>();
         for (Vigil.ApplyResult r : vigil.apply(spec, prune)) {
             rows.add(Output.row().put("kind", r.kind()).put("name", r.name()).put("change", r.change()));

@@ -49,7 +49,7 @@ final class DriftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Vigil vigil = VigilCli.client(context, client.server);
+        Vigil vigil = client.connect(context);
         Map<String, String> query = options.query();
         query.put("baseline", baseline);
         query.put("top", top == null ? null : top.toString());

@@ -26,7 +26,7 @@ final class MetricsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Vigil vigil = VigilCli.client(context, client.server);
+        Vigil vigil = client.connect(context);
         List<ObjectNode> rows = new ArrayList<>();
         for (JsonNode row : vigil.metrics(options.model, options.version, options.query())) {
             rows.add((ObjectNode) row);

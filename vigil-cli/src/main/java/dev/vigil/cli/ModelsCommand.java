@@ -24,7 +24,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Vigil vigil = VigilCli.client(context, client.server);
+        Vigil vigil = client.connect(context);
         List<ObjectNode> rows = new ArrayList<>();
         for (Model m : vigil.listModels()) {
             JsonNode detail = vigil.getJson(

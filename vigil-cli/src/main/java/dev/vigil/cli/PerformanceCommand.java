@@ -40,7 +40,7 @@ final class PerformanceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Vigil vigil = VigilCli.client(context, client.server);
+        Vigil vigil = client.connect(context);
         Map<String, String> query = options.query();
         query.put("baseline", baseline);
         List<ObjectNode> rows = new ArrayList<>();

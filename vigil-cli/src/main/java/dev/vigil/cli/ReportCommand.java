@@ -48,7 +48,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Vigil vigil = VigilCli.client(context, client.server);
+        Vigil vigil = client.connect(context);
         Map<String, String> query = new LinkedHashMap<>();
         query.put("from", from);
         query.put("to", to);

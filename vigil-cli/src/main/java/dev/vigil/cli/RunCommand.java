@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Vigil vigil = VigilCli.client(context, client.server);
+        Vigil vigil = client.connect(context);
         JsonNode started = vigil.startRun(model, version, dataset, from, to);
         List<JsonNode> runs = new ArrayList<>();
         started.forEach(runs::add);

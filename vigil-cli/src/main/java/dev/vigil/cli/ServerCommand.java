@@ -36,6 +36,33 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--spark-master", description = "Spark master URL (default: $VIGIL_SPARK_MASTER or local[*]).")
     String sparkMaster;
 
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "PEM",
+            description = "Serve HTTPS with this PEM certificate chain, the server's certificate first"
+                    + " (default: $VIGIL_TLS_CERT); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(
+            names = "--tls-key",
+            paramLabel = "PEM",
+            description = "The unencrypted PKCS#8 (or PKCS#1 RSA) private key of --tls-cert (default: $VIGIL_TLS_KEY).")
+    Path tlsKey;
+
+    @Option(
+            names = "--tls-keystore",
+            paramLabel = "P12",
+            description = "Serve HTTPS with this PKCS#12 keystore instead of --tls-cert/--tls-key"
+                    + " (default: $VIGIL_TLS_KEYSTORE).")
+    Path tlsKeystore;
+
+    @Option(
+            names = "--tls-keystore-password-file",
+            paramLabel = "FILE",
+            description = "The file holding the keystore's password (default: $VIGIL_TLS_KEYSTORE_PASSWORD_FILE,"
+                    + " or the password itself in $VIGIL_TLS_KEYSTORE_PASSWORD).")
+    Path tlsKeystorePasswordFile;
+
     ServerCommand(CliContext context) {
         this.context = context;
     }
@@ -58,6 +85,12 @@ final class ServerCommand implements Callable<Integer> {
         if (sparkMaster != null) {
             config = config.withSparkMaster(sparkMaster);
         }
+        config = config.withTls(tls(config.tls()));
+        if (!config.tls().enabled() && !isLoopback(config.host())) {
+            context.err()
+                    .println("warning: listening on " + config.host() + " over plain HTTP: API tokens, passwords and"
+                            + " session cookies travel in clear text; use --tls-cert/--tls-key or a TLS reverse proxy");
+        }
         VigilServer server = VigilServer.start(config, context.env(), Clock.systemUTC());
         context.out()
                 .println("Vigil server listening on " + server.url() + " (metastore: "
@@ -77,5 +110,19 @@ final class ServerCommand implements Callable<Integer> {
                         "vigil-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The TLS settings of the environment, with what the flags set instead. */
+    private ServerConfig.TlsSettings tls(ServerConfig.TlsSettings env) {
+        return new ServerConfig.TlsSettings(
+                tlsCert != null ? tlsCert : env.certFile(),
+                tlsKey != null ? tlsKey : env.keyFile(),
+                tlsKeystore != null ? tlsKeystore : env.keystoreFile(),
+                tlsKeystorePasswordFile != null ? tlsKeystorePasswordFile : env.keystorePasswordFile(),
+                env.keystorePassword());
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 }

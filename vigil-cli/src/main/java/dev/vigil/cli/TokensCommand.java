@@ -51,7 +51,7 @@ final class TokensCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var vigil = VigilCli.client(context, client.server);
+        var vigil = client.connect(context);
         List<ObjectNode> rows = new ArrayList<>();
         if (args.isEmpty()) {
             vigil.getJson("/api/v1/tokens").forEach(t -> rows.add(((ObjectNode) t).deepCopy()));

@@ -122,15 +122,12 @@ public final class VigilCli implements Runnable {
         }
     }
 
-    /** The server and token client commands use: {@code --server}, {@code VIGIL_SERVER}, {@code VIGIL_TOKEN}. */
+    /**
+     * The server and token client commands use: {@code --server}, {@code VIGIL_SERVER}, {@code VIGIL_TOKEN}, {@code
+     * VIGIL_CA_CERT}; {@link ClientOptions#connect} adds {@code --ca-cert}.
+     */
     static dev.vigil.client.Vigil client(CliContext context, String serverOption) {
-        String server = serverOption != null ? serverOption : context.env("VIGIL_SERVER", "http://localhost:7070");
-        String token = context.env("VIGIL_TOKEN", null);
-        if (token == null) {
-            throw new VigilArgumentException("VIGIL_TOKEN is not set (expected the API token that `vigil server` "
-                    + "printed at its first start, or one from VIGIL_ADMIN_TOKEN)");
-        }
-        return dev.vigil.client.Vigil.connect(server, token);
+        return ClientOptions.connect(context, serverOption, null);
     }
 
     static Map<String, String> env(CliContext context) {

@@ -3,6 +3,7 @@ package dev.vigil.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.client.internal.CaCertificates;
 import dev.vigil.client.internal.Http;
 import dev.vigil.client.internal.Rows;
 import dev.vigil.core.VigilNotFoundException;
@@ -22,12 +23,14 @@ import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.core.spec.ModelSpec;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.core.spec.SpecValidator;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * The Java SDK: a connection to a Vigil server. The quickstart in Java:
@@ -66,6 +69,28 @@ public final class Vigil {
     /** As {@link #connect(String, String)}, with a per-request timeout. */
     public static Vigil connect(String url, String token, Duration requestTimeout) {
         return new Vigil(new Http(url, token, requestTimeout));
+    }
+
+    /**
+     * As {@link #connect(String, String)}, for an {@code https://} server whose certificate {@code sslContext} trusts,
+     * e.g. {@link #trustOnly(Path)} for a private CA or a self-signed server.
+     */
+    public static Vigil connect(String url, String token, SSLContext sslContext) {
+        return connect(url, token, Duration.ofMinutes(2), sslContext);
+    }
+
+    /** As {@link #connect(String, String, SSLContext)}, with a per-request timeout. */
+    public static Vigil connect(String url, String token, Duration requestTimeout, SSLContext sslContext) {
+        return new Vigil(new Http(url, token, requestTimeout, sslContext));
+    }
+
+    /**
+     * A TLS context that trusts only the certificates in {@code caCertPem} (a private CA, or the server's own
+     * self-signed certificate), as {@code curl --cacert} does; the host name is still verified. There is no way to
+     * trust every certificate.
+     */
+    public static SSLContext trustOnly(Path caCertPem) {
+        return CaCertificates.trustOnly(caCertPem);
     }
 
     /** The server's base URL. */

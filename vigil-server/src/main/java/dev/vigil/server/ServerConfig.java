@@ -28,6 +28,8 @@ import java.util.Map;
  * <tr><td>limits.maxRunWindows</td><td>VIGIL_MAX_RUN_WINDOWS</td><td>10000 (windows per run; past it, 400)</td></tr>
  * <tr><td>limits.maxQueuedRuns</td><td>VIGIL_MAX_QUEUED_RUNS</td><td>100 (runs waiting; past it, 429)</td></tr>
  * <tr><td>notifications</td><td>VIGIL_PUBLIC_URL, VIGIL_SMTP_*, VIGIL_NOTIFY_*</td><td>{@link NotifySettings}</td></tr>
+ * <tr><td>tls</td><td>VIGIL_TLS_CERT, VIGIL_TLS_KEY, VIGIL_TLS_KEYSTORE, VIGIL_TLS_KEYSTORE_PASSWORD(_FILE)</td>
+ * <td>none: plain HTTP ({@link TlsSettings})</td></tr>
  * </table>
  */
 public record ServerConfig(
@@ -43,7 +45,8 @@ public record ServerConfig(
         Duration sourceStatementTimeout,
         Duration schedulerTick,
         NotifySettings notifications,
-        Limits limits) {
+        Limits limits,
+        TlsSettings tls) {
 
     /**
      * What one client can ask of the server: the bytes of a request body (chunked and multipart included; past it,
@@ -76,6 +79,77 @@ public record ServerConfig(
         }
     }
 
+    /**
+     * Where the server's TLS certificate and key are: either a PEM certificate chain ({@code certFile}) with its
+     * unencrypted PKCS#8 or PKCS#1 key ({@code keyFile}), or a PKCS#12 keystore ({@code keystoreFile}) whose password
+     * is in {@code keystorePasswordFile} or {@code keystorePassword}. With none of them set the server speaks plain
+     * HTTP; with one, it speaks HTTPS only (TLS 1.2 and 1.3) on its port. The files are read when the server starts.
+     */
+    public record TlsSettings(
+            Path certFile, Path keyFile, Path keystoreFile, Path keystorePasswordFile, String keystorePassword) {
+
+        /** Plain HTTP. */
+        public static TlsSettings off() {
+            return new TlsSettings(null, null, null, null, null);
+        }
+
+        /** A PEM certificate chain and its private key. */
+        public static TlsSettings pem(Path certFile, Path keyFile) {
+            return new TlsSettings(certFile, keyFile, null, null, null);
+        }
+
+        /** A PKCS#12 keystore and the file holding its password (the key's password is the same). */
+        public static TlsSettings keystore(Path keystoreFile, Path keystorePasswordFile) {
+            return new TlsSettings(null, null, keystoreFile, keystorePasswordFile, null);
+        }
+
+        /** Whether the server speaks HTTPS. */
+        public boolean enabled() {
+            return certFile != null || keyFile != null || keystoreFile != null;
+        }
+
+        static TlsSettings fromEnvironment(Map<String, String> env) {
+            return new TlsSettings(
+                    path(env, "VIGIL_TLS_CERT"),
+                    path(env, "VIGIL_TLS_KEY"),
+                    path(env, "VIGIL_TLS_KEYSTORE"),
+                    path(env, "VIGIL_TLS_KEYSTORE_PASSWORD_FILE"),
+                    blankToNull(env.get("VIGIL_TLS_KEYSTORE_PASSWORD")));
+        }
+
+        void validate(List<String> problems) {
+            if (certFile != null && keyFile == null) {
+                problems.add("--tls-key (VIGIL_TLS_KEY): is missing (expected the private key of --tls-cert " + certFile
+                        + ")");
+            }
+            if (keyFile != null && certFile == null) {
+                problems.add("--tls-cert (VIGIL_TLS_CERT): is missing (expected the certificate of --tls-key " + keyFile
+                        + ")");
+            }
+            if (keystoreFile != null && (certFile != null || keyFile != null)) {
+                problems.add("--tls-keystore (VIGIL_TLS_KEYSTORE): is set together with --tls-cert/--tls-key"
+                        + " (expected one or the other)");
+            }
+            if (keystoreFile != null && keystorePasswordFile == null && keystorePassword == null) {
+                problems.add("--tls-keystore-password-file (VIGIL_TLS_KEYSTORE_PASSWORD_FILE): is missing"
+                        + " (expected the password of --tls-keystore " + keystoreFile
+                        + ", from a file or VIGIL_TLS_KEYSTORE_PASSWORD)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "TlsSettings[certFile=" + certFile + ", keyFile=" + keyFile + ", keystoreFile=" + keystoreFile
+                    + ", keystorePasswordFile=" + keystorePasswordFile + ", keystorePassword="
+                    + (keystorePassword == null ? "<none>" : "******") + "]";
+        }
+
+        private static Path path(Map<String, String> env, String key) {
+            String value = blankToNull(env.get(key));
+            return value == null ? null : Path.of(value);
+        }
+    }
+
     /** The defaults, with nothing read from the environment. */
     public static ServerConfig defaults() {
         return new ServerConfig(
@@ -91,7 +165,8 @@ public record ServerConfig(
                 Duration.ofSeconds(300),
                 Duration.ofSeconds(30),
                 NotifySettings.defaults(),
-                Limits.defaults());
+                Limits.defaults(),
+                TlsSettings.off());
     }
 
     /** The defaults overridden by the {@code VIGIL_*} variables of {@code env}; a malformed value names its variable. */
@@ -111,7 +186,8 @@ public record ServerConfig(
                 Duration.ofSeconds(integer(env, "VIGIL_SOURCE_STATEMENT_TIMEOUT", 300, problems)),
                 Duration.ofSeconds(integer(env, "VIGIL_SCHEDULER_TICK", 30, problems)),
                 NotifySettings.fromEnvironment(env, problems),
-                Limits.fromEnvironment(env, problems));
+                Limits.fromEnvironment(env, problems),
+                TlsSettings.fromEnvironment(env));
         if (!problems.isEmpty()) {
             throw VigilArgumentException.of(problems);
         }
@@ -151,6 +227,7 @@ public record ServerConfig(
             problems.add("VIGIL_NOTIFY_FIRST_RETRY: must be at least 1 second");
         }
         limits.validate(problems);
+        tls.validate(problems);
         if (!problems.isEmpty()) {
             throw VigilArgumentException.of(problems);
         }
@@ -174,7 +251,8 @@ public record ServerConfig(
                 c.sourceStatementTimeout,
                 c.schedulerTick,
                 c.notifications,
-                c.limits);
+                c.limits,
+                c.tls);
     }
 
     /** The fields of a configuration being copied with a change. */
@@ -192,6 +270,7 @@ public record ServerConfig(
         Duration schedulerTick;
         NotifySettings notifications;
         Limits limits;
+        TlsSettings tls;
 
         Copy(ServerConfig from) {
             host = from.host;
@@ -207,6 +286,7 @@ public record ServerConfig(
             schedulerTick = from.schedulerTick;
             notifications = from.notifications;
             limits = from.limits;
+            tls = from.tls;
         }
     }
 
@@ -253,6 +333,11 @@ public record ServerConfig(
         return with(c -> c.limits = value);
     }
 
+    /** HTTPS instead of HTTP: where the certificate and key are ({@link TlsSettings#off()} for plain HTTP). */
+    public ServerConfig withTls(TlsSettings value) {
+        return with(c -> c.tls = value);
+    }
+
     @Override
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", storeUrl="
@@ -261,7 +346,7 @@ public record ServerConfig(
                 + (adminToken == null ? "<none>" : "******") + ", sourceConnectTimeout=" + sourceConnectTimeout
                 + ", sourceStatementTimeout=" + sourceStatementTimeout + ", schedulerTick=" + schedulerTick
                 + ", notifications="
-                + notifications + ", limits=" + limits + "]";
+                + notifications + ", limits=" + limits + ", tls=" + tls + "]";
     }
 
     private static int integer(Map<String, String> env, String key, int fallback, List<String> problems) {

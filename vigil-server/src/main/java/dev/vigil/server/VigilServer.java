@@ -22,6 +22,7 @@ import dev.vigil.server.web.BodyLimit;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
 import dev.vigil.server.web.Routes;
+import dev.vigil.server.web.Tls;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.SecretCipher;
 import io.javalin.Javalin;
@@ -75,6 +76,7 @@ public final class VigilServer implements AutoCloseable {
     /** Opens the metastore (migrating it), makes sure an admin token exists and starts listening. */
     public static VigilServer start(ServerConfig config, Map<String, String> env, Clock clock) {
         config.validate();
+        Optional<Tls> tls = Tls.load(config.tls(), config.host(), config.port()); // bad files: refused before listening
         Metastore store = config.storeUrl() == null
                 ? Metastore.openDefault(config.dataDir(), env, clock)
                 : Metastore.open(
@@ -119,7 +121,7 @@ public final class VigilServer implements AutoCloseable {
                     .open()
                     .endpoints());
             Access access = new Access(store, clock);
-            Javalin app = createApp(store, access, endpoints, config.limits());
+            Javalin app = createApp(store, access, endpoints, config.limits(), tls);
             new DashboardRoutes(store, clock).install(app);
             app.start(config.host(), config.port());
             if (!config.schedulerTick().isZero()) {
@@ -158,8 +160,13 @@ public final class VigilServer implements AutoCloseable {
     }
 
     private static Javalin createApp(
-            Metastore store, Access access, List<Endpoint> endpoints, ServerConfig.Limits limits) {
+            Metastore store,
+            Access access,
+            List<Endpoint> endpoints,
+            ServerConfig.Limits limits,
+            Optional<Tls> tls) {
         Javalin app = Javalin.create(cfg -> {
+            tls.ifPresent(t -> t.install(cfg));
             cfg.showJavalinBanner = false;
             BodyLimit.install(cfg, limits.maxBodyBytes());
             cfg.http.defaultContentType = "application/json";
@@ -191,10 +198,10 @@ public final class VigilServer implements AutoCloseable {
         return app.port();
     }
 
-    /** {@code http://host:port}, with 127.0.0.1 when listening on every interface. */
+    /** {@code http://host:port} ({@code https://} with TLS on), with 127.0.0.1 when listening on every interface. */
     public String url() {
         String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
-        return "http://" + host + ":" + port();
+        return (config.tls().enabled() ? "https://" : "http://") + host + ":" + port();
     }
 
     /** The admin token generated at this first start, if any: show it once, it is stored hashed only. */

@@ -28,7 +28,9 @@ class ServerConfigTest {
                         Duration.ofSeconds(30),
                         new NotifySettings(
                                 null, null, 587, null, null, "vigil@localhost", true, 6, Duration.ofSeconds(30)),
-                        new ServerConfig.Limits(1_048_576, 10_000, 100)));
+                        new ServerConfig.Limits(1_048_576, 10_000, 100),
+                        new ServerConfig.TlsSettings(null, null, null, null, null)));
+        assertThat(ServerConfig.defaults().tls().enabled()).isFalse();
         assertThat(ServerConfig.defaults()).isEqualTo(ServerConfig.fromEnvironment(Map.of()));
     }
 
@@ -57,7 +59,11 @@ class ServerConfigTest {
                 Map.entry("VIGIL_NOTIFY_FIRST_RETRY", "5"),
                 Map.entry("VIGIL_MAX_BODY_BYTES", "65536"),
                 Map.entry("VIGIL_MAX_RUN_WINDOWS", "500"),
-                Map.entry("VIGIL_MAX_QUEUED_RUNS", "3"));
+                Map.entry("VIGIL_MAX_QUEUED_RUNS", "3"),
+                Map.entry("VIGIL_TLS_CERT", "/etc/vigil/cert.pem"),
+                Map.entry("VIGIL_TLS_KEY", "/etc/vigil/key.pem"),
+                Map.entry("VIGIL_TLS_KEYSTORE_PASSWORD_FILE", "/etc/vigil/keystore.pass"),
+                Map.entry("VIGIL_TLS_KEYSTORE_PASSWORD", "keystore-secret"));
         ServerConfig config = ServerConfig.fromEnvironment(env).validate();
         assertThat(config)
                 .isEqualTo(new ServerConfig(
@@ -82,8 +88,20 @@ class ServerConfigTest {
                                 false,
                                 3,
                                 Duration.ofSeconds(5)),
-                        new ServerConfig.Limits(65_536, 500, 3)));
+                        new ServerConfig.Limits(65_536, 500, 3),
+                        new ServerConfig.TlsSettings(
+                                Path.of("/etc/vigil/cert.pem"),
+                                Path.of("/etc/vigil/key.pem"),
+                                null,
+                                Path.of("/etc/vigil/keystore.pass"),
+                                "keystore-secret")));
+        assertThat(config.tls().enabled()).isTrue();
+        assertThat(ServerConfig.fromEnvironment(Map.of("VIGIL_TLS_KEYSTORE", "/etc/vigil/vigil.p12"))
+                        .tls())
+                .isEqualTo(ServerConfig.TlsSettings.keystore(Path.of("/etc/vigil/vigil.p12"), null));
         assertThat(config.toString())
+                .contains("certFile=/etc/vigil/cert.pem")
+                .doesNotContain("keystore-secret")
                 .doesNotContain("meta-secret")
                 .doesNotContain("vgl_admin")
                 .doesNotContain("smtp-secret");
@@ -107,5 +125,35 @@ class ServerConfigTest {
                         .validate())
                 .hasMessage("2 problems: VIGIL_MAX_BODY_BYTES: must be at least 1, got 0; "
                         + "VIGIL_MAX_QUEUED_RUNS: must be at least 1, got 0");
+    }
+
+    @Test
+    void tlsNeedsACertificateWithItsKeyOrAKeystoreWithItsPassword() {
+        Path cert = Path.of("cert.pem");
+        Path key = Path.of("key.pem");
+        Path p12 = Path.of("vigil.p12");
+        assertThat(ServerConfig.defaults()
+                        .withTls(ServerConfig.TlsSettings.pem(cert, key))
+                        .validate()
+                        .tls())
+                .isEqualTo(new ServerConfig.TlsSettings(cert, key, null, null, null));
+        assertThatThrownBy(() -> ServerConfig.defaults()
+                        .withTls(new ServerConfig.TlsSettings(cert, null, null, null, null))
+                        .validate())
+                .hasMessage("--tls-key (VIGIL_TLS_KEY): is missing (expected the private key of --tls-cert cert.pem)");
+        assertThatThrownBy(() -> ServerConfig.defaults()
+                        .withTls(new ServerConfig.TlsSettings(null, key, null, null, null))
+                        .validate())
+                .hasMessage("--tls-cert (VIGIL_TLS_CERT): is missing (expected the certificate of --tls-key key.pem)");
+        assertThatThrownBy(() -> ServerConfig.defaults()
+                        .withTls(new ServerConfig.TlsSettings(cert, key, p12, null, "pw"))
+                        .validate())
+                .hasMessage("--tls-keystore (VIGIL_TLS_KEYSTORE): is set together with --tls-cert/--tls-key"
+                        + " (expected one or the other)");
+        assertThatThrownBy(() -> ServerConfig.defaults()
+                        .withTls(ServerConfig.TlsSettings.keystore(p12, null))
+                        .validate())
+                .hasMessage("--tls-keystore-password-file (VIGIL_TLS_KEYSTORE_PASSWORD_FILE): is missing (expected"
+                        + " the password of --tls-keystore vigil.p12, from a file or VIGIL_TLS_KEYSTORE_PASSWORD)");
     }
 }

@@ -23,23 +23,38 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * JSON over HTTP to a Vigil server; turns error answers back into the exceptions the server threw,
  * with the server's message.
  */
 public final class Http {
+    private static final System.Logger LOG = System.getLogger(Http.class.getName());
     private final HttpClient client;
     private final String baseUrl;
     private final String token;
     private final Duration timeout;
 
     public Http(String baseUrl, String token, Duration timeout) {
+        this(baseUrl, token, timeout, null);
+    }
+
+    /**
+     * A client for {@code baseUrl}; over {@code https://} it trusts the certificates {@code sslContext} trusts, or the
+     * JVM's trust store when it is null. A token sent over plain HTTP to another machine is logged as a warning, once.
+     */
+    public Http(String baseUrl, String token, Duration timeout, SSLContext sslContext) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.token = token;
         this.timeout = timeout;
-        this.client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        this.client = builder.build();
+        ClearText.warning(this.baseUrl).ifPresent(w -> LOG.log(System.Logger.Level.WARNING, w));
     }
 
     public String baseUrl() {
@@ -112,6 +127,12 @@ public final class Http {
             throw new VigilStateException(
                     "Cannot reach the Vigil server at " + baseUrl
                             + " (connection refused); start it with `vigil server` or point VIGIL_SERVER at it.",
+                    e);
+        } catch (SSLHandshakeException e) {
+            throw new VigilStateException(
+                    "The Vigil server at " + baseUrl + " did not pass the TLS handshake (" + e.getMessage()
+                            + "); if it uses a private CA or a self-signed certificate, trust that file with"
+                            + " --ca-cert / VIGIL_CA_CERT (SDK: Vigil.connect(url, token, Vigil.trustOnly(caFile))).",
                     e);
         } catch (HttpTimeoutException e) {
             throw new VigilStateException(

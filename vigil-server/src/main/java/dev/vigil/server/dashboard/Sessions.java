@@ -43,7 +43,10 @@ final class Sessions {
         this.clock = clock;
     }
 
-    /** Starts a session for {@code token} and sets its cookie ({@code Secure} when the browser came over HTTPS). */
+    /**
+     * Starts a session for {@code token} and sets its cookie: {@code Secure} when the browser came over HTTPS, to this
+     * server's own TLS ({@code --tls-cert}) or to a reverse proxy that says so in {@code X-Forwarded-Proto}.
+     */
     void start(Context ctx, TokenInfo token) {
         byte[] id = new byte[24];
         RANDOM.nextBytes(id);
@@ -59,8 +62,7 @@ final class Sessions {
                         token.role(),
                         HexFormat.of().formatHex(csrf),
                         clock.instant().plus(SESSION)));
-        boolean secure =
-                "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        boolean secure = ctx.req().isSecure() || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         ctx.header(
                 "Set-Cookie",
                 COOKIE + "=" + sessionId + "; Path=/; Max-Age=" + SESSION.toSeconds() + "; HttpOnly; SameSite=Strict"
