@@ -11,6 +11,7 @@ import dev.vigil.server.api.ReportRoutes;
 import dev.vigil.server.api.RunRoutes;
 import dev.vigil.server.api.TokenRoutes;
 import dev.vigil.server.dashboard.DashboardRoutes;
+import dev.vigil.server.monitor.Destinations;
 import dev.vigil.server.monitor.MonitorEvaluator;
 import dev.vigil.server.monitor.Notifier;
 import dev.vigil.server.runs.RunService;
@@ -107,7 +108,11 @@ public final class VigilServer implements AutoCloseable {
             endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
             endpoints.addAll(new QueryRoutes(store).endpoints());
             endpoints.addAll(new ReportRoutes(store, clock).endpoints());
-            endpoints.addAll(new MonitorRoutes(store, evaluator).endpoints());
+            endpoints.addAll(new MonitorRoutes(
+                            store,
+                            evaluator,
+                            new Destinations(config.notifications().allowHosts()))
+                    .endpoints());
             scheduler = new Scheduler(store, runs, clock, evaluator::tick);
             // answered by createApp itself, listed here so that the document describes them
             endpoints.addAll(new Routes()
