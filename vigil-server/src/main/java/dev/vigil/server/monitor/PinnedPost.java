@@ -38,6 +38,18 @@ final class PinnedPost {
      */
     static int post(URI url, List<InetAddress> addresses, String json, Duration connectTimeout, Duration deadline)
             throws IOException {
+        return post(url, addresses, json, connectTimeout, deadline, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** {@link #post(URI, List, String, Duration, Duration)} with the JDK's trust store replaced (tests). */
+    static int post(
+            URI url,
+            List<InetAddress> addresses,
+            String json,
+            Duration connectTimeout,
+            Duration deadline,
+            SSLSocketFactory tlsFactory)
+            throws IOException {
         long end = System.nanoTime() + deadline.toNanos();
         boolean https = "https".equalsIgnoreCase(url.getScheme());
         int port = url.getPort() >= 0 ? url.getPort() : https ? 443 : 80;
@@ -48,7 +60,8 @@ final class PinnedPost {
             try {
                 socket.connect(new InetSocketAddress(address, port), (int)
                         Math.min(connectTimeout.toMillis(), remaining(end)));
-                return exchange(https ? tls(socket, host, port, end) : socket, url, host, port, https, json, end);
+                return exchange(
+                        https ? tls(tlsFactory, socket, host, port, end) : socket, url, host, port, https, json, end);
             } catch (IOException e) {
                 last = e;
             } finally {
@@ -62,9 +75,9 @@ final class PinnedPost {
     }
 
     /** TLS over the connected {@code socket}, the certificate checked against {@code host} as a browser would. */
-    private static Socket tls(Socket socket, String host, int port, long end) throws IOException {
-        SSLSocket ssl =
-                (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, host, port, true);
+    private static Socket tls(SSLSocketFactory factory, Socket socket, String host, int port, long end)
+            throws IOException {
+        SSLSocket ssl = (SSLSocket) factory.createSocket(socket, host, port, true);
         SSLParameters params = ssl.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         if (!isLiteral(host)) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A webhook: the alert as JSON, with a dashboard link and the delivery's id ({@link AlertPayloads#webhookPayload}),
@@ -13,9 +14,16 @@ import java.util.List;
  */
 final class WebhookChannel implements Channel {
     private final Destinations destinations;
+    private final SSLSocketFactory tls;
 
     WebhookChannel(Destinations destinations) {
+        this(destinations, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** A webhook channel trusting the certificates {@code tls} trusts (tests; the JDK's trust store otherwise). */
+    WebhookChannel(Destinations destinations, SSLSocketFactory tls) {
         this.destinations = destinations;
+        this.tls = tls;
     }
 
     @Override
@@ -46,7 +54,7 @@ final class WebhookChannel implements Channel {
         }
         int status;
         try {
-            status = PinnedPost.post(URI.create(url), addresses, json, TIMEOUT, TIMEOUT.multipliedBy(2));
+            status = PinnedPost.post(URI.create(url), addresses, json, TIMEOUT, TIMEOUT.multipliedBy(2), tls);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new Interrupted();

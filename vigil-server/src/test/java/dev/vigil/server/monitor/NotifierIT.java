@@ -3,6 +3,8 @@ package dev.vigil.server.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Model;
@@ -21,6 +23,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +34,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -281,5 +287,95 @@ class NotifierIT {
                 .containsExactly("hooks.pinned.test:" + receiver.getAddress().getPort());
         assertThat(SpecCodec.json().readTree(hits.get(0)).path("delivery_id").asText())
                 .isEqualTo(store.deliveries().list(alert).get(0).id());
+    }
+
+    @Test
+    void overHttpsThePinnedConnectionStillChecksTheCertificateAgainstTheUrlsHost(@TempDir Path keys) throws Exception {
+        // A certificate for hooks.tls.test only, made by the JDK's keytool; the client trusts it and nothing else.
+        Path keyStoreFile = keys.resolve("hook.p12");
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "hook",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=hooks.tls.test",
+                        "-ext",
+                        "SAN=dns:hooks.tls.test",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        keyStoreFile.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
+        String keytoolOutput = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keytool.waitFor()).as(keytoolOutput).isZero();
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keyStoreFile)) {
+            keyStore.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keyStore, "changeit".toCharArray());
+        SSLContext serverTls = SSLContext.getInstance("TLS");
+        serverTls.init(kmf.getKeyManagers(), null, null);
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("hook", keyStore.getCertificate("hook"));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        SSLContext clientTls = SSLContext.getInstance("TLS");
+        clientTls.init(null, tmf.getTrustManagers(), null);
+
+        HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+        List<String> tlsHosts = Collections.synchronizedList(new ArrayList<>());
+        https.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            tlsHosts.add(exchange.getRequestHeaders().getFirst("Host"));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        https.start();
+        try {
+            int port = https.getAddress().getPort();
+            dns.put("hooks.tls.test", "127.0.0.1");
+            dns.put("other.tls.test", "127.0.0.1"); // same address, a name the certificate does not carry
+            AllowedHosts allowed = AllowedHosts.parse("127.0.0.1");
+            monitor("tls", "https://hooks.tls.test:" + port + "/hook");
+            monitor("wrong-name", "https://other.tls.test:" + port + "/hook");
+            String good = raise("tls", "2026-03-06");
+            String bad = raise("wrong-name", "2026-03-07");
+            notifier = notifier(
+                    allowed,
+                    Clock.systemUTC(),
+                    new WebhookChannel(new Destinations(allowed, resolver()), clientTls.getSocketFactory()));
+            notifier.start();
+            assertThat(awaitAttempts(good, 1)).containsExactly("delivered");
+            assertThat(tlsHosts).containsExactly("hooks.tls.test:" + port);
+            String failed = awaitAttempts(bad, 1).get(0);
+            assertThat(failed)
+                    .matches("delivery failed \\(reference dlv_[0-9a-f]{12}#1; the server log has the detail\\)");
+            String reference = failed.substring(failed.indexOf("dlv_"), failed.indexOf(';'));
+            assertThat(Files.readString(Path.of("target/test-logs/vigil-server-tests.log")))
+                    .as("the certificate was checked against other.tls.test, not accepted for the pinned address")
+                    .contains(
+                            "(reference " + reference + ", attempt 1 of 3): to other.tls.test: SSLHandshakeException");
+            assertThat(tlsHosts)
+                    .as("no request went over the refused handshake")
+                    .hasSize(1);
+        } finally {
+            https.stop(0);
+        }
     }
 }
