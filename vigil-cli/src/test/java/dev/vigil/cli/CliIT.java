@@ -212,6 +212,41 @@ class CliIT extends AbstractServerIT {
     }
 
     @Test
+    void tokensAreCreatedWithARoleAndExpiryAndAViewerIsRefusedChanges() throws Exception {
+        Result created =
+                run("tokens", "create", "cli-viewer", "--role", "viewer", "--expires", "90d", "--format", "json");
+        assertThat(created.code()).as(created.err()).isZero();
+        JsonNode row = SpecCodec.json().readTree(created.out()).get(0);
+        assertThat(row.path("name").asText()).isEqualTo("cli-viewer");
+        assertThat(row.path("role").asText()).isEqualTo("viewer");
+        assertThat(java.time.Duration.between(
+                        java.time.Instant.parse(row.path("created_at").asText()),
+                        java.time.Instant.parse(row.path("expires_at").asText())))
+                .isEqualTo(java.time.Duration.ofDays(90));
+        String viewer = row.path("token").asText();
+
+        Result apply = run(
+                Map.of("VIGIL_TOKEN", viewer),
+                "apply",
+                "-f",
+                spec("viewer-model", "V", reader.user(), "${env:VIGIL_PG_PASSWORD}")
+                        .toString());
+        assertThat(apply.code()).isEqualTo(1);
+        assertThat(apply.err())
+                .isEqualTo("vigil: the token 'cli-viewer' has the role viewer, and PUT /api/v1/models/{model} needs"
+                        + " editor (an admin can create a token with that role)\n");
+        assertThat(run("models", "--format", "json").out()).doesNotContain("viewer-model");
+
+        Result badRole = run("tokens", "create", "x", "--role", "owner");
+        assertThat(badRole.code()).isEqualTo(2);
+        assertThat(badRole.err()).isEqualTo("vigil: role: 'owner' is not a role (expected viewer, editor, admin)\n");
+
+        Result revoked = run("tokens", "revoke", row.path("id").asText());
+        assertThat(revoked.code()).isZero();
+        assertThat(run(Map.of("VIGIL_TOKEN", viewer), "models").err()).contains("refused the token");
+    }
+
+    @Test
     void failuresAreOneLineOnStderrWithoutStackTraces() throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(

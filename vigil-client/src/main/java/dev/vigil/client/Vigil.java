@@ -263,9 +263,27 @@ public final class Vigil {
     /** One line of {@link #apply(ModelSpec)}: what was applied and whether it was created, updated or unchanged. */
     public record ApplyResult(String kind, String name, String change) {}
 
-    /** Creates an API token; the answer holds the token, the only time it is shown. */
+    /** Creates a viewer token (reads only); the answer holds the token, the only time it is shown. */
     public JsonNode createToken(String name) {
-        return http.post("/api/v1/tokens", JsonNodeFactory.instance.objectNode().put("name", name));
+        return createToken(name, "viewer", null);
+    }
+
+    /**
+     * Creates an API token with {@code role} ({@code viewer}, {@code editor} or {@code admin}) that expires after
+     * {@code expiresIn} ({@code "90d"}, {@code "12h"}, ISO-8601 {@code "P90D"}; null for never). Needs an admin token;
+     * the answer holds the new token, the only time it is shown.
+     */
+    public JsonNode createToken(String name, String role, String expiresIn) {
+        var body = JsonNodeFactory.instance.objectNode().put("name", name).put("role", role);
+        if (expiresIn != null) {
+            body.put("expires_in", expiresIn);
+        }
+        return http.post("/api/v1/tokens", body);
+    }
+
+    /** Revokes the token with this id (an admin token is needed). */
+    public void revokeToken(String id) {
+        http.delete("/api/v1/tokens/" + Http.segment(id));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.vigil.server;
 import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.spark.SparkSessions;
+import dev.vigil.server.api.AuditRoutes;
 import dev.vigil.server.api.ModelRoutes;
 import dev.vigil.server.api.MonitorRoutes;
 import dev.vigil.server.api.OpenApi;
@@ -16,6 +17,7 @@ import dev.vigil.server.monitor.MonitorEvaluator;
 import dev.vigil.server.monitor.Notifier;
 import dev.vigil.server.runs.RunService;
 import dev.vigil.server.runs.Scheduler;
+import dev.vigil.server.web.Access;
 import dev.vigil.server.web.ApiErrors;
 import dev.vigil.server.web.BodyLimit;
 import dev.vigil.server.web.Endpoint;
@@ -23,9 +25,7 @@ import dev.vigil.server.web.Json;
 import dev.vigil.server.web.Routes;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.SecretCipher;
-import dev.vigil.store.TokenInfo;
 import io.javalin.Javalin;
-import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Vigil server: the REST API over the metastore, with bearer-token authentication on every
+ * The Vigil server: the REST API over the metastore, with a bearer token and a role ({@link Access}) needed on every
  * {@code /api} route. {@link #start} returns once it listens; {@link #close} stops it gracefully
  * (requests in flight get up to 10 s) and closes the metastore.
  */
@@ -44,8 +44,6 @@ public final class VigilServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
     /** The API version reported in the OpenAPI document. */
     public static final String API_VERSION = "1.0.0";
-
-    private static final String TOKEN_ATTRIBUTE = "vigil.token";
 
     private final ServerConfig config;
     private final Metastore store;
@@ -93,14 +91,18 @@ public final class VigilServer implements AutoCloseable {
         try {
             String generated = null;
             if (config.adminToken() != null) {
-                store.tokens().ensure("admin", config.adminToken());
+                int revoked = store.tokens().ensureBootstrapAdmin(config.adminToken());
+                if (revoked > 0) {
+                    LOG.info("VIGIL_ADMIN_TOKEN changed: the previous admin token is revoked");
+                }
             } else if (store.tokens().isEmpty()) {
-                generated = store.tokens().create("admin").token();
+                generated = store.tokens().createBootstrapAdmin().token();
             }
             PostgresSource source = new PostgresSource(config.sourceConnectTimeout(), config.sourceStatementTimeout());
             List<Endpoint> endpoints = new ArrayList<>();
             endpoints.addAll(new ModelRoutes(store, source).endpoints());
             endpoints.addAll(new TokenRoutes(store).endpoints());
+            endpoints.addAll(new AuditRoutes(store).endpoints());
             String[] url = new String[1];
             notifier = new Notifier(store, config.notifications(), () -> url[0], clock);
             MonitorEvaluator evaluator = new MonitorEvaluator(store, notifier::wake, clock);
@@ -121,7 +123,8 @@ public final class VigilServer implements AutoCloseable {
                     .get("/healthz", null, "Health: 200 when the server and its metastore answer (no token needed)")
                     .open()
                     .endpoints());
-            Javalin app = createApp(store, endpoints, config.limits());
+            Access access = new Access(store, clock);
+            Javalin app = createApp(store, access, endpoints, config.limits());
             new DashboardRoutes(store, clock).install(app);
             app.start(config.host(), config.port());
             if (!config.schedulerTick().isZero()) {
@@ -159,7 +162,8 @@ public final class VigilServer implements AutoCloseable {
         };
     }
 
-    private static Javalin createApp(Metastore store, List<Endpoint> endpoints, ServerConfig.Limits limits) {
+    private static Javalin createApp(
+            Metastore store, Access access, List<Endpoint> endpoints, ServerConfig.Limits limits) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             BodyLimit.install(cfg, limits.maxBodyBytes());
@@ -167,36 +171,24 @@ public final class VigilServer implements AutoCloseable {
             cfg.jetty.modifyServer(server -> server.setStopTimeout(10_000));
         });
         ApiErrors.install(app);
-        app.before("/api/*", ctx -> authenticate(store, ctx));
+        access.install(app);
         for (Endpoint e : endpoints) {
             if (e.handler() != null) {
-                app.addHttpHandler(e.method(), e.path(), e.handler());
+                app.addHttpHandler(e.method(), e.path(), access.guard(e));
             }
         }
         var document = OpenApi.document(endpoints, API_VERSION);
         app.get("/api/v1/openapi.json", ctx -> Json.send(ctx, 200, document));
+        // Open to anyone: says only whether the metastore answers, never where it lives (review F14).
         app.get("/healthz", ctx -> {
-            store.models().find("_healthz_");
-            Json.send(ctx, 200, Json.object().put("status", "ok"));
+            boolean up = store.answers();
+            if (!up) {
+                LOG.warn("health check: the metastore ({}) does not answer", store.describe());
+            }
+            Json.send(ctx, up ? 200 : 503, Json.object().put("status", up ? "ok" : "unavailable"));
         });
         app.after(ctx -> LOG.debug("{} {} -> {}", ctx.method(), ctx.path(), ctx.statusCode()));
         return app;
-    }
-
-    private static void authenticate(Metastore store, Context ctx) {
-        String header = ctx.header("Authorization");
-        Optional<TokenInfo> token = Optional.empty();
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            token = store.tokens().authenticate(header.substring(7).strip());
-        }
-        if (token.isEmpty()) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiErrors.Unauthorized(
-                    header == null
-                            ? "missing bearer token (send Authorization: Bearer <token>)"
-                            : "invalid bearer token");
-        }
-        ctx.attribute(TOKEN_ATTRIBUTE, token.get());
     }
 
     /** The port the server listens on (the one picked when configured with 0). */
@@ -218,7 +210,12 @@ public final class VigilServer implements AutoCloseable {
     /** The routes this server answers, as the OpenAPI document lists them. */
     public List<Route> routes() {
         return endpoints.stream()
-                .map(e -> new Route(e.method().name(), e.path(), e.authenticated(), e.requestBody() != null))
+                .map(e -> new Route(
+                        e.method().name(),
+                        e.path(),
+                        e.authenticated(),
+                        e.role() == null ? null : e.role().spec(),
+                        e.requestBody() != null))
                 .toList();
     }
 

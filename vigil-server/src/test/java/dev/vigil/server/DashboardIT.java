@@ -167,7 +167,8 @@ class DashboardIT extends AbstractServerIT {
 
     @Test
     void revokingTheTokenEndsItsSessions() {
-        dev.vigil.store.NewToken second = server().metastore().tokens().create("dashboard-it-second");
+        dev.vigil.store.NewToken second =
+                server().metastore().tokens().create("dashboard-it-second", dev.vigil.store.Role.VIEWER, null);
         signIn(second.token());
         browser.get(server().url() + "/");
         assertThat(browser.getCurrentUrl()).isEqualTo(server().url() + "/");
@@ -281,6 +282,42 @@ class DashboardIT extends AbstractServerIT {
         assertThat(vigil().alert(id).path("status").asText()).isEqualTo("acknowledged");
         browser.get(server().url() + "/alerts");
         screenshot("alerts.png");
+    }
+
+    @Test
+    void aViewerSeesAlertsWithoutButtonsAndCannotChangeThem() {
+        dev.vigil.store.NewToken viewer =
+                server().metastore().tokens().create("dashboard-it-viewer", dev.vigil.store.Role.VIEWER, null);
+        signIn(viewer.token());
+        browser.get(server().url() + "/alerts?status=open");
+        List<WebElement> open = browser.findElements(By.className("alert-row"));
+        assertThat(open).isNotEmpty();
+        String id = open.get(0).getAttribute("data-alert");
+        assertThat(browser.findElements(By.cssSelector("button.acknowledge, button.resolve")))
+                .as("no buttons for a viewer")
+                .isEmpty();
+
+        // The form a viewer's page does not offer, posted anyway with the session's own CSRF token.
+        ((JavascriptExecutor) browser)
+                .executeScript(
+                        "var f = document.createElement('form'); f.method = 'post';"
+                                + " f.action = '/alerts/' + arguments[0] + '/acknowledge';"
+                                + " var c = document.createElement('input'); c.type = 'hidden'; c.name = 'csrf';"
+                                + " c.value = document.querySelector('input[name=csrf]').value; f.appendChild(c);"
+                                + " document.body.appendChild(f); f.submit();",
+                        id);
+        waitFor().until(d -> !d.findElements(By.className("error")).isEmpty());
+        assertThat(browser.findElement(By.className("error")).getText())
+                .isEqualTo("the token 'dashboard-it-viewer' has the role viewer, and changing an alert needs editor"
+                        + " (an admin can create a token with that role)");
+        assertThat(vigil().alert(id).path("status").asText()).as("unchanged").isEqualTo("open");
+        assertThat(server().metastore().audit().list(1, null, null))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.tokenName()).isEqualTo("dashboard-it-viewer");
+                    assertThat(e.path()).isEqualTo("/alerts/" + id + "/acknowledge");
+                    assertThat(e.status()).isEqualTo(403);
+                });
     }
 
     @Test

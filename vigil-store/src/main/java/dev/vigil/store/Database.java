@@ -2,10 +2,12 @@ package dev.vigil.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.core.VigilStateException;
+import dev.vigil.core.VigilUnavailableException;
 import dev.vigil.core.spec.SpecCodec;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -69,6 +71,11 @@ final class Database {
     }
 
     private VigilStateException failure(String action, SQLException e) {
+        if (e instanceof SQLTransientConnectionException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("08"))) {
+            return new VigilUnavailableException(
+                    "Cannot " + action + ": the metastore (" + description + ") does not answer: " + e.getMessage(), e);
+        }
         return new VigilStateException(
                 "Cannot " + action + " in the metastore (" + description + "): " + e.getMessage(), e);
     }

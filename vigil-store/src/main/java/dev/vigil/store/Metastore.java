@@ -38,15 +38,17 @@ public final class Metastore implements AutoCloseable {
     private final MonitorRepository monitors;
     private final AlertRepository alerts;
     private final DeliveryRepository deliveries;
+    private final AuditRepository audit;
 
     private Metastore(HikariDataSource pool, String description, SecretCipher cipher, Clock clock) {
         this.pool = pool;
         this.description = description;
         Database db = new Database(pool, clock, description);
+        this.audit = new AuditRepository(db);
         this.models = new ModelRepository(db);
         this.versions = new VersionRepository(db);
         this.datasets = new DatasetRepository(db, cipher);
-        this.tokens = new TokenRepository(db);
+        this.tokens = new TokenRepository(db, clock);
         this.profiles = new ProfileRepository(db);
         this.runs = new RunRepository(db);
         this.monitors = new MonitorRepository(db, cipher);
@@ -197,6 +199,26 @@ public final class Metastore implements AutoCloseable {
     /** The notification outbox of alerts: queued, released, due and attempted deliveries. */
     public DeliveryRepository deliveries() {
         return deliveries;
+    }
+
+    /** The audit log: every change asked of the server (ADR 0015). */
+    public AuditRepository audit() {
+        return audit;
+    }
+
+    /**
+     * Whether the metastore answers a trivial query (given a second at most once connected): what {@code /healthz} asks. Never throws;
+     * a failure is logged by the caller, not returned to whoever asked.
+     */
+    public boolean answers() {
+        try (var c = pool.getConnection();
+                var st = c.createStatement()) {
+            st.setQueryTimeout(1);
+            st.execute("SELECT 1");
+            return true;
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Where the metastore lives, for logs and {@code vigil status}: never a password. */

@@ -3,6 +3,7 @@ package dev.vigil.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.AggregationPeriod;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class MetastoreContractTest {
     static final String PASSWORD = "s3cret-Pa55word-4711";
+    static final String ADMIN_TOKEN = "vgl_admin-token-from-the-environment";
 
     /** The clock the store is opened with; a subclass passes it to {@link Metastore#open}. */
     protected final MutableClock clock = new MutableClock(Instant.parse("2026-03-08T07:30:00.123456789Z"));
@@ -665,7 +667,7 @@ abstract class MetastoreContractTest {
         @Test
         void aCreatedTokenAuthenticates() {
             assertThat(store.tokens().isEmpty()).isTrue();
-            NewToken created = store.tokens().create("ci");
+            NewToken created = store.tokens().create("ci", Role.EDITOR, null);
 
             assertThat(created.token()).startsWith("vgl_").hasSize(4 + 43).doesNotContain("=");
             assertThat(created.toString()).doesNotContain(created.token().substring(4));
@@ -684,7 +686,7 @@ abstract class MetastoreContractTest {
 
         @Test
         void aWrongTokenDoesNotAuthenticate() {
-            NewToken created = store.tokens().create("ci");
+            NewToken created = store.tokens().create("ci", Role.EDITOR, null);
             assertThat(store.tokens().authenticate(created.token() + "x")).isEmpty();
             assertThat(store.tokens().authenticate("vgl_nope")).isEmpty();
             assertThat(store.tokens().authenticate("")).isEmpty();
@@ -693,18 +695,71 @@ abstract class MetastoreContractTest {
 
         @Test
         void ensureIsIdempotent() {
-            store.tokens().ensure("admin", "vgl_admin-token-from-the-environment");
-            store.tokens().ensure("admin", "vgl_admin-token-from-the-environment");
+            store.tokens().ensureBootstrapAdmin(ADMIN_TOKEN);
+            store.tokens().ensureBootstrapAdmin(ADMIN_TOKEN);
 
             assertThat(store.tokens().list()).hasSize(1);
-            assertThat(store.tokens().authenticate("vgl_admin-token-from-the-environment"))
-                    .hasValueSatisfying(t -> assertThat(t.name()).isEqualTo("admin"));
+            assertThat(store.tokens().authenticate(ADMIN_TOKEN)).hasValueSatisfying(t -> {
+                assertThat(t.name()).isEqualTo("admin");
+                assertThat(t.role()).isEqualTo(Role.ADMIN);
+                assertThat(t.bootstrap()).isTrue();
+            });
+        }
+
+        @Test
+        void aNewAdminTokenRevokesThePreviousOneAndNoOther() {
+            NewToken generated = store.tokens().createBootstrapAdmin();
+            NewToken ci = store.tokens().create("ci", Role.ADMIN, null);
+            clock.advance(Duration.ofMinutes(1));
+
+            assertThat(store.tokens().ensureBootstrapAdmin(ADMIN_TOKEN)).isEqualTo(1);
+            assertThat(store.tokens().authenticate(generated.token())).isEmpty();
+            assertThat(store.tokens().ensureBootstrapAdmin(ADMIN_TOKEN + "-rotated"))
+                    .isEqualTo(1);
+
+            assertThat(store.tokens().authenticate(ADMIN_TOKEN)).isEmpty();
+            assertThat(store.tokens().authenticate(ADMIN_TOKEN + "-rotated")).isPresent();
+            assertThat(store.tokens().authenticate(ci.token())).isPresent();
+            assertThat(store.tokens().list()).extracting(TokenInfo::name).containsExactly("ci", "admin");
+        }
+
+        @Test
+        void aShortOrReusedAdminTokenIsRefusedAndNothingIsStored() {
+            NewToken ci = store.tokens().create("ci", Role.VIEWER, null);
+            assertThatThrownBy(() -> store.tokens().ensureBootstrapAdmin("vgl_short"))
+                    .isInstanceOf(VigilArgumentException.class)
+                    .hasMessage("VIGIL_ADMIN_TOKEN: expected at least 32 characters (e.g. the output of"
+                            + " `openssl rand -base64 32`), got 9");
+            assertThatThrownBy(() -> store.tokens().ensureBootstrapAdmin(ci.token()))
+                    .isInstanceOf(VigilArgumentException.class)
+                    .hasMessage("VIGIL_ADMIN_TOKEN: is already stored as the token 'ci'; choose a new value for the"
+                            + " admin token");
+            assertThat(store.tokens().list()).extracting(TokenInfo::name).containsExactly("ci");
+            assertThat(store.tokens().list().get(0).role()).isEqualTo(Role.VIEWER);
+        }
+
+        @Test
+        void aTokenStopsAtItsExpiry() {
+            Instant expiry = Instant.parse("2026-03-09T07:30:00.123456Z"); // a day after the clock's now, as stored
+            NewToken created = store.tokens().create("temp", Role.VIEWER, Duration.ofDays(1));
+            assertThat(created.info().expiresAt()).isEqualTo(expiry);
+            assertThat(store.tokens().authenticate(created.token())).isPresent();
+            assertThat(store.tokens().findValid(created.info().id())).isPresent();
+            assertThat(store.tokens().expired(created.token())).isEmpty();
+
+            clock.advance(Duration.ofDays(1));
+
+            assertThat(store.tokens().authenticate(created.token())).isEmpty();
+            assertThat(store.tokens().findValid(created.info().id())).isEmpty();
+            assertThat(store.tokens().expired(created.token()))
+                    .hasValueSatisfying(t -> assertThat(t.name()).isEqualTo("temp"));
+            assertThat(store.tokens().list()).extracting(TokenInfo::expiresAt).containsExactly(expiry);
         }
 
         @Test
         void aRevokedTokenNoLongerAuthenticates() {
-            NewToken kept = store.tokens().create("kept");
-            NewToken revoked = store.tokens().create("revoked");
+            NewToken kept = store.tokens().create("kept", Role.VIEWER, null);
+            NewToken revoked = store.tokens().create("revoked", Role.VIEWER, null);
 
             assertThat(store.tokens().revoke(revoked.info().id())).isTrue();
             assertThat(store.tokens().revoke(revoked.info().id())).isFalse();
@@ -718,7 +773,7 @@ abstract class MetastoreContractTest {
 
         @Test
         void onlyTheHashOfATokenIsStored() throws SQLException {
-            NewToken created = store.tokens().create("ci");
+            NewToken created = store.tokens().create("ci", Role.EDITOR, null);
             assertThat(store.tokens().list().toString())
                     .doesNotContain(created.token())
                     .doesNotContain(TokenRepository.hash(created.token()));
@@ -734,6 +789,51 @@ abstract class MetastoreContractTest {
                 }
                 assertThat(rs.getString("token_hash")).isEqualTo(TokenRepository.hash(created.token()));
             }
+        }
+    }
+
+    /** AuditRepository: what was asked of the server, newest first. */
+    @Nested
+    class Audit {
+        @Test
+        void entriesComeBackNewestFirstAndPageBack() {
+            for (int i = 0; i < 5; i++) {
+                store.audit()
+                        .record(new AuditEntry(
+                                0,
+                                clock.instant(),
+                                "tok_0000000" + i,
+                                "ci",
+                                Role.EDITOR,
+                                "PUT",
+                                "/api/v1/models/m" + i,
+                                200,
+                                "127.0.0.1"));
+                clock.advance(Duration.ofMinutes(1));
+            }
+            store.audit()
+                    .record(new AuditEntry(
+                            0, clock.instant(), null, null, null, "POST", "/api/v1/tokens", 401, "10.0.0.9"));
+
+            List<AuditEntry> newest = store.audit().list(3, null, null);
+            assertThat(newest)
+                    .extracting(AuditEntry::path)
+                    .containsExactly("/api/v1/tokens", "/api/v1/models/m4", "/api/v1/models/m3");
+            assertThat(newest.get(0).role()).isNull();
+            assertThat(newest.get(0).status()).isEqualTo(401);
+            assertThat(newest.get(1)).satisfies(e -> {
+                assertThat(e.tokenId()).isEqualTo("tok_00000004");
+                assertThat(e.role()).isEqualTo(Role.EDITOR);
+                assertThat(e.method()).isEqualTo("PUT");
+                assertThat(e.remote()).isEqualTo("127.0.0.1");
+                assertThat(e.at()).isEqualTo(Instant.parse("2026-03-08T07:34:00.123456Z"));
+            });
+            assertThat(store.audit().list(10, newest.get(2).id(), null))
+                    .extracting(AuditEntry::path)
+                    .containsExactly("/api/v1/models/m2", "/api/v1/models/m1", "/api/v1/models/m0");
+            assertThat(store.audit().list(10, null, Instant.parse("2026-03-08T07:33:00Z")))
+                    .extracting(AuditEntry::path)
+                    .containsExactly("/api/v1/tokens", "/api/v1/models/m4", "/api/v1/models/m3");
         }
     }
 
@@ -776,7 +876,7 @@ abstract class MetastoreContractTest {
             store.models().upsert(new Model("fraud", "Fraud"));
             store.versions().upsert(version("fraud", "v1"));
             store.datasets().upsert("fraud", "v1", serving(PASSWORD));
-            NewToken token = store.tokens().create("ci");
+            NewToken token = store.tokens().create("ci", Role.EDITOR, null);
             store.close();
 
             store = openStore();

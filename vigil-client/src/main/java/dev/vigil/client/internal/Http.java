@@ -2,6 +2,7 @@ package dev.vigil.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.vigil.client.ForbiddenException;
 import dev.vigil.client.UnauthorizedException;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilException;
@@ -134,6 +135,9 @@ public final class Http {
         if (status == 401) {
             return new UnauthorizedException("The Vigil server at " + baseUrl + " refused the token (" + message
                     + "); set VIGIL_TOKEN to a valid API token.");
+        }
+        if (status == 403) {
+            return new ForbiddenException(message);
         }
         if (status == 404) {
             return new VigilNotFoundException(message);

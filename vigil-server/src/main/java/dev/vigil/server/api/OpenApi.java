@@ -62,6 +62,7 @@ public final class OpenApi {
             }
             if (e.authenticated()) {
                 op.putArray("security").addObject().putArray("bearer");
+                op.put("x-vigil-role", e.role().spec());
             } else {
                 op.putArray("security");
             }
@@ -74,12 +75,13 @@ public final class OpenApi {
                         .putObject("schema")
                         .put("type", "object");
             }
-            for (String status : e.authenticated() ? List.of("400", "401", "404") : List.of("400")) {
+            for (String status : e.authenticated() ? List.of("400", "401", "403", "404") : List.of("400")) {
                 ObjectNode r = responses.putObject(status);
                 r.put(
                         "description",
                         switch (status) {
-                            case "401" -> "missing or invalid bearer token";
+                            case "401" -> "missing, invalid or expired bearer token";
+                            case "403" -> "the token's role does not allow this route (x-vigil-role names the role)";
                             case "404" -> "not found";
                             default -> "bad input; the message names the field and what was expected";
                         });

@@ -10,12 +10,23 @@ import dev.vigil.server.web.Json;
 import dev.vigil.server.web.Routes;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.NewToken;
+import dev.vigil.store.Role;
 import dev.vigil.store.TokenInfo;
 import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** API tokens: create (the token is shown once), list (never the token), revoke. */
+/**
+ * API tokens, for admins only (ADR 0015): create one with a role and an expiry (the token is shown once), list them
+ * (never the token), revoke one.
+ */
 public final class TokenRoutes {
+    /** {@code 90d}, {@code 12h}, {@code 30m}: how people write an expiry on a command line. */
+    private static final Pattern SHORT_DURATION = Pattern.compile("([1-9][0-9]{0,5})([dhm])");
+
     private final Metastore store;
 
     public TokenRoutes(Metastore store) {
@@ -26,14 +37,18 @@ public final class TokenRoutes {
         return new Routes()
                 .tag("tokens")
                 .get("/api/v1/tokens", this::list, "List API tokens (never the token itself)")
+                .role(Role.ADMIN)
                 .post(
                         "/api/v1/tokens",
                         this::create,
-                        "Create an API token; the answer is the only time the token is shown")
-                .body("{\"name\": \"ci\"}")
+                        "Create an API token with a role (viewer unless said) and an optional expiry; the answer is"
+                                + " the only time the token is shown")
+                .body("{\"name\": \"ci\", \"role\": \"editor\", \"expires_in\": \"90d\"}")
                 .returns(201)
+                .role(Role.ADMIN)
                 .delete("/api/v1/tokens/{id}", this::revoke, "Revoke an API token")
                 .returns(204)
+                .role(Role.ADMIN)
                 .endpoints();
     }
 
@@ -49,7 +64,17 @@ public final class TokenRoutes {
         if (name == null || !name.isTextual() || name.asText().isBlank()) {
             throw new VigilArgumentException("name: is required (a label for the token, e.g. \"ci\")");
         }
-        NewToken created = store.tokens().create(name.asText().strip());
+        Role role = Role.VIEWER; // the least a token can do, unless the admin says more
+        JsonNode roleNode = body.get("role");
+        if (roleNode != null && !roleNode.isNull()) {
+            if (!roleNode.isTextual()) {
+                throw new VigilArgumentException("role: expected one of viewer, editor, admin");
+            }
+            role = Role.parse(roleNode.asText(), "role");
+        }
+        JsonNode expiresIn = body.get("expires_in");
+        Duration validFor = expiresIn == null || expiresIn.isNull() ? null : duration(expiresIn);
+        NewToken created = store.tokens().create(name.asText().strip(), role, validFor);
         ObjectNode out = describe(created.info());
         out.put("token", created.token());
         Json.send(ctx, 201, out);
@@ -63,11 +88,41 @@ public final class TokenRoutes {
         ctx.status(204);
     }
 
+    /** {@code expires_in} as {@code 90d}, {@code 12h}, {@code 30m} or ISO-8601 ({@code P90D}); positive. */
+    static Duration duration(JsonNode value) {
+        String text = value.isTextual() ? value.asText().strip() : value.toString();
+        Matcher m = SHORT_DURATION.matcher(text);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "d" -> Duration.ofDays(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofMinutes(n);
+            };
+        }
+        try {
+            Duration d = Duration.parse(text);
+            if (!d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (DateTimeParseException e) {
+            // the sentence below
+        }
+        throw new VigilArgumentException("expires_in: '" + text
+                + "' is not a positive duration (expected e.g. \"90d\", \"12h\", \"30m\" or ISO-8601 \"P90D\")");
+    }
+
     private static ObjectNode describe(TokenInfo t) {
         ObjectNode out = Json.object();
         out.put("id", t.id());
         out.put("name", t.name());
+        out.put("role", t.role().spec());
         out.put("created_at", t.createdAt().toString());
+        if (t.expiresAt() != null) {
+            out.put("expires_at", t.expiresAt().toString());
+        } else {
+            out.putNull("expires_at");
+        }
         if (t.lastUsedAt() != null) {
             out.put("last_used_at", t.lastUsedAt().toString());
         } else {

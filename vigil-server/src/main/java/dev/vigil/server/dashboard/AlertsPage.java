@@ -12,8 +12,11 @@ final class AlertsPage {
         this.store = store;
     }
 
-    /** The alerts of {@code model} (else of every model) in {@code status} (else any): the 500 latest windows. */
-    String render(Optional<String> model, Optional<Alert.Status> status, String csrf) {
+    /**
+     * The alerts of {@code model} (else of every model) in {@code status} (else any): the 500 latest windows; with
+     * buttons to acknowledge and resolve them when the signed-in token {@code mayAct} (an editor or admin).
+     */
+    String render(Optional<String> model, Optional<Alert.Status> status, String csrf, boolean mayAct) {
         StringBuilder body = new StringBuilder("<p class=\"crumbs\"><a href=\"/\">Models</a></p><h1>Alerts</h1>");
         body.append("<form class=\"range\" method=\"get\" action=\"/alerts\">");
         model.ifPresent(m -> body.append("<input type=\"hidden\" name=\"model\" value=\"")
@@ -28,7 +31,7 @@ final class AlertsPage {
                     .append("</option>");
         }
         body.append("</select></label> <button>Show</button></form>");
-        body.append(AlertTable.render(store.alerts().list(model, status, 500), csrf, true));
+        body.append(AlertTable.render(store.alerts().list(model, status, 500), csrf, mayAct));
         return Layout.page("Vigil — alerts", body.toString(), csrf, false);
     }
 }

@@ -8,6 +8,7 @@ import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.query.ProfileQueries;
 import dev.vigil.server.dashboard.Sessions.Session;
 import dev.vigil.store.Alert;
+import dev.vigil.store.AuditEntry;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.TokenInfo;
 import io.javalin.Javalin;
@@ -59,7 +60,7 @@ public final class DashboardRoutes {
                 "/models/{model}/versions/{version}",
                 ctx -> withSession(ctx, s -> {
                     ModelVersion v = store.version(ctx.pathParam("model"), ctx.pathParam("version"));
-                    return versions.render(v, range(ctx, v), s.csrf());
+                    return versions.render(v, range(ctx, v), s.csrf(), s.mayAct());
                 }));
         app.get(
                 "/models/{model}/versions/{version}/fields/{field}",
@@ -70,7 +71,7 @@ public final class DashboardRoutes {
                         throw new VigilNotFoundException(
                                 v.modelId() + "/" + v.version() + " has no field '" + field + "'");
                     }
-                    return fields.render(v, field, range(ctx, v), s.csrf());
+                    return fields.render(v, field, range(ctx, v), s.csrf(), s.mayAct());
                 }));
         app.get(
                 "/alerts",
@@ -81,9 +82,10 @@ public final class DashboardRoutes {
                                 Optional.ofNullable(ctx.queryParam("status"))
                                         .filter(m -> !m.isBlank())
                                         .map(Alert.Status::fromSpec),
-                                s.csrf())));
-        app.post("/alerts/{alert}/acknowledge", form((ctx, s) -> setStatus(ctx, s, Alert.Status.ACKNOWLEDGED)));
-        app.post("/alerts/{alert}/resolve", form((ctx, s) -> setStatus(ctx, s, Alert.Status.RESOLVED)));
+                                s.csrf(),
+                                s.mayAct())));
+        app.post("/alerts/{alert}/acknowledge", editorForm((ctx, s) -> setStatus(ctx, s, Alert.Status.ACKNOWLEDGED)));
+        app.post("/alerts/{alert}/resolve", editorForm((ctx, s) -> setStatus(ctx, s, Alert.Status.RESOLVED)));
     }
 
     private interface PageRenderer {
@@ -145,6 +147,48 @@ public final class DashboardRoutes {
         };
     }
 
+    /**
+     * {@link #form} for what only an editor or admin may do (ADR 0015): a viewer's browser gets a 403 page saying so;
+     * every attempt, allowed or not, goes to the audit log.
+     */
+    private Handler editorForm(FormAction action) {
+        return form((ctx, s) -> {
+            if (!s.mayAct()) {
+                Layout.html(
+                        ctx,
+                        403,
+                        problem(
+                                "Not allowed",
+                                "the token '" + s.tokenName() + "' has the role "
+                                        + s.role().spec()
+                                        + ", and changing an alert needs editor (an admin can create a token with that"
+                                        + " role)",
+                                s));
+            } else {
+                action.run(ctx, s);
+            }
+            audit(ctx, s);
+        });
+    }
+
+    private void audit(Context ctx, Session s) {
+        try {
+            store.audit()
+                    .record(new AuditEntry(
+                            0,
+                            clock.instant(),
+                            s.tokenId(),
+                            s.tokenName(),
+                            s.role(),
+                            ctx.method().name(),
+                            ctx.path(),
+                            ctx.statusCode(),
+                            ctx.ip()));
+        } catch (RuntimeException e) {
+            LOG.error("could not record {} {} in the audit log: {}", ctx.method(), ctx.path(), e.getMessage());
+        }
+    }
+
     private static String problem(String title, String message, Session s) {
         return Layout.page(
                 "Vigil — " + title,
@@ -158,11 +202,16 @@ public final class DashboardRoutes {
             Layout.html(ctx, 403, signin(Optional.of("invalid")));
             return;
         }
+        if (store.tokens().attempts().retryAfterSeconds(ctx.ip()) > 0) {
+            Layout.html(ctx, 429, signin(Optional.of("throttled")));
+            return;
+        }
         String token = ctx.formParam("token");
-        Optional<TokenInfo> info = token == null || token.isBlank()
+        Optional<TokenInfo> info = token == null || token.isBlank() || token.length() > 512
                 ? Optional.empty()
                 : store.tokens().authenticate(token.strip());
         if (info.isEmpty()) {
+            store.tokens().attempts().failed(ctx.ip());
             Layout.html(ctx, 401, signin(Optional.of("invalid")));
             return;
         }
@@ -223,7 +272,12 @@ public final class DashboardRoutes {
                 + Layout.CSS + "</style></head><body><form class=\"signin\" method=\"post\""
                 + " action=\"/signin\"><h1>Vigil</h1><p class=\"muted\">Sign in with an API token (<code>vigil tokens"
                 + " create</code>, or the admin token the server printed at its first start).</p>"
-                + (error.isPresent() ? "<p class=\"error\" id=\"signin-error\">That token is not valid.</p>" : "")
+                + error.map(e -> "<p class=\"error\" id=\"signin-error\">"
+                                + (e.equals("throttled")
+                                        ? "Too many failed sign-ins from this address; try again in a minute."
+                                        : "That token is not valid.")
+                                + "</p>")
+                        .orElse("")
                 + "<label>API token <input type=\"password\" name=\"token\" id=\"token\" autocomplete=\"off\""
                 + " autofocus></label><button id=\"signin\">Sign in</button></form></body></html>";
     }

@@ -24,16 +24,16 @@ final class FieldPage {
         this.queries = queries;
     }
 
-    /** The page of {@code field} of {@code v} over {@code range}. */
-    String render(ModelVersion v, String field, PageRange range, String csrf) {
-        return Layout.page("Vigil — " + field, body(v, field, range, csrf, false), csrf, false);
+    /** The page of {@code field} of {@code v} over {@code range}, with alert buttons when the token {@code mayAct}. */
+    String render(ModelVersion v, String field, PageRange range, String csrf, boolean mayAct) {
+        return Layout.page("Vigil — " + field, body(v, field, range, csrf, false, mayAct), csrf, false);
     }
 
     /**
      * The page's body: its charts of the field's metrics over time, its segments over the whole range and, on the
      * dashboard ({@code report} false), its alerts; in a report, a section under the version's.
      */
-    String body(ModelVersion v, String field, PageRange range, String csrf, boolean report) {
+    String body(ModelVersion v, String field, PageRange range, String csrf, boolean report, boolean mayAct) {
         String base = "/models/" + Html.segment(v.modelId()) + "/versions/" + Html.segment(v.version());
         StringBuilder body = new StringBuilder();
         if (report) {
@@ -130,7 +130,7 @@ final class FieldPage {
         if (!report) {
             body.append("<h2>Alerts</h2>")
                     .append(AlertTable.render(
-                            alerts.stream().filter(a -> a.field().equals(field)).toList(), csrf, true));
+                            alerts.stream().filter(a -> a.field().equals(field)).toList(), csrf, mayAct));
         }
         return body.toString();
     }

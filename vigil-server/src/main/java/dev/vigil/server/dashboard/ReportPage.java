@@ -23,11 +23,11 @@ final class ReportPage {
      * out), built from stored aggregates only.
      */
     String render(ModelVersion v, PageRange range) {
-        StringBuilder body = new StringBuilder(version.body(v, range, "", true));
+        StringBuilder body = new StringBuilder(version.body(v, range, "", true, false));
         body.append("<h2>Fields</h2>");
         for (Field f : v.schema().fields()) {
             if (f.group() != FieldGroup.ACTUALS) {
-                body.append(field.body(v, f.name(), range, "", true));
+                body.append(field.body(v, f.name(), range, "", true, false));
             }
         }
         body.append("<p class=\"muted\">Vigil report of ")

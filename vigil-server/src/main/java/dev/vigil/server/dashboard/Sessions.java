@@ -1,6 +1,7 @@
 package dev.vigil.server.dashboard;
 
 import dev.vigil.store.Metastore;
+import dev.vigil.store.Role;
 import dev.vigil.store.TokenInfo;
 import io.javalin.http.Context;
 import java.net.URI;
@@ -29,8 +30,13 @@ final class Sessions {
     private final Clock clock;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    /** A signed-in browser: whose token, its CSRF token, until when. */
-    record Session(String tokenId, String tokenName, String csrf, Instant expires) {}
+    /** A signed-in browser: whose token, with which role, its CSRF token, until when. */
+    record Session(String tokenId, String tokenName, Role role, String csrf, Instant expires) {
+        /** Whether this browser may change things (acknowledge, resolve): an editor's or an admin's. */
+        boolean mayAct() {
+            return role.allows(Role.EDITOR);
+        }
+    }
 
     Sessions(Metastore store, Clock clock) {
         this.store = store;
@@ -50,6 +56,7 @@ final class Sessions {
                 new Session(
                         token.id(),
                         token.name(),
+                        token.role(),
                         HexFormat.of().formatHex(csrf),
                         clock.instant().plus(SESSION)));
         boolean secure =
@@ -60,7 +67,7 @@ final class Sessions {
                         + (secure ? "; Secure" : ""));
     }
 
-    /** The browser's session, unless it has none, it expired or its token was revoked. */
+    /** The browser's session, unless it has none, it expired, or its token was revoked or expired. */
     Optional<Session> find(Context ctx) {
         String id = ctx.cookie(COOKIE);
         if (id == null) {
@@ -69,8 +76,8 @@ final class Sessions {
         Session s = sessions.get(id);
         if (s == null
                 || s.expires().isBefore(clock.instant())
-                || store.tokens().list().stream().noneMatch(t -> t.id().equals(s.tokenId()))) {
-            sessions.remove(id); // expired, or its token was revoked: sign in again
+                || store.tokens().findValid(s.tokenId()).isEmpty()) {
+            sessions.remove(id); // expired, or its token was revoked or expired: sign in again
             return Optional.empty();
         }
         return Optional.of(s);

@@ -32,16 +32,17 @@ final class VersionPage {
         this.queries = queries;
     }
 
-    /** The page of {@code v} over {@code range}. */
-    String render(ModelVersion v, PageRange range, String csrf) {
-        return Layout.page("Vigil — " + v.modelId() + " " + v.version(), body(v, range, csrf, false), csrf, false);
+    /** The page of {@code v} over {@code range}, with alert buttons when the signed-in token {@code mayAct}. */
+    String render(ModelVersion v, PageRange range, String csrf, boolean mayAct) {
+        return Layout.page(
+                "Vigil — " + v.modelId() + " " + v.version(), body(v, range, csrf, false, mayAct), csrf, false);
     }
 
     /**
      * The page's body; in a report ({@code report} true) the range is text instead of a form, field links point into
-     * the report, and alerts have no buttons and runs are left out.
+     * the report, and alerts have no buttons and runs are left out. Alerts have buttons only when {@code mayAct}.
      */
-    String body(ModelVersion v, PageRange range, String csrf, boolean report) {
+    String body(ModelVersion v, PageRange range, String csrf, boolean report, boolean mayAct) {
         String base = "/models/" + Html.segment(v.modelId()) + "/versions/" + Html.segment(v.version());
         StringBuilder body = new StringBuilder();
         if (!report) {
@@ -129,7 +130,7 @@ final class VersionPage {
             body.append("</tbody></table>");
         }
         body.append(performance(v, range, alerts));
-        body.append("<h2>Alerts</h2>").append(AlertTable.render(inRange(alerts, range), csrf, !report));
+        body.append("<h2>Alerts</h2>").append(AlertTable.render(inRange(alerts, range), csrf, !report && mayAct));
         if (!report) {
             body.append("<h2>Runs</h2>").append(runs(v));
         }

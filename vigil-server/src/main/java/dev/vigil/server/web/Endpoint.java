@@ -1,5 +1,6 @@
 package dev.vigil.server.web;
 
+import dev.vigil.store.Role;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.List;
  *
  * @param requestBody a short description of the JSON body, or null when the route takes none
  * @param okStatus the status of a successful answer (200, 201, 204)
+ * @param role the least role a token needs for this route (ADR 0015), or null for the routes that need no token
  */
 public record Endpoint(
         HandlerType method,
@@ -18,19 +20,24 @@ public record Endpoint(
         String summary,
         String requestBody,
         int okStatus,
-        boolean authenticated,
+        Role role,
         Handler handler) {
 
+    /** Whether the route needs a token (every route but health and the document's own). */
+    public boolean authenticated() {
+        return role != null;
+    }
+
     Endpoint withRequestBody(String description) {
-        return new Endpoint(method, path, tag, summary, description, okStatus, authenticated, handler);
+        return new Endpoint(method, path, tag, summary, description, okStatus, role, handler);
     }
 
     Endpoint withOkStatus(int status) {
-        return new Endpoint(method, path, tag, summary, requestBody, status, authenticated, handler);
+        return new Endpoint(method, path, tag, summary, requestBody, status, role, handler);
     }
 
-    Endpoint withAuthenticated(boolean needsToken) {
-        return new Endpoint(method, path, tag, summary, requestBody, okStatus, needsToken, handler);
+    Endpoint withRole(Role needed) {
+        return new Endpoint(method, path, tag, summary, requestBody, okStatus, needed, handler);
     }
 
     /** The {@code {name}} path parameters, in order. */

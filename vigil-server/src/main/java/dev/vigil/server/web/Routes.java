@@ -1,5 +1,6 @@
 package dev.vigil.server.web;
 
+import dev.vigil.store.Role;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
@@ -8,7 +9,8 @@ import java.util.List;
 /**
  * Declares REST routes and their documentation in one place, as Javalin's {@code ApiBuilder} declares routes: each
  * {@code get}/{@code post}/{@code put}/{@code delete} adds a route under the current {@link #tag}, and {@link #body},
- * {@link #returns} and {@link #open} refine the route just added. The server registers exactly these routes and
+ * {@link #returns}, {@link #role} and {@link #open} refine the route just added. A route needs a token with a role
+ * (ADR 0015): reading ({@code GET}) needs a viewer, anything else an editor, unless {@link #role} says more. The server registers exactly these routes and
  * documents exactly these ({@code OpenApi}), so the two cannot drift apart.
  *
  * <pre>{@code
@@ -57,9 +59,14 @@ public final class Routes {
         return replaceLast(last().withOkStatus(status));
     }
 
+    /** The last route needs a token with at least {@code needed} (more than its method asks by default). */
+    public Routes role(Role needed) {
+        return replaceLast(last().withRole(needed));
+    }
+
     /** The last route answers without a token (health only). */
     public Routes open() {
-        return replaceLast(last().withAuthenticated(false));
+        return replaceLast(last().withRole(null));
     }
 
     /** The routes declared, in order. */
@@ -68,7 +75,8 @@ public final class Routes {
     }
 
     private Routes add(HandlerType method, String path, Handler handler, String summary) {
-        endpoints.add(new Endpoint(method, path, tag, summary, null, 200, true, handler));
+        Role byMethod = method == HandlerType.GET ? Role.VIEWER : Role.EDITOR;
+        endpoints.add(new Endpoint(method, path, tag, summary, null, 200, byMethod, handler));
         return this;
     }
 
