@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.core.VigilArgumentException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.Map;
  * <tr><td>smtpStartTls</td><td>VIGIL_SMTP_STARTTLS (true/false)</td><td>true</td></tr>
  * <tr><td>maxAttempts</td><td>VIGIL_NOTIFY_MAX_ATTEMPTS</td><td>6</td></tr>
  * <tr><td>firstRetry</td><td>VIGIL_NOTIFY_FIRST_RETRY (seconds)</td><td>30</td></tr>
+ * <tr><td>allowHosts</td><td>VIGIL_NOTIFY_ALLOW_HOSTS (host names and CIDR ranges, comma-separated)</td>
+ *     <td>none: webhooks and Slack never reach loopback, private, link-local or other internal addresses</td></tr>
  * </table>
  */
 public record NotifySettings(
@@ -30,10 +33,12 @@ public record NotifySettings(
         String smtpFrom,
         boolean smtpStartTls,
         int maxAttempts,
-        Duration firstRetry) {
+        Duration firstRetry,
+        AllowedHosts allowHosts) {
 
     public static NotifySettings defaults() {
-        return new NotifySettings(null, null, 587, null, null, "vigil@localhost", true, 6, Duration.ofSeconds(30));
+        return new NotifySettings(
+                null, null, 587, null, null, "vigil@localhost", true, 6, Duration.ofSeconds(30), AllowedHosts.none());
     }
 
     static NotifySettings fromEnvironment(Map<String, String> env, List<String> problems) {
@@ -49,17 +54,51 @@ public record NotifySettings(
                         .equalsIgnoreCase(
                                 env.getOrDefault("VIGIL_SMTP_STARTTLS", "true").strip()),
                 integer(env, "VIGIL_NOTIFY_MAX_ATTEMPTS", d.maxAttempts, problems),
-                Duration.ofSeconds(integer(env, "VIGIL_NOTIFY_FIRST_RETRY", 30, problems)));
+                Duration.ofSeconds(integer(env, "VIGIL_NOTIFY_FIRST_RETRY", 30, problems)),
+                allowHosts(env.get("VIGIL_NOTIFY_ALLOW_HOSTS"), problems));
+    }
+
+    private static AllowedHosts allowHosts(String value, List<String> problems) {
+        try {
+            return AllowedHosts.parse(value);
+        } catch (VigilArgumentException e) {
+            problems.addAll(e.problems());
+            return AllowedHosts.none();
+        }
     }
 
     /** SMTP on {@code host:port} without TLS or login (a local relay, or GreenMail in tests). */
     public NotifySettings withSmtp(String host, int port, String from) {
-        return new NotifySettings(publicUrl, host, port, null, null, from, false, maxAttempts, firstRetry);
+        return new NotifySettings(publicUrl, host, port, null, null, from, false, maxAttempts, firstRetry, allowHosts);
     }
 
     public NotifySettings withRetries(int attempts, Duration first) {
         return new NotifySettings(
-                publicUrl, smtpHost, smtpPort, smtpUser, smtpPassword, smtpFrom, smtpStartTls, attempts, first);
+                publicUrl,
+                smtpHost,
+                smtpPort,
+                smtpUser,
+                smtpPassword,
+                smtpFrom,
+                smtpStartTls,
+                attempts,
+                first,
+                allowHosts);
+    }
+
+    /** Internal destinations notifications may reach after all (e.g. {@code AllowedHosts.parse("10.0.0.0/8")}). */
+    public NotifySettings withAllowHosts(AllowedHosts value) {
+        return new NotifySettings(
+                publicUrl,
+                smtpHost,
+                smtpPort,
+                smtpUser,
+                smtpPassword,
+                smtpFrom,
+                smtpStartTls,
+                maxAttempts,
+                firstRetry,
+                value);
     }
 
     @Override
@@ -67,7 +106,7 @@ public record NotifySettings(
         return "NotifySettings[publicUrl=" + publicUrl + ", smtpHost=" + smtpHost + ", smtpPort=" + smtpPort
                 + ", smtpUser=" + smtpUser + ", smtpPassword=" + (smtpPassword == null ? "<none>" : "******")
                 + ", smtpFrom=" + smtpFrom + ", smtpStartTls=" + smtpStartTls + ", maxAttempts=" + maxAttempts
-                + ", firstRetry=" + firstRetry + "]";
+                + ", firstRetry=" + firstRetry + ", allowHosts=" + allowHosts + "]";
     }
 
     private static int integer(Map<String, String> env, String key, int fallback, List<String> problems) {

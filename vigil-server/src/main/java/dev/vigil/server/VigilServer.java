@@ -12,6 +12,7 @@ import dev.vigil.server.api.ReportRoutes;
 import dev.vigil.server.api.RunRoutes;
 import dev.vigil.server.api.TokenRoutes;
 import dev.vigil.server.dashboard.DashboardRoutes;
+import dev.vigil.server.monitor.Destinations;
 import dev.vigil.server.monitor.MonitorEvaluator;
 import dev.vigil.server.monitor.Notifier;
 import dev.vigil.server.runs.RunService;
@@ -111,7 +112,11 @@ public final class VigilServer implements AutoCloseable {
             endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
             endpoints.addAll(new QueryRoutes(store).endpoints());
             endpoints.addAll(new ReportRoutes(store, clock).endpoints());
-            endpoints.addAll(new MonitorRoutes(store, evaluator).endpoints());
+            endpoints.addAll(new MonitorRoutes(
+                            store,
+                            evaluator,
+                            new Destinations(config.notifications().allowHosts()))
+                    .endpoints());
             scheduler = new Scheduler(store, runs, clock, evaluator::tick);
             // answered by createApp itself, listed here so that the document describes them
             endpoints.addAll(new Routes()
@@ -160,11 +165,7 @@ public final class VigilServer implements AutoCloseable {
     }
 
     private static Javalin createApp(
-            Metastore store,
-            Access access,
-            List<Endpoint> endpoints,
-            ServerConfig.Limits limits,
-            Optional<Tls> tls) {
+            Metastore store, Access access, List<Endpoint> endpoints, ServerConfig.Limits limits, Optional<Tls> tls) {
         Javalin app = Javalin.create(cfg -> {
             tls.ifPresent(t -> t.install(cfg));
             cfg.showJavalinBanner = false;

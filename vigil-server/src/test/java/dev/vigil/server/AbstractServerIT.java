@@ -46,7 +46,8 @@ public abstract class AbstractServerIT {
                 .withPort(0)
                 .withDataDir(dataDir)
                 .withAdminToken(TOKEN)
-                .withSchedulerTick(Duration.ZERO);
+                .withSchedulerTick(Duration.ZERO)
+                .withNotifications(NotifySettings.defaults().withAllowHosts(AllowedHosts.parse("127.0.0.1")));
     }
 
     @BeforeAll

@@ -14,6 +14,8 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,9 +70,12 @@ class MonitorIT extends AbstractServerIT {
         mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         mail.start();
         closeAfterClass(mail::stop);
+        // The receivers listen on 127.0.0.1, an internal address: allowed, as an operator would list an internal
+        // host. The made-up hosts of actionUrlsAreUsedButNeverReturned resolve nowhere: listed by name too.
         return config.withNotifications(NotifySettings.defaults()
                 .withSmtp("127.0.0.1", mail.getSmtp().getPort(), "vigil@example.test")
-                .withRetries(4, Duration.ofMillis(300)));
+                .withRetries(4, Duration.ofMillis(300))
+                .withAllowHosts(AllowedHosts.parse("127.0.0.1, hooks.slack.test, a.test, b.test")));
     }
 
     /** Keeps each request's body in {@code bodies} and answers {@code status}. */
@@ -302,7 +307,12 @@ class MonitorIT extends AbstractServerIT {
         assertThat(payload.path("field").asText()).isEqualTo("amount");
         assertThat(payload.path("window_start").asText()).isEqualTo("2026-03-12T00:00:00Z");
         assertThat(payload.path("severity").asText()).isEqualTo("high");
-        assertThat(payload.path("dashboard_url").asText()).startsWith(server().url() + "/#/alerts/alert_");
+        assertThat(payload.path("dashboard_url").asText()).isEqualTo(server().url() + "/alerts?model=shop");
+        String deliveryId = payload.path("delivery_id").asText();
+        assertThat(deliveryId).startsWith("dlv_");
+        assertThat(SpecCodec.json().readTree(hook.get(0)).path("delivery_id").asText())
+                .as("the retry carries the first attempt's delivery_id: a receiver can drop a repeat")
+                .isEqualTo(deliveryId);
         assertThat(SpecCodec.json().readTree(slack.get(0)).path("text").asText())
                 .startsWith("*[HIGH] drift-watch on shop/v1 amount*\ndrift_score ");
         MimeMessage[] messages = mail.getReceivedMessages();
@@ -330,9 +340,13 @@ class MonitorIT extends AbstractServerIT {
         assertThat(webhook.path("channel").asText()).isEqualTo("webhook");
         assertThat(webhook.path("status").asText()).isEqualTo("delivered");
         assertThat(webhook.path("outcomes").get(0).asText())
-                .as("the receiver's body (\"receiver down\") is not kept: a webhook cannot read another service")
-                .isEqualTo("HTTP 500");
-        assertThat(webhook.path("outcomes").get(1).asText()).isEqualTo("HTTP 200");
+                .as("neither the receiver's body (\"receiver down\") nor its status is shown: a webhook cannot read"
+                        + " another service or tell which ports answer (F9)")
+                .isEqualTo("delivery failed (reference " + deliveryId + "#1; the server log has the detail)");
+        assertThat(Files.readString(Path.of("target/test-logs/vigil-server-tests.log")))
+                .as("the server log keeps the status under the reference")
+                .contains("(reference " + deliveryId + "#1, attempt 1 of 4): to 127.0.0.1: HTTP 500;");
+        assertThat(webhook.path("outcomes").get(1).asText()).isEqualTo("delivered");
         assertThat(alert.path("notifications").get(2).path("outcomes").get(0).asText())
                 .isEqualTo("sent to oncall@example.test");
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.core.VigilArgumentException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,16 @@ class ServerConfigTest {
                         Duration.ofSeconds(300),
                         Duration.ofSeconds(30),
                         new NotifySettings(
-                                null, null, 587, null, null, "vigil@localhost", true, 6, Duration.ofSeconds(30)),
+                                null,
+                                null,
+                                587,
+                                null,
+                                null,
+                                "vigil@localhost",
+                                true,
+                                6,
+                                Duration.ofSeconds(30),
+                                new AllowedHosts(List.of())),
                         new ServerConfig.Limits(1_048_576, 10_000, 100),
                         new ServerConfig.TlsSettings(null, null, null, null, null)));
         assertThat(ServerConfig.defaults().tls().enabled()).isFalse();
@@ -57,6 +67,7 @@ class ServerConfigTest {
                 Map.entry("VIGIL_SMTP_STARTTLS", "false"),
                 Map.entry("VIGIL_NOTIFY_MAX_ATTEMPTS", "3"),
                 Map.entry("VIGIL_NOTIFY_FIRST_RETRY", "5"),
+                Map.entry("VIGIL_NOTIFY_ALLOW_HOSTS", " Hooks.Internal.example, 10.0.0.0/8,,[fd00::1] "),
                 Map.entry("VIGIL_MAX_BODY_BYTES", "65536"),
                 Map.entry("VIGIL_MAX_RUN_WINDOWS", "500"),
                 Map.entry("VIGIL_MAX_QUEUED_RUNS", "3"),
@@ -87,7 +98,8 @@ class ServerConfigTest {
                                 "vigil@example.com",
                                 false,
                                 3,
-                                Duration.ofSeconds(5)),
+                                Duration.ofSeconds(5),
+                                new AllowedHosts(List.of("hooks.internal.example", "10.0.0.0/8", "fd00::1"))),
                         new ServerConfig.Limits(65_536, 500, 3),
                         new ServerConfig.TlsSettings(
                                 Path.of("/etc/vigil/cert.pem"),
@@ -114,6 +126,15 @@ class ServerConfigTest {
                 .isInstanceOf(VigilArgumentException.class)
                 .hasMessage("2 problems: VIGIL_PORT: '70a' is not a whole number; "
                         + "VIGIL_SOURCE_CONNECT_TIMEOUT: 'x' is not a whole number");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(
+                        Map.of("VIGIL_NOTIFY_ALLOW_HOSTS", "10.0.0.0/33, https://hooks.example.com")))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage("2 problems: VIGIL_NOTIFY_ALLOW_HOSTS: '10.0.0.0/33' is not an address range: the prefix"
+                        + " length '33' is not 0 to 32 (expected a host name such as hooks.example.com, or an address"
+                        + " range such as 10.0.0.0/8, 192.168.1.5 or fd00::/8); VIGIL_NOTIFY_ALLOW_HOSTS:"
+                        + " 'https://hooks.example.com' is neither a host name nor an address range (expected a host"
+                        + " name such as hooks.example.com, or an address range such as 10.0.0.0/8, 192.168.1.5 or"
+                        + " fd00::/8)");
         assertThatThrownBy(() -> ServerConfig.defaults().withPort(70000).validate())
                 .hasMessage("port: 70000 is out of range (expected 0 to 65535)");
         assertThatThrownBy(() -> ServerConfig.defaults()

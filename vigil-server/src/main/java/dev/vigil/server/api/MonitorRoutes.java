@@ -8,6 +8,7 @@ import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.server.monitor.AlertPayloads;
+import dev.vigil.server.monitor.Destinations;
 import dev.vigil.server.monitor.MonitorEvaluator;
 import dev.vigil.server.monitor.MonitorService;
 import dev.vigil.server.web.Endpoint;
@@ -32,10 +33,14 @@ public final class MonitorRoutes {
     private final MonitorEvaluator evaluator;
     private final MonitorService monitors;
 
-    public MonitorRoutes(Metastore store, MonitorEvaluator evaluator) {
+    /**
+     * Routes whose PUT refuses a monitor with an action {@code destinations} does not send to (an internal address),
+     * before anything is stored.
+     */
+    public MonitorRoutes(Metastore store, MonitorEvaluator evaluator, Destinations destinations) {
         this.store = store;
         this.evaluator = evaluator;
-        this.monitors = new MonitorService(store);
+        this.monitors = new MonitorService(store, monitor -> destinations.check(monitor, "monitor"));
     }
 
     public List<Endpoint> endpoints() {

@@ -37,10 +37,15 @@ public final class AlertPayloads {
         return n;
     }
 
-    /** What a webhook receives: the alert and a link to it on the dashboard. */
-    public static ObjectNode webhookPayload(Alert a, String link) {
+    /**
+     * What a webhook receives: the alert, a link to it on the dashboard and {@code delivery_id}, the same on every
+     * attempt of one notification: delivery is at least once (a crash after sending and before recording sends
+     * again), so a receiver drops a {@code delivery_id} it has seen.
+     */
+    public static ObjectNode webhookPayload(Alert a, String link, String deliveryId) {
         ObjectNode n = describe(a);
         n.put("dashboard_url", link);
+        n.put("delivery_id", deliveryId);
         return n;
     }
 

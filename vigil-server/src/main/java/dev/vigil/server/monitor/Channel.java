@@ -14,15 +14,44 @@ interface Channel {
     Duration TIMEOUT = Duration.ofSeconds(10);
 
     /**
-     * Sends {@code alert} to {@code action}'s destination; {@code link} opens the alert on the dashboard. The outcome
-     * in one line (it is stored with the delivery), or a {@link DeliveryException}.
+     * Sends {@code alert} to {@code action}'s destination; {@code link} opens the alert on the dashboard and
+     * {@code deliveryId} lets a receiver drop a repeat (delivery is at least once). The outcome in one line (it is
+     * stored with the delivery and shown by the API), or a {@link DeliveryException}.
      */
-    String send(Alert alert, Action action, String link);
+    String send(Alert alert, Action action, String link, String deliveryId);
 
-    /** A failed delivery attempt, in one line. */
+    /**
+     * A failed delivery attempt: what the API may show ({@code shown}) and what only the server log gets
+     * ({@code detail}). A connection refused, a timeout or a status code would tell whoever wrote the URL which
+     * ports are open where (F9), so a failure is shown as "delivery failed" and its detail logged; a refusal Vigil
+     * decided itself (an internal address, no SMTP server) is shown as it is.
+     */
     final class DeliveryException extends RuntimeException {
-        DeliveryException(String message) {
-            super(message, null, false, false);
+        private final String detail;
+
+        private DeliveryException(String shown, String detail) {
+            super(shown, null, false, false);
+            this.detail = detail;
+        }
+
+        /** The attempt failed out there: {@code detail} goes to the log only. */
+        static DeliveryException failed(String detail) {
+            return new DeliveryException("delivery failed", detail);
+        }
+
+        /** Vigil did not send, for a reason that tells nothing about the destination's network. */
+        static DeliveryException refused(String sentence) {
+            return new DeliveryException(sentence, sentence);
+        }
+
+        /** What went wrong, for the server log. */
+        String detail() {
+            return detail;
+        }
+
+        /** Whether the API shows less than the log has. */
+        boolean hidden() {
+            return !detail.equals(getMessage());
         }
     }
 

@@ -11,12 +11,23 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Properties;
 
-/** E-mail over SMTP: the alert's title as the subject, its text ({@link AlertPayloads#text}) as the body. */
+/**
+ * E-mail over SMTP: the alert's title as the subject, its text ({@link AlertPayloads#text}) as the body. The SMTP
+ * server is the operator's own setting, so it is not vetted as a webhook's host is (decision 0016); each recipient
+ * must be one plain address.
+ */
 record EmailChannel(NotifySettings settings) implements Channel {
     @Override
-    public String send(Alert alert, Action action, String link) {
+    public String send(Alert alert, Action action, String link, String deliveryId) {
         if (settings.smtpHost() == null) {
-            throw new DeliveryException("no SMTP server configured (set VIGIL_SMTP_HOST)");
+            throw DeliveryException.refused("not sent: no SMTP server configured (set VIGIL_SMTP_HOST)");
+        }
+        for (String to : action.to()) {
+            try {
+                Destinations.recipient(to);
+            } catch (Destinations.Refused e) {
+                throw DeliveryException.refused("not sent: " + e.getMessage());
+            }
         }
         Properties props = new Properties();
         props.put("mail.smtp.host", settings.smtpHost());
@@ -45,7 +56,8 @@ record EmailChannel(NotifySettings settings) implements Channel {
             }
             return "sent to " + String.join(", ", action.to());
         } catch (MessagingException e) {
-            throw new DeliveryException(
+            // a mail server's answer can tell which mailboxes exist: it goes to the log only
+            throw DeliveryException.failed(
                     "SMTP " + settings.smtpHost() + ":" + settings.smtpPort() + ": " + e.getMessage());
         }
     }

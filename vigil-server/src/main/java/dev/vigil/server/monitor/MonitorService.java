@@ -16,6 +16,7 @@ import dev.vigil.store.MonitorRepository;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Declaring monitors: a monitor spec checked against its version (its fields exist, its metric is one they give),
@@ -23,9 +24,16 @@ import java.util.Locale;
  */
 public final class MonitorService {
     private final Metastore store;
+    private final Consumer<Monitor> beforeStore;
 
     public MonitorService(Metastore store) {
+        this(store, monitor -> {});
+    }
+
+    /** {@code beforeStore} may refuse a monitor that reads well, before it is stored (its actions' destinations). */
+    public MonitorService(Metastore store, Consumer<Monitor> beforeStore) {
         this.store = store;
+        this.beforeStore = beforeStore;
     }
 
     /** A stored monitor as the API shows it (URLs redacted) and whether the store created, updated or kept it. */
@@ -46,6 +54,7 @@ public final class MonitorService {
             throw new VigilArgumentException(
                     "monitor.name: '" + monitor.name() + "' differs from the path's '" + name + "'");
         }
+        beforeStore.accept(monitor);
         Change change =
                 store.monitors().upsert(version.modelId(), version.version(), name, MonitorCodec.write(monitor));
         return new Stored(redacted(MonitorCodec.write(monitor)), change);

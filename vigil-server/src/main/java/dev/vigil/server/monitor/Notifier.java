@@ -13,11 +13,13 @@ import dev.vigil.store.AlertRepository;
 import dev.vigil.store.DeliveryRepository;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.MonitorRepository;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Sends queued alert notifications on its own thread, so a channel that is down never holds up evaluation: a
  * webhook (the alert as JSON, with a dashboard link), a Slack incoming webhook (a readable message), or e-mail over
  * SMTP, each a {@link Channel}. A failed attempt is recorded and retried after {@code firstRetry}, then twice as
- * late each time, up to {@code maxAttempts}; then the delivery is failed for good (and its last error kept).
+ * late each time, up to {@code maxAttempts}; then the delivery is failed for good (and its last error kept). What the
+ * API shows of a failed attempt is "delivery failed" and a reference; the server log has the detail under that
+ * reference (F9: a stored "connection refused" would be a port scanner's answer).
  */
 public final class Notifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
@@ -40,9 +44,7 @@ public final class Notifier implements AutoCloseable {
     private final NotifySettings settings;
     private final Supplier<String> serverUrl;
     private final Clock clock;
-    private final WebhookChannel webhook = new WebhookChannel();
-    private final Channel slack = new SlackChannel(webhook);
-    private final Channel email;
+    private final Map<Action.Type, Channel> channels;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "vigil-notifier");
         t.setDaemon(true);
@@ -53,11 +55,33 @@ public final class Notifier implements AutoCloseable {
     private volatile boolean stopped;
 
     public Notifier(Metastore store, NotifySettings settings, Supplier<String> serverUrl, Clock clock) {
+        this(store, settings, serverUrl, clock, channels(settings));
+    }
+
+    /** A notifier sending through {@code channels}, one per action type (tests put a failing one in). */
+    Notifier(
+            Metastore store,
+            NotifySettings settings,
+            Supplier<String> serverUrl,
+            Clock clock,
+            Map<Action.Type, Channel> channels) {
         this.store = store;
         this.settings = settings;
         this.serverUrl = serverUrl;
         this.clock = clock;
-        this.email = new EmailChannel(settings);
+        this.channels = Map.copyOf(channels);
+    }
+
+    /** The real channels: webhooks and Slack to destinations vetted against the allowlist, e-mail over SMTP. */
+    static Map<Action.Type, Channel> channels(NotifySettings settings) {
+        WebhookChannel webhook = new WebhookChannel(new Destinations(settings.allowHosts()));
+        return Map.of(
+                Action.Type.WEBHOOK,
+                webhook,
+                Action.Type.SLACK,
+                new SlackChannel(webhook),
+                Action.Type.EMAIL,
+                new EmailChannel(settings));
     }
 
     /** Starts the sending thread. */
@@ -73,12 +97,17 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends what is due until stopped. Nothing ends it but {@link #close}: any throwable of a pass, an {@code Error}
+     * included (a metastore gone, out of memory), is logged and the next pass tries again, for an {@code Error}
+     * escaping here would otherwise end notifications for the life of the process (F6).
+     */
     private void loop() {
         while (!stopped) {
             try {
                 deliverDue();
-            } catch (RuntimeException e) {
-                LOG.warn("sending notifications failed: {}", e.getMessage(), e);
+            } catch (Throwable e) {
+                LOG.error("sending notifications failed; trying again in {} s", POLL.toSeconds(), e);
             }
             synchronized (signal) {
                 if (!woken && !stopped) {
@@ -107,34 +136,46 @@ public final class Notifier implements AutoCloseable {
                 deliveries.skipped(d.id(), "not sent: the alert was resolved before it could be sent");
                 continue;
             }
+            int attempt = d.attempts() + 1;
+            String reference = d.id() + "#" + attempt;
             String outcome;
+            String detail;
             boolean delivered;
             try {
                 Action action = action(alert.get(), d.actionIndex());
-                outcome = send(alert.get(), action);
+                outcome = send(alert.get(), action, d.id());
+                detail = outcome;
                 delivered = true;
             } catch (DeliveryException e) {
-                outcome = e.getMessage();
+                outcome = e.hidden()
+                        ? e.getMessage() + " (reference " + reference + "; the server log has the detail)"
+                        : e.getMessage();
+                detail = e.detail();
                 delivered = false;
             } catch (Interrupted e) {
                 return; // the server is stopping: this attempt does not count
+            } catch (Throwable e) { // a bug or an Error in one channel: that attempt failed, the others go on
+                outcome = "delivery failed (reference " + reference + "; the server log has the detail)";
+                detail = e.toString();
+                delivered = false;
+                LOG.error("alert {} by {}: attempt {} threw", d.alertId(), d.channel(), reference, e);
             }
-            int attempt = d.attempts() + 1;
             Optional<Instant> retry = delivered || attempt >= settings.maxAttempts()
                     ? Optional.empty()
                     : Optional.of(
                             clock.instant().plus(settings.firstRetry().multipliedBy(1L << Math.min(20, attempt - 1))));
             deliveries.attempted(d.id(), delivered, outcome, retry);
             if (delivered) {
-                LOG.info("alert {} sent by {}: {}", d.alertId(), d.channel(), outcome);
+                LOG.info("alert {} sent by {} ({}): {}", d.alertId(), d.channel(), reference, detail);
             } else {
                 LOG.warn(
-                        "alert {} not sent by {} (attempt {} of {}): {}{}",
+                        "alert {} not sent by {} (reference {}, attempt {} of {}): {}{}",
                         d.alertId(),
                         d.channel(),
+                        reference,
                         attempt,
                         settings.maxAttempts(),
-                        outcome,
+                        detail,
                         retry.map(r -> "; retrying at " + r).orElse("; giving up"));
             }
         }
@@ -144,13 +185,13 @@ public final class Notifier implements AutoCloseable {
     private Action action(Alert alert, int index) {
         ModelVersion version = store.versions()
                 .find(alert.modelId(), alert.version())
-                .orElseThrow(() -> new DeliveryException(
+                .orElseThrow(() -> DeliveryException.refused(
                         "version " + alert.modelId() + "/" + alert.version() + " no longer exists"));
         List<MonitorRepository.StoredMonitor> monitors;
         try {
             monitors = store.monitors().list(alert.modelId(), alert.version());
         } catch (VigilException e) { // e.g. a master key that does not decrypt the action URLs
-            throw new DeliveryException("the monitors of " + alert.modelId() + "/" + alert.version()
+            throw DeliveryException.refused("the monitors of " + alert.modelId() + "/" + alert.version()
                     + " cannot be read: " + e.getMessage());
         }
         for (MonitorRepository.StoredMonitor m : monitors) {
@@ -159,31 +200,30 @@ public final class Notifier implements AutoCloseable {
                 try {
                     monitor = MonitorCodec.read(m.spec(), "monitor " + m.name(), version);
                 } catch (VigilException e) {
-                    throw new DeliveryException("monitor " + m.name() + " no longer reads: " + e.getMessage());
+                    throw DeliveryException.refused("monitor " + m.name() + " no longer reads: " + e.getMessage());
                 }
                 if (index >= monitor.actions().size()) {
-                    throw new DeliveryException("monitor " + m.name() + " no longer has action " + index);
+                    throw DeliveryException.refused("monitor " + m.name() + " no longer has action " + index);
                 }
                 return monitor.actions().get(index);
             }
         }
-        throw new DeliveryException("monitor " + alert.monitor() + " no longer exists");
+        throw DeliveryException.refused("monitor " + alert.monitor() + " no longer exists");
     }
 
     /** Sends one notification by the action's channel: the outcome in one line, or a {@link DeliveryException}. */
-    private String send(Alert alert, Action action) {
-        Channel channel =
-                switch (action.type()) {
-                    case WEBHOOK -> webhook;
-                    case SLACK -> slack;
-                    case EMAIL -> email;
-                };
-        return channel.send(alert, action, dashboardLink(alert));
+    private String send(Alert alert, Action action, String deliveryId) {
+        return channels.get(action.type()).send(alert, action, dashboardLink(alert), deliveryId);
+    }
+
+    /** The dashboard's alerts page of the alert's model, where it is listed with its buttons. */
+    static String dashboardLink(String base, Alert alert) {
+        return base.replaceAll("/+$", "") + "/alerts?model="
+                + URLEncoder.encode(alert.modelId(), StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private String dashboardLink(Alert alert) {
-        String base = settings.publicUrl() != null ? settings.publicUrl() : serverUrl.get();
-        return base.replaceAll("/+$", "") + "/#/alerts/" + alert.id().toLowerCase(Locale.ROOT);
+        return dashboardLink(settings.publicUrl() != null ? settings.publicUrl() : serverUrl.get(), alert);
     }
 
     @Override

@@ -9,7 +9,7 @@ import dev.vigil.store.Alert;
  */
 record SlackChannel(WebhookChannel webhook) implements Channel {
     @Override
-    public String send(Alert alert, Action action, String link) {
+    public String send(Alert alert, Action action, String link, String deliveryId) {
         return webhook.post(
                 action.url(), AlertPayloads.slackPayload(alert, link).toString());
     }

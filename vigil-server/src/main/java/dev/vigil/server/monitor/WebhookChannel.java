@@ -2,57 +2,69 @@ package dev.vigil.server.monitor;
 
 import dev.vigil.core.monitor.Action;
 import dev.vigil.store.Alert;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import javax.net.ssl.SSLSocketFactory;
 
-/** A webhook: the alert as JSON, with a dashboard link ({@link AlertPayloads#webhookPayload}), POSTed to its URL. */
+/**
+ * A webhook: the alert as JSON, with a dashboard link and the delivery's id ({@link AlertPayloads#webhookPayload}),
+ * POSTed to its URL once {@link Destinations} has vetted where the URL's host resolves to now.
+ */
 final class WebhookChannel implements Channel {
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final Destinations destinations;
+    private final SSLSocketFactory tls;
+
+    WebhookChannel(Destinations destinations) {
+        this(destinations, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** A webhook channel trusting the certificates {@code tls} trusts (tests; the JDK's trust store otherwise). */
+    WebhookChannel(Destinations destinations, SSLSocketFactory tls) {
+        this.destinations = destinations;
+        this.tls = tls;
+    }
 
     @Override
-    public String send(Alert alert, Action action, String link) {
-        return post(action.url(), AlertPayloads.webhookPayload(alert, link).toString());
+    public String send(Alert alert, Action action, String link, String deliveryId) {
+        return post(
+                action.url(),
+                AlertPayloads.webhookPayload(alert, link, deliveryId).toString());
     }
 
     /**
-     * POSTs {@code json}; the outcome is the status code only: the receiver's body is discarded (it is neither
-     * stored nor shown, so a webhook cannot be used to read another service), and the URL is never logged (a Slack
-     * URL is a credential). The whole exchange is bounded by the timeout.
+     * POSTs {@code json} to {@code url} when its host resolves only to addresses Vigil may send to, connecting to
+     * those very addresses ({@link PinnedPost}). The outcome shown is "delivered" or "delivery failed"; the status
+     * code or error goes to the log ({@link DeliveryException}). The receiver's body is never read, and the URL is
+     * never logged (a Slack URL is a credential). The whole exchange is bounded by twice the timeout.
      */
     String post(String url, String json) {
-        HttpRequest request;
+        String host;
         try {
-            request = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "vigil")
-                    .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new DeliveryException("the action's URL is not a valid http(s) URL");
+            host = Destinations.host(url);
+        } catch (Destinations.Refused e) {
+            throw DeliveryException.refused("not sent: the action's URL is not a valid http(s) URL");
         }
+        List<InetAddress> addresses;
         try {
-            HttpResponse<Void> response = http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                    .get(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
-            if (response.statusCode() / 100 == 2) {
-                return "HTTP " + response.statusCode();
+            addresses = destinations.vet(host);
+        } catch (Destinations.Refused e) {
+            throw DeliveryException.refused("not sent: " + e.getMessage());
+        }
+        int status;
+        try {
+            status = PinnedPost.post(URI.create(url), addresses, json, TIMEOUT, TIMEOUT.multipliedBy(2), tls);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new Interrupted();
             }
-            throw new DeliveryException("HTTP " + response.statusCode());
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new DeliveryException(cause.getClass().getSimpleName()
-                    + (cause instanceof java.net.ConnectException ? ": connection refused" : ""));
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new DeliveryException(
-                    "no answer within " + TIMEOUT.multipliedBy(2).toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Interrupted();
+            throw DeliveryException.failed("to " + host + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
+        if (status / 100 == 2) {
+            return "delivered";
+        }
+        throw DeliveryException.failed("to " + host + ": HTTP " + status);
     }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** The payloads a notification sends, pinned to the character: receivers parse them. */
 class AlertPayloadsTest {
-    private static final String LINK = "http://vigil.test/#/alerts/alert_0123abcd";
+    private static final String LINK = "http://vigil.test/alerts?model=shop";
 
     private static Alert alert(String field, String segment, Double value, Alert.Status status, Instant resolvedAt) {
         return new Alert(
@@ -38,7 +38,8 @@ class AlertPayloadsTest {
 
     @Test
     void aWebhookReceivesTheFlatRowAndTheDashboardLink() {
-        assertThat(AlertPayloads.webhookPayload(open(), LINK).toString())
+        assertThat(AlertPayloads.webhookPayload(open(), LINK, "dlv_0123456789ab")
+                        .toString())
                 .isEqualTo(
                         "{\"id\":\"alert_0123abcd\",\"monitor\":\"drift-watch\",\"model\":\"shop\",\"version\":\"v1\","
                                 + "\"field\":\"amount\",\"segment\":null,\"window_start\":\"2026-03-12T00:00:00Z\","
@@ -46,7 +47,8 @@ class AlertPayloadsTest {
                                 + "\"threshold\":0.2,\"severity\":\"high\",\"status\":\"open\",\"baseline\":null,"
                                 + "\"reason\":\"drift_score 0.42 is above 0.2\",\"created_at\":\"2026-03-13T00:05:00Z\","
                                 + "\"updated_at\":\"2026-03-13T00:06:00Z\",\"resolved_at\":null,"
-                                + "\"dashboard_url\":\"http://vigil.test/#/alerts/alert_0123abcd\"}");
+                                + "\"dashboard_url\":\"http://vigil.test/alerts?model=shop\","
+                                + "\"delivery_id\":\"dlv_0123456789ab\"}");
     }
 
     @Test
@@ -69,7 +71,7 @@ class AlertPayloadsTest {
                 .isEqualTo("{\"text\":\"*[HIGH] drift-watch on shop/v1 amount (owner=&lt;!here&gt;&amp;co)*\\n"
                         + "drift_score 0.42 is above 0.2\\n"
                         + "Window 2026-03-12T00:00:00Z to 2026-03-13T00:00:00Z (open)\\n"
-                        + "<http://vigil.test/#/alerts/alert_0123abcd|Open in Vigil>\"}");
+                        + "<http://vigil.test/alerts?model=shop|Open in Vigil>\"}");
     }
 
     @Test
@@ -91,12 +93,40 @@ class AlertPayloadsTest {
                         Severity: high
                         Status:   open
 
-                        http://vigil.test/#/alerts/alert_0123abcd
+                        http://vigil.test/alerts?model=shop
                         """);
         Alert rows = alert("", "country=DE", 7.0, Alert.Status.OPEN, null);
         assertThat(AlertPayloads.title(rows)).isEqualTo("[HIGH] drift-watch on shop/v1 (country=DE)");
         assertThat(AlertPayloads.text(rows, LINK))
                 .contains("\nField:    (rows)\nSegment:  country=DE\n")
                 .contains("\nMetric:   drift_score = 7.0\n");
+    }
+
+    @Test
+    void theLinkOpensTheAlertsPageOfTheModelARouteTheDashboardHas() {
+        // F18: "/#/alerts/<id>" was a route of no page; the dashboard lists a model's alerts at /alerts?model=
+        assertThat(Notifier.dashboardLink("https://vigil.example.com//", open()))
+                .isEqualTo("https://vigil.example.com/alerts?model=shop");
+        Alert spaced = new Alert(
+                "alert_1",
+                "fraud & co",
+                "v1",
+                "m",
+                "",
+                "",
+                Instant.EPOCH,
+                Instant.EPOCH,
+                "row_count",
+                1.0,
+                2.0,
+                null,
+                "low",
+                Alert.Status.OPEN,
+                "r",
+                Instant.EPOCH,
+                Instant.EPOCH,
+                null);
+        assertThat(Notifier.dashboardLink("http://127.0.0.1:7070", spaced))
+                .isEqualTo("http://127.0.0.1:7070/alerts?model=fraud%20%26%20co");
     }
 }
