@@ -465,6 +465,29 @@ abstract class MetastoreContractTest {
             assertThat(store.runs().list("m", "v1", 2)).hasSize(2);
             assertThat(store.runs().find("run_nope")).isEmpty();
         }
+
+        @Test
+        void theFirstResultRecordedIsKeptSoAReapedRunStaysFailed() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            Instant from = Instant.parse("2026-03-01T00:00:00Z");
+            Run reaped = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1);
+            store.runs().started(reaped.id());
+            store.runs().failed(reaped.id(), "the run made no progress");
+            store.runs().succeeded(reaped.id()); // its thread finished after all
+            store.runs().failed(reaped.id(), "interrupted");
+            assertThat(store.runs().find(reaped.id()).orElseThrow())
+                    .extracting(Run::status, Run::error)
+                    .containsExactly(Run.Status.FAILED, "the run made no progress");
+
+            Run done = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1);
+            store.runs().started(done.id());
+            store.runs().succeeded(done.id());
+            store.runs().failed(done.id(), "too late");
+            assertThat(store.runs().find(done.id()).orElseThrow())
+                    .extracting(Run::status, Run::error)
+                    .containsExactly(Run.Status.SUCCEEDED, null);
+        }
     }
 
     /** MonitorRepository: monitors of a version, with their action URLs encrypted. */
