@@ -27,6 +27,20 @@ class FieldTypeTest {
     }
 
     @Test
+    void aTensorHasAtMost65536ValuesPerRowCountedWithoutOverflow() {
+        assertThat(FieldType.tensor(256, 256).size()).isEqualTo(65_536);
+        assertThat(FieldType.embedding(65_536).size()).isEqualTo(65_536);
+        assertThatThrownBy(() -> FieldType.embedding(65_537))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage("[65537] makes 65537 values per row, more than the 65536 a tensor or embedding may have");
+        assertThatThrownBy(() -> FieldType.tensor(257, 256)).hasMessageContaining("makes 65792 values per row");
+        // 65,536 x 65,536 overflows an int to 0; two more dimensions overflow a long
+        assertThatThrownBy(() -> FieldType.tensor(65_536, 65_536)).hasMessageContaining("makes 4294967296 values");
+        assertThatThrownBy(() -> FieldType.tensor(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE))
+                .hasMessageContaining("makes more than 9223372036854775807 values per row");
+    }
+
+    @Test
     void dataSourcesNeverPrintTheirPassword() {
         PostgresJdbcDataSource s = PostgresJdbcDataSource.builder()
                 .url("jdbc:postgresql://h/db?password=inurl")
