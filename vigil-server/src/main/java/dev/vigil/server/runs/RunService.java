@@ -300,6 +300,14 @@ public final class RunService implements AutoCloseable {
             rows += result.rowsRead();
             problems += result.rowsWithProblems();
             nullTimestamps += result.nullTimestamps();
+            if (result.uncheckedIds() > 0) {
+                LOG.warn(
+                        "run {}: {} rows of {} were not checked for duplicate ids, their window already holding"
+                                + " 1,000,000 distinct ids; its duplicate_id_count counts repeats of those only",
+                        run.id(),
+                        result.uncheckedIds(),
+                        describe(batch));
+            }
             if (batch.isEmpty()) {
                 store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
                 break;
