@@ -67,22 +67,22 @@ class LimitsIT extends AbstractServerIT {
     }
 
     @Test
-    void aTensorOfMoreThan65536ValuesPerRowIsRefusedAndNoVersionStored() throws Exception {
+    void aTensorOfMoreThan262144ValuesPerRowIsRefusedAndNoVersionStored() throws Exception {
         ObjectNode huge = versionCopy();
         ObjectNode tensor = ((ObjectNode) huge.path("features")).putObject("embeddings");
         tensor.put("type", "tensor");
         tensor.putArray("dimensions").add(2_147_483_647).add(2_147_483_647);
         assertThat(refusal(api("PUT", VERSIONS + "huge", huge.toString())))
                 .isEqualTo("features.embeddings.dimensions: [2147483647, 2147483647] makes 4611686014132420609 values"
-                        + " per row, more than the 65536 a tensor or embedding may have");
+                        + " per row, more than the 262144 a tensor or embedding may have");
         assertThat(api("GET", VERSIONS + "huge", "").statusCode()).isEqualTo(404);
 
         ObjectNode atLimit = versionCopy();
         ObjectNode fits = ((ObjectNode) atLimit.path("features")).putObject("embeddings");
         fits.put("type", "tensor");
-        fits.putArray("dimensions").add(256).add(256);
+        fits.putArray("dimensions").add(512).add(512);
         assertThat(api("PUT", VERSIONS + "widest", atLimit.toString()).statusCode())
-                .as("exactly 65,536 values per row: created")
+                .as("exactly 262,144 values per row: created")
                 .isEqualTo(201);
     }
 

@@ -467,6 +467,52 @@ abstract class MetastoreContractTest {
         }
 
         @Test
+        void replacedHoursMarkTheirDaysStaleInTheSameTransactionAndAMarkSeenIsClearedOnlyIfUnchanged() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            Instant hour = Instant.parse("2026-03-01T05:00:00Z");
+            Instant day = Instant.parse("2026-03-01T00:00:00Z");
+            StoredProfile p = new StoredProfile(hour, hour.plusSeconds(3600), "", "", new byte[] {1});
+            store.profiles()
+                    .replaceWindows("m", "v1", "serving", List.of(hour), List.of(p), Optional.empty(), List.of(day));
+            List<StaleRollup> seen = store.profiles().staleRollups();
+            assertThat(seen).containsExactly(new StaleRollup("m", "v1", "serving", day, 1));
+
+            // marked again while a refresh runs: the refresh's clear leaves the newer mark
+            store.profiles()
+                    .replaceFields("m", "v1", "serving", "#performance:", List.of(hour), List.of(), List.of(day));
+            store.profiles().clearStale(seen);
+            assertThat(store.profiles().staleRollups()).containsExactly(new StaleRollup("m", "v1", "serving", day, 2));
+            store.profiles().clearStale(store.profiles().staleRollups());
+            assertThat(store.profiles().staleRollups()).isEmpty();
+
+            // a transaction that fails marks nothing
+            StoredProfile outside = new StoredProfile(hour, hour.plusSeconds(3600), "", "", null);
+            assertThatThrownBy(() -> store.profiles()
+                            .replaceWindows(
+                                    "m",
+                                    "v1",
+                                    "serving",
+                                    List.of(hour),
+                                    List.of(outside),
+                                    Optional.empty(),
+                                    List.of(day)))
+                    .isInstanceOf(RuntimeException.class);
+            assertThat(store.profiles().staleRollups()).isEmpty();
+            assertThat(store.profiles()
+                            .find(
+                                    "m",
+                                    "v1",
+                                    "serving",
+                                    hour,
+                                    hour.plusSeconds(3600),
+                                    Optional.empty(),
+                                    Optional.empty()))
+                    .as("the hour is as it was")
+                    .hasSize(1);
+        }
+
+        @Test
         void theFirstResultRecordedIsKeptSoAReapedRunStaysFailed() {
             store.models().upsert(new Model("m", "M"));
             store.versions().upsert(version("m", "v1"));

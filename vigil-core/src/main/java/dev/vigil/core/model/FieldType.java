@@ -11,11 +11,11 @@ import java.util.stream.Collectors;
  */
 public record FieldType(Kind kind, List<Integer> dimensions) {
     /**
-     * Values per row of a tensor or embedding at most (the product of its dimensions): 65,536 doubles are 512 KiB
-     * per row, and the profile of each window and segment keeps a sketch per value, so a larger shape is refused
-     * before it can fill the heap. The largest common embeddings (4,096, 8,192) fit many times.
+     * Values per row of a tensor or embedding at most (the product of its dimensions): 262,144 doubles are 2 MiB per
+     * profile, and every window and segment keeps one, so a larger shape is refused before it can fill the heap. The
+     * shapes Vigil documents fit: an embedding of 8,192, an image of 3 x 224 x 224 (150,528).
      */
-    public static final int MAX_VALUES = 65_536;
+    public static final int MAX_VALUES = 262_144;
 
     /** The kinds of values a field can hold. */
     public enum Kind {

@@ -152,11 +152,11 @@ class SpecCodecTest {
     }
 
     @Test
-    void aTensorOfMoreThan65536ValuesPerRowIsRejectedNamingTheField() throws IOException {
+    void aTensorOfMoreThan262144ValuesPerRowIsRejectedNamingTheField() throws IOException {
         assertThat(rejected(example().replace("dimensions: [768]", "dimensions: [2147483647, 2]"))
                         .getMessage())
                 .isEqualTo("version.features.embeddings.dimensions: [2147483647, 2] makes 4294967294 values per row,"
-                        + " more than the 65536 a tensor or embedding may have");
+                        + " more than the 262144 a tensor or embedding may have");
     }
 
     @Test

@@ -114,6 +114,22 @@ public final class RunService implements AutoCloseable {
         if (closed > 0) {
             LOG.warn("{} runs left unfinished by a previous server were marked failed", closed);
         }
+        repairRollups();
+    }
+
+    /**
+     * Refreshes the roll-ups a run marked stale and did not refresh (it crashed in between): at startup and on every
+     * scheduler tick. A failure is logged; the marks stay for the next try.
+     */
+    public void repairRollups() {
+        try {
+            int repaired = Rollups.repair(store);
+            if (repaired > 0) {
+                LOG.warn("refreshed the roll-ups of {} days whose hours had been replaced without them", repaired);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("repairing stale roll-ups failed; tried again next tick", e);
+        }
     }
 
     /**
@@ -314,19 +330,19 @@ public final class RunService implements AutoCloseable {
             }
             leases.doing(run.id(), "storing " + describe(batch));
             List<StoredProfile> profiles = stored(batch, result, "");
+            List<Instant> starts = batch.stream().map(Window::start).toList();
+            // the hours and the marks of their days' roll-ups in one transaction: a crash before the refresh is
+            // repaired from the marks
             store.profiles()
                     .replaceWindows(
                             version.modelId(),
                             version.version(),
                             connection.dataset().specName(),
-                            batch.stream().map(Window::start).toList(),
+                            starts,
                             profiles,
-                            Optional.of(watermarkAfter(batch, version)));
-            Rollups.refresh(
-                    store,
-                    version,
-                    connection.dataset().specName(),
-                    batch.stream().map(Window::start).toList());
+                            Optional.of(watermarkAfter(batch, version)),
+                            Rollups.days(version, starts));
+            Rollups.refresh(store, version, connection.dataset().specName(), starts);
             done += batch.size();
             store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
             if (connection.dataset() == DatasetKind.SERVING) {
@@ -419,19 +435,17 @@ public final class RunService implements AutoCloseable {
             List<Window> batch = affected.subList(i, Math.min(affected.size(), i + batchSize));
             leases.doing(run.id(), "recomputing the performance of " + describe(batch));
             DatasetProfiler.Result result = engine.profile(prepared, batch, false, true);
+            List<Instant> starts = batch.stream().map(Window::start).toList();
             store.profiles()
                     .replaceFields(
                             version.modelId(),
                             version.version(),
                             DatasetKind.SERVING.specName(),
                             PerformanceProfile.FIELD_PREFIX,
-                            batch.stream().map(Window::start).toList(),
-                            stored(batch, result, PerformanceProfile.FIELD_PREFIX));
-            Rollups.refresh(
-                    store,
-                    version,
-                    DatasetKind.SERVING.specName(),
-                    batch.stream().map(Window::start).toList());
+                            starts,
+                            stored(batch, result, PerformanceProfile.FIELD_PREFIX),
+                            Rollups.days(version, starts));
+            Rollups.refresh(store, version, DatasetKind.SERVING.specName(), starts);
             done += batch.size();
             store.runs().progress(run.id(), done, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
         }

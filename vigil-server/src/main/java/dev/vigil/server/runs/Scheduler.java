@@ -97,6 +97,7 @@ public final class Scheduler implements AutoCloseable {
     public synchronized void tick() {
         Instant now = clock.instant();
         runs.reap();
+        runs.repairRollups();
         for (Model model : store.models().list()) {
             for (ModelVersion version : store.versions().list(model.id())) {
                 for (DatasetConnection dataset : store.datasets().list(model.id(), version.version())) {
