@@ -49,7 +49,8 @@ public record ServerConfig(
 
     /**
      * What one client can ask of the server: the bytes of a request body (chunked and multipart included; past it,
-     * 413), the windows of one run (past it, 400) and the runs waiting for the run thread (past it, 429).
+     * 413), the windows of one run (past it, 400) and the runs waiting for the run thread (past it, 429); and the
+     * seconds a running run may go without progress before the reaper fails it (its lease).
      */
     public record Limits(int maxBodyBytes, int maxRunWindows, int maxQueuedRuns, int runLeaseSeconds) {
         /** These limits with the default run lease. */

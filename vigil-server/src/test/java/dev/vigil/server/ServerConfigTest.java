@@ -28,7 +28,7 @@ class ServerConfigTest {
                         Duration.ofSeconds(30),
                         new NotifySettings(
                                 null, null, 587, null, null, "vigil@localhost", true, 6, Duration.ofSeconds(30)),
-                        new ServerConfig.Limits(1_048_576, 10_000, 100)));
+                        new ServerConfig.Limits(1_048_576, 10_000, 100, 7_200)));
         assertThat(ServerConfig.defaults()).isEqualTo(ServerConfig.fromEnvironment(Map.of()));
     }
 
@@ -57,7 +57,8 @@ class ServerConfigTest {
                 Map.entry("VIGIL_NOTIFY_FIRST_RETRY", "5"),
                 Map.entry("VIGIL_MAX_BODY_BYTES", "65536"),
                 Map.entry("VIGIL_MAX_RUN_WINDOWS", "500"),
-                Map.entry("VIGIL_MAX_QUEUED_RUNS", "3"));
+                Map.entry("VIGIL_MAX_QUEUED_RUNS", "3"),
+                Map.entry("VIGIL_RUN_LEASE", "900"));
         ServerConfig config = ServerConfig.fromEnvironment(env).validate();
         assertThat(config)
                 .isEqualTo(new ServerConfig(
@@ -82,7 +83,7 @@ class ServerConfigTest {
                                 false,
                                 3,
                                 Duration.ofSeconds(5)),
-                        new ServerConfig.Limits(65_536, 500, 3)));
+                        new ServerConfig.Limits(65_536, 500, 3, 900)));
         assertThat(config.toString())
                 .doesNotContain("meta-secret")
                 .doesNotContain("vgl_admin")
@@ -107,5 +108,9 @@ class ServerConfigTest {
                         .validate())
                 .hasMessage("2 problems: VIGIL_MAX_BODY_BYTES: must be at least 1, got 0; "
                         + "VIGIL_MAX_QUEUED_RUNS: must be at least 1, got 0");
+        assertThatThrownBy(() -> ServerConfig.defaults()
+                        .withLimits(new ServerConfig.Limits(1, 1, 1, 0))
+                        .validate())
+                .hasMessage("VIGIL_RUN_LEASE: must be at least 1 second, got 0");
     }
 }
