@@ -551,6 +551,11 @@ public final class RunService implements AutoCloseable {
                 : windows.get(windows.size() - 1).end();
     }
 
+    /** How many ended runs still wait for the reaper to record their result (for tests). */
+    int unrecordedResults() {
+        return leases.unrecorded().size();
+    }
+
     @Override
     public void close() {
         executor.shutdownNow();
