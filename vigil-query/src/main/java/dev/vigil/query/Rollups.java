@@ -3,15 +3,19 @@ package dev.vigil.query;
 import dev.vigil.core.model.Granularity;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.store.Metastore;
+import dev.vigil.store.StaleRollup;
 import dev.vigil.store.StoredProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +28,12 @@ import java.util.function.Consumer;
  * month about 70, with the same result: a roll-up is the merge a query would do.
  *
  * <p>Runs call {@link #refresh}; the queries of this package read through {@link #forEach}.
+ *
+ * <p>A run replaces hours and marks their days {@linkplain dev.vigil.store.StaleRollup stale} in one transaction
+ * ({@link #days}), then refreshes: a crash between the two leaves the marks, and {@link #repair} (at startup and on
+ * every scheduler tick) refreshes the marked days, so a roll-up is never silently older than its hours for long. All
+ * refreshes of the process take turns ({@link #LOCK}): one that read the hours before a run replaced them must not
+ * write its roll-up after the run's own refresh.
  */
 public final class Rollups {
     /**
@@ -57,20 +67,98 @@ public final class Rollups {
         }
     }
 
+    /** Refreshes take turns, so that an older read of the hours never overwrites a newer roll-up. */
+    private static final ReentrantLock LOCK = new ReentrantLock();
+
     private Rollups() {}
+
+    /** The UTC days whose roll-ups hold {@code windowStarts}: the days to mark stale when they are replaced. */
+    public static Set<Instant> days(ModelVersion v, Collection<Instant> windowStarts) {
+        Set<Instant> days = new TreeSet<>();
+        if (applies(v)) {
+            windowStarts.forEach(w -> days.add(Granularity.DAY.bucketStart(w)));
+        }
+        return days;
+    }
+
+    /**
+     * Refreshes every day marked stale (hours replaced, roll-ups not refreshed: a crash in between), of every version
+     * and dataset, and clears its mark; returns how many days it refreshed. Marks of versions no longer hourly are
+     * cleared too. A dataset that fails keeps its marks, the others are still repaired, and the first failure is then
+     * thrown.
+     */
+    public static int repair(Metastore store) {
+        LOCK.lock();
+        try {
+            Map<List<String>, List<StaleRollup>> byDataset = new LinkedHashMap<>();
+            for (StaleRollup r : store.profiles().staleRollups()) {
+                byDataset
+                        .computeIfAbsent(List.of(r.modelId(), r.version(), r.dataset()), k -> new ArrayList<>())
+                        .add(r);
+            }
+            int repaired = 0;
+            RuntimeException failed = null;
+            for (List<StaleRollup> marks : byDataset.values()) {
+                StaleRollup first = marks.get(0);
+                try {
+                    Optional<ModelVersion> v = store.versions().find(first.modelId(), first.version());
+                    if (v.isPresent() && applies(v.get())) {
+                        rollUpDays(
+                                store,
+                                v.get(),
+                                first.dataset(),
+                                marks.stream().map(StaleRollup::day).toList());
+                        repaired += marks.size();
+                    }
+                    store.profiles().clearStale(marks);
+                } catch (RuntimeException e) { // the others are still repaired; this one keeps its marks
+                    if (failed == null) {
+                        failed = e;
+                    } else {
+                        failed.addSuppressed(e);
+                    }
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+            return repaired;
+        } finally {
+            LOCK.unlock();
+        }
+    }
 
     /** Whether the version's windows are hours (a daily version's windows are days already). */
     static boolean applies(ModelVersion v) {
         return v.aggregationPeriod().length().equals(Duration.ofHours(1));
     }
 
-    /** Recomputes the roll-ups of {@code dataset} for the UTC days holding {@code windowStarts}, and their months. */
+    /**
+     * Recomputes the roll-ups of {@code dataset} for the UTC days holding {@code windowStarts}, and their months, and
+     * clears the stale marks those days had when it started.
+     */
     public static void refresh(Metastore store, ModelVersion v, String dataset, Collection<Instant> windowStarts) {
         if (!applies(v)) {
             return;
         }
-        Set<Instant> days = new TreeSet<>();
-        windowStarts.forEach(w -> days.add(Granularity.DAY.bucketStart(w)));
+        Set<Instant> days = days(v, windowStarts);
+        LOCK.lock();
+        try {
+            List<StaleRollup> marks = store.profiles().staleRollups().stream()
+                    .filter(r -> r.modelId().equals(v.modelId())
+                            && r.version().equals(v.version())
+                            && r.dataset().equals(dataset)
+                            && days.contains(r.day()))
+                    .toList();
+            rollUpDays(store, v, dataset, days);
+            store.profiles().clearStale(marks);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** Rolls up {@code days} and their months. */
+    private static void rollUpDays(Metastore store, ModelVersion v, String dataset, Collection<Instant> days) {
         days.forEach(day -> rollUp(store, v, dataset, Level.DAY, day));
         Set<Instant> months = new TreeSet<>();
         days.forEach(day -> months.add(Granularity.MONTH.bucketStart(day)));

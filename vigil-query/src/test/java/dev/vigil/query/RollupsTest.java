@@ -87,7 +87,10 @@ class RollupsTest {
                 "v1",
                 ModelType.BINARY,
                 AggregationPeriod.HOURLY,
-                Schema.builder().feature("a", FieldType.numeric()).build());
+                Schema.builder()
+                        .feature("a", FieldType.numeric())
+                        .prediction("p", FieldType.numeric())
+                        .build());
         store.models().upsert(new Model("m", "M"));
         store.versions().upsert(version);
         for (Instant week = START; week.isBefore(END); week = week.plus(Duration.ofDays(7))) {
@@ -236,5 +239,51 @@ class RollupsTest {
                         .profiledWindows("m", "v1", Rollups.Level.DAY.of(DATASET), bare, bare.plus(Duration.ofDays(1))))
                 .as("the bare day was rolled up again")
                 .containsExactly(bare);
+    }
+
+    @Test
+    void hoursReplacedByARunThatCrashedBeforeTheirRollupsAreRepairedFromTheirMarks() {
+        // The crash: a batch replaces the hours of 10 to 12 March and marks their days, in one transaction, and the
+        // server stops before the refresh (Rollups.refresh is never called).
+        Instant from = Instant.parse("2025-03-10T05:00:00Z");
+        Instant to = Instant.parse("2025-03-12T17:00:00Z");
+        List<Instant> hours = new ArrayList<>();
+        List<StoredProfile> profiles = new ArrayList<>();
+        Map<Instant, Double> offsets = new TreeMap<>();
+        for (Instant h = from; h.isBefore(to); h = h.plus(Duration.ofHours(1))) {
+            hours.add(h);
+            profiles.addAll(hourProfiles(h, 1000));
+            offsets.put(h, 1000.0);
+        }
+        store.profiles()
+                .replaceWindows("m", "v1", DATASET, hours, profiles, Optional.empty(), Rollups.days(version, hours));
+        assertThat(store.profiles().staleRollups())
+                .extracting(r -> r.day().toString())
+                .containsExactly("2025-03-10T00:00:00Z", "2025-03-11T00:00:00Z", "2025-03-12T00:00:00Z");
+        BucketMerger.Bucket stale = merged(Granularity.ALL).stream()
+                .filter(b -> b.field.equals("a"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(stale.profile.metrics().get("max"))
+                .as("without the repair, queries read the old roll-ups: the new hours' values are not seen")
+                .isEqualTo(expected(START, END, Map.of())[3]);
+
+        // The restart: a new metastore over the same files, repaired as the server does when it starts.
+        store.close();
+        store = Metastore.openDefault(dir, Map.of(), Clock.systemUTC());
+        assertThat(Rollups.repair(store)).isEqualTo(3);
+        assertThat(store.profiles().staleRollups()).isEmpty();
+        assertField(
+                merged(Granularity.ALL).stream()
+                        .filter(b -> b.field.equals("a"))
+                        .findFirst()
+                        .orElseThrow(),
+                expected(START, END, offsets));
+        for (BucketMerger.Bucket day : merged(Granularity.DAY)) {
+            if (day.field.equals("a") && !day.end.isBefore(from) && day.start.isBefore(to)) {
+                assertField(day, expected(day.start, day.end, offsets));
+            }
+        }
+        assertThat(Rollups.repair(store)).as("nothing left to repair").isZero();
     }
 }

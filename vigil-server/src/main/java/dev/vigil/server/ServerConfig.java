@@ -27,6 +27,8 @@ import java.util.Map;
  * <tr><td>limits.maxBodyBytes</td><td>VIGIL_MAX_BODY_BYTES</td><td>1048576 (1 MiB; past it, 413)</td></tr>
  * <tr><td>limits.maxRunWindows</td><td>VIGIL_MAX_RUN_WINDOWS</td><td>10000 (windows per run; past it, 400)</td></tr>
  * <tr><td>limits.maxQueuedRuns</td><td>VIGIL_MAX_QUEUED_RUNS</td><td>100 (runs waiting; past it, 429)</td></tr>
+ * <tr><td>limits.runLeaseSeconds</td><td>VIGIL_RUN_LEASE (seconds)</td><td>7200 (a run without progress
+ * that long is failed)</td></tr>
  * <tr><td>notifications</td><td>VIGIL_PUBLIC_URL, VIGIL_SMTP_*, VIGIL_NOTIFY_*</td><td>{@link NotifySettings}</td></tr>
  * <tr><td>tls</td><td>VIGIL_TLS_CERT, VIGIL_TLS_KEY, VIGIL_TLS_KEYSTORE, VIGIL_TLS_KEYSTORE_PASSWORD(_FILE)</td>
  * <td>none: plain HTTP ({@link TlsSettings})</td></tr>
@@ -50,12 +52,18 @@ public record ServerConfig(
 
     /**
      * What one client can ask of the server: the bytes of a request body (chunked and multipart included; past it,
-     * 413), the windows of one run (past it, 400) and the runs waiting for the run thread (past it, 429).
+     * 413), the windows of one run (past it, 400) and the runs waiting for the run thread (past it, 429); and the
+     * seconds a running run may go without progress before the reaper fails it (its lease).
      */
-    public record Limits(int maxBodyBytes, int maxRunWindows, int maxQueuedRuns) {
-        /** 1 MiB of body, 10,000 windows per run (over a year of hours), 100 queued runs. */
+    public record Limits(int maxBodyBytes, int maxRunWindows, int maxQueuedRuns, int runLeaseSeconds) {
+        /** These limits with the default run lease. */
+        public Limits(int maxBodyBytes, int maxRunWindows, int maxQueuedRuns) {
+            this(maxBodyBytes, maxRunWindows, maxQueuedRuns, 7200);
+        }
+
+        /** 1 MiB of body, 10,000 windows per run (over a year of hours), 100 queued runs, a 2 h run lease. */
         public static Limits defaults() {
-            return new Limits(1 << 20, 10_000, 100);
+            return new Limits(1 << 20, 10_000, 100, 7200);
         }
 
         static Limits fromEnvironment(Map<String, String> env, List<String> problems) {
@@ -63,7 +71,8 @@ public record ServerConfig(
             return new Limits(
                     integer(env, "VIGIL_MAX_BODY_BYTES", d.maxBodyBytes, problems),
                     integer(env, "VIGIL_MAX_RUN_WINDOWS", d.maxRunWindows, problems),
-                    integer(env, "VIGIL_MAX_QUEUED_RUNS", d.maxQueuedRuns, problems));
+                    integer(env, "VIGIL_MAX_QUEUED_RUNS", d.maxQueuedRuns, problems),
+                    integer(env, "VIGIL_RUN_LEASE", d.runLeaseSeconds, problems));
         }
 
         void validate(List<String> problems) {
@@ -75,6 +84,9 @@ public record ServerConfig(
             }
             if (maxQueuedRuns < 1) {
                 problems.add("VIGIL_MAX_QUEUED_RUNS: must be at least 1, got " + maxQueuedRuns);
+            }
+            if (runLeaseSeconds < 1) {
+                problems.add("VIGIL_RUN_LEASE: must be at least 1 second, got " + runLeaseSeconds);
             }
         }
     }

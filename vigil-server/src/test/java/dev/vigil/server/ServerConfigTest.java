@@ -38,7 +38,7 @@ class ServerConfigTest {
                                 6,
                                 Duration.ofSeconds(30),
                                 new AllowedHosts(List.of())),
-                        new ServerConfig.Limits(1_048_576, 10_000, 100),
+                        new ServerConfig.Limits(1_048_576, 10_000, 100, 7_200),
                         new ServerConfig.TlsSettings(null, null, null, null, null)));
         assertThat(ServerConfig.defaults().tls().enabled()).isFalse();
         assertThat(ServerConfig.defaults()).isEqualTo(ServerConfig.fromEnvironment(Map.of()));
@@ -71,6 +71,7 @@ class ServerConfigTest {
                 Map.entry("VIGIL_MAX_BODY_BYTES", "65536"),
                 Map.entry("VIGIL_MAX_RUN_WINDOWS", "500"),
                 Map.entry("VIGIL_MAX_QUEUED_RUNS", "3"),
+                Map.entry("VIGIL_RUN_LEASE", "900"),
                 Map.entry("VIGIL_TLS_CERT", "/etc/vigil/cert.pem"),
                 Map.entry("VIGIL_TLS_KEY", "/etc/vigil/key.pem"),
                 Map.entry("VIGIL_TLS_KEYSTORE_PASSWORD_FILE", "/etc/vigil/keystore.pass"),
@@ -100,7 +101,7 @@ class ServerConfigTest {
                                 3,
                                 Duration.ofSeconds(5),
                                 new AllowedHosts(List.of("hooks.internal.example", "10.0.0.0/8", "fd00::1"))),
-                        new ServerConfig.Limits(65_536, 500, 3),
+                        new ServerConfig.Limits(65_536, 500, 3, 900),
                         new ServerConfig.TlsSettings(
                                 Path.of("/etc/vigil/cert.pem"),
                                 Path.of("/etc/vigil/key.pem"),
@@ -146,6 +147,10 @@ class ServerConfigTest {
                         .validate())
                 .hasMessage("2 problems: VIGIL_MAX_BODY_BYTES: must be at least 1, got 0; "
                         + "VIGIL_MAX_QUEUED_RUNS: must be at least 1, got 0");
+        assertThatThrownBy(() -> ServerConfig.defaults()
+                        .withLimits(new ServerConfig.Limits(1, 1, 1, 0))
+                        .validate())
+                .hasMessage("VIGIL_RUN_LEASE: must be at least 1 second, got 0");
     }
 
     @Test

@@ -39,7 +39,24 @@ public final class ProfileRepository {
             Collection<Instant> windowStarts,
             List<StoredProfile> profiles,
             Optional<Instant> watermark) {
+        replaceWindows(modelId, version, dataset, windowStarts, profiles, watermark, List.of());
+    }
+
+    /**
+     * {@link #replaceWindows(String, String, String, Collection, List, Optional) Replaces the windows} and, in the same
+     * transaction, marks the UTC days {@code staleDays} as {@linkplain StaleRollup stale}: their roll-ups no longer
+     * match the hours until they are refreshed, and a crash before that leaves the mark for the repair.
+     */
+    public void replaceWindows(
+            String modelId,
+            String version,
+            String dataset,
+            Collection<Instant> windowStarts,
+            List<StoredProfile> profiles,
+            Optional<Instant> watermark,
+            Collection<Instant> staleDays) {
         db.inTransaction("save the profiles of " + modelId + "/" + version + "/" + dataset, c -> {
+            markStale(c, modelId, version, dataset, staleDays); // first: undone with the rest if a write fails
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM profiles WHERE model_id = ? AND version = ?"
                     + " AND dataset = ? AND window_start = ?")) {
                 for (Instant start : windowStarts) {
@@ -71,6 +88,18 @@ public final class ProfileRepository {
             String fieldPrefix,
             Collection<Instant> windowStarts,
             List<StoredProfile> profiles) {
+        replaceFields(modelId, version, dataset, fieldPrefix, windowStarts, profiles, List.of());
+    }
+
+    /** {@link #replaceFields Replaces the fields} and marks {@code staleDays} stale, in one transaction. */
+    public void replaceFields(
+            String modelId,
+            String version,
+            String dataset,
+            String fieldPrefix,
+            Collection<Instant> windowStarts,
+            List<StoredProfile> profiles,
+            Collection<Instant> staleDays) {
         for (StoredProfile p : profiles) {
             if (!p.field().startsWith(fieldPrefix)) {
                 throw new IllegalArgumentException("profile of field '" + p.field() + "' is not a " + fieldPrefix);
@@ -78,6 +107,7 @@ public final class ProfileRepository {
         }
         String pattern = fieldPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
         db.inTransaction("save the " + fieldPrefix + " profiles of " + modelId + "/" + version + "/" + dataset, c -> {
+            markStale(c, modelId, version, dataset, staleDays);
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM profiles WHERE model_id = ? AND version = ?"
                     + " AND dataset = ? AND window_start = ? AND field LIKE ? ESCAPE '!'")) {
                 for (Instant start : windowStarts) {
@@ -93,6 +123,80 @@ public final class ProfileRepository {
             insert(c, modelId, version, dataset, profiles);
             return null;
         });
+    }
+
+    /** Every day marked stale, of every version and dataset, oldest first. */
+    public List<StaleRollup> staleRollups() {
+        return db.inTransaction("read the stale roll-ups", c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT model_id, version, dataset, day_start, generation FROM"
+                            + " stale_rollups ORDER BY model_id, version, dataset, day_start")) {
+                List<StaleRollup> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StaleRollup(
+                                rs.getString("model_id"),
+                                rs.getString("version"),
+                                rs.getString("dataset"),
+                                Database.instant(rs, "day_start"),
+                                rs.getLong("generation")));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Clears the marks of {@code refreshed}, each only if it was not marked again since it was read (its generation
+     * is unchanged): hours replaced during the refresh keep their day marked.
+     */
+    public void clearStale(Collection<StaleRollup> refreshed) {
+        if (refreshed.isEmpty()) {
+            return;
+        }
+        db.inTransaction("clear the stale roll-up marks", c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM stale_rollups WHERE model_id = ? AND version = ?"
+                            + " AND dataset = ? AND day_start = ? AND generation = ?")) {
+                for (StaleRollup r : refreshed) {
+                    ps.setString(1, r.modelId());
+                    ps.setString(2, r.version());
+                    ps.setString(3, r.dataset());
+                    ps.setObject(4, Database.timestamp(r.day()));
+                    ps.setLong(5, r.generation());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Marks {@code days} stale (a new mark, or the next generation of an existing one), on {@code c}'s transaction. */
+    private static void markStale(
+            Connection c, String modelId, String version, String dataset, Collection<Instant> days)
+            throws SQLException {
+        for (Instant day : days) {
+            try (PreparedStatement update = c.prepareStatement("UPDATE stale_rollups SET generation = generation + 1"
+                    + " WHERE model_id = ? AND version = ? AND dataset = ? AND day_start = ?")) {
+                update.setString(1, modelId);
+                update.setString(2, version);
+                update.setString(3, dataset);
+                update.setObject(4, Database.timestamp(day));
+                if (update.executeUpdate() > 0) {
+                    continue;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO stale_rollups (model_id, version, dataset,"
+                    + " day_start, generation) VALUES (?, ?, ?, ?, 1)")) {
+                insert.setString(1, modelId);
+                insert.setString(2, version);
+                insert.setString(3, dataset);
+                insert.setObject(4, Database.timestamp(day));
+                insert.executeUpdate();
+            }
+        }
     }
 
     /** Which of the windows starting in [{@code from}, {@code to}) have been profiled (have stored profiles). */

@@ -125,16 +125,26 @@ public final class RunRepository {
         });
     }
 
-    /** Marks the run succeeded. */
+    /**
+     * Marks the run succeeded, if it is still running: a run already failed (by the reaper, past its lease) stays
+     * failed.
+     */
     public void succeeded(String id) {
-        update(id, "UPDATE runs SET status = 'SUCCEEDED', finished_at = ? WHERE id = ?", db.now());
+        update(
+                id,
+                "UPDATE runs SET status = 'SUCCEEDED', finished_at = ? WHERE id = ? AND status = 'RUNNING'",
+                db.now());
     }
 
-    /** Marks the run failed with its reason (one sentence, no secret). */
+    /**
+     * Marks the run failed with its reason (one sentence, no secret), if it is still queued or running: the first
+     * result recorded is the one kept.
+     */
     public void failed(String id, String reason) {
         db.inTransaction("record the failure of run " + id, c -> {
             try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE runs SET status = 'FAILED', error = ?, finished_at = ? WHERE id = ?")) {
+                    c.prepareStatement("UPDATE runs SET status = 'FAILED', error = ?, finished_at = ? WHERE id = ?"
+                            + " AND status IN ('QUEUED', 'RUNNING')")) {
                 ps.setString(1, reason);
                 ps.setObject(2, db.now());
                 ps.setString(3, id);

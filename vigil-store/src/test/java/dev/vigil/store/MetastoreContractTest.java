@@ -467,6 +467,75 @@ abstract class MetastoreContractTest {
             assertThat(store.runs().list("m", "v1", 2)).hasSize(2);
             assertThat(store.runs().find("run_nope")).isEmpty();
         }
+
+        @Test
+        void replacedHoursMarkTheirDaysStaleInTheSameTransactionAndAMarkSeenIsClearedOnlyIfUnchanged() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            Instant hour = Instant.parse("2026-03-01T05:00:00Z");
+            Instant day = Instant.parse("2026-03-01T00:00:00Z");
+            StoredProfile p = new StoredProfile(hour, hour.plusSeconds(3600), "", "", new byte[] {1});
+            store.profiles()
+                    .replaceWindows("m", "v1", "serving", List.of(hour), List.of(p), Optional.empty(), List.of(day));
+            List<StaleRollup> seen = store.profiles().staleRollups();
+            assertThat(seen).containsExactly(new StaleRollup("m", "v1", "serving", day, 1));
+
+            // marked again while a refresh runs: the refresh's clear leaves the newer mark
+            store.profiles()
+                    .replaceFields("m", "v1", "serving", "#performance:", List.of(hour), List.of(), List.of(day));
+            store.profiles().clearStale(seen);
+            assertThat(store.profiles().staleRollups()).containsExactly(new StaleRollup("m", "v1", "serving", day, 2));
+            store.profiles().clearStale(store.profiles().staleRollups());
+            assertThat(store.profiles().staleRollups()).isEmpty();
+
+            // a transaction that fails marks nothing
+            StoredProfile outside = new StoredProfile(hour, hour.plusSeconds(3600), "", "", null);
+            assertThatThrownBy(() -> store.profiles()
+                            .replaceWindows(
+                                    "m",
+                                    "v1",
+                                    "serving",
+                                    List.of(hour),
+                                    List.of(outside),
+                                    Optional.empty(),
+                                    List.of(day)))
+                    .isInstanceOf(RuntimeException.class);
+            assertThat(store.profiles().staleRollups()).isEmpty();
+            assertThat(store.profiles()
+                            .find(
+                                    "m",
+                                    "v1",
+                                    "serving",
+                                    hour,
+                                    hour.plusSeconds(3600),
+                                    Optional.empty(),
+                                    Optional.empty()))
+                    .as("the hour is as it was")
+                    .hasSize(1);
+        }
+
+        @Test
+        void theFirstResultRecordedIsKeptSoAReapedRunStaysFailed() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            Instant from = Instant.parse("2026-03-01T00:00:00Z");
+            Run reaped = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1);
+            store.runs().started(reaped.id());
+            store.runs().failed(reaped.id(), "the run made no progress");
+            store.runs().succeeded(reaped.id()); // its thread finished after all
+            store.runs().failed(reaped.id(), "interrupted");
+            assertThat(store.runs().find(reaped.id()).orElseThrow())
+                    .extracting(Run::status, Run::error)
+                    .containsExactly(Run.Status.FAILED, "the run made no progress");
+
+            Run done = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1);
+            store.runs().started(done.id());
+            store.runs().succeeded(done.id());
+            store.runs().failed(done.id(), "too late");
+            assertThat(store.runs().find(done.id()).orElseThrow())
+                    .extracting(Run::status, Run::error)
+                    .containsExactly(Run.Status.SUCCEEDED, null);
+        }
     }
 
     /** MonitorRepository: monitors of a version, with their action URLs encrypted. */

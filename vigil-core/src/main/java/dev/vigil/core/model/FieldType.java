@@ -10,6 +10,12 @@ import java.util.stream.Collectors;
  * an embedding is a tensor of exactly one dimension; every other kind has none.
  */
 public record FieldType(Kind kind, List<Integer> dimensions) {
+    /**
+     * Values per row of a tensor or embedding at most (the product of its dimensions): 262,144 doubles are 2 MiB per
+     * profile, and every window and segment keeps one, so a larger shape is refused before it can fill the heap. The
+     * shapes Vigil documents fit: an embedding of 8,192, an image of 3 x 224 x 224 (150,528).
+     */
+    public static final int MAX_VALUES = 262_144;
 
     /** The kinds of values a field can hold. */
     public enum Kind {
@@ -63,6 +69,12 @@ public record FieldType(Kind kind, List<Integer> dimensions) {
             if (kind == Kind.EMBEDDING && dimensions.size() != 1) {
                 throw new VigilArgumentException("an embedding has exactly one dimension, got " + dimensions);
             }
+            long values = valuesPerRow(dimensions);
+            if (values > MAX_VALUES) {
+                throw new VigilArgumentException(dimensions + " makes "
+                        + (values == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : values) + " values per row, more"
+                        + " than the " + MAX_VALUES + " a tensor or embedding may have");
+            }
         } else if (!dimensions.isEmpty()) {
             throw new VigilArgumentException("a " + kind.specName + " field takes no dimensions, got " + dimensions);
         }
@@ -115,9 +127,22 @@ public record FieldType(Kind kind, List<Integer> dimensions) {
         return new FieldType(kind, List.of());
     }
 
-    /** Number of values in one row of a tensor or embedding (product of dimensions); 0 otherwise. */
+    /** Number of values in one row of a tensor or embedding (product of dimensions, at most {@value #MAX_VALUES}); 0 otherwise. */
     public int size() {
-        return dimensions.stream().reduce(1, (a, b) -> a * b) * (dimensions.isEmpty() ? 0 : 1);
+        return dimensions.isEmpty() ? 0 : (int) valuesPerRow(dimensions);
+    }
+
+    /** The product of {@code dimensions}, {@link Long#MAX_VALUE} when it would overflow a long. */
+    private static long valuesPerRow(List<Integer> dimensions) {
+        long product = 1;
+        for (int d : dimensions) {
+            try {
+                product = Math.multiplyExact(product, d);
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return product;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.vigil.core.monitor;
 
 import dev.vigil.core.VigilArgumentException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -18,8 +17,19 @@ import java.util.function.Function;
  *
  * Names and fields are letters, digits, {@code _} and {@code .}; numbers are decimal, with an optional
  * exponent. A value that is missing (a metric without value) or a division by zero makes the whole value missing.
+ *
+ * <p>An expression is at most {@value #MAX_LENGTH} characters with at most {@value #MAX_REFS} metric references, and
+ * nests at most 64 levels; {@link #evaluate} and {@link #refs} walk the tree without recursion, so a long flat chain
+ * ({@code a(x) + a(x) + …}, a left-deep tree as deep as it is long) cannot overflow the stack of the thread that
+ * evaluates it.
  */
 public sealed interface Expression {
+    /** Characters of an expression at most: far more than a readable custom metric, little enough to read back. */
+    int MAX_LENGTH = 2_000;
+
+    /** Metric references of an expression at most (each is a query of stored profiles when it is evaluated). */
+    int MAX_REFS = 32;
+
     /** A metric of a field ({@code field} empty for dataset-level metrics). */
     record Ref(String metric, String field) implements Expression {}
 
@@ -31,59 +41,37 @@ public sealed interface Expression {
 
     /** The value, given the value of each metric reference (null when missing). */
     default Double evaluate(Function<Ref, Double> values) {
-        if (this instanceof Ref r) {
-            return values.apply(r);
-        }
-        if (this instanceof Number n) {
-            return n.value();
-        }
-        if (this instanceof Negate n) {
-            Double v = n.operand().evaluate(values);
-            return v == null ? null : -v;
-        }
-        Binary b = (Binary) this;
-        Double l = b.left().evaluate(values);
-        Double r = b.right().evaluate(values);
-        if (l == null || r == null) {
-            return null;
-        }
-        return switch (b.operator()) {
-            case '+' -> l + r;
-            case '-' -> l - r;
-            case '*' -> l * r;
-            default -> r == 0 ? null : l / r;
-        };
+        return ExpressionWalk.evaluate(this, values);
     }
 
     /** Every metric reference, in order of appearance. */
     default List<Ref> refs() {
-        List<Ref> out = new ArrayList<>();
-        collect(this, out);
-        return out;
+        return ExpressionWalk.refs(this);
     }
 
-    private static void collect(Expression e, List<Ref> out) {
-        if (e instanceof Ref r) {
-            out.add(r);
-        } else if (e instanceof Negate n) {
-            collect(n.operand(), out);
-        } else if (e instanceof Binary b) {
-            collect(b.left(), out);
-            collect(b.right(), out);
-        }
-    }
-
-    /** Parses {@code text}; a {@link VigilArgumentException} naming {@code key} and the position when it does not. */
+    /**
+     * Parses {@code text}; a {@link VigilArgumentException} naming {@code key} and the position when it does not, or
+     * the limit when it is longer than {@value #MAX_LENGTH} characters or has more than {@value #MAX_REFS} metric
+     * references.
+     */
     static Expression parse(String text, String key) {
+        if (text != null && text.length() > MAX_LENGTH) {
+            throw new VigilArgumentException(key + ": is " + text.length() + " characters, more than the " + MAX_LENGTH
+                    + " an expression may have");
+        }
         Parser p = new Parser(text == null ? "" : text, key);
         Expression e = p.expression();
         p.skipSpaces();
         if (!p.atEnd()) {
             throw p.error("unexpected '" + p.peek() + "'");
         }
+        int refs = e.refs().size();
+        if (refs > MAX_REFS) {
+            throw new VigilArgumentException(key + ": has " + refs + " metric references, more than the " + MAX_REFS
+                    + " an expression may have");
+        }
         return e;
     }
-
     /** The recursive-descent parser of {@link #parse}. */
     final class Parser {
         /** Nesting deeper than this is refused (a readable custom metric never needs it; a stack overflow would). */

@@ -52,6 +52,14 @@ public final class ReadOptions {
             "upperBound",
             "predicates");
 
+    /**
+     * Rows pgjdbc fetches per round trip, at least and at most: 0 (pgjdbc's default) would hold the whole result in
+     * memory, and a huge value nearly so; 100 keeps round trips few.
+     */
+    public static final int MIN_FETCH_SIZE = 100;
+
+    public static final int MAX_FETCH_SIZE = 100_000;
+
     private ReadOptions() {}
 
     /** One sentence per key that is not allowed, naming it under {@code path}. */
@@ -70,8 +78,20 @@ public final class ReadOptions {
             } else if (!JDBC_KEYS.contains(key)) {
                 problems.add(path + "." + key + ": unknown read option (expected an allowed spark.* setting or one of "
                         + String.join(", ", new TreeSet<>(JDBC_KEYS)) + ")");
+            } else if (key.equals("fetchsize") && !fetchSizeInRange(options.get(key))) {
+                problems.add(path + ".fetchsize: '" + options.get(key) + "' is not a whole number from "
+                        + MIN_FETCH_SIZE + " to " + MAX_FETCH_SIZE + " (rows read per round trip, all held in memory)");
             }
         }
         return problems;
+    }
+
+    private static boolean fetchSizeInRange(String value) {
+        try {
+            int rows = Integer.parseInt(value == null ? "" : value.strip());
+            return rows >= MIN_FETCH_SIZE && rows <= MAX_FETCH_SIZE;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 }

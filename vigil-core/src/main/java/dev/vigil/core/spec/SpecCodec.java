@@ -410,7 +410,11 @@ public final class SpecCodec {
         if (!kind.hasDimensions() && !dimensions.isEmpty()) {
             throw new VigilArgumentException(key + ".dimensions: a " + kind.specName() + " field takes no dimensions");
         }
-        return new FieldType(kind, dimensions);
+        try {
+            return new FieldType(kind, dimensions);
+        } catch (VigilArgumentException e) { // the shape's own limit (FieldType.MAX_VALUES), named at its key
+            throw new VigilArgumentException(key + ".dimensions: " + e.getMessage());
+        }
     }
 
     /**

@@ -27,6 +27,15 @@ public final class SpecValidator {
     /** Model and version ids: used in URLs and file names. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
+    /**
+     * Fields of a version at most: every window of every segment profiles each of them, so the count multiplies the
+     * memory of a run; 2,000 is far past a wide tabular model.
+     */
+    public static final int MAX_FIELDS = 2_000;
+
+    /** Segments of a version at most: each multiplies the profiles of every window by its values (up to 1,000). */
+    public static final int MAX_SEGMENTS = 20;
+
     private static final Map<ModelType, Set<Kind>> PREDICTION_KINDS = Map.of(
             ModelType.BINARY, EnumSet.of(Kind.BOOLEAN, Kind.NUMERIC, Kind.CATEGORICAL),
             ModelType.MULTICLASS, EnumSet.of(Kind.STRING, Kind.CATEGORICAL, Kind.DICT),
@@ -87,6 +96,15 @@ public final class SpecValidator {
         }
         if (version.schema().group(FieldGroup.PREDICTIONS).isEmpty()) {
             problems.add(prefix + "predictions: at least one prediction is required");
+        }
+        int fields = version.schema().fields().size();
+        if (fields > MAX_FIELDS) {
+            problems.add(prefix + "model_version: declares " + fields + " fields, more than the " + MAX_FIELDS
+                    + " a version may have");
+        }
+        if (version.segments().size() > MAX_SEGMENTS) {
+            problems.add(prefix + "segments: has " + version.segments().size() + " segments, more than the "
+                    + MAX_SEGMENTS + " a version may have");
         }
         return problems;
     }

@@ -27,6 +27,22 @@ class FieldTypeTest {
     }
 
     @Test
+    void aTensorHasAtMost262144ValuesPerRowCountedWithoutOverflow() {
+        assertThat(FieldType.tensor(512, 512).size()).isEqualTo(262_144);
+        assertThat(FieldType.tensor(3, 224, 224).size()).as("an image").isEqualTo(150_528);
+        assertThat(FieldType.embedding(262_144).size()).isEqualTo(262_144);
+        assertThatThrownBy(() -> FieldType.embedding(262_145))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage(
+                        "[262145] makes 262145 values per row, more than the 262144 a tensor or embedding may have");
+        assertThatThrownBy(() -> FieldType.tensor(513, 512)).hasMessageContaining("makes 262656 values per row");
+        // 65,536 x 65,536 overflows an int to 0; three times 2^31 - 1 overflows a long
+        assertThatThrownBy(() -> FieldType.tensor(65_536, 65_536)).hasMessageContaining("makes 4294967296 values");
+        assertThatThrownBy(() -> FieldType.tensor(Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE))
+                .hasMessageContaining("makes more than 9223372036854775807 values per row");
+    }
+
+    @Test
     void dataSourcesNeverPrintTheirPassword() {
         PostgresJdbcDataSource s = PostgresJdbcDataSource.builder()
                 .url("jdbc:postgresql://h/db?password=inurl")

@@ -52,9 +52,62 @@ class ExpressionTest {
         assertThatThrownBy(() -> Expression.parse("2 $ 3", "e"))
                 .hasMessage("e: unexpected '$' at character 3 of '2 $ 3'");
         assertThatThrownBy(() -> Expression.parse("", "e")).hasMessageStartingWith("e: expected a number");
-        assertThatThrownBy(() -> Expression.parse("-".repeat(10_000) + "1", "e"))
+        assertThatThrownBy(() -> Expression.parse("-".repeat(1_000) + "1", "e"))
                 .hasMessageStartingWith("e: nested more than 64 levels deep at character 65");
         assertThatThrownBy(() -> Expression.parse("(".repeat(100) + "1" + ")".repeat(100), "e"))
                 .hasMessageStartingWith("e: nested more than 64 levels deep");
+    }
+
+    @Test
+    void anExpressionOfExactlyTwoThousandCharactersIsTakenAndOneMoreIsRefused() {
+        String longest = "1" + "+1".repeat(999) + " "; // 1000 terms, 2000 characters
+        assertThat(longest).hasSize(Expression.MAX_LENGTH);
+        assertThat(eval(longest, Map.of())).isEqualTo(1000.0);
+        assertThatThrownBy(() -> Expression.parse(longest + " ", "monitors[0].expression"))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage("monitors[0].expression: is 2001 characters, more than the 2000 an expression may have");
+    }
+
+    @Test
+    void anExpressionOfExactlyThirtyTwoReferencesIsTakenAndOneMoreIsRefused() {
+        String most = "count()" + " + mean(amount)".repeat(31);
+        assertThat(Expression.parse(most, "e").refs()).hasSize(Expression.MAX_REFS);
+        assertThat(eval(most, Map.of("count()", 1.0, "mean(amount)", 2.0))).isEqualTo(1.0 + 31 * 2.0);
+        assertThatThrownBy(() -> Expression.parse(most + " - count()", "monitors[2].expression"))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage(
+                        "monitors[2].expression: has 33 metric references, more than the 32 an expression may have");
+    }
+
+    @Test
+    void theLongestAndTheDeepestAllowedExpressionsEvaluateOnASmallStack() throws Exception {
+        String longest = "1" + "-1".repeat(999) + " ";
+        String deepest = "(".repeat(63) + "count()" + ")".repeat(63);
+        Expression.Number one = new Expression.Number(1);
+        Expression chain = one;
+        for (int i = 0; i < 1_000_000; i++) { // far past the caps: no recursion walks this on any stack
+            chain = new Expression.Binary('+', chain, one);
+        }
+        Expression million = chain;
+        Double[] results = new Double[4];
+        Throwable[] failure = new Throwable[1];
+        Thread small = new Thread(
+                null,
+                () -> {
+                    try {
+                        results[0] = eval(longest, Map.of());
+                        results[1] = eval(deepest, Map.of("count()", 7.0));
+                        results[2] = million.evaluate(r -> null);
+                        results[3] = (double) million.refs().size();
+                    } catch (Throwable t) {
+                        failure[0] = t;
+                    }
+                },
+                "small-stack",
+                256 * 1024); // a quarter of the default 1 MiB; the 64 levels of the parser need about half of it
+        small.start();
+        small.join();
+        assertThat(failure[0]).isNull();
+        assertThat(results).containsExactly(1.0 - 999, 7.0, 1_000_001.0, 0.0);
     }
 }

@@ -94,6 +94,13 @@ class MonitorCodecTest {
         assertThat(problem("{name: m, type: custom_metric, expression: 'mean(amout)', detection: {method: absolute,"
                         + " max: 1}}"))
                 .isEqualTo("monitors[0].expression: version v1 has no field named 'amout' (in mean(amout))");
+        assertThat(problem("{name: m, type: custom_metric, expression: '" + "1 + ".repeat(500) + "1',"
+                        + " detection: {method: absolute, max: 1}}"))
+                .isEqualTo("monitors[0].expression: is 2001 characters, more than the 2000 an expression may have");
+        assertThat(problem("{name: m, type: custom_metric, expression: '" + "mean(amount) + ".repeat(32) + "count()',"
+                        + " detection: {method: absolute, max: 1}}"))
+                .isEqualTo("monitors[0].expression: has 33 metric references, more than the 32 an expression may"
+                        + " have");
         assertThat(problem("{name: m, type: data_drift, detection: {method: absolute, max: 1}}"))
                 .isEqualTo("monitors[0].detection.method: a data_drift monitor cannot use absolute (it can use"
                         + " training)");

@@ -15,7 +15,7 @@ class ReadOptionsTest {
                                 "spark.sql.adaptive.enabled",
                                 "true",
                                 "fetchsize",
-                                "10"),
+                                "100"),
                         "serving.data_source.read_options"))
                 .isEmpty();
     }
@@ -34,5 +34,21 @@ class ReadOptionsTest {
                 .startsWith("p.spark.sql.session.timeZone: is not a Spark setting a data source may change");
         assertThat(ReadOptions.problems(Map.of("spark.sql.extensions", "x.Y"), "p"))
                 .hasSize(1);
+    }
+
+    @Test
+    void fetchSizeIsAWholeNumberFromOneHundredToOneHundredThousand() {
+        String path = "serving.data_source.read_options";
+        assertThat(ReadOptions.problems(Map.of("fetchsize", "100"), path)).isEmpty();
+        assertThat(ReadOptions.problems(Map.of("fetchsize", "100000"), path)).isEmpty();
+        assertThat(ReadOptions.problems(Map.of("fetchsize", "99"), path))
+                .containsExactly("serving.data_source.read_options.fetchsize: '99' is not a whole number from 100 to"
+                        + " 100000 (rows read per round trip, all held in memory)");
+        assertThat(ReadOptions.problems(Map.of("fetchsize", "100001"), path))
+                .singleElement()
+                .asString()
+                .startsWith("serving.data_source.read_options.fetchsize: '100001' is not a whole number from 100");
+        assertThat(ReadOptions.problems(Map.of("fetchsize", "0"), path)).hasSize(1);
+        assertThat(ReadOptions.problems(Map.of("fetchsize", "1e4"), path)).hasSize(1);
     }
 }

@@ -152,6 +152,14 @@ class SpecCodecTest {
     }
 
     @Test
+    void aTensorOfMoreThan262144ValuesPerRowIsRejectedNamingTheField() throws IOException {
+        assertThat(rejected(example().replace("dimensions: [768]", "dimensions: [2147483647, 2]"))
+                        .getMessage())
+                .isEqualTo("version.features.embeddings.dimensions: [2147483647, 2] makes 4294967294 values per row,"
+                        + " more than the 262144 a tensor or embedding may have");
+    }
+
+    @Test
     void theSameFieldNameTwiceIsRejected() throws IOException {
         VigilArgumentException inOneGroup =
                 rejected(example().replace("is_new: boolean", "is_new: boolean, amount: string"));

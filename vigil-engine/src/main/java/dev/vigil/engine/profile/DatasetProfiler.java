@@ -93,10 +93,15 @@ public final class DatasetProfiler {
 
     /**
      * What profiling some windows gave: the merged profiles per window and the row counts. {@code rowsRead} and
-     * {@code rowsWithProblems} include the {@code nullTimestamps} rows, which are in no window.
+     * {@code rowsWithProblems} include the {@code nullTimestamps} rows, which are in no window. {@code uncheckedIds}
+     * counts the rows whose id was not checked for duplicates, their window already holding a million distinct ids.
      */
     public record Result(
-            Map<Instant, List<PartialProfile>> windows, long rowsRead, long rowsWithProblems, long nullTimestamps) {}
+            Map<Instant, List<PartialProfile>> windows,
+            long rowsRead,
+            long rowsWithProblems,
+            long nullTimestamps,
+            long uncheckedIds) {}
 
     /** Checks the dataset against the live source (as connecting does) and remembers its column types. */
     public Prepared prepare(ModelVersion version, DatasetConnection connection) {
@@ -124,7 +129,7 @@ public final class DatasetProfiler {
         SourceFrames frames = new SourceFrames(session, source);
         List<String> predicates = frames.predicates(prepared, windows, countNullTimestamps);
         if (predicates.isEmpty()) {
-            return new Result(Map.of(), 0, 0, 0);
+            return new Result(Map.of(), 0, 0, 0, 0);
         }
         Dataset<Row> frame = frames.read(prepared, predicates);
         if (src.sampleSize() < 1.0) {
@@ -143,7 +148,8 @@ public final class DatasetProfiler {
         PartitionProfiler.Counters counters = new PartitionProfiler.Counters(
                 session.sparkContext().longAccumulator("rows_read"),
                 session.sparkContext().longAccumulator("rows_with_problems"),
-                session.sparkContext().longAccumulator("null_timestamps"));
+                session.sparkContext().longAccumulator("null_timestamps"),
+                session.sparkContext().longAccumulator("unchecked_ids"));
         List<PartialProfile> partials;
         try {
             partials = frame.javaRDD()
@@ -156,7 +162,8 @@ public final class DatasetProfiler {
                 PartialMerger.merge(partials, windows),
                 counters.rowsRead().value(),
                 counters.rowsWithProblems().value(),
-                counters.nullTimestamps().value());
+                counters.nullTimestamps().value(),
+                counters.uncheckedIds().value());
     }
 
     /**

@@ -33,16 +33,36 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
     /** A segment value longer than this many characters is cut to this length (the metastore keys on it). */
     static final int MAX_SEGMENT_VALUE_CHARS = 200;
 
-    /** The run's counters, summed over partitions. */
-    record Counters(LongAccumulator rowsRead, LongAccumulator rowsWithProblems, LongAccumulator nullTimestamps)
+    /**
+     * Distinct ids remembered per window to find duplicates: about 100 MB of boxed ids at most, where a window of
+     * 10^8 rows would otherwise fill the heap. Past it, a row whose id is not among them is not checked, and counted.
+     */
+    static final int MAX_TRACKED_IDS = 1_000_000;
+
+    /**
+     * The run's counters, summed over partitions; {@code uncheckedIds} counts the rows whose id was not checked for
+     * duplicates because their window already held {@value #MAX_TRACKED_IDS} distinct ids.
+     */
+    record Counters(
+            LongAccumulator rowsRead,
+            LongAccumulator rowsWithProblems,
+            LongAccumulator nullTimestamps,
+            LongAccumulator uncheckedIds)
             implements java.io.Serializable {}
 
     private final ProfilePlan plan;
     private final Counters counters;
+    private final int maxTrackedIds;
 
     PartitionProfiler(ProfilePlan plan, Counters counters) {
+        this(plan, counters, MAX_TRACKED_IDS);
+    }
+
+    /** A profiler that remembers at most {@code maxTrackedIds} ids per window (tests use a small number). */
+    PartitionProfiler(ProfilePlan plan, Counters counters, int maxTrackedIds) {
         this.plan = plan;
         this.counters = counters;
+        this.maxTrackedIds = maxTrackedIds;
     }
 
     /** The profiles of one segment of the window. */
@@ -78,6 +98,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         long read = 0;
         long withProblems = 0;
         long nullTimestamps = 0;
+        long uncheckedIds = 0;
         List<SegmentProfiles> rowSegments = new ArrayList<>();
         while (rows.hasNext()) {
             Row row = rows.next();
@@ -108,7 +129,16 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             }
             Object id = row.get(plan.idColumn());
             boolean nullId = id == null;
-            boolean duplicateId = !nullId && !window.ids.add(id);
+            boolean duplicateId = false;
+            if (!nullId) {
+                if (window.ids.size() < maxTrackedIds) {
+                    duplicateId = !window.ids.add(id);
+                } else if (window.ids.contains(id)) {
+                    duplicateId = true;
+                } else {
+                    uncheckedIds++; // not remembered, so neither it nor a later repeat of it is found a duplicate
+                }
+            }
             boolean problem = nullId || duplicateId;
             for (SegmentProfiles p : rowSegments) {
                 p.dataset.addRow();
@@ -141,6 +171,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         counters.rowsRead().add(read);
         counters.rowsWithProblems().add(withProblems);
         counters.nullTimestamps().add(nullTimestamps);
+        counters.uncheckedIds().add(uncheckedIds);
         List<PartialProfile> out = new ArrayList<>();
         windows.forEach((windowStart, window) -> {
             emit(out, windowStart, "", window.all);

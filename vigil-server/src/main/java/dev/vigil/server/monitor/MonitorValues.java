@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -142,10 +143,15 @@ final class MonitorValues {
     private Double compute(ModelVersion v, Monitor m, String field, String segment, Instant from, Instant to) {
         return switch (m.type().source()) {
             case CLOCK -> hoursSinceLastRow(v);
-            case EXPRESSION ->
-                Expression.parse(m.expression(), "expression")
-                        .evaluate(ref -> anyMetric(
-                                v, ref.metric(), ref.field().isEmpty() ? null : ref.field(), segment, from, to));
+            case EXPRESSION -> {
+                // each distinct reference is one query of stored profiles, however often the expression names it
+                Map<Expression.Ref, Optional<Double>> read = new HashMap<>();
+                yield Expression.parse(m.expression(), "expression").evaluate(ref -> read.computeIfAbsent(
+                                ref,
+                                r -> Optional.ofNullable(anyMetric(
+                                        v, r.metric(), r.field().isEmpty() ? null : r.field(), segment, from, to)))
+                        .orElse(null));
+            }
             default -> {
                 ProfileRequest request = request(DatasetKind.SERVING, m.watchedMetric(), field, segment, from, to);
                 Double value = fetch(

@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * are read in batches, each batch's windows replaced in one transaction, so progress is visible
  * and a failure keeps every batch before it. A failed run leaves the watermark where the last
  * stored batch put it.
+ *
+ * <p>Any {@link Throwable} fails the run, {@link Error}s included, with one sentence saying what the run was doing
+ * ({@link RunFailures}); the failure is recorded with retries, and what the metastore would not take is recorded by
+ * the {@linkplain #reap() reaper} on the next scheduler tick. A running run without progress for
+ * {@code VIGIL_RUN_LEASE} seconds is failed by the reaper and its thread interrupted ({@link RunLeases}).
  */
 public final class RunService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
@@ -60,6 +65,7 @@ public final class RunService implements AutoCloseable {
     private final int maxRunWindows;
     private final BlockingQueue<Runnable> queue;
     private final ExecutorService executor;
+    private final RunLeases leases;
 
     /** The run queue is full: the caller should try again once runs have finished (an HTTP 429). */
     public static final class QueueFull extends VigilException {
@@ -97,6 +103,7 @@ public final class RunService implements AutoCloseable {
         this.clock = clock;
         this.listener = listener;
         this.maxRunWindows = limits.maxRunWindows();
+        this.leases = new RunLeases(clock, Duration.ofSeconds(limits.runLeaseSeconds()));
         this.queue = new LinkedBlockingQueue<>(limits.maxQueuedRuns());
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, queue, r -> {
             Thread t = new Thread(r, "vigil-runs");
@@ -106,6 +113,22 @@ public final class RunService implements AutoCloseable {
         int closed = store.runs().failUnfinished("the server stopped before the run finished; run it again");
         if (closed > 0) {
             LOG.warn("{} runs left unfinished by a previous server were marked failed", closed);
+        }
+        repairRollups();
+    }
+
+    /**
+     * Refreshes the roll-ups a run marked stale and did not refresh (it crashed in between): at startup and on every
+     * scheduler tick. A failure is logged; the marks stay for the next try.
+     */
+    public void repairRollups() {
+        try {
+            int repaired = Rollups.repair(store);
+            if (repaired > 0) {
+                LOG.warn("refreshed the roll-ups of {} days whose hours had been replaced without them", repaired);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("repairing stale roll-ups failed; tried again next tick", e);
         }
     }
 
@@ -142,6 +165,7 @@ public final class RunService implements AutoCloseable {
                             from.orElse(Instant.EPOCH),
                             to.orElse(Instant.EPOCH),
                             0);
+            leases.queued(run.id());
             executor.execute(() -> execute(run, version, connection, from, to));
             runs.add(run);
         }
@@ -184,13 +208,16 @@ public final class RunService implements AutoCloseable {
         String name = version.modelId() + "/" + version.version() + "/"
                 + connection.dataset().specName();
         try {
+            leases.started(run.id());
             store.runs().started(run.id());
+            leases.doing(run.id(), "starting Spark");
             DatasetProfiler engine = profiler.get();
             if (connection.dataset() == DatasetKind.ACTUALS) {
                 recomputeForActuals(run, version, connection, from, to, engine);
             } else {
                 profileWindows(run, version, connection, from, to, engine);
             }
+            leases.doing(run.id(), "recording its success");
             store.runs().succeeded(run.id());
             Run done = store.runs().find(run.id()).orElseThrow();
             LOG.info(
@@ -201,12 +228,53 @@ public final class RunService implements AutoCloseable {
                     done.rowsRead(),
                     done.rowsWithProblems(),
                     done.nullTimestampCount());
-        } catch (VigilException e) {
-            LOG.warn("run {} of {} failed: {}", run.id(), name, e.getMessage());
-            store.runs().failed(run.id(), e.getMessage());
-        } catch (Exception e) { // RuntimeException, and Spark's undeclared checked exceptions: never leave it running
-            LOG.error("run {} of {} failed unexpectedly", run.id(), name, e);
-            store.runs().failed(run.id(), "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (Throwable e) { // Errors too (out of memory, stack overflow): a run is never left running
+            String reason = RunFailures.reason(e, leases.activity(run.id()));
+            if (e instanceof VigilException) {
+                LOG.warn("run {} of {} failed: {}", run.id(), name, reason);
+            } else {
+                LOG.error("run {} of {} failed: {}", run.id(), name, reason, e);
+            }
+            Thread.interrupted(); // an expired lease's interrupt must not fail the recording too
+            recordFailure(run.id(), reason);
+        } finally {
+            leases.ended(run.id());
+        }
+    }
+
+    /**
+     * Records {@code reason} on the run, trying again over a metastore blip; when the metastore stays away, the
+     * reason waits for the {@linkplain #reap() reaper}.
+     */
+    private void recordFailure(String runId, String reason) {
+        if (!Retrying.METASTORE.run(
+                "record the failure of run " + runId, () -> store.runs().failed(runId, reason))) {
+            LOG.error("run {} stays running in the metastore until the next tick records its failure", runId);
+            leases.unrecorded(runId, reason);
+        }
+    }
+
+    /**
+     * The reaper, called on every scheduler tick: records the failures the metastore would not take when they
+     * happened, and fails the runs that made no progress for longer than the lease ({@code VIGIL_RUN_LEASE}),
+     * interrupting their thread, so that no run blocks its dataset's scheduling forever.
+     */
+    public void reap() {
+        for (var e : leases.unrecorded().entrySet()) {
+            try {
+                store.runs().failed(e.getKey(), e.getValue());
+                leases.recorded(e.getKey());
+                LOG.info("the failure of run {} is recorded at last", e.getKey());
+            } catch (RuntimeException ex) {
+                LOG.warn("the failure of run {} is still not recorded: {}", e.getKey(), ex.getMessage());
+            }
+        }
+        for (String runId : leases.expire()) {
+            String reason = "the run made no progress for " + leases.lease().toSeconds() + " seconds"
+                    + " (VIGIL_RUN_LEASE) and was stopped; run it again, or raise VIGIL_RUN_LEASE if its batches"
+                    + " take that long";
+            LOG.error("run {} expired: {}", runId, reason);
+            recordFailure(runId, reason);
         }
     }
 
@@ -222,6 +290,7 @@ public final class RunService implements AutoCloseable {
             Optional<Instant> from,
             Optional<Instant> to,
             DatasetProfiler engine) {
+        leases.doing(run.id(), "checking the dataset against its source");
         DatasetProfiler.Prepared prepared = engine.prepare(version, connection);
         if (connection.dataset() == DatasetKind.SERVING) {
             Optional<DatasetConnection> actuals =
@@ -230,6 +299,7 @@ public final class RunService implements AutoCloseable {
                 prepared = prepared.withActuals(engine.prepare(version, actuals.get()));
             }
         }
+        leases.doing(run.id(), "finding the range of the source's rows");
         List<Window> windows = windows(engine, prepared, version, connection.dataset(), from, to);
         store.runs().planned(run.id(), rangeStart(windows, from), rangeEnd(windows, to), windows.size());
         LOG.info("run {}: {} windows", run.id(), windows.size());
@@ -241,31 +311,42 @@ public final class RunService implements AutoCloseable {
         // The first batch also counts the rows without a timestamp (in no window), even with no window.
         for (int i = 0; i == 0 || i < windows.size(); i += batchSize) {
             List<Window> batch = windows.subList(i, Math.min(windows.size(), i + batchSize));
+            leases.doing(run.id(), "profiling " + describe(batch));
             DatasetProfiler.Result result = engine.profile(prepared, batch, i == 0, false);
             rows += result.rowsRead();
             problems += result.rowsWithProblems();
             nullTimestamps += result.nullTimestamps();
+            if (result.uncheckedIds() > 0) {
+                LOG.warn(
+                        "run {}: {} rows of {} were not checked for duplicate ids, their window already holding"
+                                + " 1,000,000 distinct ids; its duplicate_id_count counts repeats of those only",
+                        run.id(),
+                        result.uncheckedIds(),
+                        describe(batch));
+            }
             if (batch.isEmpty()) {
                 store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
                 break;
             }
+            leases.doing(run.id(), "storing " + describe(batch));
             List<StoredProfile> profiles = stored(batch, result, "");
+            List<Instant> starts = batch.stream().map(Window::start).toList();
+            // the hours and the marks of their days' roll-ups in one transaction: a crash before the refresh is
+            // repaired from the marks
             store.profiles()
                     .replaceWindows(
                             version.modelId(),
                             version.version(),
                             connection.dataset().specName(),
-                            batch.stream().map(Window::start).toList(),
+                            starts,
                             profiles,
-                            Optional.of(watermarkAfter(batch, version)));
-            Rollups.refresh(
-                    store,
-                    version,
-                    connection.dataset().specName(),
-                    batch.stream().map(Window::start).toList());
+                            Optional.of(watermarkAfter(batch, version)),
+                            Rollups.days(version, starts));
+            Rollups.refresh(store, version, connection.dataset().specName(), starts);
             done += batch.size();
             store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
             if (connection.dataset() == DatasetKind.SERVING) {
+                leases.doing(run.id(), "evaluating the monitors of " + describe(batch));
                 // per batch: a run that fails later has still had its stored windows evaluated
                 notifyStored(
                         version,
@@ -275,7 +356,19 @@ public final class RunService implements AutoCloseable {
         }
     }
 
-    /** Tells the listener; its failure is logged, never the run's. */
+    /** "windows A to B" (or "window A") for a failure's sentence. */
+    private static String describe(List<Window> windows) {
+        if (windows.isEmpty()) {
+            return "no window";
+        }
+        if (windows.size() == 1) {
+            return "window " + windows.get(0).start();
+        }
+        return "windows " + windows.get(0).start() + " to "
+                + windows.get(windows.size() - 1).end();
+    }
+
+    /** Tells the listener; its exception is logged, never the run's (an Error fails the run). */
     private void notifyStored(ModelVersion version, Instant from, Instant to) {
         try {
             listener.windowsStored(version, from, to);
@@ -301,9 +394,11 @@ public final class RunService implements AutoCloseable {
                 .find(version.modelId(), version.version(), DatasetKind.SERVING)
                 .orElseThrow(() -> new VigilArgumentException("actuals: " + version.modelId() + "/" + version.version()
                         + " has no serving dataset connected; actuals are joined to its predictions on the id"));
+        leases.doing(run.id(), "checking the actuals and serving datasets against their source");
         DatasetProfiler.Prepared actuals = engine.prepare(version, connection);
         DatasetProfiler.Prepared prepared = engine.prepare(version, serving).withActuals(actuals);
         List<Window> range = windows(engine, actuals, version, DatasetKind.ACTUALS, from, to);
+        leases.doing(run.id(), "reading the actuals of " + describe(range));
         DatasetProfiler.ActualsScan scan = engine.scanActuals(prepared, range, true);
         store.runs().unmatchedActuals(run.id(), scan.unmatchedIds());
         Duration period = version.aggregationPeriod().length();
@@ -338,24 +433,24 @@ public final class RunService implements AutoCloseable {
         int batchSize = batchWindows(affected.size());
         for (int i = 0; i < affected.size(); i += batchSize) {
             List<Window> batch = affected.subList(i, Math.min(affected.size(), i + batchSize));
+            leases.doing(run.id(), "recomputing the performance of " + describe(batch));
             DatasetProfiler.Result result = engine.profile(prepared, batch, false, true);
+            List<Instant> starts = batch.stream().map(Window::start).toList();
             store.profiles()
                     .replaceFields(
                             version.modelId(),
                             version.version(),
                             DatasetKind.SERVING.specName(),
                             PerformanceProfile.FIELD_PREFIX,
-                            batch.stream().map(Window::start).toList(),
-                            stored(batch, result, PerformanceProfile.FIELD_PREFIX));
-            Rollups.refresh(
-                    store,
-                    version,
-                    DatasetKind.SERVING.specName(),
-                    batch.stream().map(Window::start).toList());
+                            starts,
+                            stored(batch, result, PerformanceProfile.FIELD_PREFIX),
+                            Rollups.days(version, starts));
+            Rollups.refresh(store, version, DatasetKind.SERVING.specName(), starts);
             done += batch.size();
             store.runs().progress(run.id(), done, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
         }
         if (!affected.isEmpty()) {
+            leases.doing(run.id(), "evaluating the monitors of " + describe(affected));
             notifyStored(
                     version,
                     affected.get(0).start(),
@@ -454,6 +549,11 @@ public final class RunService implements AutoCloseable {
         return windows.isEmpty()
                 ? to.orElse(Instant.EPOCH)
                 : windows.get(windows.size() - 1).end();
+    }
+
+    /** How many ended runs still wait for the reaper to record their result (for tests). */
+    int unrecordedResults() {
+        return leases.unrecorded().size();
     }
 
     @Override

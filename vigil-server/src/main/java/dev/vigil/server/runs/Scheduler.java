@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>A failed run is retried with exponential backoff (30 s, 1 min, 2 min, … at most 1 h) and its
  * reason stays on the run; the watermark only moves over windows that were stored. Training and
  * testing datasets are reference sets: they are profiled once, when they have never been.
+ *
+ * <p>Each tick first {@linkplain RunService#reap() reaps} the runs past their lease, so a stuck run is failed (and
+ * retried like any failure) rather than blocking its dataset forever. A tick never lets anything escape, an Error
+ * included: the executor would cancel every later tick.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -74,21 +78,39 @@ public final class Scheduler implements AutoCloseable {
         executor.scheduleWithFixedDelay(this::tickSafely, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void tickSafely() {
+    /**
+     * One tick that never throws: {@code scheduleWithFixedDelay} cancels every later tick, silently, once one throws,
+     * so an Error too (out of memory, stack overflow) is logged and the next tick comes as usual.
+     */
+    void tickSafely() {
         try {
             tick();
-        } catch (RuntimeException e) {
-            LOG.error("scheduler tick failed", e);
+        } catch (Throwable e) {
+            LOG.error("scheduler tick failed; the next one runs as usual", e);
         }
     }
 
-    /** Looks at every connected dataset once and starts the runs that are due. */
+    /**
+     * Reaps the runs past their lease, looks at every connected dataset once and starts the runs that are due, then
+     * runs the clock-driven monitors. A dataset that fails is logged and the others are still looked at.
+     */
     public synchronized void tick() {
         Instant now = clock.instant();
+        runs.reap();
+        runs.repairRollups();
         for (Model model : store.models().list()) {
             for (ModelVersion version : store.versions().list(model.id())) {
                 for (DatasetConnection dataset : store.datasets().list(model.id(), version.version())) {
-                    consider(version, dataset, now);
+                    try {
+                        consider(version, dataset, now);
+                    } catch (RuntimeException e) {
+                        LOG.error(
+                                "scheduling {}/{}/{} failed; tried again next tick",
+                                version.modelId(),
+                                version.version(),
+                                dataset.dataset().specName(),
+                                e);
+                    }
                 }
             }
         }

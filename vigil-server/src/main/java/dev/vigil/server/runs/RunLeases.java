@@ -1,0 +1,132 @@
+package dev.vigil.server.runs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The runs this server holds on its run thread, and when each last made progress: the lease that keeps a stuck run
+ * from blocking its dataset's scheduling forever.
+ *
+ * <p>A run is held from the moment it is queued until its thread ends it. A running run whose last progress (its start,
+ * its plan, each stored batch) is older than the lease has {@linkplain #expire() expired}: it is let go and its thread
+ * interrupted, so the reaper can record it failed and the scheduler can try it again. A run whose thread ended but
+ * whose result the metastore would not take is kept as {@linkplain #unrecorded() unrecorded} until the reaper records
+ * it. Runs of an earlier server are failed at startup ({@code failUnfinished}), which is why one metastore serves one
+ * server.
+ */
+final class RunLeases {
+    private final Clock clock;
+    private final Duration lease;
+    private final Map<String, Lease> held = new ConcurrentHashMap<>();
+    private final Map<String, String> unrecorded = new ConcurrentHashMap<>();
+
+    /** One held run: its thread once it runs, its last progress, and what it is doing (for a failure's sentence). */
+    private static final class Lease {
+        Thread thread;
+        Instant lastProgress;
+        String activity = "waiting for the run thread";
+    }
+
+    RunLeases(Clock clock, Duration lease) {
+        this.clock = clock;
+        this.lease = lease;
+    }
+
+    Duration lease() {
+        return lease;
+    }
+
+    /** The run is queued: held, but not yet subject to the lease. */
+    void queued(String runId) {
+        held.put(runId, new Lease());
+    }
+
+    /** The run started on the calling thread; its lease runs from now. */
+    void started(String runId) {
+        Lease l = held.get(runId);
+        if (l != null) {
+            synchronized (l) {
+                l.thread = Thread.currentThread();
+                l.lastProgress = clock.instant();
+                l.activity = "starting";
+            }
+        }
+    }
+
+    /** The run made progress and is now doing {@code activity} ("profiling windows … to …"): its lease is renewed. */
+    void doing(String runId, String activity) {
+        Lease l = held.get(runId);
+        if (l != null) {
+            synchronized (l) {
+                l.lastProgress = clock.instant();
+                l.activity = activity;
+            }
+        }
+    }
+
+    /** What the run was last doing, for the sentence of its failure. */
+    String activity(String runId) {
+        Lease l = held.get(runId);
+        if (l == null) {
+            return "running";
+        }
+        synchronized (l) {
+            return l.activity;
+        }
+    }
+
+    /** Whether this server still holds the run (queued, or running within its lease). */
+    boolean holds(String runId) {
+        return held.containsKey(runId);
+    }
+
+    /** The run's thread is done with it; from now on nothing can interrupt that thread on the run's behalf. */
+    void ended(String runId) {
+        Lease l = held.remove(runId);
+        if (l != null) {
+            synchronized (l) {
+                l.thread = null;
+            }
+        }
+    }
+
+    /** The run ended, but the metastore would not take its result {@code reason}: the reaper records it later. */
+    void unrecorded(String runId, String reason) {
+        unrecorded.put(runId, reason);
+    }
+
+    /** The runs whose result still has to be recorded, and that result (a failure's sentence). */
+    Map<String, String> unrecorded() {
+        return Map.copyOf(unrecorded);
+    }
+
+    /** The result of {@code runId} is recorded at last. */
+    void recorded(String runId) {
+        unrecorded.remove(runId);
+    }
+
+    /**
+     * The running runs whose last progress is older than the lease: each is let go and its thread interrupted (a
+     * Spark job or a JDBC read that ignores the interrupt still ends at the source's statement timeout).
+     */
+    List<String> expire() {
+        Instant cutoff = clock.instant().minus(lease);
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, Lease> e : held.entrySet()) {
+            Lease l = e.getValue();
+            synchronized (l) {
+                if (l.thread != null && l.lastProgress.isBefore(cutoff) && held.remove(e.getKey(), l)) {
+                    l.thread.interrupt();
+                    l.thread = null;
+                    expired.add(e.getKey());
+                }
+            }
+        }
+        return expired;
+    }
+}
