@@ -170,22 +170,54 @@ class CliIT extends AbstractServerIT {
     }
 
     @Test
-    void checkSourceWarnsWhenTheUserCouldWrite() throws Exception {
+    void checkSourceRefusesAWriterUnlessTheSpecNamesIt() throws Exception {
         TestDatabase.Credentials writer = db().createReadOnlyUser("ml", List.of("model_predictions", "training"));
         db().execute("GRANT INSERT, UPDATE ON ml.model_predictions TO " + writer.user());
+        Path refused = spec("check-writer", "x", writer.user(), "${env:VIGIL_WRITER_PW}");
         Result r = run(
-                Map.of("WRITER_PW", writer.password()),
+                Map.of("VIGIL_WRITER_PW", writer.password()),
                 "check-source",
                 "--format",
                 "json",
                 "-f",
-                spec("check-writer", "x", writer.user(), "${env:WRITER_PW}").toString());
-        assertThat(r.code()).as(r.err()).isZero();
+                refused.toString());
+        assertThat(r.code())
+                .as("the server would refuse it too (decision 0003)")
+                .isNotZero();
         JsonNode rows = SpecCodec.json().readTree(r.out());
-        assertThat(rows.get(0).path("status").asText()).isEqualTo("ok, but not read-only");
+        assertThat(rows.get(0).path("status").asText()).isEqualTo("failed");
+        assertThat(rows.get(0).path("error").asText())
+                .isEqualTo("serving.data_source.user: role \"" + writer.user()
+                        + "\" can write (INSERT, UPDATE on ml.model_predictions); connect Vigil with a read-only role"
+                        + " (vigil grant-sql prints one) or set serving.data_source.allow_writable_role: "
+                        + writer.user());
+        assertThat(rows.get(1).path("status").asText())
+                .as("training reads ml.training, in the schema the role may write")
+                .isEqualTo("failed");
+
+        Path allowed = dir.resolve("check-writer-allowed.yaml");
+        Files.writeString(
+                allowed,
+                Files.readString(refused)
+                        .replace(
+                                "    user: " + writer.user() + "\n",
+                                "    user: " + writer.user() + "\n    allow_writable_role: " + writer.user() + "\n")
+                        .replace(
+                                "user: " + writer.user() + ", password",
+                                "user: " + writer.user() + ", allow_writable_role: " + writer.user() + ", password"));
+        r = run(
+                Map.of("VIGIL_WRITER_PW", writer.password()),
+                "check-source",
+                "--format",
+                "json",
+                "-f",
+                allowed.toString());
+        rows = SpecCodec.json().readTree(r.out());
+        assertThat(rows.get(0).path("status").asText()).as(r.out()).isEqualTo("ok, but not read-only");
+        assertThat(r.code()).as(r.err()).isZero();
         assertThat(rows.get(0).path("warnings").toString())
-                .contains("user " + writer.user() + " may INSERT, UPDATE on ml.model_predictions");
-        assertThat(rows.get(1).path("status").asText()).isEqualTo("ok");
+                .contains("role \\\"" + writer.user() + "\\\" can write (INSERT, UPDATE on ml.model_predictions)");
+        assertThat(rows.get(1).path("status").asText()).isEqualTo("ok, but not read-only");
         assertThat(r.out()).doesNotContain(writer.password());
     }
 

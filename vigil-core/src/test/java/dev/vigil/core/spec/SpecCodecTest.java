@@ -100,6 +100,37 @@ class SpecCodecTest {
     }
 
     @Test
+    void theWritableRoleOptInIsReadWrittenBackAndChecked() throws IOException {
+        ModelSpec spec = SpecCodec.readSpec(
+                example().replaceFirst("    user: vigil\n", "    user: vigil\n    allow_writable_role: vigil\n"),
+                "spec.yaml",
+                SECRETS);
+        DatasetConnection serving = spec.datasets().get(DatasetKind.SERVING);
+        assertThat(serving.source().allowWritableRole()).isEqualTo("vigil");
+        assertThat(spec.datasets().get(DatasetKind.TRAINING).source().allowWritableRole())
+                .as("the opt-in is per data source")
+                .isNull();
+        assertThat(SpecCodec.write(serving, false)
+                        .path("data_source")
+                        .path("allow_writable_role")
+                        .asText())
+                .isEqualTo("vigil");
+        assertThat(SpecCodec.readDataset(
+                        DatasetKind.SERVING, SpecCodec.write(serving, true), "", SecretResolver.LITERAL))
+                .isEqualTo(serving);
+        assertThat(SpecCodec.write(serving.withPassword("x"), true)
+                        .path("data_source")
+                        .has("allow_writable_role"))
+                .as("withPassword keeps the opt-in")
+                .isTrue();
+        assertThat(rejected(example()
+                                .replaceFirst("    user: vigil\n", "    user: vigil\n    allow_writable_role: ''\n"))
+                        .getMessage())
+                .isEqualTo("serving.data_source.allow_writable_role: is blank (expected the name of the role the"
+                        + " source logs in as, or no key for read-only roles only)");
+    }
+
+    @Test
     void segmentsOfEachShapeAreReadAndWrittenBack() throws IOException {
         String yaml = example()
                 + "segments: [{field: owner}, {field: amount, buckets: [100, 500]}, {name: big, where: \"amount > 500\"}]\n";
