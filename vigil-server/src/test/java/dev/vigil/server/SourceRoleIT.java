@@ -99,13 +99,37 @@ class SourceRoleIT extends AbstractServerIT {
             })
     void aRoleThatCanWriteIsRefusedAndNothingIsStored(String grant, String what) throws Exception {
         TestDatabase.Credentials role = reader();
-        db().execute(grant.formatted(role.user()));
+        if (grant.startsWith("ALTER TABLE")) {
+            // giving a table away needs membership in the role that gets it, which needs CREATE on the schema
+            db().execute(
+                            "GRANT " + role.user() + " TO " + db().server().adminUser(),
+                            "GRANT CREATE ON SCHEMA ml TO " + role.user(),
+                            grant.formatted(role.user()),
+                            "REVOKE CREATE ON SCHEMA ml FROM " + role.user());
+        } else {
+            db().execute(grant.formatted(role.user()));
+        }
         try {
             assertRefused(version(), source(role, null), refusal(role.user(), what));
         } finally {
             // ml.orders back to the test login, so that the next case starts from the same schema
             db().execute("ALTER TABLE ml.orders OWNER TO " + db().server().adminUser());
         }
+    }
+
+    /** A predefined role that writes everything counts; a long list is cut after three relations. */
+    @Test
+    void membershipOfPgWriteAllDataIsRefused() {
+        TestDatabase.Credentials role = reader();
+        db().execute("GRANT pg_write_all_data TO " + role.user());
+        VersionHandle v = version();
+        assertThatThrownBy(() -> connect(v, source(role, null)))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessageStartingWith("serving.data_source.user: role \"" + role.user() + "\" can write (DELETE,"
+                        + " INSERT, UPDATE on ml.model_predictions; DELETE, INSERT, UPDATE on ml.orders; ")
+                .hasMessageContaining("; and 1 more relation)")
+                .hasMessageEndingWith("allow_writable_role: " + role.user());
+        assertThat(v.datasets()).isEmpty();
     }
 
     @Test

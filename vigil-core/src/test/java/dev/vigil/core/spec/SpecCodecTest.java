@@ -303,16 +303,16 @@ class SpecCodecTest {
     void actionUrlsMayReferToSecrets() throws IOException {
         String yaml = example()
                 + "monitors:\n  - name: drift\n    type: model_activity\n    detection: {method: absolute, min: 1}\n"
-                + "    actions: [{type: slack, url: '${env:SLACK_URL}'}, {type: webhook, url: 'https://x.test/h'}]\n";
+                + "    actions: [{type: slack, url: '${env:VIGIL_SLACK_URL}'}, {type: webhook, url: 'https://x.test/h'}]\n";
         SecretResolver env = SecretResolver.fromEnvironment(
-                Map.of("VIGIL_PG_PASSWORD", "s3cret", "SLACK_URL", "https://hooks.slack.test/T/B/k")::get);
+                Map.of("VIGIL_PG_PASSWORD", "s3cret", "VIGIL_SLACK_URL", "https://hooks.slack.test/T/B/k")::get);
         ModelSpec spec = SpecCodec.readSpec(yaml, "spec.yaml", env);
         assertThat(spec.monitors().get(0).actions().get(0).url()).isEqualTo("https://hooks.slack.test/T/B/k");
         assertThat(spec.monitors().get(0).actions().get(1).url()).isEqualTo("https://x.test/h");
         SecretResolver noSlack = SecretResolver.fromEnvironment(Map.of("VIGIL_PG_PASSWORD", "s3cret")::get);
         assertThatThrownBy(() -> SpecCodec.readSpec(yaml, "spec.yaml", noSlack))
                 .isInstanceOf(VigilArgumentException.class)
-                .hasMessageContaining("monitors[0].actions[0].url: environment variable SLACK_URL is not set");
+                .hasMessageContaining("monitors[0].actions[0].url: environment variable VIGIL_SLACK_URL is not set");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.vigil.engine.source;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,7 @@ record RolePowers(
         ownedSchemas = Set.copyOf(new TreeSet<>(ownedSchemas));
         creatableSchemas = Set.copyOf(new TreeSet<>(creatableSchemas));
         ownedRelations = Set.copyOf(new TreeSet<>(ownedRelations));
-        writes = Map.copyOf(new TreeMap<>(writes));
+        writes = Collections.unmodifiableMap(new TreeMap<>(writes));
     }
 
     /** Whether the role can do nothing but read there. */
@@ -62,17 +63,17 @@ record RolePowers(
             List<String> each = new ArrayList<>();
             writes.forEach((relation, privileges) ->
                     each.add(String.join(", ", new TreeSet<>(privileges)) + " on " + relation));
-            out.add("can write (" + named(each, "relations") + ")");
+            out.add("can write (" + named(each, "relation") + ")");
         }
         if (!ownedRelations.isEmpty()) {
-            out.add("owns " + named(new ArrayList<>(new TreeSet<>(ownedRelations)), "relations"));
+            out.add("owns " + named(new ArrayList<>(new TreeSet<>(ownedRelations)), "relation"));
         }
         if (!ownedSchemas.isEmpty()) {
-            out.add("owns schema " + named(new ArrayList<>(new TreeSet<>(ownedSchemas)), "schemas"));
+            out.add("owns schema " + named(new ArrayList<>(new TreeSet<>(ownedSchemas)), "schema"));
         }
         if (!creatableSchemas.isEmpty()) {
             out.add("can create objects in schema "
-                    + named(new ArrayList<>(new TreeSet<>(creatableSchemas)), "schemas"));
+                    + named(new ArrayList<>(new TreeSet<>(creatableSchemas)), "schema"));
         }
         if (createRole) {
             out.add("can create roles (CREATEROLE)");
@@ -99,6 +100,7 @@ record RolePowers(
         if (items.size() <= NAMED) {
             return String.join("; ", items);
         }
-        return String.join("; ", items.subList(0, NAMED)) + "; and " + (items.size() - NAMED) + " more " + what;
+        int more = items.size() - NAMED;
+        return String.join("; ", items.subList(0, NAMED)) + "; and " + more + " more " + what + (more == 1 ? "" : "s");
     }
 }

@@ -289,7 +289,7 @@ class PostgresSourceIT {
                         VigilSourceException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_DATABASE));
         long started = System.nanoTime();
         assertThatThrownBy(() -> source.probe(PostgresJdbcDataSource.builder()
-                        .url("jdbc:postgresql://127.0.0.1:1/shop?sslpassword=hunter2")
+                        .url("jdbc:postgresql://127.0.0.1:1/shop?sslkey=hunter2")
                         .query("SELECT 1")
                         .user("u")
                         .build()))
