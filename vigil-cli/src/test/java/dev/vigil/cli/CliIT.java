@@ -503,6 +503,101 @@ class CliIT extends AbstractServerIT {
         return sup;
     }
 
+    /** Review F17: a spec's references reach only VIGIL_ variables and the secrets directory; nothing is applied. */
+    @Test
+    void applyRefusesSecretReferencesOutsideTheRulesAndAppliesNothing() throws Exception {
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(secrets.resolve("pg"), reader.password() + "\n");
+        Path outside = Files.writeString(dir.resolve("not-a-secret"), reader.password());
+        Map<String, String> env = Map.of("PG_PW", reader.password());
+
+        Result foreignEnv = run(
+                env,
+                "apply",
+                "-f",
+                spec("secret-env", "x", reader.user(), "${env:PG_PW}").toString());
+        assertThat(foreignEnv.code()).isNotZero();
+        assertThat(foreignEnv.err())
+                .contains("${env:PG_PW} is not allowed: a spec may only read environment variables whose name starts"
+                        + " with VIGIL_");
+        Result ownToken = run(
+                "apply",
+                "-f",
+                spec("secret-tok", "x", reader.user(), "${env:VIGIL_TOKEN}").toString());
+        assertThat(ownToken.err()).contains("VIGIL_TOKEN is one of Vigil's own secrets");
+        Result noDir = run(
+                "apply",
+                "-f",
+                spec("secret-file", "x", reader.user(), "${file:" + outside + "}")
+                        .toString());
+        assertThat(noDir.err()).contains("a spec may only read files under a secrets directory, and none is set");
+        Result outsideDir = run(
+                "apply",
+                "--secrets-dir",
+                secrets.toString(),
+                "-f",
+                spec("secret-out", "x", reader.user(), "${file:" + outside + "}")
+                        .toString());
+        assertThat(outsideDir.err()).contains("a spec may only read files under the secrets directory " + secrets);
+        assertThat(run("models").out())
+                .as("nothing applied")
+                .doesNotContain("secret-env", "secret-tok", "secret-file", "secret-out");
+
+        Result allowed = run(
+                Map.of("PG_PW", reader.password(), "VIGIL_SECRETS_DIR", secrets.toString()),
+                "apply",
+                "--secret-env-prefix",
+                "PG_",
+                "-f",
+                spec("secret-ok", "x", reader.user(), "${env:PG_PW}").toString());
+        assertThat(allowed.code()).as(allowed.err()).isZero();
+        Result fromDir = run(
+                Map.of("VIGIL_SECRETS_DIR", secrets.toString()),
+                "apply",
+                "-f",
+                spec("secret-dir", "x", reader.user(), "${file:pg}").toString());
+        assertThat(fromDir.code()).as(fromDir.err()).isZero();
+    }
+
+    /** Review F20: the demo drops and wipes only what looks like the demo's, unless --force. */
+    @Test
+    void demoRefusesTargetsThatAreNotTheDemosAndTouchesNothing() throws Exception {
+        Result database = run(
+                "demo",
+                "--no-serve",
+                "--database",
+                db().name(),
+                "--data-dir",
+                dir.resolve("d1").toString());
+        assertThat(database.code()).isNotZero();
+        assertThat(database.err())
+                .contains("--database: " + db().name() + " would be dropped and recreated, and its name does not start"
+                        + " with vigil_demo; name a demo database or add --force")
+                .hasLineCount(1);
+        Result role = run(
+                "demo",
+                "--no-serve",
+                "--reader",
+                reader.user(),
+                "--data-dir",
+                dir.resolve("d2").toString());
+        assertThat(role.err()).contains("--reader: role " + reader.user() + " would be dropped");
+        Path precious = Files.createDirectories(dir.resolve("precious"));
+        Files.writeString(precious.resolve("notes.txt"), "keep me");
+        Result dataDir = run("demo", "--no-serve", "--data-dir", precious.toString());
+        assertThat(dataDir.err())
+                .contains("--data-dir: " + precious.toAbsolutePath() + " would be wiped, and it holds files the demo"
+                        + " did not make (no .vigil-demo file); name another directory or add --force");
+        assertThat(Files.readString(precious.resolve("notes.txt"))).isEqualTo("keep me");
+        assertThat(dir.resolve("d1")).doesNotExist();
+        try (Connection c = PostgresTestServer.connect(db().url(), reader.user(), reader.password());
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM ml.model_predictions")) {
+            assertThat(rs.next())
+                    .as("the database and the role are still there")
+                    .isTrue();
+        }
+    }
+
     @Test
     void demoCreatesAReadOnlyUserLoadsDataAndAppliesTheModel() throws Exception {
         PostgresTestServer pg = db().server();

@@ -301,6 +301,46 @@ class PostgresSourceIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
     }
 
+    /**
+     * Review F8: a source without a password never logs in with one from the server host's .pgpass (pgjdbc reads it
+     * for any host a user names when no password is given). The control shows pgjdbc would.
+     */
+    @Test
+    void aPgpassFileOnTheServerHostIsNeverUsed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path pgpass = java.nio.file.Files.writeString(
+                tmp.resolve("pgpass"), "*:*:*:" + reader.user() + ":" + reader.password() + "\n");
+        java.nio.file.Files.setPosixFilePermissions(
+                pgpass, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String property = "org.postgresql.pgpassfile";
+        String before = System.getProperty(property);
+        System.setProperty(property, pgpass.toString());
+        try {
+            java.util.Properties userOnly = new java.util.Properties();
+            userOnly.setProperty("user", reader.user());
+            try (Connection c = java.sql.DriverManager.getConnection(db.url(), userOnly)) {
+                assertThat(c.isValid(2))
+                        .as("control: pgjdbc alone logs in with the .pgpass password")
+                        .isTrue();
+            }
+            PostgresJdbcDataSource noPassword = PostgresJdbcDataSource.builder()
+                    .url(db.url())
+                    .query("SELECT 1 AS x")
+                    .user(reader.user())
+                    .build();
+            assertThatThrownBy(() -> source.probe(noPassword))
+                    .isInstanceOf(VigilSourceException.class)
+                    .hasMessageStartingWith("Cannot connect to " + db.url() + " as " + reader.user())
+                    .hasMessageContaining("password");
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+    }
+
     @Test
     void theSessionRefusesToWriteEvenForTheOwner() throws Exception {
         assertThatThrownBy(() -> source.probe(asOwner("SELECT nextval('ml.seq') AS id")))
