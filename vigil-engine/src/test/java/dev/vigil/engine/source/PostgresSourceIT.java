@@ -302,6 +302,49 @@ class PostgresSourceIT {
     }
 
     /**
+     * Review F8: a refused port, a listener that never answers and one that hangs up all read the same, so the
+     * connect check is no port scanner; each fails within the connect timeout.
+     */
+    @Test
+    void addressesWherePostgresDoesNotAnswerAllReadTheSame() throws Exception {
+        PostgresSource quick = new PostgresSource(Duration.ofSeconds(1), Duration.ofSeconds(5));
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+                java.net.ServerSocket hangsUp =
+                        new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread closer = new Thread(() -> {
+                while (!hangsUp.isClosed()) {
+                    try {
+                        hangsUp.accept().close();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            closer.setDaemon(true);
+            closer.start();
+            for (int port : List.of(1, silent.getLocalPort(), hangsUp.getLocalPort())) {
+                String url = "jdbc:postgresql://127.0.0.1:" + port + "/shop";
+                long started = System.nanoTime();
+                assertThatThrownBy(() -> quick.probe(PostgresJdbcDataSource.builder()
+                                .url(url)
+                                .query("SELECT 1")
+                                .user("u")
+                                .password("p")
+                                .build()))
+                        .as(url)
+                        .isInstanceOfSatisfying(VigilSourceException.class, e -> {
+                            assertThat(e.reason()).isEqualTo(Reason.UNREACHABLE);
+                            assertThat(e.getMessage())
+                                    .isEqualTo("Cannot connect to " + url + " as u: no PostgreSQL server answered at"
+                                            + " that address (unknown host, refused, silent, or not PostgreSQL; the"
+                                            + " Vigil server's log has the detail)");
+                        });
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            }
+        }
+    }
+
+    /**
      * Review F8: a source without a password never logs in with one from the server host's .pgpass (pgjdbc reads it
      * for any host a user names when no password is given). The control shows pgjdbc would.
      */
