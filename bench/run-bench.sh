@@ -57,7 +57,7 @@ serving:
     url: jdbc:postgresql://$PGHOST:5432/$db
     query: SELECT * FROM bench.events
     user: $reader
-    password: \${env:BENCH_PW}
+    password: \${env:VIGIL_BENCH_PW}
   id_column: id
   timestamp_column: ts
   labels: {score: label}
@@ -70,7 +70,7 @@ VIGIL_ADMIN_TOKEN=$token VIGIL_SCHEDULER_TICK=0 VIGIL_JAVA_OPTS="-Xmx4g -Xlog:gc
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
-export VIGIL_SERVER=http://127.0.0.1:$port VIGIL_TOKEN=$token BENCH_PW=$reader_pw
+export VIGIL_SERVER=http://127.0.0.1:$port VIGIL_TOKEN=$token VIGIL_BENCH_PW=$reader_pw
 vigil() { bash "$here/vigil-cli/target/vigil/bin/vigil" "$@"; }
 vigil apply -f "$work/bench.yaml" >/dev/null
 # Warm-up: Spark's session and JIT, on the first day only.

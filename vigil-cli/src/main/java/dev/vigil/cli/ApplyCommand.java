@@ -40,6 +40,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
+    @Mixin
+    SecretOptions secrets;
+
     ApplyCommand(CliContext context) {
         this.context = context;
     }
@@ -47,7 +50,7 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String text = readText(file);
-        ModelSpec spec = parse(context, file, text);
+        ModelSpec spec = parse(context, file, text, secrets.rules(context.env()));
         if (prune && !SpecCodec.parseYaml(text, file).has("monitors")) {
             throw new VigilArgumentException("--prune: the spec has no monitors: key, so it would delete every monitor"
                     + " of the version; write monitors: [] if that is what you want");
@@ -61,9 +64,12 @@ final class ApplyCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Reads and validates a spec file, resolving ${env:...} and ${file:...} secrets here, on the client. */
-    static ModelSpec readSpec(CliContext context, String file) {
-        return parse(context, file, readText(file));
+    /**
+     * Reads and validates a spec file, resolving ${env:...} and ${file:...} secrets here, on the client, within
+     * {@code rules}.
+     */
+    static ModelSpec readSpec(CliContext context, String file, SecretResolver.Rules rules) {
+        return parse(context, file, readText(file), rules);
     }
 
     private static String readText(String file) {
@@ -78,8 +84,8 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    private static ModelSpec parse(CliContext context, String file, String text) {
+    private static ModelSpec parse(CliContext context, String file, String text, SecretResolver.Rules rules) {
         String name = file.equals("-") ? "stdin" : Path.of(file).getFileName().toString();
-        return SpecCodec.readSpec(text, name, SecretResolver.fromEnvironment(context.env()::get));
+        return SpecCodec.readSpec(text, name, SecretResolver.fromEnvironment(context.env()::get, rules));
     }
 }

@@ -17,12 +17,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vigil check-source -f spec.yaml}: connects to each dataset's source from this machine,
- * probes its query, checks the columns and warns when the user can write what it reads.
+ * probes its query, checks the columns and, as the server does, refuses a user that can write unless the spec names
+ * it in {@code allow_writable_role} (then it warns).
  */
 @Command(
         name = "check-source",
         description = "Check each dataset's source: connect read-only, probe the query, check columns and types, "
-                + "warn when the user could write (or is superuser/owner), and print the grant SQL that suffices.")
+                + "refuse a user that could write (or is superuser/owner) unless the spec names it in allow_writable_role, and"
+                + " print the grant SQL that suffices.")
 final class CheckSourceCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -36,13 +38,16 @@ final class CheckSourceCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "Output format: ${COMPLETION-CANDIDATES}.")
     Output.Format format;
 
+    @picocli.CommandLine.Mixin
+    SecretOptions secrets;
+
     CheckSourceCommand(CliContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() {
-        ModelSpec spec = ApplyCommand.readSpec(context, file);
+        ModelSpec spec = ApplyCommand.readSpec(context, file, secrets.rules(context.env()));
         PostgresSource source = PostgresSource.withDefaults();
         List<ObjectNode> rows = new ArrayList<>();
         int failed = 0;

@@ -7,6 +7,7 @@ import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilStateException;
 import dev.vigil.core.spec.GrantSql;
 import dev.vigil.core.spec.ModelSpec;
+import dev.vigil.core.spec.SecretResolver;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
 import java.io.IOException;
@@ -79,6 +80,18 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-serve", description = "Stop after setting up instead of serving until interrupted.")
     boolean noServe;
 
+    @Option(
+            names = "--force",
+            description = "Drop and wipe the targets even when they do not look like the demo's (a database or role"
+                    + " not named vigil_demo..., a non-empty data directory the demo did not create).")
+    boolean force;
+
+    /** The file the demo leaves in its data directory: a directory without it is not wiped without --force. */
+    static final String MARKER = ".vigil-demo";
+
+    /** The prefix of the database and role names the demo drops without --force. */
+    static final String DEMO_PREFIX = "vigil_demo";
+
     DemoCommand(CliContext context) {
         this.context = context;
     }
@@ -91,6 +104,10 @@ final class DemoCommand implements Callable<Integer> {
         String adminUser = context.env("PGUSER", "postgres");
         String adminPassword = context.env("PGPASSWORD", null);
 
+        Path dir = dataDir.toAbsolutePath();
+        if (!force) {
+            refuseTargetsThatAreNotTheDemos(dir);
+        }
         step("Connecting to PostgreSQL at " + serverUrl + " as " + adminUser);
         try (Connection admin = connect(adminUrl, adminUser, adminPassword);
                 Statement s = admin.createStatement()) {
@@ -119,9 +136,9 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
 
-        Path dir = dataDir.toAbsolutePath();
         deleteRecursively(dir);
         Files.createDirectories(dir);
+        Files.writeString(dir.resolve(MARKER), "made by vigil demo: wiped by the next vigil demo\n");
         Path passwordFile = dir.resolve("reader.password");
         Files.writeString(
                 Files.createFile(
@@ -143,7 +160,9 @@ final class DemoCommand implements Callable<Integer> {
         try {
             String token = server.generatedAdminToken().orElseThrow();
             step("Applying " + specFile);
-            ModelSpec spec = ApplyCommand.readSpec(context, specFile.toString());
+            // the demo's spec reads the reader's password from the demo's own directory, and nothing else
+            ModelSpec spec = ApplyCommand.readSpec(
+                    context, specFile.toString(), SecretResolver.Rules.DEFAULT.withSecretsDir(dir));
             Vigil vigil = Vigil.connect(server.url(), token);
             List<ObjectNode> rows = new ArrayList<>();
             for (Vigil.ApplyResult r : vigil.apply(spec)) {
@@ -296,6 +315,32 @@ final class DemoCommand implements Callable<Integer> {
         byte[] b = new byte[n];
         new SecureRandom().nextBytes(b);
         return b;
+    }
+
+    /**
+     * The demo drops its database and role and wipes its data directory (review F20): refused, before anything is
+     * touched, when a name does not start with {@value #DEMO_PREFIX} or the directory holds files but not the marker
+     * a previous demo left.
+     */
+    private void refuseTargetsThatAreNotTheDemos(Path dir) throws IOException {
+        if (!database.startsWith(DEMO_PREFIX)) {
+            throw new VigilArgumentException("--database: " + database + " would be dropped and recreated, and its"
+                    + " name does not start with " + DEMO_PREFIX + "; name a demo database or add --force");
+        }
+        if (!reader.startsWith(DEMO_PREFIX)) {
+            throw new VigilArgumentException("--reader: role " + reader + " would be dropped and recreated, and its"
+                    + " name does not start with " + DEMO_PREFIX + "; name a demo role or add --force");
+        }
+        if (Files.exists(dir) && !Files.exists(dir.resolve(MARKER))) {
+            boolean empty;
+            try (var entries = Files.list(dir)) {
+                empty = entries.findAny().isEmpty();
+            }
+            if (!empty) {
+                throw new VigilArgumentException("--data-dir: " + dir + " would be wiped, and it holds files the demo"
+                        + " did not make (no " + MARKER + " file); name another directory or add --force");
+            }
+        }
     }
 
     private static void deleteRecursively(Path dir) {

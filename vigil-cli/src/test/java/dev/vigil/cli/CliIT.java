@@ -170,22 +170,54 @@ class CliIT extends AbstractServerIT {
     }
 
     @Test
-    void checkSourceWarnsWhenTheUserCouldWrite() throws Exception {
+    void checkSourceRefusesAWriterUnlessTheSpecNamesIt() throws Exception {
         TestDatabase.Credentials writer = db().createReadOnlyUser("ml", List.of("model_predictions", "training"));
         db().execute("GRANT INSERT, UPDATE ON ml.model_predictions TO " + writer.user());
+        Path refused = spec("check-writer", "x", writer.user(), "${env:VIGIL_WRITER_PW}");
         Result r = run(
-                Map.of("WRITER_PW", writer.password()),
+                Map.of("VIGIL_WRITER_PW", writer.password()),
                 "check-source",
                 "--format",
                 "json",
                 "-f",
-                spec("check-writer", "x", writer.user(), "${env:WRITER_PW}").toString());
-        assertThat(r.code()).as(r.err()).isZero();
+                refused.toString());
+        assertThat(r.code())
+                .as("the server would refuse it too (decision 0003)")
+                .isNotZero();
         JsonNode rows = SpecCodec.json().readTree(r.out());
-        assertThat(rows.get(0).path("status").asText()).isEqualTo("ok, but not read-only");
+        assertThat(rows.get(0).path("status").asText()).isEqualTo("failed");
+        assertThat(rows.get(0).path("error").asText())
+                .isEqualTo("serving.data_source.user: role \"" + writer.user()
+                        + "\" can write (INSERT, UPDATE on ml.model_predictions); connect Vigil with a read-only role"
+                        + " (vigil grant-sql prints one) or set serving.data_source.allow_writable_role: "
+                        + writer.user());
+        assertThat(rows.get(1).path("status").asText())
+                .as("training reads ml.training, in the schema the role may write")
+                .isEqualTo("failed");
+
+        Path allowed = dir.resolve("check-writer-allowed.yaml");
+        Files.writeString(
+                allowed,
+                Files.readString(refused)
+                        .replace(
+                                "    user: " + writer.user() + "\n",
+                                "    user: " + writer.user() + "\n    allow_writable_role: " + writer.user() + "\n")
+                        .replace(
+                                "user: " + writer.user() + ", password",
+                                "user: " + writer.user() + ", allow_writable_role: " + writer.user() + ", password"));
+        r = run(
+                Map.of("VIGIL_WRITER_PW", writer.password()),
+                "check-source",
+                "--format",
+                "json",
+                "-f",
+                allowed.toString());
+        rows = SpecCodec.json().readTree(r.out());
+        assertThat(rows.get(0).path("status").asText()).as(r.out()).isEqualTo("ok, but not read-only");
+        assertThat(r.code()).as(r.err()).isZero();
         assertThat(rows.get(0).path("warnings").toString())
-                .contains("user " + writer.user() + " may INSERT, UPDATE on ml.model_predictions");
-        assertThat(rows.get(1).path("status").asText()).isEqualTo("ok");
+                .contains("role \\\"" + writer.user() + "\\\" can write (INSERT, UPDATE on ml.model_predictions)");
+        assertThat(rows.get(1).path("status").asText()).isEqualTo("ok, but not read-only");
         assertThat(r.out()).doesNotContain(writer.password());
     }
 
@@ -504,6 +536,101 @@ class CliIT extends AbstractServerIT {
             }
         }
         return sup;
+    }
+
+    /** Review F17: a spec's references reach only VIGIL_ variables and the secrets directory; nothing is applied. */
+    @Test
+    void applyRefusesSecretReferencesOutsideTheRulesAndAppliesNothing() throws Exception {
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(secrets.resolve("pg"), reader.password() + "\n");
+        Path outside = Files.writeString(dir.resolve("not-a-secret"), reader.password());
+        Map<String, String> env = Map.of("PG_PW", reader.password());
+
+        Result foreignEnv = run(
+                env,
+                "apply",
+                "-f",
+                spec("secret-env", "x", reader.user(), "${env:PG_PW}").toString());
+        assertThat(foreignEnv.code()).isNotZero();
+        assertThat(foreignEnv.err())
+                .contains("${env:PG_PW} is not allowed: a spec may only read environment variables whose name starts"
+                        + " with VIGIL_");
+        Result ownToken = run(
+                "apply",
+                "-f",
+                spec("secret-tok", "x", reader.user(), "${env:VIGIL_TOKEN}").toString());
+        assertThat(ownToken.err()).contains("VIGIL_TOKEN is one of Vigil's own secrets");
+        Result noDir = run(
+                "apply",
+                "-f",
+                spec("secret-file", "x", reader.user(), "${file:" + outside + "}")
+                        .toString());
+        assertThat(noDir.err()).contains("a spec may only read files under a secrets directory, and none is set");
+        Result outsideDir = run(
+                "apply",
+                "--secrets-dir",
+                secrets.toString(),
+                "-f",
+                spec("secret-out", "x", reader.user(), "${file:" + outside + "}")
+                        .toString());
+        assertThat(outsideDir.err()).contains("a spec may only read files under the secrets directory " + secrets);
+        assertThat(run("models").out())
+                .as("nothing applied")
+                .doesNotContain("secret-env", "secret-tok", "secret-file", "secret-out");
+
+        Result allowed = run(
+                Map.of("PG_PW", reader.password(), "VIGIL_SECRETS_DIR", secrets.toString()),
+                "apply",
+                "--secret-env-prefix",
+                "PG_",
+                "-f",
+                spec("secret-ok", "x", reader.user(), "${env:PG_PW}").toString());
+        assertThat(allowed.code()).as(allowed.err()).isZero();
+        Result fromDir = run(
+                Map.of("VIGIL_SECRETS_DIR", secrets.toString()),
+                "apply",
+                "-f",
+                spec("secret-dir", "x", reader.user(), "${file:pg}").toString());
+        assertThat(fromDir.code()).as(fromDir.err()).isZero();
+    }
+
+    /** Review F20: the demo drops and wipes only what looks like the demo's, unless --force. */
+    @Test
+    void demoRefusesTargetsThatAreNotTheDemosAndTouchesNothing() throws Exception {
+        Result database = run(
+                "demo",
+                "--no-serve",
+                "--database",
+                db().name(),
+                "--data-dir",
+                dir.resolve("d1").toString());
+        assertThat(database.code()).isNotZero();
+        assertThat(database.err())
+                .contains("--database: " + db().name() + " would be dropped and recreated, and its name does not start"
+                        + " with vigil_demo; name a demo database or add --force")
+                .hasLineCount(1);
+        Result role = run(
+                "demo",
+                "--no-serve",
+                "--reader",
+                reader.user(),
+                "--data-dir",
+                dir.resolve("d2").toString());
+        assertThat(role.err()).contains("--reader: role " + reader.user() + " would be dropped");
+        Path precious = Files.createDirectories(dir.resolve("precious"));
+        Files.writeString(precious.resolve("notes.txt"), "keep me");
+        Result dataDir = run("demo", "--no-serve", "--data-dir", precious.toString());
+        assertThat(dataDir.err())
+                .contains("--data-dir: " + precious.toAbsolutePath() + " would be wiped, and it holds files the demo"
+                        + " did not make (no .vigil-demo file); name another directory or add --force");
+        assertThat(Files.readString(precious.resolve("notes.txt"))).isEqualTo("keep me");
+        assertThat(dir.resolve("d1")).doesNotExist();
+        try (Connection c = PostgresTestServer.connect(db().url(), reader.user(), reader.password());
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM ml.model_predictions")) {
+            assertThat(rs.next())
+                    .as("the database and the role are still there")
+                    .isTrue();
+        }
     }
 
     @Test

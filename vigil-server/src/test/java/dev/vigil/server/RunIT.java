@@ -235,6 +235,8 @@ class RunIT extends AbstractServerIT {
                                         + "' THEN ml.touch() ELSE 0 END AS touched FROM ml.ordered")
                                 .user(db().server().adminUser())
                                 .password(db().server().adminPassword())
+                                // a writer on purpose (decision 0003 opt-in): the read-only session stops it
+                                .allowWritableRole(db().server().adminUser())
                                 .build(),
                         "id",
                         "ts");

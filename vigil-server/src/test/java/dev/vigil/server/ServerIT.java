@@ -189,6 +189,8 @@ class ServerIT extends AbstractServerIT {
                 .query("SELECT nextval('ml.seq') AS prediction_id, prediction_timestamp FROM ml.model_predictions")
                 .user(db().server().adminUser())
                 .password(db().server().adminPassword())
+                // a writer on purpose (decision 0003 opt-in): the read-only session must still stop nextval
+                .allowWritableRole(db().server().adminUser())
                 .build();
         assertThatThrownBy(() -> v1.connectServing(nextval, "prediction_id", "prediction_timestamp"))
                 .isInstanceOf(VigilSourceException.class)

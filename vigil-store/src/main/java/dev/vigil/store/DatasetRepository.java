@@ -56,7 +56,7 @@ public final class DatasetRepository {
                     ps.setString(2, version);
                     ps.setString(3, kind.specName());
                     ps.setString(4, spec.toString());
-                    ps.setString(5, cipher.encrypt(password));
+                    ps.setString(5, cipher.encrypt(password, row(modelId, version, kind)));
                     ps.setObject(6, now);
                     ps.setObject(7, now);
                     ps.executeUpdate();
@@ -64,11 +64,14 @@ public final class DatasetRepository {
                 return Change.CREATED;
             }
             String storedEnc = stored.get().passwordEnc();
-            boolean samePassword = password == null || password.equals(decryptOrNull(storedEnc));
+            boolean samePassword =
+                    password == null || password.equals(decryptOrNull(storedEnc, row(modelId, version, kind)));
             if (samePassword && stored.get().spec().equals(spec)) {
                 return Change.UNCHANGED;
             }
-            String passwordEnc = password == null || samePassword ? storedEnc : cipher.encrypt(password);
+            String passwordEnc = password == null || samePassword
+                    ? storedEnc
+                    : cipher.encrypt(password, row(modelId, version, kind));
             try (PreparedStatement ps = c.prepareStatement("UPDATE datasets SET spec = ?, password_enc = ?,"
                     + " updated_at = ? WHERE model_id = ? AND version = ? AND kind = ?")) {
                 ps.setString(1, spec.toString());
@@ -87,9 +90,9 @@ public final class DatasetRepository {
      * The stored password, or null when there is none or it was encrypted under another master key:
      * a new password then simply replaces it, which is how a lost key is recovered from.
      */
-    private String decryptOrNull(String passwordEnc) {
+    private String decryptOrNull(String passwordEnc, String row) {
         try {
-            return cipher.decrypt(passwordEnc);
+            return cipher.decrypt(passwordEnc, row);
         } catch (VigilStateException e) {
             return null;
         }
@@ -138,7 +141,7 @@ public final class DatasetRepository {
     public Optional<DatasetConnection> find(String modelId, String version, DatasetKind kind) {
         return db.inTransaction(
                 "read dataset " + modelId + "/" + version + "/" + kind.specName(),
-                c -> stored(c, modelId, version, kind, false).map(s -> read(kind, s)));
+                c -> stored(c, modelId, version, kind, false).map(s -> read(modelId, version, kind, s)));
     }
 
     /** The connections of a version with their decrypted passwords, in {@link DatasetKind} order. */
@@ -154,7 +157,7 @@ public final class DatasetRepository {
                         DatasetKind kind = DatasetKind.fromSpec(rs.getString("kind"), "datasets.kind");
                         JsonNode spec =
                                 Database.json(rs.getString("spec"), "datasets/" + modelId + "/" + version + "/" + kind);
-                        connections.add(read(kind, new Stored(spec, rs.getString("password_enc"))));
+                        connections.add(read(modelId, version, kind, new Stored(spec, rs.getString("password_enc"))));
                     }
                 }
             }
@@ -176,9 +179,51 @@ public final class DatasetRepository {
         });
     }
 
-    private DatasetConnection read(DatasetKind kind, Stored stored) {
+    private DatasetConnection read(String modelId, String version, DatasetKind kind, Stored stored) {
         // The stored spec holds no secret reference, so every value is taken literally.
         DatasetConnection connection = SpecCodec.readDataset(kind, stored.spec(), "", SecretResolver.LITERAL);
-        return connection.withPassword(cipher.decrypt(stored.passwordEnc()));
+        return connection.withPassword(cipher.decrypt(stored.passwordEnc(), row(modelId, version, kind)));
+    }
+
+    /** The row a dataset's password is bound to (the AAD of its {@code v2:} ciphertext): model|version|kind. */
+    static String row(String modelId, String version, DatasetKind kind) {
+        return "dataset " + modelId + "|" + version + "|" + kind.specName();
+    }
+
+    /**
+     * Re-encrypts the passwords stored as {@code v1:} (bound to no row) as {@code v2:}, bound to their row; run once
+     * when the metastore opens. A password that does not decrypt (another master key) is left as it is. Returns how
+     * many were re-encrypted.
+     */
+    int bindStoredPasswords() {
+        return db.inTransaction("bind the stored passwords to their datasets", c -> {
+            List<String[]> unbound = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT model_id, version, kind, password_enc FROM datasets WHERE password_enc LIKE 'v1:%'");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    unbound.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+                }
+            }
+            int bound = 0;
+            for (String[] d : unbound) {
+                DatasetKind kind = DatasetKind.fromSpec(d[2], "datasets.kind");
+                String plain = decryptOrNull(d[3], null);
+                if (plain == null) {
+                    continue;
+                }
+                // only if unchanged since it was read: a concurrent upsert (a shared metastore) may have replaced it
+                try (PreparedStatement ps = c.prepareStatement("UPDATE datasets SET password_enc = ? WHERE model_id = ?"
+                        + " AND version = ? AND kind = ? AND password_enc = ?")) {
+                    ps.setString(1, cipher.encrypt(plain, row(d[0], d[1], kind)));
+                    ps.setString(2, d[0]);
+                    ps.setString(3, d[1]);
+                    ps.setString(4, d[2]);
+                    ps.setString(5, d[3]);
+                    bound += ps.executeUpdate();
+                }
+            }
+            return bound;
+        });
     }
 }

@@ -11,6 +11,7 @@ import dev.vigil.core.model.ModelVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +55,8 @@ public final class Metastore implements AutoCloseable {
         this.monitors = new MonitorRepository(db, cipher);
         // Monitors stored by schema V6 kept their action URLs in the clear: encrypt them now (a no-op once done).
         monitors.encryptStoredUrls();
+        // Secrets stored as v1: were bound to no row: bind them to theirs (v2:) now (a no-op once done).
+        datasets.bindStoredPasswords();
         this.deliveries = new DeliveryRepository(db);
         this.alerts = new AlertRepository(db, deliveries);
     }
@@ -65,7 +68,14 @@ public final class Metastore implements AutoCloseable {
     public static Metastore openDefault(Path dataDir, Map<String, String> env, Clock clock) {
         Path dir = dataDir.toAbsolutePath().normalize();
         try {
-            Files.createDirectories(dir);
+            if (!Files.exists(dir)
+                    && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                // owner-only from the start: it holds the metastore (specs, queries, profiles) and the master key
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(dir);
+            }
         } catch (IOException e) {
             throw new VigilStateException("Cannot create the data directory " + dir + ": " + e.getMessage(), e);
         }

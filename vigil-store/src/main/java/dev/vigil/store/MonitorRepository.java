@@ -11,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * The monitors of each version, as the JSON the REST API reads and writes (MonitorCodec). They are decoded
@@ -58,7 +57,8 @@ public final class MonitorRepository {
                 ps.setString(3, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        stored = Optional.of(decrypted(Database.json(rs.getString(1), "monitors/" + name)));
+                        stored = Optional.of(
+                                decrypted(Database.json(rs.getString(1), "monitors/" + name), modelId, version, name));
                     }
                 }
             }
@@ -68,7 +68,7 @@ public final class MonitorRepository {
                     ps.setString(1, modelId);
                     ps.setString(2, version);
                     ps.setString(3, name);
-                    ps.setString(4, encrypted(spec).toString());
+                    ps.setString(4, encrypted(spec, modelId, version, name).toString());
                     ps.setObject(5, now);
                     ps.setObject(6, now);
                     ps.executeUpdate();
@@ -80,7 +80,7 @@ public final class MonitorRepository {
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE monitors SET spec = ?, updated_at = ?"
                     + " WHERE model_id = ? AND version = ? AND name = ?")) {
-                ps.setString(1, encrypted(spec).toString());
+                ps.setString(1, encrypted(spec, modelId, version, name).toString());
                 ps.setObject(2, now);
                 ps.setString(3, modelId);
                 ps.setString(4, version);
@@ -103,7 +103,11 @@ public final class MonitorRepository {
                     while (rs.next()) {
                         out.add(new StoredMonitor(
                                 rs.getString(1),
-                                decrypted(Database.json(rs.getString(2), "monitors/" + rs.getString(1)))));
+                                decrypted(
+                                        Database.json(rs.getString(2), "monitors/" + rs.getString(1)),
+                                        modelId,
+                                        version,
+                                        rs.getString(1))));
                     }
                 }
                 return out;
@@ -112,14 +116,16 @@ public final class MonitorRepository {
     }
 
     /**
-     * Encrypts the action URLs of monitors stored before they were encrypted (schema V6 kept them in the clear);
+     * Encrypts the action URLs of monitors stored before they were encrypted (schema V6 kept them in the clear), and
+     * re-encrypts those stored as {@code v1:} (bound to no row) as {@code v2:}, bound to their monitor and action;
      * run once when the metastore opens. Returns how many monitors were rewritten.
      */
     int encryptStoredUrls() {
         return db.inTransaction("encrypt the monitors' action URLs", c -> {
             List<String[]> plain = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                            "SELECT model_id, version, name, spec FROM monitors WHERE spec LIKE '%\"url\"%'");
+                            "SELECT model_id, version, name, spec FROM monitors WHERE spec LIKE '%\"url\"%'"
+                                    + " OR spec LIKE '%\"v1:%'");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     JsonNode spec;
@@ -129,7 +135,19 @@ public final class MonitorRepository {
                         continue; // unreadable JSON: nothing to encrypt here (listing the version's monitors reports
                         // it)
                     }
-                    JsonNode sealed = encrypted(spec);
+                    JsonNode sealed;
+                    try {
+                        sealed = encrypted(
+                                decrypted(spec, rs.getString(1), rs.getString(2), rs.getString(3)),
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3));
+                    } catch (VigilException e) {
+                        continue; // a URL that does not decrypt (another master key): left as it is
+                    }
+                    if (!hasUnbound(spec) && !spec.path("actions").toString().contains("\"" + URL + "\"")) {
+                        continue; // already all v2: re-encrypting would only change the IVs
+                    }
                     if (!sealed.equals(spec)) {
                         plain.add(new String[] {
                             rs.getString(1), rs.getString(2), rs.getString(3), sealed.toString(), rs.getString(4)
@@ -154,27 +172,45 @@ public final class MonitorRepository {
         });
     }
 
-    /** The spec with each action's {@code url} replaced by {@code url_enc}. */
-    private JsonNode encrypted(JsonNode spec) {
-        return mapActions(spec, URL, URL_ENC, cipher::encrypt);
+    /** The row an action's URL is bound to (the AAD of its {@code v2:} ciphertext): monitor|version|name|action. */
+    static String row(String modelId, String version, String name, int action) {
+        return "monitor " + modelId + "|" + version + "|" + name + "|action " + action;
+    }
+
+    private static boolean hasUnbound(JsonNode spec) {
+        for (JsonNode action : spec.path("actions")) {
+            if (action.path(URL_ENC).isTextual()
+                    && !SecretCipher.isBound(action.path(URL_ENC).asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The spec with each action's {@code url} replaced by {@code url_enc}, bound to its monitor and action. */
+    private JsonNode encrypted(JsonNode spec, String modelId, String version, String name) {
+        return mapActions(spec, URL, URL_ENC, (i, url) -> cipher.encrypt(url, row(modelId, version, name, i)));
     }
 
     /** The spec with each action's {@code url_enc} replaced by {@code url} (plain ones, from V6, pass through). */
-    private JsonNode decrypted(JsonNode spec) {
-        return mapActions(spec, URL_ENC, URL, cipher::decrypt);
+    private JsonNode decrypted(JsonNode spec, String modelId, String version, String name) {
+        return mapActions(spec, URL_ENC, URL, (i, enc) -> cipher.decrypt(enc, row(modelId, version, name, i)));
     }
 
-    private static JsonNode mapActions(JsonNode spec, String from, String to, UnaryOperator<String> change) {
+    private static JsonNode mapActions(
+            JsonNode spec, String from, String to, java.util.function.BiFunction<Integer, String, String> change) {
         JsonNode actions = spec.path("actions");
         if (!actions.isArray()) {
             return spec;
         }
         ObjectNode copy = spec.deepCopy();
         ArrayNode mapped = copy.putArray("actions");
+        int i = 0;
         for (JsonNode action : actions) {
+            int index = i++;
             if (action.isObject() && action.path(from).isTextual()) {
                 ObjectNode a = ((ObjectNode) action).deepCopy();
-                a.put(to, change.apply(a.remove(from).asText()));
+                a.put(to, change.apply(index, a.remove(from).asText()));
                 mapped.add(a);
             } else {
                 mapped.add(action);

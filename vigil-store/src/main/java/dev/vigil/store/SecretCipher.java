@@ -22,8 +22,11 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts the secrets the metastore keeps (data-source passwords) with AES-256-GCM: a random
- * 96-bit IV per value and a 128-bit tag, stored as {@code v1:} + base64(IV ‖ ciphertext ‖ tag).
+ * Encrypts the secrets the metastore keeps (data-source passwords, monitor action URLs) with AES-256-GCM: a random
+ * 96-bit IV per value and a 128-bit tag, stored as {@code v2:} + base64(IV ‖ ciphertext ‖ tag), the row the secret
+ * belongs to (e.g. {@code dataset shop/v1/serving}) bound as additional authenticated data: a blob copied to another
+ * row does not decrypt there (review F19). {@code v1:} values (no row bound) are still read, and re-sealed as
+ * {@code v2:} when the metastore opens.
  * See docs/decisions/0002-secrets-and-tokens.md. {@link #toString()} never shows the key.
  */
 public final class SecretCipher {
@@ -31,6 +34,7 @@ public final class SecretCipher {
     public static final String MASTER_KEY_ENV = "VIGIL_MASTER_KEY";
 
     private static final String PREFIX = "v1:";
+    private static final String BOUND_PREFIX = "v2:";
     private static final int KEY_BYTES = 32;
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -132,8 +136,22 @@ public final class SecretCipher {
         }
     }
 
-    /** {@code v1:} + base64(IV ‖ ciphertext ‖ tag); null stays null. */
+    /** {@code v1:} + base64(IV ‖ ciphertext ‖ tag), bound to no row (the format before {@code v2:}); null stays null. */
     public String encrypt(String plaintext) {
+        return seal(plaintext, PREFIX, null);
+    }
+
+    /** {@code v2:} + base64(IV ‖ ciphertext ‖ tag), bound to {@code row}; null stays null. */
+    public String encrypt(String plaintext, String row) {
+        return seal(plaintext, BOUND_PREFIX, java.util.Objects.requireNonNull(row, "row"));
+    }
+
+    /** Whether {@code stored} is bound to its row already ({@code v2:}); null counts as bound (nothing to seal). */
+    public static boolean isBound(String stored) {
+        return stored == null || stored.startsWith(BOUND_PREFIX);
+    }
+
+    private String seal(String plaintext, String prefix, String row) {
         if (plaintext == null) {
             return null;
         }
@@ -142,38 +160,60 @@ public final class SecretCipher {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            if (row != null) {
+                cipher.updateAAD(row.getBytes(StandardCharsets.UTF_8));
+            }
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             ByteBuffer out =
                     ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed);
-            return PREFIX + Base64.getEncoder().encodeToString(out.array());
+            return prefix + Base64.getEncoder().encodeToString(out.array());
         } catch (GeneralSecurityException e) {
             throw new VigilStateException("Cannot encrypt a secret: " + e.getMessage(), e);
         }
     }
 
-    /** The plaintext of a value made by {@link #encrypt}; null stays null. */
+    /** The plaintext of a {@code v1:} value made by {@link #encrypt(String)}; null stays null. */
     public String decrypt(String stored) {
+        return decrypt(stored, null);
+    }
+
+    /**
+     * The plaintext of a value stored for {@code row}: a {@code v2:} value only if it was encrypted for that row, a
+     * {@code v1:} value (bound to no row) as it is; null stays null.
+     */
+    public String decrypt(String stored, String row) {
         if (stored == null) {
             return null;
         }
+        boolean bound = stored.startsWith(BOUND_PREFIX);
         byte[] bytes;
         try {
-            bytes = stored.startsWith(PREFIX) ? Base64.getDecoder().decode(stored.substring(PREFIX.length())) : null;
+            bytes = bound || stored.startsWith(PREFIX)
+                    ? Base64.getDecoder().decode(stored.substring(PREFIX.length()))
+                    : null;
         } catch (IllegalArgumentException e) {
             bytes = null;
         }
         if (bytes == null || bytes.length < IV_BYTES + TAG_BITS / 8) {
-            throw new VigilStateException("Cannot decrypt a stored secret: it is not in the " + PREFIX
-                    + " format (base64 of IV, ciphertext and tag)");
+            throw new VigilStateException("Cannot decrypt a stored secret: it is not in the " + BOUND_PREFIX + " or "
+                    + PREFIX + " format (base64 of IV, ciphertext and tag)");
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, IV_BYTES));
+            if (bound) {
+                cipher.updateAAD((row == null ? "" : row).getBytes(StandardCharsets.UTF_8));
+            }
             byte[] plain = cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
             throw new VigilStateException(
-                    "Cannot decrypt a stored secret: the master key differs from the one it was encrypted with", e);
+                    bound
+                            ? "Cannot decrypt the stored secret of " + row + ": it was encrypted for another row, or"
+                                    + " under another master key"
+                            : "Cannot decrypt a stored secret: the master key differs from the one it was encrypted"
+                                    + " with",
+                    e);
         } catch (GeneralSecurityException e) {
             throw new VigilStateException("Cannot decrypt a stored secret: " + e.getMessage(), e);
         }

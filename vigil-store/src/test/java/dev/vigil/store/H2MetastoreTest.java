@@ -89,8 +89,55 @@ class H2MetastoreTest extends MetastoreContractTest {
 
         assertThatThrownBy(() -> store.datasets().find("fraud", "v1", DatasetKind.SERVING))
                 .isInstanceOf(VigilStateException.class)
-                .hasMessage(
-                        "Cannot decrypt a stored secret: the master key differs from the one it was encrypted with");
+                .hasMessage("Cannot decrypt the stored secret of dataset fraud|v1|serving: it was encrypted for another"
+                        + " row, or under another master key");
+    }
+
+    /** Review F19: a v1: password (bound to no row) still reads, and is bound to its row when the store opens. */
+    @Test
+    void aV1PasswordStillReadsAndIsBoundToItsRowWhenTheStoreOpens() throws Exception {
+        store.models().upsert(new Model("fraud", "Fraud"));
+        store.versions().upsert(version("fraud", "v1"));
+        store.datasets().upsert("fraud", "v1", serving("placeholder"));
+        SecretCipher cipher = SecretCipher.fromEnvironmentOrKeyFile(Map.of(), dataDir.resolve("data/master.key"));
+        String v1 = cipher.encrypt(PASSWORD);
+        assertThat(v1).startsWith("v1:");
+        try (Connection c = connectRaw();
+                java.sql.PreparedStatement ps = c.prepareStatement("UPDATE datasets SET password_enc = ?")) {
+            ps.setString(1, v1);
+            ps.executeUpdate();
+        }
+        assertThat(store.datasets()
+                        .find("fraud", "v1", DatasetKind.SERVING)
+                        .orElseThrow()
+                        .source()
+                        .password())
+                .as("v1: still reads")
+                .isEqualTo(PASSWORD);
+        store.close();
+        store = openStore();
+        String stored;
+        try (Connection c = connectRaw();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT password_enc FROM datasets")) {
+            rs.next();
+            stored = rs.getString(1);
+        }
+        assertThat(stored).startsWith("v2:");
+        assertThat(cipher.decrypt(stored, "dataset fraud|v1|serving")).isEqualTo(PASSWORD);
+        assertThat(store.datasets()
+                        .find("fraud", "v1", DatasetKind.SERVING)
+                        .orElseThrow()
+                        .source()
+                        .password())
+                .isEqualTo(PASSWORD);
+    }
+
+    /** Review F19: the data directory (metastore and master key) is created owner-only. */
+    @Test
+    void theDataDirectoryIsCreatedOwnerOnly() throws IOException {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("data"))))
+                .isEqualTo("rwx------");
     }
 
     @Test

@@ -304,7 +304,34 @@ abstract class MetastoreContractTest {
                     .contains("\"query\"")
                     .doesNotContain(PASSWORD)
                     .doesNotContain("password");
-            assertThat(rows.get(1)).startsWith("v1:").doesNotContain(PASSWORD);
+            assertThat(rows.get(1)).startsWith("v2:").doesNotContain(PASSWORD);
+        }
+
+        /** Review F19: a password blob copied to another dataset's row does not decrypt there, with a sentence. */
+        @Test
+        void aPasswordMovedToAnotherRowDoesNotDecrypt() throws SQLException {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+            DatasetConnection training = DatasetConnection.of(
+                    DatasetKind.TRAINING, serving("training-password").source(), "id", "ts");
+            store.datasets().upsert("fraud", "v1", training);
+            try (Connection c = connectRaw();
+                    PreparedStatement ps = c.prepareStatement("UPDATE datasets SET password_enc = (SELECT"
+                            + " password_enc FROM datasets WHERE kind = 'serving') WHERE kind = 'training'")) {
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            assertThatThrownBy(() -> store.datasets().find("fraud", "v1", DatasetKind.TRAINING))
+                    .isInstanceOf(VigilStateException.class)
+                    .hasMessage("Cannot decrypt the stored secret of dataset fraud|v1|training: it was encrypted for"
+                            + " another row, or under another master key");
+            assertThat(store.datasets()
+                            .find("fraud", "v1", DatasetKind.SERVING)
+                            .orElseThrow()
+                            .source()
+                            .password())
+                    .as("the row it belongs to still reads it")
+                    .isEqualTo(PASSWORD);
         }
     }
 
@@ -581,7 +608,7 @@ abstract class MetastoreContractTest {
                     .doesNotContain("hooks.slack.com")
                     .doesNotContain("secret")
                     .doesNotContain("\"url\"")
-                    .contains("\"url_enc\":\"v1:")
+                    .contains("\"url_enc\":\"v2:")
                     .contains("oncall@example.com");
 
             // A monitor stored in the clear (schema V6) is encrypted when the metastore opens,

@@ -140,4 +140,20 @@ class SecretCipherTest {
                 .hasMessageContaining("got 16 bytes")
                 .hasMessageNotContaining(tooShort);
     }
+
+    /** Review F19: a v2: value is bound to its row (AAD); v1: values, bound to none, still read. */
+    @Test
+    void aBoundValueDecryptsOnlyForItsRow() {
+        String stored = cipher.encrypt("hunter2", "dataset m|v1|serving");
+        assertThat(stored).startsWith("v2:").doesNotContain("hunter2");
+        assertThat(SecretCipher.isBound(stored)).isTrue();
+        assertThat(cipher.decrypt(stored, "dataset m|v1|serving")).isEqualTo("hunter2");
+        assertThatThrownBy(() -> cipher.decrypt(stored, "dataset evil|v1|serving"))
+                .isInstanceOf(VigilStateException.class)
+                .hasMessage("Cannot decrypt the stored secret of dataset evil|v1|serving: it was encrypted for another"
+                        + " row, or under another master key");
+        String legacy = cipher.encrypt("hunter2");
+        assertThat(SecretCipher.isBound(legacy)).isFalse();
+        assertThat(cipher.decrypt(legacy, "dataset m|v1|serving")).isEqualTo("hunter2");
+    }
 }

@@ -3,6 +3,7 @@ package dev.vigil.core.model;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,8 @@ public final class Jdbc {
      * ({@code loggerFile}), change the session or its read-only mode ({@code options}, {@code readOnly},
      * {@code readOnlyMode}, {@code preferQueryMode}), or use credentials found on the server's host
      * ({@code service}, {@code jaas*}, {@code gss*}, and {@code user}/{@code password}, which have their own fields).
+     * Credentials ({@link #CREDENTIAL_PARAMETERS}) are refused in a sentence of their own: a URL is stored and returned
+     * in clear (review F16).
      */
     public static final Set<String> SOURCE_URL_PARAMETERS = Set.of(
             "ssl",
@@ -29,7 +32,6 @@ public final class Jdbc {
             "sslrootcert",
             "sslcert",
             "sslkey",
-            "sslpassword",
             "sslNegotiation",
             "sslResponseTimeout",
             "connectTimeout",
@@ -44,6 +46,13 @@ public final class Jdbc {
             "hostRecheckSeconds",
             "tcpKeepAlive",
             "tcpNoDelay");
+
+    /**
+     * Parameters that carry a secret: refused in a URL, which is stored in clear and returned by every GET (review
+     * F16); the password has its own field, stored encrypted. {@code sslpassword} (the client key's passphrase) has
+     * none: a client key given in {@code sslkey} must be unencrypted and protected by its file's permissions.
+     */
+    public static final Set<String> CREDENTIAL_PARAMETERS = Set.of("password", "sslpassword");
 
     private Jdbc() {}
 
@@ -63,8 +72,12 @@ public final class Jdbc {
         }
         for (String name : parameters(url).keySet()) {
             if (!SOURCE_URL_PARAMETERS.contains(name)) {
+                String credential = CREDENTIAL_PARAMETERS.contains(name.toLowerCase(Locale.ROOT))
+                        ? "; a secret in the URL would be stored and returned in clear: put the password in"
+                                + " data_source.password (stored encrypted, never returned)"
+                        : "";
                 return Optional.of(key + ": parameter '" + name + "' is not allowed (allowed: "
-                        + String.join(", ", new TreeSet<>(SOURCE_URL_PARAMETERS)) + ")");
+                        + String.join(", ", new TreeSet<>(SOURCE_URL_PARAMETERS)) + ")" + credential);
             }
         }
         return Optional.empty();

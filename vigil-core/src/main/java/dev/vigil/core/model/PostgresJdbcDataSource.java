@@ -13,6 +13,10 @@ import java.util.Objects;
  * keys starting with {@code spark.} configure the job, every other key goes to Spark's JDBC reader.
  * {@code sampleSize} is the fraction of rows to keep per window, in (0, 1]. The password is never
  * part of {@link #toString()}.
+ *
+ * <p>{@code allowWritableRole} is the name of a role the owner of the source accepts although it can write (decision
+ * 0003): Vigil refuses a source role that could write, create or owns what it reads, unless this names exactly the
+ * role the session logs in as. {@code null} (the default) accepts read-only roles only.
  */
 public record PostgresJdbcDataSource(
         String url,
@@ -21,7 +25,8 @@ public record PostgresJdbcDataSource(
         String password,
         List<String> selectExpr,
         Map<String, String> readOptions,
-        double sampleSize) {
+        double sampleSize,
+        String allowWritableRole) {
 
     /** The {@code type} of this data source in specs. */
     public static final String TYPE = "postgres-jdbc";
@@ -34,20 +39,34 @@ public record PostgresJdbcDataSource(
         readOptions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(readOptions));
     }
 
+    /** A source that accepts read-only roles only. */
+    public PostgresJdbcDataSource(
+            String url,
+            String query,
+            String user,
+            String password,
+            List<String> selectExpr,
+            Map<String, String> readOptions,
+            double sampleSize) {
+        this(url, query, user, password, selectExpr, readOptions, sampleSize, null);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
     /** The same source with another password (e.g. after a secret reference was resolved). */
     public PostgresJdbcDataSource withPassword(String newPassword) {
-        return new PostgresJdbcDataSource(url, query, user, newPassword, selectExpr, readOptions, sampleSize);
+        return new PostgresJdbcDataSource(
+                url, query, user, newPassword, selectExpr, readOptions, sampleSize, allowWritableRole);
     }
 
     @Override
     public String toString() {
         return "PostgresJdbcDataSource[url=" + Jdbc.redactUrl(url) + ", user=" + user + ", password="
                 + (password == null ? "<none>" : "******") + ", query=" + query + ", selectExpr=" + selectExpr
-                + ", readOptions=" + readOptions + ", sampleSize=" + sampleSize + "]";
+                + ", readOptions=" + readOptions + ", sampleSize=" + sampleSize
+                + (allowWritableRole == null ? "" : ", allowWritableRole=" + allowWritableRole) + "]";
     }
 
     /** Fluent construction, as in the quickstart: {@code PostgresJdbcDataSource.builder().url(..).query(..)}. */
@@ -59,6 +78,7 @@ public record PostgresJdbcDataSource(
         private final List<String> selectExpr = new ArrayList<>();
         private final Map<String, String> readOptions = new LinkedHashMap<>();
         private double sampleSize = 1.0;
+        private String allowWritableRole;
 
         public Builder url(String url) {
             this.url = url;
@@ -104,6 +124,15 @@ public record PostgresJdbcDataSource(
             return this;
         }
 
+        /**
+         * Accepts the role named {@code role} although it can write (or owns what it reads): only when the session
+         * logs in as exactly that role. For a source whose owner knowingly lends Vigil a writer.
+         */
+        public Builder allowWritableRole(String role) {
+            this.allowWritableRole = role;
+            return this;
+        }
+
         public PostgresJdbcDataSource build() {
             return new PostgresJdbcDataSource(
                     Objects.requireNonNull(url, "url is required"),
@@ -112,7 +141,8 @@ public record PostgresJdbcDataSource(
                     password,
                     selectExpr,
                     readOptions,
-                    sampleSize);
+                    sampleSize,
+                    allowWritableRole);
         }
     }
 }

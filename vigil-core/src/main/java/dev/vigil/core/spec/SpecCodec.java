@@ -74,7 +74,16 @@ public final class SpecCodec {
             "schedule");
     /** {@code password_set} is output only; it is accepted and ignored so that what a GET returns can be PUT back. */
     private static final Set<String> SOURCE_KEYS = Set.of(
-            "type", "url", "query", "user", "password", "password_set", "select_expr", "read_options", "sample_size");
+            "type",
+            "url",
+            "query",
+            "user",
+            "password",
+            "password_set",
+            "select_expr",
+            "read_options",
+            "sample_size",
+            "allow_writable_role");
 
     private static final Set<String> FIELD_KEYS = Set.of("type", "dimensions");
 
@@ -518,10 +527,19 @@ public final class SpecCodec {
                 sample = sampleNode.asDouble();
             }
         }
+        String allowWritableRole = p.text(node, "allow_writable_role", prefix, false);
         p.addAll(SpecValidator.sourceValueProblems(url, query, sample, selectExpr, readOptions, prefix));
+        p.addAll(SpecValidator.allowWritableRoleProblems(allowWritableRole, prefix));
         p.throwIfAny();
         return new PostgresJdbcDataSource(
-                url, SqlQueries.normalize(query, prefix + "query"), user, password, selectExpr, readOptions, sample);
+                url,
+                SqlQueries.normalize(query, prefix + "query"),
+                user,
+                password,
+                selectExpr,
+                readOptions,
+                sample,
+                allowWritableRole);
     }
 
     // ---- writing -----------------------------------------------------------------------------------
@@ -612,6 +630,9 @@ public final class SpecCodec {
         }
         if (s.sampleSize() != 1.0) {
             src.put("sample_size", s.sampleSize());
+        }
+        if (s.allowWritableRole() != null) {
+            src.put("allow_writable_role", s.allowWritableRole());
         }
         node.put("id_column", c.idColumn());
         node.put("timestamp_column", c.timestampColumn());

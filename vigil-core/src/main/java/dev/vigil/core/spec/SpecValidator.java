@@ -190,7 +190,20 @@ public final class SpecValidator {
         }
         problems.addAll(sourceValueProblems(
                 source.url(), source.query(), source.sampleSize(), source.selectExpr(), source.readOptions(), prefix));
+        problems.addAll(allowWritableRoleProblems(source.allowWritableRole(), prefix));
         return problems;
+    }
+
+    /**
+     * Problems of {@code allow_writable_role}: when given, it is the name of one role (the one the source logs in
+     * as), never blank; {@code null} is the default (read-only roles only).
+     */
+    static List<String> allowWritableRoleProblems(String allowWritableRole, String prefix) {
+        if (allowWritableRole != null && allowWritableRole.isBlank()) {
+            return List.of(prefix + "allow_writable_role: is blank (expected the name of the role the source logs in"
+                    + " as, or no key for read-only roles only)");
+        }
+        return List.of();
     }
 
     /**

@@ -45,6 +45,8 @@ class JdbcTest {
                 "preferQueryMode",
                 "user",
                 "password",
+                "sslpassword",
+                "PASSWORD",
                 "dbname",
                 "unknown",
             })
@@ -55,6 +57,17 @@ class JdbcTest {
                         .startsWith("serving.data_source.url: parameter '" + name + "' is not allowed (allowed: ")
                         .contains("ApplicationName", "sslmode", "connectTimeout")
                         .doesNotContain("=x"));
+    }
+
+    /** Review F16: a secret in the URL would be stored and returned in clear; the sentence says where it belongs. */
+    @ParameterizedTest
+    @ValueSource(strings = {"password", "sslpassword", "Password", "pass%77ord"})
+    void credentialsInTheUrlAreRefusedWithWhereTheyBelong(String name) {
+        assertThat(Jdbc.sourceUrlProblem("jdbc:postgresql://h/db?" + name + "=s3cret", "serving.data_source.url"))
+                .hasValueSatisfying(p -> assertThat(p)
+                        .endsWith("; a secret in the URL would be stored and returned in clear: put the password in"
+                                + " data_source.password (stored encrypted, never returned)")
+                        .doesNotContain("s3cret"));
     }
 
     @Test

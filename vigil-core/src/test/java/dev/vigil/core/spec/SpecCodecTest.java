@@ -100,6 +100,37 @@ class SpecCodecTest {
     }
 
     @Test
+    void theWritableRoleOptInIsReadWrittenBackAndChecked() throws IOException {
+        ModelSpec spec = SpecCodec.readSpec(
+                example().replaceFirst("    user: vigil\n", "    user: vigil\n    allow_writable_role: vigil\n"),
+                "spec.yaml",
+                SECRETS);
+        DatasetConnection serving = spec.datasets().get(DatasetKind.SERVING);
+        assertThat(serving.source().allowWritableRole()).isEqualTo("vigil");
+        assertThat(spec.datasets().get(DatasetKind.TRAINING).source().allowWritableRole())
+                .as("the opt-in is per data source")
+                .isNull();
+        assertThat(SpecCodec.write(serving, false)
+                        .path("data_source")
+                        .path("allow_writable_role")
+                        .asText())
+                .isEqualTo("vigil");
+        assertThat(SpecCodec.readDataset(
+                        DatasetKind.SERVING, SpecCodec.write(serving, true), "", SecretResolver.LITERAL))
+                .isEqualTo(serving);
+        assertThat(SpecCodec.write(serving.withPassword("x"), true)
+                        .path("data_source")
+                        .has("allow_writable_role"))
+                .as("withPassword keeps the opt-in")
+                .isTrue();
+        assertThat(rejected(example()
+                                .replaceFirst("    user: vigil\n", "    user: vigil\n    allow_writable_role: ''\n"))
+                        .getMessage())
+                .isEqualTo("serving.data_source.allow_writable_role: is blank (expected the name of the role the"
+                        + " source logs in as, or no key for read-only roles only)");
+    }
+
+    @Test
     void segmentsOfEachShapeAreReadAndWrittenBack() throws IOException {
         String yaml = example()
                 + "segments: [{field: owner}, {field: amount, buckets: [100, 500]}, {name: big, where: \"amount > 500\"}]\n";
@@ -280,16 +311,16 @@ class SpecCodecTest {
     void actionUrlsMayReferToSecrets() throws IOException {
         String yaml = example()
                 + "monitors:\n  - name: drift\n    type: model_activity\n    detection: {method: absolute, min: 1}\n"
-                + "    actions: [{type: slack, url: '${env:SLACK_URL}'}, {type: webhook, url: 'https://x.test/h'}]\n";
+                + "    actions: [{type: slack, url: '${env:VIGIL_SLACK_URL}'}, {type: webhook, url: 'https://x.test/h'}]\n";
         SecretResolver env = SecretResolver.fromEnvironment(
-                Map.of("VIGIL_PG_PASSWORD", "s3cret", "SLACK_URL", "https://hooks.slack.test/T/B/k")::get);
+                Map.of("VIGIL_PG_PASSWORD", "s3cret", "VIGIL_SLACK_URL", "https://hooks.slack.test/T/B/k")::get);
         ModelSpec spec = SpecCodec.readSpec(yaml, "spec.yaml", env);
         assertThat(spec.monitors().get(0).actions().get(0).url()).isEqualTo("https://hooks.slack.test/T/B/k");
         assertThat(spec.monitors().get(0).actions().get(1).url()).isEqualTo("https://x.test/h");
         SecretResolver noSlack = SecretResolver.fromEnvironment(Map.of("VIGIL_PG_PASSWORD", "s3cret")::get);
         assertThatThrownBy(() -> SpecCodec.readSpec(yaml, "spec.yaml", noSlack))
                 .isInstanceOf(VigilArgumentException.class)
-                .hasMessageContaining("monitors[0].actions[0].url: environment variable SLACK_URL is not set");
+                .hasMessageContaining("monitors[0].actions[0].url: environment variable VIGIL_SLACK_URL is not set");
     }
 
     @Test

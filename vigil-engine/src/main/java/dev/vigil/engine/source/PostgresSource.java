@@ -6,6 +6,7 @@ import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.engine.spark.UserExpressions;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -90,28 +91,34 @@ public final class PostgresSource {
     }
 
     private List<SourceColumn> probe(PostgresJdbcDataSource source, String key) {
-        String wrapped = SourceSql.wrap(source.query(), key);
         try (Connection c = sessions.open(source)) {
-            List<SourceColumn> columns = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(SourceSql.limit(wrapped, 0));
-                    ResultSet rs = s.executeQuery()) {
-                ResultSetMetaData md = rs.getMetaData();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    columns.add(new SourceColumn(md.getColumnLabel(i), md.getColumnTypeName(i), md.getColumnType(i)));
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement(SourceSql.limit(wrapped, 1));
-                    ResultSet rs = s.executeQuery()) {
-                rs.next();
-            }
-            return columns;
+            return probe(c, source, key);
         } catch (SQLException e) {
             throw failures.queryFailure(source, key, e);
         }
     }
 
+    private static List<SourceColumn> probe(Connection c, PostgresJdbcDataSource source, String key)
+            throws SQLException {
+        String wrapped = SourceSql.wrap(source.query(), key);
+        List<SourceColumn> columns = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(SourceSql.limit(wrapped, 0));
+                ResultSet rs = s.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                columns.add(new SourceColumn(md.getColumnLabel(i), md.getColumnTypeName(i), md.getColumnType(i)));
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(SourceSql.limit(wrapped, 1));
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+        }
+        return columns;
+    }
+
     /**
-     * Probes the dataset's query and checks its columns against the version: the id and timestamp
+     * Refuses a source role that can do more than read unless the source names it in {@code allow_writable_role}
+     * ({@link SourceRoleCheck}), then probes the dataset's query and checks its columns against the version: the id and timestamp
      * columns, every field the dataset must carry and every label, each present with a type its
      * field can be read from. All problems are reported together, keys prefixed with
      * {@code prefix} (e.g. {@code "serving."}). Returns the columns as the engine will see them
@@ -122,7 +129,18 @@ public final class PostgresSource {
         // it (analysis already loads the classes a reflect() names)
         UserExpressions.checkAll(
                 prefix + "data_source.select_expr", connection.source().selectExpr());
-        List<SourceColumn> probed = probe(connection.source(), prefix + "data_source.query");
+        PostgresJdbcDataSource src = connection.source();
+        String key = prefix + "data_source.query";
+        List<SourceColumn> probed;
+        try (Connection c = sessions.open(src)) {
+            // the role is asked before the query runs: a role that can write is refused without running it
+            SourceRoleCheck.requireReadOnly(c, src, prefix);
+            probed = probe(c, src, key);
+        } catch (SQLException e) {
+            throw failures.queryFailure(src, key, e);
+        } catch (IOException e) {
+            throw SourceFailures.unreadablePlan(key, e);
+        }
         return SourceSchemaCheck.check(version, connection, prefix, probed);
     }
 

@@ -32,7 +32,7 @@ final class PrivilegeProbe {
 
     PrivilegeReport privileges(PostgresJdbcDataSource source) {
         String key = "data_source.query";
-        String explain = SourceSql.explain(source.query());
+        String explain = SourceSql.explain(source.query(), key);
         try (Connection c = sessions.open(source)) {
             String user;
             String database;
@@ -56,8 +56,18 @@ final class PrivilegeProbe {
             }
             List<String> qualified =
                     tables.stream().map(TableAccess::qualifiedName).toList();
+            Set<String> schemas = new TreeSet<>();
+            relations.forEach(r -> schemas.add(r.get(0)));
+            List<String> warnings = SourceRoleCheck.powers(c, schemas).phrases().stream()
+                    .map(phrase -> "role \"" + user + "\" " + phrase)
+                    .toList();
             return new PrivilegeReport(
-                    user, database, superuser, tables, GrantSql.statements(user, database, "public", qualified, false));
+                    user,
+                    database,
+                    superuser,
+                    tables,
+                    GrantSql.statements(user, database, "public", qualified, false),
+                    warnings);
         } catch (SQLException e) {
             throw sessions.failures().queryFailure(source, key, e);
         } catch (IOException e) {
@@ -84,7 +94,8 @@ final class PrivilegeProbe {
         }
     }
 
-    private static void collectRelations(JsonNode node, Set<List<String>> out) {
+    /** Adds the {@code [schema, relation]} of every relation a plan ({@code EXPLAIN (FORMAT JSON)}) reads. */
+    static void collectRelations(JsonNode node, Set<List<String>> out) {
         if (node.isObject() && node.has("Relation Name")) {
             out.add(List.of(
                     node.path("Schema").asText("public"),

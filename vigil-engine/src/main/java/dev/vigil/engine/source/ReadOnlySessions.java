@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -41,9 +42,21 @@ final class ReadOnlySessions {
     Properties sessionProperties(PostgresJdbcDataSource source) {
         Properties p = new Properties();
         p.setProperty("user", source.user());
-        if (source.password() != null) {
-            p.setProperty("password", source.password());
+        // Never the server host's own credentials for a host the user names (review F8). Without a password pgjdbc
+        // reads one from ~/.pgpass (Driver.parseURL looks only when the password is null), so an absent one is sent
+        // as empty, which pgjdbc refuses to offer ("the password is an empty string").
+        p.setProperty("password", source.password() == null ? "" : source.password());
+        Map<String, String> given = Jdbc.parameters(source.url());
+        for (String clientCertificate : List.of("sslcert", "sslkey")) {
+            if (!given.containsKey(clientCertificate)) {
+                // empty: no client certificate; unset, pgjdbc offers ~/.postgresql/postgresql.crt and .pk8 if present
+                p.setProperty(clientCertificate, "");
+            }
         }
+        // no Kerberos: no GSS encryption attempt and no JAAS login with the host's ticket or keytab
+        p.setProperty("gssEncMode", "disable");
+        p.setProperty("jaasLogin", "false");
+        p.setProperty("gssUseDefaultCreds", "false");
         p.setProperty("readOnly", "true");
         p.setProperty("readOnlyMode", "always");
         p.setProperty("ApplicationName", "vigil");
@@ -88,9 +101,12 @@ final class ReadOnlySessions {
         Map<String, String> given = Jdbc.parameters(source.url());
         Map<String, String> settings = new TreeMap<>();
         sessionProperties(source).forEach((k, v) -> settings.put((String) k, (String) v));
-        // the credentials stay connection properties: their keys are lower-case already, and a URL gets logged
+        // the credentials stay connection properties: their keys are lower-case already, and a URL gets logged; the
+        // empty client certificate defaults are properties too, so that a certificate the URL names wins over them
         settings.remove("user");
         settings.remove("password");
+        settings.remove("sslcert");
+        settings.remove("sslkey");
         if (binaryFromTheStart && !given.containsKey("prepareThreshold")) {
             settings.put("prepareThreshold", "-1");
         }

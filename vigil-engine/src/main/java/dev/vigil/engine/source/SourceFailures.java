@@ -18,6 +18,7 @@ import java.util.Locale;
  * PostgreSQL's own reason, never the password.
  */
 final class SourceFailures {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SourceFailures.class);
     private final Duration statementTimeout;
 
     SourceFailures(Duration statementTimeout) {
@@ -68,10 +69,30 @@ final class SourceFailures {
                     case "42501" -> Reason.PERMISSION_DENIED;
                     default -> Reason.UNREACHABLE;
                 };
-        return new VigilSourceException(
-                reason,
-                "Cannot connect to " + Jdbc.redactUrl(source.url()) + " as " + source.user() + ": " + reasonOf(e),
-                e);
+        String where = "Cannot connect to " + Jdbc.redactUrl(source.url()) + " as " + source.user() + ": ";
+        if (reason == Reason.UNREACHABLE && noPostgresAnswered(e)) {
+            // The same words whether the port was closed, filtered, or open to something that is not PostgreSQL, so
+            // that a dataset PUT is no port scanner for the hosts the server can reach (review F8); the detail goes
+            // to the server's log only.
+            LOG.warn("{}{}", where, reasonOf(e));
+            return new VigilSourceException(reason, where + NO_POSTGRES_ANSWERED, e);
+        }
+        return new VigilSourceException(reason, where + reasonOf(e), e);
+    }
+
+    /** What a caller is told when nothing answered as PostgreSQL at the source's address. */
+    static final String NO_POSTGRES_ANSWERED = "no PostgreSQL server answered at that address (unknown host, refused,"
+            + " silent, or not PostgreSQL; the Vigil server's log has the detail)";
+
+    /**
+     * Whether the login failed below PostgreSQL's protocol: pgjdbc's {@code 08001} with a socket error as its cause
+     * (refused, unknown host, closed without an answer) or its login timeout. A reason PostgreSQL itself gave (a
+     * {@code FATAL} from the server, TLS, authentication) is kept: it is about the user's own settings.
+     */
+    private static boolean noPostgresAnswered(SQLException e) {
+        return "08001".equals(e.getSQLState())
+                && (e.getCause() instanceof IOException
+                        || String.valueOf(e.getMessage()).startsWith("Connection attempt timed out"));
     }
 
     VigilSourceException queryFailure(PostgresJdbcDataSource source, String key, SQLException e) {

@@ -43,6 +43,32 @@ public final class SourceSql {
                     + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                     + "WHERE n.nspname = ? AND c.relname = ?";
 
+    /** The session's role and its attributes: superuser, {@code CREATEROLE}, {@code CREATEDB}, {@code BYPASSRLS}. */
+    static final String ROLE_ATTRIBUTES = "SELECT r.rolname, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls"
+            + " FROM pg_roles r WHERE r.rolname = current_user";
+
+    /**
+     * Of the schemas named in the text-array parameter: the name, whether the role is (a member of) the owner, and
+     * whether it may {@code CREATE} in it.
+     */
+    static final String SCHEMA_POWERS = "SELECT n.nspname, pg_has_role(current_user, n.nspowner, 'USAGE'),"
+            + " has_schema_privilege(n.oid, 'CREATE') FROM pg_namespace n WHERE n.nspname = ANY (?)";
+
+    /**
+     * Every table, view, materialized view, foreign table and sequence of the schemas named in the text-array
+     * parameter: schema, name, whether the role is (a member of) the owner, and whether it may {@code INSERT},
+     * {@code UPDATE} (any column, or a sequence's {@code nextval}/{@code setval}), {@code DELETE} and
+     * {@code TRUNCATE} it.
+     */
+    static final String RELATION_POWERS = "SELECT n.nspname, c.relname, pg_has_role(current_user, c.relowner, 'USAGE'),"
+            + " CASE WHEN c.relkind = 'S' THEN false ELSE has_any_column_privilege(c.oid, 'INSERT') END,"
+            + " CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(c.oid, 'UPDATE')"
+            + " OR has_sequence_privilege(c.oid, 'USAGE') ELSE has_any_column_privilege(c.oid, 'UPDATE') END,"
+            + " CASE WHEN c.relkind = 'S' THEN false ELSE has_table_privilege(c.oid, 'DELETE') END,"
+            + " CASE WHEN c.relkind = 'S' THEN false ELSE has_table_privilege(c.oid, 'TRUNCATE') END"
+            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')";
+
     private SourceSql() {}
 
     /** The source's query as a table to read from: {@code (\n<query>\n) AS vigil_src}. */
@@ -144,7 +170,7 @@ public final class SourceSql {
     }
 
     /** The plan of the query, with the relations it reads, without running it. */
-    static String explain(String query) {
-        return "EXPLAIN (VERBOSE, FORMAT JSON) " + wrap(query, "data_source.query");
+    static String explain(String query, String key) {
+        return "EXPLAIN (VERBOSE, FORMAT JSON) " + wrap(query, key);
     }
 }

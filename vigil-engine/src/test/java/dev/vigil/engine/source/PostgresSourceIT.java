@@ -289,7 +289,7 @@ class PostgresSourceIT {
                         VigilSourceException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_DATABASE));
         long started = System.nanoTime();
         assertThatThrownBy(() -> source.probe(PostgresJdbcDataSource.builder()
-                        .url("jdbc:postgresql://127.0.0.1:1/shop?sslpassword=hunter2")
+                        .url("jdbc:postgresql://127.0.0.1:1/shop?sslkey=hunter2")
                         .query("SELECT 1")
                         .user("u")
                         .build()))
@@ -299,6 +299,89 @@ class PostgresSourceIT {
                     assertThat(e.getMessage()).doesNotContain("hunter2");
                 });
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
+    }
+
+    /**
+     * Review F8: a refused port, a listener that never answers and one that hangs up all read the same, so the
+     * connect check is no port scanner; each fails within the connect timeout.
+     */
+    @Test
+    void addressesWherePostgresDoesNotAnswerAllReadTheSame() throws Exception {
+        PostgresSource quick = new PostgresSource(Duration.ofSeconds(1), Duration.ofSeconds(5));
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+                java.net.ServerSocket hangsUp =
+                        new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread closer = new Thread(() -> {
+                while (!hangsUp.isClosed()) {
+                    try {
+                        hangsUp.accept().close();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            closer.setDaemon(true);
+            closer.start();
+            for (int port : List.of(1, silent.getLocalPort(), hangsUp.getLocalPort())) {
+                String url = "jdbc:postgresql://127.0.0.1:" + port + "/shop";
+                long started = System.nanoTime();
+                assertThatThrownBy(() -> quick.probe(PostgresJdbcDataSource.builder()
+                                .url(url)
+                                .query("SELECT 1")
+                                .user("u")
+                                .password("p")
+                                .build()))
+                        .as(url)
+                        .isInstanceOfSatisfying(VigilSourceException.class, e -> {
+                            assertThat(e.reason()).isEqualTo(Reason.UNREACHABLE);
+                            assertThat(e.getMessage())
+                                    .isEqualTo("Cannot connect to " + url + " as u: no PostgreSQL server answered at"
+                                            + " that address (unknown host, refused, silent, or not PostgreSQL; the"
+                                            + " Vigil server's log has the detail)");
+                        });
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            }
+        }
+    }
+
+    /**
+     * Review F8: a source without a password never logs in with one from the server host's .pgpass (pgjdbc reads it
+     * for any host a user names when no password is given). The control shows pgjdbc would.
+     */
+    @Test
+    void aPgpassFileOnTheServerHostIsNeverUsed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path pgpass = java.nio.file.Files.writeString(
+                tmp.resolve("pgpass"), "*:*:*:" + reader.user() + ":" + reader.password() + "\n");
+        java.nio.file.Files.setPosixFilePermissions(
+                pgpass, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String property = "org.postgresql.pgpassfile";
+        String before = System.getProperty(property);
+        System.setProperty(property, pgpass.toString());
+        try {
+            java.util.Properties userOnly = new java.util.Properties();
+            userOnly.setProperty("user", reader.user());
+            try (Connection c = java.sql.DriverManager.getConnection(db.url(), userOnly)) {
+                assertThat(c.isValid(2))
+                        .as("control: pgjdbc alone logs in with the .pgpass password")
+                        .isTrue();
+            }
+            PostgresJdbcDataSource noPassword = PostgresJdbcDataSource.builder()
+                    .url(db.url())
+                    .query("SELECT 1 AS x")
+                    .user(reader.user())
+                    .build();
+            assertThatThrownBy(() -> source.probe(noPassword))
+                    .isInstanceOf(VigilSourceException.class)
+                    .hasMessageStartingWith("Cannot connect to " + db.url() + " as " + reader.user())
+                    .hasMessageContaining("password");
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
     }
 
     @Test
@@ -365,17 +448,27 @@ class PostgresSourceIT {
     void theOwnerIsWarnedAbout() {
         PrivilegeReport report = source.privileges(asOwner("SELECT p.id FROM ml.preds p JOIN ml.preds q USING (id)"));
         assertThat(report.tables()).hasSize(1);
+        String role = "role \"" + db.server().adminUser() + "\" ";
         assertThat(report.warnings())
-                .containsExactly("user " + db.server().adminUser() + " is the owner of ml.preds: an owner can always "
-                        + "write it");
+                .as("the test login owns the schema and its tables and may create roles and databases")
+                .contains(role + "owns schema ml", role + "can create roles (CREATEROLE)")
+                .anySatisfy(w -> assertThat(w).startsWith(role + "owns ").contains("ml.preds"));
     }
 
     @Test
     void aGrantedWriteIsWarnedAbout() {
-        db.execute(
-                "CREATE TABLE ml.writable (id int)", "GRANT SELECT, INSERT, DELETE ON ml.writable TO " + reader.user());
-        PrivilegeReport report = source.privileges(query("SELECT * FROM ml.writable"));
-        assertThat(report.warnings()).containsExactly("user " + reader.user() + " may DELETE, INSERT on ml.writable");
+        // its own schema and role: the other tests' reader stays read-only
+        db.execute("CREATE SCHEMA w", "CREATE TABLE w.writable (id int)");
+        TestDatabase.Credentials writer = db.createReadOnlyUser("w", List.of("writable"));
+        db.execute("GRANT INSERT, DELETE ON w.writable TO " + writer.user());
+        PrivilegeReport report = source.privileges(PostgresJdbcDataSource.builder()
+                .url(db.url())
+                .query("SELECT * FROM w.writable")
+                .user(writer.user())
+                .password(writer.password())
+                .build());
+        assertThat(report.warnings())
+                .containsExactly("role \"" + writer.user() + "\" can write (DELETE, INSERT on w.writable)");
     }
 
     @AfterAll
