@@ -21,17 +21,11 @@ class ReadmeSpecTest {
         ModelSpec spec = SpecCodec.readSpec(
                 yaml,
                 "README.md",
-                // the README's Slack URL is read from SLACK_WEBHOOK_URL, a name outside VIGIL_: allowed as a reader who
-                // follows the README would, with VIGIL_SECRET_ENV_PREFIX=SLACK_ (or under its VIGIL_ name)
+                // as a reader who follows the README would apply it: secrets in VIGIL_ variables, default rules
                 SecretResolver.fromEnvironment(
-                        Map.of(
-                                "VIGIL_PG_PASSWORD",
-                                "secret",
-                                "SLACK_WEBHOOK_URL",
-                                "https://hooks.slack.test/T/B/k",
-                                "VIGIL_SLACK_WEBHOOK_URL",
-                                "https://hooks.slack.test/T/B/k")::get,
-                        SecretResolver.Rules.of("SLACK_", null)));
+                        Map.of("VIGIL_PG_PASSWORD", "secret", "VIGIL_SLACK_WEBHOOK_URL", "https://hooks.slack.test/T/B/k")
+                                ::get,
+                        SecretResolver.Rules.DEFAULT));
         assertThat(spec.datasets().keySet())
                 .containsExactlyInAnyOrder(DatasetKind.SERVING, DatasetKind.TRAINING, DatasetKind.ACTUALS);
         assertThat(spec.datasets().get(DatasetKind.ACTUALS).labels())
