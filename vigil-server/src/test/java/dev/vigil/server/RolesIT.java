@@ -178,6 +178,11 @@ class RolesIT extends AbstractServerIT {
         assertThat(role.statusCode()).isEqualTo(400);
         assertThat(error(role).path("message").asText())
                 .isEqualTo("role: 'root' is not a role (expected viewer, editor, admin)");
+        HttpResponse<String> tooLong =
+                send("POST", "/api/v1/tokens", TOKEN, "{\"name\": \"x\", \"expires_in\": \"P999999999D\"}");
+        assertThat(error(tooLong).path("message").asText())
+                .isEqualTo("expires_in: 'P999999999D' is longer than 3650 days (leave expires_in out for a token that"
+                        + " does not expire)");
         HttpResponse<String> expiry =
                 send("POST", "/api/v1/tokens", TOKEN, "{\"name\": \"x\", \"expires_in\": \"-3d\"}");
         assertThat(expiry.statusCode()).isEqualTo(400);
@@ -275,6 +280,14 @@ class RolesIT extends AbstractServerIT {
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.body()).isEqualTo("{\"status\":\"ok\"}");
             s.metastore().close(); // the metastore goes away under the running server
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(s.url() + "/healthz"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .as("the answer of two seconds ago still stands")
+                    .isEqualTo(200);
+            clock.advance(Duration.ofSeconds(2));
             HttpResponse<String> down = http.send(
                     HttpRequest.newBuilder(URI.create(s.url() + "/healthz")).build(),
                     HttpResponse.BodyHandlers.ofString());

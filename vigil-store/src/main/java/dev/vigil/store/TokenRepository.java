@@ -91,6 +91,14 @@ public final class TokenRepository {
         String hash = hash(plaintext.strip());
         return db.inTransaction("store the admin token", c -> {
             Optional<TokenInfo> existing = findByHash(c, hash);
+            if (existing.isPresent() && !existing.get().bootstrap() && isPreRolesAdmin(existing.get())) {
+                // stored by a server from before roles, under the name it gave its own admin token: adopt it
+                try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET bootstrap = TRUE WHERE id = ?")) {
+                    ps.setString(1, existing.get().id());
+                    ps.executeUpdate();
+                }
+                existing = findByHash(c, hash);
+            }
             if (existing.isPresent() && !existing.get().bootstrap()) {
                 throw new VigilArgumentException("VIGIL_ADMIN_TOKEN: is already stored as the token '"
                         + existing.get().name() + "'; choose a new value for the admin token");
@@ -190,6 +198,11 @@ public final class TokenRepository {
                 return !rs.next();
             }
         });
+    }
+
+    /** A token a server made for itself before tokens had roles: named {@code admin}, an admin, never expiring. */
+    private static boolean isPreRolesAdmin(TokenInfo t) {
+        return t.name().equals("admin") && t.role() == Role.ADMIN && t.expiresAt() == null;
     }
 
     private TokenInfo replaceBootstrap(Connection c, String hash) throws SQLException {

@@ -820,6 +820,24 @@ abstract class MetastoreContractTest {
         }
 
         @Test
+        void theAdminTokenOfAServerFromBeforeRolesIsAdoptedAndRotatesLikeAnyOther() {
+            // what V7 leaves of a token the server stored for itself: named admin, an admin, not marked bootstrap
+            NewToken old = store.tokens().create("admin", Role.ADMIN, null);
+            NewToken other = store.tokens().create("admin-by-hand", Role.ADMIN, null);
+            assertThat(old.info().bootstrap()).isFalse();
+
+            assertThat(store.tokens().ensureBootstrapAdmin(old.token())).isZero();
+            assertThat(store.tokens().authenticate(old.token()))
+                    .hasValueSatisfying(t -> assertThat(t.bootstrap()).isTrue());
+
+            assertThat(store.tokens().ensureBootstrapAdmin(ADMIN_TOKEN)).isEqualTo(1);
+            assertThat(store.tokens().authenticate(old.token())).isEmpty();
+            assertThat(store.tokens().authenticate(other.token()))
+                    .as("not the server's own")
+                    .isPresent();
+        }
+
+        @Test
         void aShortOrReusedAdminTokenIsRefusedAndNothingIsStored() {
             NewToken ci = store.tokens().create("ci", Role.VIEWER, null);
             assertThatThrownBy(() -> store.tokens().ensureBootstrapAdmin("vgl_short"))

@@ -23,8 +23,11 @@ class ReadmeSpecTest {
                 "README.md",
                 // as a reader who follows the README would apply it: secrets in VIGIL_ variables, default rules
                 SecretResolver.fromEnvironment(
-                        Map.of("VIGIL_PG_PASSWORD", "secret", "VIGIL_SLACK_WEBHOOK_URL", "https://hooks.slack.test/T/B/k")
-                                ::get,
+                        Map.of(
+                                "VIGIL_PG_PASSWORD",
+                                "secret",
+                                "VIGIL_SLACK_WEBHOOK_URL",
+                                "https://hooks.slack.test/T/B/k")::get,
                         SecretResolver.Rules.DEFAULT));
         assertThat(spec.datasets().keySet())
                 .containsExactlyInAnyOrder(DatasetKind.SERVING, DatasetKind.TRAINING, DatasetKind.ACTUALS);

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  */
 public final class TokenRoutes {
     /** {@code 90d}, {@code 12h}, {@code 30m}: how people write an expiry on a command line. */
-    private static final Pattern SHORT_DURATION = Pattern.compile("([1-9][0-9]{0,5})([dhm])");
+    private static final Pattern SHORT_DURATION = Pattern.compile("([1-9][0-9]{0,6})([dhm])");
+    /** Ten years: longer than any credential should live, short enough for every date column. */
+    private static final Duration LONGEST = Duration.ofDays(3650);
 
     private final Metastore store;
 
@@ -91,6 +93,19 @@ public final class TokenRoutes {
     /** {@code expires_in} as {@code 90d}, {@code 12h}, {@code 30m} or ISO-8601 ({@code P90D}); positive. */
     static Duration duration(JsonNode value) {
         String text = value.isTextual() ? value.asText().strip() : value.toString();
+        Duration d = parseDuration(text);
+        if (d == null) {
+            throw new VigilArgumentException("expires_in: '" + text
+                    + "' is not a positive duration (expected e.g. \"90d\", \"12h\", \"30m\" or ISO-8601 \"P90D\")");
+        }
+        if (d.compareTo(LONGEST) > 0) {
+            throw new VigilArgumentException("expires_in: '" + text + "' is longer than " + LONGEST.toDays()
+                    + " days (leave expires_in out for a token that does not expire)");
+        }
+        return d;
+    }
+
+    private static Duration parseDuration(String text) {
         Matcher m = SHORT_DURATION.matcher(text);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
@@ -102,14 +117,10 @@ public final class TokenRoutes {
         }
         try {
             Duration d = Duration.parse(text);
-            if (!d.isNegative() && !d.isZero()) {
-                return d;
-            }
-        } catch (DateTimeParseException e) {
-            // the sentence below
+            return d.isNegative() || d.isZero() ? null : d;
+        } catch (DateTimeParseException | ArithmeticException e) {
+            return null;
         }
-        throw new VigilArgumentException("expires_in: '" + text
-                + "' is not a positive duration (expected e.g. \"90d\", \"12h\", \"30m\" or ISO-8601 \"P90D\")");
     }
 
     private static ObjectNode describe(TokenInfo t) {

@@ -3,6 +3,7 @@ package dev.vigil.server.dashboard;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilException;
 import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.VigilUnavailableException;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.query.ProfileQueries;
@@ -105,6 +106,9 @@ public final class DashboardRoutes {
         }
         try {
             Layout.html(ctx, 200, renderer.render(s.get()));
+        } catch (VigilUnavailableException e) {
+            LOG.error("dashboard page {}: {}", ctx.path(), e.getMessage());
+            Layout.html(ctx, 503, problem("That did not work", UNAVAILABLE, s.get()));
         } catch (VigilNotFoundException e) {
             Layout.html(ctx, 404, problem("Not found", e.getMessage(), s.get()));
         } catch (VigilArgumentException e) {
@@ -121,6 +125,9 @@ public final class DashboardRoutes {
         }
     }
 
+    private static final String UNAVAILABLE =
+            "the server's metastore does not answer; try again shortly (the server's log has the details)";
+
     private static final String STALE_FORM = "the form is stale or came from another site; reload the page";
 
     /** What a form does once its POST is known to come from a signed-in page of this server. */
@@ -130,7 +137,8 @@ public final class DashboardRoutes {
 
     /**
      * Runs {@code action} for a form POSTed from a page of this server by a signed-in browser with its session's CSRF
-     * token; sends a browser without a session to sign in, and refuses a stale or cross-site form with a page.
+     * token; sends a browser without a session to sign in, and refuses a stale or cross-site form with a page. Every
+     * form a signed-in browser posts goes to the audit log with its outcome, refusals and failures included.
      */
     private Handler form(FormAction action) {
         return ctx -> {
@@ -139,17 +147,23 @@ public final class DashboardRoutes {
                 ctx.redirect("/signin");
                 return;
             }
-            if (!Sessions.sameOrigin(ctx) || !Sessions.csrfMatches(ctx, s.get())) {
-                Layout.html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
-                return;
+            try {
+                if (!Sessions.sameOrigin(ctx) || !Sessions.csrfMatches(ctx, s.get())) {
+                    Layout.html(ctx, 403, problem("That did not work", STALE_FORM, s.get()));
+                    return;
+                }
+                action.run(ctx, s.get());
+            } catch (RuntimeException e) {
+                ctx.status(500);
+                throw e;
+            } finally {
+                audit(ctx, s.get());
             }
-            action.run(ctx, s.get());
         };
     }
 
     /**
-     * {@link #form} for what only an editor or admin may do (ADR 0015): a viewer's browser gets a 403 page saying so;
-     * every attempt, allowed or not, goes to the audit log.
+     * {@link #form} for what only an editor or admin may do (ADR 0015): a viewer's browser gets a 403 page saying so.
      */
     private Handler editorForm(FormAction action) {
         return form((ctx, s) -> {
@@ -167,7 +181,6 @@ public final class DashboardRoutes {
             } else {
                 action.run(ctx, s);
             }
-            audit(ctx, s);
         });
     }
 
@@ -223,6 +236,10 @@ public final class DashboardRoutes {
     private void setStatus(Context ctx, Session s, Alert.Status status) {
         try {
             store.alerts().setStatus(ctx.pathParam("alert"), status);
+        } catch (VigilUnavailableException e) {
+            LOG.error("dashboard {}: {}", ctx.path(), e.getMessage());
+            Layout.html(ctx, 503, problem("That did not work", UNAVAILABLE, s));
+            return;
         } catch (VigilException e) {
             Layout.html(
                     ctx,

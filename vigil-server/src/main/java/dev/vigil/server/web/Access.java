@@ -100,12 +100,13 @@ public final class Access {
     }
 
     private void audit(Context ctx) {
-        if (READS.contains(ctx.method())) {
-            return;
+        if (READS.contains(ctx.method()) || ctx.statusCode() == 429) {
+            return; // a throttled address costs no metastore write either: the throttle counted it
         }
         Optional<TokenInfo> token = token(ctx);
         if (token.isEmpty() && ctx.header("Authorization") == null) {
-            return; // nobody to name, and recording every anonymous request would let anyone fill the log
+            return; // nobody to name, and recording every anonymous request would let anyone fill the log;
+            // wrong tokens are recorded until their address is throttled (FailedAttempts.LIMIT a minute at most)
         }
         try {
             store.audit()
