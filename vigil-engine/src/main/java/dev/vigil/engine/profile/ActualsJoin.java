@@ -85,12 +85,14 @@ final class ActualsJoin {
                     .as(LABEL_COLUMN + i);
         }
         labels[joined.size()] = at.as(ACTUAL_AT);
-        // Epoch numbers may mix seconds and milliseconds: order them as the windows read them.
+        // Epoch numbers may mix seconds, milli-, micro- and nanoseconds: order them as the windows read them.
         Column order = rows.schema()
                                 .apply(name(rows.columns(), a.timestampColumn(), "actuals.timestamp_column"))
                                 .dataType()
                         instanceof NumericType
                 ? functions
+                        .when(functions.abs(at).gt(SourceTimestamps.EPOCH_NANOS_ABOVE), at.divide(1e9))
+                        .when(functions.abs(at).gt(SourceTimestamps.EPOCH_MICROS_ABOVE), at.divide(1e6))
                         .when(functions.abs(at).gt(SourceTimestamps.EPOCH_MILLIS_ABOVE), at.divide(1000))
                         .otherwise(at)
                 : at;

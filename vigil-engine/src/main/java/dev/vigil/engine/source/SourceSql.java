@@ -127,9 +127,8 @@ public final class SourceSql {
             // A timestamp without time zone is taken as UTC.
             return quoted + " " + operator + " '" + utc(t) + "'::timestamp";
         }
-        // Epoch seconds or milliseconds (above 1e11 a number is taken as milliseconds).
-        return "(CASE WHEN abs(" + quoted + ") > " + (long) SourceTimestamps.EPOCH_MILLIS_ABOVE + " THEN " + quoted
-                + " / 1000.0 ELSE " + quoted + " END) " + operator + " " + t.getEpochSecond();
+        // An epoch number, in the unit its size says (SourceTimestamps.seconds).
+        return SourceTimestamps.sqlSeconds(quoted) + " " + operator + " " + t.getEpochSecond();
     }
 
     private static String utc(Instant i) {

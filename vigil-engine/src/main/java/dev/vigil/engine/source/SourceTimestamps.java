@@ -16,15 +16,41 @@ import java.util.Locale;
  * How a value of a source's timestamp column becomes a time, the same way whoever reads it: PostgreSQL in the
  * predicates {@link SourceSql} writes, a session reading a time range, and Spark's tasks profiling rows. A
  * {@code timestamp} without time zone and a {@code date} are taken as UTC; a number is epoch seconds, or
- * milliseconds above {@link #EPOCH_MILLIS_ABOVE}.
+ * milliseconds above {@link #EPOCH_MILLIS_ABOVE}, microseconds above {@link #EPOCH_MICROS_ABOVE} and nanoseconds above
+ * {@link #EPOCH_NANOS_ABOVE}: each bound is the year 5138 in the coarser unit, so any time from 1973 to 5138 reads
+ * right in all four (review F20: microsecond epochs used to land in the far future and match no window).
  */
 public final class SourceTimestamps {
     /** Epoch numbers above this are milliseconds (1e11 s is the year 5138). */
     public static final double EPOCH_MILLIS_ABOVE = 1e11;
+    /** Epoch numbers above this are microseconds (1e14 ms is the year 5138). */
+    public static final double EPOCH_MICROS_ABOVE = 1e14;
+    /** Epoch numbers above this are nanoseconds (1e17 µs is the year 5138). */
+    public static final double EPOCH_NANOS_ABOVE = 1e17;
 
     private SourceTimestamps() {}
 
-    /** Seconds since the epoch of a timestamp, date, epoch number (seconds or milliseconds) or ISO text. */
+    /** The seconds an epoch number stands for, in whichever unit its size says (see the class comment). */
+    public static double seconds(double epoch) {
+        double a = Math.abs(epoch);
+        if (a > EPOCH_NANOS_ABOVE) {
+            return epoch / 1e9;
+        }
+        if (a > EPOCH_MICROS_ABOVE) {
+            return epoch / 1e6;
+        }
+        return a > EPOCH_MILLIS_ABOVE ? epoch / 1e3 : epoch;
+    }
+
+    /** {@link #seconds} as PostgreSQL computes it for the (quoted) numeric column {@code quoted}. */
+    static String sqlSeconds(String quoted) {
+        return "(CASE WHEN abs(" + quoted + ") > " + (long) EPOCH_NANOS_ABOVE + " THEN " + quoted + " / 1e9"
+                + " WHEN abs(" + quoted + ") > " + (long) EPOCH_MICROS_ABOVE + " THEN " + quoted + " / 1e6"
+                + " WHEN abs(" + quoted + ") > " + (long) EPOCH_MILLIS_ABOVE + " THEN " + quoted + " / 1000.0"
+                + " ELSE " + quoted + " END)";
+    }
+
+    /** Seconds since the epoch of a timestamp, date, epoch number (s, ms, µs or ns) or ISO text. */
     public static Double epochSeconds(Object value) {
         if (value instanceof Timestamp t) {
             return t.getTime() / 1000.0 + (t.getNanos() % 1_000_000) / 1e9;
@@ -42,8 +68,7 @@ public final class SourceTimestamps {
             return (double) d.toEpochDay() * 86_400;
         }
         if (value instanceof Number n) {
-            double v = n.doubleValue();
-            return Math.abs(v) > EPOCH_MILLIS_ABOVE ? v / 1000.0 : v;
+            return seconds(n.doubleValue());
         }
         if (value instanceof String s) {
             try {
