@@ -251,6 +251,9 @@ public final class Notifier implements AutoCloseable {
     /** One attempt of {@code d}, on a sending thread; its claim ends when it is recorded (or dropped at close). */
     private void attempt(DeliveryRepository.Delivery d, Alert alert, Action action) {
         try {
+            if (stopped) {
+                return; // handed over just before close: left for the next start
+            }
             String reference = d.id() + "#" + (d.attempts() + 1);
             Outcome outcome;
             try {
@@ -368,25 +371,30 @@ public final class Notifier implements AutoCloseable {
     }
 
     /**
-     * Stops picking and sending, and waits at most 5 s in all for the attempts in flight. An attempt cut short is not
-     * recorded and is made again after a restart (delivery is at least once; {@code delivery_id} lets a receiver drop
-     * the repeat); one that finishes within the wait is recorded as usual.
+     * Stops picking, lets the attempts in flight finish and be recorded within 5 s in all, and starts no new one. An
+     * attempt still running then is interrupted and not recorded: it is made again after a restart (delivery is at
+     * least once; {@code delivery_id} lets a receiver drop the repeat). Attempts are not interrupted at once, as a
+     * reply that arrives within the wait is better recorded than sent again.
      */
     @Override
     public void close() {
         stopped = true;
         wake();
         thread.shutdownNow();
-        senders.shutdownNow();
+        senders.shutdown();
         long end = System.nanoTime() + CLOSE_WAIT.toNanos();
         try {
             thread.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (!senders.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 LOG.warn(
-                        "{} notification attempts still in flight at shutdown; they are not recorded",
-                        inFlight.sending());
+                        "{} notification attempts still in flight after {} s at shutdown; they are not recorded and"
+                                + " will be made again",
+                        inFlight.sending(),
+                        CLOSE_WAIT.toSeconds());
+                senders.shutdownNow();
             }
         } catch (InterruptedException e) {
+            senders.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -16,6 +16,7 @@ import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.server.AllowedHosts;
 import dev.vigil.server.NotifySettings;
 import dev.vigil.store.Alert;
+import dev.vigil.store.DeliveryRepository;
 import dev.vigil.store.Metastore;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,6 +37,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -589,5 +591,68 @@ class NotifierIT {
             }
         }
         assertThat(received).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void closeWaitsForAnAttemptInFlightAndRecordsTheReply() throws Exception {
+        // The receiver answers 1 s after the request arrives; close() is called meanwhile.
+        CountDownLatch arrived = new CountDownLatch(1);
+        HttpServer late = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        late.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        late.start();
+        try {
+            AllowedHosts allowed = AllowedHosts.parse("127.0.0.1");
+            monitor("m", "http://127.0.0.1:" + late.getAddress().getPort() + "/hook");
+            String alert = raise("m", "2026-05-01");
+            notifier = notifier(allowed, Clock.systemUTC(), new WebhookChannel(new Destinations(allowed, resolver())));
+            notifier.start();
+            assertThat(arrived.await(20, TimeUnit.SECONDS)).isTrue();
+            long started = System.nanoTime();
+            notifier.close();
+            notifier = null;
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(outcomes(alert)).as("recorded before close returned").containsExactly("delivered");
+        } finally {
+            late.stop(0);
+        }
+    }
+
+    @Test
+    void closeGivesUpOnASilentReceiverAfterFiveSecondsAndLeavesTheNotificationDue() throws Exception {
+        try (SilentReceiver silent = new SilentReceiver("127.0.0.1")) {
+            AllowedHosts allowed = AllowedHosts.parse("127.0.0.1");
+            monitor("m", "http://127.0.0.1:" + silent.port() + "/hook");
+            String alert = raise("m", "2026-05-02");
+            // the production timeouts: the attempt would wait 20 s for an answer
+            notifier = notifier(allowed, Clock.systemUTC(), new WebhookChannel(new Destinations(allowed, resolver())));
+            notifier.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (silent.accepted.get() == 0) {
+                assertThat(System.nanoTime()).as("the attempt connects").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            long started = System.nanoTime();
+            notifier.close();
+            notifier = null;
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isBetween(Duration.ofMillis(4500), Duration.ofSeconds(7));
+            assertThat(outcomes(alert))
+                    .as("the cut-short attempt is not recorded")
+                    .isEmpty();
+            assertThat(store.deliveries().list(alert).get(0))
+                    .as("so it is sent again after a restart")
+                    .extracting(DeliveryRepository.Delivery::status, DeliveryRepository.Delivery::attempts)
+                    .containsExactly("PENDING", 0);
+        }
     }
 }
