@@ -177,14 +177,15 @@ public final class Notifier implements AutoCloseable {
             }
             String reference = d.id() + "#" + (d.attempts() + 1);
             Action action = null;
-            Outcome refused = null;
+            DeliveryException refused = null;
+            Throwable unreadable = null;
             if (alert.get().status() != Alert.Status.RESOLVED) {
                 try {
                     action = action(alert.get(), d.actionIndex());
                 } catch (DeliveryException e) {
-                    refused = Outcome.failed(e, reference);
+                    refused = e;
                 } catch (Throwable e) { // a bug or an Error reading one monitor: that attempt failed, the others go on
-                    refused = Outcome.threw(d, reference, e);
+                    unreadable = e;
                 }
             }
             String destination = action == null ? null : destination(action, settings);
@@ -206,7 +207,9 @@ public final class Notifier implements AutoCloseable {
                     store.deliveries().skipped(d.id(), "not sent: the alert was resolved before it could be sent");
                     lastDestination.remove(d.id());
                 } else if (refused != null) {
-                    record(d, refused);
+                    record(d, Outcome.failed(refused, reference));
+                } else if (unreadable != null) {
+                    record(d, Outcome.threw(d, reference, unreadable));
                 } else {
                     Alert a = alert.get();
                     Action to = action;
