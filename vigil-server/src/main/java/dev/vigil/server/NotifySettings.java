@@ -22,6 +22,8 @@ import java.util.Map;
  * <tr><td>firstRetry</td><td>VIGIL_NOTIFY_FIRST_RETRY (seconds)</td><td>30</td></tr>
  * <tr><td>allowHosts</td><td>VIGIL_NOTIFY_ALLOW_HOSTS (host names and CIDR ranges, comma-separated)</td>
  *     <td>none: webhooks and Slack never reach loopback, private, link-local or other internal addresses</td></tr>
+ * <tr><td>threads</td><td>VIGIL_NOTIFY_THREADS (1 to 64)</td>
+ *     <td>4: at most that many notifications in flight at once, and at most one per destination host</td></tr>
  * </table>
  */
 public record NotifySettings(
@@ -34,11 +36,25 @@ public record NotifySettings(
         boolean smtpStartTls,
         int maxAttempts,
         Duration firstRetry,
-        AllowedHosts allowHosts) {
+        AllowedHosts allowHosts,
+        int threads) {
+
+    /** The most {@code VIGIL_NOTIFY_THREADS} may be: more would only hold more sockets open to slow receivers. */
+    public static final int MAX_THREADS = 64;
 
     public static NotifySettings defaults() {
         return new NotifySettings(
-                null, null, 587, null, null, "vigil@localhost", true, 6, Duration.ofSeconds(30), AllowedHosts.none());
+                null,
+                null,
+                587,
+                null,
+                null,
+                "vigil@localhost",
+                true,
+                6,
+                Duration.ofSeconds(30),
+                AllowedHosts.none(),
+                4);
     }
 
     static NotifySettings fromEnvironment(Map<String, String> env, List<String> problems) {
@@ -55,7 +71,8 @@ public record NotifySettings(
                                 env.getOrDefault("VIGIL_SMTP_STARTTLS", "true").strip()),
                 integer(env, "VIGIL_NOTIFY_MAX_ATTEMPTS", d.maxAttempts, problems),
                 Duration.ofSeconds(integer(env, "VIGIL_NOTIFY_FIRST_RETRY", 30, problems)),
-                allowHosts(env.get("VIGIL_NOTIFY_ALLOW_HOSTS"), problems));
+                allowHosts(env.get("VIGIL_NOTIFY_ALLOW_HOSTS"), problems),
+                integer(env, "VIGIL_NOTIFY_THREADS", d.threads, problems));
     }
 
     private static AllowedHosts allowHosts(String value, List<String> problems) {
@@ -69,7 +86,8 @@ public record NotifySettings(
 
     /** SMTP on {@code host:port} without TLS or login (a local relay, or GreenMail in tests). */
     public NotifySettings withSmtp(String host, int port, String from) {
-        return new NotifySettings(publicUrl, host, port, null, null, from, false, maxAttempts, firstRetry, allowHosts);
+        return new NotifySettings(
+                publicUrl, host, port, null, null, from, false, maxAttempts, firstRetry, allowHosts, threads);
     }
 
     public NotifySettings withRetries(int attempts, Duration first) {
@@ -83,7 +101,8 @@ public record NotifySettings(
                 smtpStartTls,
                 attempts,
                 first,
-                allowHosts);
+                allowHosts,
+                threads);
     }
 
     /** Internal destinations notifications may reach after all (e.g. {@code AllowedHosts.parse("10.0.0.0/8")}). */
@@ -98,6 +117,23 @@ public record NotifySettings(
                 smtpStartTls,
                 maxAttempts,
                 firstRetry,
+                value,
+                threads);
+    }
+
+    /** At most {@code value} notifications in flight at once (tests; {@code VIGIL_NOTIFY_THREADS} otherwise). */
+    public NotifySettings withThreads(int value) {
+        return new NotifySettings(
+                publicUrl,
+                smtpHost,
+                smtpPort,
+                smtpUser,
+                smtpPassword,
+                smtpFrom,
+                smtpStartTls,
+                maxAttempts,
+                firstRetry,
+                allowHosts,
                 value);
     }
 
@@ -106,7 +142,7 @@ public record NotifySettings(
         return "NotifySettings[publicUrl=" + publicUrl + ", smtpHost=" + smtpHost + ", smtpPort=" + smtpPort
                 + ", smtpUser=" + smtpUser + ", smtpPassword=" + (smtpPassword == null ? "<none>" : "******")
                 + ", smtpFrom=" + smtpFrom + ", smtpStartTls=" + smtpStartTls + ", maxAttempts=" + maxAttempts
-                + ", firstRetry=" + firstRetry + ", allowHosts=" + allowHosts + "]";
+                + ", firstRetry=" + firstRetry + ", allowHosts=" + allowHosts + ", threads=" + threads + "]";
     }
 
     private static int integer(Map<String, String> env, String key, int fallback, List<String> problems) {

@@ -238,6 +238,10 @@ public record ServerConfig(
                 || notifications.firstRetry().isZero()) {
             problems.add("VIGIL_NOTIFY_FIRST_RETRY: must be at least 1 second");
         }
+        if (notifications.threads() < 1 || notifications.threads() > NotifySettings.MAX_THREADS) {
+            problems.add("VIGIL_NOTIFY_THREADS: must be 1 to " + NotifySettings.MAX_THREADS + ", got "
+                    + notifications.threads());
+        }
         limits.validate(problems);
         tls.validate(problems);
         if (!problems.isEmpty()) {

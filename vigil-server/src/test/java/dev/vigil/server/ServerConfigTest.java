@@ -37,7 +37,8 @@ class ServerConfigTest {
                                 true,
                                 6,
                                 Duration.ofSeconds(30),
-                                new AllowedHosts(List.of())),
+                                new AllowedHosts(List.of()),
+                                4),
                         new ServerConfig.Limits(1_048_576, 10_000, 100, 7_200),
                         new ServerConfig.TlsSettings(null, null, null, null, null)));
         assertThat(ServerConfig.defaults().tls().enabled()).isFalse();
@@ -68,6 +69,7 @@ class ServerConfigTest {
                 Map.entry("VIGIL_NOTIFY_MAX_ATTEMPTS", "3"),
                 Map.entry("VIGIL_NOTIFY_FIRST_RETRY", "5"),
                 Map.entry("VIGIL_NOTIFY_ALLOW_HOSTS", " Hooks.Internal.example, 10.0.0.0/8,,[fd00::1] "),
+                Map.entry("VIGIL_NOTIFY_THREADS", "8"),
                 Map.entry("VIGIL_MAX_BODY_BYTES", "65536"),
                 Map.entry("VIGIL_MAX_RUN_WINDOWS", "500"),
                 Map.entry("VIGIL_MAX_QUEUED_RUNS", "3"),
@@ -100,7 +102,8 @@ class ServerConfigTest {
                                 false,
                                 3,
                                 Duration.ofSeconds(5),
-                                new AllowedHosts(List.of("hooks.internal.example", "10.0.0.0/8", "fd00::1"))),
+                                new AllowedHosts(List.of("hooks.internal.example", "10.0.0.0/8", "fd00::1")),
+                                8),
                         new ServerConfig.Limits(65_536, 500, 3, 900),
                         new ServerConfig.TlsSettings(
                                 Path.of("/etc/vigil/cert.pem"),
@@ -136,6 +139,13 @@ class ServerConfigTest {
                         + " 'https://hooks.example.com' is neither a host name nor an address range (expected a host"
                         + " name such as hooks.example.com, or an address range such as 10.0.0.0/8, 192.168.1.5 or"
                         + " fd00::/8)");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("VIGIL_NOTIFY_THREADS", "0"))
+                        .validate())
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage("VIGIL_NOTIFY_THREADS: must be 1 to 64, got 0");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("VIGIL_NOTIFY_THREADS", "65"))
+                        .validate())
+                .hasMessage("VIGIL_NOTIFY_THREADS: must be 1 to 64, got 65");
         assertThatThrownBy(() -> ServerConfig.defaults().withPort(70000).validate())
                 .hasMessage("port: 70000 is out of range (expected 0 to 65535)");
         assertThatThrownBy(() -> ServerConfig.defaults()

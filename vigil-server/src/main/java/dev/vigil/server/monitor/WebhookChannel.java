@@ -5,6 +5,7 @@ import dev.vigil.store.Alert;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -15,6 +16,7 @@ import javax.net.ssl.SSLSocketFactory;
 final class WebhookChannel implements Channel {
     private final Destinations destinations;
     private final SSLSocketFactory tls;
+    private final Duration timeout;
 
     WebhookChannel(Destinations destinations) {
         this(destinations, (SSLSocketFactory) SSLSocketFactory.getDefault());
@@ -22,8 +24,17 @@ final class WebhookChannel implements Channel {
 
     /** A webhook channel trusting the certificates {@code tls} trusts (tests; the JDK's trust store otherwise). */
     WebhookChannel(Destinations destinations, SSLSocketFactory tls) {
+        this(destinations, tls, TIMEOUT);
+    }
+
+    /**
+     * A webhook channel whose attempts may take {@code timeout} to connect and twice that in all (tests, so that a
+     * receiver that never answers fails in seconds; {@link Channel#TIMEOUT} otherwise).
+     */
+    WebhookChannel(Destinations destinations, SSLSocketFactory tls, Duration timeout) {
         this.destinations = destinations;
         this.tls = tls;
+        this.timeout = timeout;
     }
 
     @Override
@@ -54,7 +65,7 @@ final class WebhookChannel implements Channel {
         }
         int status;
         try {
-            status = PinnedPost.post(URI.create(url), addresses, json, TIMEOUT, TIMEOUT.multipliedBy(2), tls);
+            status = PinnedPost.post(URI.create(url), addresses, json, timeout, timeout.multipliedBy(2), tls);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new Interrupted();

@@ -16,9 +16,12 @@ import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.server.AllowedHosts;
 import dev.vigil.server.NotifySettings;
 import dev.vigil.store.Alert;
+import dev.vigil.store.DeliveryRepository;
 import dev.vigil.store.Metastore;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +36,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -173,8 +178,14 @@ class NotifierIT {
     }
 
     private Notifier notifier(AllowedHosts allowed, Clock clock, Channel webhook) {
-        NotifySettings settings =
-                NotifySettings.defaults().withRetries(3, Duration.ofMillis(200)).withAllowHosts(allowed);
+        return notifier(allowed, clock, webhook, NotifySettings.defaults().threads());
+    }
+
+    private Notifier notifier(AllowedHosts allowed, Clock clock, Channel webhook, int threads) {
+        NotifySettings settings = NotifySettings.defaults()
+                .withRetries(3, Duration.ofMillis(200))
+                .withAllowHosts(allowed)
+                .withThreads(threads);
         return new Notifier(
                 store,
                 settings,
@@ -376,6 +387,272 @@ class NotifierIT {
                     .hasSize(1);
         } finally {
             https.stop(0);
+        }
+    }
+
+    /**
+     * A receiver that accepts connections and never answers, on {@code address}: it counts the connections open at
+     * once and all it accepted.
+     */
+    private static final class SilentReceiver implements AutoCloseable {
+        final ServerSocket server;
+        final AtomicInteger open = new AtomicInteger();
+        final AtomicInteger accepted = new AtomicInteger();
+        private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
+
+        SilentReceiver(String address) throws Exception {
+            server = new ServerSocket(0, 50, InetAddress.getByName(address));
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket s = server.accept();
+                        sockets.add(s);
+                        accepted.incrementAndGet();
+                        open.incrementAndGet();
+                        Thread reader = new Thread(() -> {
+                            try (s) {
+                                // read the request and whatever follows until the client gives up; never answer
+                                while (s.getInputStream().read() >= 0) {}
+                            } catch (Exception e) {
+                                // closed
+                            } finally {
+                                open.decrementAndGet();
+                            }
+                        });
+                        reader.setDaemon(true);
+                        reader.start();
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            synchronized (sockets) {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aReceiverThatNeverAnswersDelaysOnlyTheAlertsToItsOwnHost() throws Exception {
+        // Host A (127.0.0.2) accepts and never answers; host B (127.0.0.3) answers at once. A destination is a host
+        // name, port aside, so the two hosts are two loopback addresses. Attempts may take 2 s to connect and 4 s in
+        // all here (10 s and 20 s in production): long enough to see who waits for whom.
+        HttpServer fast = HttpServer.create(new InetSocketAddress("127.0.0.3", 0), 0);
+        List<String> fastHits = Collections.synchronizedList(new ArrayList<>());
+        fast.createContext("/", exchange -> {
+            fastHits.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        fast.start();
+        try (SilentReceiver silent = new SilentReceiver("127.0.0.2")) {
+            AllowedHosts allowed = AllowedHosts.parse("127.0.0.0/8");
+            monitor("slow", "http://127.0.0.2:" + silent.port() + "/hook");
+            monitor("fast", "http://127.0.0.3:" + fast.getAddress().getPort() + "/hook");
+            // oldest first: on one thread, both of A's would be attempted before B's
+            String slow1 = raise("slow", "2026-03-10");
+            Thread.sleep(20);
+            String slow2 = raise("slow", "2026-03-11");
+            Thread.sleep(20);
+            String quick = raise("fast", "2026-03-12");
+            WebhookChannel webhook = new WebhookChannel(
+                    new Destinations(allowed, resolver()),
+                    (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(),
+                    Duration.ofSeconds(2));
+            notifier = notifier(allowed, Clock.systemUTC(), webhook, 4);
+            long started = System.nanoTime();
+            notifier.start();
+
+            assertThat(awaitAttempts(quick, 1)).containsExactly("delivered");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(took).as("B's alert did not wait for A's 4 s deadline").isLessThan(Duration.ofSeconds(3));
+            assertThat(fastHits).hasSize(1);
+            long waitForA = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (silent.accepted.get() == 0 && System.nanoTime() < waitForA) {
+                Thread.sleep(10);
+            }
+            assertThat(outcomes(slow1)).as("A's attempt is not over").isEmpty();
+            assertThat(outcomes(slow2)).isEmpty();
+            assertThat(silent.open.get()).as("A's first attempt is in flight").isEqualTo(1);
+            assertThat(silent.accepted.get()).as("and A's second waits for it").isEqualTo(1);
+
+            String generic = "delivery failed \\(reference dlv_[0-9a-f]{12}#1; the server log has the detail\\)";
+            String failed1 = awaitAttempts(slow1, 1).get(0);
+            assertThat(failed1).matches(generic);
+            assertThat(awaitAttempts(slow2, 1).get(0)).matches(generic);
+            String reference = failed1.substring(failed1.indexOf("dlv_"), failed1.indexOf(';'));
+            assertThat(Files.readString(Path.of("target/test-logs/vigil-server-tests.log")))
+                    .contains("(reference " + reference + ", attempt 1 of 3): to 127.0.0.2: SocketTimeoutException");
+            assertThat(outcomes(quick)).as("B's delivery was attempted once").containsExactly("delivered");
+            assertThat(fastHits).hasSize(1);
+        } finally {
+            fast.stop(0);
+        }
+    }
+
+    @Test
+    void noMoreAttemptsAtOnceThanThreads() throws Exception {
+        // Five destinations (host names the channel never connects to), two sending threads: two attempts wait in
+        // the channel until released, the other three wait for a thread.
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger sending = new AtomicInteger();
+        AtomicInteger mostSending = new AtomicInteger();
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        Channel held = (alert, action, link, deliveryId) -> {
+            mostSending.accumulateAndGet(sending.incrementAndGet(), Math::max);
+            try {
+                release.await();
+                sent.add(deliveryId);
+                return "delivered";
+            } catch (InterruptedException e) {
+                throw new Channel.Interrupted();
+            } finally {
+                sending.decrementAndGet();
+            }
+        };
+        List<String> alerts = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            monitor("m" + i, "http://hooks" + i + ".held.test/hook");
+            alerts.add(raise("m" + i, "2026-03-1" + i));
+        }
+        notifier = notifier(AllowedHosts.none(), Clock.systemUTC(), held, 2);
+        notifier.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sending.get() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(1500); // more than a poll: passes that could start a third attempt have run
+        assertThat(sending.get()).isEqualTo(2);
+        release.countDown();
+        for (String a : alerts) {
+            assertThat(awaitAttempts(a, 1)).containsExactly("delivered");
+        }
+        assertThat(mostSending.get()).isEqualTo(2);
+        assertThat(sent).hasSize(5).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void passesRunningAtOnceNeverSendOneNotificationTwice() throws Exception {
+        // Twelve destinations (names that resolve to the receiver's address), four threads calling deliverDue in a
+        // loop while the attempts they start finish and are recorded: each notification reaches the receiver once.
+        AllowedHosts allowed = AllowedHosts.parse("127.0.0.0/8");
+        List<String> alerts = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            dns.put("hooks" + i + ".passes.test", "127.0.0.1");
+            monitor("m" + i, url("hooks" + i + ".passes.test"));
+            alerts.add(raise("m" + i, "2026-04-" + (10 + i)));
+        }
+        notifier = notifier(allowed, Clock.systemUTC(), new WebhookChannel(new Destinations(allowed, resolver())), 4);
+        AtomicInteger passes = new AtomicInteger();
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread th = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    try {
+                        notifier.deliverDue();
+                        passes.incrementAndGet();
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }
+            });
+            th.start();
+            threads.add(th);
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        assertThat(errors).isEmpty();
+        assertThat(passes.get()).as("passes overlapped").isGreaterThan(12);
+        List<String> ids = new ArrayList<>();
+        for (String a : alerts) {
+            assertThat(awaitAttempts(a, 1)).containsExactly("delivered");
+            ids.add(store.deliveries().list(a).get(0).id());
+        }
+        List<String> received = new ArrayList<>();
+        synchronized (hits) {
+            for (String hit : hits) {
+                received.add(SpecCodec.json().readTree(hit).path("delivery_id").asText());
+            }
+        }
+        assertThat(received).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void closeWaitsForAnAttemptInFlightAndRecordsTheReply() throws Exception {
+        // The receiver answers 1 s after the request arrives; close() is called meanwhile.
+        CountDownLatch arrived = new CountDownLatch(1);
+        HttpServer late = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        late.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        late.start();
+        try {
+            AllowedHosts allowed = AllowedHosts.parse("127.0.0.1");
+            monitor("m", "http://127.0.0.1:" + late.getAddress().getPort() + "/hook");
+            String alert = raise("m", "2026-05-01");
+            notifier = notifier(allowed, Clock.systemUTC(), new WebhookChannel(new Destinations(allowed, resolver())));
+            notifier.start();
+            assertThat(arrived.await(20, TimeUnit.SECONDS)).isTrue();
+            long started = System.nanoTime();
+            notifier.close();
+            notifier = null;
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(outcomes(alert)).as("recorded before close returned").containsExactly("delivered");
+        } finally {
+            late.stop(0);
+        }
+    }
+
+    @Test
+    void closeGivesUpOnASilentReceiverAfterFiveSecondsAndLeavesTheNotificationDue() throws Exception {
+        try (SilentReceiver silent = new SilentReceiver("127.0.0.1")) {
+            AllowedHosts allowed = AllowedHosts.parse("127.0.0.1");
+            monitor("m", "http://127.0.0.1:" + silent.port() + "/hook");
+            String alert = raise("m", "2026-05-02");
+            // the production timeouts: the attempt would wait 20 s for an answer
+            notifier = notifier(allowed, Clock.systemUTC(), new WebhookChannel(new Destinations(allowed, resolver())));
+            notifier.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (silent.accepted.get() == 0) {
+                assertThat(System.nanoTime()).as("the attempt connects").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            long started = System.nanoTime();
+            notifier.close();
+            notifier = null;
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isBetween(Duration.ofMillis(4500), Duration.ofSeconds(7));
+            assertThat(outcomes(alert))
+                    .as("the cut-short attempt is not recorded")
+                    .isEmpty();
+            assertThat(store.deliveries().list(alert).get(0))
+                    .as("so it is sent again after a restart")
+                    .extracting(DeliveryRepository.Delivery::status, DeliveryRepository.Delivery::attempts)
+                    .containsExactly("PENDING", 0);
         }
     }
 }
