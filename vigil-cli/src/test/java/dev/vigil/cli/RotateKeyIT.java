@@ -1,0 +1,297 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.spec.SpecCodec;
+import dev.vigil.server.ServerConfig;
+import dev.vigil.server.VigilServer;
+import dev.vigil.store.SecretCipher;
+import dev.vigil.testing.PostgresTestServer;
+import dev.vigil.testing.TestDatabase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vigil rotate-key} on the data directory of a stopped server: a server started afterwards opens the stored
+ * password with the new key (it connects to PostgreSQL with it); a key that does not open the secrets, or a missing
+ * option, changes nothing.
+ */
+class RotateKeyIT {
+    private static final String TOKEN = "vgl_rotate_key_it_admin_token_0123456789abcdef";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static TestDatabase db;
+    private static TestDatabase.Credentials reader;
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    @BeforeAll
+    static void createSource() {
+        db = PostgresTestServer.fromEnvironment().createDatabase("rotatekey_it");
+        db.execute(
+                "CREATE SCHEMA ml",
+                "CREATE TABLE ml.predictions (id bigint, ts timestamptz, amount double precision, proba double"
+                        + " precision)",
+                "INSERT INTO ml.predictions VALUES (1, '2026-03-01T10:00:00Z', 12.5, 0.25)");
+        reader = db.createReadOnlyUser("ml", List.of("predictions"));
+    }
+
+    @AfterAll
+    static void dropSource() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void aServerStartedAfterTheRotationOpensThePasswordWithTheNewKey() throws Exception {
+        Path data = dir.resolve("data");
+        connectDatasetAndStop(data);
+        Path keyFile = data.resolve("master.key");
+        String oldKey = Files.readString(keyFile);
+
+        Result r = run(Map.of(), "rotate-key", "--data-dir", data.toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .startsWith("Re-encrypted 1 secret (1 dataset password, 0 monitor action URLs) under the new master"
+                        + " key.")
+                .contains("the old one is kept in " + data.toAbsolutePath().resolve("master.key.old"));
+        String newKey = Files.readString(keyFile);
+        assertThat(Base64.getDecoder().decode(newKey.strip())).hasSize(32);
+        assertThat(newKey).isNotEqualTo(oldKey);
+        assertThat(Files.readString(data.resolve("master.key.old"))).isEqualTo(oldKey);
+        assertThat(data.resolve("master.key.new")).doesNotExist();
+        for (Path p : List.of(keyFile, data.resolve("master.key.old"))) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p)))
+                    .isEqualTo("rw-------");
+        }
+        for (String s : List.of(oldKey.strip(), newKey.strip(), reader.password())) {
+            assertThat(r.out() + r.err()).doesNotContain(s);
+        }
+
+        try (VigilServer server = start(data, Map.of())) {
+            assertPasswordOpensAndConnects(server);
+        }
+        // and the old key no longer opens it
+        try (VigilServer server = start(data, Map.of(SecretCipher.MASTER_KEY_ENV, oldKey.strip()))) {
+            HttpResponse<String> refused = get(server, datasetPath());
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(refused.body()).contains("under another master key");
+        }
+    }
+
+    @Test
+    void aCurrentKeyThatDoesNotOpenTheSecretsChangesNothing() throws Exception {
+        Path data = dir.resolve("data");
+        connectDatasetAndStop(data);
+        String oldKey = Files.readString(data.resolve("master.key"));
+        Path newKeyFile = newKeyFile();
+        String wrongKey = Base64.getEncoder().encodeToString(SecretCipher.newKey());
+
+        Result r = run(
+                Map.of(SecretCipher.MASTER_KEY_ENV, wrongKey),
+                "rotate-key",
+                "--data-dir",
+                data.toString(),
+                "--new-key-file",
+                newKeyFile.toString());
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err())
+                .isEqualTo("vigil: Cannot rotate the master key: the password of dataset shop/v1/serving does not"
+                        + " decrypt with the current master key; nothing was changed" + System.lineSeparator());
+        assertThat(Files.readString(data.resolve("master.key"))).isEqualTo(oldKey);
+        assertThat(fileNames(data)).doesNotContain("master.key.old", "master.key.new");
+        try (VigilServer server = start(data, Map.of())) {
+            assertPasswordOpensAndConnects(server);
+        }
+    }
+
+    @Test
+    void aKeyInTheEnvironmentNeedsANewKeyFileAndNothingIsTouchedWithoutIt() throws Exception {
+        Path data = dir.resolve("data");
+        connectDatasetAndStop(data);
+        String oldKey = Files.readString(data.resolve("master.key"));
+        List<String> before = fileNames(data);
+
+        Result r =
+                run(Map.of(SecretCipher.MASTER_KEY_ENV, oldKey.strip()), "rotate-key", "--data-dir", data.toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .startsWith("vigil: --new-key-file: is required when VIGIL_MASTER_KEY holds the current key");
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(fileNames(data)).isEqualTo(before);
+        try (VigilServer server = start(data, Map.of())) {
+            assertPasswordOpensAndConnects(server);
+        }
+    }
+
+    @Test
+    void withTheKeyInTheEnvironmentTheNewKeyFileIsTheKeyToSetAfterwards() throws Exception {
+        Path data = dir.resolve("data");
+        connectDatasetAndStop(data);
+        String oldKey = Files.readString(data.resolve("master.key")).strip();
+        Path newKeyFile = newKeyFile();
+
+        Result r = run(
+                Map.of(SecretCipher.MASTER_KEY_ENV, oldKey),
+                "rotate-key",
+                "--data-dir",
+                data.toString(),
+                "--new-key-file",
+                newKeyFile.toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Set VIGIL_MASTER_KEY to the key in " + newKeyFile);
+        assertThat(Files.readString(data.resolve("master.key")).strip())
+                .as("the unused key file is left alone")
+                .isEqualTo(oldKey);
+        try (VigilServer server = start(
+                data,
+                Map.of(SecretCipher.MASTER_KEY_ENV, Files.readString(newKeyFile).strip()))) {
+            assertPasswordOpensAndConnects(server);
+        }
+    }
+
+    @Test
+    void aDataDirectoryWithoutAMetastoreIsRefusedAndNoneIsCreated() {
+        Path empty = dir.resolve("empty");
+
+        Result r = run(Map.of(), "rotate-key", "--data-dir", empty.toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .isEqualTo("vigil: --data-dir: " + empty.toAbsolutePath() + " holds no metastore (metastore.mv.db);"
+                        + " give the data directory of the stopped server, or --store for a PostgreSQL metastore"
+                        + System.lineSeparator());
+        assertThat(empty).doesNotExist();
+    }
+
+    /** Starts a server on {@code data}, connects shop/v1/serving with the reader's password, and stops it. */
+    private void connectDatasetAndStop(Path data) throws Exception {
+        try (VigilServer server = start(data, Map.of())) {
+            assertThat(put(server, "/api/v1/models/shop", "{\"name\": \"Shop\"}")
+                            .statusCode())
+                    .isEqualTo(201);
+            String version = "{\"model_type\": \"regression\", \"features\": {\"amount\": \"numeric\"},"
+                    + " \"predictions\": {\"proba\": \"numeric\"}}";
+            HttpResponse<String> v = put(server, "/api/v1/models/shop/versions/v1", version);
+            assertThat(v.statusCode()).as(v.body()).isEqualTo(201);
+            HttpResponse<String> d = put(server, datasetPath(), datasetBody(true));
+            assertThat(d.statusCode()).as(d.body()).isEqualTo(201);
+        }
+    }
+
+    /**
+     * The stored password opens: the dataset says password_set, and a PUT without a password, which makes the server
+     * connect to PostgreSQL with the stored one, succeeds.
+     */
+    private void assertPasswordOpensAndConnects(VigilServer server) throws Exception {
+        HttpResponse<String> got = get(server, datasetPath());
+        assertThat(got.statusCode()).as(got.body()).isEqualTo(200);
+        assertThat(SpecCodec.json()
+                        .readTree(got.body())
+                        .path("data_source")
+                        .path("password_set")
+                        .asBoolean())
+                .isTrue();
+        HttpResponse<String> again = put(server, datasetPath(), datasetBody(false));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(SpecCodec.json().readTree(again.body()).path("change").asText())
+                .isEqualTo("unchanged");
+    }
+
+    private static String datasetPath() {
+        return "/api/v1/models/shop/versions/v1/datasets/serving";
+    }
+
+    private static String datasetBody(boolean withPassword) {
+        ObjectNode body = SpecCodec.json().createObjectNode();
+        ObjectNode source = body.putObject("data_source");
+        source.put("type", "postgres-jdbc");
+        source.put("url", db.url());
+        source.put("query", "SELECT * FROM ml.predictions");
+        source.put("user", reader.user());
+        if (withPassword) {
+            source.put("password", reader.password());
+        }
+        body.put("id_column", "id");
+        body.put("timestamp_column", "ts");
+        return body.toString();
+    }
+
+    private Path newKeyFile() {
+        Path file = dir.resolve("new.key");
+        SecretCipher.writeKeyFile(file, SecretCipher.newKey());
+        return file;
+    }
+
+    private static VigilServer start(Path data, Map<String, String> env) {
+        return VigilServer.start(
+                ServerConfig.defaults()
+                        .withPort(0)
+                        .withDataDir(data)
+                        .withAdminToken(TOKEN)
+                        .withSchedulerTick(Duration.ZERO),
+                env,
+                Clock.systemUTC());
+    }
+
+    private static HttpResponse<String> get(VigilServer server, String path) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + path))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> put(VigilServer server, String path, String json) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + path))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> fileNames(Path data) throws Exception {
+        try (Stream<Path> files = Files.list(data)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private Result run(Map<String, String> extraEnv, String... args) {
+        Map<String, String> env = new HashMap<>(extraEnv);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = VigilCli.createCommandLine(
+                        new CliContext(env, new PrintWriter(out, true), new PrintWriter(err, true)))
+                .execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}
