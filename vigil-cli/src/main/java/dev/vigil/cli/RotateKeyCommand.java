@@ -116,7 +116,9 @@ final class RotateKeyCommand implements Callable<Integer> {
         context.out()
                 .println("Re-encrypted " + plural(rotated.total(), "secret") + " ("
                         + plural(rotated.datasetPasswords(), "dataset password") + ", "
-                        + plural(rotated.actionUrls(), "monitor action URL") + ") under the new master key.");
+                        + plural(rotated.actionUrls(), "monitor action URL")
+                        + ") under the new master key (fingerprint "
+                        + next.fingerprint() + "; the old key's was " + current.fingerprint() + ").");
         if (keyInEnvironment) {
             context.out()
                     .println("Set " + SecretCipher.MASTER_KEY_ENV + " to the key in " + newKeyFile

@@ -75,11 +75,12 @@ class RotateKeyIT {
         Result r = run(Map.of(), "rotate-key", "--data-dir", data.toString());
 
         assertThat(r.code()).as(r.err()).isZero();
+        String newKey = Files.readString(keyFile);
         assertThat(r.out())
                 .startsWith("Re-encrypted 1 secret (1 dataset password, 0 monitor action URLs) under the new master"
-                        + " key.")
+                        + " key (fingerprint " + sha256Prefix(newKey) + "; the old key's was " + sha256Prefix(oldKey)
+                        + ").")
                 .contains("the old one is kept in " + data.toAbsolutePath().resolve("master.key.old"));
-        String newKey = Files.readString(keyFile);
         assertThat(Base64.getDecoder().decode(newKey.strip())).hasSize(32);
         assertThat(newKey).isNotEqualTo(oldKey);
         assertThat(Files.readString(data.resolve("master.key.old"))).isEqualTo(oldKey);
@@ -277,6 +278,14 @@ class RotateKeyIT {
                         .PUT(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The first 8 hex digits of the SHA-256 of the key in a key file's text, computed here, not by SecretCipher. */
+    private static String sha256Prefix(String keyFileText) throws Exception {
+        byte[] key = Base64.getDecoder().decode(keyFileText.strip());
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(key))
+                .substring(0, 8);
     }
 
     private static List<String> fileNames(Path data) throws Exception {

@@ -113,6 +113,19 @@ public final class SecretCipher {
         }
     }
 
+    /**
+     * The key's id for people: the first 8 hex digits of the SHA-256 of the key, so an operator can tell keys apart
+     * without seeing one (32 bits of a hash of 256 random bits reveal nothing usable about the key).
+     */
+    public String fingerprint() {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+            return java.util.HexFormat.of().formatHex(hash, 0, 4);
+        } catch (GeneralSecurityException e) {
+            throw new VigilStateException("Cannot fingerprint the master key: " + e.getMessage(), e);
+        }
+    }
+
     /** Whether this cipher has the same key as {@code other} (compared in constant time). */
     public boolean sameKeyAs(SecretCipher other) {
         return MessageDigest.isEqual(key.getEncoded(), other.key.getEncoded());
