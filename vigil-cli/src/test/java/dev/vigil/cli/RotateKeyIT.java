@@ -179,6 +179,34 @@ class RotateKeyIT {
     }
 
     @Test
+    void aPostgresMetastoreIsRotatedThroughStore() throws Exception {
+        Path data = dir.resolve("data");
+        try (TestDatabase store = PostgresTestServer.fromEnvironment().createDatabase("rotatekey_store")) {
+            connectDatasetAndStop(data, store);
+            String oldKey = Files.readString(data.resolve("master.key"));
+
+            Result r = run(
+                    Map.of(
+                            "VIGIL_STORE_USER", store.server().adminUser(),
+                            "VIGIL_STORE_PASSWORD", store.server().adminPassword()),
+                    "rotate-key",
+                    "--store",
+                    store.url(),
+                    "--data-dir",
+                    data.toString());
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("Re-encrypted 1 secret (1 dataset password, 0 monitor action URLs)");
+            assertThat(r.out() + r.err()).doesNotContain(store.server().adminPassword());
+            assertThat(Files.readString(data.resolve("master.key.old"))).isEqualTo(oldKey);
+            assertThat(data.resolve("metastore.mv.db")).as("no H2 metastore").doesNotExist();
+            try (VigilServer server = start(data, Map.of(), store)) {
+                assertPasswordOpensAndConnects(server);
+            }
+        }
+    }
+
+    @Test
     void aDataDirectoryWithoutAMetastoreIsRefusedAndNoneIsCreated() {
         Path empty = dir.resolve("empty");
 
@@ -194,7 +222,11 @@ class RotateKeyIT {
 
     /** Starts a server on {@code data}, connects shop/v1/serving with the reader's password, and stops it. */
     private void connectDatasetAndStop(Path data) throws Exception {
-        try (VigilServer server = start(data, Map.of())) {
+        connectDatasetAndStop(data, null);
+    }
+
+    private void connectDatasetAndStop(Path data, TestDatabase store) throws Exception {
+        try (VigilServer server = start(data, Map.of(), store)) {
             assertThat(put(server, "/api/v1/models/shop", "{\"name\": \"Shop\"}")
                             .statusCode())
                     .isEqualTo(201);
@@ -252,14 +284,21 @@ class RotateKeyIT {
     }
 
     private static VigilServer start(Path data, Map<String, String> env) {
-        return VigilServer.start(
-                ServerConfig.defaults()
-                        .withPort(0)
-                        .withDataDir(data)
-                        .withAdminToken(TOKEN)
-                        .withSchedulerTick(Duration.ZERO),
-                env,
-                Clock.systemUTC());
+        return start(data, env, null);
+    }
+
+    /** A server on {@code data}, its metastore in {@code store} (a PostgreSQL database) when not null. */
+    private static VigilServer start(Path data, Map<String, String> env, TestDatabase store) {
+        ServerConfig config = ServerConfig.defaults()
+                .withPort(0)
+                .withDataDir(data)
+                .withAdminToken(TOKEN)
+                .withSchedulerTick(Duration.ZERO);
+        if (store != null) {
+            config = config.withStore(
+                    store.url(), store.server().adminUser(), store.server().adminPassword());
+        }
+        return VigilServer.start(config, env, Clock.systemUTC());
     }
 
     private static HttpResponse<String> get(VigilServer server, String path) throws Exception {
