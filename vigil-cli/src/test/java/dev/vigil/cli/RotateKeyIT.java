@@ -206,6 +206,45 @@ class RotateKeyIT {
         }
     }
 
+    /**
+     * A running server holds the H2 file's lock; rotate-key, as its own process as a user runs it (within one JVM H2
+     * shares an open database instead), is refused and changes nothing.
+     */
+    @Test
+    void aRunningServersDataDirectoryIsRefusedAndNothingChanges() throws Exception {
+        Path data = dir.resolve("data");
+        connectDatasetAndStop(data);
+        String oldKey = Files.readString(data.resolve("master.key"));
+        try (VigilServer server = start(data, Map.of())) {
+            ProcessBuilder builder = new ProcessBuilder(
+                            ProcessHandle.current().info().command().orElseThrow(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            VigilCli.class.getName(),
+                            "rotate-key",
+                            "--data-dir",
+                            data.toString())
+                    .redirectOutput(dir.resolve("out.txt").toFile())
+                    .redirectError(dir.resolve("err.txt").toFile());
+            builder.environment().keySet().removeIf(k -> k.startsWith("VIGIL_"));
+            Process process = builder.start();
+            assertThat(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES))
+                    .isTrue();
+
+            String err = Files.readString(dir.resolve("err.txt"));
+            assertThat(process.exitValue()).as(err).isEqualTo(1);
+            assertThat(err).startsWith("vigil: Cannot connect to the metastore at jdbc:h2:file:");
+            assertThat(err.lines()).as(err).hasSize(1);
+            assertThat(Files.readString(dir.resolve("out.txt"))).isEmpty();
+            // (H2 may leave a metastore.trace.db of the refused connection: only the key files matter here)
+            assertThat(fileNames(data).stream().filter(f -> f.startsWith("master.key")))
+                    .as("no master.key.new or .old left behind")
+                    .containsExactly("master.key");
+            assertThat(Files.readString(data.resolve("master.key"))).isEqualTo(oldKey);
+            assertPasswordOpensAndConnects(server);
+        }
+    }
+
     @Test
     void aDataDirectoryWithoutAMetastoreIsRefusedAndNoneIsCreated() {
         Path empty = dir.resolve("empty");
