@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             CheckSourceCommand.class,
             GrantSqlCommand.class,
             TokensCommand.class,
+            RotateKeyCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilCli implements Runnable {

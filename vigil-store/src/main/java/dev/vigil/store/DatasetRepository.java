@@ -226,4 +226,43 @@ public final class DatasetRepository {
             return bound;
         });
     }
+
+    /**
+     * Re-encrypts every stored password from this repository's key to {@code newKey}, bound to its row, inside the
+     * caller's transaction {@code c} (key rotation, decision 0002). A password that does not decrypt with the current
+     * key stops it with a {@link VigilStateException} naming the dataset, so the caller rolls everything back. Returns
+     * how many passwords were re-encrypted.
+     */
+    int reencryptAll(Connection c, SecretCipher newKey) throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT model_id, version, kind, password_enc FROM datasets"
+                        + " WHERE password_enc IS NOT NULL ORDER BY model_id, version, kind FOR UPDATE");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
+            }
+        }
+        for (String[] d : rows) {
+            DatasetKind kind = DatasetKind.fromSpec(d[2], "datasets.kind");
+            String row = row(d[0], d[1], kind);
+            String plain;
+            try {
+                plain = cipher.decrypt(d[3], row);
+            } catch (VigilStateException e) {
+                throw new VigilStateException(
+                        "Cannot rotate the master key: the password of dataset " + d[0] + "/" + d[1] + "/" + d[2]
+                                + " does not decrypt with the current master key; nothing was changed",
+                        e);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE datasets SET password_enc = ? WHERE model_id = ? AND version = ? AND kind = ?")) {
+                ps.setString(1, newKey.encrypt(plain, row));
+                ps.setString(2, d[0]);
+                ps.setString(3, d[1]);
+                ps.setString(4, d[2]);
+                ps.executeUpdate();
+            }
+        }
+        return rows.size();
+    }
 }

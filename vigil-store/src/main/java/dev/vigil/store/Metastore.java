@@ -30,6 +30,7 @@ public final class Metastore implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final String description;
+    private final Database db;
     private final ModelRepository models;
     private final VersionRepository versions;
     private final DatasetRepository datasets;
@@ -44,7 +45,7 @@ public final class Metastore implements AutoCloseable {
     private Metastore(HikariDataSource pool, String description, SecretCipher cipher, Clock clock) {
         this.pool = pool;
         this.description = description;
-        Database db = new Database(pool, clock, description);
+        this.db = new Database(pool, clock, description);
         this.audit = new AuditRepository(db);
         this.models = new ModelRepository(db);
         this.versions = new VersionRepository(db);
@@ -66,6 +67,18 @@ public final class Metastore implements AutoCloseable {
      * needed) with the master key from {@code VIGIL_MASTER_KEY} in {@code env} or {@code dataDir/master.key}.
      */
     public static Metastore openDefault(Path dataDir, Map<String, String> env, Clock clock) {
+        Path dir = createDataDir(dataDir);
+        return openDefault(dir, SecretCipher.fromEnvironmentOrKeyFile(env, dir.resolve("master.key")), clock);
+    }
+
+    /** The default metastore, an H2 file {@code dataDir/metastore}, with this master key. */
+    public static Metastore openDefault(Path dataDir, SecretCipher cipher, Clock clock) {
+        Path dir = createDataDir(dataDir);
+        String url = H2_PREFIX + "file:" + dir.resolve("metastore") + ";AUTO_SERVER=FALSE";
+        return open(url, "vigil", "", cipher, clock);
+    }
+
+    private static Path createDataDir(Path dataDir) {
         Path dir = dataDir.toAbsolutePath().normalize();
         try {
             if (!Files.exists(dir)
@@ -79,9 +92,7 @@ public final class Metastore implements AutoCloseable {
         } catch (IOException e) {
             throw new VigilStateException("Cannot create the data directory " + dir + ": " + e.getMessage(), e);
         }
-        SecretCipher cipher = SecretCipher.fromEnvironmentOrKeyFile(env, dir.resolve("master.key"));
-        String url = H2_PREFIX + "file:" + dir.resolve("metastore") + ";AUTO_SERVER=FALSE";
-        return open(url, "vigil", "", cipher, clock);
+        return dir;
     }
 
     /** The metastore at a {@code jdbc:h2:} or {@code jdbc:postgresql:} URL, migrated to the current schema. */
@@ -228,6 +239,32 @@ public final class Metastore implements AutoCloseable {
             return true;
         } catch (java.sql.SQLException | RuntimeException e) {
             return false;
+        }
+    }
+
+    /** How many secrets a key rotation re-encrypted, by kind. */
+    public record RotatedSecrets(int datasetPasswords, int actionUrls) {
+        /** All of them. */
+        public int total() {
+            return datasetPasswords + actionUrls;
+        }
+    }
+
+    /**
+     * Re-encrypts every stored secret (dataset passwords, monitor action URLs) from this store's master key to {@code
+     * newKey}, in one transaction: all or nothing (decision 0002, {@code vigil rotate-key}). A secret that does not
+     * decrypt with the current key stops it with a {@link VigilStateException} naming its row, and nothing changes.
+     * Meant for a metastore no server has open. Closes this store either way, as its repositories still hold the old
+     * key: open it again with {@code newKey}.
+     */
+    public RotatedSecrets rotateMasterKey(SecretCipher newKey) {
+        Objects.requireNonNull(newKey, "newKey");
+        try {
+            return db.inTransaction(
+                    "re-encrypt the stored secrets under the new master key",
+                    c -> new RotatedSecrets(datasets.reencryptAll(c, newKey), monitors.reencryptAll(c, newKey)));
+        } finally {
+            close();
         }
     }
 

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.VigilException;
 import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.VigilStateException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,6 +173,67 @@ public final class MonitorRepository {
             }
             return plain.size();
         });
+    }
+
+    /**
+     * Re-encrypts every stored action URL from this repository's key to {@code newKey}, bound to its monitor and action,
+     * inside the caller's transaction {@code c} (key rotation, decision 0002); a URL still in the clear (schema V6) is
+     * encrypted too. A URL that does not decrypt with the current key, or a spec that is not JSON, stops it with a
+     * {@link VigilStateException} naming the monitor, so the caller rolls everything back. Returns how many URLs were
+     * re-encrypted.
+     */
+    int reencryptAll(Connection c, SecretCipher newKey) throws SQLException {
+        List<String[]> rewritten = new ArrayList<>();
+        int urls = 0;
+        try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT model_id, version, name, spec FROM monitors ORDER BY model_id, version, name FOR UPDATE");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String modelId = rs.getString(1);
+                String version = rs.getString(2);
+                String name = rs.getString(3);
+                String monitor = "monitor " + modelId + "/" + version + "/" + name;
+                JsonNode spec;
+                try {
+                    spec = Database.json(rs.getString(4), "monitors/" + name);
+                } catch (VigilException e) {
+                    throw new VigilStateException(
+                            "Cannot rotate the master key: the spec of " + monitor + " is not JSON, so its action URLs"
+                                    + " cannot be re-encrypted; nothing was changed",
+                            e);
+                }
+                int[] count = {0};
+                JsonNode plain = mapActions(spec, URL_ENC, URL, (i, enc) -> {
+                    try {
+                        return cipher.decrypt(enc, row(modelId, version, name, i));
+                    } catch (VigilStateException e) {
+                        throw new VigilStateException(
+                                "Cannot rotate the master key: the URL of action #" + (i + 1) + " of " + monitor
+                                        + " does not decrypt with the current master key; nothing was changed",
+                                e);
+                    }
+                });
+                JsonNode sealed = mapActions(plain, URL, URL_ENC, (i, url) -> {
+                    count[0]++;
+                    return newKey.encrypt(url, row(modelId, version, name, i));
+                });
+                if (count[0] > 0) {
+                    urls += count[0];
+                    rewritten.add(new String[] {modelId, version, name, sealed.toString()});
+                }
+            }
+        }
+        for (String[] m : rewritten) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE monitors SET spec = ? WHERE model_id = ? AND version = ? AND name = ?")) {
+                ps.setString(1, m[3]);
+                ps.setString(2, m[0]);
+                ps.setString(3, m[1]);
+                ps.setString(4, m[2]);
+                ps.executeUpdate();
+            }
+        }
+        return urls;
     }
 
     /** The row an action's URL is bound to (the AAD of its {@code v2:} ciphertext): monitor|version|name|action. */

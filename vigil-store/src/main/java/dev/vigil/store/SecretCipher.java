@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -70,14 +71,64 @@ public final class SecretCipher {
      * or others may access is refused.
      */
     public static SecretCipher fromEnvironmentOrKeyFile(Map<String, String> env, Path keyFile) {
-        String fromEnv = env.get(MASTER_KEY_ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return of(decodeKey(fromEnv, MASTER_KEY_ENV, true));
+        if (keyInEnvironment(env)) {
+            return of(decodeKey(env.get(MASTER_KEY_ENV), MASTER_KEY_ENV, true));
         }
         if (Files.exists(keyFile)) {
             return of(readKeyFile(keyFile));
         }
         return of(createKeyFile(keyFile));
+    }
+
+    /** Whether {@code env} sets {@value #MASTER_KEY_ENV}, which then wins over any key file. */
+    public static boolean keyInEnvironment(Map<String, String> env) {
+        String fromEnv = env.get(MASTER_KEY_ENV);
+        return fromEnv != null && !fromEnv.isBlank();
+    }
+
+    /**
+     * The 32-byte key in an existing key file (base64 text), for {@code vigil rotate-key}; refused when group or others
+     * may access the file, or when it does not hold a key. Never creates the file.
+     */
+    public static byte[] readKey(Path keyFile) {
+        if (!Files.isRegularFile(keyFile)) {
+            throw new VigilArgumentException("master key file " + keyFile + ": does not exist (expected a file holding"
+                    + " the base64 of 32 random bytes, e.g. from `openssl rand -base64 32`)");
+        }
+        return readKeyFile(keyFile);
+    }
+
+    /**
+     * Writes {@code key32} as a new key file, created owner-only in one step; refused when the file exists already, so
+     * no key is ever overwritten.
+     */
+    public static void writeKeyFile(Path keyFile, byte[] key32) {
+        of(key32); // the same length check as a cipher
+        try {
+            writeNewKeyFile(keyFile, key32);
+        } catch (FileAlreadyExistsException e) {
+            throw new VigilStateException("Cannot write the master key file " + keyFile + ": it exists already", e);
+        } catch (IOException e) {
+            throw new VigilStateException("Cannot write the master key file " + keyFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The key's id for people: the first 8 hex digits of the SHA-256 of the key, so an operator can tell keys apart
+     * without seeing one (32 bits of a hash of 256 random bits reveal nothing usable about the key).
+     */
+    public String fingerprint() {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+            return java.util.HexFormat.of().formatHex(hash, 0, 4);
+        } catch (GeneralSecurityException e) {
+            throw new VigilStateException("Cannot fingerprint the master key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this cipher has the same key as {@code other} (compared in constant time). */
+    public boolean sameKeyAs(SecretCipher other) {
+        return MessageDigest.isEqual(key.getEncoded(), other.key.getEncoded());
     }
 
     private static byte[] decodeKey(String base64, String source, boolean argument) {
@@ -116,17 +167,7 @@ public final class SecretCipher {
     private static byte[] createKeyFile(Path keyFile) {
         byte[] key = newKey();
         try {
-            Path parent = keyFile.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            // Create the file with its final permissions in one step, so it is never readable by others.
-            if (parent != null && Files.getFileStore(parent).supportsFileAttributeView("posix")) {
-                Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } else {
-                Files.createFile(keyFile);
-            }
-            Files.writeString(keyFile, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
+            writeNewKeyFile(keyFile, key);
             return key;
         } catch (FileAlreadyExistsException e) {
             // Another process created it first: use theirs.
@@ -134,6 +175,20 @@ public final class SecretCipher {
         } catch (IOException e) {
             throw new VigilStateException("Cannot create the master key file " + keyFile + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void writeNewKeyFile(Path keyFile, byte[] key) throws IOException {
+        Path parent = keyFile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        // Create the file with its final permissions in one step, so it is never readable by others.
+        if (parent != null && Files.getFileStore(parent).supportsFileAttributeView("posix")) {
+            Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } else {
+            Files.createFile(keyFile);
+        }
+        Files.writeString(keyFile, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
     }
 
     /** {@code v1:} + base64(IV ‖ ciphertext ‖ tag), bound to no row (the format before {@code v2:}); null stays null. */

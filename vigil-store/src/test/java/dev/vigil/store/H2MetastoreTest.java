@@ -33,6 +33,16 @@ class H2MetastoreTest extends MetastoreContractTest {
     }
 
     @Override
+    SecretCipher storeKey() {
+        return SecretCipher.of(SecretCipher.readKey(dataDir.resolve("data/master.key")));
+    }
+
+    @Override
+    Metastore openStore(SecretCipher key) {
+        return Metastore.openDefault(dataDir.resolve("data"), key, clock);
+    }
+
+    @Override
     Connection connectRaw() throws SQLException {
         return DriverManager.getConnection(
                 "jdbc:h2:file:" + dataDir.resolve("data/metastore").toAbsolutePath(), "vigil", "");

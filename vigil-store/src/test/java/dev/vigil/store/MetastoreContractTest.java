@@ -53,6 +53,12 @@ abstract class MetastoreContractTest {
     /** A plain JDBC connection to the same database, to look at the raw tables. */
     abstract Connection connectRaw() throws SQLException;
 
+    /** The master key {@link #openStore()} opens the store with. */
+    abstract SecretCipher storeKey();
+
+    /** The same database as {@link #openStore()}, opened with another master key. */
+    abstract Metastore openStore(SecretCipher key);
+
     @BeforeEach
     void openAndEmpty() {
         store = openStore();
@@ -633,6 +639,153 @@ abstract class MetastoreContractTest {
                 assertThat(rs.next()).isTrue();
                 return rs.getString(1);
             }
+        }
+    }
+
+    /** Metastore.rotateMasterKey: every secret moves from key A to key B in one transaction, or none does. */
+    @Nested
+    class KeyRotation {
+        static final String SLACK = "https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX";
+        static final String HOOK = "https://alerts.example.com/hook?key=another-secret";
+
+        private final SecretCipher newKey = SecretCipher.of(SecretCipher.newKey());
+
+        /** Two datasets with a password, one without, and a monitor with two action URLs and an e-mail action. */
+        private com.fasterxml.jackson.databind.JsonNode storeSecrets() {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            store.versions().upsert(version("fraud", "v2"));
+            store.versions().upsert(version("fraud", "v3"));
+            store.datasets().upsert("fraud", "v1", serving(PASSWORD));
+            store.datasets().upsert("fraud", "v2", serving(PASSWORD + "-v2"));
+            store.datasets().upsert("fraud", "v3", serving(null));
+            var spec = dev.vigil.core.spec.SpecCodec.parseJson(
+                    "{\"name\": \"drift\", \"type\": \"model_activity\", \"actions\": [{\"type\": \"slack\","
+                            + " \"url\": \"" + SLACK + "\"}, {\"type\": \"email\", \"to\": [\"oncall@example.com\"]},"
+                            + " {\"type\": \"webhook\", \"url\": \"" + HOOK + "\"}]}",
+                    "t");
+            store.monitors().upsert("fraud", "v1", "drift", spec);
+            return spec;
+        }
+
+        @Test
+        void everySecretReadsWithTheNewKeyAndNoneWithTheOld() throws SQLException {
+            var spec = storeSecrets();
+
+            Metastore.RotatedSecrets rotated = store.rotateMasterKey(newKey);
+
+            assertThat(rotated).isEqualTo(new Metastore.RotatedSecrets(2, 2));
+            store = openStore(newKey);
+            assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING))
+                    .contains(serving(PASSWORD));
+            assertThat(store.datasets().find("fraud", "v2", DatasetKind.SERVING))
+                    .contains(serving(PASSWORD + "-v2"));
+            assertThat(store.datasets().find("fraud", "v3", DatasetKind.SERVING))
+                    .contains(serving(null));
+            assertThat(store.monitors().list("fraud", "v1"))
+                    .containsExactly(new MonitorRepository.StoredMonitor("drift", spec));
+            // The raw ciphertexts, checked with each cipher directly: B opens them, A opens none.
+            Map<String, String> raw = rawSecrets();
+            assertThat(raw).hasSize(4);
+            Map<String, String> plain = Map.of(
+                    "dataset fraud|v1|serving", PASSWORD,
+                    "dataset fraud|v2|serving", PASSWORD + "-v2",
+                    "monitor fraud|v1|drift|action 0", SLACK,
+                    "monitor fraud|v1|drift|action 2", HOOK);
+            assertThat(raw.keySet()).isEqualTo(plain.keySet());
+            raw.forEach((row, enc) -> {
+                assertThat(enc).startsWith("v2:");
+                assertThat(newKey.decrypt(enc, row)).isEqualTo(plain.get(row));
+                assertThatThrownBy(() -> storeKey().decrypt(enc, row)).isInstanceOf(VigilStateException.class);
+            });
+            store.close();
+            store = openStore();
+            assertThatThrownBy(() -> store.datasets().find("fraud", "v1", DatasetKind.SERVING))
+                    .isInstanceOf(VigilStateException.class);
+            assertThatThrownBy(() -> store.monitors().list("fraud", "v1")).isInstanceOf(VigilStateException.class);
+        }
+
+        @Test
+        void aPasswordThatDoesNotDecryptStopsTheRotationAndNothingChanges() throws SQLException {
+            var spec = storeSecrets();
+            String foreign = SecretCipher.of(SecretCipher.newKey()).encrypt("other", "dataset fraud|v2|serving");
+            try (Connection c = connectRaw();
+                    PreparedStatement ps =
+                            c.prepareStatement("UPDATE datasets SET password_enc = ? WHERE version = 'v2'")) {
+                ps.setString(1, foreign);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            Map<String, String> before = rawSecrets();
+
+            assertThatThrownBy(() -> store.rotateMasterKey(newKey))
+                    .isInstanceOf(VigilStateException.class)
+                    .hasMessage("Cannot rotate the master key: the password of dataset fraud/v2/serving does not"
+                            + " decrypt with the current master key; nothing was changed");
+
+            assertThat(rawSecrets()).isEqualTo(before);
+            store = openStore();
+            assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING))
+                    .contains(serving(PASSWORD));
+            assertThat(store.monitors().list("fraud", "v1"))
+                    .containsExactly(new MonitorRepository.StoredMonitor("drift", spec));
+        }
+
+        @Test
+        void anActionUrlThatDoesNotDecryptStopsTheRotationAndNothingChanges() throws SQLException {
+            storeSecrets();
+            String raw = rawSecrets().get("monitor fraud|v1|drift|action 2");
+            String foreign = SecretCipher.of(SecretCipher.newKey()).encrypt(HOOK, "monitor fraud|v1|drift|action 2");
+            try (Connection c = connectRaw();
+                    PreparedStatement ps = c.prepareStatement("UPDATE monitors SET spec = REPLACE(spec, ?, ?)")) {
+                ps.setString(1, raw);
+                ps.setString(2, foreign);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            Map<String, String> before = rawSecrets();
+            assertThat(before).containsEntry("monitor fraud|v1|drift|action 2", foreign);
+
+            assertThatThrownBy(() -> store.rotateMasterKey(newKey))
+                    .isInstanceOf(VigilStateException.class)
+                    .hasMessage("Cannot rotate the master key: the URL of action #3 of monitor fraud/v1/drift does not"
+                            + " decrypt with the current master key; nothing was changed");
+
+            assertThat(rawSecrets()).isEqualTo(before);
+            store = openStore();
+            assertThat(store.datasets().find("fraud", "v1", DatasetKind.SERVING))
+                    .contains(serving(PASSWORD));
+            assertThat(store.datasets().find("fraud", "v2", DatasetKind.SERVING))
+                    .contains(serving(PASSWORD + "-v2"));
+        }
+
+        /** Every stored ciphertext by the row it is bound to, read with plain JDBC. */
+        private Map<String, String> rawSecrets() throws SQLException {
+            Map<String, String> out = new java.util.TreeMap<>();
+            try (Connection c = connectRaw();
+                    Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery(
+                        "SELECT model_id, version, kind, password_enc FROM datasets WHERE password_enc IS NOT NULL")) {
+                    while (rs.next()) {
+                        out.put(
+                                "dataset " + rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3),
+                                rs.getString(4));
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("SELECT model_id, version, name, spec FROM monitors")) {
+                    while (rs.next()) {
+                        var actions = dev.vigil.core.spec.SpecCodec.parseJson(rs.getString(4), "raw")
+                                .path("actions");
+                        for (int i = 0; i < actions.size(); i++) {
+                            if (actions.get(i).has("url_enc")) {
+                                out.put(
+                                        "monitor " + rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3)
+                                                + "|action " + i,
+                                        actions.get(i).get("url_enc").asText());
+                            }
+                        }
+                    }
+                }
+            }
+            return out;
         }
     }
 

@@ -36,6 +36,17 @@ class PostgresMetastoreIT extends MetastoreContractTest {
     }
 
     @Override
+    SecretCipher storeKey() {
+        return CIPHER;
+    }
+
+    @Override
+    Metastore openStore(SecretCipher key) {
+        PostgresTestServer server = database.server();
+        return Metastore.open(database.url(), server.adminUser(), server.adminPassword(), key, clock);
+    }
+
+    @Override
     Connection connectRaw() throws SQLException {
         return database.connectAsAdmin();
     }

@@ -156,4 +156,15 @@ class SecretCipherTest {
         assertThat(SecretCipher.isBound(legacy)).isFalse();
         assertThat(cipher.decrypt(legacy, "dataset m|v1|serving")).isEqualTo("hunter2");
     }
+
+    @Test
+    void theFingerprintIsTheFirstEightHexDigitsOfTheKeysSha256() {
+        // SHA-256 of 32 zero bytes, from `head -c 32 /dev/zero | sha256sum`: 66687aadf862bd776c8fc18b8e9f8e20...
+        assertThat(SecretCipher.of(new byte[32]).fingerprint()).isEqualTo("66687aad");
+        byte[] key = SecretCipher.newKey();
+        assertThat(SecretCipher.of(key).fingerprint())
+                .matches("[0-9a-f]{8}")
+                .isEqualTo(SecretCipher.of(key.clone()).fingerprint())
+                .isNotEqualTo(SecretCipher.of(SecretCipher.newKey()).fingerprint());
+    }
 }
