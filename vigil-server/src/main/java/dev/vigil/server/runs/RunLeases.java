@@ -3,8 +3,7 @@ package dev.vigil.server.runs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -111,19 +110,20 @@ final class RunLeases {
     }
 
     /**
-     * The running runs whose last progress is older than the lease: each is let go and its thread interrupted (a
-     * Spark job or a JDBC read that ignores the interrupt still ends at the source's statement timeout).
+     * The running runs whose last progress is older than the lease, each let go, with the thread that ran it. The
+     * caller records the failure first and only then interrupts that thread, so that the interrupted run cannot record
+     * a result of its own before it (a Spark job or a JDBC read that ignores the interrupt still ends at the source's
+     * statement timeout).
      */
-    List<String> expire() {
+    Map<String, Thread> expire() {
         Instant cutoff = clock.instant().minus(lease);
-        List<String> expired = new ArrayList<>();
+        Map<String, Thread> expired = new LinkedHashMap<>();
         for (Map.Entry<String, Lease> e : held.entrySet()) {
             Lease l = e.getValue();
             synchronized (l) {
                 if (l.thread != null && l.lastProgress.isBefore(cutoff) && held.remove(e.getKey(), l)) {
-                    l.thread.interrupt();
+                    expired.put(e.getKey(), l.thread);
                     l.thread = null;
-                    expired.add(e.getKey());
                 }
             }
         }

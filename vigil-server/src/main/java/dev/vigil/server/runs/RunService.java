@@ -269,12 +269,14 @@ public final class RunService implements AutoCloseable {
                 LOG.warn("the failure of run {} is still not recorded: {}", e.getKey(), ex.getMessage());
             }
         }
-        for (String runId : leases.expire()) {
+        for (var expired : leases.expire().entrySet()) {
+            String runId = expired.getKey();
             String reason = "the run made no progress for " + leases.lease().toSeconds() + " seconds"
                     + " (VIGIL_RUN_LEASE) and was stopped; run it again, or raise VIGIL_RUN_LEASE if its batches"
                     + " take that long";
             LOG.error("run {} expired: {}", runId, reason);
-            recordFailure(runId, reason);
+            recordFailure(runId, reason); // first: the first result recorded wins, and this one must
+            expired.getValue().interrupt();
         }
     }
 
