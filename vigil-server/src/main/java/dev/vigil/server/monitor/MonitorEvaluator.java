@@ -135,6 +135,8 @@ public final class MonitorEvaluator {
                     }
                 }
             }
+        } catch (RuntimeException e) { // the metastore away: the tick's clock-driven monitors still get their turn
+            LOG.error("catching up the monitors failed; tried again next tick", e);
         } finally {
             passes.unlock();
         }
