@@ -36,14 +36,17 @@ final class EvaluationWatermark {
 
     /**
      * Where the unevaluated serving windows start: the evaluation watermark, or the first stored serving window when
-     * there is none; empty when the version has no serving windows stored.
+     * there is none or it is later (windows before it were deleted: a pass, cut to the stored windows, could never
+     * start at the watermark then); empty when the version has no serving windows stored.
      */
     Optional<Instant> gapStart(ModelVersion v) {
+        Optional<Instant> first =
+                store.profiles().windowRange(v.modelId(), v.version(), SERVING).map(range -> range[0]);
         Optional<Instant> evaluated = store.profiles().evaluatedUpTo(v.modelId(), v.version());
-        if (evaluated.isPresent()) {
-            return evaluated;
+        if (first.isEmpty() || evaluated.isEmpty() || first.get().isAfter(evaluated.get())) {
+            return first;
         }
-        return store.profiles().windowRange(v.modelId(), v.version(), SERVING).map(range -> range[0]);
+        return evaluated;
     }
 
     /**

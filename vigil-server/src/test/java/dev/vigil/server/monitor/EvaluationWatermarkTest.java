@@ -108,6 +108,19 @@ class EvaluationWatermarkTest {
     }
 
     @Test
+    void aWatermarkBeforeTheFirstStoredWindowCountsFromThatWindow() {
+        storeHours(0, 2);
+        watermark.evaluated(v, hour(0), hour(2));
+        store.versions().delete("m", "v1");
+        store.versions().upsert(v);
+        store.profiles().advanceEvaluated("m", "v1", hour(2));
+        storeHours(5, 3); // hours before 5 are gone: a pass, cut to the stored windows, starts at 5
+        assertThat(watermark.gap(v)).contains(new EvaluationWatermark.Gap(hour(5), hour(8)));
+        watermark.evaluated(v, hour(5), hour(8));
+        assertThat(store.profiles().evaluatedUpTo("m", "v1")).contains(hour(8));
+    }
+
+    @Test
     void aCatchUpEvaluatesAtMostItsCapOldestFirst() {
         int cap = EvaluationWatermark.CATCH_UP_WINDOWS;
         storeHours(0, 1);
