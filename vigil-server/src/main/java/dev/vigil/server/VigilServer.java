@@ -110,6 +110,7 @@ public final class VigilServer implements AutoCloseable {
             notifier = new Notifier(store, config.notifications(), () -> url[0], clock);
             MonitorEvaluator evaluator = new MonitorEvaluator(store, notifier::wake, clock);
             runs = new RunService(store, profiler(config, source), clock, evaluator::evaluate, config.limits());
+            evaluator.catchUp(); // windows a crash left unevaluated, once RunService has repaired their roll-ups
             endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
             endpoints.addAll(new QueryRoutes(store).endpoints());
             endpoints.addAll(new ReportRoutes(store, clock).endpoints());

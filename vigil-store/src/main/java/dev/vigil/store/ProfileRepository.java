@@ -350,6 +350,60 @@ public final class ProfileRepository {
         });
     }
 
+    /**
+     * The evaluation watermark of a version: the end of the serving windows whose monitor evaluation completed, if
+     * any evaluation has (an installation upgraded to it starts at its serving watermark).
+     */
+    public Optional<Instant> evaluatedUpTo(String modelId, String version) {
+        return db.inTransaction("read the evaluation watermark of " + modelId + "/" + version, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT evaluated_up_to FROM evaluation_watermarks WHERE model_id = ? AND version = ?")) {
+                ps.setString(1, modelId);
+                ps.setString(2, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Database.instant(rs, "evaluated_up_to")) : Optional.<Instant>empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Advances the evaluation watermark of a version to {@code upTo} once the monitors of the serving windows before
+     * it are evaluated and their alerts stored; never moves it back (a backfill of older windows leaves it).
+     */
+    public void advanceEvaluated(String modelId, String version, Instant upTo) {
+        db.inTransaction("advance the evaluation watermark of " + modelId + "/" + version, c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE evaluation_watermarks SET evaluated_up_to = ?"
+                    + " WHERE model_id = ? AND version = ? AND evaluated_up_to < ?")) {
+                update.setObject(1, Database.timestamp(upTo));
+                update.setString(2, modelId);
+                update.setString(3, version);
+                update.setObject(4, Database.timestamp(upTo));
+                if (update.executeUpdate() > 0) {
+                    return null;
+                }
+            }
+            try (PreparedStatement exists =
+                    c.prepareStatement("SELECT 1 FROM evaluation_watermarks WHERE model_id = ? AND version = ?")) {
+                exists.setString(1, modelId);
+                exists.setString(2, version);
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next()) {
+                        return null; // already at or beyond upTo
+                    }
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO evaluation_watermarks (model_id, version, evaluated_up_to) VALUES (?, ?, ?)")) {
+                insert.setString(1, modelId);
+                insert.setString(2, version);
+                insert.setObject(3, Database.timestamp(upTo));
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     private static void insert(
             Connection c, String modelId, String version, String dataset, List<StoredProfile> profiles)
             throws SQLException {

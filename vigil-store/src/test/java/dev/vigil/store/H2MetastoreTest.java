@@ -15,10 +15,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +81,40 @@ class H2MetastoreTest extends MetastoreContractTest {
                 .isEqualTo("rw-------");
         assertThat(Base64.getDecoder().decode(Files.readString(keyFile).strip()))
                 .hasSize(32);
+    }
+
+    /**
+     * V9 starts an upgraded installation's evaluation watermark at its serving watermark, so that its history raises
+     * no flood of old alerts; a version that stored no serving windows before the upgrade starts without one.
+     */
+    @Test
+    void anUpgradedStoreStartsItsEvaluationWatermarkAtTheServingWatermark(@TempDir Path old) throws SQLException {
+        String url = "jdbc:h2:file:" + old.resolve("metastore").toAbsolutePath() + ";AUTO_SERVER=FALSE";
+        Flyway.configure()
+                .dataSource(url, "vigil", "")
+                .locations("classpath:db/migration/h2")
+                .target("8")
+                .load()
+                .migrate();
+        try (Connection c = DriverManager.getConnection(url, "vigil", "");
+                Statement s = c.createStatement()) {
+            s.execute("INSERT INTO models VALUES ('m', 'M', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO model_versions VALUES ('m', 'v1', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO model_versions VALUES ('m', 'v2', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO watermarks VALUES ('m', 'v1', 'serving', TIMESTAMP WITH TIME ZONE"
+                    + " '2026-03-08 05:00:00+00')");
+            s.execute("INSERT INTO watermarks VALUES ('m', 'v1', 'training', TIMESTAMP WITH TIME ZONE"
+                    + " '2026-03-09 00:00:00+00')");
+            s.execute("INSERT INTO watermarks VALUES ('m', 'v2', 'training', TIMESTAMP WITH TIME ZONE"
+                    + " '2026-03-09 00:00:00+00')");
+        }
+        try (Metastore upgraded = Metastore.openDefault(old, Map.of(), clock)) {
+            assertThat(upgraded.profiles().evaluatedUpTo("m", "v1"))
+                    .contains(java.time.Instant.parse("2026-03-08T05:00:00Z"));
+            assertThat(upgraded.profiles().evaluatedUpTo("m", "v2"))
+                    .as("no serving windows stored before the upgrade")
+                    .isEmpty();
+        }
     }
 
     @Test

@@ -431,6 +431,39 @@ abstract class MetastoreContractTest {
         }
 
         @Test
+        void theEvaluationWatermarkOnlyMovesForwardSurvivesARestartAndGoesWithItsVersion() {
+            Instant h2 = h1.plusSeconds(3600);
+            assertThat(store.profiles().evaluatedUpTo("m", "v1"))
+                    .as("a version never evaluated has no evaluation watermark")
+                    .isEmpty();
+            store.profiles().advanceEvaluated("m", "v1", h1);
+            assertThat(store.profiles().evaluatedUpTo("m", "v1")).contains(h1);
+            store.profiles().advanceEvaluated("m", "v1", h0);
+            assertThat(store.profiles().evaluatedUpTo("m", "v1"))
+                    .as("an evaluation of earlier windows (a backfill) never moves it back")
+                    .contains(h1);
+            store.profiles().advanceEvaluated("m", "v1", h1);
+            assertThat(store.profiles().evaluatedUpTo("m", "v1")).contains(h1);
+            store.profiles().advanceEvaluated("m", "v1", h2);
+            assertThat(store.profiles().watermark("m", "v1", "serving"))
+                    .as("the evaluation watermark is not the serving dataset's")
+                    .isEmpty();
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v2"));
+            assertThat(store.profiles().evaluatedUpTo("m", "v2"))
+                    .as("each version has its own")
+                    .isEmpty();
+            store.close();
+            store = openStore();
+            assertThat(store.profiles().evaluatedUpTo("m", "v1")).contains(h2);
+            store.versions().delete("m", "v1");
+            store.versions().upsert(version("m", "v1"));
+            assertThat(store.profiles().evaluatedUpTo("m", "v1"))
+                    .as("it goes with its version")
+                    .isEmpty();
+        }
+
+        @Test
         void aFailedWriteLeavesTheWindowAsItWas() {
             replaceServing(List.of(h0), List.of(profile("2026-03-08T00:00:00Z", "", "amount", 1)), Optional.empty());
             // The same key twice violates the primary key half-way through the insert.

@@ -17,9 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Which windows is {@link FocalWindows}; which monitors, fields and segments, {@link MonitorTargets}; their
  * values, {@link MonitorValues}. This class decides (detection) and keeps the alerts' lifecycle.
+ *
+ * <p>A completed pass advances the version's {@link EvaluationWatermark}. A crash between a run storing windows and
+ * evaluating them leaves stored windows past it, and {@link #catchUp()} evaluates them at startup and on every tick.
+ * Evaluating a window again raises no second alert (an alert is one per monitor, field, segment and window), so
+ * passes that overlap are harmless; they take turns all the same.
  */
 public final class MonitorEvaluator {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorEvaluator.class);
@@ -48,6 +56,9 @@ public final class MonitorEvaluator {
     private final MonitorValues values;
     private final Runnable notify;
     private final Clock clock;
+    private final EvaluationWatermark evaluated;
+    /** Passes take turns: a catch-up and a run's pass of the same windows would both read, then both raise. */
+    private final ReentrantLock passes = new ReentrantLock();
 
     public MonitorEvaluator(Metastore store, Runnable notify, Clock clock) {
         this.store = store;
@@ -56,6 +67,7 @@ public final class MonitorEvaluator {
         this.values = new MonitorValues(store, clock);
         this.notify = notify;
         this.clock = clock;
+        this.evaluated = new EvaluationWatermark(store);
     }
 
     /** What an evaluation did. */
@@ -93,6 +105,70 @@ public final class MonitorEvaluator {
      * and are complete (end at or before the serving watermark). Clock-driven monitors are left to {@link #tick}.
      */
     public Summary evaluate(ModelVersion version, Instant from, Instant to) {
+        passes.lock();
+        try {
+            return pass(version, from, to);
+        } finally {
+            passes.unlock();
+        }
+    }
+
+    /**
+     * Evaluates, for every version, the stored serving windows past its evaluation watermark (a crash came between
+     * storing and evaluating them), oldest first and at most {@value EvaluationWatermark#CATCH_UP_WINDOWS} windows a
+     * version per call. Called at startup, once the roll-ups are repaired, and on every tick. Skipped while another
+     * pass runs, and for a version whose roll-ups are still marked stale (a run between storing and refreshing them,
+     * or a repair that failed): the next tick comes back to it.
+     */
+    public Summary catchUp() {
+        Summary total = new Summary(0, 0, 0, 0, 0);
+        if (!passes.tryLock()) {
+            return total;
+        }
+        try {
+            Set<String> stale = new HashSet<>();
+            store.profiles().staleRollups().forEach(r -> stale.add(r.modelId() + "/" + r.version()));
+            for (var model : store.models().list()) {
+                for (ModelVersion version : store.versions().list(model.id())) {
+                    if (!stale.contains(version.modelId() + "/" + version.version())) {
+                        total = total.plus(catchUp(version));
+                    }
+                }
+            }
+        } catch (RuntimeException e) { // the metastore away: the tick's clock-driven monitors still get their turn
+            LOG.error("catching up the monitors failed; tried again next tick", e);
+        } finally {
+            passes.unlock();
+        }
+        return total;
+    }
+
+    /** The catch-up of one version; a failure is logged, and the gap stays for the next tick. */
+    private Summary catchUp(ModelVersion version) {
+        try {
+            Optional<EvaluationWatermark.Gap> gap = evaluated.gap(version);
+            if (gap.isEmpty()) {
+                return new Summary(0, 0, 0, 0, 0);
+            }
+            LOG.info(
+                    "evaluating the monitors of {}/{} over {} to {}: stored, and not evaluated yet",
+                    version.modelId(),
+                    version.version(),
+                    gap.get().from(),
+                    gap.get().to());
+            return pass(version, gap.get().from(), gap.get().to());
+        } catch (RuntimeException e) {
+            LOG.error(
+                    "catching up the monitors of {}/{} failed; tried again next tick",
+                    version.modelId(),
+                    version.version(),
+                    e);
+            return new Summary(0, 0, 0, 0, 0);
+        }
+    }
+
+    /** One pass over [{@code from}, {@code to}); once its alerts are stored, the evaluation watermark moves. */
+    private Summary pass(ModelVersion version, Instant from, Instant to) {
         Optional<FocalWindows.Range> range = windows.stored(version, from, to);
         Tally tally = new Tally();
         if (range.isEmpty()) {
@@ -108,6 +184,7 @@ public final class MonitorEvaluator {
             }
         }
         release(tally);
+        evaluated.evaluated(version, range.get().from(), range.get().to());
         Summary summary = tally.summary();
         if (summary.evaluated() > 0) {
             LOG.info(
@@ -122,8 +199,12 @@ public final class MonitorEvaluator {
         return summary;
     }
 
-    /** On a scheduler tick: staleness now, and activity of the last closed focal window, for every version. */
+    /**
+     * On a scheduler tick: the {@linkplain #catchUp() catch-up} of windows stored and not evaluated, then staleness
+     * now, and activity of the last closed focal window, for every version.
+     */
     public Summary tick() {
+        Summary caughtUp = catchUp();
         Tally tally = new Tally();
         Instant now = clock.instant();
         for (var model : store.models().list()) {
@@ -137,7 +218,7 @@ public final class MonitorEvaluator {
                 }
             }
         }
-        return tally.summary();
+        return caughtUp.plus(tally.summary());
     }
 
     /** Sends the pass's notifications whose alert is still unresolved; the others are recorded as skipped. */
