@@ -128,7 +128,15 @@ public final class SourceSql {
             return quoted + " " + operator + " '" + utc(t) + "'::timestamp";
         }
         // An epoch number, in the unit its size says (SourceTimestamps.seconds).
-        return SourceTimestamps.sqlSeconds(quoted) + " " + operator + " " + t.getEpochSecond();
+        return epochSeconds(quoted) + " " + operator + " " + t.getEpochSecond();
+    }
+
+    /** {@link SourceTimestamps#seconds} as PostgreSQL computes it for the (quoted) numeric column {@code quoted}. */
+    private static String epochSeconds(String quoted) {
+        return "(CASE WHEN abs(" + quoted + ") > " + (long) SourceTimestamps.EPOCH_NANOS_ABOVE + " THEN " + quoted
+                + " / 1e9 WHEN abs(" + quoted + ") > " + (long) SourceTimestamps.EPOCH_MICROS_ABOVE + " THEN "
+                + quoted + " / 1e6 WHEN abs(" + quoted + ") > " + (long) SourceTimestamps.EPOCH_MILLIS_ABOVE
+                + " THEN " + quoted + " / 1000.0 ELSE " + quoted + " END)";
     }
 
     private static String utc(Instant i) {

@@ -42,14 +42,6 @@ public final class SourceTimestamps {
         return a > EPOCH_MILLIS_ABOVE ? epoch / 1e3 : epoch;
     }
 
-    /** {@link #seconds} as PostgreSQL computes it for the (quoted) numeric column {@code quoted}. */
-    static String sqlSeconds(String quoted) {
-        return "(CASE WHEN abs(" + quoted + ") > " + (long) EPOCH_NANOS_ABOVE + " THEN " + quoted + " / 1e9"
-                + " WHEN abs(" + quoted + ") > " + (long) EPOCH_MICROS_ABOVE + " THEN " + quoted + " / 1e6"
-                + " WHEN abs(" + quoted + ") > " + (long) EPOCH_MILLIS_ABOVE + " THEN " + quoted + " / 1000.0"
-                + " ELSE " + quoted + " END)";
-    }
-
     /** Seconds since the epoch of a timestamp, date, epoch number (s, ms, µs or ns) or ISO text. */
     public static Double epochSeconds(Object value) {
         if (value instanceof Timestamp t) {
