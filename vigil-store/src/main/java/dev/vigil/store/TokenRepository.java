@@ -32,6 +32,9 @@ public final class TokenRepository {
     /** The shortest {@code VIGIL_ADMIN_TOKEN} taken: about 190 bits when random base64, as generated tokens have 256. */
     static final int MIN_CONFIGURED_LENGTH = 32;
 
+    /** Longer than any token Vigil makes or takes: such a string is not looked up (nor hashed). */
+    private static final int MAX_LENGTH = 512;
+
     private static final String SELECT = "SELECT id, name, role, created_at, expires_at, last_used_at, bootstrap";
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -118,7 +121,7 @@ public final class TokenRepository {
      * token gives nothing ({@link #expired} tells which, for the message).
      */
     public Optional<TokenInfo> authenticate(String plaintext) {
-        if (plaintext == null || plaintext.isEmpty()) {
+        if (!plausible(plaintext)) {
             return Optional.empty();
         }
         // Looking up by hash reveals nothing useful through timing: an attacker controls the token, not its hash.
@@ -145,7 +148,7 @@ public final class TokenRepository {
 
     /** The token {@code plaintext} is, if it is stored and has expired: for telling its holder so. */
     public Optional<TokenInfo> expired(String plaintext) {
-        if (plaintext == null || plaintext.isEmpty()) {
+        if (!plausible(plaintext)) {
             return Optional.empty();
         }
         String hash = hash(plaintext);
@@ -198,6 +201,11 @@ public final class TokenRepository {
                 return !rs.next();
             }
         });
+    }
+
+    /** Whether {@code plaintext} could be a token at all: anything longer than any token is refused unread. */
+    private static boolean plausible(String plaintext) {
+        return plaintext != null && !plaintext.isEmpty() && plaintext.length() <= MAX_LENGTH;
     }
 
     /** A token a server made for itself before tokens had roles: named {@code admin}, an admin, never expiring. */

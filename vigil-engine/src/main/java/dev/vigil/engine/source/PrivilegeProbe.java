@@ -1,7 +1,5 @@
 package dev.vigil.engine.source;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.spec.GrantSql;
 import java.io.IOException;
@@ -11,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,8 +18,6 @@ import java.util.TreeSet;
  * whether the user could write them, and the grant SQL that would suffice.
  */
 final class PrivilegeProbe {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] WRITES = {"INSERT", "UPDATE", "DELETE", "TRUNCATE"};
 
     private final ReadOnlySessions sessions;
 
@@ -32,7 +27,6 @@ final class PrivilegeProbe {
 
     PrivilegeReport privileges(PostgresJdbcDataSource source) {
         String key = "data_source.query";
-        String explain = SourceSql.explain(source.query(), key);
         try (Connection c = sessions.open(source)) {
             String user;
             String database;
@@ -44,21 +38,14 @@ final class PrivilegeProbe {
                 database = rs.getString(2);
                 superuser = rs.getBoolean(3);
             }
-            Set<List<String>> relations = new LinkedHashSet<>();
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(explain)) {
-                rs.next();
-                collectRelations(JSON.readTree(rs.getString(1)), relations);
-            }
+            Set<List<String>> relations = SourceRoleCheck.relationsRead(c, source, key);
             List<TableAccess> tables = new ArrayList<>();
             for (List<String> relation : relations) {
                 tables.add(tableAccess(c, relation.get(0), relation.get(1)));
             }
             List<String> qualified =
                     tables.stream().map(TableAccess::qualifiedName).toList();
-            Set<String> schemas = new TreeSet<>();
-            relations.forEach(r -> schemas.add(r.get(0)));
-            List<String> warnings = SourceRoleCheck.powers(c, schemas).phrases().stream()
+            List<String> warnings = SourceRoleCheck.powers(c, SourceRoleCheck.schemas(relations)).phrases().stream()
                     .map(phrase -> "role \"" + user + "\" " + phrase)
                     .toList();
             return new PrivilegeReport(
@@ -84,23 +71,13 @@ final class PrivilegeProbe {
                     return new TableAccess(schema, table, "?", false, Set.of());
                 }
                 Set<String> writes = new TreeSet<>();
-                for (int i = 0; i < WRITES.length; i++) {
+                for (int i = 0; i < SourceRoleCheck.WRITES.size(); i++) {
                     if (rs.getBoolean(3 + i)) {
-                        writes.add(WRITES[i]);
+                        writes.add(SourceRoleCheck.WRITES.get(i));
                     }
                 }
                 return new TableAccess(schema, table, rs.getString(1), rs.getBoolean(2), writes);
             }
         }
-    }
-
-    /** Adds the {@code [schema, relation]} of every relation a plan ({@code EXPLAIN (FORMAT JSON)}) reads. */
-    static void collectRelations(JsonNode node, Set<List<String>> out) {
-        if (node.isObject() && node.has("Relation Name")) {
-            out.add(List.of(
-                    node.path("Schema").asText("public"),
-                    node.get("Relation Name").asText()));
-        }
-        node.forEach(child -> collectRelations(child, out));
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.engine.source;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.PostgresJdbcDataSource;
@@ -38,7 +39,7 @@ final class SourceRoleCheck {
      */
     static void requireReadOnly(Connection c, PostgresJdbcDataSource source, String prefix)
             throws SQLException, IOException {
-        RolePowers powers = powers(c, schemasRead(c, source, prefix + "data_source.query"));
+        RolePowers powers = powers(c, schemas(relationsRead(c, source, prefix + "data_source.query")));
         if (powers.readOnly()) {
             return;
         }
@@ -58,18 +59,36 @@ final class SourceRoleCheck {
                 + "allow_writable_role: " + powers.role());
     }
 
-    /** The schemas of the relations the query's plan reads. */
-    static Set<String> schemasRead(Connection c, PostgresJdbcDataSource source, String key)
+    /** The write privileges a role may hold on a relation, in the order {@link SourceSql} asks for them. */
+    static final List<String> WRITES = List.of("INSERT", "UPDATE", "DELETE", "TRUNCATE");
+
+    /** The {@code [schema, relation]} of every relation the query's plan reads, in plan order. */
+    static Set<List<String>> relationsRead(Connection c, PostgresJdbcDataSource source, String key)
             throws SQLException, IOException {
         Set<List<String>> relations = new LinkedHashSet<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(SourceSql.explain(source.query(), key))) {
             rs.next();
-            PrivilegeProbe.collectRelations(JSON.readTree(rs.getString(1)), relations);
+            collectRelations(JSON.readTree(rs.getString(1)), relations);
         }
+        return relations;
+    }
+
+    /** The schemas of {@code relations}. */
+    static Set<String> schemas(Set<List<String>> relations) {
         Set<String> schemas = new TreeSet<>();
         relations.forEach(r -> schemas.add(r.get(0)));
         return schemas;
+    }
+
+    /** Adds the {@code [schema, relation]} of every relation a plan ({@code EXPLAIN (FORMAT JSON)}) reads. */
+    private static void collectRelations(JsonNode node, Set<List<String>> out) {
+        if (node.isObject() && node.has("Relation Name")) {
+            out.add(List.of(
+                    node.path("Schema").asText("public"),
+                    node.get("Relation Name").asText()));
+        }
+        node.forEach(child -> collectRelations(child, out));
     }
 
     /** What the session's role may do beyond reading, in {@code schemas}. */
@@ -119,10 +138,9 @@ final class SourceRoleCheck {
                         continue; // an owner can always write it: saying so once is enough
                     }
                     Set<String> held = new TreeSet<>();
-                    String[] kinds = {"INSERT", "UPDATE", "DELETE", "TRUNCATE"};
-                    for (int i = 0; i < kinds.length; i++) {
+                    for (int i = 0; i < WRITES.size(); i++) {
                         if (rs.getBoolean(4 + i)) {
-                            held.add(kinds[i]);
+                            held.add(WRITES.get(i));
                         }
                     }
                     if (!held.isEmpty()) {
