@@ -295,12 +295,13 @@ public final class Metastore implements AutoCloseable {
     /**
      * Gives the disk space of profiles replaced by a re-run back to the file system, when the metastore is an H2 file
      * much larger than its live data (decision 0019): partly dead chunks are rewritten, chunks are moved to the front
-     * of the file and the file is truncated, a few megabytes at a time, for at most {@code maxTime}. Readers and
-     * writers go on meanwhile, each waiting at most for one step. Cheap when there is nothing to reclaim (a few
-     * fill-rate reads); a no-op on PostgreSQL, where autovacuum reclaims dead rows. Meant to follow a run that
-     * replaced many windows. Returns the bytes the file shrank by (negative if it grew).
+     * of the file and the file is truncated, 16 MB at a time (more when a chunk is larger), for at most {@code
+     * maxTime}. Readers go on meanwhile; a writer waits for one step at most (about 0.1 to 1 s). Cheap when there is
+     * nothing to reclaim (a few fill-rate reads); a no-op on PostgreSQL, where autovacuum reclaims dead rows. Meant to
+     * follow a run that replaced many windows; concurrent calls take turns. Returns the bytes the file shrank by
+     * (negative if it grew).
      */
-    public long compactIfNeeded(Duration maxTime) {
+    public synchronized long compactIfNeeded(Duration maxTime) {
         Objects.requireNonNull(maxTime, "maxTime");
         if (!h2File) {
             return 0;
