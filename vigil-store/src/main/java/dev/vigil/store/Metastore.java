@@ -12,10 +12,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import org.flywaydb.core.Flyway;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.RandomAccessStore;
 
 /**
  * Where Vigil keeps its state: models, their versions and dataset connections, stored profiles and watermarks, runs,
@@ -28,7 +36,17 @@ public final class Metastore implements AutoCloseable {
     private static final String H2_PREFIX = "jdbc:h2:";
     private static final String POSTGRESQL_PREFIX = "jdbc:postgresql:";
 
+    /** Below this file size, compaction is not worth its writes. */
+    static final long COMPACT_MIN_BYTES = 16L << 20;
+    /** Compact when less than this share (%) of the file, or of its chunks, is live. */
+    static final int COMPACT_FILL_RATE = 80;
+    /** Rewrite the live pages of chunks less full than this (%), as H2's own compaction does. */
+    private static final int REWRITE_FILL_RATE = 90;
+    /** What one compaction step rewrites or moves at most: what readers and writers may wait for. */
+    private static final long COMPACT_STEP_BYTES = 16L << 20;
+
     private final HikariDataSource pool;
+    private final boolean h2File;
     private final String description;
     private final Database db;
     private final ModelRepository models;
@@ -44,6 +62,7 @@ public final class Metastore implements AutoCloseable {
 
     private Metastore(HikariDataSource pool, String description, SecretCipher cipher, Clock clock) {
         this.pool = pool;
+        this.h2File = description.startsWith("H2 file ");
         this.description = description;
         this.db = new Database(pool, clock, description);
         this.audit = new AuditRepository(db);
@@ -271,6 +290,77 @@ public final class Metastore implements AutoCloseable {
     /** Where the metastore lives, for logs and {@code vigil status}: never a password. */
     public String describe() {
         return description;
+    }
+
+    /**
+     * Gives the disk space of profiles replaced by a re-run back to the file system, when the metastore is an H2 file
+     * much larger than its live data (decision 0019): partly dead chunks are rewritten, chunks are moved to the front
+     * of the file and the file is truncated, 16 MB at a time (more when a chunk is larger), for at most {@code
+     * maxTime}. Readers go on meanwhile; a writer waits for one step at most (about 0.1 to 1 s). Cheap when there is
+     * nothing to reclaim (a few fill-rate reads); a no-op on PostgreSQL, where autovacuum reclaims dead rows. Meant to
+     * follow a run that replaced many windows; concurrent calls take turns. Returns the bytes the file shrank by
+     * (negative if it grew).
+     */
+    public synchronized long compactIfNeeded(Duration maxTime) {
+        Objects.requireNonNull(maxTime, "maxTime");
+        if (!h2File) {
+            return 0;
+        }
+        try (Connection c = pool.getConnection()) {
+            // H2 has no SQL for an online compaction (only SHUTDOWN COMPACT, which closes the database), so this uses
+            // its MVStore, as its own background housekeeping does; see decision 0019 for why that alone is not enough.
+            MVStore mv = ((SessionLocal) c.unwrap(JdbcConnection.class).getSession())
+                    .getDatabase()
+                    .getStore()
+                    .getMvStore();
+            if (!(mv.getFileStore() instanceof RandomAccessStore file) || !needsCompaction(file)) {
+                return 0;
+            }
+            long before = file.size();
+            long deadline = System.nanoTime() + maxTime.toNanos();
+            int retention = mv.getRetentionTime();
+            // Dead chunks are kept for the retention time (45 s), in case the OS has not yet written the newer
+            // ones; the steps below sync the file before they overwrite or truncate anything, as H2's close does.
+            mv.setRetentionTime(0);
+            try {
+                long step = COMPACT_STEP_BYTES;
+                long size = file.size();
+                int fill = file.getFillRate();
+                int chunksFill = file.getChunksFillRate();
+                while (System.nanoTime() < deadline) {
+                    mv.compact(REWRITE_FILL_RATE, (int) Math.min(Integer.MAX_VALUE, step)); // mostly dead chunks
+                    mv.commit();
+                    mv.sync();
+                    file.compactMoveChunks(101, step, mv); // chunks into the holes before them; truncates the end
+                    mv.commit();
+                    if (!needsCompaction(file)) {
+                        break;
+                    }
+                    boolean progress =
+                            file.size() < size || file.getFillRate() > fill || file.getChunksFillRate() > chunksFill;
+                    if (!progress) {
+                        if (step > 2 * file.size()) {
+                            break; // nothing more to gain (pages of maps that are not open cannot move)
+                        }
+                        step *= 2; // a chunk larger than the step is never moved: allow larger ones
+                    }
+                    size = Math.min(size, file.size());
+                    fill = Math.max(fill, file.getFillRate());
+                    chunksFill = Math.max(chunksFill, file.getChunksFillRate());
+                }
+            } finally {
+                mv.setRetentionTime(retention);
+            }
+            return before - file.size();
+        } catch (SQLException | MVStoreException e) {
+            throw new VigilStateException("Cannot compact the metastore (" + description + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether less than {@value #COMPACT_FILL_RATE}% of a file worth compacting, or of its chunks, is live. */
+    private static boolean needsCompaction(RandomAccessStore file) {
+        return file.size() >= COMPACT_MIN_BYTES
+                && (file.getFillRate() < COMPACT_FILL_RATE || file.getChunksFillRate() < COMPACT_FILL_RATE);
     }
 
     @Override

@@ -52,6 +52,33 @@ class PostgresMetastoreIT extends MetastoreContractTest {
     }
 
     @Test
+    void profilesAreVacuumedAfterTwoPercentOfThemDied() throws SQLException {
+        try (Connection c = connectRaw();
+                var st = c.createStatement();
+                var rs = st.executeQuery("SELECT t.reloptions, toast.reloptions FROM pg_class t"
+                        + " JOIN pg_class toast ON toast.oid = t.reltoastrelid"
+                        + " WHERE t.oid = 'profiles'::regclass")) {
+            assertThat(rs.next()).isTrue();
+            assertThat((String[]) rs.getArray(1).getArray())
+                    .contains(
+                            "autovacuum_vacuum_scale_factor=0.02",
+                            "autovacuum_vacuum_threshold=1000",
+                            "autovacuum_vacuum_insert_scale_factor=0.02",
+                            "autovacuum_analyze_scale_factor=0.05");
+            assertThat((String[]) rs.getArray(2).getArray())
+                    .contains(
+                            "autovacuum_vacuum_scale_factor=0.02",
+                            "autovacuum_vacuum_threshold=1000",
+                            "autovacuum_vacuum_insert_scale_factor=0.02");
+        }
+    }
+
+    @Test
+    void compactingIsANoOpOnPostgreSQL() {
+        assertThat(store.compactIfNeeded(java.time.Duration.ofSeconds(1))).isZero();
+    }
+
+    @Test
     void describeSaysPostgreSQLWithoutThePassword() {
         assertThat(store.describe())
                 .isEqualTo("PostgreSQL at " + database.url())
