@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.datasketches.kll.KllDoublesSketch;
 
 /**
  * A mergeable, serializable summary of one field's values in one window and segment.
@@ -30,7 +29,7 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  */
 public final class FieldProfile implements Profile {
     static final String MAGIC = "VGP";
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     static final String WHAT = "field profile";
 
     /**
@@ -309,7 +308,7 @@ public final class FieldProfile implements Profile {
     }
 
     /** The quantile sketch itself (numeric, datetime: values; text: lengths), not a copy: for read-only use in this package. */
-    KllDoublesSketch quantileSketchView() {
+    Quantiles quantileSketchView() {
         if (values instanceof NumericProfile numeric) {
             return numeric.quantiles();
         }
@@ -317,21 +316,12 @@ public final class FieldProfile implements Profile {
     }
 
     /**
-     * A copy of the quantile sketch (k = {@value SketchCodec#KLL_K}) of the valid values of a numeric or datetime
-     * field, or of the lengths of a text field; empty for other kinds or when there is no valid value. For the tests
-     * of this package only: DataSketches' types stay out of the public API (a chart of a window against a baseline
-     * has {@link Drift#decileShares(FieldProfile, FieldProfile)}, which bins both as drift does).
+     * A copy of the quantile sketch of the valid values of a numeric or datetime field, or of the lengths of a text
+     * field; empty for other kinds or when there is no valid value. For the tests of this package only.
      */
-    Optional<KllDoublesSketch> quantileSketch() {
-        KllDoublesSketch sketch;
-        if (values instanceof NumericProfile numeric) {
-            sketch = numeric.quantiles();
-        } else if (values instanceof TextProfile text) {
-            sketch = text.lengths();
-        } else {
-            return Optional.empty();
-        }
-        return sketch.isEmpty() ? Optional.empty() : Optional.of(SketchCodec.copy(sketch));
+    Optional<Quantiles> quantileSketch() {
+        Quantiles sketch = quantileSketchView();
+        return sketch == null || sketch.n() == 0 ? Optional.empty() : Optional.of(sketch.copy());
     }
 
     /**
