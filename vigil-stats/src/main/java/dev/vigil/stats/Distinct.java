@@ -42,7 +42,9 @@ final class Distinct {
     private long[] slots = new long[16];
 
     private int size;
-    private Union hll;
+    /** Takes the hashes once the exact set is full; merges go through a {@link Union}. */
+    private HllSketch hll;
+
     private Sketch theta;
     private boolean absent;
 
@@ -64,11 +66,13 @@ final class Distinct {
         return d;
     }
 
-    /** An accumulator holding {@code values}. */
+    /** An accumulator holding {@code values}; sorted values are hashed once per distinct value. */
     static Distinct ofNumbers(double[] values) {
         Distinct d = new Distinct();
-        for (double v : values) {
-            d.update(v);
+        for (int i = 0; i < values.length; i++) {
+            if (i == 0 || values[i] != values[i - 1]) {
+                d.update(values[i]);
+            }
         }
         return d;
     }
@@ -141,7 +145,7 @@ final class Distinct {
     private void toHll() {
         long[] keys = slots;
         slots = null;
-        hll = new Union(HLL_LG_K);
+        hll = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
         for (long key : keys) {
             if (key != EMPTY) {
                 hll.update(key);
@@ -172,7 +176,10 @@ final class Distinct {
         if (slots != null) {
             toHll();
         }
-        hll.update(other.hll.getResult());
+        Union union = new Union(HLL_LG_K);
+        union.update(hll);
+        union.update(other.hll);
+        hll = union.getResult(TgtHllType.HLL_8);
     }
 
     private void makeAbsent() {
@@ -219,7 +226,7 @@ final class Distinct {
                 out.writeLong(key);
             }
         } else {
-            out.writeInt(HLL).writeBlock(hll.getResult(TgtHllType.HLL_4).toCompactByteArray());
+            out.writeInt(HLL).writeBlock(hll.copyAs(TgtHllType.HLL_4).toCompactByteArray());
         }
     }
 
@@ -256,8 +263,7 @@ final class Distinct {
                     }
                     Distinct d = new Distinct();
                     d.slots = null;
-                    d.hll = new Union(HLL_LG_K);
-                    d.hll.update(sketch);
+                    d.hll = sketch.copyAs(TgtHllType.HLL_8);
                     return d;
                 } catch (VigilStateException e) {
                     throw e;

@@ -58,6 +58,8 @@ final class Quantiles {
     private double[] high = new double[0];
     /** False for a sketch from an older format (or merged with one): no exact tails. */
     private boolean tails = true;
+    /** The {@link #view()} until the sketch changes. */
+    private View view;
 
     /** Adds a finite value. */
     void add(double value) {
@@ -77,6 +79,7 @@ final class Quantiles {
         levels[0][sizes[0]++] = value;
         n++;
         sealed = false;
+        view = null;
     }
 
     /** Values added or merged in. */
@@ -156,6 +159,7 @@ final class Quantiles {
             sizes[h] = merged.length;
         }
         n += other.n;
+        view = null;
         compacted |= other.compacted;
         coin = mix(coin ^ other.coin);
         if (!compacted && retained() > capacity()) {
@@ -214,9 +218,16 @@ final class Quantiles {
      */
     record View(double[] values, double[] ranks) {}
 
-    /** This sketch's {@link View}. */
+    /** This sketch's {@link View} (computed once until the sketch changes; do not modify its arrays). */
     View view() {
         seal();
+        if (view == null) {
+            view = computeView();
+        }
+        return view;
+    }
+
+    private View computeView() {
         double[] items = new double[retained()];
         long[] weights = new long[items.length];
         sortedItems(items, weights);
