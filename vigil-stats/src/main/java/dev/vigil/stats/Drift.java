@@ -19,10 +19,10 @@ import org.apache.commons.math3.special.Gamma;
  * Drift and integrity of a window's profile against a baseline's, as METRICS.md defines them ("Drift",
  * "out_of_range", "new_value"). Everything comes from the two profiles; no row is read again.
  *
- * <p>Numeric fields (and text lengths) are binned on the baseline's deciles q10 … q90 (taken from its KLL
+ * <p>Numeric fields (and text lengths) are binned on the baseline's deciles q10 … q90 (taken from its quantile
  * sketch as the smallest value whose rank reaches the decile, like numpy's {@code inverted_cdf}); the bins are
  * {@code (-inf, q10), [q10, q20), …, [q90, +inf)}, so a bin's share is a difference of "fraction below"
- * ranks. {@code ks} and {@code wasserstein_normed} walk the two sketches' retained values: exact while both
+ * ranks. {@code ks} and {@code wasserstein_normed} walk the two sketches' views (exact tails included): exact while both
  * sketches are exact (a few hundred values), within the sketches' rank error beyond.
  *
  * <p>Categorical, string and boolean fields compare shares over the union of each side's 50 most frequent
@@ -133,8 +133,8 @@ public final class Drift {
     /**
      * The shares of {@code baseline} and {@code window} in the baseline's decile bins, exactly as {@link #compare}
      * bins them for {@code js_distance}, {@code hellinger} and {@code psi}: for a chart of the two distributions. The
-     * shares come from the KLL sketches: exact while a sketch is (a few hundred values), within its rank error
-     * (≈ 0.7% at k = {@value SketchCodec#KLL_K}) beyond. Empty unless both profiles are numeric, or both text (their
+     * shares come from the quantile sketches: exact while a sketch is (a few hundred values) and in its exact tails,
+     * within its rank error (≈ 0.7% at k = {@value Quantiles#K}) beyond. Empty unless both profiles are numeric, or both text (their
      * lengths), and each side has a valid value.
      */
     public static Optional<DecileShares> decileShares(FieldProfile baseline, FieldProfile window) {

@@ -21,11 +21,12 @@ import java.util.Optional;
  * derives the METRICS.md metrics afterwards, so that a merged profile gives the same metrics as profiling all
  * rows directly (exact metrics to rounding; approximate ones within their tolerance).
  *
- * <p>Accuracy: quantiles come from a KLL sketch with k = {@value SketchCodec#KLL_K} (normalized rank error ≈
- * 0.7% at 99% confidence, within METRICS.md's 1%); {@code distinct_count} from a theta sketch with 2^{@value
- * SketchCodec#THETA_LG_NOMINAL_ENTRIES} = 8192 nominal entries (exact below 8192 distinct values, relative
- * standard error ≈ 1.1% above), rounded to a whole number; value counts are exact while a profile holds at most
- * {@value CategoricalProfile#VALUE_CAP} distinct values (see {@link #valueCounts()}).
+ * <p>Accuracy: quantiles come from a deterministic KLL sketch with k = {@value Quantiles#K} and the {@value
+ * Quantiles#TAIL} smallest and largest values exact (normalized rank error ≈ 0.7% at 99% confidence, within
+ * METRICS.md's 1%; exact in the tails); {@code distinct_count} is exact up to {@value Distinct#EXACT_LIMIT} distinct
+ * values and an HLL estimate above (relative standard error ≈ 1.2%), rounded to a whole number; value counts are
+ * exact while a profile holds at most {@value CategoricalProfile#VALUE_CAP} distinct values (see {@link
+ * #valueCounts()}). The same rows give the same profile bytes (see {@code package-info}).
  */
 public final class FieldProfile implements Profile {
     static final String MAGIC = "VGP";

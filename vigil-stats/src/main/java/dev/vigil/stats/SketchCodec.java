@@ -9,10 +9,7 @@ import org.apache.datasketches.theta.Union;
 
 /** Reads the DataSketches sketches that profiles before format version 3 keep, and merges their theta sketches. */
 final class SketchCodec {
-    /** KLL parameter: normalized rank error ≈ 0.7% (99% confidence) for quantiles, within METRICS.md's 1%. */
-    static final int KLL_K = 400;
-
-    /** Theta nominal entries 2^13 = 8192: exact below 8192 distinct values, RSE ≈ 1.1% above. */
+    /** Theta nominal entries 2^13 = 8192, as versions 1 and 2 wrote their sketches. */
     static final int THETA_LG_NOMINAL_ENTRIES = 13;
 
     private SketchCodec() {}
