@@ -165,6 +165,12 @@ class TailDriftIT extends AbstractServerIT {
         assertThat(misses).isEmpty();
     }
 
+    /**
+     * Day 1 (no drift) is the tight case: scipy's wasserstein_normed is 0.0185 and Vigil's was 0.0280 when this test
+     * was written, 0.0095 of the 0.01 allowed. That error is the compactor's, between the 64-value exact tails (the
+     * training sketch's values from about 5 to its 64th largest, 26.8, and the day's up to its own, 12.6); the rare
+     * values of day 2 and the heavy tail of day 3 are within 1e-4 of scipy.
+     */
     @Test
     void wassersteinAndKsAreWithinTheirTolerances() {
         JsonNode days = drift("day");
