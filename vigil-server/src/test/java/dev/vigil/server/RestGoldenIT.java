@@ -7,7 +7,6 @@ import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
-import org.apache.datasketches.kll.KllSketch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,8 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * answers exactly as before: status and body of each query in {@link #queries()} must equal the golden file
  * {@code src/test/resources/golden/<name>.json} as a JSON tree, field order, row order and every number included.
  * Data: the "shop" set of MonitorIT and DashboardIT (no labels, so its performance is pinned empty) and the labeled
- * "insurance" set of PerformanceIT (realized and CBPE-estimated performance). The random halving of KLL sketches is
- * seeded before the runs and before each query ({@link #seedKllCompaction}), so that quantiles and drift repeat too.
+ * "insurance" set of PerformanceIT (realized and CBPE-estimated performance). Profiles are deterministic (format v3,
+ * decision 0020): the same rows and the same query give the same numbers, quantiles and drift included, with nothing
+ * seeded.
  *
  * <p>The golden files were written by this test from the code as it was. To write them again (only when a change
  * of the JSON is meant), run it with the system property {@code vigil.golden.update=true}:
@@ -47,7 +45,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RestGoldenIT extends AbstractServerIT {
     private static final boolean UPDATE = Boolean.getBoolean("vigil.golden.update");
     private static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
-    private static final long KLL_SEED = 20260310L;
     // the serving days profiled: the shop's four, the insurance's two (actuals for its first 40 hours)
     private static final Instant SHOP_START = Instant.parse("2026-03-10T00:00:00Z");
     private static final Instant SHOP_END = Instant.parse("2026-03-14T00:00:00Z");
@@ -76,7 +73,6 @@ class RestGoldenIT extends AbstractServerIT {
 
     @BeforeAll
     void profile() throws Exception {
-        seedKllCompaction(); // the runs merge day and month roll-ups
         ItSupport.createShop(vigil(), db(), shopReader);
         runTrainingAndServing("shop", "v1", SHOP_START, SHOP_END);
         ItSupport.createInsurance(vigil(), insuranceDb, insuranceReader);
@@ -172,7 +168,6 @@ class RestGoldenIT extends AbstractServerIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("queries")
     void answersAsPinned(Query query) throws Exception {
-        seedKllCompaction(); // each answer as if asked first
         HttpResponse<String> response = ItSupport.get(server(), TOKEN, query.path());
         JsonNode body = SpecCodec.json().readTree(response.body());
         if (UPDATE) {
@@ -209,22 +204,6 @@ class RestGoldenIT extends AbstractServerIT {
         }
         assertThat(files)
                 .containsExactlyInAnyOrderElementsOf(queries().map(Query::file).toList());
-    }
-
-    /**
-     * Seeds the one {@code java.util.Random} with which every KLL sketch of the JVM chooses which half of a full
-     * compactor to keep ({@code KllSketch.random}, package-private, seeded from the clock; DataSketches 6.2.0 has
-     * no setter). A sketch holds k = 400 values exactly; beyond that every update or merge may compact at random.
-     * The runs compact when they merge day and month roll-ups, and queries when they merge buckets of more than
-     * 400 values: the shop's days and the training baseline. Unseeded, two runs of this test gave quantiles, drift
-     * and {@code out_of_range_count} values that differ by up to a few percent (the sketches' rank error), and so
-     * did two queries over the same window and baseline. Seeded, the answers repeat exactly, as long as the server
-     * merges the same profiles in the same order.
-     */
-    private static void seedKllCompaction() throws ReflectiveOperationException {
-        Field random = KllSketch.class.getDeclaredField("random");
-        random.setAccessible(true);
-        ((Random) random.get(null)).setSeed(KLL_SEED);
     }
 
     /** One pinned GET and the file holding its answer. */

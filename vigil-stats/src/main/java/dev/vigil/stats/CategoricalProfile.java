@@ -29,10 +29,14 @@ final class CategoricalProfile implements KindProfile {
     private long n;
     private long otherCount;
     private final Map<String, Long> counts;
-    private final Distinct distinct;
+    /**
+     * The distinct values' hashes, or null while the counts hold every value (nothing went to "other"), when the
+     * count is the number of kept values and nothing is hashed.
+     */
+    private Distinct distinct;
 
     CategoricalProfile() {
-        this(new HashMap<>(), new Distinct());
+        this(new HashMap<>(), null);
     }
 
     private CategoricalProfile(Map<String, Long> counts, Distinct distinct) {
@@ -42,21 +46,36 @@ final class CategoricalProfile implements KindProfile {
 
     void add(String value) {
         n++;
-        distinct.update(value);
         Long current = counts.get(value);
         if (current != null) {
             counts.put(value, current + 1);
         } else if (counts.size() < VALUE_CAP) {
             counts.put(value, 1L);
+            if (distinct != null) {
+                distinct.update(value);
+            }
         } else {
             // Every kept value has a count >= 1, so a new value is among the smallest: it goes to "other".
             otherCount++;
+            distinct().update(value);
         }
+    }
+
+    /** The distinct-count accumulator, made from the kept values while they are every value. */
+    private Distinct distinct() {
+        if (distinct == null) {
+            distinct = Distinct.ofStrings(counts.keySet());
+        }
+        return distinct;
     }
 
     @Override
     public void merge(KindProfile otherKind) {
         CategoricalProfile other = (CategoricalProfile) otherKind;
+        boolean exact = distinct == null && other.distinct == null;
+        if (!exact) {
+            distinct().merge(other.distinct());
+        }
         n += other.n;
         otherCount += other.otherCount;
         other.counts.forEach((value, count) -> counts.merge(value, count, Long::sum));
@@ -66,8 +85,21 @@ final class CategoricalProfile implements KindProfile {
                 otherCount += dropped.getValue();
                 counts.remove(dropped.getKey());
             }
+            if (exact) {
+                // the kept values are no longer every value: count the union of both sides' values
+                Distinct union = Distinct.ofStrings(counts.keySet());
+                dropped(sorted).forEach(union::update);
+                distinct = union;
+            }
         }
-        distinct.merge(other.distinct);
+    }
+
+    private static List<String> dropped(List<Map.Entry<String, Long>> sorted) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Long> e : sorted.subList(VALUE_CAP, sorted.size())) {
+            out.add(e.getKey());
+        }
+        return out;
     }
 
     private List<Map.Entry<String, Long>> sortedCounts() {
@@ -107,7 +139,7 @@ final class CategoricalProfile implements KindProfile {
 
     @Override
     public void putMetrics(Map<String, Double> metrics) {
-        metrics.put("distinct_count", distinct.estimate());
+        metrics.put("distinct_count", distinct == null ? Double.valueOf(counts.size()) : distinct.estimate());
         List<Map.Entry<String, Long>> sorted = sortedCounts();
         long rest = otherCount;
         for (int i = 0; i < sorted.size(); i++) {
@@ -125,16 +157,16 @@ final class CategoricalProfile implements KindProfile {
 
     @Override
     public void write(ProfileWriter out) {
-        write(out, distinct.toBytes());
-    }
-
-    private void write(ProfileWriter out, byte[] distinctBytes) {
         out.writeLong(n).writeLong(otherCount).writeInt(counts.size());
         // Sorted so that equal profiles serialize to equal bytes.
         for (Map.Entry<String, Long> entry : sortedCounts()) {
             out.writeString(entry.getKey()).writeLong(entry.getValue());
         }
-        out.writeBlock(distinctBytes);
+        // no distinct-count block while the counts hold every value
+        out.writeInt(distinct == null ? 0 : 1);
+        if (distinct != null) {
+            distinct.write(out);
+        }
     }
 
     static CategoricalProfile read(ProfileReader in) {
@@ -155,7 +187,23 @@ final class CategoricalProfile implements KindProfile {
         if (total != n) {
             throw in.corrupt("value counts add up to " + total + ", expected " + n);
         }
-        CategoricalProfile profile = new CategoricalProfile(counts, SketchCodec.readDistinct(in, "distinct sketch"));
+        Distinct distinct;
+        if (in.version() >= 3) {
+            int hasDistinct = in.readInt("distinct sketch flag");
+            if (hasDistinct != 0 && hasDistinct != 1) {
+                throw in.corrupt("distinct sketch flag is " + hasDistinct);
+            }
+            if (hasDistinct == 0 && otherCount > 0) {
+                throw in.corrupt("values went to other but there is no distinct sketch");
+            }
+            distinct = hasDistinct == 1 ? Distinct.read(in, "distinct sketch") : null;
+            if (distinct == null && in.skipsDistinct()) {
+                distinct = Distinct.absent(); // read without it: no count, as for every profile read so
+            }
+        } else {
+            distinct = Distinct.readTheta(in, "distinct sketch");
+        }
+        CategoricalProfile profile = new CategoricalProfile(counts, distinct);
         profile.n = n;
         profile.otherCount = otherCount;
         return profile;
@@ -163,9 +211,10 @@ final class CategoricalProfile implements KindProfile {
 
     @Override
     public CategoricalProfile copy() {
-        ProfileWriter out = new ProfileWriter();
-        write(out, distinct.toBytesForCopy());
-        ProfileReader in = ProfileReader.body(out.toByteArray(), "categorical profile");
-        return read(distinct.isAbsent() ? in.skippingDistinct() : in);
+        CategoricalProfile copy =
+                new CategoricalProfile(new HashMap<>(counts), distinct == null ? null : distinct.copy());
+        copy.n = n;
+        copy.otherCount = otherCount;
+        return copy;
     }
 }

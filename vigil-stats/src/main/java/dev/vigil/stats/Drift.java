@@ -14,18 +14,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.commons.math3.special.Gamma;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.quantilescommon.DoublesSortedView;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
  * Drift and integrity of a window's profile against a baseline's, as METRICS.md defines them ("Drift",
  * "out_of_range", "new_value"). Everything comes from the two profiles; no row is read again.
  *
- * <p>Numeric fields (and text lengths) are binned on the baseline's deciles q10 … q90 (taken from its KLL
+ * <p>Numeric fields (and text lengths) are binned on the baseline's deciles q10 … q90 (taken from its quantile
  * sketch as the smallest value whose rank reaches the decile, like numpy's {@code inverted_cdf}); the bins are
  * {@code (-inf, q10), [q10, q20), …, [q90, +inf)}, so a bin's share is a difference of "fraction below"
- * ranks. {@code ks} and {@code wasserstein_normed} walk the two sketches' retained values: exact while both
+ * ranks. {@code ks} and {@code wasserstein_normed} walk the two sketches' views (exact tails included): exact while both
  * sketches are exact (a few hundred values), within the sketches' rank error beyond.
  *
  * <p>Categorical, string and boolean fields compare shares over the union of each side's 50 most frequent
@@ -67,15 +64,15 @@ public final class Drift {
         FieldType.Kind kind = window.kind();
         switch (kind) {
             case NUMERIC -> {
-                KllDoublesSketch b = baseline.quantileSketchView();
-                KllDoublesSketch w = window.quantileSketchView();
+                Quantiles b = baseline.quantileSketchView();
+                Quantiles w = window.quantileSketchView();
                 distributions(b, w, baseline.stddev(), window.mean() - baseline.mean(), out);
                 outOfRange(baseline, window, w, out);
                 out.put("drift_score", out.get("js_distance"));
             }
             case TEXT -> {
-                KllDoublesSketch b = baseline.quantileSketchView();
-                KllDoublesSketch w = window.quantileSketchView();
+                Quantiles b = baseline.quantileSketchView();
+                Quantiles w = window.quantileSketchView();
                 distributions(b, w, sampleStddev(b), window.mean() - baseline.mean(), out);
                 out.put("drift_score", out.get("js_distance"));
             }
@@ -136,8 +133,8 @@ public final class Drift {
     /**
      * The shares of {@code baseline} and {@code window} in the baseline's decile bins, exactly as {@link #compare}
      * bins them for {@code js_distance}, {@code hellinger} and {@code psi}: for a chart of the two distributions. The
-     * shares come from the KLL sketches: exact while a sketch is (a few hundred values), within its rank error
-     * (≈ 0.7% at k = {@value SketchCodec#KLL_K}) beyond. Empty unless both profiles are numeric, or both text (their
+     * shares come from the quantile sketches: exact while a sketch is (a few hundred values) and in its exact tails,
+     * within its rank error (≈ 0.7% at k = {@value Quantiles#K}) beyond. Empty unless both profiles are numeric, or both text (their
      * lengths), and each side has a valid value.
      */
     public static Optional<DecileShares> decileShares(FieldProfile baseline, FieldProfile window) {
@@ -146,7 +143,7 @@ public final class Drift {
         if (!binnedOnDeciles(baseline, window)) {
             return Optional.empty();
         }
-        KllDoublesSketch b = baseline.quantileSketchView();
+        Quantiles b = baseline.quantileSketchView();
         double[] edges = decileEdges(b);
         return Optional.of(new DecileShares(
                 boxed(edges), boxed(binShares(b, edges)), boxed(binShares(window.quantileSketchView(), edges))));
@@ -211,22 +208,18 @@ public final class Drift {
      * (decision 0006: worst of 30 trials 6.5% → 1.2% on normal data, 21% → 6.7% on lognormal).
      */
     private static void distributions(
-            KllDoublesSketch baseline,
-            KllDoublesSketch window,
-            Double baselineStddev,
-            double meanShift,
-            Map<String, Double> out) {
+            Quantiles baseline, Quantiles window, Double baselineStddev, double meanShift, Map<String, Double> out) {
         decileDistances(baseline, window, out);
-        // KS and W1 over the step functions F(x) = fraction <= x, evaluated at every retained value
-        // of either side: one walk over the two sorted views (their cumulative weights are the ranks).
-        DoublesSortedView bv = baseline.getSortedView();
-        DoublesSortedView wv = window.getSortedView();
-        double[] bx = bv.getQuantiles();
-        long[] bc = bv.getCumulativeWeights();
-        double bn = bv.getN();
-        double[] wx = wv.getQuantiles();
-        long[] wc = wv.getCumulativeWeights();
-        double wn = wv.getN();
+        // KS and W1 over the step functions F(x) = fraction <= x, evaluated at every value of either side's view:
+        // one walk over the two sorted views (their ranks are exact in the tails, the sketch's in between).
+        Quantiles.View bv = baseline.view();
+        Quantiles.View wv = window.view();
+        double[] bx = bv.values();
+        double[] bc = bv.ranks();
+        double bn = baseline.n();
+        double[] wx = wv.values();
+        double[] wc = wv.ranks();
+        double wn = window.n();
         double ks = 0;
         double baselineAbove = 0; // ∫ (F_b - F_w)+ dx
         double windowAbove = 0; // ∫ (F_w - F_b)+ dx
@@ -265,7 +258,7 @@ public final class Drift {
     }
 
     /** js_distance, hellinger and psi of the two sides' shares of the baseline's decile bins. */
-    private static void decileDistances(KllDoublesSketch baseline, KllDoublesSketch window, Map<String, Double> out) {
+    private static void decileDistances(Quantiles baseline, Quantiles window, Map<String, Double> out) {
         double[] edges = decileEdges(baseline);
         shareDistances(binShares(baseline, edges), binShares(window, edges), out);
     }
@@ -274,11 +267,11 @@ public final class Drift {
      * The baseline's deciles, ascending, each once. A decile that repeats the one before would bound a bin empty on
      * both sides, whose terms in {@link #shareDistances} are exactly 0: leaving it out changes no metric.
      */
-    private static double[] decileEdges(KllDoublesSketch baseline) {
+    private static double[] decileEdges(Quantiles baseline) {
         double[] edges = new double[DECILES.length];
         int n = 0;
         for (double decile : DECILES) {
-            double edge = baseline.getQuantile(decile, QuantileSearchCriteria.INCLUSIVE);
+            double edge = baseline.quantile(decile);
             if (n == 0 || edge > edges[n - 1]) {
                 edges[n++] = edge;
             }
@@ -287,11 +280,11 @@ public final class Drift {
     }
 
     /** Shares of (-inf, e1), [e1, e2), …, [e9, +inf) from the fraction of values below each edge. */
-    private static double[] binShares(KllDoublesSketch sketch, double[] edges) {
+    private static double[] binShares(Quantiles sketch, double[] edges) {
         double[] shares = new double[edges.length + 1];
         double below = 0;
         for (int i = 0; i < edges.length; i++) {
-            double fraction = sketch.getRank(edges[i], QuantileSearchCriteria.EXCLUSIVE);
+            double fraction = sketch.rank(edges[i], false) / sketch.n();
             shares[i] = Math.max(0, fraction - below);
             below = Math.max(below, fraction);
         }
@@ -300,27 +293,11 @@ public final class Drift {
     }
 
     /** The sample stddev of the values a sketch retains, weighted: used for text lengths, which keep no moments. */
-    private static Double sampleStddev(KllDoublesSketch sketch) {
-        var it = sketch.getSortedView().iterator();
-        double n = 0;
-        double sum = 0;
-        double sumSq = 0;
-        while (it.next()) {
-            double w = it.getWeight();
-            double v = it.getQuantile();
-            n += w;
-            sum += w * v;
-            sumSq += w * v * v;
-        }
-        if (n < 2) {
-            return null;
-        }
-        double mean = sum / n;
-        return Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1)));
+    private static Double sampleStddev(Quantiles sketch) {
+        return sketch.itemStddev();
     }
 
-    private static void outOfRange(
-            FieldProfile baseline, FieldProfile window, KllDoublesSketch w, Map<String, Double> out) {
+    private static void outOfRange(FieldProfile baseline, FieldProfile window, Quantiles w, Map<String, Double> out) {
         double min = baseline.min();
         double max = baseline.max();
         long n = window.validCount();
@@ -328,9 +305,10 @@ public final class Drift {
         if (window.min() >= min && window.max() <= max) {
             count = 0;
         } else {
-            double below = w.getRank(min, QuantileSearchCriteria.EXCLUSIVE);
-            double above = 1 - w.getRank(max, QuantileSearchCriteria.INCLUSIVE);
-            count = Math.round(below * n) + Math.round(above * n);
+            // exact while at most Quantiles.TAIL values lie beyond either end (or the sketch holds every value)
+            double below = w.rank(min, false);
+            double above = n - w.rank(max, true);
+            count = Math.round(below) + Math.round(above);
         }
         out.put("out_of_range_count", (double) count);
         out.put("out_of_range_ratio", (double) count / n);

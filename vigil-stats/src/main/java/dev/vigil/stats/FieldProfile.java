@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.datasketches.kll.KllDoublesSketch;
 
 /**
  * A mergeable, serializable summary of one field's values in one window and segment.
@@ -22,15 +21,16 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * derives the METRICS.md metrics afterwards, so that a merged profile gives the same metrics as profiling all
  * rows directly (exact metrics to rounding; approximate ones within their tolerance).
  *
- * <p>Accuracy: quantiles come from a KLL sketch with k = {@value SketchCodec#KLL_K} (normalized rank error ≈
- * 0.7% at 99% confidence, within METRICS.md's 1%); {@code distinct_count} from a theta sketch with 2^{@value
- * SketchCodec#THETA_LG_NOMINAL_ENTRIES} = 8192 nominal entries (exact below 8192 distinct values, relative
- * standard error ≈ 1.1% above), rounded to a whole number; value counts are exact while a profile holds at most
- * {@value CategoricalProfile#VALUE_CAP} distinct values (see {@link #valueCounts()}).
+ * <p>Accuracy: quantiles come from a deterministic KLL sketch with k = {@value Quantiles#K} and the {@value
+ * Quantiles#TAIL} smallest and largest values exact (normalized rank error ≈ 0.7% at 99% confidence, within
+ * METRICS.md's 1%; exact in the tails); {@code distinct_count} is exact up to {@value Distinct#EXACT_LIMIT} distinct
+ * values and an HLL estimate above (relative standard error ≈ 1.2%), rounded to a whole number; value counts are
+ * exact while a profile holds at most {@value CategoricalProfile#VALUE_CAP} distinct values (see {@link
+ * #valueCounts()}). The same rows give the same profile bytes (see {@code package-info}).
  */
 public final class FieldProfile implements Profile {
     static final String MAGIC = "VGP";
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     static final String WHAT = "field profile";
 
     /**
@@ -309,7 +309,7 @@ public final class FieldProfile implements Profile {
     }
 
     /** The quantile sketch itself (numeric, datetime: values; text: lengths), not a copy: for read-only use in this package. */
-    KllDoublesSketch quantileSketchView() {
+    Quantiles quantileSketchView() {
         if (values instanceof NumericProfile numeric) {
             return numeric.quantiles();
         }
@@ -317,21 +317,12 @@ public final class FieldProfile implements Profile {
     }
 
     /**
-     * A copy of the quantile sketch (k = {@value SketchCodec#KLL_K}) of the valid values of a numeric or datetime
-     * field, or of the lengths of a text field; empty for other kinds or when there is no valid value. For the tests
-     * of this package only: DataSketches' types stay out of the public API (a chart of a window against a baseline
-     * has {@link Drift#decileShares(FieldProfile, FieldProfile)}, which bins both as drift does).
+     * A copy of the quantile sketch of the valid values of a numeric or datetime field, or of the lengths of a text
+     * field; empty for other kinds or when there is no valid value. For the tests of this package only.
      */
-    Optional<KllDoublesSketch> quantileSketch() {
-        KllDoublesSketch sketch;
-        if (values instanceof NumericProfile numeric) {
-            sketch = numeric.quantiles();
-        } else if (values instanceof TextProfile text) {
-            sketch = text.lengths();
-        } else {
-            return Optional.empty();
-        }
-        return sketch.isEmpty() ? Optional.empty() : Optional.of(SketchCodec.copy(sketch));
+    Optional<Quantiles> quantileSketch() {
+        Quantiles sketch = quantileSketchView();
+        return sketch == null || sketch.n() == 0 ? Optional.empty() : Optional.of(sketch.copy());
     }
 
     /**

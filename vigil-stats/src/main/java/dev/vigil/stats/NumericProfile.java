@@ -1,9 +1,11 @@
 package dev.vigil.stats;
 
 import java.util.Map;
-import org.apache.datasketches.kll.KllDoublesSketch;
 
-/** Moments, extremes, quantiles and distinct count of finite numbers (numeric and datetime fields). */
+/**
+ * Moments, extremes, quantiles with exact tails ({@link Quantiles}) and distinct count ({@link Distinct}) of finite
+ * numbers (numeric and datetime fields).
+ */
 final class NumericProfile implements KindProfile {
     static final double[] QUANTILES = {0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99};
     static final String[] QUANTILE_NAMES = {"p01", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p99"};
@@ -18,14 +20,18 @@ final class NumericProfile implements KindProfile {
     private double sumCompensation;
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
-    private final KllDoublesSketch quantiles;
-    private final Distinct distinct;
+    private final Quantiles quantiles;
+    /**
+     * The distinct values' hashes, or null while {@link #quantiles} holds every value (then the count comes from
+     * them): a window of a few thousand values is never hashed unless its sketch compacts.
+     */
+    private Distinct distinct;
 
     NumericProfile() {
-        this(SketchCodec.newQuantiles(), new Distinct());
+        this(new Quantiles(), null);
     }
 
-    private NumericProfile(KllDoublesSketch quantiles, Distinct distinct) {
+    private NumericProfile(Quantiles quantiles, Distinct distinct) {
         this.quantiles = quantiles;
         this.distinct = distinct;
     }
@@ -39,8 +45,13 @@ final class NumericProfile implements KindProfile {
         addToSum(value, 0.0);
         min = Math.min(min, value);
         max = Math.max(max, value);
-        quantiles.update(value);
-        distinct.update(value);
+        if (distinct == null && quantiles.bufferFull()) {
+            distinct = Distinct.ofNumbers(quantiles.exactValues());
+        }
+        quantiles.add(value);
+        if (distinct != null) {
+            distinct.update(value);
+        }
     }
 
     private void addToSum(double value, double compensation) {
@@ -54,11 +65,36 @@ final class NumericProfile implements KindProfile {
         sumCompensation += compensation;
     }
 
+    /**
+     * Compacts the quantile sketch if it is over its capacity, hashing its values first when it is about to lose
+     * them: the state a profile is written, merged and read in.
+     */
+    private void seal() {
+        if (distinct == null && quantiles.exact() && quantiles.n() > Quantiles.K) {
+            distinct = Distinct.ofNumbers(quantiles.exactValues());
+        }
+        quantiles.seal();
+    }
+
+    /** The distinct-count accumulator, made from the values when the quantile sketch still holds them all. */
+    private Distinct distinct() {
+        if (distinct == null) {
+            distinct = Distinct.ofNumbers(quantiles.exactValues());
+        }
+        return distinct;
+    }
+
     @Override
     public void merge(KindProfile otherKind) {
         NumericProfile other = (NumericProfile) otherKind;
         if (other.n == 0) {
             return;
+        }
+        seal();
+        other.seal();
+        if (distinct != null || other.distinct != null || n + other.n > Quantiles.K) {
+            Distinct merged = distinct();
+            merged.merge(other.distinct == null ? Distinct.ofNumbers(other.quantiles.exactValues()) : other.distinct);
         }
         if (n == 0) {
             mean = other.mean;
@@ -75,7 +111,6 @@ final class NumericProfile implements KindProfile {
         min = Math.min(min, other.min);
         max = Math.max(max, other.max);
         quantiles.merge(other.quantiles);
-        distinct.merge(other.distinct);
     }
 
     @Override
@@ -95,7 +130,9 @@ final class NumericProfile implements KindProfile {
         return n == 0 ? null : max;
     }
 
-    KllDoublesSketch quantiles() {
+    /** The quantile sketch, sealed: for reading in this package. */
+    Quantiles quantiles() {
+        seal();
         return quantiles;
     }
 
@@ -114,29 +151,44 @@ final class NumericProfile implements KindProfile {
         metrics.put("max", max());
         metrics.put("stddev", variance == null ? null : Math.sqrt(variance));
         metrics.put("variance", variance);
-        double[] values = any ? quantiles.getQuantiles(QUANTILES) : null;
+        seal();
         for (int i = 0; i < QUANTILES.length; i++) {
-            metrics.put(QUANTILE_NAMES[i], any ? values[i] : null);
+            metrics.put(QUANTILE_NAMES[i], any ? quantiles.quantile(QUANTILES[i]) : null);
         }
-        metrics.put("median", any ? values[4] : null);
-        metrics.put("distinct_count", any ? distinct.estimate() : null);
+        metrics.put("median", any ? quantiles.quantile(0.5) : null);
+        metrics.put("distinct_count", any ? distinctCount() : null);
+    }
+
+    private Double distinctCount() {
+        if (distinct != null) {
+            return distinct.estimate();
+        }
+        double[] values = quantiles.exactValues();
+        long count = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (i == 0 || values[i] != values[i - 1]) {
+                count++;
+            }
+        }
+        return (double) count;
     }
 
     @Override
     public void write(ProfileWriter out) {
-        write(out, distinct.toBytes());
-    }
-
-    private void write(ProfileWriter out, byte[] distinctBytes) {
+        seal();
         out.writeLong(n)
                 .writeDouble(mean)
                 .writeDouble(m2)
                 .writeDouble(sum)
                 .writeDouble(sumCompensation)
                 .writeDouble(min)
-                .writeDouble(max)
-                .writeBlock(quantiles.toByteArray())
-                .writeBlock(distinctBytes);
+                .writeDouble(max);
+        quantiles.write(out);
+        // no distinct-count block while the sketch holds every value: the count and the hashes come from them
+        out.writeInt(distinct == null ? 0 : 1);
+        if (distinct != null) {
+            distinct.write(out);
+        }
     }
 
     static NumericProfile read(ProfileReader in) {
@@ -147,10 +199,27 @@ final class NumericProfile implements KindProfile {
         double sumCompensation = in.readDouble("sum compensation");
         double min = in.readDouble("min");
         double max = in.readDouble("max");
-        KllDoublesSketch quantiles = SketchCodec.readQuantiles(in, "quantile sketch");
-        Distinct distinct = SketchCodec.readDistinct(in, "distinct sketch");
-        if (quantiles.getN() != n) {
-            throw in.corrupt("quantile sketch holds " + quantiles.getN() + " values, expected " + n);
+        Quantiles quantiles;
+        Distinct distinct;
+        if (in.version() >= 3) {
+            quantiles = Quantiles.read(in, "quantile sketch");
+            int hasDistinct = in.readInt("distinct sketch flag");
+            if (hasDistinct != 0 && hasDistinct != 1) {
+                throw in.corrupt("distinct sketch flag is " + hasDistinct);
+            }
+            distinct = hasDistinct == 1 ? Distinct.read(in, "distinct sketch") : null;
+            if (distinct == null && !quantiles.exact()) {
+                throw in.corrupt("a compacted quantile sketch needs a distinct sketch");
+            }
+            if (distinct == null && in.skipsDistinct()) {
+                distinct = Distinct.absent();
+            }
+        } else {
+            quantiles = SketchCodec.readQuantiles(in, "quantile sketch");
+            distinct = Distinct.readTheta(in, "distinct sketch");
+        }
+        if (quantiles.n() != n) {
+            throw in.corrupt("quantile sketch holds " + quantiles.n() + " values, expected " + n);
         }
         NumericProfile profile = new NumericProfile(quantiles, distinct);
         profile.n = n;
@@ -165,9 +234,15 @@ final class NumericProfile implements KindProfile {
 
     @Override
     public NumericProfile copy() {
-        ProfileWriter out = new ProfileWriter();
-        write(out, distinct.toBytesForCopy());
-        ProfileReader in = ProfileReader.body(out.toByteArray(), "numeric profile");
-        return read(distinct.isAbsent() ? in.skippingDistinct() : in);
+        seal();
+        NumericProfile copy = new NumericProfile(quantiles.copy(), distinct == null ? null : distinct.copy());
+        copy.n = n;
+        copy.mean = mean;
+        copy.m2 = m2;
+        copy.sum = sum;
+        copy.sumCompensation = sumCompensation;
+        copy.min = min;
+        copy.max = max;
+        return copy;
     }
 }

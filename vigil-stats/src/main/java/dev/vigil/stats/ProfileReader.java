@@ -80,9 +80,9 @@ final class ProfileReader {
         }
     }
 
-    /** A reader over headerless bytes, used to copy in-memory parts through their own codec. */
+    /** A reader over headerless bytes in the newest field-profile layout, used to copy parts through their codec. */
     static ProfileReader body(byte[] bytes, String what) {
-        return new ProfileReader(bytes, what, 0);
+        return new ProfileReader(bytes, what, FieldProfile.FORMAT_VERSION);
     }
 
     /** Makes distinct-count sketches be skipped, not read (see {@link FieldProfile#fromBytesWithoutDistinct}). */
@@ -95,7 +95,7 @@ final class ProfileReader {
         return skipDistinct;
     }
 
-    /** The format version of the bytes being read (0 for headerless bytes). */
+    /** The format version of the bytes being read (the newest field-profile version for headerless bytes). */
     int version() {
         return version;
     }

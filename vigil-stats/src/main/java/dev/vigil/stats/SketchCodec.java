@@ -5,31 +5,31 @@ import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 import org.apache.datasketches.quantilescommon.QuantilesDoublesSketchIterator;
 import org.apache.datasketches.theta.SetOperation;
-import org.apache.datasketches.theta.Sketch;
-import org.apache.datasketches.theta.Sketches;
 import org.apache.datasketches.theta.Union;
 
-/** Creates, serializes and reads the DataSketches sketches that profiles keep. */
+/** Reads the DataSketches sketches that profiles before format version 3 keep, and merges their theta sketches. */
 final class SketchCodec {
-    /** KLL parameter: normalized rank error ≈ 0.7% (99% confidence) for quantiles, within METRICS.md's 1%. */
-    static final int KLL_K = 400;
-
-    /** Theta nominal entries 2^13 = 8192: exact below 8192 distinct values, RSE ≈ 1.1% above. */
+    /** Theta nominal entries 2^13 = 8192, as versions 1 and 2 wrote their sketches. */
     static final int THETA_LG_NOMINAL_ENTRIES = 13;
-
-    /**
-     * Hashed in place of the empty string, which theta sketches silently ignore ({@code update("")} is a
-     * no-op). Collides only with a value whose UTF-8 bytes equal this long's eight bytes.
-     */
-    static final long EMPTY_STRING_KEY = 0x5647_454D_5054_5900L;
 
     private SketchCodec() {}
 
-    static KllDoublesSketch newQuantiles() {
-        return KllDoublesSketch.newHeapInstance(KLL_K);
+    /** Reads a KLL sketch block of format versions 1 and 2 as the {@link Quantiles} it stands for (no exact tails). */
+    static Quantiles readQuantiles(ProfileReader in, String item) {
+        KllDoublesSketch sketch = readKll(in, item);
+        int size = sketch.getNumRetained();
+        double[] items = new double[size];
+        long[] weights = new long[size];
+        QuantilesDoublesSketchIterator it = sketch.iterator();
+        int i = 0;
+        while (it.next()) {
+            items[i] = it.getQuantile();
+            weights[i++] = it.getWeight();
+        }
+        return Quantiles.fromWeighted(items, weights);
     }
 
-    static KllDoublesSketch readQuantiles(ProfileReader in, String item) {
+    private static KllDoublesSketch readKll(ProfileReader in, String item) {
         Memory bytes = in.readRegion(item);
         try {
             // Wrapping reads the header without allocating; heapify trusts the header's sizes, so a corrupt
@@ -59,46 +59,10 @@ final class SketchCodec {
         }
     }
 
-    /**
-     * A theta union used directly as the distinct-count accumulator: it takes single values like an
-     * update sketch and also absorbs other sketches, so one object serves both adding and merging.
-     */
+    /** A theta union, to merge the distinct-count sketches of profiles before format version 3. */
     static Union newDistinct() {
         return SetOperation.builder()
                 .setLogNominalEntries(THETA_LG_NOMINAL_ENTRIES)
                 .buildUnion();
-    }
-
-    static Distinct readDistinct(ProfileReader in, String item) {
-        Memory bytes = in.readRegion(item);
-        if (in.skipsDistinct()) {
-            return Distinct.absent();
-        }
-        try {
-            // Heapifying trusts the entry count of the header (a flipped bit allocated gigabytes in a fuzz
-            // test): wrap first and check that the sketch is exactly as long as its header says.
-            Sketch sketch = Sketches.wrapSketch(bytes);
-            if (sketch.getCurrentBytes() != bytes.getCapacity()) {
-                throw in.corrupt(
-                        item + " claims " + sketch.getCurrentBytes() + " bytes but has " + bytes.getCapacity());
-            }
-            return new Distinct(sketch);
-        } catch (VigilStateException e) {
-            throw e;
-        } catch (RuntimeException e) { // SketchesException, index, negative-size... on corrupt bytes
-            throw in.corrupt(item + " is not a valid theta sketch (" + e.getMessage() + ")", e);
-        }
-    }
-
-    static void updateDistinct(Union union, String value) {
-        if (value.isEmpty()) {
-            union.update(EMPTY_STRING_KEY);
-        } else {
-            union.update(value);
-        }
-    }
-
-    static KllDoublesSketch copy(KllDoublesSketch sketch) {
-        return KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray()));
     }
 }

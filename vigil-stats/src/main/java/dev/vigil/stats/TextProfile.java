@@ -1,10 +1,9 @@
 package dev.vigil.stats;
 
 import java.util.Map;
-import org.apache.datasketches.kll.KllDoublesSketch;
 
 /**
- * Lengths (in Unicode code points) and whitespace-token counts of free text, plus a KLL sketch of the
+ * Lengths (in Unicode code points) and whitespace-token counts of free text, plus a quantile sketch of the
  * lengths for drift.
  */
 final class TextProfile implements KindProfile {
@@ -14,13 +13,13 @@ final class TextProfile implements KindProfile {
     private long maxLength = Long.MIN_VALUE;
     private long emptyCount;
     private long sumTokens;
-    private final KllDoublesSketch lengths;
+    private final Quantiles lengths;
 
     TextProfile() {
-        this(SketchCodec.newQuantiles());
+        this(new Quantiles());
     }
 
-    private TextProfile(KllDoublesSketch lengths) {
+    private TextProfile(Quantiles lengths) {
         this.lengths = lengths;
     }
 
@@ -34,7 +33,7 @@ final class TextProfile implements KindProfile {
             emptyCount++;
         }
         sumTokens += countTokens(text);
-        lengths.update(length);
+        lengths.add(length);
     }
 
     /**
@@ -79,7 +78,9 @@ final class TextProfile implements KindProfile {
         return n == 0 ? Double.NaN : (double) sumLength / n;
     }
 
-    KllDoublesSketch lengths() {
+    /** The sketch of the lengths, sealed: for reading in this package. */
+    Quantiles lengths() {
+        lengths.seal();
         return lengths;
     }
 
@@ -100,8 +101,8 @@ final class TextProfile implements KindProfile {
                 .writeLong(minLength)
                 .writeLong(maxLength)
                 .writeLong(emptyCount)
-                .writeLong(sumTokens)
-                .writeBlock(lengths.toByteArray());
+                .writeLong(sumTokens);
+        lengths.write(out);
     }
 
     static TextProfile read(ProfileReader in) {
@@ -111,10 +112,12 @@ final class TextProfile implements KindProfile {
         long maxLength = in.readLong("max length");
         long emptyCount = in.readCounter("empty count");
         long sumTokens = in.readCounter("sum of token counts");
-        KllDoublesSketch lengths = SketchCodec.readQuantiles(in, "length sketch");
-        if (lengths.getN() != n || emptyCount > n) {
+        Quantiles lengths = in.version() >= 3
+                ? Quantiles.read(in, "length sketch")
+                : SketchCodec.readQuantiles(in, "length sketch");
+        if (lengths.n() != n || emptyCount > n) {
             throw in.corrupt("text counts disagree (" + n + " texts, " + emptyCount + " empty, length sketch of "
-                    + lengths.getN() + ")");
+                    + lengths.n() + ")");
         }
         TextProfile profile = new TextProfile(lengths);
         profile.n = n;
@@ -128,8 +131,13 @@ final class TextProfile implements KindProfile {
 
     @Override
     public TextProfile copy() {
-        ProfileWriter out = new ProfileWriter();
-        write(out);
-        return read(ProfileReader.body(out.toByteArray(), "text profile"));
+        TextProfile copy = new TextProfile(lengths.copy());
+        copy.n = n;
+        copy.sumLength = sumLength;
+        copy.minLength = minLength;
+        copy.maxLength = maxLength;
+        copy.emptyCount = emptyCount;
+        copy.sumTokens = sumTokens;
+        return copy;
     }
 }

@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -202,12 +200,14 @@ class DriftTest {
                 baseline.addNumber(Math.round(random.nextGaussian() * 100) / 10.0);
                 window.addNumber(n % 2 == 0 ? random.nextInt(12) : random.nextGaussian() * 20 + 3);
             }
-            KllDoublesSketch bs = baseline.quantileSketchView();
-            KllDoublesSketch ws = window.quantileSketchView();
-            double[] edges = bs.getQuantiles(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9});
-            edges = Arrays.stream(edges).distinct().toArray();
-            double[] wc = ws.getCDF(edges, QuantileSearchCriteria.EXCLUSIVE);
-            double[] bc = bs.getCDF(edges, QuantileSearchCriteria.EXCLUSIVE);
+            Quantiles bs = baseline.quantileSketchView();
+            Quantiles ws = window.quantileSketchView();
+            double[] edges = Arrays.stream(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9})
+                    .map(bs::quantile)
+                    .distinct()
+                    .toArray();
+            double[] wc = cdf(ws, edges);
+            double[] bc = cdf(bs, edges);
             List<Double> w = new ArrayList<>();
             List<Double> b = new ArrayList<>();
             for (int i = 0; i < wc.length; i++) {
@@ -280,5 +280,15 @@ class DriftTest {
         for (int i = 0; i < expected.length; i++) {
             assertThat(actual.get(i)).as(what + " [" + i + "]").isCloseTo(expected[i], within(1e-12));
         }
+    }
+
+    /** The fraction of the sketch's values below each edge, then 1: what DataSketches' getCDF gave. */
+    private static double[] cdf(Quantiles sketch, double[] edges) {
+        double[] out = new double[edges.length + 1];
+        for (int i = 0; i < edges.length; i++) {
+            out[i] = sketch.rank(edges[i], false) / sketch.n();
+        }
+        out[edges.length] = 1.0;
+        return out;
     }
 }

@@ -219,9 +219,10 @@ class FieldProfileExpectedValuesTest {
     }
 
     @Test
-    void datasetIsWithinTheExactRangeOfTheDistinctSketch() {
+    void datasetReachesTheApproximateRangeOfTheDistinctSketch() {
+        // above 1,000 distinct values the count is an HLL estimate (METRICS.md: within 2%); the windows stay below
         assertThat(expected.get("all").get("numeric").get("distinct_count").asDouble())
-                .isLessThan(8192);
+                .isGreaterThan(1_000);
         assertThat(DoubleStream.of(sortedNumbers(iterable(data)))).hasSizeGreaterThan(15_000);
         assertThat(expected.get("all").get("category").has("value_count[__other__]"))
                 .isTrue();

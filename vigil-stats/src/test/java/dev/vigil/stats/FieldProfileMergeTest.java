@@ -2,6 +2,7 @@ package dev.vigil.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.FieldType;
@@ -143,7 +144,8 @@ class FieldProfileMergeTest {
     @Test
     void distinctCountsStayExactWhenMergesAndAddsInterleave() {
         // Merges of decoded profiles are kept pending until a count or an add needs the union: interleave the two,
-        // nest pending merges, and check the count against a set of the values (exact below 8,192 distinct).
+        // nest pending merges, and check the count against a set of the values: exact below 1,000 distinct values,
+        // within METRICS.md's 2% above (the hashes move from an exact set to an HLL sketch on the way).
         Random random = new Random(5);
         Set<Long> seen = new java.util.HashSet<>();
         FieldProfile result = FieldProfile.create(FieldType.numeric());
@@ -170,13 +172,17 @@ class FieldProfileMergeTest {
                 seen.add((long) v);
                 result.addNumber(v);
             }
-            if (part % 5 == 0) {
+            if (part % 5 == 0 && seen.size() <= Distinct.EXACT_LIMIT) {
                 assertThat(result.metrics().get("distinct_count")).isEqualTo((double) seen.size());
+            } else if (part % 5 == 0) {
+                assertThat(result.metrics().get("distinct_count")).isCloseTo(seen.size(), withinPercentage(2));
             }
         }
-        assertThat(result.metrics().get("distinct_count")).isEqualTo((double) seen.size());
+        assertThat(seen.size()).isGreaterThan(Distinct.EXACT_LIMIT);
+        assertThat(result.metrics().get("distinct_count")).isCloseTo(seen.size(), withinPercentage(2));
+        // the written sketch counts the same
         assertThat(FieldProfile.fromBytes(result.toBytes()).metrics().get("distinct_count"))
-                .isEqualTo((double) seen.size());
+                .isEqualTo(result.metrics().get("distinct_count"));
     }
 
     @Test
@@ -261,7 +267,7 @@ class FieldProfileMergeTest {
                 .isEqualTo(rows);
         // 1,600 distinct values: all with count >= 2 from a are kept, plus the smallest-named count-1 values.
         assertThat(a.valueCounts()).containsEntry("5", 4L).containsEntry("2", 3L);
-        assertThat(a.metrics()).containsEntry("distinct_count", 1_600.0);
+        assertThat(a.metrics().get("distinct_count")).isCloseTo(1_600.0, withinPercentage(2));
         double shown = a.metrics().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("value_count["))
                 .mapToDouble(Map.Entry::getValue)

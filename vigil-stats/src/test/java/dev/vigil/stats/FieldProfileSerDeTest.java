@@ -70,8 +70,8 @@ class FieldProfileSerDeTest {
         assertThat(copy.valueCounts()).isEqualTo(profile.valueCounts());
         assertThat(copy.otherCount()).isEqualTo(profile.otherCount());
         assertThat(copy.centroid()).isEqualTo(profile.centroid());
-        assertThat(copy.quantileSketch().map(s -> s.getN()))
-                .isEqualTo(profile.quantileSketch().map(s -> s.getN()));
+        assertThat(copy.quantileSketch().map(s -> s.n()))
+                .isEqualTo(profile.quantileSketch().map(s -> s.n()));
         assertThat(copy.toBytes()).isEqualTo(profile.toBytes());
     }
 
@@ -86,8 +86,8 @@ class FieldProfileSerDeTest {
             expected.put("distinct_count", null);
         }
         assertThat(partial.metrics()).containsExactlyEntriesOf(expected);
-        assertThat(partial.quantileSketch().map(s -> s.getN()))
-                .isEqualTo(profile.quantileSketch().map(s -> s.getN()));
+        assertThat(partial.quantileSketch().map(s -> s.n()))
+                .isEqualTo(profile.quantileSketch().map(s -> s.n()));
 
         // merged either way round with a whole profile: the count is gone, everything else is the whole merge's
         FieldProfile wholeMerge = FieldProfile.fromBytes(bytes);
@@ -160,11 +160,11 @@ class FieldProfileSerDeTest {
     @Test
     void unknownFormatVersionIsRejectedByNumber() {
         byte[] bytes = GoldenProfiles.numeric().toBytes();
-        bytes[3] = 3;
+        bytes[3] = 4;
         assertThatThrownBy(() -> FieldProfile.fromBytes(bytes))
                 .isInstanceOf(VigilStateException.class)
-                .hasMessageContaining("format version 3")
-                .hasMessageContaining("reads versions 1 to 2");
+                .hasMessageContaining("format version 4")
+                .hasMessageContaining("reads versions 1 to 3");
         bytes[3] = 0;
         assertThatThrownBy(() -> FieldProfile.fromBytes(bytes))
                 .isInstanceOf(VigilStateException.class)
@@ -254,7 +254,7 @@ class FieldProfileSerDeTest {
         assertThat(profile.metrics().keySet()).containsExactlyElementsOf(expected.keySet());
         expected.forEach((name, value) ->
                 MetricAssertions.assertExact(name, value, profile.metrics().get(name)));
-        assertThat(profile.quantileSketch()).get().extracting(s -> s.getN()).isEqualTo(100L);
+        assertThat(profile.quantileSketch()).get().extracting(s -> s.n()).isEqualTo(100L);
     }
 
     @Test
@@ -377,7 +377,17 @@ class FieldProfileSerDeTest {
                 .isEqualTo(GoldenProfiles.longString().metrics());
         assertThat(FieldProfile.fromBytes(golden("text-v2.bin")).metrics())
                 .isEqualTo(GoldenProfiles.longText().metrics());
-        assertThat(golden("numeric-v2.bin")).isEqualTo(GoldenProfiles.numeric().toBytes());
+        assertThat(FieldProfile.fromBytes(golden("numeric-v2.bin")).metrics())
+                .isEqualTo(GoldenProfiles.numeric().metrics());
+        assertThat(golden("numeric-v3.bin")).isEqualTo(GoldenProfiles.numeric().toBytes());
+        assertThat(golden("string-v3.bin"))
+                .isEqualTo(GoldenProfiles.longString().toBytes());
+        assertThat(golden("text-v3.bin")).isEqualTo(GoldenProfiles.longText().toBytes());
+        // a compacted sketch, its exact tails and its HLL: the same bytes from the same values, on any machine
+        assertThat(golden("lognormal-v3.bin"))
+                .isEqualTo(GoldenProfiles.lognormal().toBytes());
+        assertThat(FieldProfile.fromBytes(golden("lognormal-v3.bin")).metrics())
+                .isEqualTo(GoldenProfiles.lognormal().metrics());
     }
 
     @Test

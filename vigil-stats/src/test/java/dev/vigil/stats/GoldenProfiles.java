@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * The fixed inputs of the golden files in {@code src/test/resources/golden}. The {@code -v1} files were written
- * once with format version 1 (by this class as it was at that version); {@link #main} wrote the {@code -v2} files
- * once with version 2. All are checked in and must stay readable. Do not regenerate them to make a test pass: a
+ * once with format version 1 (by this class as it was at that version), the {@code -v2} files once with version 2,
+ * and {@link #main} wrote the {@code -v3} files once with version 3. All are checked in and must stay readable. Do not regenerate them to make a test pass: a
  * new format version gets new files next to the old ones.
  */
 final class GoldenProfiles {
@@ -76,12 +76,32 @@ final class GoldenProfiles {
         return new DatasetProfile(1000, 3, 2, 7);
     }
 
+    /**
+     * 5,000 lognormal values (σ = 1.5, seed 15) and 10 far beyond them: a sketch that has compacted, with its exact
+     * tails and HLL distinct sketch (format version 3).
+     */
+    static FieldProfile lognormal() {
+        FieldProfile profile = FieldProfile.create(FieldType.numeric());
+        java.util.SplittableRandom random = new java.util.SplittableRandom(15);
+        for (int i = 0; i < 5_000; i++) {
+            double u1 = random.nextDouble();
+            double u2 = random.nextDouble();
+            double normal = Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+            profile.addNumber(Math.exp(1.5 * normal));
+        }
+        for (int i = 1; i <= 10; i++) {
+            profile.addNumber(1e6 * i);
+        }
+        return profile;
+    }
+
     /** Writes the golden files into the directory given as the first argument. */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "src/test/resources/golden");
         Files.createDirectories(dir);
-        Files.write(dir.resolve("numeric-v2.bin"), numeric().toBytes());
-        Files.write(dir.resolve("string-v2.bin"), longString().toBytes());
-        Files.write(dir.resolve("text-v2.bin"), longText().toBytes());
+        Files.write(dir.resolve("numeric-v3.bin"), numeric().toBytes());
+        Files.write(dir.resolve("string-v3.bin"), longString().toBytes());
+        Files.write(dir.resolve("text-v3.bin"), longText().toBytes());
+        Files.write(dir.resolve("lognormal-v3.bin"), lognormal().toBytes());
     }
 }
