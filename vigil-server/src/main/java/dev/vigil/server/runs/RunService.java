@@ -310,6 +310,7 @@ public final class RunService implements AutoCloseable {
         long nullTimestamps = 0;
         int done = 0;
         int batchSize = batchWindows(windows.size());
+        List<Instant> stored = new ArrayList<>();
         // The first batch also counts the rows without a timestamp (in no window), even with no window.
         for (int i = 0; i == 0 || i < windows.size(); i += batchSize) {
             List<Window> batch = windows.subList(i, Math.min(windows.size(), i + batchSize));
@@ -344,7 +345,9 @@ public final class RunService implements AutoCloseable {
                             profiles,
                             Optional.of(watermarkAfter(batch, version)),
                             Rollups.days(version, starts));
-            Rollups.refresh(store, version, connection.dataset().specName(), starts);
+            // the days now, for the monitors evaluated below; the months once, at the end of the run
+            Rollups.refreshDays(store, version, connection.dataset().specName(), starts);
+            stored.addAll(starts);
             done += batch.size();
             store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
             if (connection.dataset() == DatasetKind.SERVING) {
@@ -355,6 +358,10 @@ public final class RunService implements AutoCloseable {
                         batch.get(0).start(),
                         batch.get(batch.size() - 1).end());
             }
+        }
+        if (!stored.isEmpty()) {
+            leases.doing(run.id(), "rolling up the months of " + describe(windows));
+            Rollups.refreshMonths(store, version, connection.dataset().specName(), stored);
         }
     }
 
@@ -433,6 +440,7 @@ public final class RunService implements AutoCloseable {
                 scan.windows().size() - affected.size());
         int done = 0;
         int batchSize = batchWindows(affected.size());
+        List<Instant> stored = new ArrayList<>();
         for (int i = 0; i < affected.size(); i += batchSize) {
             List<Window> batch = affected.subList(i, Math.min(affected.size(), i + batchSize));
             leases.doing(run.id(), "recomputing the performance of " + describe(batch));
@@ -447,9 +455,14 @@ public final class RunService implements AutoCloseable {
                             starts,
                             stored(batch, result, PerformanceProfile.FIELD_PREFIX),
                             Rollups.days(version, starts));
-            Rollups.refresh(store, version, DatasetKind.SERVING.specName(), starts);
+            Rollups.refreshDays(store, version, DatasetKind.SERVING.specName(), starts);
+            stored.addAll(starts);
             done += batch.size();
             store.runs().progress(run.id(), done, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
+        }
+        if (!stored.isEmpty()) {
+            leases.doing(run.id(), "rolling up the months of " + describe(affected));
+            Rollups.refreshMonths(store, version, DatasetKind.SERVING.specName(), stored);
         }
         if (!affected.isEmpty()) {
             leases.doing(run.id(), "evaluating the monitors of " + describe(affected));
