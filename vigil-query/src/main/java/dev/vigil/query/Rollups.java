@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Roll-ups of hourly versions: for every UTC day, each segment's and field's hourly profiles merged into one, stored
@@ -91,10 +92,21 @@ public final class Rollups {
      * thrown.
      */
     public static int repair(Metastore store) {
+        return repair(store, r -> false);
+    }
+
+    /**
+     * {@link #repair(Metastore)}, leaving alone the marks {@code inProgress} holds: those of a dataset a run is
+     * storing right now, whose days stay marked until the run refreshes their months at its end.
+     */
+    public static int repair(Metastore store, Predicate<StaleRollup> inProgress) {
         LOCK.lock();
         try {
             Map<List<String>, List<StaleRollup>> byDataset = new LinkedHashMap<>();
             for (StaleRollup r : store.profiles().staleRollups()) {
+                if (inProgress.test(r)) {
+                    continue;
+                }
                 byDataset
                         .computeIfAbsent(List.of(r.modelId(), r.version(), r.dataset()), k -> new ArrayList<>())
                         .add(r);

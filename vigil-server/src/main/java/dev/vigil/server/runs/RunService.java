@@ -67,6 +67,11 @@ public final class RunService implements AutoCloseable {
     private final BlockingQueue<Runnable> queue;
     private final ExecutorService executor;
     private final RunLeases leases;
+    /**
+     * The model id, version and dataset whose windows the run thread is storing (null between runs): their days stay
+     * marked stale until the run's end rolls up their months, and the tick's repair leaves them to it.
+     */
+    private volatile List<String> storing;
 
     /** The run queue is full: the caller should try again once runs have finished (an HTTP 429). */
     public static final class QueueFull extends VigilException {
@@ -119,12 +124,15 @@ public final class RunService implements AutoCloseable {
     }
 
     /**
-     * Refreshes the roll-ups a run marked stale and did not refresh (it crashed in between): at startup and on every
-     * scheduler tick. A failure is logged; the marks stay for the next try.
+     * Refreshes the roll-ups a run marked stale and did not refresh (it crashed or failed in between): at startup and
+     * on every scheduler tick, leaving alone the dataset a run is storing (its own end refreshes its months and clears
+     * its marks). A failure is logged; the marks stay for the next try.
      */
     public void repairRollups() {
         try {
-            int repaired = Rollups.repair(store);
+            List<String> busy = storing;
+            int repaired = Rollups.repair(
+                    store, r -> List.of(r.modelId(), r.version(), r.dataset()).equals(busy));
             if (repaired > 0) {
                 LOG.warn("refreshed the roll-ups of {} days whose hours had been replaced without them", repaired);
             }
@@ -213,6 +221,9 @@ public final class RunService implements AutoCloseable {
             store.runs().started(run.id());
             leases.doing(run.id(), "starting Spark");
             DatasetProfiler engine = profiler.get();
+            DatasetKind stored =
+                    connection.dataset() == DatasetKind.ACTUALS ? DatasetKind.SERVING : connection.dataset();
+            storing = List.of(version.modelId(), version.version(), stored.specName());
             if (connection.dataset() == DatasetKind.ACTUALS) {
                 recomputeForActuals(run, version, connection, from, to, engine);
             } else {
@@ -239,6 +250,7 @@ public final class RunService implements AutoCloseable {
             Thread.interrupted(); // an expired lease's interrupt must not fail the recording too
             recordFailure(run.id(), reason);
         } finally {
+            storing = null; // a failed run's marks are the repair's from the next tick on
             leases.ended(run.id());
         }
     }
