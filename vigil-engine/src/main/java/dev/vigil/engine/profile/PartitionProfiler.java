@@ -8,6 +8,7 @@ import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceProfile;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -100,7 +101,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         long nullTimestamps = 0;
         long uncheckedIds = 0;
         List<SegmentProfiles> rowSegments = new ArrayList<>();
-        // Looked up once per partition, not per row: the fields' columns and kinds, the segments' keys by value.
+        // Looked up once per partition, not per row: the fields' columns; the segments' keys once per value.
         int fieldCount = plan.fields().size();
         int[] columns = new int[fieldCount];
         for (int f = 0; f < fieldCount; f++) {
@@ -226,7 +227,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
 
         private final ProfilePlan.SegmentPlan plan;
         private final Segment buckets;
-        private final Map<Object, String> remembered = new java.util.HashMap<>();
+        private final Map<Object, String> remembered = new HashMap<>();
 
         SegmentKeys(ProfilePlan.SegmentPlan plan) {
             this.plan = plan;
