@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Roll-ups of hourly versions: for every UTC day, each segment's and field's hourly profiles merged into one, stored
@@ -27,11 +28,14 @@ import java.util.function.Consumer;
  * and days (then hours) for the rest. A year by day then merges 365 profiles a field instead of 8,760, a year by
  * month about 70, with the same result: a roll-up is the merge a query would do.
  *
- * <p>Runs call {@link #refresh}; the queries of this package read through {@link #forEach}.
+ * <p>Runs call {@link #refreshDays} after each batch and {@link #refreshMonths} once at their end (or {@link #refresh},
+ * both at once); the queries of this package read through {@link #forEach}.
  *
  * <p>A run replaces hours and marks their days {@linkplain dev.vigil.store.StaleRollup stale} in one transaction
  * ({@link #days}), then refreshes: a crash between the two leaves the marks, and {@link #repair} (at startup and on
- * every scheduler tick) refreshes the marked days, so a roll-up is never silently older than its hours for long. All
+ * every scheduler tick) refreshes the marked days, so a roll-up is never silently older than its hours for long. The
+ * marks are cleared only once the months are refreshed too, so a run that stops between its batches' day refreshes
+ * and its one month refresh leaves its months to the repair as well. All
  * refreshes of the process take turns ({@link #LOCK}): one that read the hours before a run replaced them must not
  * write its roll-up after the run's own refresh.
  */
@@ -88,10 +92,21 @@ public final class Rollups {
      * thrown.
      */
     public static int repair(Metastore store) {
+        return repair(store, r -> false);
+    }
+
+    /**
+     * {@link #repair(Metastore)}, leaving alone the marks {@code inProgress} holds: those of a dataset a run is
+     * storing right now, whose days stay marked until the run refreshes their months at its end.
+     */
+    public static int repair(Metastore store, Predicate<StaleRollup> inProgress) {
         LOCK.lock();
         try {
             Map<List<String>, List<StaleRollup>> byDataset = new LinkedHashMap<>();
             for (StaleRollup r : store.profiles().staleRollups()) {
+                if (inProgress.test(r)) {
+                    continue;
+                }
                 byDataset
                         .computeIfAbsent(List.of(r.modelId(), r.version(), r.dataset()), k -> new ArrayList<>())
                         .add(r);
@@ -135,7 +150,7 @@ public final class Rollups {
 
     /**
      * Recomputes the roll-ups of {@code dataset} for the UTC days holding {@code windowStarts}, and their months, and
-     * clears the stale marks those days had when it started.
+     * clears the stale marks those days had when it started: {@link #refreshDays} and {@link #refreshMonths} at once.
      */
     public static void refresh(Metastore store, ModelVersion v, String dataset, Collection<Instant> windowStarts) {
         if (!applies(v)) {
@@ -144,12 +159,7 @@ public final class Rollups {
         Set<Instant> days = days(v, windowStarts);
         LOCK.lock();
         try {
-            List<StaleRollup> marks = store.profiles().staleRollups().stream()
-                    .filter(r -> r.modelId().equals(v.modelId())
-                            && r.version().equals(v.version())
-                            && r.dataset().equals(dataset)
-                            && days.contains(r.day()))
-                    .toList();
+            List<StaleRollup> marks = marks(store, v, dataset, days);
             rollUpDays(store, v, dataset, days);
             store.profiles().clearStale(marks);
         } finally {
@@ -157,9 +167,64 @@ public final class Rollups {
         }
     }
 
+    /**
+     * Recomputes the day roll-ups of {@code dataset} for the UTC days holding {@code windowStarts}, not their months,
+     * and keeps the days' stale marks: a run calls it after each batch it stores, so that what it evaluates between
+     * batches reads fresh days, and {@link #refreshMonths} once at its end, which refreshes each month it touched
+     * once (not once per batch) and clears the marks. Should the run stop in between, the marks have the
+     * {@linkplain #repair repair} refresh those days and their months.
+     */
+    public static void refreshDays(Metastore store, ModelVersion v, String dataset, Collection<Instant> windowStarts) {
+        if (!applies(v)) {
+            return;
+        }
+        LOCK.lock();
+        try {
+            days(v, windowStarts).forEach(day -> rollUp(store, v, dataset, Level.DAY, day));
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * Recomputes the month roll-ups of {@code dataset} holding {@code windowStarts} from their days (rolling up first
+     * any day of theirs without a roll-up), and clears the stale marks those days had when it started: the end of a
+     * run whose batches each called {@link #refreshDays}.
+     */
+    public static void refreshMonths(
+            Metastore store, ModelVersion v, String dataset, Collection<Instant> windowStarts) {
+        if (!applies(v)) {
+            return;
+        }
+        Set<Instant> days = days(v, windowStarts);
+        LOCK.lock();
+        try {
+            List<StaleRollup> marks = marks(store, v, dataset, days);
+            rollUpMonths(store, v, dataset, days);
+            store.profiles().clearStale(marks);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** The stale marks of {@code days} of the version's {@code dataset}. */
+    private static List<StaleRollup> marks(Metastore store, ModelVersion v, String dataset, Set<Instant> days) {
+        return store.profiles().staleRollups().stream()
+                .filter(r -> r.modelId().equals(v.modelId())
+                        && r.version().equals(v.version())
+                        && r.dataset().equals(dataset)
+                        && days.contains(r.day()))
+                .toList();
+    }
+
     /** Rolls up {@code days} and their months. */
     private static void rollUpDays(Metastore store, ModelVersion v, String dataset, Collection<Instant> days) {
         days.forEach(day -> rollUp(store, v, dataset, Level.DAY, day));
+        rollUpMonths(store, v, dataset, days);
+    }
+
+    /** Rolls up the months of {@code days}, from their day roll-ups (days without one are rolled up first). */
+    private static void rollUpMonths(Metastore store, ModelVersion v, String dataset, Collection<Instant> days) {
         Set<Instant> months = new TreeSet<>();
         days.forEach(day -> months.add(Granularity.MONTH.bucketStart(day)));
         for (Instant month : months) {

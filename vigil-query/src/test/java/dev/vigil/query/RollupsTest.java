@@ -14,6 +14,11 @@ import dev.vigil.stats.FieldProfile;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.StoredProfile;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -285,5 +291,108 @@ class RollupsTest {
             }
         }
         assertThat(Rollups.repair(store)).as("nothing left to repair").isZero();
+    }
+
+    /**
+     * Counts the month roll-ups the metastore is given, as its H2 database sees them: a trigger on the profiles table
+     * (the store's own writes, whichever method makes them).
+     */
+    public static final class MonthWrites implements org.h2.api.Trigger {
+        static final AtomicInteger COUNT = new AtomicInteger();
+        private int dataset = -1;
+
+        @Override
+        public void init(Connection c, String schema, String trigger, String table, boolean before, int type)
+                throws SQLException {
+            try (ResultSet columns = c.getMetaData().getColumns(null, schema, table, null)) {
+                while (columns.next()) {
+                    if (columns.getString("COLUMN_NAME").equalsIgnoreCase("dataset")) {
+                        dataset = columns.getInt("ORDINAL_POSITION") - 1;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void fire(Connection c, Object[] oldRow, Object[] newRow) {
+            if (newRow != null && String.valueOf(newRow[dataset]).endsWith("@month")) {
+                COUNT.incrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void aRunOfManyBatchesRollsUpEachOfItsMonthsOnceIntoTheMergeOfItsHours() throws SQLException {
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("metastore") + ";AUTO_SERVER=FALSE",
+                        "vigil",
+                        "");
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TRIGGER month_writes AFTER INSERT ON profiles FOR EACH ROW CALL \""
+                    + MonthWrites.class.getName() + "\"");
+        }
+        MonthWrites.COUNT.set(0);
+        // A run over 3 March 05:00 to 2 April 17:00 with other values, in batches of 72 hours as RunService makes
+        // them: each batch's hours replaced with their days marked, the days refreshed; the months once, at the end.
+        Instant from = Instant.parse("2025-03-03T05:00:00Z");
+        Instant to = Instant.parse("2025-04-02T17:00:00Z");
+        Map<Instant, Double> offsets = new TreeMap<>();
+        List<Instant> run = new ArrayList<>();
+        int batches = 0;
+        for (Instant batch = from; batch.isBefore(to); batch = batch.plus(Duration.ofHours(72))) {
+            Instant batchEnd = batch.plus(Duration.ofHours(72)).isBefore(to) ? batch.plus(Duration.ofHours(72)) : to;
+            List<Instant> hours = new ArrayList<>();
+            List<StoredProfile> profiles = new ArrayList<>();
+            for (Instant h = batch; h.isBefore(batchEnd); h = h.plus(Duration.ofHours(1))) {
+                hours.add(h);
+                profiles.addAll(hourProfiles(h, 1000));
+                offsets.put(h, 1000.0);
+            }
+            store.profiles()
+                    .replaceWindows(
+                            "m", "v1", DATASET, hours, profiles, Optional.empty(), Rollups.days(version, hours));
+            Rollups.refreshDays(store, version, DATASET, hours);
+            run.addAll(hours);
+            batches++;
+            for (BucketMerger.Bucket day : merged(Granularity.DAY)) {
+                if (day.field.equals("a") && !day.end.isBefore(batch) && day.start.isBefore(batchEnd)) {
+                    assertField(day, expected(day.start, day.end, offsets));
+                }
+            }
+        }
+        assertThat(batches).isEqualTo(11);
+        assertThat(MonthWrites.COUNT.get())
+                .as("no month rolled up by the batches")
+                .isZero();
+        assertThat(store.profiles().staleRollups())
+                .as("the days stay marked until their months are refreshed: a crash now is repaired")
+                .hasSize(31);
+
+        Rollups.refreshMonths(store, version, DATASET, run);
+        assertThat(MonthWrites.COUNT.get())
+                .as("March and April once each, per segment and field (the dataset counts and a)")
+                .isEqualTo(2 * 2);
+        assertThat(store.profiles().staleRollups()).isEmpty();
+        for (Instant month : List.of(Instant.parse("2025-03-01T00:00:00Z"), Instant.parse("2025-04-01T00:00:00Z"))) {
+            Instant end = Granularity.MONTH.bucketEnd(month);
+            BucketMerger.Bucket rolled = BucketMerger.merge(
+                            store.profiles()
+                                    .findFields(
+                                            "m",
+                                            "v1",
+                                            Rollups.Level.MONTH.of(DATASET),
+                                            month,
+                                            end,
+                                            Optional.of(""),
+                                            Optional.empty()),
+                            Granularity.MONTH,
+                            Optional.empty(),
+                            Optional.empty())
+                    .stream()
+                    .filter(b -> b.field.equals("a"))
+                    .findFirst()
+                    .orElseThrow();
+            assertField(rolled, expected(month, end.isBefore(END) ? end : END, offsets));
+        }
     }
 }

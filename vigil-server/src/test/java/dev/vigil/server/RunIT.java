@@ -11,6 +11,8 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
 import dev.vigil.core.model.Segment;
+import dev.vigil.stats.DatasetProfile;
+import dev.vigil.store.StoredProfile;
 import dev.vigil.testing.MutableClock;
 import dev.vigil.testing.TestDatabase;
 import java.time.Clock;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,6 +120,13 @@ class RunIT extends AbstractServerIT {
         assertThat(server().metastore().profiles().profiledWindows("runs", "v1", "serving@day", start, end))
                 .as("day roll-ups")
                 .isNotEmpty();
+        // The run's three batches refreshed their days; its month was rolled up once, at its end, and only then were
+        // the days' stale marks cleared. The month holds every row its hours hold.
+        assertThat(server().metastore().profiles().staleRollups()).isEmpty();
+        Instant month = Instant.parse("2026-03-01T00:00:00Z");
+        assertThat(datasetRows("serving@month", month, Instant.parse("2026-04-01T00:00:00Z")))
+                .isEqualTo(datasetRows("serving", start, end))
+                .isPositive();
         assertThat(run.path("rows_with_problems").asLong())
                 .isEqualTo(expected.path("summary").path("rows_with_problems").asLong());
         assertThat(run.path("null_timestamp_count").asLong())
@@ -159,6 +169,19 @@ class RunIT extends AbstractServerIT {
         }
         assertThat(mismatches).as("of %d values checked", checked).isEmpty();
         assertThat(checked).isEqualTo(expected.path("expected").size());
+    }
+
+    /** The rows of the dataset profiles of all rows stored under {@code dataset} in [{@code from}, {@code to}). */
+    private long datasetRows(String dataset, Instant from, Instant to) {
+        return server()
+                .metastore()
+                .profiles()
+                .findFields("runs", "v1", dataset, from, to, Optional.of(""), Optional.empty())
+                .stream()
+                .filter(p -> p.field().isEmpty())
+                .map(StoredProfile::bytes)
+                .mapToLong(b -> DatasetProfile.fromBytes(b).rows())
+                .sum();
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceProfile;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -100,6 +101,19 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         long nullTimestamps = 0;
         long uncheckedIds = 0;
         List<SegmentProfiles> rowSegments = new ArrayList<>();
+        // Looked up once per partition, not per row: the fields' columns; the segments' keys once per value.
+        int fieldCount = plan.fields().size();
+        int[] columns = new int[fieldCount];
+        for (int f = 0; f < fieldCount; f++) {
+            columns[f] = plan.fields().get(f).column();
+        }
+        SegmentKeys[] segmentKeys = new SegmentKeys[plan.segments().size()];
+        for (int si = 0; si < segmentKeys.length; si++) {
+            segmentKeys[si] = new SegmentKeys(plan.segments().get(si));
+        }
+        // Rows come window after window (a slice's rows are mostly in time order): the last window is kept at hand.
+        long lastStart = Long.MIN_VALUE;
+        WindowState window = null;
         while (rows.hasNext()) {
             Row row = rows.next();
             read++;
@@ -110,11 +124,14 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
                 continue;
             }
             long windowStart = Math.floorDiv((long) Math.floor(seconds), plan.windowSeconds()) * plan.windowSeconds();
-            WindowState window = windows.computeIfAbsent(windowStart, w -> new WindowState());
+            if (window == null || windowStart != lastStart) {
+                window = windows.computeIfAbsent(windowStart, w -> new WindowState());
+                lastStart = windowStart;
+            }
             rowSegments.clear();
             rowSegments.add(window.all);
             for (int si = 0; si < window.tracked.length; si++) {
-                String key = segmentKey(plan.segments().get(si), row);
+                String key = segmentKeys[si].of(row);
                 if (key != null) {
                     SegmentProfiles p = window.segments.get(key);
                     if (p == null && window.tracked[si] < MAX_TRACKED_SEGMENT_VALUES) {
@@ -149,12 +166,14 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
                     p.dataset.addDuplicateIds(1);
                 }
             }
-            for (int f = 0; f < plan.fields().size(); f++) {
-                Object value = row.get(plan.fields().get(f).column());
+            int segmentsOfRow = rowSegments.size();
+            for (int f = 0; f < fieldCount; f++) {
+                Object value = row.get(columns[f]);
                 FieldProfile all = window.all.fields[f];
                 long problemsBefore = all.invalidCount() + all.longValueCount();
-                for (SegmentProfiles p : rowSegments) {
-                    Coercion.add(p.fields[f], all.kind(), value);
+                Coercion.add(all, all.kind(), value);
+                for (int i = 1; i < segmentsOfRow; i++) {
+                    Coercion.add(rowSegments.get(i).fields[f], all.kind(), value);
                 }
                 problem |= all.invalidCount() + all.longValueCount() > problemsBefore;
             }
@@ -173,9 +192,9 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         counters.nullTimestamps().add(nullTimestamps);
         counters.uncheckedIds().add(uncheckedIds);
         List<PartialProfile> out = new ArrayList<>();
-        windows.forEach((windowStart, window) -> {
-            emit(out, windowStart, "", window.all);
-            keepTopValueSegments(window.segments).forEach((key, p) -> emit(out, windowStart, key, p));
+        windows.forEach((windowStart, state) -> {
+            emit(out, windowStart, "", state.all);
+            keepTopValueSegments(state.segments).forEach((key, p) -> emit(out, windowStart, key, p));
         });
         return out.iterator();
     }
@@ -195,9 +214,58 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         }
     }
 
+    /**
+     * The segment keys of one segment for a partition's rows ({@link #segmentKey}), remembered by the column's value
+     * for up to {@value #MAX_REMEMBERED_KEYS} distinct values, so that a row of a value seen before builds no string.
+     * A bucket segment's buckets are made once.
+     */
+    private static final class SegmentKeys {
+        /** Distinct values whose key is remembered; past them, keys are built per row as before. */
+        static final int MAX_REMEMBERED_KEYS = 4_096;
+        /** What a remembered value maps to when it belongs to no segment. */
+        private static final String NONE = new String("");
+
+        private final ProfilePlan.SegmentPlan plan;
+        private final Segment buckets;
+        private final Map<Object, String> remembered = new HashMap<>();
+
+        SegmentKeys(ProfilePlan.SegmentPlan plan) {
+            this.plan = plan;
+            this.buckets = plan.buckets().isEmpty() || plan.where()
+                    ? null
+                    : new Segment(plan.name(), plan.name(), plan.buckets(), null);
+        }
+
+        String of(Row row) {
+            if (plan.where() || buckets != null) {
+                return segmentKey(plan, buckets, row.get(plan.column()));
+            }
+            Object value = row.get(plan.column());
+            if (value == null) {
+                return null;
+            }
+            String key = remembered.get(value);
+            if (key == null) {
+                key = segmentKey(plan, null, value);
+                if (remembered.size() < MAX_REMEMBERED_KEYS) {
+                    remembered.put(value, key == null ? NONE : key);
+                }
+                return key;
+            }
+            return key == NONE ? null : key;
+        }
+    }
+
     /** The segment a row belongs to for {@code s}, as {@code name=value}; null when it belongs to none. */
     static String segmentKey(ProfilePlan.SegmentPlan s, Row row) {
-        Object value = row.get(s.column());
+        return segmentKey(
+                s,
+                s.buckets().isEmpty() || s.where() ? null : new Segment(s.name(), s.name(), s.buckets(), null),
+                row.get(s.column()));
+    }
+
+    /** The segment of a row whose segment column holds {@code value} ({@code buckets}: a bucket segment's). */
+    private static String segmentKey(ProfilePlan.SegmentPlan s, Segment buckets, Object value) {
         if (s.where()) {
             return Boolean.TRUE.equals(value) ? s.name() + "=true" : null;
         }
@@ -208,7 +276,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             if (!(value instanceof Number n) || !Double.isFinite(n.doubleValue())) {
                 return null;
             }
-            return s.name() + "=" + new Segment(s.name(), s.name(), s.buckets(), null).bucketOf(n.doubleValue());
+            return s.name() + "=" + buckets.bucketOf(n.doubleValue());
         }
         String text = s.kind() == FieldType.Kind.BOOLEAN ? Coercion.bool(value) : Coercion.text(value);
         if (text == null) {

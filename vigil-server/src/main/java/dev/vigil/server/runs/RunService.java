@@ -50,7 +50,9 @@ public final class RunService implements AutoCloseable {
     /**
      * Windows read per Spark job and stored per transaction: a tenth of the run (so the progress bar
      * moves ten times), at least a day of hours and at most a week, which keeps the fixed cost of a
-     * job small beside its rows.
+     * job small beside its rows. Fewer, larger jobs (a fifth of the run) were tried for issue 15: the run's CPU time
+     * did not measurably drop on a shared machine, and the server's live set after a collection doubled or tripled
+     * (a job's partitions hold the sketches of every window they read until they end).
      */
     static int batchWindows(int windows) {
         return Math.max(24, Math.min(168, windows / 10));
@@ -66,6 +68,11 @@ public final class RunService implements AutoCloseable {
     private final BlockingQueue<Runnable> queue;
     private final ExecutorService executor;
     private final RunLeases leases;
+    /**
+     * The model id, version and dataset whose windows the run thread is storing (null between runs): their days stay
+     * marked stale until the run's end rolls up their months, and the tick's repair leaves them to it.
+     */
+    private volatile List<String> storing;
 
     /** The run queue is full: the caller should try again once runs have finished (an HTTP 429). */
     public static final class QueueFull extends VigilException {
@@ -118,12 +125,15 @@ public final class RunService implements AutoCloseable {
     }
 
     /**
-     * Refreshes the roll-ups a run marked stale and did not refresh (it crashed in between): at startup and on every
-     * scheduler tick. A failure is logged; the marks stay for the next try.
+     * Refreshes the roll-ups a run marked stale and did not refresh (it crashed or failed in between): at startup and
+     * on every scheduler tick, leaving alone the dataset a run is storing (its own end refreshes its months and clears
+     * its marks). A failure is logged; the marks stay for the next try.
      */
     public void repairRollups() {
         try {
-            int repaired = Rollups.repair(store);
+            List<String> busy = storing;
+            int repaired = Rollups.repair(
+                    store, r -> List.of(r.modelId(), r.version(), r.dataset()).equals(busy));
             if (repaired > 0) {
                 LOG.warn("refreshed the roll-ups of {} days whose hours had been replaced without them", repaired);
             }
@@ -212,6 +222,9 @@ public final class RunService implements AutoCloseable {
             store.runs().started(run.id());
             leases.doing(run.id(), "starting Spark");
             DatasetProfiler engine = profiler.get();
+            DatasetKind stored =
+                    connection.dataset() == DatasetKind.ACTUALS ? DatasetKind.SERVING : connection.dataset();
+            storing = List.of(version.modelId(), version.version(), stored.specName());
             if (connection.dataset() == DatasetKind.ACTUALS) {
                 recomputeForActuals(run, version, connection, from, to, engine);
             } else {
@@ -238,6 +251,7 @@ public final class RunService implements AutoCloseable {
             Thread.interrupted(); // an expired lease's interrupt must not fail the recording too
             recordFailure(run.id(), reason);
         } finally {
+            storing = null; // a failed run's marks are the repair's from the next tick on
             leases.ended(run.id());
         }
     }
@@ -310,6 +324,7 @@ public final class RunService implements AutoCloseable {
         long nullTimestamps = 0;
         int done = 0;
         int batchSize = batchWindows(windows.size());
+        List<Instant> stored = new ArrayList<>();
         // The first batch also counts the rows without a timestamp (in no window), even with no window.
         for (int i = 0; i == 0 || i < windows.size(); i += batchSize) {
             List<Window> batch = windows.subList(i, Math.min(windows.size(), i + batchSize));
@@ -344,7 +359,9 @@ public final class RunService implements AutoCloseable {
                             profiles,
                             Optional.of(watermarkAfter(batch, version)),
                             Rollups.days(version, starts));
-            Rollups.refresh(store, version, connection.dataset().specName(), starts);
+            // the days now, for the monitors evaluated below; the months once, at the end of the run
+            Rollups.refreshDays(store, version, connection.dataset().specName(), starts);
+            stored.addAll(starts);
             done += batch.size();
             store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
             if (connection.dataset() == DatasetKind.SERVING) {
@@ -355,6 +372,10 @@ public final class RunService implements AutoCloseable {
                         batch.get(0).start(),
                         batch.get(batch.size() - 1).end());
             }
+        }
+        if (!stored.isEmpty()) {
+            leases.doing(run.id(), "rolling up the months of " + describe(windows));
+            Rollups.refreshMonths(store, version, connection.dataset().specName(), stored);
         }
     }
 
@@ -433,6 +454,7 @@ public final class RunService implements AutoCloseable {
                 scan.windows().size() - affected.size());
         int done = 0;
         int batchSize = batchWindows(affected.size());
+        List<Instant> stored = new ArrayList<>();
         for (int i = 0; i < affected.size(); i += batchSize) {
             List<Window> batch = affected.subList(i, Math.min(affected.size(), i + batchSize));
             leases.doing(run.id(), "recomputing the performance of " + describe(batch));
@@ -447,9 +469,14 @@ public final class RunService implements AutoCloseable {
                             starts,
                             stored(batch, result, PerformanceProfile.FIELD_PREFIX),
                             Rollups.days(version, starts));
-            Rollups.refresh(store, version, DatasetKind.SERVING.specName(), starts);
+            Rollups.refreshDays(store, version, DatasetKind.SERVING.specName(), starts);
+            stored.addAll(starts);
             done += batch.size();
             store.runs().progress(run.id(), done, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
+        }
+        if (!stored.isEmpty()) {
+            leases.doing(run.id(), "rolling up the months of " + describe(affected));
+            Rollups.refreshMonths(store, version, DatasetKind.SERVING.specName(), stored);
         }
         if (!affected.isEmpty()) {
             leases.doing(run.id(), "evaluating the monitors of " + describe(affected));
