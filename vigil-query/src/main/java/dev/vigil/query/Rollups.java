@@ -244,8 +244,8 @@ public final class Rollups {
     /**
      * Replaces the roll-up of {@code level} starting at {@code start} with the merge of the profiles inside it one
      * level finer (the hours of a day, the days of a month), per segment and field. The profiles are merged decoded and each merge is
-     * encoded once: encoding compacts the sketches, and encoding after every pairwise merge cost a sort of the growing
-     * theta sketch per profile.
+     * encoded once: encoding compacts the sketches, and encoding after every pairwise merge cost a
+     * compaction of the growing sketches per profile.
      */
     private static void rollUp(Metastore store, ModelVersion v, String dataset, Level level, Instant start) {
         Instant end = level.unit().bucketEnd(start);

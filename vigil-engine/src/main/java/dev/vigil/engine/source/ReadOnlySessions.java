@@ -71,13 +71,16 @@ final class ReadOnlySessions {
     /**
      * Settings PostgreSQL applies to the session itself: the statement timeout, every transaction read-only unless it
      * asks otherwise (a query cannot: it is one SELECT), and, last, {@code standard_conforming_strings=on}, the
-     * setting the query gate ({@link SourceQueryGate}) splits the query with, as pgjdbc then does. A URL cannot
+     * setting the query gate ({@link SourceQueryGate}) splits the query with, as pgjdbc then does. {@code
+     * synchronize_seqscans=off} makes every sequential scan start at the table's first page: with it on, a slice
+     * scanned while another slice scans the same large table joins that scan midway, and its rows arrive in another
+     * order on every run, which a window of more than 4,096 rows would see in its quantile sketch. A URL cannot
      * bring its own {@code options} (the URL check refuses them), and options sent at login win over the role's
      * and the database's defaults.
      */
     private String serverOptions() {
         return "-c statement_timeout=" + statementTimeout.toMillis() + " -c default_transaction_read_only=on"
-                + " -c standard_conforming_strings=on";
+                + " -c synchronize_seqscans=off -c standard_conforming_strings=on";
     }
 
     /**

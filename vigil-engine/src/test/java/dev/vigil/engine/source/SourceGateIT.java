@@ -236,6 +236,23 @@ class SourceGateIT {
                 .hasMessageStartingWith("data_source.url: parameter 'options' is not allowed");
     }
 
+    @Test
+    void sparkSessionsScanTablesFromTheirFirstPage() throws Exception {
+        // synchronized scans would hand two slices of one large table their rows in another order on every run
+        PostgresJdbcDataSource src = asReader(db.url(), "SELECT id FROM preds");
+        try (Connection plain = DriverManager.getConnection(db.url(), src.user(), src.password())) {
+            assertThat(show(plain, "synchronize_seqscans"))
+                    .as("PostgreSQL's default")
+                    .isEqualTo("on");
+        }
+        Properties lowerCase = new Properties();
+        lowerCase.setProperty("user", src.user());
+        lowerCase.setProperty("password", src.password());
+        try (Connection c = DriverManager.getConnection(source.sparkUrl(src), lowerCase)) {
+            assertThat(show(c, "synchronize_seqscans")).isEqualTo("off");
+        }
+    }
+
     private static String show(Connection c, String setting) throws Exception {
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SHOW " + setting)) {

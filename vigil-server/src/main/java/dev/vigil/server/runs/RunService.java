@@ -57,6 +57,9 @@ public final class RunService implements AutoCloseable {
     static int batchWindows(int windows) {
         return Math.max(24, Math.min(168, windows / 10));
     }
+    /** The longest a run's compaction of the metastore may take (decision 0019). */
+    static final Duration COMPACTION_TIME = Duration.ofMinutes(2);
+
     /** Windows before the watermark a scheduled run reads again, for rows that arrive late. */
     static final int LATENESS_WINDOWS = 2;
 
@@ -241,6 +244,7 @@ public final class RunService implements AutoCloseable {
                     done.rowsRead(),
                     done.rowsWithProblems(),
                     done.nullTimestampCount());
+            compactMetastore(run);
         } catch (Throwable e) { // Errors too (out of memory, stack overflow): a run is never left running
             String reason = RunFailures.reason(e, leases.activity(run.id()));
             if (e instanceof VigilException) {
@@ -253,6 +257,28 @@ public final class RunService implements AutoCloseable {
         } finally {
             storing = null; // a failed run's marks are the repair's from the next tick on
             leases.ended(run.id());
+        }
+    }
+
+    /**
+     * Gives the space of the profiles the run replaced back to the disk (an H2 metastore; decision 0019), after the
+     * run is recorded as succeeded: a run's re-run otherwise leaves its old profiles' bytes in the file. A failure here
+     * is logged and never fails the run.
+     */
+    private void compactMetastore(Run run) {
+        leases.doing(run.id(), "compacting the metastore");
+        long started = System.nanoTime();
+        try {
+            long reclaimed = store.compactIfNeeded(COMPACTION_TIME);
+            if (reclaimed > 0) {
+                LOG.info(
+                        "run {}: the metastore gave {} MB back to the disk in {} ms",
+                        run.id(),
+                        reclaimed >> 20,
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+        } catch (RuntimeException e) { // H2's internals, if an upgrade changed them, or a metastore blip
+            LOG.warn("run {}: could not compact the metastore: {}", run.id(), e.getMessage());
         }
     }
 
