@@ -1,75 +1,68 @@
 package dev.vigil.stats;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
-/** Big-endian writer for the profile binary format; see {@code package-info.java}. */
+/**
+ * Big-endian writer for the profile binary format; see {@code package-info.java}. A growable array written directly
+ * (a profile is thousands of doubles; a {@code DataOutputStream} over a {@code ByteArrayOutputStream} took a lock per
+ * value).
+ */
 final class ProfileWriter {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    private final DataOutputStream out = new DataOutputStream(bytes);
+    private byte[] bytes = new byte[256];
+    private int size;
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
+    }
 
     ProfileWriter header(String magic, int version) {
-        try {
-            out.write(magic.getBytes(StandardCharsets.US_ASCII));
-            out.writeByte(version);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] ascii = magic.getBytes(StandardCharsets.US_ASCII);
+        ensure(ascii.length + 1);
+        System.arraycopy(ascii, 0, bytes, size, ascii.length);
+        size += ascii.length;
+        bytes[size++] = (byte) version;
         return this;
     }
 
     ProfileWriter writeInt(int value) {
-        try {
-            out.writeInt(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ensure(Integer.BYTES);
+        bytes[size++] = (byte) (value >>> 24);
+        bytes[size++] = (byte) (value >>> 16);
+        bytes[size++] = (byte) (value >>> 8);
+        bytes[size++] = (byte) value;
         return this;
     }
 
     ProfileWriter writeLong(long value) {
-        try {
-            out.writeLong(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ensure(Long.BYTES);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            bytes[size++] = (byte) (value >>> shift);
         }
         return this;
     }
 
     ProfileWriter writeDouble(double value) {
-        try {
-            out.writeDouble(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return this;
+        return writeLong(Double.doubleToLongBits(value)); // NaN canonical, as DataOutputStream wrote it
     }
 
     /** A length-prefixed byte block (int length, then the bytes). */
     ProfileWriter writeBlock(byte[] block) {
-        try {
-            out.writeInt(block.length);
-            out.write(block);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        writeInt(block.length);
+        ensure(block.length);
+        System.arraycopy(block, 0, bytes, size, block.length);
+        size += block.length;
         return this;
     }
 
-    /** A length-prefixed UTF-8 string; unlike {@link DataOutputStream#writeUTF} it has no 64 KiB limit. */
+    /** A length-prefixed UTF-8 string, with no 64 KiB limit. */
     ProfileWriter writeString(String value) {
         return writeBlock(value.getBytes(StandardCharsets.UTF_8));
     }
 
     byte[] toByteArray() {
-        try {
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return Arrays.copyOf(bytes, size);
     }
 }

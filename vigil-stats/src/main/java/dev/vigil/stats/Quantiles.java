@@ -335,8 +335,9 @@ final class Quantiles {
         for (int h = 0; h < levelCount; h++) {
             int size = in.readCount(item + " level " + h + " size", Double.BYTES);
             double[] values = new double[Math.max(size, 8)];
+            String value = item + " level " + h + " value";
             for (int i = 0; i < size; i++) {
-                values[i] = in.readDouble(item + " value");
+                values[i] = in.readDouble(value);
                 if (!Double.isFinite(values[i]) || (i > 0 && values[i] < values[i - 1])) {
                     throw in.corrupt(item + " level " + h + " is not sorted finite values");
                 }
