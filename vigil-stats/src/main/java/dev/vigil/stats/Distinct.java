@@ -42,8 +42,10 @@ final class Distinct {
     private long[] slots = new long[16];
 
     private int size;
-    /** Takes the hashes once the exact set is full; merges go through a {@link Union}. */
+    /** Takes the hashes once the exact set is full (read back as written, HLL_4), until a merge needs {@link #union}. */
     private HllSketch hll;
+    /** Replaces {@link #hll} at the first merge of two HLL sketches, and takes every later hash and merge. */
+    private Union union;
 
     private Sketch theta;
     private boolean absent;
@@ -69,12 +71,27 @@ final class Distinct {
     /** An accumulator holding {@code values}; sorted values are hashed once per distinct value. */
     static Distinct ofNumbers(double[] values) {
         Distinct d = new Distinct();
+        if (values.length > EXACT_LIMIT && distinctSorted(values) > EXACT_LIMIT) {
+            d.slots = null; // straight into the HLL sketch: the set would only be emptied into it
+            d.hll = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
+        }
         for (int i = 0; i < values.length; i++) {
             if (i == 0 || values[i] != values[i - 1]) {
                 d.update(values[i]);
             }
         }
         return d;
+    }
+
+    /** The distinct values of sorted {@code values}; a lower bound when they are not sorted. */
+    private static int distinctSorted(double[] values) {
+        int count = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (i == 0 || values[i] != values[i - 1]) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** An accumulator holding {@code values}. */
@@ -110,7 +127,11 @@ final class Distinct {
             throw new IllegalStateException("a distinct-count sketch from an older format takes no new values");
         }
         if (slots == null) {
-            hll.update(hash);
+            if (union != null) {
+                union.update(hash);
+            } else {
+                hll.update(hash);
+            }
             return;
         }
         long key = hash == EMPTY ? ZERO_HASH : hash;
@@ -176,16 +197,20 @@ final class Distinct {
         if (slots != null) {
             toHll();
         }
-        Union union = new Union(HLL_LG_K);
-        union.update(hll);
-        union.update(other.hll);
-        hll = union.getResult(TgtHllType.HLL_8);
+        if (union == null) {
+            // one union for every later merge: a result per merge converted the registers each time
+            union = new Union(HLL_LG_K);
+            union.update(hll);
+            hll = null;
+        }
+        union.update(other.union != null ? other.union.getResult(TgtHllType.HLL_8) : other.hll);
     }
 
     private void makeAbsent() {
         absent = true;
         slots = null;
         hll = null;
+        union = null;
         theta = null;
     }
 
@@ -197,7 +222,10 @@ final class Distinct {
         if (theta != null) {
             return Math.rint(theta.getEstimate());
         }
-        return slots != null ? (double) size : Math.rint(hll.getEstimate());
+        if (slots != null) {
+            return (double) size;
+        }
+        return Math.rint(union != null ? union.getEstimate() : hll.getEstimate());
     }
 
     boolean isAbsent() {
@@ -226,7 +254,10 @@ final class Distinct {
                 out.writeLong(key);
             }
         } else {
-            out.writeInt(HLL).writeBlock(hll.copyAs(TgtHllType.HLL_4).toCompactByteArray());
+            HllSketch sketch = union != null ? union.getResult(TgtHllType.HLL_4) : hll;
+            out.writeInt(HLL)
+                    .writeBlock((sketch.getTgtHllType() == TgtHllType.HLL_4 ? sketch : sketch.copyAs(TgtHllType.HLL_4))
+                            .toCompactByteArray());
         }
     }
 
@@ -263,7 +294,7 @@ final class Distinct {
                     }
                     Distinct d = new Distinct();
                     d.slots = null;
-                    d.hll = sketch.copyAs(TgtHllType.HLL_8);
+                    d.hll = sketch; // HLL_4 as written; updates and merges work on it as they are
                     return d;
                 } catch (VigilStateException e) {
                     throw e;
