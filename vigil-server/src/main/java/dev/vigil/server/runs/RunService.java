@@ -233,6 +233,7 @@ public final class RunService implements AutoCloseable {
             } else {
                 profileWindows(run, version, connection, from, to, engine);
             }
+            compactMetastore(run); // part of the run: the next one, or a user waiting on it, finds the space given back
             leases.doing(run.id(), "recording its success");
             store.runs().succeeded(run.id());
             Run done = store.runs().find(run.id()).orElseThrow();
@@ -244,7 +245,6 @@ public final class RunService implements AutoCloseable {
                     done.rowsRead(),
                     done.rowsWithProblems(),
                     done.nullTimestampCount());
-            compactMetastore(run);
         } catch (Throwable e) { // Errors too (out of memory, stack overflow): a run is never left running
             String reason = RunFailures.reason(e, leases.activity(run.id()));
             if (e instanceof VigilException) {
@@ -261,9 +261,9 @@ public final class RunService implements AutoCloseable {
     }
 
     /**
-     * Gives the space of the profiles the run replaced back to the disk (an H2 metastore; decision 0019), after the
-     * run is recorded as succeeded: a run's re-run otherwise leaves its old profiles' bytes in the file. A failure here
-     * is logged and never fails the run.
+     * Gives the space of the profiles the run replaced back to the disk (an H2 metastore; decision 0019), once they
+     * are all stored and before the run is recorded as succeeded, so that its time includes it: a re-run otherwise
+     * leaves its old profiles' bytes in the file. A failure here is logged and never fails the run.
      */
     private void compactMetastore(Run run) {
         leases.doing(run.id(), "compacting the metastore");
