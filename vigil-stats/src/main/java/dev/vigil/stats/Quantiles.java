@@ -120,11 +120,11 @@ final class Quantiles {
         if (compacted) {
             throw new IllegalStateException("the sketch has compacted: it no longer holds every value");
         }
-        double[] values = Arrays.copyOf(levels[0], sizes[0]);
         if (!sealed) {
-            Arrays.sort(values);
+            Arrays.sort(
+                    levels[0], 0, sizes[0]); // in place: level 0's order means nothing, and seal() then finds it sorted
         }
-        return values;
+        return Arrays.copyOf(levels[0], sizes[0]);
     }
 
     /** Whether a further {@link #add} would make a never-compacted sketch compact (its buffer is full). */
