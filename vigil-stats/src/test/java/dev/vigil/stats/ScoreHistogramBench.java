@@ -29,7 +29,11 @@ final class ScoreHistogramBench {
             }
             Arrays.sort(nanos);
             System.out.printf(
-                    Locale.ROOT, "window n=%d: %d bytes, add+toBytes median %.1f µs%n", n, bytes, nanos[reps / 2] / 1e3);
+                    Locale.ROOT,
+                    "window n=%d: %d bytes, add+toBytes median %.1f µs%n",
+                    n,
+                    bytes,
+                    nanos[reps / 2] / 1e3);
             byte[][] windows = new byte[24][];
             for (int w = 0; w < 24; w++) {
                 windows[w] = window(n, random).toBytes();
