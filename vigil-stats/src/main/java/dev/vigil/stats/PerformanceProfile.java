@@ -41,11 +41,11 @@ import java.util.stream.Collectors;
  *
  * <p>A bucket's key is the 24-bit int {@link ScoreHistogram#key}: the bucket's double bits, those of a negative
  * score with all but the sign bit flipped, shifted right by the 40 mantissa bits a bucket cuts; the bucket of a key
- * is its lowest score. Version 1 differs in the binary histogram only: int buckets, buckets x (double score, long
- * positive, negative, predicted_positive, predicted_negative), scores ascending, 40 bytes a bucket where version 2
- * takes about 5. Version 1 stays readable and reads to the same metrics. A reader rejects buckets whose keys are not
- * ascending or not those of finite scores, a bucket with more rows with an actual than rows, and buckets with more
- * positive or negative actuals than the confusion counts.
+ * is the score its scores are truncated to (toward 0). Version 1 differs in the binary histogram only: int buckets,
+ * buckets x (double score, long positive, negative, predicted_positive, predicted_negative), scores ascending, 40
+ * bytes a bucket where version 2 takes about 5. Version 1 stays readable and reads to the same metrics. A reader
+ * rejects buckets whose keys are not ascending or not those of finite scores, a bucket with more rows with an
+ * actual than rows, and buckets with more positive or negative actuals than the confusion counts.
  */
 public final class PerformanceProfile implements Profile {
     static final String MAGIC = "VGF";

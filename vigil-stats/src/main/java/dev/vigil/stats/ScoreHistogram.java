@@ -38,6 +38,9 @@ final class ScoreHistogram {
     private static final int ACTUAL_NEGATIVE = 1;
     private static final int ACTUAL_POSITIVE = 2;
 
+    /** The smallest number of bytes a bucket takes in format version 2: a key step and four counts of 1 byte each. */
+    private static final int MIN_BUCKET_BYTES = 5;
+
     /** Rows added since the buckets were last counted, {@link #pendingRows} of them. */
     private int[] pending = new int[0];
 
@@ -177,7 +180,7 @@ final class ScoreHistogram {
         return size;
     }
 
-    /** The score of bucket {@code i} (0 ≤ i < {@link #size}), the lowest score it holds. */
+    /** The score of bucket {@code i}: its scores cut to {@value #MANTISSA_BITS} mantissa bits. */
     double score(int i) {
         flush();
         return bucketOf(keys[i]);
@@ -251,9 +254,6 @@ final class ScoreHistogram {
             }
         }
     }
-
-    /** The smallest number of bytes a bucket takes in format version 2: a key step and four counts of 1 byte each. */
-    private static final int MIN_BUCKET_BYTES = 5;
 
     /**
      * Reads buckets written by {@link #write} (format version 2) or by version 1 (int count, then per bucket a double

@@ -10,8 +10,8 @@ import java.nio.file.Path;
  * once with format version 1 (by this class as it was at that version), the {@code -v2} files once with version 2,
  * and {@link #main} wrote the {@code -v3} files once with version 3. The performance profile's files follow its own
  * format versions: {@code performance-v1.bin} and {@code performance-v2.bin} ({@link #performance}; {@link #main}
- * with the arguments {@code <dir> performance-v2} wrote the latter). All are checked in and must stay readable. Do not regenerate them to make a test pass: a
- * new format version gets new files next to the old ones.
+ * with the arguments {@code <dir> performance-v2} wrote the latter). All are checked in and must stay readable. Do
+ * not regenerate them to make a test pass: a new format version gets new files next to the old ones.
  */
 final class GoldenProfiles {
     private GoldenProfiles() {}
