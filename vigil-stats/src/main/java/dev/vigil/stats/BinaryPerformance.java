@@ -119,6 +119,17 @@ final class BinaryPerformance implements TaskPerformance {
         if (logLossRows > b.rows()) {
             throw in.corrupt("log loss rows " + logLossRows + " exceed the rows with an actual " + b.rows());
         }
+        long positives = 0;
+        long negatives = 0;
+        ScoreHistogram h = b.scores;
+        for (int i = 0; i < h.size(); i++) {
+            positives += h.count(i, ScoreHistogram.POSITIVE);
+            negatives += h.count(i, ScoreHistogram.NEGATIVE);
+            if (positives < 0 || negatives < 0 || positives > tp + fn || negatives > fp + tn) {
+                throw in.corrupt("score buckets count more positive or negative actuals than the confusion counts ("
+                        + (tp + fn) + " positive, " + (fp + tn) + " negative)");
+            }
+        }
         return b;
     }
 

@@ -1,9 +1,8 @@
 package dev.vigil.stats;
 
 import dev.vigil.core.VigilArgumentException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,14 +44,21 @@ public final class Calibration {
                 .scores()
                 .orElseThrow(() -> new VigilArgumentException("CBPE needs a binary model with a score, not a "
                         + reference.type().specName() + " model"));
-        List<double[]> points = new ArrayList<>(); // score, weight, positive share
+        int n = h.size();
+        double[] scores = new double[n]; // the buckets with an actual: score, rows with an actual, positive share
+        double[] weights = new double[n];
+        double[] shares = new double[n];
+        int points = 0;
         long positives = 0;
         long negatives = 0;
-        for (Map.Entry<Double, long[]> e : h.buckets().entrySet()) {
-            long pos = e.getValue()[ScoreHistogram.POSITIVE];
-            long neg = e.getValue()[ScoreHistogram.NEGATIVE];
+        for (int i = 0; i < n; i++) {
+            long pos = h.count(i, ScoreHistogram.POSITIVE);
+            long neg = h.count(i, ScoreHistogram.NEGATIVE);
             if (pos + neg > 0) {
-                points.add(new double[] {e.getKey(), pos + neg, (double) pos / (pos + neg)});
+                scores[points] = h.score(i);
+                weights[points] = pos + neg;
+                shares[points] = (double) pos / (pos + neg);
+                points++;
                 positives += pos;
                 negatives += neg;
             }
@@ -60,19 +66,22 @@ public final class Calibration {
         if (positives == 0 || negatives == 0) {
             return Optional.empty();
         }
-        return Optional.of(pava(points));
+        return Optional.of(pava(Arrays.copyOf(scores, points), weights, shares));
     }
 
-    /** Pool adjacent violators: the non-decreasing fit of the shares, weighted by rows. */
-    private static Calibration pava(List<double[]> points) {
-        int n = points.size();
+    /**
+     * Pool adjacent violators: the non-decreasing fit of the shares, weighted by rows, at the ascending {@code scores}
+     * (the first {@code scores.length} of {@code weights} and {@code shares}).
+     */
+    private static Calibration pava(double[] scores, double[] weights, double[] shares) {
+        int n = scores.length;
         double[] value = new double[n];
         double[] weight = new double[n];
         int[] size = new int[n];
         int blocks = 0;
-        for (double[] p : points) {
-            value[blocks] = p[2];
-            weight[blocks] = p[1];
+        for (int p = 0; p < n; p++) {
+            value[blocks] = shares[p];
+            weight[blocks] = weights[p];
             size[blocks] = 1;
             blocks++;
             while (blocks > 1 && value[blocks - 2] > value[blocks - 1]) {
@@ -84,12 +93,10 @@ public final class Calibration {
                 blocks--;
             }
         }
-        double[] scores = new double[n];
         double[] fitted = new double[n];
         int i = 0;
         for (int b = 0; b < blocks; b++) {
             for (int j = 0; j < size[b]; j++, i++) {
-                scores[i] = points.get(i)[0];
                 fitted[i] = value[b];
             }
         }
@@ -129,7 +136,7 @@ public final class Calibration {
         ScoreHistogram h = window.scores()
                 .orElseThrow(() -> new VigilArgumentException("CBPE needs a binary model with a score, not a "
                         + window.type().specName() + " model"));
-        int buckets = h.buckets().size();
+        int buckets = h.size();
         double tp = 0;
         double fp = 0;
         double fn = 0;
@@ -138,11 +145,10 @@ public final class Calibration {
         double varPredictedNegative = 0;
         double[] positiveWeight = new double[buckets];
         double[] negativeWeight = new double[buckets];
-        int i = 0;
-        for (Map.Entry<Double, long[]> e : h.buckets().entrySet()) {
-            double c = probability(e.getKey());
-            long a = e.getValue()[ScoreHistogram.PREDICTED_POSITIVE];
-            long b = e.getValue()[ScoreHistogram.PREDICTED_NEGATIVE];
+        for (int i = 0; i < buckets; i++) {
+            double c = probability(h.score(i));
+            long a = h.count(i, ScoreHistogram.PREDICTED_POSITIVE);
+            long b = h.count(i, ScoreHistogram.PREDICTED_NEGATIVE);
             tp += a * c;
             fp += a * (1 - c);
             fn += b * c;
@@ -151,7 +157,6 @@ public final class Calibration {
             varPredictedNegative += b * c * (1 - c);
             positiveWeight[i] = (a + b) * c;
             negativeWeight[i] = (a + b) * (1 - c);
-            i++;
         }
         double n = tp + fp + fn + tn;
         Map<String, Estimate> out = new LinkedHashMap<>();

@@ -23,23 +23,33 @@ import java.util.stream.Collectors;
  * <p>Exact: counts, confusion matrices, error sums (compensated), per-row ranking scores. Approximate: {@code
  * auc_roc}, from a score histogram with buckets of relative width 2.4e-4 ({@link ScoreHistogram}).
  *
- * <p>Binary format, version 1 (big-endian; strings as in {@code package-info}): magic {@code "VGF"}, version byte
- * 1, model type string, long count, long actuals_count, long invalid_actual_count, then by type:
+ * <p>Binary format, version 2 (big-endian; strings as in {@code package-info}; a varint is a non-negative long in
+ * unsigned LEB128, 7 bits a byte, least significant first, in as few bytes as it needs): magic {@code "VGF"}, version
+ * byte 2, model type string, long count, long actuals_count, long invalid_actual_count, then by type:
  *
  * <pre>
  *   binary       long tp, fp, tn, fn; double log_loss_sum, log_loss_compensation; long log_loss_rows;
- *                int buckets, buckets x (double score, long positive, negative, predicted_positive,
- *                predicted_negative), scores ascending
+ *                varint buckets, buckets x (varint key, varint positive, negative, predicted_positive,
+ *                predicted_negative), keys ascending: the first key zigzag-encoded ((k &lt;&lt; 1) ^ (k &gt;&gt; 31)),
+ *                each other as its step from the previous key (at least 1)
  *   multiclass   int cells, cells x (string actual, string predicted, long rows)
  *   multi-label  long rows, long exact_rows, int labels, labels x (string label, long tp, fp, fn)
  *   regression   long rows; (double sum, double compensation) of error, |error|, error², |actual|,
  *                |error|/|actual|; long rows with a non-zero actual; double actual mean, actual m2
  *   ranking      int k, long rows; (double sum, double compensation) of ndcg, precision, recall, AP, RR
  * </pre>
+ *
+ * <p>A bucket's key is the 24-bit int {@link ScoreHistogram#key}: the bucket's double bits, those of a negative
+ * score with all but the sign bit flipped, shifted right by the 40 mantissa bits a bucket cuts; the bucket of a key
+ * is the score its scores are truncated to (toward 0). Version 1 differs in the binary histogram only: int buckets,
+ * buckets x (double score, long positive, negative, predicted_positive, predicted_negative), scores ascending, 40
+ * bytes a bucket where version 2 takes about 5. Version 1 stays readable and reads to the same metrics. A reader
+ * rejects buckets whose keys are not ascending or not those of finite scores, a bucket with more rows with an
+ * actual than rows, and buckets with more positive or negative actuals than the confusion counts.
  */
 public final class PerformanceProfile implements Profile {
     static final String MAGIC = "VGF";
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
     static final String WHAT = "performance profile";
 
     /** Binary: a numeric score at or above it predicts the positive class when no boolean label is declared. */

@@ -136,6 +136,39 @@ final class ProfileReader {
         return value;
     }
 
+    /**
+     * A non-negative long written by {@link ProfileWriter#writeVarLong}. Rejects a varint that runs past the input,
+     * one with more bytes than its value needs (a last byte of 0 after the first), and one of 64 bits or more (a
+     * negative long).
+     */
+    long readVarLong(String item) {
+        long value = 0;
+        for (int i = 0; ; i++) {
+            require(1, item);
+            int b = buffer.get() & 0xFF;
+            if (i == 8 && b > 0x7F) {
+                throw corrupt(item + " is a varint beyond 63 bits (a negative long)");
+            }
+            value |= (long) (b & 0x7F) << (7 * i);
+            if (b < 0x80) {
+                if (b == 0 && i > 0) {
+                    throw corrupt(item + " is an overlong varint");
+                }
+                return value;
+            }
+        }
+    }
+
+    /** A varint count of elements of at least {@code elementBytes} bytes each still to come. */
+    int readVarCount(String item, int elementBytes) {
+        long count = readVarLong(item);
+        if (count > Integer.MAX_VALUE) {
+            throw corrupt(item + " is too large (" + count + ")");
+        }
+        require(count * elementBytes, item);
+        return (int) count;
+    }
+
     double readDouble(String item) {
         require(Double.BYTES, item);
         return buffer.getDouble();

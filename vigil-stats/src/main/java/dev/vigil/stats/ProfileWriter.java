@@ -44,6 +44,23 @@ final class ProfileWriter {
         return this;
     }
 
+    /**
+     * A non-negative long as an unsigned LEB128 varint: 7 bits a byte, least significant first, the high bit set on
+     * every byte but the last (1 byte below 128, at most 9).
+     */
+    ProfileWriter writeVarLong(long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("a varint is not negative, got " + value);
+        }
+        ensure(9);
+        while (value >= 0x80) {
+            bytes[size++] = (byte) (value | 0x80);
+            value >>>= 7;
+        }
+        bytes[size++] = (byte) value;
+        return this;
+    }
+
     ProfileWriter writeDouble(double value) {
         return writeLong(Double.doubleToLongBits(value)); // NaN canonical, as DataOutputStream wrote it
     }

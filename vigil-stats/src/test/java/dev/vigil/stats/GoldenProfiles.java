@@ -8,8 +8,10 @@ import java.nio.file.Path;
 /**
  * The fixed inputs of the golden files in {@code src/test/resources/golden}. The {@code -v1} files were written
  * once with format version 1 (by this class as it was at that version), the {@code -v2} files once with version 2,
- * and {@link #main} wrote the {@code -v3} files once with version 3. All are checked in and must stay readable. Do not regenerate them to make a test pass: a
- * new format version gets new files next to the old ones.
+ * and {@link #main} wrote the {@code -v3} files once with version 3. The performance profile's files follow its own
+ * format versions: {@code performance-v1.bin} and {@code performance-v2.bin} ({@link #performance}; {@link #main}
+ * with the arguments {@code <dir> performance-v2} wrote the latter). All are checked in and must stay readable. Do
+ * not regenerate them to make a test pass: a new format version gets new files next to the old ones.
  */
 final class GoldenProfiles {
     private GoldenProfiles() {}
@@ -95,10 +97,36 @@ final class GoldenProfiles {
         return profile;
     }
 
+    /**
+     * A binary model's performance over 1,000 rows (seed 15): scores spread over [-1, 2) and a few on bucket edges
+     * (0.0, -0.0, 1.0, 1e300, -1e-300), labels from the score at 0.5 or given, actuals positive with probability
+     * of the clipped score, one row in five without an actual; then two rows without a score. Its histogram has
+     * about 990 buckets. {@code performance-v1.bin} was written once with format version 1 (a double and four
+     * longs per bucket), {@code performance-v2.bin} once with version 2 (delta-encoded keys and varint counts).
+     */
+    static PerformanceProfile performance() {
+        PerformanceProfile profile = PerformanceProfile.create(dev.vigil.core.model.ModelType.BINARY);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(15);
+        double[] edges = {0.0, -0.0, 1.0, 1e300, -1e-300};
+        for (int i = 0; i < 1_000; i++) {
+            double score = i < edges.length ? edges[i] : 3 * random.nextDouble() - 1;
+            Boolean predicted = i % 7 == 0 ? random.nextBoolean() : null;
+            Boolean actual = i % 5 == 4 ? null : random.nextDouble() < Math.min(1, Math.max(0, score));
+            profile.addBinary(predicted, score, actual);
+        }
+        profile.addBinary(true, null, true);
+        profile.addBinary(false, Double.NaN, null);
+        return profile;
+    }
+
     /** Writes the golden files into the directory given as the first argument. */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "src/test/resources/golden");
         Files.createDirectories(dir);
+        if (args.length > 1 && args[1].equals("performance-v2")) {
+            Files.write(dir.resolve("performance-v2.bin"), performance().toBytes());
+            return;
+        }
         Files.write(dir.resolve("numeric-v3.bin"), numeric().toBytes());
         Files.write(dir.resolve("string-v3.bin"), longString().toBytes());
         Files.write(dir.resolve("text-v3.bin"), longText().toBytes());

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** {@link Profile#fromBytes} reads every kind by its magic, as the kind's own reader does, and refuses the rest. */
 class ProfileTest {
 
-    /** Every golden file, of every format version: field profiles, and the dataset profile. */
+    /** Every golden file, of every format version: field profiles, the dataset profile and performance profiles. */
     static Stream<String> goldenFiles() throws IOException, URISyntaxException {
         Path dir = Path.of(ProfileTest.class.getResource("/golden").toURI());
         try (Stream<Path> files = Files.list(dir)) {
@@ -40,7 +40,9 @@ class ProfileTest {
     void aGoldenFileIsReadAsItsKindAndAsItsKindReadsIt(String name) {
         byte[] bytes = FieldProfileSerDeTest.golden(name);
         Profile profile = Profile.fromBytes(bytes);
-        Profile own = name.startsWith("dataset-") ? DatasetProfile.fromBytes(bytes) : FieldProfile.fromBytes(bytes);
+        Profile own = name.startsWith("dataset-")
+                ? DatasetProfile.fromBytes(bytes)
+                : name.startsWith("performance-") ? PerformanceProfile.fromBytes(bytes) : FieldProfile.fromBytes(bytes);
         assertThat(profile).isExactlyInstanceOf(own.getClass());
         assertThat(profile.metrics()).containsExactlyEntriesOf(own.metrics());
         assertThat(profile.toBytes()).isEqualTo(own.toBytes());
