@@ -71,6 +71,7 @@ final class Distinct {
     /** An accumulator holding {@code values}; sorted values are hashed once per distinct value. */
     static Distinct ofNumbers(double[] values) {
         Distinct d = new Distinct();
+        d.reserve(values.length);
         if (values.length > EXACT_LIMIT && distinctSorted(values) > EXACT_LIMIT) {
             d.slots = null; // straight into the HLL sketch: the set would only be emptied into it
             d.hll = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
@@ -81,6 +82,17 @@ final class Distinct {
             }
         }
         return d;
+    }
+
+    /** Sizes the exact set for {@code expected} more hashes at once, instead of doubling its way there. */
+    private void reserve(int expected) {
+        if (slots == null) {
+            return;
+        }
+        int wanted = Math.min(size + expected, EXACT_LIMIT) * 2;
+        if (wanted > slots.length) {
+            rehash(Integer.highestOneBit(wanted - 1) << 1);
+        }
     }
 
     /** The distinct values of sorted {@code values}; a lower bound when they are not sorted. */
@@ -187,6 +199,7 @@ final class Distinct {
             return;
         }
         if (other.slots != null) {
+            reserve(other.size);
             for (long key : other.slots) {
                 if (key != EMPTY) {
                     add(key);

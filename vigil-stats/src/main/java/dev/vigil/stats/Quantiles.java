@@ -426,8 +426,16 @@ final class Quantiles {
 
     /** KLL's level capacities: k at the top, shrinking by 2/3 a level below it, at least {@value #MIN_WIDTH}. */
     private int capacity(int h) {
-        int depth = sizes.length - 1 - h;
-        return Math.max(MIN_WIDTH, (int) Math.ceil(K * Math.pow(2.0 / 3.0, depth)));
+        return CAPACITY[sizes.length - 1 - h];
+    }
+
+    /** {@link #capacity(int)} by depth below the top level, computed once (it was a {@code Math.pow} per call). */
+    private static final int[] CAPACITY = new int[65];
+
+    static {
+        for (int depth = 0; depth < CAPACITY.length; depth++) {
+            CAPACITY[depth] = Math.max(MIN_WIDTH, (int) Math.ceil(K * Math.pow(2.0 / 3.0, depth)));
+        }
     }
 
     private int capacity() {
