@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What one (window, segment, field) profile costs, the fixed cost issue 15 has to cut: for each field kind and a
- * window's row count, the time to create the profile, add the window's values and write it ({@code toBytes}, as a run
- * does once per profile), and the bytes written. In-process, no Spark, no metastore; run it under JFR
+ * window's row count, the time to create the profile, add the window's values (drawn beforehand, outside the timed
+ * part) and write it ({@code toBytes}, as a run does once per profile), and the bytes written. In-process, no Spark, no metastore; run it under JFR
  * ({@code -XX:StartFlightRecording=filename=p.jfr}) to see where the time goes. Usage: {@code java -cp ...
  * dev.vigil.bench.ProfileCostBench [repetitions=2000]}.
  */
@@ -30,9 +30,23 @@ public final class ProfileCostBench {
 
     private record Kind(String name, FieldType type, Filler filler) {}
 
+    /** Draws a window's {@code n} values and returns what adds them: the drawing stays out of the timed part. */
     @FunctionalInterface
     private interface Filler {
-        void fill(FieldProfile p, int n, Random random);
+        java.util.function.Consumer<FieldProfile> draw(int n, Random random);
+    }
+
+    private static java.util.function.Consumer<FieldProfile> strings(
+            int n, java.util.function.IntFunction<String> value) {
+        String[] values = new String[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = value.apply(i);
+        }
+        return p -> {
+            for (String v : values) {
+                p.addValue(v);
+            }
+        };
     }
 
     public static void main(String[] args) {
@@ -42,43 +56,52 @@ public final class ProfileCostBench {
             words.add(String.format(Locale.ROOT, "%032x", (long) i * 0x9E3779B97F4A7C15L));
         }
         List<Kind> kinds = List.of(
-                new Kind("numeric (lognormal)", FieldType.numeric(), (p, n, r) -> {
+                new Kind("numeric (lognormal)", FieldType.numeric(), (n, r) -> {
+                    double[] values = new double[n];
                     for (int i = 0; i < n; i++) {
-                        p.addNumber(Math.exp(r.nextGaussian()));
+                        values[i] = Math.exp(r.nextGaussian());
                     }
+                    return p -> {
+                        for (double v : values) {
+                            p.addNumber(v);
+                        }
+                    };
                 }),
-                new Kind("string (500 values)", FieldType.string(), (p, n, r) -> {
+                new Kind(
+                        "string (500 values)",
+                        FieldType.string(),
+                        (n, r) -> strings(n, i -> words.get(r.nextInt(500)))),
+                new Kind("boolean", FieldType.bool(), (n, r) -> strings(n, i -> r.nextBoolean() ? "true" : "false")),
+                new Kind("text", FieldType.text(), (n, r) -> {
+                    String[] texts = new String[n];
                     for (int i = 0; i < n; i++) {
-                        p.addValue(words.get(r.nextInt(words.size())));
+                        texts[i] = words.get(r.nextInt(words.size())).substring(0, 8 + r.nextInt(24));
                     }
-                }),
-                new Kind("boolean", FieldType.bool(), (p, n, r) -> {
-                    for (int i = 0; i < n; i++) {
-                        p.addValue(r.nextBoolean() ? "true" : "false");
-                    }
-                }),
-                new Kind("text", FieldType.text(), (p, n, r) -> {
-                    for (int i = 0; i < n; i++) {
-                        p.addText(words.get(r.nextInt(words.size())).substring(0, 8 + r.nextInt(24)));
-                    }
+                    return p -> {
+                        for (String t : texts) {
+                            p.addText(t);
+                        }
+                    };
                 }));
         LOG.info("kind\trows\tµs per profile (median)\tns per value\tbytes written");
         for (Kind k : kinds) {
             for (int n : ROWS) {
                 Random random = new Random(11);
-                Supplier<byte[]> once = () -> {
-                    FieldProfile p = FieldProfile.create(k.type());
-                    k.filler().fill(p, n, random);
-                    return p.toBytes();
-                };
+                Supplier<java.util.function.Consumer<FieldProfile>> draw =
+                        () -> k.filler().draw(n, random);
                 for (int i = 0; i < repetitions / 4; i++) {
-                    once.get(); // warm-up
+                    FieldProfile p = FieldProfile.create(k.type()); // warm-up
+                    draw.get().accept(p);
+                    p.toBytes();
                 }
                 long[] nanos = new long[repetitions];
                 int bytes = 0;
                 for (int i = 0; i < repetitions; i++) {
+                    java.util.function.Consumer<FieldProfile> adds = draw.get();
                     long t0 = System.nanoTime();
-                    bytes = once.get().length;
+                    FieldProfile p = FieldProfile.create(k.type());
+                    adds.accept(p);
+                    bytes = p.toBytes().length;
                     nanos[i] = System.nanoTime() - t0;
                 }
                 Arrays.sort(nanos);
