@@ -74,7 +74,8 @@ final class CategoricalProfile implements KindProfile {
         CategoricalProfile other = (CategoricalProfile) otherKind;
         boolean exact = distinct == null && other.distinct == null;
         if (!exact) {
-            distinct().merge(other.distinct());
+            // the other profile's hashes are made here, not stored on it: merging must not change what it writes
+            distinct().merge(other.distinct != null ? other.distinct : Distinct.ofStrings(other.counts.keySet()));
         }
         n += other.n;
         otherCount += other.otherCount;

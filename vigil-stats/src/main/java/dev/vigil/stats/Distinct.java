@@ -238,7 +238,9 @@ final class Distinct {
         if (slots != null) {
             return (double) size;
         }
-        return Math.rint(union != null ? union.getEstimate() : hll.getEstimate());
+        // the composite estimate reads the registers alone; HLL's default (HIP) depends on the order of the updates,
+        // so the same values arriving in another order, or merged the other way round, counted differently
+        return Math.rint(union != null ? union.getCompositeEstimate() : hll.getCompositeEstimate());
     }
 
     boolean isAbsent() {

@@ -73,6 +73,7 @@ final class Quantiles {
                 }
             }
         }
+        value += 0.0; // -0.0 is 0.0: ties between the two would otherwise take the sign of whichever side merged last
         if (compacted) {
             addToTails(value);
         }
