@@ -12,9 +12,10 @@ import org.apache.datasketches.theta.Sketches;
 
 /**
  * A distinct-count accumulator: the exact set of the values' 64-bit hashes while it holds at most {@value
- * #EXACT_LIMIT}, then a HyperLogLog sketch (lgK = {@value #HLL_LG_K}, 4 bits a bucket: 4 KiB, relative standard
- * error ≈ 1.2%) fed the same hashes. Deterministic and order-independent: the set is a set, and HLL merges keep the
- * largest register.
+ * #EXACT_LIMIT}, then a HyperLogLog sketch (lgK = {@value #HLL_LG_K}, 4 bits a bucket: 4 KiB) fed the same hashes,
+ * counted by its composite estimate (about 1–1.5% off, within METRICS.md's 2%). Deterministic and order-independent:
+ * the set is a set, HLL merges keep the largest register, and the composite estimate reads the registers alone (HLL's
+ * default, HIP, depends on the order of the updates).
  *
  * <p>Profiles written before format version 3 hold a theta sketch instead ({@link #legacy}); theta sketches merge with
  * each other as before, but not with hashes: a merge of the two kinds has no count ({@link #isAbsent()}) until the

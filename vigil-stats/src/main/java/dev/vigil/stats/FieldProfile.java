@@ -24,7 +24,7 @@ import java.util.Optional;
  * <p>Accuracy: quantiles come from a deterministic KLL sketch with k = {@value Quantiles#K} and the {@value
  * Quantiles#TAIL} smallest and largest values exact (normalized rank error ≈ 0.7% at 99% confidence, within
  * METRICS.md's 1%; exact in the tails); {@code distinct_count} is exact up to {@value Distinct#EXACT_LIMIT} distinct
- * values and an HLL estimate above (relative standard error ≈ 1.2%), rounded to a whole number; value counts are
+ * values and an HLL (composite) estimate above, within 2%, rounded to a whole number; value counts are
  * exact while a profile holds at most {@value CategoricalProfile#VALUE_CAP} distinct values (see {@link
  * #valueCounts()}). The same rows give the same profile bytes (see {@code package-info}).
  */

@@ -24,7 +24,7 @@
  *       The same values in the same order give the same sketch; a window of up to 4,096 values gives the same
  *       sketch in any order; merges do not depend on which side they are called on.
  *   <li>{@code distinct_count}: the exact set of the values' 64-bit hashes up to 1,000 distinct values, then an HLL
- *       sketch (lgK = 13, relative standard error ≈ 1.2%, within METRICS.md's 2%); rounded to a whole number. A
+ *       sketch (lgK = 13, its composite estimate: within METRICS.md's 2%, order-independent); rounded to a whole number. A
  *       window whose quantile sketch still holds every value, or whose value counts hold every value, stores no
  *       distinct sketch: the count comes from the values.
  *   <li>{@code value_count[...]}: exact while each merged profile held at most 1,000 distinct values; beyond
