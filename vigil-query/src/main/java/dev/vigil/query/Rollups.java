@@ -118,7 +118,7 @@ public final class Rollups {
                 try {
                     Optional<ModelVersion> v = store.versions().find(first.modelId(), first.version());
                     if (v.isPresent() && applies(v.get())) {
-                        rollUpDays(
+                        rollUpDaysAndMonths(
                                 store,
                                 v.get(),
                                 first.dataset(),
@@ -160,7 +160,7 @@ public final class Rollups {
         LOCK.lock();
         try {
             List<StaleRollup> marks = marks(store, v, dataset, days);
-            rollUpDays(store, v, dataset, days);
+            rollUpDaysAndMonths(store, v, dataset, days);
             store.profiles().clearStale(marks);
         } finally {
             LOCK.unlock();
@@ -180,19 +180,10 @@ public final class Rollups {
         }
         LOCK.lock();
         try {
-            rollUpDaysInParallel(store, v, dataset, days(v, windowStarts));
+            rollUpEachDay(store, v, dataset, days(v, windowStarts));
         } finally {
             LOCK.unlock();
         }
-    }
-
-    /**
-     * Rolls up {@code days} side by side, each in its own read and write: a run's batch holds a few days and the
-     * driver is otherwise idle while it waits for them (issue 15: a quarter of a month-long run's time, on one core).
-     * The caller holds {@link #LOCK}, for all of them.
-     */
-    private static void rollUpDaysInParallel(Metastore store, ModelVersion v, String dataset, Set<Instant> days) {
-        days.parallelStream().forEach(day -> rollUp(store, v, dataset, Level.DAY, day));
     }
 
     /**
@@ -227,9 +218,18 @@ public final class Rollups {
     }
 
     /** Rolls up {@code days} and their months. */
-    private static void rollUpDays(Metastore store, ModelVersion v, String dataset, Collection<Instant> days) {
-        days.forEach(day -> rollUp(store, v, dataset, Level.DAY, day));
+    private static void rollUpDaysAndMonths(Metastore store, ModelVersion v, String dataset, Collection<Instant> days) {
+        rollUpEachDay(store, v, dataset, days);
         rollUpMonths(store, v, dataset, days);
+    }
+
+    /**
+     * Rolls up {@code days} side by side, each in its own read and write: a run's batch holds a few days and the
+     * driver is otherwise idle while it waits for them (issue 15: a quarter of a month-long run's time, on one core).
+     * The caller holds {@link #LOCK}, for all of them.
+     */
+    private static void rollUpEachDay(Metastore store, ModelVersion v, String dataset, Collection<Instant> days) {
+        days.parallelStream().forEach(day -> rollUp(store, v, dataset, Level.DAY, day));
     }
 
     /** Rolls up the months of {@code days}, from their day roll-ups (days without one are rolled up first). */
@@ -245,7 +245,7 @@ public final class Rollups {
                     .forEach(hour -> missing.add(Granularity.DAY.bucketStart(hour)));
             missing.removeAll(
                     store.profiles().profiledWindows(v.modelId(), v.version(), Level.DAY.of(dataset), month, end));
-            missing.forEach(day -> rollUp(store, v, dataset, Level.DAY, day));
+            rollUpEachDay(store, v, dataset, missing);
             rollUp(store, v, dataset, Level.MONTH, month);
         }
     }

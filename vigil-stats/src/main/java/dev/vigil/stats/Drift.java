@@ -73,7 +73,7 @@ public final class Drift {
             case TEXT -> {
                 Quantiles b = baseline.quantileSketchView();
                 Quantiles w = window.quantileSketchView();
-                distributions(b, w, sampleStddev(b), window.mean() - baseline.mean(), out);
+                distributions(b, w, b.itemStddev(), window.mean() - baseline.mean(), out);
                 out.put("drift_score", out.get("js_distance"));
             }
             case CATEGORICAL, STRING, BOOLEAN -> {
@@ -290,11 +290,6 @@ public final class Drift {
         }
         shares[edges.length] = Math.max(0, 1 - below);
         return shares;
-    }
-
-    /** The sample stddev of the values a sketch retains, weighted: used for text lengths, which keep no moments. */
-    private static Double sampleStddev(Quantiles sketch) {
-        return sketch.itemStddev();
     }
 
     private static void outOfRange(FieldProfile baseline, FieldProfile window, Quantiles w, Map<String, Double> out) {
