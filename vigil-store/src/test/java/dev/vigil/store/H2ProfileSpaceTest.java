@@ -20,12 +20,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The H2 metastore file does not grow with re-runs (issue 15, decision 0019): profiles replaced by a run are given back
  * by {@link Metastore#compactIfNeeded}, while the store keeps answering reads.
  */
 class H2ProfileSpaceTest {
+    private static final Logger LOG = LoggerFactory.getLogger(H2ProfileSpaceTest.class);
+
     /** 200 hourly windows of 100 profiles of 2–8 KB random (incompressible) bytes: about 100 MB live. */
     private static final int WINDOWS = 200;
 
@@ -69,14 +73,14 @@ class H2ProfileSpaceTest {
                 ReadsMeanwhile reads = ReadsMeanwhile.start(store, lastWindow);
                 long reclaimed = store.compactIfNeeded(Duration.ofMinutes(2));
                 reads.stop();
-                System.out.printf(
-                        "round %d: live %.1f MB, file %.1f MB before compaction, %.1f MB after (%d ms, %s)%n",
+                LOG.info(String.format(
+                        "round %d: live %.1f MB, file %.1f MB before compaction, %.1f MB after (%d ms, %s)",
                         round,
                         live / 1e6,
                         before / 1e6,
                         Files.size(file) / 1e6,
                         (System.nanoTime() - started) / 1_000_000,
-                        reads);
+                        reads));
                 assertThat(reads.wrong.get()).as("reads that saw other bytes").isZero();
                 if (reclaimed > 0) { // it took seconds: the reader must have got through meanwhile
                     assertThat(reads.done.get()).as("reads done meanwhile").isPositive();
