@@ -77,12 +77,29 @@ final class Distinct {
             d.slots = null; // straight into the HLL sketch: the set would only be emptied into it
             d.hll = new HllSketch(HLL_LG_K, TgtHllType.HLL_8);
         }
+        d.addSorted(values);
+        return d;
+    }
+
+    /**
+     * Adds sorted {@code values}, hashing each distinct value once: what merging {@code ofNumbers(values)} in would
+     * give, without the set in between. An accumulator from an older format becomes absent, as such a merge would.
+     */
+    void updateSorted(double[] values) {
+        if (theta != null) {
+            makeAbsent();
+            return;
+        }
+        reserve(values.length);
+        addSorted(values);
+    }
+
+    private void addSorted(double[] values) {
         for (int i = 0; i < values.length; i++) {
             if (i == 0 || values[i] != values[i - 1]) {
-                d.update(values[i]);
+                update(values[i]);
             }
         }
-        return d;
     }
 
     /** Sizes the exact set for {@code expected} more hashes at once, instead of doubling its way there. */

@@ -94,7 +94,11 @@ final class NumericProfile implements KindProfile {
         other.seal();
         if (distinct != null || other.distinct != null || n + other.n > Quantiles.K) {
             Distinct merged = distinct();
-            merged.merge(other.distinct == null ? Distinct.ofNumbers(other.quantiles.exactValues()) : other.distinct);
+            if (other.distinct == null) {
+                merged.updateSorted(other.quantiles.exactValues());
+            } else {
+                merged.merge(other.distinct);
+            }
         }
         if (n == 0) {
             mean = other.mean;

@@ -50,6 +50,8 @@ final class Quantiles {
     private boolean compacted;
     /** Whether level 0 is sorted and within its normal capacity. */
     private boolean sealed = true;
+    /** Whether level 0 is sorted (always so when {@link #sealed}): {@link #exactValues} sorts it for the seal after. */
+    private boolean sorted = true;
 
     private long coin = SEED;
     /** The {@value #TAIL} smallest and largest values, ascending; kept once {@link #compacted}. */
@@ -80,6 +82,7 @@ final class Quantiles {
         levels[0][sizes[0]++] = value;
         n++;
         sealed = false;
+        sorted = false;
         view = null;
     }
 
@@ -105,7 +108,7 @@ final class Quantiles {
         if (sealed) {
             return;
         }
-        Arrays.sort(levels[0], 0, sizes[0]);
+        sortLevel0();
         if (!compacted && retained() > capacity()) {
             coin = mix(SEED ^ contentHash());
             startTails();
@@ -121,11 +124,15 @@ final class Quantiles {
         if (compacted) {
             throw new IllegalStateException("the sketch has compacted: it no longer holds every value");
         }
-        if (!sealed) {
-            Arrays.sort(
-                    levels[0], 0, sizes[0]); // in place: level 0's order means nothing, and seal() then finds it sorted
-        }
+        sortLevel0(); // in place: level 0's order means nothing, and seal() then finds it sorted
         return Arrays.copyOf(levels[0], sizes[0]);
+    }
+
+    private void sortLevel0() {
+        if (!sorted) {
+            Arrays.sort(levels[0], 0, sizes[0]);
+            sorted = true;
+        }
     }
 
     /** Whether a further {@link #add} would make a never-compacted sketch compact (its buffer is full). */

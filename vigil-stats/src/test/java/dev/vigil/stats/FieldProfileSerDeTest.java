@@ -303,6 +303,20 @@ class FieldProfileSerDeTest {
     }
 
     @Test
+    void aVersion2ThetaSketchMergedWithVersion3ValuesHasNoDistinctCountEitherWayRound() {
+        // the v2 side holds a theta sketch, the v3 side only its 100 values: the merge hashes them into the theta side,
+        // so the v3 side's values are hashed into the merge
+        FieldProfile olderInto = FieldProfile.fromBytes(golden("numeric-v2.bin"));
+        olderInto.merge(GoldenProfiles.numeric());
+        FieldProfile newerInto = GoldenProfiles.numeric();
+        newerInto.merge(FieldProfile.fromBytes(golden("numeric-v2.bin")));
+        for (FieldProfile merged : List.of(olderInto, newerInto)) {
+            assertThat(merged.metrics()).containsEntry("count", 2 * 104.0).containsEntry("distinct_count", null);
+            assertThat(merged.metrics().get("mean")).isEqualTo(50.5);
+        }
+    }
+
+    @Test
     void goldenStringV2() {
         FieldProfile profile = FieldProfile.fromBytes(golden("string-v2.bin"));
         String kept = "x".repeat(FieldProfile.LONG_VALUE_CHARS);
