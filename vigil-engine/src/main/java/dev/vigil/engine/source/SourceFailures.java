@@ -6,6 +6,7 @@ import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.Jdbc;
 import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.engine.spark.SparkFailures;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -55,9 +56,7 @@ final class SourceFailures {
             return r;
         }
         return new VigilStateException(
-                "The Spark job reading " + prefix + "data_source.query failed: "
-                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
-                e);
+                "The Spark job reading " + prefix + "data_source.query failed: " + SparkFailures.reason(e), e);
     }
 
     static VigilSourceException connectFailure(PostgresJdbcDataSource source, SQLException e) {

@@ -1,0 +1,200 @@
+package dev.vigil.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.client.Vigil;
+import dev.vigil.core.spec.SpecCodec;
+import dev.vigil.engine.spark.SparkRuntime;
+import dev.vigil.testing.TestDatabase;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shop data set profiled by a server whose Spark is a standalone cluster (a master and a worker in their own
+ * JVMs, from Spark's jars alone: {@link SparkStandalone}) gives the same numbers as a server in local mode, and its
+ * tasks run on the worker's executor, which had no Vigil class and no PostgreSQL driver until the server shipped them.
+ * A context stopped under the server is started again by the next run.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterIT extends AbstractServerIT {
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneClusterIT.class);
+    private static final Instant START = Instant.parse("2026-03-10T00:00:00Z");
+    private static final Instant END = Instant.parse("2026-03-14T00:00:00Z");
+    private static final List<String> QUERIES = List.of(
+            "/api/v1/models/shop/versions/v1/metrics?granularity=hour",
+            "/api/v1/models/shop/versions/v1/metrics?granularity=all",
+            "/api/v1/models/shop/versions/v1/metrics?granularity=day&segment=owner=web",
+            "/api/v1/models/shop/versions/v1/drift?granularity=day");
+
+    private final List<String> taskExecutors = new CopyOnWriteArrayList<>();
+    private TestDatabase.Credentials reader;
+    private SparkStandalone cluster;
+    private Path clusterDir;
+    private long startedAt;
+
+    @Override
+    protected void createSource(TestDatabase db) throws Exception {
+        reader = ItSupport.loadShop(db);
+    }
+
+    /** The cluster starts before the server, which is told its master and to advertise the driver on loopback. */
+    @Override
+    protected ServerConfig configure(ServerConfig config) throws Exception {
+        assertThat(System.getProperty("spark.testing"))
+                .as("with spark.testing set, Spark would put this JVM's classpath on the executors")
+                .isNull();
+        startedAt = System.nanoTime();
+        clusterDir = Files.createTempDirectory("vigil-spark-cluster");
+        cluster = closeAfterClass(SparkStandalone.start(clusterDir, 2));
+        return config.withSparkMaster(cluster.masterUrl())
+                .withSparkConf(Map.of(
+                        "spark.driver.host", "127.0.0.1",
+                        "spark.driver.bindAddress", "127.0.0.1",
+                        "spark.executor.memory", "512m"));
+    }
+
+    @BeforeAll
+    void createShop() {
+        closeAfterClass(() -> server().spark().close()); // before the cluster goes: no context left dialing it
+        ItSupport.createShop(vigil(), db(), reader);
+    }
+
+    @AfterAll
+    void took() {
+        LOG.info("StandaloneClusterIT: {} s from starting the cluster", seconds(startedAt));
+    }
+
+    @Test
+    @Order(1)
+    void theClusterComputesWhatLocalModeComputesOnTheWorkersExecutor(@TempDir Path localDir) throws Exception {
+        assertThat(cluster.workerJars())
+                .as("the worker's own jars")
+                .isNotEmpty()
+                .noneMatch(j -> j.startsWith("vigil-") || j.startsWith("postgresql-"));
+        SparkContext sc = clusterContext();
+
+        long clusterStart = System.nanoTime();
+        runTrainingAndServing("shop", "v1", START, END);
+        double clusterSeconds = seconds(clusterStart);
+        assertRanOnExecutors(sc);
+        List<String> onCluster = answers(server(), TOKEN);
+
+        double localSeconds;
+        ServerConfig localConfig = config(localDir).withSparkMaster("local[*]");
+        try (VigilServer local = VigilServer.start(localConfig, Map.of(), Clock.systemUTC())) {
+            local.spark().session(); // started before the clock, as the cluster's was
+            Vigil client = Vigil.connect(local.url(), TOKEN);
+            ItSupport.createShop(client, db(), reader);
+            long localStart = System.nanoTime();
+            for (String dataset : List.of("training", "serving")) {
+                JsonNode run = client.startRun(
+                        "shop",
+                        "v1",
+                        dataset,
+                        dataset.equals("training") ? null : START,
+                        dataset.equals("training") ? null : END);
+                JsonNode done = awaitOn(client, run.get(0).path("id").asText());
+                assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("succeeded");
+            }
+            localSeconds = seconds(localStart);
+            assertThat(answers(local, TOKEN)).isEqualTo(onCluster);
+        }
+        LOG.info(
+                "shop training + serving runs: {} s on the cluster (1 worker, 2 cores), {} s in local mode",
+                clusterSeconds,
+                localSeconds);
+    }
+
+    @Test
+    @Order(2)
+    void aStoppedContextIsStartedAgainByTheNextRun() throws Exception {
+        List<String> before = answersAfterRun();
+        server().spark().session().sparkContext().stop();
+        assertThat(server().spark().session().sparkContext().isStopped()).isFalse();
+        assertThat(answersAfterRun()).isEqualTo(before);
+    }
+
+    /** Runs serving again on the cluster (after making sure the server's context is the cluster's). */
+    private List<String> answersAfterRun() throws Exception {
+        SparkContext sc = clusterContext();
+        runToSuccess("shop", "v1", "serving", START, END);
+        assertRanOnExecutors(sc);
+        return answers(server(), TOKEN);
+    }
+
+    /** The server's context (started if need be): on the cluster, with an executor; tasks' executors recorded. */
+    private SparkContext clusterContext() {
+        SparkContext sc = server().spark().session().sparkContext();
+        assertThat(sc.master()).isEqualTo(cluster.masterUrl());
+        assertThat(SparkRuntime.executors(sc)).as(cluster.logs()).isEqualTo(1);
+        taskExecutors.clear();
+        sc.addSparkListener(new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                taskExecutors.add(end.taskInfo().executorId());
+            }
+        });
+        return sc;
+    }
+
+    private void assertRanOnExecutors(SparkContext sc) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int seen = -1;
+        while (System.nanoTime() < deadline && seen != taskExecutors.size()) { // the listener bus is asynchronous
+            seen = taskExecutors.size();
+            Thread.sleep(500);
+        }
+        assertThat(taskExecutors).as("tasks' executors").isNotEmpty().doesNotContain("driver");
+        assertThat(SparkRuntime.executors(sc)).isEqualTo(1);
+    }
+
+    /** The bodies of {@link #QUERIES} on {@code server}, each with its status. */
+    private static List<String> answers(VigilServer server, String token) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        for (String query : QUERIES) {
+            HttpResponse<String> response = ItSupport.get(server, token, query);
+            assertThat(response.statusCode()).as(query + ": " + response.body()).isEqualTo(200);
+            JsonNode body = SpecCodec.json().readTree(response.body());
+            assertThat(body.size()).as(query).isGreaterThan(0);
+            out.add(query + " " + body);
+        }
+        return out;
+    }
+
+    private static JsonNode awaitOn(Vigil client, String runId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode run = client.getRun(runId);
+            String status = run.path("status").asText();
+            if (status.equals("succeeded") || status.equals("failed")) {
+                return run;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("run " + runId + " did not finish in 3 minutes");
+    }
+
+    private static double seconds(long since) {
+        return Math.round((System.nanoTime() - since) / 1e8) / 10.0;
+    }
+}
