@@ -144,22 +144,24 @@ public final class SparkRuntime implements AutoCloseable {
 
     private SparkSession start() {
         Map<String, String> conf = configuration();
+        scala.Option<SparkSession> current = SparkSession.getDefaultSession();
+        if (current.isDefined() && !current.get().sparkContext().isStopped()) {
+            SparkSession running = current.get();
+            if (matches(running.sparkContext(), conf)) {
+                return running; // another runtime of this JVM (a test's) started the same Spark
+            }
+            // Spark's builder would hand back the running context, settings ignored: stop it first
+            LOG.info(
+                    "Stopping the Spark context on {} to start one on {}",
+                    running.sparkContext().master(),
+                    master);
+            running.stop();
+        }
+        SparkSession.clearActiveSession();
+        SparkSession.clearDefaultSession();
         SparkSession.Builder builder = SparkSession.builder().master(master);
         conf.forEach(builder::config);
         SparkSession started = builder.getOrCreate();
-        if (!matches(started.sparkContext(), conf)) {
-            // another runtime of this JVM (a test's) left a context with other settings: Spark would keep it
-            LOG.info(
-                    "Stopping the Spark context on {} to start one on {}",
-                    started.sparkContext().master(),
-                    master);
-            started.stop();
-            SparkSession.clearActiveSession();
-            SparkSession.clearDefaultSession();
-            builder = SparkSession.builder().master(master);
-            conf.forEach(builder::config);
-            started = builder.getOrCreate();
-        }
         logStarted(started.sparkContext());
         return started;
     }
