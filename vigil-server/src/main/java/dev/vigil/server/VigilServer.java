@@ -145,6 +145,7 @@ public final class VigilServer implements AutoCloseable {
             url[0] = server.url();
             notifier.start();
             LOG.info("Vigil server listening on {} (metastore: {})", server.url(), store.describe());
+            LOG.info("Spark master {}: Spark starts at the first run, and logs its executors then", spark.master());
             return server;
         } catch (RuntimeException e) {
             if (runs != null) {

@@ -16,9 +16,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * The shop data set profiled by a server whose Spark is a standalone cluster (a master and a worker in their own
  * JVMs, from Spark's jars alone: {@link SparkStandalone}) gives the same numbers as a server in local mode, and its
  * tasks run on the worker's executor, which had no Vigil class and no PostgreSQL driver until the server shipped them.
- * A context stopped under the server is started again by the next run, which gives the same numbers.
+ * A run whose context is stopped under it fails with one sentence; the next run starts a new application and gives
+ * the same numbers.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT extends AbstractServerIT {
@@ -126,11 +129,43 @@ class StandaloneClusterIT extends AbstractServerIT {
 
     @Test
     @Order(2)
-    void aStoppedContextIsStartedAgainByTheNextRun() throws Exception {
-        SparkContext stopped = clusterContext();
-        stopped.stop();
+    void aRunThatLosesItsContextFailsInOneSentenceAndTheNextRunStartsANewOne() throws Exception {
+        SparkContext lost = clusterContext();
+        // stopped from a thread of this test's: Spark refuses a stop from its listener thread or one it started
+        CountDownLatch taskStarted = new CountDownLatch(1);
+        Thread stopper = new Thread(
+                () -> {
+                    try {
+                        taskStarted.await();
+                        lost.stop(); // as if the cluster manager killed the application
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "stops-spark");
+        stopper.setDaemon(true); // left waiting if no task ever starts
+        stopper.start();
+        lost.addSparkListener(new SparkListener() {
+            @Override
+            public void onTaskStart(SparkListenerTaskStart start) {
+                taskStarted.countDown();
+            }
+        });
+        JsonNode failed = await(vigil().startRun("shop", "v1", "serving", START, END)
+                .get(0)
+                .path("id")
+                .asText());
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("failed");
+        assertThat(failed.path("error").asText())
+                .matches("The Spark application on \\Q" + cluster.masterUrl()
+                        + "\\E stopped during the run \\(Job \\d+ cancelled because SparkContext was shut down\\);"
+                        + " the next run starts a new one")
+                .doesNotContain("\n");
+        stopper.join(10_000);
+        assertThat(lost.isStopped()).isTrue();
+
         SparkContext sc = clusterContext();
-        assertThat(sc).isNotSameAs(stopped);
+        assertThat(sc).isNotSameAs(lost);
         runToSuccess("shop", "v1", "serving", START, END);
         assertRanOnExecutors(sc);
         assertThat(answers(server(), TOKEN)).isEqualTo(onCluster);

@@ -1,5 +1,6 @@
 package dev.vigil.engine.profile;
 
+import dev.vigil.core.VigilException;
 import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.Field;
@@ -127,9 +128,27 @@ public final class DatasetProfiler {
      */
     public Result profile(
             Prepared prepared, List<Window> windows, boolean countNullTimestamps, boolean performanceOnly) {
+        SparkSession session = spark.session().newSession();
+        try {
+            return profile(session, prepared, windows, countNullTimestamps, performanceOnly);
+        } catch (VigilException e) {
+            throw e; // already one sentence (the job's failure, the source's)
+        } catch (RuntimeException e) {
+            if (session.sparkContext().isStopped()) {
+                throw lost(e);
+            }
+            throw e;
+        }
+    }
+
+    private Result profile(
+            SparkSession session,
+            Prepared prepared,
+            List<Window> windows,
+            boolean countNullTimestamps,
+            boolean performanceOnly) {
         PostgresJdbcDataSource src = prepared.connection().source();
         String prefix = prepared.connection().dataset().specName() + ".";
-        SparkSession session = spark.session().newSession();
         SourceFrames frames = new SourceFrames(session, source);
         List<String> predicates = frames.predicates(prepared, windows, countNullTimestamps);
         if (predicates.isEmpty()) {
@@ -160,7 +179,7 @@ public final class DatasetProfiler {
                     .mapPartitionsWithIndex(new PartitionProfiler(plan, counters), true)
                     .collect();
         } catch (Exception e) { // a failed job is a SparkException, checked but undeclared
-            throw failure(session, e, src, prefix);
+            throw session.sparkContext().isStopped() ? lost(e) : source.sparkFailure(e, src, prefix);
         }
         return new Result(
                 PartialMerger.merge(partials, windows),
@@ -190,17 +209,10 @@ public final class DatasetProfiler {
     }
 
     /**
-     * What a run whose job failed fails with: when the job lost Spark's context (the cluster manager killed the
-     * application, executors kept dying), one sentence saying so (the next run starts a new context); otherwise the
-     * source's own error when there is one, or where and why the job failed.
+     * What a run fails with when its Spark context stopped under it (the cluster manager killed the application,
+     * executors kept dying): one sentence, whatever Spark threw; the next run's {@link SparkRuntime#session()} starts
+     * a new context.
      */
-    private RuntimeException failure(SparkSession session, Exception e, PostgresJdbcDataSource src, String prefix) {
-        if (session.sparkContext().isStopped()) {
-            return lost(e);
-        }
-        return source.sparkFailure(e, src, prefix);
-    }
-
     private VigilStateException lost(Exception e) {
         return new VigilStateException(
                 "The Spark application on " + spark.master() + " stopped during the run (" + SparkFailures.reason(e)
