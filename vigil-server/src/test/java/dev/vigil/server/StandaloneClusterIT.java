@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.client.Vigil;
+import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.Jdbc;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.Schema;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.engine.spark.SparkRuntime;
 import dev.vigil.testing.TestDatabase;
@@ -36,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * JVMs, from Spark's jars alone: {@link SparkStandalone}) gives the same numbers as a server in local mode, and its
  * tasks run on the worker's executor, which had no Vigil class and no PostgreSQL driver until the server shipped them.
  * A run whose context is stopped under it fails with one sentence; the next run starts a new application and gives
- * the same numbers.
+ * the same numbers. A query that fails on the executor fails the run with the source's reason and the executor.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT extends AbstractServerIT {
@@ -169,6 +175,42 @@ class StandaloneClusterIT extends AbstractServerIT {
         runToSuccess("shop", "v1", "serving", START, END);
         assertRanOnExecutors(sc);
         assertThat(answers(server(), TOKEN)).isEqualTo(onCluster);
+    }
+
+    @Test
+    @Order(3)
+    void aQueryThatFailsOnTheExecutorFailsTheRunNamingTheExecutor() throws Exception {
+        vigil().createModel("broken", "Broken");
+        vigil().apply(new ModelVersion(
+                "broken",
+                "v1",
+                ModelType.BINARY,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .feature("amount", FieldType.numeric())
+                        .prediction("score", FieldType.numeric())
+                        .build(),
+                List.of()));
+        // amount fails past the first row: the connect check reads one row (id 1, the table's first), the run all
+        vigil().version("broken", "v1")
+                .connectServing(
+                        ItSupport.source(
+                                db(),
+                                reader,
+                                "SELECT id, ts, CASE WHEN id > 1 THEN amount / (id - id) ELSE amount END AS amount,"
+                                        + " score FROM ml.serving"),
+                        "id",
+                        "ts");
+        clusterContext();
+        JsonNode failed = await(vigil().startRun("broken", "v1", "serving", START, END)
+                .get(0)
+                .path("id")
+                .asText());
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("failed");
+        assertThat(failed.path("error").asText())
+                .matches("\\Qserving.data_source.query failed on " + Jdbc.redactUrl(db().url()) + " as " + reader.user()
+                        + ": division by zero (read by executor \\E\\d+ \\(127\\.0\\.0\\.1\\)\\)");
+        assertThat(taskExecutors).as("tasks' executors").isNotEmpty().doesNotContain("driver");
     }
 
     /** The server's context (started if need be): on the cluster, with an executor; tasks' executors recorded. */

@@ -1,5 +1,6 @@
 package dev.vigil.engine.spark;
 
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,6 +14,22 @@ public final class SparkFailures {
             Pattern.compile("Lost task (\\S+) in stage (\\S+) \\(TID \\d+\\) \\((\\S+) executor (\\S+)\\): ([^\\n]*)");
 
     private SparkFailures() {}
+
+    /**
+     * The cluster executor a failed task ran on, as {@code "executor 0 (host)"}; empty when Spark does not say or
+     * the task ran in the driver (local mode), where naming it adds nothing.
+     */
+    public static Optional<String> executor(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            Matcher m = LOST_TASK.matcher(String.valueOf(t.getMessage()));
+            if (m.find()) {
+                return m.group(4).equals("driver")
+                        ? Optional.empty()
+                        : Optional.of("executor " + m.group(4) + " (" + m.group(3) + ")");
+            }
+        }
+        return Optional.empty();
+    }
 
     /**
      * Where and why the job failed: {@code "task 0.3 of stage 1.0 failed on executor 0 (host): <reason>"} when

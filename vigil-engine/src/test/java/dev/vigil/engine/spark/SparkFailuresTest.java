@@ -22,6 +22,21 @@ class SparkFailuresTest {
     }
 
     @Test
+    void theExecutorIsNamedOnlyWhenItIsNotTheDriver() {
+        // the first line of Spark 4.1.1's message for a task that failed on a cluster executor
+        Exception onCluster = new Exception("Job aborted due to stage failure: Task 0 in stage 1.0 failed 4 times,"
+                + " most recent failure: Lost task 0.3 in stage 1.0 (TID 7) (10.0.0.7 executor 3):"
+                + " org.postgresql.util.PSQLException: ERROR: division by zero\nDriver stacktrace:");
+        assertThat(SparkFailures.executor(onCluster)).contains("executor 3 (10.0.0.7)");
+        assertThat(SparkFailures.reason(onCluster))
+                .isEqualTo("task 0.3 of stage 1.0 failed on executor 3 (10.0.0.7): org.postgresql.util.PSQLException:"
+                        + " ERROR: division by zero");
+        Exception inDriver = new Exception("Lost task 0.0 in stage 0.0 (TID 0) (localhost executor driver): boom");
+        assertThat(SparkFailures.executor(inDriver)).isEmpty();
+        assertThat(SparkFailures.executor(new Exception("no task named"))).isEmpty();
+    }
+
+    @Test
     void anyOtherFailureIsItsFirstLine() {
         assertThat(SparkFailures.reason(new IllegalStateException("Cannot call methods on a stopped SparkContext.\n"
                         + "This stopped SparkContext was created at:")))
