@@ -159,10 +159,16 @@ public final class VigilServer implements AutoCloseable {
         }
     }
 
-    /** The engine: its Spark starts when a run first asks for its session. */
+    /**
+     * The engine, its Spark started (or started again, if its context stopped) as a run begins, while the run says
+     * it is "starting Spark": on a cluster that includes waiting for the first executor.
+     */
     private static Supplier<DatasetProfiler> profiler(SparkRuntime spark, PostgresSource source) {
         DatasetProfiler profiler = new DatasetProfiler(spark, source);
-        return () -> profiler;
+        return () -> {
+            spark.session();
+            return profiler;
+        };
     }
 
     private static Javalin createApp(
