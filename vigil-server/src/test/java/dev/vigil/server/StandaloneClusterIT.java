@@ -75,6 +75,7 @@ class StandaloneClusterIT extends AbstractServerIT {
                 .isNull();
         startedAt = System.nanoTime();
         clusterDir = Files.createTempDirectory("vigil-spark-cluster");
+        closeAfterClass(() -> deleteTree(clusterDir)); // after the cluster, registered after it, has stopped
         cluster = closeAfterClass(SparkStandalone.start(clusterDir, 2));
         return config.withSparkMaster(cluster.masterUrl())
                 .withSparkConf(Map.of(
@@ -263,6 +264,15 @@ class StandaloneClusterIT extends AbstractServerIT {
             Thread.sleep(200);
         }
         throw new AssertionError("run " + runId + " did not finish in 3 minutes");
+    }
+
+    /** Deletes {@code dir} and what it holds; the symbolic links to Spark's jars go, never the jars. */
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static double seconds(long since) {
