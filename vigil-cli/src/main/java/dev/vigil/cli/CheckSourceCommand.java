@@ -9,6 +9,7 @@ import dev.vigil.core.spec.ModelSpec;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.source.PrivilegeReport;
 import dev.vigil.engine.source.SourceColumn;
+import dev.vigil.engine.spark.SparkRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,7 +49,8 @@ final class CheckSourceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelSpec spec = ApplyCommand.readSpec(context, file, secrets.rules(context.env()));
-        PostgresSource source = PostgresSource.withDefaults();
+        // select_expr is analysed by a Spark of this process (no job runs), started only if a source has one
+        PostgresSource source = PostgresSource.withDefaults(SparkRuntime.local("local[*]"));
         List<ObjectNode> rows = new ArrayList<>();
         int failed = 0;
         for (DatasetConnection c : spec.datasets().values()) {

@@ -1,9 +1,14 @@
 package dev.vigil.cli;
 
+import dev.vigil.core.VigilArgumentException;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -35,6 +40,12 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--spark-master", description = "Spark master URL (default: $VIGIL_SPARK_MASTER or local[*]).")
     String sparkMaster;
+
+    @Option(
+            names = "--spark-conf",
+            paramLabel = "KEY=VALUE",
+            description = "A Spark setting, such as spark.executor.memory=2g (repeatable; over $VIGIL_SPARK_CONF).")
+    List<String> sparkConf = new ArrayList<>();
 
     @Option(
             names = "--tls-cert",
@@ -84,6 +95,15 @@ final class ServerCommand implements Callable<Integer> {
         }
         if (sparkMaster != null) {
             config = config.withSparkMaster(sparkMaster);
+        }
+        if (!sparkConf.isEmpty()) {
+            List<String> problems = new ArrayList<>();
+            Map<String, String> conf = new LinkedHashMap<>(config.sparkConf());
+            conf.putAll(ServerConfig.sparkConf("--spark-conf", sparkConf, problems));
+            if (!problems.isEmpty()) {
+                throw VigilArgumentException.of(problems);
+            }
+            config = config.withSparkConf(conf);
         }
         config = config.withTls(tls(config.tls()));
         if (!config.tls().enabled() && !isLoopback(config.host())) {

@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.core.VigilArgumentException;
+import dev.vigil.engine.spark.SparkRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ import java.util.Map;
  * <tr><td>storeUrl</td><td>VIGIL_STORE_URL</td><td>none: H2 file in dataDir; or jdbc:postgresql://…</td></tr>
  * <tr><td>storeUser / storePassword</td><td>VIGIL_STORE_USER / VIGIL_STORE_PASSWORD</td><td>none</td></tr>
  * <tr><td>sparkMaster</td><td>VIGIL_SPARK_MASTER</td><td>local[*]</td></tr>
+ * <tr><td>sparkConf</td><td>VIGIL_SPARK_CONF (spark.key=value entries, one a line or separated by ;)</td>
+ * <td>none: {@link dev.vigil.engine.spark.SparkRuntime}'s defaults</td></tr>
  * <tr><td>adminToken</td><td>VIGIL_ADMIN_TOKEN</td><td>none: generated at first start, printed once</td></tr>
  * <tr><td>sourceConnectTimeout</td><td>VIGIL_SOURCE_CONNECT_TIMEOUT (seconds)</td><td>5</td></tr>
  * <tr><td>sourceStatementTimeout</td><td>VIGIL_SOURCE_STATEMENT_TIMEOUT (seconds)</td><td>300</td></tr>
@@ -42,6 +45,7 @@ public record ServerConfig(
         String storeUser,
         String storePassword,
         String sparkMaster,
+        Map<String, String> sparkConf,
         String adminToken,
         Duration sourceConnectTimeout,
         Duration sourceStatementTimeout,
@@ -172,6 +176,7 @@ public record ServerConfig(
                 null,
                 null,
                 "local[*]",
+                Map.of(),
                 null,
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(300),
@@ -193,6 +198,7 @@ public record ServerConfig(
                 blankToNull(env.get("VIGIL_STORE_USER")),
                 blankToNull(env.get("VIGIL_STORE_PASSWORD")),
                 env.getOrDefault("VIGIL_SPARK_MASTER", d.sparkMaster),
+                sparkConf(env.get("VIGIL_SPARK_CONF"), problems),
                 blankToNull(env.get("VIGIL_ADMIN_TOKEN")),
                 Duration.ofSeconds(integer(env, "VIGIL_SOURCE_CONNECT_TIMEOUT", 5, problems)),
                 Duration.ofSeconds(integer(env, "VIGIL_SOURCE_STATEMENT_TIMEOUT", 300, problems)),
@@ -222,6 +228,7 @@ public record ServerConfig(
         if (sparkMaster == null || sparkMaster.isBlank()) {
             problems.add("spark-master: is empty (expected local[*] or spark://host:port)");
         }
+        problems.addAll(SparkRuntime.problems(sparkConf));
         if (sourceConnectTimeout.isNegative() || sourceConnectTimeout.isZero()) {
             problems.add("VIGIL_SOURCE_CONNECT_TIMEOUT: must be at least 1 second");
         }
@@ -262,6 +269,7 @@ public record ServerConfig(
                 c.storeUser,
                 c.storePassword,
                 c.sparkMaster,
+                c.sparkConf,
                 c.adminToken,
                 c.sourceConnectTimeout,
                 c.sourceStatementTimeout,
@@ -280,6 +288,7 @@ public record ServerConfig(
         String storeUser;
         String storePassword;
         String sparkMaster;
+        Map<String, String> sparkConf;
         String adminToken;
         Duration sourceConnectTimeout;
         Duration sourceStatementTimeout;
@@ -296,6 +305,7 @@ public record ServerConfig(
             storeUser = from.storeUser;
             storePassword = from.storePassword;
             sparkMaster = from.sparkMaster;
+            sparkConf = from.sparkConf;
             adminToken = from.adminToken;
             sourceConnectTimeout = from.sourceConnectTimeout;
             sourceStatementTimeout = from.sourceStatementTimeout;
@@ -335,6 +345,40 @@ public record ServerConfig(
         return with(c -> c.sparkMaster = value);
     }
 
+    /** Spark settings ({@code spark.*} keys) for the server's Spark, over Vigil's defaults. */
+    public ServerConfig withSparkConf(Map<String, String> value) {
+        return with(c -> c.sparkConf = Map.copyOf(value));
+    }
+
+    /**
+     * The {@code key=value} {@code entries} as Spark settings, later ones winning; an entry without {@code =} is a
+     * problem named after {@code label}. The keys are checked by {@link #validate()}.
+     */
+    public static Map<String, String> sparkConf(String label, List<String> entries, List<String> problems) {
+        Map<String, String> conf = new java.util.LinkedHashMap<>();
+        for (String entry : entries) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0) {
+                problems.add(label + ": '" + entry + "' is not key=value (such as spark.executor.memory=2g)");
+            } else {
+                conf.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+            }
+        }
+        return conf;
+    }
+
+    /** {@code VIGIL_SPARK_CONF}: entries one a line or separated by {@code ;} (a value may hold commas, not {@code ;}). */
+    private static Map<String, String> sparkConf(String value, List<String> problems) {
+        if (value == null || value.isBlank()) {
+            return Map.of();
+        }
+        List<String> entries = java.util.Arrays.stream(value.split("[;\\n]"))
+                .map(String::strip)
+                .filter(e -> !e.isEmpty())
+                .toList();
+        return Map.copyOf(sparkConf("VIGIL_SPARK_CONF", entries, problems));
+    }
+
     public ServerConfig withAdminToken(String value) {
         return with(c -> c.adminToken = value);
     }
@@ -358,7 +402,8 @@ public record ServerConfig(
     public String toString() {
         return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", storeUrl="
                 + dev.vigil.core.model.Jdbc.redactUrl(storeUrl) + ", storeUser=" + storeUser + ", storePassword="
-                + (storePassword == null ? "<none>" : "******") + ", sparkMaster=" + sparkMaster + ", adminToken="
+                + (storePassword == null ? "<none>" : "******") + ", sparkMaster=" + sparkMaster + ", sparkConf="
+                + sparkConf.keySet() + ", adminToken="
                 + (adminToken == null ? "<none>" : "******") + ", sourceConnectTimeout=" + sourceConnectTimeout
                 + ", sourceStatementTimeout=" + sourceStatementTimeout + ", schedulerTick=" + schedulerTick
                 + ", notifications="

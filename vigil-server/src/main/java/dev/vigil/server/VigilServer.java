@@ -2,7 +2,7 @@ package dev.vigil.server;
 
 import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.engine.source.PostgresSource;
-import dev.vigil.engine.spark.SparkSessions;
+import dev.vigil.engine.spark.SparkRuntime;
 import dev.vigil.server.api.AuditRoutes;
 import dev.vigil.server.api.ModelRoutes;
 import dev.vigil.server.api.MonitorRoutes;
@@ -55,6 +55,7 @@ public final class VigilServer implements AutoCloseable {
     private final RunService runs;
     private final Scheduler scheduler;
     private final Notifier notifier;
+    private final SparkRuntime spark;
 
     private VigilServer(
             ServerConfig config,
@@ -64,7 +65,9 @@ public final class VigilServer implements AutoCloseable {
             RunService runs,
             Scheduler scheduler,
             Notifier notifier,
+            SparkRuntime spark,
             Javalin app) {
+        this.spark = spark;
         this.runs = runs;
         this.notifier = notifier;
         this.scheduler = scheduler;
@@ -101,7 +104,10 @@ public final class VigilServer implements AutoCloseable {
             } else if (store.tokens().isEmpty()) {
                 generated = store.tokens().createBootstrapAdmin().token();
             }
-            PostgresSource source = new PostgresSource(config.sourceConnectTimeout(), config.sourceStatementTimeout());
+            // the server's one Spark, started on first use (seconds to warm up; most requests never need it)
+            SparkRuntime spark = new SparkRuntime(config.sparkMaster(), config.sparkConf());
+            PostgresSource source =
+                    new PostgresSource(config.sourceConnectTimeout(), config.sourceStatementTimeout(), spark);
             List<Endpoint> endpoints = new ArrayList<>();
             endpoints.addAll(new ModelRoutes(store, source).endpoints());
             endpoints.addAll(new TokenRoutes(store).endpoints());
@@ -109,7 +115,7 @@ public final class VigilServer implements AutoCloseable {
             String[] url = new String[1];
             notifier = new Notifier(store, config.notifications(), () -> url[0], clock);
             MonitorEvaluator evaluator = new MonitorEvaluator(store, notifier::wake, clock);
-            runs = new RunService(store, profiler(config, source), clock, evaluator::evaluate, config.limits());
+            runs = new RunService(store, profiler(spark, source), clock, evaluator::evaluate, config.limits());
             evaluator.catchUp(); // windows a crash left unevaluated, once RunService has repaired their roll-ups
             endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
             endpoints.addAll(new QueryRoutes(store).endpoints());
@@ -134,10 +140,12 @@ public final class VigilServer implements AutoCloseable {
             if (!config.schedulerTick().isZero()) {
                 scheduler.start(config.schedulerTick());
             }
-            VigilServer server = new VigilServer(config, store, generated, endpoints, runs, scheduler, notifier, app);
+            VigilServer server =
+                    new VigilServer(config, store, generated, endpoints, runs, scheduler, notifier, spark, app);
             url[0] = server.url();
             notifier.start();
             LOG.info("Vigil server listening on {} (metastore: {})", server.url(), store.describe());
+            LOG.info("Spark master {}: Spark starts at the first run, and logs its executors then", spark.master());
             return server;
         } catch (RuntimeException e) {
             if (runs != null) {
@@ -151,18 +159,15 @@ public final class VigilServer implements AutoCloseable {
         }
     }
 
-    /** The engine, started on first use: Spark takes seconds to warm up and most requests never need it. */
-    private static Supplier<DatasetProfiler> profiler(ServerConfig config, PostgresSource source) {
-        return new Supplier<>() {
-            private DatasetProfiler profiler;
-
-            @Override
-            public synchronized DatasetProfiler get() {
-                if (profiler == null) {
-                    profiler = new DatasetProfiler(SparkSessions.shared(config.sparkMaster()), source);
-                }
-                return profiler;
-            }
+    /**
+     * The engine, its Spark started (or started again, if its context stopped) as a run begins, while the run says
+     * it is "starting Spark": on a cluster that includes waiting for the first executor.
+     */
+    private static Supplier<DatasetProfiler> profiler(SparkRuntime spark, PostgresSource source) {
+        DatasetProfiler profiler = new DatasetProfiler(spark, source);
+        return () -> {
+            spark.session();
+            return profiler;
         };
     }
 
@@ -248,6 +253,11 @@ public final class VigilServer implements AutoCloseable {
                         e.role() == null ? null : e.role().spec(),
                         e.requestBody() != null))
                 .toList();
+    }
+
+    /** The server's Spark (started on first use). */
+    public SparkRuntime spark() {
+        return spark;
     }
 
     public Metastore metastore() {

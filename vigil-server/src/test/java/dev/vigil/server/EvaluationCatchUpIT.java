@@ -12,7 +12,6 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Schema;
 import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.engine.source.PostgresSource;
-import dev.vigil.engine.spark.SparkSessions;
 import dev.vigil.server.runs.RunService;
 import dev.vigil.store.Metastore;
 import dev.vigil.testing.MutableClock;
@@ -73,8 +72,8 @@ class EvaluationCatchUpIT extends AbstractServerIT {
 
     @BeforeAll
     void engine() {
-        PostgresSource source = new PostgresSource(Duration.ofSeconds(5), Duration.ofSeconds(300));
-        DatasetProfiler profiler = new DatasetProfiler(SparkSessions.shared("local[2]"), source);
+        PostgresSource source = new PostgresSource(Duration.ofSeconds(5), Duration.ofSeconds(300), server().spark());
+        DatasetProfiler profiler = new DatasetProfiler(server().spark(), source);
         engine = () -> profiler;
     }
 

@@ -11,7 +11,6 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Schema;
 import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.engine.source.PostgresSource;
-import dev.vigil.engine.spark.SparkSessions;
 import dev.vigil.server.runs.RunService;
 import dev.vigil.server.runs.Scheduler;
 import dev.vigil.testing.MutableClock;
@@ -76,8 +75,8 @@ class RunErrorIT extends AbstractServerIT {
             vigil().version(model, "v1")
                     .connectServing(ItSupport.source(db(), reader, "SELECT * FROM ml.events"), "id", "ts");
         }
-        PostgresSource source = new PostgresSource(Duration.ofSeconds(5), Duration.ofSeconds(300));
-        DatasetProfiler profiler = new DatasetProfiler(SparkSessions.shared("local[2]"), source);
+        PostgresSource source = new PostgresSource(Duration.ofSeconds(5), Duration.ofSeconds(300), server().spark());
+        DatasetProfiler profiler = new DatasetProfiler(server().spark(), source);
         engine = () -> profiler;
     }
 

@@ -23,6 +23,7 @@ class ServerConfigTest {
                         null,
                         null,
                         "local[*]",
+                        Map.of(),
                         null,
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(300),
@@ -55,6 +56,9 @@ class ServerConfigTest {
                 Map.entry("VIGIL_STORE_USER", "vigil_meta"),
                 Map.entry("VIGIL_STORE_PASSWORD", "meta-secret"),
                 Map.entry("VIGIL_SPARK_MASTER", "spark://master:7077"),
+                Map.entry(
+                        "VIGIL_SPARK_CONF",
+                        " spark.executor.memory=2g\nspark.jars=/opt/a.jar,/opt/b.jar; spark.driver.host = vigil.svc\n"),
                 Map.entry("VIGIL_ADMIN_TOKEN", "vgl_admin"),
                 Map.entry("VIGIL_SOURCE_CONNECT_TIMEOUT", "7"),
                 Map.entry("VIGIL_SOURCE_STATEMENT_TIMEOUT", "90"),
@@ -88,6 +92,10 @@ class ServerConfigTest {
                         "vigil_meta",
                         "meta-secret",
                         "spark://master:7077",
+                        Map.of(
+                                "spark.executor.memory", "2g",
+                                "spark.jars", "/opt/a.jar,/opt/b.jar",
+                                "spark.driver.host", "vigil.svc"),
                         "vgl_admin",
                         Duration.ofSeconds(7),
                         Duration.ofSeconds(90),
@@ -146,6 +154,18 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("VIGIL_NOTIFY_THREADS", "65"))
                         .validate())
                 .hasMessage("VIGIL_NOTIFY_THREADS: must be 1 to 64, got 65");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(
+                        Map.of("VIGIL_SPARK_CONF", "spark.executor.memory=2g;spark.executor.cores")))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage("VIGIL_SPARK_CONF: 'spark.executor.cores' is not key=value (such as"
+                        + " spark.executor.memory=2g)");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(
+                                Map.of("VIGIL_SPARK_CONF", "executor.memory=2g\nspark.sql.runSQLOnFiles=true"))
+                        .validate())
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage("2 problems: spark-conf: executor.memory is not a Spark setting (keys start with spark.);"
+                        + " spark-conf: spark.sql.runSQLOnFiles cannot be changed (Vigil runs user SQL, which is"
+                        + " untrusted)");
         assertThatThrownBy(() -> ServerConfig.defaults().withPort(70000).validate())
                 .hasMessage("port: 70000 is out of range (expected 0 to 65535)");
         assertThatThrownBy(() -> ServerConfig.defaults()

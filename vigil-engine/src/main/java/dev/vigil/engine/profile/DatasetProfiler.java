@@ -1,5 +1,7 @@
 package dev.vigil.engine.profile;
 
+import dev.vigil.core.VigilException;
+import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.Field;
 import dev.vigil.core.model.FieldGroup;
@@ -8,6 +10,8 @@ import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Segment;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.source.SourceColumn;
+import dev.vigil.engine.spark.SparkFailures;
+import dev.vigil.engine.spark.SparkRuntime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +40,11 @@ import org.apache.spark.sql.SparkSession;
 public final class DatasetProfiler {
     private static final long SAMPLE_SEED = 20_260_101L;
 
-    private final SparkSession spark;
+    private final SparkRuntime spark;
     private final PostgresSource source;
 
-    public DatasetProfiler(SparkSession spark, PostgresSource source) {
+    /** A profiler reading with {@code source}, its jobs run by {@code spark} (asked for its session at each run). */
+    public DatasetProfiler(SparkRuntime spark, PostgresSource source) {
         this.spark = spark;
         this.source = source;
     }
@@ -123,9 +128,27 @@ public final class DatasetProfiler {
      */
     public Result profile(
             Prepared prepared, List<Window> windows, boolean countNullTimestamps, boolean performanceOnly) {
+        SparkSession session = spark.session().newSession();
+        try {
+            return profile(session, prepared, windows, countNullTimestamps, performanceOnly);
+        } catch (VigilException e) {
+            throw e; // already one sentence (the job's failure, the source's)
+        } catch (RuntimeException e) {
+            if (session.sparkContext().isStopped()) {
+                throw lost(e);
+            }
+            throw e;
+        }
+    }
+
+    private Result profile(
+            SparkSession session,
+            Prepared prepared,
+            List<Window> windows,
+            boolean countNullTimestamps,
+            boolean performanceOnly) {
         PostgresJdbcDataSource src = prepared.connection().source();
         String prefix = prepared.connection().dataset().specName() + ".";
-        SparkSession session = spark.newSession();
         SourceFrames frames = new SourceFrames(session, source);
         List<String> predicates = frames.predicates(prepared, windows, countNullTimestamps);
         if (predicates.isEmpty()) {
@@ -156,7 +179,7 @@ public final class DatasetProfiler {
                     .mapPartitionsWithIndex(new PartitionProfiler(plan, counters), true)
                     .collect();
         } catch (Exception e) { // a failed job is a SparkException, checked but undeclared
-            throw source.sparkFailure(e, src, prefix);
+            throw session.sparkContext().isStopped() ? lost(e) : source.sparkFailure(e, src, prefix);
         }
         return new Result(
                 PartialMerger.merge(partials, windows),
@@ -174,7 +197,26 @@ public final class DatasetProfiler {
      * once as unmatched; an id that is not a value of the serving id's type counts as a problem row.
      */
     public ActualsScan scanActuals(Prepared serving, List<Window> range, boolean countNullTimestamps) {
-        SourceFrames frames = new SourceFrames(spark.newSession(), source);
-        return new ActualsJoin(frames, source).scan(serving, range, countNullTimestamps);
+        SparkSession session = spark.session().newSession();
+        try {
+            return new ActualsJoin(new SourceFrames(session, source), source).scan(serving, range, countNullTimestamps);
+        } catch (RuntimeException e) {
+            if (session.sparkContext().isStopped()) {
+                throw lost(e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * What a run fails with when its Spark context stopped under it (the cluster manager killed the application,
+     * executors kept dying): one sentence, whatever Spark threw; the next run's {@link SparkRuntime#session()} starts
+     * a new context.
+     */
+    private VigilStateException lost(Exception e) {
+        return new VigilStateException(
+                "The Spark application on " + spark.master() + " stopped during the run (" + SparkFailures.reason(e)
+                        + "); the next run starts a new one",
+                e);
     }
 }

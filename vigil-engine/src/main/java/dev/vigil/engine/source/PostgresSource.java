@@ -5,6 +5,7 @@ import dev.vigil.core.VigilSourceException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.engine.spark.SparkRuntime;
 import dev.vigil.engine.spark.UserExpressions;
 import java.io.IOException;
 import java.sql.Connection;
@@ -39,8 +40,10 @@ public final class PostgresSource {
     private final ReadOnlySessions sessions;
     private final PrivilegeProbe privileges;
     private final TimestampLookups lookups;
+    private final SparkRuntime spark;
 
-    public PostgresSource(Duration connectTimeout, Duration statementTimeout) {
+    /** A source reader with these timeouts that analyses {@code select_expr} with the server's {@code spark}. */
+    public PostgresSource(Duration connectTimeout, Duration statementTimeout, SparkRuntime spark) {
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new VigilArgumentException("source connect timeout must be positive, got " + connectTimeout);
         }
@@ -51,11 +54,12 @@ public final class PostgresSource {
         this.failures = sessions.failures();
         this.privileges = new PrivilegeProbe(sessions);
         this.lookups = new TimestampLookups(sessions);
+        this.spark = spark;
     }
 
     /** A 5 s connect timeout and a 300 s statement timeout. */
-    public static PostgresSource withDefaults() {
-        return new PostgresSource(Duration.ofSeconds(5), Duration.ofSeconds(300));
+    public static PostgresSource withDefaults(SparkRuntime spark) {
+        return new PostgresSource(Duration.ofSeconds(5), Duration.ofSeconds(300), spark);
     }
 
     /** The JDBC properties of a read-only session (also what Spark's JDBC reader gets). */
@@ -141,7 +145,7 @@ public final class PostgresSource {
         } catch (IOException e) {
             throw SourceFailures.unreadablePlan(key, e);
         }
-        return SourceSchemaCheck.check(version, connection, prefix, probed);
+        return SourceSchemaCheck.check(version, connection, prefix, probed, spark);
     }
 
     /**

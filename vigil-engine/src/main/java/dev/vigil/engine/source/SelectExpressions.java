@@ -1,7 +1,6 @@
 package dev.vigil.engine.source;
 
 import dev.vigil.core.VigilArgumentException;
-import dev.vigil.engine.spark.SparkSessions;
 import dev.vigil.engine.spark.UserExpressions;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.Locale;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -19,18 +19,20 @@ import org.apache.spark.sql.types.StructType;
  * Applies a source's {@code select_expr}, already held to {@link UserExpressions}' allowlist by
  * {@link PostgresSource#check} before any connection, to an empty Spark frame of the probed columns, so that an
  * expression Spark cannot analyse fails at connect time, with the expression and Spark's reason,
- * and the columns it produces can be checked against the schema.
+ * and the columns it produces can be checked against the schema. The frame is the server's own session's (an
+ * analysis runs no job, but must see the same Spark as the runs).
  */
 final class SelectExpressions {
     private SelectExpressions() {}
 
-    static List<SourceColumn> apply(List<SourceColumn> columns, List<String> expressions, String key) {
+    static List<SourceColumn> apply(
+            SparkSession spark, List<SourceColumn> columns, List<String> expressions, String key) {
         List<StructField> fields = new ArrayList<>();
         for (SourceColumn c : columns) {
             fields.add(DataTypes.createStructField(c.name(), sparkType(c.typeName()), true));
         }
         StructType schema = DataTypes.createStructType(fields);
-        Dataset<Row> empty = SparkSessions.shared().createDataFrame(List.of(), schema);
+        Dataset<Row> empty = spark.createDataFrame(List.of(), schema);
         StructType result;
         try {
             result = empty.selectExpr(expressions.toArray(String[]::new)).schema();

@@ -6,6 +6,7 @@ import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.Jdbc;
 import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.engine.spark.SparkFailures;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -45,19 +46,28 @@ final class SourceFailures {
     RuntimeException sparkFailure(Exception e, PostgresJdbcDataSource src, String prefix) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
-                return failure(src, prefix + "data_source.query", sql);
+                return onExecutor(failure(src, prefix + "data_source.query", sql), e);
             }
             if (t instanceof VigilSourceException v) {
-                return v;
+                return onExecutor(v, e);
             }
         }
         if (e instanceof RuntimeException r) {
             return r;
         }
         return new VigilStateException(
-                "The Spark job reading " + prefix + "data_source.query failed: "
-                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
-                e);
+                "The Spark job reading " + prefix + "data_source.query failed: " + SparkFailures.reason(e), e);
+    }
+
+    /**
+     * {@code failure} saying which executor met it, when a cluster's executor did: it is the executor that must reach
+     * the source (its network, the files a URL names), not the server.
+     */
+    private static VigilSourceException onExecutor(VigilSourceException failure, Exception e) {
+        return SparkFailures.executor(e)
+                .map(executor -> new VigilSourceException(
+                        failure.reason(), failure.getMessage() + " (read by " + executor + ")", failure.getCause()))
+                .orElse(failure);
     }
 
     static VigilSourceException connectFailure(PostgresJdbcDataSource source, SQLException e) {

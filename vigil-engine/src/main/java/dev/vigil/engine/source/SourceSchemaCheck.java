@@ -8,6 +8,7 @@ import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.spec.SpecValidator;
 import dev.vigil.engine.source.ColumnTypes.Shape;
+import dev.vigil.engine.spark.SparkRuntime;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -28,14 +29,18 @@ final class SourceSchemaCheck {
     /**
      * Applies the source's {@code select_expr} to the {@code probed} columns and checks the result; all problems
      * are reported together, keys prefixed with {@code prefix} (e.g. {@code "serving."}). Returns the columns as
-     * the engine will see them (after {@code select_expr}).
+     * the engine will see them (after {@code select_expr}, which {@code spark} analyses).
      */
     static List<SourceColumn> check(
-            ModelVersion version, DatasetConnection connection, String prefix, List<SourceColumn> probed) {
+            ModelVersion version,
+            DatasetConnection connection,
+            String prefix,
+            List<SourceColumn> probed,
+            SparkRuntime spark) {
         List<SourceColumn> columns = probed;
         if (!connection.source().selectExpr().isEmpty()) {
             columns = SelectExpressions.apply(
-                    columns, connection.source().selectExpr(), prefix + "data_source.select_expr");
+                    spark.session(), columns, connection.source().selectExpr(), prefix + "data_source.select_expr");
         }
         Columns available = new Columns(columns);
         List<String> problems = new ArrayList<>();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.Segment;
-import dev.vigil.engine.spark.SparkSessions;
+import dev.vigil.engine.spark.SparkRuntime;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /** A run checks each segment's where again before Spark parses it: a version stored before the check is refused. */
 class SegmentWhereTest {
     private static Dataset<Row> frame() {
-        return SparkSessions.shared()
+        return SparkRuntime.local("local[*]")
+                .session()
                 .createDataFrame(
                         List.of(RowFactory.create(10.0), RowFactory.create(600.0)),
                         DataTypes.createStructType(

@@ -15,7 +15,7 @@ import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
-import dev.vigil.engine.spark.SparkSessions;
+import dev.vigil.engine.spark.SparkRuntime;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
 import java.sql.Connection;
@@ -33,7 +33,8 @@ import org.junit.jupiter.api.TestInstance;
 class PostgresSourceIT {
     private TestDatabase db;
     private TestDatabase.Credentials reader;
-    private final PostgresSource source = PostgresSource.withDefaults();
+    private final SparkRuntime spark = SparkRuntime.local("local[*]");
+    private final PostgresSource source = PostgresSource.withDefaults(spark);
 
     @BeforeAll
     void createSource() {
@@ -307,7 +308,7 @@ class PostgresSourceIT {
      */
     @Test
     void addressesWherePostgresDoesNotAnswerAllReadTheSame() throws Exception {
-        PostgresSource quick = new PostgresSource(Duration.ofSeconds(1), Duration.ofSeconds(5));
+        PostgresSource quick = new PostgresSource(Duration.ofSeconds(1), Duration.ofSeconds(5), spark);
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
                 java.net.ServerSocket hangsUp =
                         new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
@@ -413,7 +414,7 @@ class PostgresSourceIT {
 
     @Test
     void aQueryStuckBehindALockHitsTheStatementTimeout() throws Exception {
-        PostgresSource impatient = new PostgresSource(Duration.ofSeconds(5), Duration.ofSeconds(1));
+        PostgresSource impatient = new PostgresSource(Duration.ofSeconds(5), Duration.ofSeconds(1), spark);
         try (Connection locker = db.connectAsAdmin()) {
             locker.setAutoCommit(false);
             locker.createStatement().execute("LOCK TABLE ml.preds IN ACCESS EXCLUSIVE MODE");
@@ -473,6 +474,6 @@ class PostgresSourceIT {
 
     @AfterAll
     void stopSpark() {
-        SparkSessions.stop();
+        spark.close();
     }
 }

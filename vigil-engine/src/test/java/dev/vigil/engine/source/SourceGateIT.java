@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SourceGateIT {
     private TestDatabase db;
     private TestDatabase.Credentials reader;
-    private final PostgresSource source = PostgresSource.withDefaults();
+    private final PostgresSource source =
+            PostgresSource.withDefaults(dev.vigil.engine.spark.SparkRuntime.local("local[*]"));
 
     @BeforeAll
     void createSource() {

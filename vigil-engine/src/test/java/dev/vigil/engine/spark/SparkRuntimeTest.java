@@ -10,12 +10,13 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shared session cannot read files through SQL, in every per-run session made from it. */
-class SparkSessionsTest {
+/** A runtime's session cannot read files through SQL, in every per-run session made from it. */
+class SparkRuntimeTest {
     @Test
     void sqlCannotNameAFileAsATable(@TempDir Path dir) throws IOException {
         Path secret = Files.writeString(dir.resolve("secret.txt"), "vigil-secret-line\n");
-        SparkSession run = SparkSessions.shared().newSession(); // a run's session, as DatasetProfiler makes it
+        SparkSession run =
+                SparkRuntime.local("local[*]").session().newSession(); // a run's session, as DatasetProfiler makes it
         assertThat(run.conf().get("spark.sql.runSQLOnFiles")).isEqualTo("false");
         assertThat(run.conf().get("spark.sql.variable.substitute")).isEqualTo("false");
 
