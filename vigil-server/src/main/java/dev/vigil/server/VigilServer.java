@@ -55,6 +55,7 @@ public final class VigilServer implements AutoCloseable {
     private final RunService runs;
     private final Scheduler scheduler;
     private final Notifier notifier;
+    private final MonitorEvaluator evaluator;
 
     private VigilServer(
             ServerConfig config,
@@ -64,7 +65,9 @@ public final class VigilServer implements AutoCloseable {
             RunService runs,
             Scheduler scheduler,
             Notifier notifier,
+            MonitorEvaluator evaluator,
             Javalin app) {
+        this.evaluator = evaluator;
         this.runs = runs;
         this.notifier = notifier;
         this.scheduler = scheduler;
@@ -91,6 +94,7 @@ public final class VigilServer implements AutoCloseable {
         RunService runs = null;
         Scheduler scheduler = null;
         Notifier notifier = null;
+        MonitorEvaluator evaluator = null;
         try {
             String generated = null;
             if (config.adminToken() != null) {
@@ -107,9 +111,10 @@ public final class VigilServer implements AutoCloseable {
             endpoints.addAll(new TokenRoutes(store).endpoints());
             endpoints.addAll(new AuditRoutes(store).endpoints());
             String[] url = new String[1];
-            notifier = new Notifier(store, config.notifications(), () -> url[0], clock);
-            MonitorEvaluator evaluator = new MonitorEvaluator(store, notifier::wake, clock);
-            runs = new RunService(store, profiler(config, source), clock, evaluator::evaluate, config.limits());
+            ServerId id = ServerId.create(); // the holder of its runs, leases and claims among servers (ADR 0021)
+            notifier = new Notifier(store, config.notifications(), () -> url[0], clock, id);
+            evaluator = new MonitorEvaluator(store, notifier::wake, clock, id);
+            runs = new RunService(store, profiler(config, source), clock, evaluator::evaluate, config.limits(), id);
             evaluator.catchUp(); // windows a crash left unevaluated, once RunService has repaired their roll-ups
             endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
             endpoints.addAll(new QueryRoutes(store).endpoints());
@@ -134,10 +139,11 @@ public final class VigilServer implements AutoCloseable {
             if (!config.schedulerTick().isZero()) {
                 scheduler.start(config.schedulerTick());
             }
-            VigilServer server = new VigilServer(config, store, generated, endpoints, runs, scheduler, notifier, app);
+            VigilServer server =
+                    new VigilServer(config, store, generated, endpoints, runs, scheduler, notifier, evaluator, app);
             url[0] = server.url();
             notifier.start();
-            LOG.info("Vigil server listening on {} (metastore: {})", server.url(), store.describe());
+            LOG.info("Vigil server {} listening on {} (metastore: {})", id, server.url(), store.describe());
             return server;
         } catch (RuntimeException e) {
             if (runs != null) {
@@ -267,6 +273,7 @@ public final class VigilServer implements AutoCloseable {
             app.stop();
             runs.close();
             notifier.close();
+            evaluator.stop();
         } finally {
             store.close();
         }

@@ -191,6 +191,17 @@ public final class DeliveryRepository {
         });
     }
 
+    /** Ends every claim of {@code owner} (a server stopping): its deliveries are due again for any server. */
+    public int releaseClaims(String owner) {
+        return db.inTransaction("release the notifications claimed by " + owner, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE deliveries SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?")) {
+                ps.setString(1, owner);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /**
      * Records an attempt of a delivery: {@code outcome} in one line; delivered, or pending again at
      * {@code retryAt}, or (no {@code retryAt}) failed for good.

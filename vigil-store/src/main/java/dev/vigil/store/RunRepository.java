@@ -62,8 +62,7 @@ public final class RunRepository {
      * server: any server may fail it as expired.
      */
     public Run create(String modelId, String version, String dataset, Instant from, Instant to, int windows) {
-        return insert(modelId, version, dataset, from, to, windows, null, null)
-                .orElseThrow();
+        return insert(modelId, version, dataset, from, to, windows, null, null).orElseThrow();
     }
 
     /** A new queued run, held by {@code holder} for one lease. */
@@ -118,7 +117,8 @@ public final class RunRepository {
         OffsetDateTime now = Database.timestamp(run.createdAt());
         return db.inTransaction("create a run of " + modelId + "/" + version + "/" + dataset, c -> {
             String sql = "INSERT INTO runs (" + COLUMNS + ", owner, renewed_at, lease_until, scheduled_for)"
-                    + " SELECT ?, ?, ?, ?, " + TS + ", " + TS + ", ?, ?, ?, ?, ?, ?, ?, ?, " + TS + ", " + TS + ", " + TS
+                    + " SELECT ?, ?, ?, ?, " + TS + ", " + TS + ", ?, ?, ?, ?, ?, ?, ?, ?, " + TS + ", " + TS + ", "
+                    + TS
                     + ", ?, " + TS + ", " + TS + ", " + TS;
             if (dueAt != null) {
                 sql += " WHERE NOT EXISTS (SELECT 1 FROM runs WHERE model_id = ? AND version = ? AND dataset = ?"
@@ -144,7 +144,11 @@ public final class RunRepository {
                 ps.setObject(17, null);
                 ps.setString(18, holder == null ? null : holder.owner());
                 ps.setObject(19, holder == null ? null : now);
-                ps.setObject(20, holder == null ? null : Database.timestamp(run.createdAt().plus(holder.lease())));
+                ps.setObject(
+                        20,
+                        holder == null
+                                ? null
+                                : Database.timestamp(run.createdAt().plus(holder.lease())));
                 ps.setObject(21, Database.timestamp(dueAt));
                 if (dueAt != null) {
                     ps.setString(22, modelId);
@@ -216,9 +220,8 @@ public final class RunRepository {
     /** The queued or running runs whose lease expired (or that never had one), whoever held them. */
     public List<Expired> expired() {
         return db.inTransaction("find the runs past their lease", c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, owner, renewed_at FROM runs WHERE " + UNFINISHED + " AND " + LEASE_EXPIRED
-                            + " ORDER BY created_at, id")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, owner, renewed_at FROM runs WHERE " + UNFINISHED
+                    + " AND " + LEASE_EXPIRED + " ORDER BY created_at, id")) {
                 ps.setObject(1, db.now());
                 List<Expired> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
