@@ -43,9 +43,9 @@ class TwoServersIT {
     private static final String TOKEN = "vgl_two_servers_it_admin_token_0123456789abcdef";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Hours of rows in the source, and rows per hour: enough batches that the run is caught mid-way. */
-    private static final int HOURS = 3000;
+    private static final int HOURS = 1200;
 
-    private static final int ROWS_PER_HOUR = 100;
+    private static final int ROWS_PER_HOUR = 50;
     /** The lease each server's runs are held under (VIGIL_RUN_LEASE): short, so the takeover comes soon. */
     private static final int LEASE_SECONDS = 15;
 
@@ -98,8 +98,9 @@ class TwoServersIT {
 
     @Test
     void aDueRunIsMadeOnceAndTheOtherServerTakesOverTheRunOfAKilledOne() throws Exception {
-        Server one = start("one");
-        Server two = start("two");
+        List<Server> started = start("takeover-one", "takeover-two");
+        Server one = started.get(0);
+        Server two = started.get(1);
         for (Server s : List.of(one, two)) {
             assertThat(get(s, "/healthz", null).statusCode()).isEqualTo(200);
         }
@@ -162,8 +163,9 @@ class TwoServersIT {
 
     @Test
     void aDashboardSessionBegunOnOneServerIsAnsweredAndEndedByTheOther() throws Exception {
-        Server one = start("one");
-        Server two = start("two");
+        List<Server> started = start("session-one", "session-two");
+        Server one = started.get(0);
+        Server two = started.get(1);
         HttpResponse<String> signIn = HTTP.send(
                 HttpRequest.newBuilder(URI.create(one.url() + "/signin"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -197,9 +199,40 @@ class TwoServersIT {
         assertThat(count("SELECT count(*) FROM dashboard_sessions")).isZero();
     }
 
-    /** A server process on the shared metastore; returns once it listens. */
-    private Server start(String name) throws Exception {
-        Path log = dir.resolve(name + ".log");
+    /**
+     * Server processes on the shared metastore, started side by side; returns once they all listen. Their output goes
+     * to {@code target/TwoServersIT/<name>.log}, kept for a failure's post-mortem.
+     */
+    private List<Server> start(String... names) throws Exception {
+        Path logs = Files.createDirectories(Path.of("target", "TwoServersIT"));
+        List<Process> processes = new ArrayList<>();
+        for (String name : names) {
+            processes.add(launch(name, logs.resolve(name + ".log")));
+        }
+        Pattern listening = Pattern.compile("Vigil server listening on (http://127\\.0\\.0\\.1:\\d+) ");
+        List<Server> started = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        for (int i = 0; i < names.length; i++) {
+            Path log = logs.resolve(names[i] + ".log");
+            while (true) {
+                Matcher m = listening.matcher(Files.readString(log));
+                if (m.find()) {
+                    Server s = new Server(processes.get(i), m.group(1), log);
+                    servers.add(s);
+                    started.add(s);
+                    break;
+                }
+                assertThat(processes.get(i).isAlive()).as(Files.readString(log)).isTrue();
+                assertThat(System.nanoTime())
+                        .as("server " + names[i] + " listening within 90 s")
+                        .isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+        return started;
+    }
+
+    private Process launch(String name, Path log) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         // the JVM flags Spark needs on this Java (the parent POM's), as the test JVM got them
@@ -208,7 +241,17 @@ class TwoServersIT {
                 command.add(arg);
             }
         }
+        // the server's INFO logs to its own output, not to the test JVM's log file (log4j2-test.xml, append=false)
+        Path logConfig = dir.resolve("log4j2-server.xml");
+        Files.writeString(
+                logConfig,
+                "<Configuration status=\"WARN\"><Appenders><Console name=\"out\" target=\"SYSTEM_OUT\">"
+                        + "<PatternLayout pattern=\"%d{HH:mm:ss.SSS} %-5level %c{1} - %msg%n\"/></Console></Appenders>"
+                        + "<Loggers><Logger name=\"dev.vigil\" level=\"INFO\"/><Logger name=\"org.apache\" level=\"WARN\"/>"
+                        + "<Logger name=\"org.sparkproject\" level=\"WARN\"/><Root level=\"WARN\">"
+                        + "<AppenderRef ref=\"out\"/></Root></Loggers></Configuration>");
         command.addAll(List.of(
+                "-Dlog4j2.configurationFile=" + logConfig,
                 "-Xmx768m",
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -234,21 +277,7 @@ class TwoServersIT {
         builder.environment().put("VIGIL_SCHEDULER_TICK", "1");
         builder.environment().put("VIGIL_RUN_LEASE", String.valueOf(LEASE_SECONDS));
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        Process process = builder.start();
-        Pattern listening = Pattern.compile("Vigil server listening on (http://127\\.0\\.0\\.1:\\d+) ");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Matcher m = listening.matcher(Files.readString(log));
-            if (m.find()) {
-                Server s = new Server(process, m.group(1), log);
-                servers.add(s);
-                return s;
-            }
-            assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
-            Thread.sleep(100);
-        }
-        process.destroyForcibly();
-        throw new AssertionError("server " + name + " did not start within 60 s: " + Files.readString(log));
+        return builder.start();
     }
 
     /** Both servers open the dataset's stored password with the same master key. */
