@@ -334,9 +334,9 @@ public final class RunService implements AutoCloseable {
     private void doing(String runId, String activity) {
         leases.doing(runId, activity);
         if (store.runs().renew(List.of(runId), holder).isEmpty()) {
-            throw new VigilStateException("the run's lease was taken over: another server failed it after this one"
-                    + " renewed nothing for " + leases.lease().toSeconds() + " seconds (VIGIL_RUN_LEASE); it is"
-                    + " tried again");
+            throw new VigilStateException("the run was failed meanwhile, past its lease of "
+                    + leases.lease().toSeconds() + " seconds (VIGIL_RUN_LEASE), here or by another server; it stops"
+                    + " before writing anything more");
         }
     }
 
@@ -439,7 +439,7 @@ public final class RunService implements AutoCloseable {
                         ? "the server stopped before the run finished; run it again"
                         : "server " + e.owner() + " stopped renewing its lease at " + e.renewedAt()
                                 + " (VIGIL_RUN_LEASE " + leases.lease().toSeconds() + " seconds)"
-                                + "; another server failed the run so that it is tried again";
+                                + "; another server failed the run so that it can run again (a scheduled run is retried)";
                 if (store.runs().failExpired(e.id(), reason)) {
                     LOG.warn("run {} failed: {}", e.id(), reason);
                 }

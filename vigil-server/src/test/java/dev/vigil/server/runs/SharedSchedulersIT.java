@@ -104,7 +104,7 @@ class SharedSchedulersIT {
                 assertThat(failed.error())
                         .isEqualTo("server " + dead + " stopped renewing its lease at 2026-03-08T07:10:30Z"
                                 + " (VIGIL_RUN_LEASE " + LEASE_SECONDS + " seconds); another server failed the run so"
-                                + " that it is tried again");
+                                + " that it can run again (a scheduled run is retried)");
                 assertThat(storeA.runs().scheduled("m", "v1", "serving", 10))
                         .as("retried after the backoff, not at once")
                         .hasSize(1);
