@@ -253,6 +253,21 @@ public final class RunRepository {
         });
     }
 
+    /** The model id, version and dataset of every running run, on any server sharing the metastore. */
+    public Set<List<String>> running() {
+        return db.inTransaction("list the running runs", c -> {
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT model_id, version, dataset FROM runs WHERE status = 'RUNNING'");
+                    ResultSet rs = ps.executeQuery()) {
+                Set<List<String>> out = new HashSet<>();
+                while (rs.next()) {
+                    out.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+                return out;
+            }
+        });
+    }
+
     /**
      * The newest {@code limit} scheduled runs of a dataset, latest due time first: what the scheduler of every server
      * decides from (the run in flight, the failures in a row before the next retry, the last due time).

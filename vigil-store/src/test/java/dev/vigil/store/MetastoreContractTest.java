@@ -715,7 +715,10 @@ abstract class MetastoreContractTest {
                     .as("another dataset")
                     .isTrue();
             assertThat(store.runs().start(first.id(), one)).as("started once").isFalse();
+            assertThat(store.runs().running())
+                    .containsExactlyInAnyOrder(List.of("m", "v1", "serving"), List.of("m", "v1", "training"));
             store.runs().succeeded(first.id(), one);
+            assertThat(store.runs().running()).containsExactly(List.of("m", "v1", "training"));
             assertThat(store.runs().start(second.id(), two)).isTrue();
         }
 

@@ -35,6 +35,12 @@ final class Sessions {
         boolean mayAct() {
             return role.allows(Role.EDITOR);
         }
+
+        /** Without the session id and the CSRF token, should a session ever be logged. */
+        @Override
+        public String toString() {
+            return "Session[token " + tokenId + " (" + tokenName + "), " + role.spec() + ", until " + expires + "]";
+        }
     }
 
     Sessions(Metastore store, Clock clock) {

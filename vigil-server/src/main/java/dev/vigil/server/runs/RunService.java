@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -156,14 +157,23 @@ public final class RunService implements AutoCloseable {
 
     /**
      * Refreshes the roll-ups a run marked stale and did not refresh (it crashed or failed in between): at startup and
-     * on every scheduler tick, leaving alone the dataset a run is storing (its own end refreshes its months and clears
-     * its marks). A failure is logged; the marks stay for the next try.
+     * on every scheduler tick, leaving alone the datasets a run is storing, on this server or another (its own end
+     * refreshes its months and clears its marks). A failure is logged; the marks stay for the next try.
      */
     public void repairRollups() {
         try {
             List<String> busy = storing;
-            int repaired = Rollups.repair(
-                    store, r -> List.of(r.modelId(), r.version(), r.dataset()).equals(busy));
+            // and those another server sharing the metastore is storing (an actuals run stores serving windows)
+            Set<List<String>> running = new HashSet<>();
+            for (List<String> r : store.runs().running()) {
+                String dataset =
+                        r.get(2).equals(DatasetKind.ACTUALS.specName()) ? DatasetKind.SERVING.specName() : r.get(2);
+                running.add(List.of(r.get(0), r.get(1), dataset));
+            }
+            int repaired = Rollups.repair(store, r -> {
+                List<String> key = List.of(r.modelId(), r.version(), r.dataset());
+                return key.equals(busy) || running.contains(key);
+            });
             if (repaired > 0) {
                 LOG.warn("refreshed the roll-ups of {} days whose hours had been replaced without them", repaired);
             }
