@@ -217,6 +217,42 @@ public final class RunRepository {
         });
     }
 
+    /**
+     * The heartbeat of {@code holder}: renews, in one statement, the lease of every queued or running run it holds,
+     * and of no other server's; returns how many it renewed. A run failed past its lease by another server is held by
+     * no one any more and is not renewed.
+     */
+    public int renewAll(Holder holder) {
+        Objects.requireNonNull(holder, "holder");
+        return db.inTransaction("renew the lease of the runs of " + holder.owner(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE runs SET lease_until = ?, renewed_at = ? WHERE owner = ? AND " + UNFINISHED)) {
+                OffsetDateTime now = db.now();
+                ps.setObject(1, now.plus(holder.lease()));
+                ps.setObject(2, now);
+                ps.setString(3, holder.owner());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The ids of the queued or running runs {@code holder} holds. */
+    public Set<String> heldBy(Holder holder) {
+        Objects.requireNonNull(holder, "holder");
+        return db.inTransaction("list the runs of " + holder.owner(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM runs WHERE owner = ? AND " + UNFINISHED)) {
+                ps.setString(1, holder.owner());
+                Set<String> out = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     /** The queued or running runs whose lease expired (or that never had one), whoever held them. */
     public List<Expired> expired() {
         return db.inTransaction("find the runs past their lease", c -> {

@@ -704,6 +704,50 @@ abstract class MetastoreContractTest {
         }
 
         @Test
+        void theHeartbeatRenewsEveryRunItsServerHoldsInOneStatementAndNoOtherServers() {
+            Run running = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1, one);
+            Run queued = store.runs().create("m", "v1", "training", from, from.plusSeconds(3600), 1, one);
+            Run done = store.runs().create("m", "v1", "testing", from, from.plusSeconds(3600), 1, one);
+            Run others = store.runs().create("m", "v1", "actuals", from, from.plusSeconds(3600), 1, two);
+            assertThat(store.runs().start(running.id(), one)).isTrue();
+            assertThat(store.runs().start(done.id(), one)).isTrue();
+            assertThat(store.runs().succeeded(done.id(), one)).isTrue();
+            Instant created = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+
+            clock.advance(Duration.ofSeconds(45));
+            Instant beat = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            assertThat(store.runs().renewAll(one))
+                    .as("the queued and the running run of server one, in one UPDATE")
+                    .isEqualTo(2);
+            assertThat(store.runs().heldBy(one)).containsExactlyInAnyOrder(running.id(), queued.id());
+            assertThat(store.runs().heldBy(two)).containsExactly(others.id());
+
+            // 61 s after creation: server two's lease ran out, server one's (renewed 16 s ago) did not
+            clock.advance(Duration.ofSeconds(16));
+            assertThat(store.runs().expired())
+                    .containsExactly(new RunRepository.Expired(others.id(), two.owner(), created));
+            clock.advance(Duration.ofSeconds(45)); // 61 s after the beat
+            assertThat(store.runs().expired())
+                    .extracting(RunRepository.Expired::id, RunRepository.Expired::renewedAt)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple(running.id(), beat),
+                            org.assertj.core.groups.Tuple.tuple(queued.id(), beat),
+                            org.assertj.core.groups.Tuple.tuple(others.id(), created));
+            assertThat(store.runs().find(done.id()).orElseThrow().status()).isEqualTo(Run.Status.SUCCEEDED);
+
+            assertThat(store.runs().failExpired(queued.id(), "taken over")).isTrue();
+            assertThat(store.runs().renewAll(one))
+                    .as("a run another server failed is not renewed")
+                    .isEqualTo(1);
+            assertThat(store.runs().heldBy(one)).containsExactly(running.id());
+            assertThat(store.runs().expired())
+                    .extracting(RunRepository.Expired::id)
+                    .containsExactly(others.id());
+            assertThat(store.runs().renewAll(new RunRepository.Holder("srv_none on host c, pid 3", Duration.ZERO)))
+                    .isZero();
+        }
+
+        @Test
         void aDatasetRunsOneRunAtATime() {
             Run first = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1, one);
             Run second = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1, two);
