@@ -17,6 +17,7 @@ import dev.vigil.server.monitor.MonitorEvaluator;
 import dev.vigil.server.monitor.Notifier;
 import dev.vigil.server.runs.RunService;
 import dev.vigil.server.runs.Scheduler;
+import dev.vigil.server.runs.ServerHeartbeat;
 import dev.vigil.server.web.Access;
 import dev.vigil.server.web.ApiErrors;
 import dev.vigil.server.web.BodyLimit;
@@ -56,6 +57,8 @@ public final class VigilServer implements AutoCloseable {
     private final Scheduler scheduler;
     private final Notifier notifier;
     private final MonitorEvaluator evaluator;
+    /** Renews this server's runs in the metastore on its own thread (decision 0021); set once started. */
+    private ServerHeartbeat heartbeat;
 
     private VigilServer(
             ServerConfig config,
@@ -143,6 +146,7 @@ public final class VigilServer implements AutoCloseable {
                     new VigilServer(config, store, generated, endpoints, runs, scheduler, notifier, evaluator, app);
             url[0] = server.url();
             notifier.start();
+            server.heartbeat = new ServerHeartbeat(runs); // with the scheduler off too: queued runs stay held
             LOG.info("Vigil server {} listening on {} (metastore: {})", id, server.url(), store.describe());
             return server;
         } catch (RuntimeException e) {
@@ -270,6 +274,9 @@ public final class VigilServer implements AutoCloseable {
         LOG.info("Vigil server stopping");
         try {
             scheduler.close();
+            if (heartbeat != null) {
+                heartbeat.close();
+            }
             app.stop();
             runs.close();
             notifier.close();

@@ -19,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * whose result the metastore would not take is kept as {@linkplain #unrecorded() unrecorded} until the reaper records
  * it.
  *
- * <p>This is the server's own view. The metastore keeps a lease too, which the server renews for every run it holds
- * (on progress and on every tick) so that servers sharing the metastore can tell a live holder from a dead one
- * (decision 0021).
+ * <p>This is the server's own view, and its lease is {@code VIGIL_RUN_LEASE}. The metastore keeps another lease,
+ * {@code VIGIL_SERVER_LEASE}, which the server renews for every run it holds (on progress and on every beat of its
+ * {@link ServerHeartbeat}) so that servers sharing the metastore can tell a live holder from a dead one (decision
+ * 0021).
  */
 final class RunLeases {
     private final Clock clock;

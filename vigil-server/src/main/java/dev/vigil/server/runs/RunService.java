@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * {@code VIGIL_RUN_LEASE} seconds is failed by the reaper and its thread interrupted ({@link RunLeases}).
  *
  * <p>Servers may share a PostgreSQL metastore (decision 0021). Each run is held by the server that queued it, under a
- * lease in the metastore that the holder renews on progress and on every tick; a run starts only when no other run
+ * lease in the metastore of {@code VIGIL_SERVER_LEASE} seconds that the holder renews on progress and on every beat of
+ * its {@link ServerHeartbeat} (whether or not its scheduler ticks); a run starts only when no other run
  * of its dataset is running on any server. The reaper of every server fails the runs whose lease expired, naming the
  * server that held them, so that the scheduler tries them again; at startup only those are failed, never another
  * live server's runs (on an H2 file, which one server holds, every unfinished run is a dead server's).
@@ -143,7 +144,7 @@ public final class RunService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.holder = new RunRepository.Holder(server.toString(), leases.lease());
+        this.holder = new RunRepository.Holder(server.toString(), Duration.ofSeconds(limits.serverLeaseSeconds()));
         if (store.shareable()) {
             reapExpired(); // other servers' live runs are left alone
         } else {
@@ -344,9 +345,10 @@ public final class RunService implements AutoCloseable {
     private void doing(String runId, String activity) {
         leases.doing(runId, activity);
         if (store.runs().renew(List.of(runId), holder).isEmpty()) {
-            throw new VigilStateException("the run was failed meanwhile, past its lease of "
-                    + leases.lease().toSeconds() + " seconds (VIGIL_RUN_LEASE), here or by another server; it stops"
-                    + " before writing anything more");
+            throw new VigilStateException("the run was failed meanwhile, here (no progress for VIGIL_RUN_LEASE "
+                    + leases.lease().toSeconds() + " seconds) or by another server (this one silent for"
+                    + " VIGIL_SERVER_LEASE " + holder.lease().toSeconds() + " seconds); it stops before writing"
+                    + " anything more");
         }
     }
 
@@ -408,36 +410,44 @@ public final class RunService implements AutoCloseable {
             recordFailure(runId, reason); // first: the first result recorded wins, and this one must
             expired.getValue().interrupt();
         }
-        renewHeld();
         reapExpired();
     }
 
     /**
-     * Renews the metastore lease of every run this server holds (queued ones make no progress of their own); a run
-     * another server failed past its lease meanwhile is let go and its thread interrupted.
+     * One beat of this server's {@link ServerHeartbeat}: renews, in one statement, the metastore lease of every run
+     * this server holds (queued ones make no progress of their own), whether or not the scheduler ticks. A run another
+     * server failed past its lease meanwhile is let go and its thread interrupted; should the interrupt go unheard,
+     * the run still stops at its next progress, before it writes again. A metastore that does not answer is logged;
+     * the next beat tries again.
      */
-    private void renewHeld() {
-        Set<String> held = leases.held();
-        if (held.isEmpty()) {
-            return;
-        }
+    public void heartbeat() {
+        Set<String> held = leases.held(); // before the renewal: each of these was in the metastore already
         try {
-            Set<String> renewed = store.runs().renew(held, holder);
+            int renewed = store.runs().renewAll(holder);
+            if (renewed >= held.size()) {
+                return;
+            }
+            Set<String> stillHeld = store.runs().heldBy(holder);
             for (String runId : held) {
-                if (!renewed.contains(runId) && leases.holds(runId)) {
+                if (!stillHeld.contains(runId) && leases.holds(runId)) {
                     LOG.error("run {} was failed by another server past its lease; this server stops it", runId);
                     leases.letGo(runId).ifPresent(Thread::interrupt);
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("could not renew the lease of {} runs: {}", held.size(), e.getMessage());
+            LOG.warn("could not renew the lease of this server's {} runs: {}", held.size(), e.getMessage());
         }
+    }
+
+    /** How long each beat holds this server's runs ({@code VIGIL_SERVER_LEASE}). */
+    public Duration serverLease() {
+        return holder.lease();
     }
 
     /**
      * Fails the queued and running runs whose lease expired in the metastore, whichever server held them (one that
      * stopped, or was killed), with a sentence naming it, so that the scheduler tries them again. Runs this server
-     * holds are left to {@link #renewHeld()}.
+     * holds are left to {@link #heartbeat()}.
      */
     private void reapExpired() {
         try {
@@ -448,7 +458,7 @@ public final class RunService implements AutoCloseable {
                 String reason = e.owner() == null
                         ? "the server stopped before the run finished; run it again"
                         : "server " + e.owner() + " stopped renewing its lease at " + e.renewedAt()
-                                + " (VIGIL_RUN_LEASE " + leases.lease().toSeconds() + " seconds)"
+                                + " (VIGIL_SERVER_LEASE " + holder.lease().toSeconds() + " seconds)"
                                 + "; another server failed the run so that it can run again (a scheduled run is retried)";
                 if (store.runs().failExpired(e.id(), reason)) {
                     LOG.warn("run {} failed: {}", e.id(), reason);

@@ -39,8 +39,13 @@ import org.junit.jupiter.api.Test;
  * after the backoff. The engine never profiles: a run blocks until the test ends, so that it stays in flight.
  */
 class SharedSchedulersIT {
-    /** Longer than the five minutes between due times, so that a run in flight at the next one is within it. */
+    /**
+     * The server lease: longer than the five minutes between due times, so that a run in flight at the next one is
+     * within it.
+     */
     private static final int LEASE_SECONDS = 600;
+    /** The run lease (no progress for that long fails a run), longer than the whole test: it plays no part. */
+    private static final int RUN_LEASE_SECONDS = 7200;
 
     @Test
     void aDueTimeIsClaimedOnceAndTheOtherServerRetriesTheRunOfOneThatStopped() throws Exception {
@@ -54,7 +59,7 @@ class SharedSchedulersIT {
             }
             throw new VigilStateException("the test is over");
         };
-        ServerConfig.Limits limits = new ServerConfig.Limits(1 << 20, 10_000, 100, LEASE_SECONDS);
+        ServerConfig.Limits limits = new ServerConfig.Limits(1 << 20, 10_000, 100, RUN_LEASE_SECONDS, LEASE_SECONDS);
         ServerId idA = new ServerId("srv_aaaaaaaa", "host-a", 101);
         ServerId idB = new ServerId("srv_bbbbbbbb", "host-b", 202);
         SecretCipher key = SecretCipher.of(SecretCipher.newKey());
@@ -88,9 +93,11 @@ class SharedSchedulersIT {
 
                 clock.advance(Duration.ofMinutes(5)); // 07:10 comes while the 07:05 run is in flight
                 tickTogether(a, b);
+                runsA.heartbeat(); // the heartbeats, which tick no longer stands in for
+                runsB.heartbeat();
                 assertThat(storeA.runs().scheduled("m", "v1", "serving", 10)).hasSize(1);
 
-                // the holder stops ticking (its last tick renewed the lease at 07:10:30): past it, the survivor reaps
+                // the holder stops beating (its last beat renewed the lease at 07:10:30): past it, the survivor reaps
                 // it
                 clock.advance(Duration.ofSeconds(LEASE_SECONDS - 1));
                 survivor.tick();
@@ -103,7 +110,8 @@ class SharedSchedulersIT {
                 assertThat(failed.status()).isEqualTo(Run.Status.FAILED);
                 assertThat(failed.error())
                         .isEqualTo("server " + dead + " stopped renewing its lease at 2026-03-08T07:10:30Z"
-                                + " (VIGIL_RUN_LEASE " + LEASE_SECONDS + " seconds); another server failed the run so"
+                                + " (VIGIL_SERVER_LEASE " + LEASE_SECONDS
+                                + " seconds); another server failed the run so"
                                 + " that it can run again (a scheduled run is retried)");
                 assertThat(storeA.runs().scheduled("m", "v1", "serving", 10))
                         .as("retried after the backoff, not at once")
