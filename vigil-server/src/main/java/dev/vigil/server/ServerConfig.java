@@ -32,6 +32,8 @@ import java.util.Map;
  * <tr><td>limits.maxQueuedRuns</td><td>VIGIL_MAX_QUEUED_RUNS</td><td>100 (runs waiting; past it, 429)</td></tr>
  * <tr><td>limits.runLeaseSeconds</td><td>VIGIL_RUN_LEASE (seconds)</td><td>7200 (a run without progress
  * that long is failed)</td></tr>
+ * <tr><td>limits.serverLeaseSeconds</td><td>VIGIL_SERVER_LEASE (seconds)</td><td>60 (a server silent that long is
+ * taken for dead and its runs taken over)</td></tr>
  * <tr><td>notifications</td><td>VIGIL_PUBLIC_URL, VIGIL_SMTP_*, VIGIL_NOTIFY_*</td><td>{@link NotifySettings}</td></tr>
  * <tr><td>tls</td><td>VIGIL_TLS_CERT, VIGIL_TLS_KEY, VIGIL_TLS_KEYSTORE, VIGIL_TLS_KEYSTORE_PASSWORD(_FILE)</td>
  * <td>none: plain HTTP ({@link TlsSettings})</td></tr>
@@ -57,17 +59,28 @@ public record ServerConfig(
     /**
      * What one client can ask of the server: the bytes of a request body (chunked and multipart included; past it,
      * 413), the windows of one run (past it, 400) and the runs waiting for the run thread (past it, 429); and the
-     * seconds a running run may go without progress before the reaper fails it (its lease).
+     * seconds a running run may go without progress before the reaper fails it (its lease); and the seconds the
+     * server's heartbeat holds its runs in the metastore, after which a server that stopped beating is taken for dead
+     * and another server sharing the metastore takes its runs over (decision 0022).
      */
-    public record Limits(int maxBodyBytes, int maxRunWindows, int maxQueuedRuns, int runLeaseSeconds) {
-        /** These limits with the default run lease. */
+    public record Limits(
+            int maxBodyBytes, int maxRunWindows, int maxQueuedRuns, int runLeaseSeconds, int serverLeaseSeconds) {
+        /** These limits with the default run and server leases. */
         public Limits(int maxBodyBytes, int maxRunWindows, int maxQueuedRuns) {
             this(maxBodyBytes, maxRunWindows, maxQueuedRuns, 7200);
         }
 
-        /** 1 MiB of body, 10,000 windows per run (over a year of hours), 100 queued runs, a 2 h run lease. */
+        /** These limits with the default server lease. */
+        public Limits(int maxBodyBytes, int maxRunWindows, int maxQueuedRuns, int runLeaseSeconds) {
+            this(maxBodyBytes, maxRunWindows, maxQueuedRuns, runLeaseSeconds, 60);
+        }
+
+        /**
+         * 1 MiB of body, 10,000 windows per run (over a year of hours), 100 queued runs, a 2 h run lease, a 60 s
+         * server lease.
+         */
         public static Limits defaults() {
-            return new Limits(1 << 20, 10_000, 100, 7200);
+            return new Limits(1 << 20, 10_000, 100, 7200, 60);
         }
 
         static Limits fromEnvironment(Map<String, String> env, List<String> problems) {
@@ -76,7 +89,8 @@ public record ServerConfig(
                     integer(env, "VIGIL_MAX_BODY_BYTES", d.maxBodyBytes, problems),
                     integer(env, "VIGIL_MAX_RUN_WINDOWS", d.maxRunWindows, problems),
                     integer(env, "VIGIL_MAX_QUEUED_RUNS", d.maxQueuedRuns, problems),
-                    integer(env, "VIGIL_RUN_LEASE", d.runLeaseSeconds, problems));
+                    integer(env, "VIGIL_RUN_LEASE", d.runLeaseSeconds, problems),
+                    integer(env, "VIGIL_SERVER_LEASE", d.serverLeaseSeconds, problems));
         }
 
         void validate(List<String> problems) {
@@ -91,6 +105,10 @@ public record ServerConfig(
             }
             if (runLeaseSeconds < 1) {
                 problems.add("VIGIL_RUN_LEASE: must be at least 1 second, got " + runLeaseSeconds);
+            }
+            if (serverLeaseSeconds < 3) {
+                problems.add("VIGIL_SERVER_LEASE: must be at least 3 seconds (the heartbeat renews it every third),"
+                        + " got " + serverLeaseSeconds);
             }
         }
     }

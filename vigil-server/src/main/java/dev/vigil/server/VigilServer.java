@@ -17,6 +17,7 @@ import dev.vigil.server.monitor.MonitorEvaluator;
 import dev.vigil.server.monitor.Notifier;
 import dev.vigil.server.runs.RunService;
 import dev.vigil.server.runs.Scheduler;
+import dev.vigil.server.runs.ServerHeartbeat;
 import dev.vigil.server.web.Access;
 import dev.vigil.server.web.ApiErrors;
 import dev.vigil.server.web.BodyLimit;
@@ -56,6 +57,9 @@ public final class VigilServer implements AutoCloseable {
     private final Scheduler scheduler;
     private final Notifier notifier;
     private final SparkRuntime spark;
+    private final MonitorEvaluator evaluator;
+    /** Renews this server's runs in the metastore on its own thread (decision 0022); set once started. */
+    private ServerHeartbeat heartbeat;
 
     private VigilServer(
             ServerConfig config,
@@ -66,8 +70,10 @@ public final class VigilServer implements AutoCloseable {
             Scheduler scheduler,
             Notifier notifier,
             SparkRuntime spark,
+            MonitorEvaluator evaluator,
             Javalin app) {
         this.spark = spark;
+        this.evaluator = evaluator;
         this.runs = runs;
         this.notifier = notifier;
         this.scheduler = scheduler;
@@ -94,6 +100,7 @@ public final class VigilServer implements AutoCloseable {
         RunService runs = null;
         Scheduler scheduler = null;
         Notifier notifier = null;
+        MonitorEvaluator evaluator = null;
         try {
             String generated = null;
             if (config.adminToken() != null) {
@@ -113,9 +120,10 @@ public final class VigilServer implements AutoCloseable {
             endpoints.addAll(new TokenRoutes(store).endpoints());
             endpoints.addAll(new AuditRoutes(store).endpoints());
             String[] url = new String[1];
-            notifier = new Notifier(store, config.notifications(), () -> url[0], clock);
-            MonitorEvaluator evaluator = new MonitorEvaluator(store, notifier::wake, clock);
-            runs = new RunService(store, profiler(spark, source), clock, evaluator::evaluate, config.limits());
+            ServerId id = ServerId.create(); // the holder of its runs, leases and claims among servers (ADR 0022)
+            notifier = new Notifier(store, config.notifications(), () -> url[0], clock, id);
+            evaluator = new MonitorEvaluator(store, notifier::wake, clock, id);
+            runs = new RunService(store, profiler(spark, source), clock, evaluator::evaluate, config.limits(), id);
             evaluator.catchUp(); // windows a crash left unevaluated, once RunService has repaired their roll-ups
             endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
             endpoints.addAll(new QueryRoutes(store).endpoints());
@@ -140,11 +148,12 @@ public final class VigilServer implements AutoCloseable {
             if (!config.schedulerTick().isZero()) {
                 scheduler.start(config.schedulerTick());
             }
-            VigilServer server =
-                    new VigilServer(config, store, generated, endpoints, runs, scheduler, notifier, spark, app);
+            VigilServer server = new VigilServer(
+                    config, store, generated, endpoints, runs, scheduler, notifier, spark, evaluator, app);
             url[0] = server.url();
             notifier.start();
-            LOG.info("Vigil server listening on {} (metastore: {})", server.url(), store.describe());
+            server.heartbeat = new ServerHeartbeat(runs); // with the scheduler off too: queued runs stay held
+            LOG.info("Vigil server {} listening on {} (metastore: {})", id, server.url(), store.describe());
             LOG.info("Spark master {}: Spark starts at the first run, and logs its executors then", spark.master());
             return server;
         } catch (RuntimeException e) {
@@ -274,9 +283,13 @@ public final class VigilServer implements AutoCloseable {
         LOG.info("Vigil server stopping");
         try {
             scheduler.close();
+            if (heartbeat != null) {
+                heartbeat.close();
+            }
             app.stop();
             runs.close();
             notifier.close();
+            evaluator.stop();
         } finally {
             store.close();
         }

@@ -40,7 +40,7 @@ class ServerConfigTest {
                                 Duration.ofSeconds(30),
                                 new AllowedHosts(List.of()),
                                 4),
-                        new ServerConfig.Limits(1_048_576, 10_000, 100, 7_200),
+                        new ServerConfig.Limits(1_048_576, 10_000, 100, 7_200, 60),
                         new ServerConfig.TlsSettings(null, null, null, null, null)));
         assertThat(ServerConfig.defaults().tls().enabled()).isFalse();
         assertThat(ServerConfig.defaults()).isEqualTo(ServerConfig.fromEnvironment(Map.of()));
@@ -78,6 +78,7 @@ class ServerConfigTest {
                 Map.entry("VIGIL_MAX_RUN_WINDOWS", "500"),
                 Map.entry("VIGIL_MAX_QUEUED_RUNS", "3"),
                 Map.entry("VIGIL_RUN_LEASE", "900"),
+                Map.entry("VIGIL_SERVER_LEASE", "15"),
                 Map.entry("VIGIL_TLS_CERT", "/etc/vigil/cert.pem"),
                 Map.entry("VIGIL_TLS_KEY", "/etc/vigil/key.pem"),
                 Map.entry("VIGIL_TLS_KEYSTORE_PASSWORD_FILE", "/etc/vigil/keystore.pass"),
@@ -112,7 +113,7 @@ class ServerConfigTest {
                                 Duration.ofSeconds(5),
                                 new AllowedHosts(List.of("hooks.internal.example", "10.0.0.0/8", "fd00::1")),
                                 8),
-                        new ServerConfig.Limits(65_536, 500, 3, 900),
+                        new ServerConfig.Limits(65_536, 500, 3, 900, 15),
                         new ServerConfig.TlsSettings(
                                 Path.of("/etc/vigil/cert.pem"),
                                 Path.of("/etc/vigil/key.pem"),
@@ -181,6 +182,17 @@ class ServerConfigTest {
                         .withLimits(new ServerConfig.Limits(1, 1, 1, 0))
                         .validate())
                 .hasMessage("VIGIL_RUN_LEASE: must be at least 1 second, got 0");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("VIGIL_SERVER_LEASE", "2"))
+                        .validate())
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage("VIGIL_SERVER_LEASE: must be at least 3 seconds (the heartbeat renews it every third),"
+                        + " got 2");
+        assertThat(ServerConfig.fromEnvironment(Map.of("VIGIL_SERVER_LEASE", "3", "VIGIL_SCHEDULER_TICK", "600"))
+                        .validate()
+                        .limits()
+                        .serverLeaseSeconds())
+                .as("shorter than the tick: the heartbeat has its own thread")
+                .isEqualTo(3);
     }
 
     @Test

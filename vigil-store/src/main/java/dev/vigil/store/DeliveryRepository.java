@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -142,7 +143,7 @@ public final class DeliveryRepository {
         }
         recordAttempt(c, deliveryId, attempt, db.now(), reason);
         try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'SKIPPED', attempts = ?,"
-                + " next_attempt_at = NULL, last_error = ? WHERE id = ?")) {
+                + " next_attempt_at = NULL, last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?")) {
             ps.setInt(1, attempt);
             ps.setString(2, reason);
             ps.setString(3, deliveryId);
@@ -150,15 +151,53 @@ public final class DeliveryRepository {
         }
     }
 
-    /** Pending deliveries whose next attempt is due at {@code now}, oldest first. */
+    /**
+     * Pending deliveries whose next attempt is due at {@code now} and that no server is attempting (claimed, its
+     * claim not yet expired), oldest first.
+     */
     public List<Delivery> due(Instant now, int limit) {
         return db.inTransaction("read the due notifications", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, alert_id, action_index, channel, status,"
                     + " attempts, last_error FROM deliveries WHERE status = 'PENDING' AND next_attempt_at <= ?"
-                    + " ORDER BY next_attempt_at, id")) {
+                    + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at, id")) {
                 ps.setObject(1, Database.timestamp(now));
+                ps.setObject(2, Database.timestamp(now));
                 ps.setMaxRows(limit);
                 return read(ps);
+            }
+        });
+    }
+
+    /**
+     * Claims the delivery for {@code owner}'s next attempt, for {@code hold} at most, in one statement: true when it
+     * is still pending with {@code attempts} attempts recorded (as the claimer read it) and no other server's claim
+     * holds it. Of servers sharing the metastore, one attempts each delivery; recording the attempt ends the claim,
+     * and a claim whose server died expires (then the delivery may be sent twice, at least once being the rule).
+     */
+    public boolean claim(String deliveryId, int attempts, String owner, Duration hold) {
+        return db.inTransaction("claim notification " + deliveryId, c -> {
+            OffsetDateTime now = db.now();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET claimed_by = ?, claimed_until = ?"
+                    + " WHERE id = ? AND status = 'PENDING' AND attempts = ?"
+                    + " AND (claimed_until IS NULL OR claimed_until < ? OR claimed_by = ?)")) {
+                ps.setString(1, owner);
+                ps.setObject(2, now.plus(hold));
+                ps.setString(3, deliveryId);
+                ps.setInt(4, attempts);
+                ps.setObject(5, now);
+                ps.setString(6, owner);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Ends every claim of {@code owner} (a server stopping): its deliveries are due again for any server. */
+    public int releaseClaims(String owner) {
+        return db.inTransaction("release the notifications claimed by " + owner, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE deliveries SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?")) {
+                ps.setString(1, owner);
+                return ps.executeUpdate();
             }
         });
     }
@@ -183,7 +222,8 @@ public final class DeliveryRepository {
             recordAttempt(c, deliveryId, attempt, now, outcome);
             String status = delivered ? "DELIVERED" : retryAt.isPresent() ? "PENDING" : "FAILED";
             try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = ?, attempts = ?,"
-                    + " next_attempt_at = ?, last_error = ?, delivered_at = ? WHERE id = ?")) {
+                    + " next_attempt_at = ?, last_error = ?, delivered_at = ?, claimed_by = NULL, claimed_until = NULL"
+                    + " WHERE id = ?")) {
                 ps.setString(1, status);
                 ps.setInt(2, attempt);
                 ps.setObject(3, retryAt.map(Database::timestamp).orElse(null));

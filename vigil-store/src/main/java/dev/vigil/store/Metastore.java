@@ -69,6 +69,8 @@ public final class Metastore implements AutoCloseable {
     private final AlertRepository alerts;
     private final DeliveryRepository deliveries;
     private final AuditRepository audit;
+    private final LeaseRepository leases;
+    private final SessionRepository sessions;
 
     private Metastore(HikariDataSource pool, String description, SecretCipher cipher, Clock clock) {
         this.pool = pool;
@@ -89,6 +91,8 @@ public final class Metastore implements AutoCloseable {
         datasets.bindStoredPasswords();
         this.deliveries = new DeliveryRepository(db);
         this.alerts = new AlertRepository(db, deliveries);
+        this.leases = new LeaseRepository(db);
+        this.sessions = new SessionRepository(db);
     }
 
     /**
@@ -250,6 +254,24 @@ public final class Metastore implements AutoCloseable {
     /** The notification outbox of alerts: queued, released, due and attempted deliveries. */
     public DeliveryRepository deliveries() {
         return deliveries;
+    }
+
+    /** Named leases: work one server at a time does, when several share this metastore (decision 0022). */
+    public LeaseRepository leases() {
+        return leases;
+    }
+
+    /** Signed-in dashboard browsers, which any server sharing this metastore answers (decision 0022). */
+    public SessionRepository sessions() {
+        return sessions;
+    }
+
+    /**
+     * Whether several servers may share this metastore: a PostgreSQL database may; an H2 file is held by one process
+     * (so every unfinished run found at startup is a dead server's).
+     */
+    public boolean shareable() {
+        return !description.startsWith("H2 ");
     }
 
     /** The audit log: every change asked of the server (ADR 0015). */

@@ -604,6 +604,260 @@ abstract class MetastoreContractTest {
         }
     }
 
+    /**
+     * What servers sharing a metastore rely on (decision 0022): runs held under a lease, scheduled runs claimed once
+     * per due time, named leases, delivery claims and dashboard sessions.
+     */
+    @Nested
+    class SharedServers {
+        private final RunRepository.Holder one =
+                new RunRepository.Holder("srv_one on host a, pid 1", Duration.ofSeconds(60));
+        private final RunRepository.Holder two =
+                new RunRepository.Holder("srv_two on host b, pid 2", Duration.ofSeconds(60));
+        private final Instant from = Instant.parse("2026-03-01T00:00:00Z");
+
+        @BeforeEach
+        void createVersion() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+        }
+
+        @Test
+        void aDueTimeIsClaimedOnceAndNotWhileTheDatasetHasARunInFlight() {
+            Instant due = Instant.parse("2026-03-08T07:00:00Z");
+            Optional<Run> first = store.runs().claimScheduled("m", "v1", "serving", due, one);
+            assertThat(first).isPresent();
+            assertThat(store.runs().claimScheduled("m", "v1", "serving", due, two))
+                    .as("the same due time, from another server")
+                    .isEmpty();
+            assertThat(store.runs().claimScheduled("m", "v1", "serving", due.plusSeconds(300), two))
+                    .as("a later due time while the first run is queued")
+                    .isEmpty();
+            assertThat(store.runs().claimScheduled("m", "v1", "training", due, two))
+                    .as("another dataset")
+                    .isPresent();
+            store.runs().failed(first.get().id(), "the source is down");
+            Optional<Run> retry = store.runs().claimScheduled("m", "v1", "serving", due.plusSeconds(30), two);
+            assertThat(retry).isPresent();
+            assertThat(store.runs().claimScheduled("m", "v1", "serving", due, one))
+                    .as("a due time already run, even once nothing is in flight")
+                    .isEmpty();
+            assertThat(store.runs().scheduled("m", "v1", "serving", 10))
+                    .extracting(r -> r.run().id(), RunRepository.Scheduled::dueAt)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(retry.get().id(), due.plusSeconds(30)),
+                            org.assertj.core.groups.Tuple.tuple(first.get().id(), due));
+            store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1, one);
+            assertThat(store.runs().scheduled("m", "v1", "serving", 10))
+                    .as("a run asked for through the API is no scheduled run")
+                    .hasSize(2);
+        }
+
+        @Test
+        void aRunPastItsLeaseIsFailedOnceNamingItsHolderAndItsHolderCannotRecordASuccess() {
+            Run run = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1, one);
+            assertThat(store.runs().start(run.id(), one)).isTrue();
+            Instant renewed = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            clock.advance(Duration.ofSeconds(59));
+            assertThat(store.runs().expired()).isEmpty();
+            assertThat(store.runs().failExpired(run.id(), "taken over")).isFalse();
+            assertThat(store.runs().find(run.id()).orElseThrow().status()).isEqualTo(Run.Status.RUNNING);
+
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(store.runs().expired())
+                    .containsExactly(new RunRepository.Expired(run.id(), one.owner(), renewed));
+            assertThat(store.runs().failExpired(run.id(), "taken over")).isTrue();
+            assertThat(store.runs().failExpired(run.id(), "taken over twice"))
+                    .as("another server reaping it at the same time")
+                    .isFalse();
+            assertThat(store.runs().expired()).isEmpty();
+            assertThat(store.runs().renew(List.of(run.id()), one))
+                    .as("the lease is lost")
+                    .isEmpty();
+            assertThat(store.runs().succeeded(run.id(), one)).isFalse();
+            assertThat(store.runs().find(run.id()).orElseThrow())
+                    .extracting(Run::status, Run::error)
+                    .containsExactly(Run.Status.FAILED, "taken over");
+        }
+
+        @Test
+        void aRenewedLeaseKeepsTheRunAndOnlyItsHolderRenewsOrSucceeds() {
+            Run run = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1, one);
+            Run unheld = store.runs().create("m", "v1", "training", from, from.plusSeconds(3600), 1);
+            assertThat(store.runs().expired())
+                    .as("a run without a lease (stored before leases, or by no server) counts as expired")
+                    .extracting(RunRepository.Expired::id)
+                    .containsExactly(unheld.id());
+            assertThat(store.runs().start(run.id(), one)).isTrue();
+            clock.advance(Duration.ofSeconds(45));
+            assertThat(store.runs().renew(List.of(run.id(), unheld.id()), one)).containsExactly(run.id());
+            assertThat(store.runs().renew(List.of(run.id()), two))
+                    .as("not its holder")
+                    .isEmpty();
+            clock.advance(Duration.ofSeconds(45));
+            assertThat(store.runs().expired())
+                    .extracting(RunRepository.Expired::id)
+                    .containsExactly(unheld.id());
+            assertThat(store.runs().succeeded(run.id(), two)).isFalse();
+            assertThat(store.runs().succeeded(run.id(), one)).isTrue();
+            assertThat(store.runs().find(run.id()).orElseThrow().status()).isEqualTo(Run.Status.SUCCEEDED);
+        }
+
+        @Test
+        void theHeartbeatRenewsEveryRunItsServerHoldsInOneStatementAndNoOtherServers() {
+            Run running = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1, one);
+            Run queued = store.runs().create("m", "v1", "training", from, from.plusSeconds(3600), 1, one);
+            Run done = store.runs().create("m", "v1", "testing", from, from.plusSeconds(3600), 1, one);
+            Run others = store.runs().create("m", "v1", "actuals", from, from.plusSeconds(3600), 1, two);
+            assertThat(store.runs().start(running.id(), one)).isTrue();
+            assertThat(store.runs().start(done.id(), one)).isTrue();
+            assertThat(store.runs().succeeded(done.id(), one)).isTrue();
+            Instant created = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+
+            clock.advance(Duration.ofSeconds(45));
+            Instant beat = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            assertThat(store.runs().renewAll(one))
+                    .as("the queued and the running run of server one, in one UPDATE")
+                    .isEqualTo(2);
+            assertThat(store.runs().heldBy(one)).containsExactlyInAnyOrder(running.id(), queued.id());
+            assertThat(store.runs().heldBy(two)).containsExactly(others.id());
+
+            // 61 s after creation: server two's lease ran out, server one's (renewed 16 s ago) did not
+            clock.advance(Duration.ofSeconds(16));
+            assertThat(store.runs().expired())
+                    .containsExactly(new RunRepository.Expired(others.id(), two.owner(), created));
+            clock.advance(Duration.ofSeconds(45)); // 61 s after the beat
+            assertThat(store.runs().expired())
+                    .extracting(RunRepository.Expired::id, RunRepository.Expired::renewedAt)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple(running.id(), beat),
+                            org.assertj.core.groups.Tuple.tuple(queued.id(), beat),
+                            org.assertj.core.groups.Tuple.tuple(others.id(), created));
+            assertThat(store.runs().find(done.id()).orElseThrow().status()).isEqualTo(Run.Status.SUCCEEDED);
+
+            assertThat(store.runs().failExpired(queued.id(), "taken over")).isTrue();
+            assertThat(store.runs().renewAll(one))
+                    .as("a run another server failed is not renewed")
+                    .isEqualTo(1);
+            assertThat(store.runs().heldBy(one)).containsExactly(running.id());
+            assertThat(store.runs().expired())
+                    .extracting(RunRepository.Expired::id)
+                    .containsExactly(others.id());
+            assertThat(store.runs().renewAll(new RunRepository.Holder("srv_none on host c, pid 3", Duration.ZERO)))
+                    .isZero();
+        }
+
+        @Test
+        void aDatasetRunsOneRunAtATime() {
+            Run first = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1, one);
+            Run second = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1, two);
+            Run other = store.runs().create("m", "v1", "training", from, from.plusSeconds(3600), 1, two);
+            assertThat(store.runs().start(first.id(), one)).isTrue();
+            assertThat(store.runs().start(second.id(), two)).isFalse();
+            assertThat(store.runs().find(second.id()).orElseThrow().status()).isEqualTo(Run.Status.QUEUED);
+            assertThat(store.runs().start(other.id(), two))
+                    .as("another dataset")
+                    .isTrue();
+            assertThat(store.runs().start(first.id(), one)).as("started once").isFalse();
+            assertThat(store.runs().running())
+                    .containsExactlyInAnyOrder(List.of("m", "v1", "serving"), List.of("m", "v1", "training"));
+            store.runs().succeeded(first.id(), one);
+            assertThat(store.runs().running()).containsExactly(List.of("m", "v1", "training"));
+            assertThat(store.runs().start(second.id(), two)).isTrue();
+        }
+
+        @Test
+        void aNamedLeaseHasOneHolderUntilItExpiresOrIsGivenBack() {
+            String name = "evaluate m/v1 " + System.nanoTime(); // the PostgreSQL database is shared between tests
+            assertThat(store.leases().acquire(name, "one", Duration.ofSeconds(60)))
+                    .isTrue();
+            assertThat(store.leases().acquire(name, "two", Duration.ofSeconds(60)))
+                    .isFalse();
+            clock.advance(Duration.ofSeconds(50));
+            assertThat(store.leases().acquire(name, "one", Duration.ofSeconds(60)))
+                    .as("renewed")
+                    .isTrue();
+            clock.advance(Duration.ofSeconds(50));
+            assertThat(store.leases().acquire(name, "two", Duration.ofSeconds(60)))
+                    .isFalse();
+            store.leases().release(name, "two");
+            assertThat(store.leases().acquire(name, "two", Duration.ofSeconds(60)))
+                    .as("only its holder gives it back")
+                    .isFalse();
+            clock.advance(Duration.ofSeconds(11));
+            assertThat(store.leases().acquire(name, "two", Duration.ofSeconds(60)))
+                    .as("expired")
+                    .isTrue();
+            store.leases().release(name, "two");
+            assertThat(store.leases().acquire(name, "one", Duration.ofSeconds(60)))
+                    .as("given back")
+                    .isTrue();
+        }
+
+        @Test
+        void aDeliveryIsClaimedByOneServerUntilItsAttemptIsRecordedOrTheClaimExpires() {
+            Alert alert = store.alerts()
+                    .raise(draft("amount", "2026-03-08T00:00:00Z", 0.3))
+                    .alert();
+            DeliveryRepository deliveries = store.deliveries();
+            assertThat(deliveries.enqueue(alert, 0, "webhook")).isTrue();
+            DeliveryRepository.Delivery d = deliveries.list(alert.id()).get(0);
+            Duration hold = Duration.ofMinutes(5);
+            assertThat(deliveries.claim(d.id(), 0, "one", hold)).isTrue();
+            assertThat(deliveries.claim(d.id(), 0, "two", hold)).isFalse();
+            assertThat(deliveries.due(clock.instant(), 10))
+                    .as("claimed: due for no other server")
+                    .isEmpty();
+            deliveries.attempted(d.id(), false, "HTTP 500", Optional.of(clock.instant()));
+            assertThat(deliveries.claim(d.id(), 0, "two", hold))
+                    .as("read before the first attempt was recorded")
+                    .isFalse();
+            assertThat(deliveries.claim(d.id(), 1, "two", hold))
+                    .as("the recorded attempt ended the claim")
+                    .isTrue();
+            clock.advance(hold.plusSeconds(1));
+            assertThat(deliveries.due(clock.instant(), 10)).hasSize(1);
+            assertThat(deliveries.claim(d.id(), 1, "one", hold))
+                    .as("its holder died: expired")
+                    .isTrue();
+            assertThat(deliveries.releaseClaims("one")).isEqualTo(1);
+            assertThat(deliveries.claim(d.id(), 1, "two", hold)).as("released").isTrue();
+        }
+
+        @Test
+        void aDashboardSessionIsFoundByItsIdUntilItEndsOrItsTokenIsRevoked() throws SQLException {
+            NewToken token = store.tokens().create("browser", Role.EDITOR, Duration.ofDays(1));
+            Instant until =
+                    clock.instant().plus(Duration.ofHours(12)).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            var session = new SessionRepository.Session(token.info().id(), Role.EDITOR, "csrf-1", until);
+            store.sessions().create("session-a", session);
+            store.sessions().create("session-b", session);
+            assertThat(store.sessions().find("session-a")).contains(session);
+            assertThat(store.sessions().find("session-c")).isEmpty();
+            try (Connection c = connectRaw();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT id_hash FROM dashboard_sessions")) {
+                while (rs.next()) {
+                    assertThat(rs.getString(1)).as("hashed").hasSize(64).doesNotContain("session");
+                }
+            }
+            store.sessions().delete("session-a");
+            assertThat(store.sessions().find("session-a")).isEmpty();
+            clock.advance(Duration.ofHours(12));
+            assertThat(store.sessions().find("session-b")).as("ended").isEmpty();
+            store.sessions()
+                    .create(
+                            "session-c",
+                            new SessionRepository.Session(
+                                    token.info().id(), Role.EDITOR, "csrf-2", until.plus(Duration.ofHours(12))));
+            assertThat(store.sessions().find("session-c")).isPresent();
+            store.tokens().revoke(token.info().id());
+            assertThat(store.sessions().find("session-c"))
+                    .as("its token was revoked")
+                    .isEmpty();
+        }
+    }
+
     /** MonitorRepository: monitors of a version, with their action URLs encrypted. */
     @Nested
     class Monitors {

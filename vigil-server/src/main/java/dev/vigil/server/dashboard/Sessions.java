@@ -2,6 +2,7 @@ package dev.vigil.server.dashboard;
 
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Role;
+import dev.vigil.store.SessionRepository;
 import dev.vigil.store.TokenInfo;
 import io.javalin.http.Context;
 import java.net.URI;
@@ -12,14 +13,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The dashboard's signed-in browsers: an API token is exchanged for a random session id kept in an HttpOnly,
  * SameSite=Strict cookie (the token never appears in a URL), with a CSRF token that every form that changes something
- * sends back. Sessions live in memory for 12 hours and end with their token.
+ * sends back. Sessions last 12 hours and end with their token. They are kept in the metastore (the session id
+ * hashed), so that any server sharing it answers a signed-in browser (decision 0022).
  */
 final class Sessions {
     static final String COOKIE = "vigil_session";
@@ -28,13 +28,18 @@ final class Sessions {
 
     private final Metastore store;
     private final Clock clock;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    /** A signed-in browser: whose token, with which role, its CSRF token, until when. */
-    record Session(String tokenId, String tokenName, Role role, String csrf, Instant expires) {
+    /** A signed-in browser: its session id, whose token, with which role, its CSRF token, until when. */
+    record Session(String id, String tokenId, String tokenName, Role role, String csrf, Instant expires) {
         /** Whether this browser may change things (acknowledge, resolve): an editor's or an admin's. */
         boolean mayAct() {
             return role.allows(Role.EDITOR);
+        }
+
+        /** Without the session id and the CSRF token, should a session ever be logged. */
+        @Override
+        public String toString() {
+            return "Session[token " + tokenId + " (" + tokenName + "), " + role.spec() + ", until " + expires + "]";
         }
     }
 
@@ -53,15 +58,14 @@ final class Sessions {
         byte[] csrf = new byte[16];
         RANDOM.nextBytes(csrf);
         String sessionId = HexFormat.of().formatHex(id);
-        sessions.entrySet().removeIf(e -> e.getValue().expires().isBefore(clock.instant()));
-        sessions.put(
-                sessionId,
-                new Session(
-                        token.id(),
-                        token.name(),
-                        token.role(),
-                        HexFormat.of().formatHex(csrf),
-                        clock.instant().plus(SESSION)));
+        store.sessions()
+                .create(
+                        sessionId,
+                        new SessionRepository.Session(
+                                token.id(),
+                                token.role(),
+                                HexFormat.of().formatHex(csrf),
+                                clock.instant().plus(SESSION)));
         boolean secure = ctx.req().isSecure() || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
         ctx.header(
                 "Set-Cookie",
@@ -75,19 +79,22 @@ final class Sessions {
         if (id == null) {
             return Optional.empty();
         }
-        Session s = sessions.get(id);
-        if (s == null
-                || s.expires().isBefore(clock.instant())
-                || store.tokens().findValid(s.tokenId()).isEmpty()) {
-            sessions.remove(id); // expired, or its token was revoked or expired: sign in again
+        Optional<SessionRepository.Session> stored = store.sessions().find(id);
+        if (stored.isEmpty()) {
+            return Optional.empty(); // none, or ended: sign in again
+        }
+        Optional<TokenInfo> token = store.tokens().findValid(stored.get().tokenId());
+        if (token.isEmpty()) {
+            store.sessions().delete(id); // its token expired (a revoked one took its sessions with it)
             return Optional.empty();
         }
-        return Optional.of(s);
+        SessionRepository.Session s = stored.get();
+        return Optional.of(new Session(id, s.tokenId(), token.get().name(), s.role(), s.csrf(), s.expiresAt()));
     }
 
     /** Ends {@code s} and clears the browser's cookie. */
     void end(Context ctx, Session s) {
-        sessions.values().remove(s);
+        store.sessions().delete(s.id());
         ctx.removeCookie(COOKIE, "/");
     }
 

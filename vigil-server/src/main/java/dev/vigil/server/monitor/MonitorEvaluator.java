@@ -8,6 +8,7 @@ import dev.vigil.core.monitor.Detector;
 import dev.vigil.core.monitor.Detector.Direction;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorType;
+import dev.vigil.server.ServerId;
 import dev.vigil.server.monitor.FocalWindows.Window;
 import dev.vigil.store.Alert;
 import dev.vigil.store.AlertRepository;
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * evaluating them leaves stored windows past it, and {@link #catchUp()} evaluates them at startup and on every tick.
  * Evaluating a window again raises no second alert (an alert is one per monitor, field, segment and window), so
  * passes that overlap are harmless; they take turns all the same.
+ *
+ * <p>Servers sharing a metastore take turns too (decision 0022): a pass over a version holds the lease {@code
+ * evaluate model/version} in the metastore, and the clock-driven monitors are evaluated by the one server holding
+ * {@value #CLOCK_LEASE}, renewed on each of its ticks. A run's pass that finds its version's lease held by another
+ * server waits a little, then leaves its windows to the catch-up (the evaluation watermark does not move past them).
  */
 public final class MonitorEvaluator {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorEvaluator.class);
@@ -49,6 +55,14 @@ public final class MonitorEvaluator {
      * later window of the same pass cleared); a pass that never ends (the server stopped) sends them after this.
      */
     private static final Duration HOLD = Duration.ofMinutes(10);
+    /** The lease of the clock-driven monitors: the server holding it evaluates them, renewing it on each tick. */
+    static final String CLOCK_LEASE = "clock-driven monitors";
+    /** How long a server keeps the clock-driven monitors without a tick: another takes them over after. */
+    private static final Duration CLOCK_LEASE_TIME = Duration.ofMinutes(5);
+    /** How long one pass over a version may hold it at most, should its server die mid-pass. */
+    private static final Duration PASS_LEASE_TIME = Duration.ofMinutes(10);
+    /** How long a run's pass waits for another server's pass over the same version before leaving it to catch-up. */
+    private static final Duration PASS_WAIT = Duration.ofSeconds(10);
 
     private final Metastore store;
     private final FocalWindows windows;
@@ -59,8 +73,16 @@ public final class MonitorEvaluator {
     private final EvaluationWatermark evaluated;
     /** Passes take turns: a catch-up and a run's pass of the same windows would both read, then both raise. */
     private final ReentrantLock passes = new ReentrantLock();
+    /** This server, as the holder of the metastore's evaluation leases. */
+    private final String owner;
 
     public MonitorEvaluator(Metastore store, Runnable notify, Clock clock) {
+        this(store, notify, clock, ServerId.create());
+    }
+
+    /** An evaluator taking turns with the other servers sharing the metastore as {@code server}. */
+    public MonitorEvaluator(Metastore store, Runnable notify, Clock clock, ServerId server) {
+        this.owner = server.toString();
         this.store = store;
         this.windows = new FocalWindows(store);
         this.targets = new MonitorTargets(store);
@@ -107,10 +129,38 @@ public final class MonitorEvaluator {
     public Summary evaluate(ModelVersion version, Instant from, Instant to) {
         passes.lock();
         try {
-            return pass(version, from, to);
+            String lease = passLease(version);
+            long deadline = System.nanoTime() + PASS_WAIT.toNanos();
+            while (!store.leases().acquire(lease, owner, PASS_LEASE_TIME)) {
+                if (System.nanoTime() > deadline) {
+                    LOG.info(
+                            "monitors of {}/{} over {} to {}: another server is evaluating this version; left to the"
+                                    + " catch-up",
+                            version.modelId(),
+                            version.version(),
+                            from,
+                            to);
+                    return new Summary(0, 0, 0, 0, 0);
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new Summary(0, 0, 0, 0, 0);
+                }
+            }
+            try {
+                return pass(version, from, to);
+            } finally {
+                store.leases().release(lease, owner);
+            }
         } finally {
             passes.unlock();
         }
+    }
+
+    private static String passLease(ModelVersion version) {
+        return "evaluate " + version.modelId() + "/" + version.version();
     }
 
     /**
@@ -147,16 +197,25 @@ public final class MonitorEvaluator {
     private Summary catchUp(ModelVersion version) {
         try {
             Optional<EvaluationWatermark.Gap> gap = evaluated.gap(version);
-            if (gap.isEmpty()) {
-                return new Summary(0, 0, 0, 0, 0);
+            if (gap.isEmpty() || !store.leases().acquire(passLease(version), owner, PASS_LEASE_TIME)) {
+                return new Summary(0, 0, 0, 0, 0); // nothing to do, or another server is at it
             }
-            LOG.info(
-                    "evaluating the monitors of {}/{} over {} to {}: stored, and not evaluated yet",
-                    version.modelId(),
-                    version.version(),
-                    gap.get().from(),
-                    gap.get().to());
-            return pass(version, gap.get().from(), gap.get().to());
+            try {
+                // read again under the lease: the other server's pass may have just closed the gap
+                gap = evaluated.gap(version);
+                if (gap.isEmpty()) {
+                    return new Summary(0, 0, 0, 0, 0);
+                }
+                LOG.info(
+                        "evaluating the monitors of {}/{} over {} to {}: stored, and not evaluated yet",
+                        version.modelId(),
+                        version.version(),
+                        gap.get().from(),
+                        gap.get().to());
+                return pass(version, gap.get().from(), gap.get().to());
+            } finally {
+                store.leases().release(passLease(version), owner);
+            }
         } catch (RuntimeException e) {
             LOG.error(
                     "catching up the monitors of {}/{} failed; tried again next tick",
@@ -206,6 +265,9 @@ public final class MonitorEvaluator {
     public Summary tick() {
         Summary caughtUp = catchUp();
         Tally tally = new Tally();
+        if (store.shareable() && !store.leases().acquire(CLOCK_LEASE, owner, CLOCK_LEASE_TIME)) {
+            return caughtUp; // another server evaluates the clock-driven monitors
+        }
         Instant now = clock.instant();
         for (var model : store.models().list()) {
             for (ModelVersion version : store.versions().list(model.id())) {
@@ -219,6 +281,17 @@ public final class MonitorEvaluator {
             }
         }
         return caughtUp.plus(tally.summary());
+    }
+
+    /** This server stops: the clock-driven monitors go to another server at its next tick, not after the lease. */
+    public void stop() {
+        try {
+            store.leases().release(CLOCK_LEASE, owner);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "could not give the clock-driven monitors back; another server takes them after the lease: {}",
+                    e.getMessage());
+        }
     }
 
     /** Sends the pass's notifications whose alert is still unresolved; the others are recorded as skipped. */

@@ -6,6 +6,7 @@ import dev.vigil.core.monitor.Action;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
 import dev.vigil.server.NotifySettings;
+import dev.vigil.server.ServerId;
 import dev.vigil.server.monitor.Channel.DeliveryException;
 import dev.vigil.server.monitor.Channel.Interrupted;
 import dev.vigil.store.Alert;
@@ -55,6 +56,11 @@ public final class Notifier implements AutoCloseable {
      * is how many may queue behind slow destinations before other destinations' wait for them too.
      */
     private static final int SCAN = 1000;
+    /**
+     * How long a claimed delivery is held for its attempt at most (an attempt takes 20 s at most): a server that dies
+     * mid-attempt leaves it to another after this (decision 0022).
+     */
+    static final Duration CLAIM = Duration.ofMinutes(5);
 
     private final Metastore store;
     private final NotifySettings settings;
@@ -68,6 +74,8 @@ public final class Notifier implements AutoCloseable {
     });
     private final ExecutorService senders;
     private final DeliveriesInFlight inFlight;
+    /** This server, as the holder of its claims on deliveries in the metastore. */
+    private final String owner;
     /**
      * The destination each delivery last went to, so a pass passes over those waiting for a busy destination without
      * reading their monitor again. A hint only: the destination is read afresh before each attempt.
@@ -79,7 +87,13 @@ public final class Notifier implements AutoCloseable {
     private volatile boolean stopped;
 
     public Notifier(Metastore store, NotifySettings settings, Supplier<String> serverUrl, Clock clock) {
-        this(store, settings, serverUrl, clock, channels(settings));
+        this(store, settings, serverUrl, clock, ServerId.create());
+    }
+
+    /** A notifier claiming each delivery as {@code server} among the servers sharing the metastore. */
+    public Notifier(
+            Metastore store, NotifySettings settings, Supplier<String> serverUrl, Clock clock, ServerId server) {
+        this(store, settings, serverUrl, clock, channels(settings), server);
     }
 
     /** A notifier sending through {@code channels}, one per action type (tests put a failing one in). */
@@ -89,6 +103,18 @@ public final class Notifier implements AutoCloseable {
             Supplier<String> serverUrl,
             Clock clock,
             Map<Action.Type, Channel> channels) {
+        this(store, settings, serverUrl, clock, channels, ServerId.create());
+    }
+
+    /** A notifier sending through {@code channels}, claiming each delivery as {@code server}. */
+    Notifier(
+            Metastore store,
+            NotifySettings settings,
+            Supplier<String> serverUrl,
+            Clock clock,
+            Map<Action.Type, Channel> channels,
+            ServerId server) {
+        this.owner = server.toString();
         this.store = store;
         this.settings = settings;
         this.serverUrl = serverUrl;
@@ -200,8 +226,8 @@ public final class Notifier implements AutoCloseable {
             }
             boolean handedOver = false;
             try {
-                if (!stillDue(d)) {
-                    continue; // another pass attempted it after this one read the due list
+                if (!store.deliveries().claim(d.id(), d.attempts(), owner, CLAIM)) {
+                    continue; // another pass, here or on another server, attempted or is attempting it
                 }
                 if (alert.get().status() == Alert.Status.RESOLVED) {
                     store.deliveries().skipped(d.id(), "not sent: the alert was resolved before it could be sent");
@@ -224,16 +250,6 @@ public final class Notifier implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /**
-     * Whether {@code d} is as this pass read it: pending, and no attempt recorded since. Read after claiming it, so
-     * an attempt recorded by another pass shows here, and one that another pass is making holds the claim.
-     */
-    private boolean stillDue(DeliveryRepository.Delivery d) {
-        return store.deliveries().list(d.alertId()).stream()
-                .anyMatch(now ->
-                        now.id().equals(d.id()) && "PENDING".equals(now.status()) && now.attempts() == d.attempts());
     }
 
     /**
@@ -399,6 +415,14 @@ public final class Notifier implements AutoCloseable {
         } catch (InterruptedException e) {
             senders.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+        try {
+            store.deliveries().releaseClaims(owner); // what it did not record is due again now, for any server
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "could not release this server's notification claims; they expire in {} minutes: {}",
+                    CLAIM.toMinutes(),
+                    e.getMessage());
         }
     }
 }

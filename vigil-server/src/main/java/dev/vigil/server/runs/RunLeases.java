@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,8 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * its plan, each stored batch) is older than the lease has {@linkplain #expire() expired}: it is let go and its thread
  * interrupted, so the reaper can record it failed and the scheduler can try it again. A run whose thread ended but
  * whose result the metastore would not take is kept as {@linkplain #unrecorded() unrecorded} until the reaper records
- * it. Runs of an earlier server are failed at startup ({@code failUnfinished}), which is why one metastore serves one
- * server.
+ * it.
+ *
+ * <p>This is the server's own view, and its lease is {@code VIGIL_RUN_LEASE}. The metastore keeps another lease,
+ * {@code VIGIL_SERVER_LEASE}, which the server renews for every run it holds (on progress and on every beat of its
+ * {@link ServerHeartbeat}) so that servers sharing the metastore can tell a live holder from a dead one (decision
+ * 0022).
  */
 final class RunLeases {
     private final Clock clock;
@@ -82,6 +88,27 @@ final class RunLeases {
     /** Whether this server still holds the run (queued, or running within its lease). */
     boolean holds(String runId) {
         return held.containsKey(runId);
+    }
+
+    /** The runs this server holds: queued, or running within their lease. */
+    Set<String> held() {
+        return Set.copyOf(held.keySet());
+    }
+
+    /**
+     * Lets the run go at once, whatever its progress: another server failed it past its lease (this one was taken for
+     * dead). Returns the thread running it, for the caller to interrupt, if it had started.
+     */
+    Optional<Thread> letGo(String runId) {
+        Lease l = held.remove(runId);
+        if (l == null) {
+            return Optional.empty();
+        }
+        synchronized (l) {
+            Thread t = l.thread;
+            l.thread = null;
+            return Optional.ofNullable(t);
+        }
     }
 
     /** The run's thread is done with it; from now on nothing can interrupt that thread on the run's behalf. */

@@ -2,6 +2,7 @@ package dev.vigil.server.runs;
 
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilException;
+import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.ModelVersion;
@@ -10,14 +11,17 @@ import dev.vigil.engine.profile.PartialProfile;
 import dev.vigil.engine.profile.Window;
 import dev.vigil.query.Rollups;
 import dev.vigil.server.ServerConfig;
+import dev.vigil.server.ServerId;
 import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Run;
+import dev.vigil.store.RunRepository;
 import dev.vigil.store.StoredProfile;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,6 +48,13 @@ import org.slf4j.LoggerFactory;
  * ({@link RunFailures}); the failure is recorded with retries, and what the metastore would not take is recorded by
  * the {@linkplain #reap() reaper} on the next scheduler tick. A running run without progress for
  * {@code VIGIL_RUN_LEASE} seconds is failed by the reaper and its thread interrupted ({@link RunLeases}).
+ *
+ * <p>Servers may share a PostgreSQL metastore (decision 0022). Each run is held by the server that queued it, under a
+ * lease in the metastore of {@code VIGIL_SERVER_LEASE} seconds that the holder renews on progress and on every beat of
+ * its {@link ServerHeartbeat} (whether or not its scheduler ticks); a run starts only when no other run
+ * of its dataset is running on any server. The reaper of every server fails the runs whose lease expired, naming the
+ * server that held them, so that the scheduler tries them again; at startup only those are failed, never another
+ * live server's runs (on an H2 file, which one server holds, every unfinished run is a dead server's).
  */
 public final class RunService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
@@ -71,6 +82,8 @@ public final class RunService implements AutoCloseable {
     private final BlockingQueue<Runnable> queue;
     private final ExecutorService executor;
     private final RunLeases leases;
+    /** This server, as the holder of its runs in the metastore, with the lease each renewal gives. */
+    private final RunRepository.Holder holder;
     /**
      * The model id, version and dataset whose windows the run thread is storing (null between runs): their days stay
      * marked stale until the run's end rolls up their months, and the tick's repair leaves them to it.
@@ -108,6 +121,17 @@ public final class RunService implements AutoCloseable {
             Clock clock,
             Listener listener,
             ServerConfig.Limits limits) {
+        this(store, profiler, clock, listener, limits, ServerId.create());
+    }
+
+    /** Runs held in the metastore by {@code server}, one of the servers sharing it. */
+    public RunService(
+            Metastore store,
+            Supplier<DatasetProfiler> profiler,
+            Clock clock,
+            Listener listener,
+            ServerConfig.Limits limits,
+            ServerId server) {
         this.store = store;
         this.profiler = profiler;
         this.clock = clock;
@@ -120,23 +144,37 @@ public final class RunService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        int closed = store.runs().failUnfinished("the server stopped before the run finished; run it again");
-        if (closed > 0) {
-            LOG.warn("{} runs left unfinished by a previous server were marked failed", closed);
+        this.holder = new RunRepository.Holder(server.toString(), Duration.ofSeconds(limits.serverLeaseSeconds()));
+        if (store.shareable()) {
+            reapExpired(); // other servers' live runs are left alone
+        } else {
+            int closed = store.runs().failUnfinished("the server stopped before the run finished; run it again");
+            if (closed > 0) {
+                LOG.warn("{} runs left unfinished by a previous server were marked failed", closed);
+            }
         }
         repairRollups();
     }
 
     /**
      * Refreshes the roll-ups a run marked stale and did not refresh (it crashed or failed in between): at startup and
-     * on every scheduler tick, leaving alone the dataset a run is storing (its own end refreshes its months and clears
-     * its marks). A failure is logged; the marks stay for the next try.
+     * on every scheduler tick, leaving alone the datasets a run is storing, on this server or another (its own end
+     * refreshes its months and clears its marks). A failure is logged; the marks stay for the next try.
      */
     public void repairRollups() {
         try {
             List<String> busy = storing;
-            int repaired = Rollups.repair(
-                    store, r -> List.of(r.modelId(), r.version(), r.dataset()).equals(busy));
+            // and those another server sharing the metastore is storing (an actuals run stores serving windows)
+            Set<List<String>> running = new HashSet<>();
+            for (List<String> r : store.runs().running()) {
+                String dataset =
+                        r.get(2).equals(DatasetKind.ACTUALS.specName()) ? DatasetKind.SERVING.specName() : r.get(2);
+                running.add(List.of(r.get(0), r.get(1), dataset));
+            }
+            int repaired = Rollups.repair(store, r -> {
+                List<String> key = List.of(r.modelId(), r.version(), r.dataset());
+                return key.equals(busy) || running.contains(key);
+            });
             if (repaired > 0) {
                 LOG.warn("refreshed the roll-ups of {} days whose hours had been replaced without them", repaired);
             }
@@ -177,12 +215,33 @@ public final class RunService implements AutoCloseable {
                             connection.dataset().specName(),
                             from.orElse(Instant.EPOCH),
                             to.orElse(Instant.EPOCH),
-                            0);
+                            0,
+                            holder);
             leases.queued(run.id());
             executor.execute(() -> execute(run, version, connection, from, to));
             runs.add(run);
         }
         return runs;
+    }
+
+    /**
+     * Claims and queues the scheduled run of {@code kind} due at {@code dueAt}, from its watermark: empty when another
+     * server (or an earlier tick) claimed that due time, or the dataset has a run queued or running on any server
+     * (decision 0022). {@link QueueFull} when this server holds no more runs.
+     */
+    public synchronized Optional<Run> submitScheduled(ModelVersion version, DatasetKind kind, Instant dueAt) {
+        DatasetConnection connection = connection(version, kind, Optional.empty(), Optional.empty());
+        if (queue.remainingCapacity() < 1) {
+            throw new QueueFull("runs: " + queue.size() + " runs are already queued, the most the server holds"
+                    + " (VIGIL_MAX_QUEUED_RUNS); start this one again once some have finished");
+        }
+        Optional<Run> claimed =
+                store.runs().claimScheduled(version.modelId(), version.version(), kind.specName(), dueAt, holder);
+        claimed.ifPresent(run -> {
+            leases.queued(run.id());
+            executor.execute(() -> execute(run, version, connection, Optional.empty(), Optional.empty()));
+        });
+        return claimed;
     }
 
     /** The connection to run, once the range asked for is checked: ordered, and at most the windows allowed. */
@@ -222,8 +281,20 @@ public final class RunService implements AutoCloseable {
                 + connection.dataset().specName();
         try {
             leases.started(run.id());
-            store.runs().started(run.id());
-            leases.doing(run.id(), "starting Spark");
+            if (!store.runs().start(run.id(), holder)) {
+                if (store.runs()
+                        .find(run.id())
+                        .map(r -> r.status().isFinished())
+                        .orElse(true)) {
+                    return; // failed past its lease while it waited (this server was taken for dead)
+                }
+                recordFailure(
+                        run.id(),
+                        "another run of " + name + " is running, on this server or another; a dataset runs one run"
+                                + " at a time: run it again once that one has finished");
+                return;
+            }
+            doing(run.id(), "starting Spark");
             DatasetProfiler engine = profiler.get();
             DatasetKind stored =
                     connection.dataset() == DatasetKind.ACTUALS ? DatasetKind.SERVING : connection.dataset();
@@ -234,8 +305,14 @@ public final class RunService implements AutoCloseable {
                 profileWindows(run, version, connection, from, to, engine);
             }
             compactMetastore(run); // part of the run: the next one, or a user waiting on it, finds the space given back
-            leases.doing(run.id(), "recording its success");
-            store.runs().succeeded(run.id());
+            doing(run.id(), "recording its success");
+            if (!store.runs().succeeded(run.id(), holder)) {
+                LOG.warn(
+                        "run {} of {} finished, but another server had failed it past its lease: it stays failed",
+                        run.id(),
+                        name);
+                return;
+            }
             Run done = store.runs().find(run.id()).orElseThrow();
             LOG.info(
                     "run {} of {} succeeded: {} windows, {} rows, {} with problems ({} without a timestamp)",
@@ -261,12 +338,27 @@ public final class RunService implements AutoCloseable {
     }
 
     /**
+     * The run made progress and is now doing {@code activity}: its lease is renewed, here and in the metastore. A run
+     * another server failed past its lease (this one was taken for dead: a long pause, a network split) stops here,
+     * before it writes anything more.
+     */
+    private void doing(String runId, String activity) {
+        leases.doing(runId, activity);
+        if (store.runs().renew(List.of(runId), holder).isEmpty()) {
+            throw new VigilStateException("the run was failed meanwhile, here (no progress for VIGIL_RUN_LEASE "
+                    + leases.lease().toSeconds() + " seconds) or by another server (this one silent for"
+                    + " VIGIL_SERVER_LEASE " + holder.lease().toSeconds() + " seconds); it stops before writing"
+                    + " anything more");
+        }
+    }
+
+    /**
      * Gives the space of the profiles the run replaced back to the disk (an H2 metastore; decision 0019), once they
      * are all stored and before the run is recorded as succeeded, so that its time includes it: a re-run otherwise
      * leaves its old profiles' bytes in the file. A failure here is logged and never fails the run.
      */
     private void compactMetastore(Run run) {
-        leases.doing(run.id(), "compacting the metastore");
+        doing(run.id(), "compacting the metastore");
         long started = System.nanoTime();
         try {
             long reclaimed = store.compactIfNeeded(COMPACTION_TIME);
@@ -318,6 +410,63 @@ public final class RunService implements AutoCloseable {
             recordFailure(runId, reason); // first: the first result recorded wins, and this one must
             expired.getValue().interrupt();
         }
+        reapExpired();
+    }
+
+    /**
+     * One beat of this server's {@link ServerHeartbeat}: renews, in one statement, the metastore lease of every run
+     * this server holds (queued ones make no progress of their own), whether or not the scheduler ticks. A run another
+     * server failed past its lease meanwhile is let go and its thread interrupted; should the interrupt go unheard,
+     * the run still stops at its next progress, before it writes again. A metastore that does not answer is logged;
+     * the next beat tries again.
+     */
+    public void heartbeat() {
+        Set<String> held = leases.held(); // before the renewal: each of these was in the metastore already
+        try {
+            int renewed = store.runs().renewAll(holder);
+            if (renewed >= held.size()) {
+                return;
+            }
+            Set<String> stillHeld = store.runs().heldBy(holder);
+            for (String runId : held) {
+                if (!stillHeld.contains(runId) && leases.holds(runId)) {
+                    LOG.error("run {} was failed by another server past its lease; this server stops it", runId);
+                    leases.letGo(runId).ifPresent(Thread::interrupt);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not renew the lease of this server's {} runs: {}", held.size(), e.getMessage());
+        }
+    }
+
+    /** How long each beat holds this server's runs ({@code VIGIL_SERVER_LEASE}). */
+    public Duration serverLease() {
+        return holder.lease();
+    }
+
+    /**
+     * Fails the queued and running runs whose lease expired in the metastore, whichever server held them (one that
+     * stopped, or was killed), with a sentence naming it, so that the scheduler tries them again. Runs this server
+     * holds are left to {@link #heartbeat()}.
+     */
+    private void reapExpired() {
+        try {
+            for (RunRepository.Expired e : store.runs().expired()) {
+                if (leases.holds(e.id())) {
+                    continue;
+                }
+                String reason = e.owner() == null
+                        ? "the server stopped before the run finished; run it again"
+                        : "server " + e.owner() + " stopped renewing its lease at " + e.renewedAt()
+                                + " (VIGIL_SERVER_LEASE " + holder.lease().toSeconds() + " seconds)"
+                                + "; another server failed the run so that it can run again (a scheduled run is retried)";
+                if (store.runs().failExpired(e.id(), reason)) {
+                    LOG.warn("run {} failed: {}", e.id(), reason);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not fail the runs past their lease; tried again next tick: {}", e.getMessage());
+        }
     }
 
     /**
@@ -332,7 +481,7 @@ public final class RunService implements AutoCloseable {
             Optional<Instant> from,
             Optional<Instant> to,
             DatasetProfiler engine) {
-        leases.doing(run.id(), "checking the dataset against its source");
+        doing(run.id(), "checking the dataset against its source");
         DatasetProfiler.Prepared prepared = engine.prepare(version, connection);
         if (connection.dataset() == DatasetKind.SERVING) {
             Optional<DatasetConnection> actuals =
@@ -341,7 +490,7 @@ public final class RunService implements AutoCloseable {
                 prepared = prepared.withActuals(engine.prepare(version, actuals.get()));
             }
         }
-        leases.doing(run.id(), "finding the range of the source's rows");
+        doing(run.id(), "finding the range of the source's rows");
         List<Window> windows = windows(engine, prepared, version, connection.dataset(), from, to);
         store.runs().planned(run.id(), rangeStart(windows, from), rangeEnd(windows, to), windows.size());
         LOG.info("run {}: {} windows", run.id(), windows.size());
@@ -354,7 +503,7 @@ public final class RunService implements AutoCloseable {
         // The first batch also counts the rows without a timestamp (in no window), even with no window.
         for (int i = 0; i == 0 || i < windows.size(); i += batchSize) {
             List<Window> batch = windows.subList(i, Math.min(windows.size(), i + batchSize));
-            leases.doing(run.id(), "profiling " + describe(batch));
+            doing(run.id(), "profiling " + describe(batch));
             DatasetProfiler.Result result = engine.profile(prepared, batch, i == 0, false);
             rows += result.rowsRead();
             problems += result.rowsWithProblems();
@@ -371,7 +520,7 @@ public final class RunService implements AutoCloseable {
                 store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
                 break;
             }
-            leases.doing(run.id(), "storing " + describe(batch));
+            doing(run.id(), "storing " + describe(batch));
             List<StoredProfile> profiles = stored(batch, result, "");
             List<Instant> starts = batch.stream().map(Window::start).toList();
             // the hours and the marks of their days' roll-ups in one transaction: a crash before the refresh is
@@ -391,7 +540,7 @@ public final class RunService implements AutoCloseable {
             done += batch.size();
             store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
             if (connection.dataset() == DatasetKind.SERVING) {
-                leases.doing(run.id(), "evaluating the monitors of " + describe(batch));
+                doing(run.id(), "evaluating the monitors of " + describe(batch));
                 // per batch: a run that fails later has still had its stored windows evaluated
                 notifyStored(
                         version,
@@ -400,7 +549,7 @@ public final class RunService implements AutoCloseable {
             }
         }
         if (!stored.isEmpty()) {
-            leases.doing(run.id(), "rolling up the months of " + describe(windows));
+            doing(run.id(), "rolling up the months of " + describe(windows));
             Rollups.refreshMonths(store, version, connection.dataset().specName(), stored);
         }
     }
@@ -443,11 +592,11 @@ public final class RunService implements AutoCloseable {
                 .find(version.modelId(), version.version(), DatasetKind.SERVING)
                 .orElseThrow(() -> new VigilArgumentException("actuals: " + version.modelId() + "/" + version.version()
                         + " has no serving dataset connected; actuals are joined to its predictions on the id"));
-        leases.doing(run.id(), "checking the actuals and serving datasets against their source");
+        doing(run.id(), "checking the actuals and serving datasets against their source");
         DatasetProfiler.Prepared actuals = engine.prepare(version, connection);
         DatasetProfiler.Prepared prepared = engine.prepare(version, serving).withActuals(actuals);
         List<Window> range = windows(engine, actuals, version, DatasetKind.ACTUALS, from, to);
-        leases.doing(run.id(), "reading the actuals of " + describe(range));
+        doing(run.id(), "reading the actuals of " + describe(range));
         DatasetProfiler.ActualsScan scan = engine.scanActuals(prepared, range, true);
         store.runs().unmatchedActuals(run.id(), scan.unmatchedIds());
         Duration period = version.aggregationPeriod().length();
@@ -483,7 +632,7 @@ public final class RunService implements AutoCloseable {
         List<Instant> stored = new ArrayList<>();
         for (int i = 0; i < affected.size(); i += batchSize) {
             List<Window> batch = affected.subList(i, Math.min(affected.size(), i + batchSize));
-            leases.doing(run.id(), "recomputing the performance of " + describe(batch));
+            doing(run.id(), "recomputing the performance of " + describe(batch));
             DatasetProfiler.Result result = engine.profile(prepared, batch, false, true);
             List<Instant> starts = batch.stream().map(Window::start).toList();
             store.profiles()
@@ -501,11 +650,11 @@ public final class RunService implements AutoCloseable {
             store.runs().progress(run.id(), done, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
         }
         if (!stored.isEmpty()) {
-            leases.doing(run.id(), "rolling up the months of " + describe(affected));
+            doing(run.id(), "rolling up the months of " + describe(affected));
             Rollups.refreshMonths(store, version, DatasetKind.SERVING.specName(), stored);
         }
         if (!affected.isEmpty()) {
-            leases.doing(run.id(), "evaluating the monitors of " + describe(affected));
+            doing(run.id(), "evaluating the monitors of " + describe(affected));
             notifyStored(
                     version,
                     affected.get(0).start(),
@@ -611,6 +760,10 @@ public final class RunService implements AutoCloseable {
         return leases.unrecorded().size();
     }
 
+    /**
+     * Stops the run thread; the runs this server still holds (queued, or running past the wait) are failed at once,
+     * rather than when their lease expires, so that another server sharing the metastore tries them again soon.
+     */
     @Override
     public void close() {
         executor.shutdownNow();
@@ -618,6 +771,16 @@ public final class RunService implements AutoCloseable {
             executor.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (String runId : leases.held()) {
+            try {
+                store.runs()
+                        .failed(
+                                runId,
+                                "server " + holder.owner() + " stopped before the run finished; run it" + " again");
+            } catch (RuntimeException e) {
+                LOG.warn("run {} is left to the lease: {}", runId, e.getMessage());
+            }
         }
     }
 }

@@ -1,15 +1,18 @@
 package dev.vigil.server.runs;
 
+import dev.vigil.core.model.CronSchedule;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.Model;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Run;
+import dev.vigil.store.RunRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -23,9 +26,13 @@ import org.slf4j.LoggerFactory;
  * reads from the dataset's watermark (less the lateness allowance) to the last closed window, so
  * windows are profiled once they close and again while late rows may still arrive.
  *
- * <p>A failed run is retried with exponential backoff (30 s, 1 min, 2 min, … at most 1 h) and its
+ * <p>A failed run is retried with exponential backoff (30 s, 1 min, 2 min, … at most 1 h, from its end) and its
  * reason stays on the run; the watermark only moves over windows that were stored. Training and
  * testing datasets are reference sets: they are profiled once, when they have never been.
+ *
+ * <p>Each run is claimed in the metastore for its dataset and due time ({@link RunService#submitScheduled}), and the
+ * run in flight, the failures in a row and the last due time are read from the metastore's scheduled runs: servers
+ * sharing a metastore each tick, and each due time is run once, by whichever claims it first (decision 0022).
  *
  * <p>Each tick first {@linkplain RunService#reap() reaps} the runs past their lease, so a stuck run is failed (and
  * retried like any failure) rather than blocking its dataset forever. A tick never lets anything escape, an Error
@@ -43,16 +50,22 @@ public final class Scheduler implements AutoCloseable {
     private final Map<String, State> states = new HashMap<>();
     private ScheduledExecutorService executor;
 
-    /** What the scheduler remembers of one dataset. */
-    private static final class State {
-        Instant lastCheck;
-        String runInFlight;
-        int failures;
-        Instant retryAt;
-        boolean referenceDone;
+    /** Scheduled runs read per dataset and tick: enough failures in a row to reach the longest backoff. */
+    private static final int RECENT = 10;
+    /** Due times past {@code since} a tick looks through for the last one (a minutely schedule: a week). */
+    private static final int MAX_MISSED = 10_080;
 
-        State(Instant lastCheck) {
-            this.lastCheck = lastCheck;
+    /**
+     * What this server remembers of one dataset: when it first looked at it (due times before are not caught up) and
+     * the failure it last logged. Everything else is read from the metastore on every tick, so that every server
+     * sharing it decides alike (decision 0022).
+     */
+    private static final class State {
+        final Instant firstSeen;
+        String failureSeen;
+
+        State(Instant firstSeen) {
+            this.firstSeen = firstSeen;
         }
     }
 
@@ -121,58 +134,74 @@ public final class Scheduler implements AutoCloseable {
         String key = version.modelId() + "/" + version.version() + "/"
                 + dataset.dataset().specName();
         State state = states.computeIfAbsent(key, k -> new State(now));
-        if (state.runInFlight != null) {
-            Optional<Run> run = store.runs().find(state.runInFlight);
-            if (run.isPresent() && !run.get().status().isFinished()) {
-                return;
-            }
-            state.runInFlight = null;
-            if (run.isPresent() && run.get().status() == Run.Status.FAILED) {
-                state.failures++;
-                state.retryAt = now.plus(backoff(state.failures));
-                LOG.warn(
-                        "scheduled run of {} failed ({}); retrying at {}",
-                        key,
-                        run.get().error(),
-                        state.retryAt);
-            } else {
-                state.failures = 0;
-                state.retryAt = null;
-            }
+        List<RunRepository.Scheduled> recent = store.runs()
+                .scheduled(
+                        version.modelId(), version.version(), dataset.dataset().specName(), RECENT);
+        Optional<RunRepository.Scheduled> latest = recent.stream().findFirst();
+        if (latest.isPresent() && !latest.get().run().status().isFinished()) {
+            return; // in flight on some server; the reaper fails it if that server stops renewing its lease
+        }
+        int failures = 0;
+        while (failures < recent.size() && recent.get(failures).run().status() == Run.Status.FAILED) {
+            failures++;
         }
         boolean reference = dataset.dataset() == DatasetKind.TRAINING || dataset.dataset() == DatasetKind.TESTING;
-        boolean due;
-        if (state.retryAt != null) {
-            due = !now.isBefore(state.retryAt);
-        } else if (reference) {
-            due = !state.referenceDone
-                    && store.profiles()
-                            .watermark(
-                                    version.modelId(),
-                                    version.version(),
-                                    dataset.dataset().specName())
-                            .isEmpty();
-        } else {
-            due = dataset.scheduleOr(version.aggregationPeriod())
-                    .next(state.lastCheck)
-                    .map(next -> !next.isAfter(now))
-                    .orElse(false);
-        }
-        if (due) {
-            Run run;
-            try {
-                run = runs.submit(version, dataset.dataset(), Optional.empty(), Optional.empty());
-            } catch (RunService.QueueFull e) {
-                LOG.warn("scheduled run of {} not started, tried again next tick: {}", key, e.getMessage());
-                return; // lastCheck stays: still due on the next tick
+        Instant dueAt;
+        if (failures > 0) {
+            Run failed = latest.get().run();
+            dueAt = finishedAt(failed).plus(backoff(failures));
+            if (!failed.id().equals(state.failureSeen)) {
+                state.failureSeen = failed.id();
+                LOG.warn("scheduled run {} of {} failed ({}); retrying at {}", failed.id(), key, failed.error(), dueAt);
             }
-            state.lastCheck = now;
-            state.runInFlight = run.id();
-            state.referenceDone |= reference;
-            LOG.info("scheduled run {} of {}", run.id(), key);
+        } else if (reference) {
+            // profiled once, when never profiled: the first claim is for the epoch, so that one server makes it
+            dueAt = latest.isEmpty()
+                            && store.profiles()
+                                    .watermark(
+                                            version.modelId(),
+                                            version.version(),
+                                            dataset.dataset().specName())
+                                    .isEmpty()
+                    ? Instant.EPOCH
+                    : null;
         } else {
-            state.lastCheck = now;
+            Instant since = latest.map(RunRepository.Scheduled::dueAt)
+                    .filter(d -> d.isAfter(state.firstSeen))
+                    .orElse(state.firstSeen);
+            dueAt = lastDue(dataset.scheduleOr(version.aggregationPeriod()), since, now);
         }
+        if (dueAt == null || now.isBefore(dueAt)) {
+            return;
+        }
+        Optional<Run> run;
+        try {
+            run = runs.submitScheduled(version, dataset.dataset(), dueAt);
+        } catch (RunService.QueueFull e) {
+            LOG.warn("scheduled run of {} not started, tried again next tick: {}", key, e.getMessage());
+            return; // still due on the next tick
+        }
+        if (run.isPresent()) {
+            LOG.info("scheduled run {} of {} (due at {})", run.get().id(), key, dueAt);
+        } else {
+            LOG.debug("scheduled run of {} due at {}: claimed by another server, or a run is in flight", key, dueAt);
+        }
+    }
+
+    /** The last time the schedule came due after {@code since}, up to {@code now}; null when none did. */
+    private static Instant lastDue(CronSchedule schedule, Instant since, Instant now) {
+        Instant due = null;
+        Optional<Instant> next = schedule.next(since);
+        for (int i = 0; next.isPresent() && !next.get().isAfter(now) && i < MAX_MISSED; i++) {
+            due = next.get();
+            next = schedule.next(due);
+        }
+        return due;
+    }
+
+    /** When a failed run ended; its creation for a run failed before it ever recorded an end. */
+    private static Instant finishedAt(Run run) {
+        return run.finishedAt() != null ? run.finishedAt() : run.createdAt();
     }
 
     /** 30 s after the first failure, doubling up to an hour. */

@@ -54,4 +54,19 @@ class RunLeasesTest {
         leases.recorded("run_c");
         assertThat(leases.unrecorded()).isEmpty();
     }
+
+    @Test
+    void aRunAnotherServerFailedIsLetGoWithItsThreadIfItHadStarted() {
+        leases.queued("run_d");
+        leases.queued("run_e");
+        leases.started("run_e");
+        assertThat(leases.held()).containsExactlyInAnyOrder("run_d", "run_e");
+        assertThat(leases.letGo("run_d")).as("queued: no thread").isEmpty();
+        assertThat(leases.letGo("run_e")).contains(Thread.currentThread());
+        assertThat(leases.held()).isEmpty();
+        assertThat(leases.letGo("run_e")).as("let go once").isEmpty();
+        clock.advance(Duration.ofDays(1));
+        assertThat(leases.expire()).as("nothing left to expire").isEmpty();
+        assertThat(Thread.interrupted()).isFalse();
+    }
 }
