@@ -175,7 +175,7 @@ public final class VigilServer implements AutoCloseable {
     private static Supplier<DatasetProfiler> profiler(SparkRuntime spark, PostgresSource source) {
         DatasetProfiler profiler = new DatasetProfiler(spark, source);
         return () -> {
-            spark.session();
+            spark.sessionForRun();
             return profiler;
         };
     }

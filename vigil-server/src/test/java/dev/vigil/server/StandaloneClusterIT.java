@@ -216,7 +216,7 @@ class StandaloneClusterIT extends AbstractServerIT {
 
     /** The server's context (started if need be): on the cluster, with an executor; tasks' executors recorded. */
     private SparkContext clusterContext() {
-        SparkContext sc = server().spark().session().sparkContext();
+        SparkContext sc = server().spark().sessionForRun().sparkContext();
         assertThat(sc.master()).isEqualTo(cluster.masterUrl());
         assertThat(SparkRuntime.executors(sc)).as(cluster.logs()).isEqualTo(1);
         taskExecutors.clear();

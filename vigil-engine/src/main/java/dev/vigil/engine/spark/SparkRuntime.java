@@ -40,9 +40,20 @@ public final class SparkRuntime implements AutoCloseable {
 
     private static final List<String> LOCKED = List.of("spark.sql.runSQLOnFiles", "spark.sql.variable.substitute");
 
+    /**
+     * Settings Vigil decides itself, each with why: the master comes from {@code --spark-master} (Vigil decides from
+     * it whether to ship its jars and where to bind), the server is always Spark's driver, and windows are UTC.
+     */
+    private static final Map<String, String> FIXED = Map.of(
+            "spark.master", "is set with --spark-master (VIGIL_SPARK_MASTER), not here",
+            "spark.submit.deployMode", "cannot be changed (the server is Spark's driver: client mode)",
+            "spark.sql.session.timeZone", "cannot be changed (Vigil's windows are UTC instants)");
+
     private final String master;
     private final Map<String, String> settings;
     private SparkSession session;
+    /** The context whose executors a run has already waited for (so later runs do not wait again). */
+    private SparkContext awaited;
 
     /**
      * A runtime for {@code master} (such as {@code local[*]}, {@code spark://host:7077}, {@code k8s://…},
@@ -68,6 +79,8 @@ public final class SparkRuntime implements AutoCloseable {
                 problems.add("spark-conf: " + key + " is not a Spark setting (keys start with spark.)");
             } else if (LOCKED.contains(key)) {
                 problems.add("spark-conf: " + key + " cannot be changed (Vigil runs user SQL, which is untrusted)");
+            } else if (FIXED.containsKey(key)) {
+                problems.add("spark-conf: " + key + " " + FIXED.get(key));
             }
         });
         return problems;
@@ -104,6 +117,24 @@ public final class SparkRuntime implements AutoCloseable {
             session = start();
         }
         return session;
+    }
+
+    /**
+     * {@link #session()} for a run: on a cluster, the first run of a new context also waits (up to 30 s, outside this
+     * runtime's lock, so schema checks do not queue behind it) for the first executor, and logs how many registered.
+     * A run planned before any executor registers would split its windows for the 2 cores Spark assumes until then.
+     */
+    public SparkSession sessionForRun() {
+        SparkSession current = session();
+        SparkContext context = current.sparkContext();
+        synchronized (this) {
+            if (isLocal() || awaited == context) {
+                return current;
+            }
+            awaited = context;
+        }
+        logExecutors(context);
+        return current;
     }
 
     /** Stops the session, if one runs (the process is ending). */
@@ -162,7 +193,14 @@ public final class SparkRuntime implements AutoCloseable {
         SparkSession.Builder builder = SparkSession.builder().master(master);
         conf.forEach(builder::config);
         SparkSession started = builder.getOrCreate();
-        logStarted(started.sparkContext());
+        if (isLocal()) {
+            LOG.info(
+                    "Spark started on {} (executors in this process, {} cores)",
+                    master,
+                    started.sparkContext().defaultParallelism());
+        } else {
+            LOG.info("Spark started on {}; executors register with it next", master);
+        }
         return started;
     }
 
@@ -176,12 +214,8 @@ public final class SparkRuntime implements AutoCloseable {
                 .allMatch(e -> e.getValue().equals(running.get(e.getKey(), null)));
     }
 
-    /** Logs the master and, on a cluster, the executors that registered (waiting up to 30 s for the first). */
-    private void logStarted(SparkContext context) {
-        if (isLocal()) {
-            LOG.info("Spark started on {} (executors in this process, {} cores)", master, context.defaultParallelism());
-            return;
-        }
+    /** Logs the executors that registered with a cluster's context, waiting up to 30 s for the first. */
+    private void logExecutors(SparkContext context) {
         long deadline = System.currentTimeMillis() + EXECUTOR_WAIT_MILLIS;
         int executors = executors(context);
         while (executors == 0 && System.currentTimeMillis() < deadline && !context.isStopped()) {

@@ -77,6 +77,21 @@ class SparkRuntimeConfigurationTest {
                 .hasMessage("spark-master: is empty (expected local[*] or spark://host:port)");
     }
 
+    @Test
+    void theMasterTheDeployModeAndTheTimeZoneAreVigilsToSet() {
+        // spark.master here would win over --spark-master in Spark's builder, while Vigil decided from the flag
+        // whether to ship its jars and bind to loopback: a cluster master would get neither
+        assertThatThrownBy(() -> new SparkRuntime("local[*]", Map.of("spark.master", "spark://m:7077")))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage("spark-conf: spark.master is set with --spark-master (VIGIL_SPARK_MASTER), not here");
+        assertThatThrownBy(() -> new SparkRuntime("spark://m:7077", Map.of("spark.submit.deployMode", "cluster")))
+                .hasMessage("spark-conf: spark.submit.deployMode cannot be changed (the server is Spark's driver:"
+                        + " client mode)");
+        assertThatThrownBy(() -> new SparkRuntime("local[*]", Map.of("spark.sql.session.timeZone", "Europe/Paris")))
+                .hasMessage("spark-conf: spark.sql.session.timeZone cannot be changed (Vigil's windows are UTC"
+                        + " instants)");
+    }
+
     private static List<String> classes(List<Path> jars) throws IOException {
         List<String> names = new java.util.ArrayList<>();
         for (Path jar : jars) {
