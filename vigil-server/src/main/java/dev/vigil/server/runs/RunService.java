@@ -319,12 +319,12 @@ public final class RunService implements AutoCloseable {
                                 + " at a time: run it again once that one has finished");
                 return;
             }
-            doing(run.id(), "starting Spark");
-            DatasetProfiler engine = profiler.get();
             DatasetKind stored =
                     connection.dataset() == DatasetKind.ACTUALS ? DatasetKind.SERVING : connection.dataset();
             storing = List.of(version.modelId(), version.version(), stored.specName());
             holdRollups(run.id(), Rollups.lease(version.modelId(), version.version(), stored.specName()));
+            doing(run.id(), "starting Spark");
+            DatasetProfiler engine = profiler.get();
             if (connection.dataset() == DatasetKind.ACTUALS) {
                 recomputeForActuals(run, version, connection, from, to, engine);
             } else {
