@@ -55,7 +55,11 @@ import org.slf4j.LoggerFactory;
  * its {@link ServerHeartbeat} (whether or not its scheduler ticks); a run starts only when no other run
  * of its dataset is running on any server. The reaper of every server fails the runs whose lease expired, naming the
  * server that held them, so that the scheduler tries them again; at startup only those are failed, never another
- * live server's runs (on an H2 file, which one server holds, every unfinished run is a dead server's).
+ * live server's runs (on an H2 file, which one server holds, every unfinished run is a dead server's, and so is
+ * every named lease and notification claim). A run's writes are fenced ({@link RunFence}): once another server has
+ * failed it, they write nothing. A run holds its dataset's roll-up lease ({@link Rollups#lease}) from its start to
+ * after its month refresh, and the repair of every server takes that lease per dataset, so that no repair writes a
+ * day from hours a run is replacing.
  */
 public final class RunService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
@@ -95,6 +99,8 @@ public final class RunService implements AutoCloseable {
      * {@linkplain #heartbeat() heartbeat} renews with the runs: a Spark job of a batch can outlast the server lease.
      */
     private volatile RollupsLease rollupsLease;
+    /** Held by a beat renewing the roll-up lease and by the run giving it back: no beat takes it again once given back. */
+    private final Object rollupsLock = new Object();
 
     /** A held roll-up lease: its name, and its owner (the run, so that this server's own repair never shares it). */
     private record RollupsLease(String name, String owner) {}
@@ -409,8 +415,11 @@ public final class RunService implements AutoCloseable {
 
     /** Gives the run's roll-up lease back, once its months are refreshed (or it failed): a repair may take it now. */
     private void giveBackRollups() {
-        RollupsLease held = rollupsLease;
-        rollupsLease = null;
+        RollupsLease held;
+        synchronized (rollupsLock) {
+            held = rollupsLease;
+            rollupsLease = null;
+        }
         if (held != null) {
             try {
                 store.leases().release(held.name(), held.owner());
@@ -492,9 +501,11 @@ public final class RunService implements AutoCloseable {
         Set<String> held = leases.held(); // before the renewal: each of these was in the metastore already
         try {
             Set<String> renewed = store.runs().renewAll(holder); // by id: a row this server forgot masks no lost run
-            RollupsLease rollups = rollupsLease;
-            if (rollups != null && !store.leases().acquire(rollups.name(), rollups.owner(), holder.lease())) {
-                LOG.error("the lease '{}' was taken by another server; the run holding it stops", rollups.name());
+            synchronized (rollupsLock) {
+                RollupsLease rollups = rollupsLease;
+                if (rollups != null && !store.leases().acquire(rollups.name(), rollups.owner(), holder.lease())) {
+                    LOG.error("the lease '{}' was taken by another server; the run holding it stops", rollups.name());
+                }
             }
             for (String runId : held) {
                 if (!renewed.contains(runId) && leases.holds(runId)) {
