@@ -37,7 +37,9 @@ import java.util.function.Predicate;
  * marks are cleared only once the months are refreshed too, so a run that stops between its batches' day refreshes
  * and its one month refresh leaves its months to the repair as well. All
  * refreshes of the process take turns ({@link #LOCK}): one that read the hours before a run replaced them must not
- * write its roll-up after the run's own refresh.
+ * write its roll-up after the run's own refresh. Across servers sharing a metastore the same holds through a named
+ * lease per dataset ({@link #lease}): a run holds it from its start to after its month refresh, and a repair takes it
+ * for each dataset it repairs, leaving a dataset whose lease another holds (decision 0022).
  */
 public final class Rollups {
     /**
@@ -100,6 +102,24 @@ public final class Rollups {
      * storing right now, whose days stay marked until the run refreshes their months at its end.
      */
     public static int repair(Metastore store, Predicate<StaleRollup> inProgress) {
+        return repair(store, inProgress, Optional.empty(), Duration.ZERO);
+    }
+
+    /**
+     * The name of the lease that whoever writes the roll-ups of a dataset holds, across servers sharing the metastore:
+     * a run, from its start to after its month refresh, or a {@linkplain #repair repair} of the dataset.
+     */
+    public static String lease(String modelId, String version, String dataset) {
+        return "rollups " + modelId + "/" + version + "/" + dataset;
+    }
+
+    /**
+     * {@link #repair(Metastore, Predicate)}, each dataset only under its {@linkplain #lease lease}, taken for
+     * {@code owner} for {@code hold} and given back after: a dataset whose lease another holds (a run on another
+     * server, or its repair) is left to that one, or to a later repair.
+     */
+    public static int repair(
+            Metastore store, Predicate<StaleRollup> inProgress, Optional<String> owner, Duration hold) {
         LOCK.lock();
         try {
             Map<List<String>, List<StaleRollup>> byDataset = new LinkedHashMap<>();
@@ -115,6 +135,10 @@ public final class Rollups {
             RuntimeException failed = null;
             for (List<StaleRollup> marks : byDataset.values()) {
                 StaleRollup first = marks.get(0);
+                String lease = lease(first.modelId(), first.version(), first.dataset());
+                if (owner.isPresent() && !store.leases().acquire(lease, owner.get(), hold)) {
+                    continue; // held: a run storing it refreshes its months at its end
+                }
                 try {
                     Optional<ModelVersion> v = store.versions().find(first.modelId(), first.version());
                     if (v.isPresent() && applies(v.get())) {
@@ -131,6 +155,10 @@ public final class Rollups {
                         failed = e;
                     } else {
                         failed.addSuppressed(e);
+                    }
+                } finally {
+                    if (owner.isPresent()) {
+                        store.leases().release(lease, owner.get());
                     }
                 }
             }

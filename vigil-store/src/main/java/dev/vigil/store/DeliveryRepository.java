@@ -191,6 +191,19 @@ public final class DeliveryRepository {
         });
     }
 
+    /**
+     * Ends every claim, whoever made it; returns how many. Only for a metastore one process holds (an H2 file): at its
+     * startup every claim left is a dead process's, and its deliveries would otherwise stay hidden until it expired.
+     */
+    public int releaseAllClaims() {
+        return db.inTransaction("release every claimed notification", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET claimed_by = NULL,"
+                    + " claimed_until = NULL WHERE claimed_by IS NOT NULL OR claimed_until IS NOT NULL")) {
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Ends every claim of {@code owner} (a server stopping): its deliveries are due again for any server. */
     public int releaseClaims(String owner) {
         return db.inTransaction("release the notifications claimed by " + owner, c -> {

@@ -55,7 +55,27 @@ public final class ProfileRepository {
             List<StoredProfile> profiles,
             Optional<Instant> watermark,
             Collection<Instant> staleDays) {
+        replaceWindows(modelId, version, dataset, windowStarts, profiles, watermark, staleDays, Optional.empty());
+    }
+
+    /**
+     * {@link #replaceWindows(String, String, String, Collection, List, Optional, Collection) Replaces the windows and
+     * marks their days}, only while {@code fence}'s run is running and held by its server (checked and locked first, in
+     * the same transaction); otherwise writes nothing and throws {@link RunFence.Lost}.
+     */
+    public void replaceWindows(
+            String modelId,
+            String version,
+            String dataset,
+            Collection<Instant> windowStarts,
+            List<StoredProfile> profiles,
+            Optional<Instant> watermark,
+            Collection<Instant> staleDays,
+            Optional<RunFence> fence) {
         db.inTransaction("save the profiles of " + modelId + "/" + version + "/" + dataset, c -> {
+            if (fence.isPresent()) {
+                fence.get().hold(c);
+            }
             markStale(c, modelId, version, dataset, staleDays); // first: undone with the rest if a write fails
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM profiles WHERE model_id = ? AND version = ?"
                     + " AND dataset = ? AND window_start = ?")) {
@@ -100,6 +120,19 @@ public final class ProfileRepository {
             Collection<Instant> windowStarts,
             List<StoredProfile> profiles,
             Collection<Instant> staleDays) {
+        replaceFields(modelId, version, dataset, fieldPrefix, windowStarts, profiles, staleDays, Optional.empty());
+    }
+
+    /** {@link #replaceFields Replaces the fields} and marks their days, only while {@code fence}'s run holds. */
+    public void replaceFields(
+            String modelId,
+            String version,
+            String dataset,
+            String fieldPrefix,
+            Collection<Instant> windowStarts,
+            List<StoredProfile> profiles,
+            Collection<Instant> staleDays,
+            Optional<RunFence> fence) {
         for (StoredProfile p : profiles) {
             if (!p.field().startsWith(fieldPrefix)) {
                 throw new IllegalArgumentException("profile of field '" + p.field() + "' is not a " + fieldPrefix);
@@ -107,6 +140,9 @@ public final class ProfileRepository {
         }
         String pattern = fieldPrefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
         db.inTransaction("save the " + fieldPrefix + " profiles of " + modelId + "/" + version + "/" + dataset, c -> {
+            if (fence.isPresent()) {
+                fence.get().hold(c);
+            }
             markStale(c, modelId, version, dataset, staleDays);
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM profiles WHERE model_id = ? AND version = ?"
                     + " AND dataset = ? AND window_start = ? AND field LIKE ? ESCAPE '!'")) {

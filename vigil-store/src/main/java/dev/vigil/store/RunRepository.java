@@ -219,20 +219,36 @@ public final class RunRepository {
 
     /**
      * The heartbeat of {@code holder}: renews, in one statement, the lease of every queued or running run it holds,
-     * and of no other server's; returns how many it renewed. A run failed past its lease by another server is held by
+     * and of no other server's; returns the ids of those it renewed. A run failed past its lease by another server is held by
      * no one any more and is not renewed.
      */
-    public int renewAll(Holder holder) {
+    public Set<String> renewAll(Holder holder) {
         Objects.requireNonNull(holder, "holder");
         return db.inTransaction("renew the lease of the runs of " + holder.owner(), c -> {
+            // the ids first, their rows locked, so that the answer is exactly the rows the update renews (the same
+            // SQL on H2 and PostgreSQL; H2 has no UPDATE ... RETURNING)
+            Set<String> ids = new HashSet<>();
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id FROM runs WHERE owner = ? AND " + UNFINISHED + " FOR UPDATE")) {
+                ps.setString(1, holder.owner());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return ids;
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE runs SET lease_until = ?, renewed_at = ? WHERE owner = ? AND " + UNFINISHED)) {
                 OffsetDateTime now = db.now();
                 ps.setObject(1, now.plus(holder.lease()));
                 ps.setObject(2, now);
                 ps.setString(3, holder.owner());
-                return ps.executeUpdate();
+                ps.executeUpdate();
             }
+            return ids;
         });
     }
 
@@ -330,17 +346,44 @@ public final class RunRepository {
 
     /** Records the range and number of windows once the run has worked them out. */
     public void planned(String id, Instant from, Instant to, int windowsTotal) {
+        planned(id, from, to, windowsTotal, Optional.empty());
+    }
+
+    /**
+     * {@link #planned(String, Instant, Instant, int) Records the range}, only while {@code fence}'s run is running
+     * and held by its server; otherwise writes nothing and throws {@link RunFence.Lost}.
+     */
+    public void planned(String id, Instant from, Instant to, int windowsTotal, Optional<RunFence> fence) {
         db.inTransaction("plan run " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE runs SET range_start = ?, range_end = ?, windows_total = ? WHERE id = ?")) {
+                    "UPDATE runs SET range_start = ?, range_end = ?, windows_total = ? WHERE id = ?" + fence(fence))) {
                 ps.setObject(1, Database.timestamp(from));
                 ps.setObject(2, Database.timestamp(to));
                 ps.setInt(3, windowsTotal);
                 ps.setString(4, id);
-                ps.executeUpdate();
+                fenced(ps, 5, id, fence);
             }
             return null;
         });
+    }
+
+    /** The condition of an update of a run fenced by {@code fence} ({@link #fenced}): none without one. */
+    private static String fence(Optional<RunFence> fence) {
+        return fence.isPresent() ? " AND owner = ? AND status = 'RUNNING'" : "";
+    }
+
+    /**
+     * Binds the {@linkplain #fence(Optional) fence's condition} at {@code index} and runs the update: with a fence, an
+     * update that touched no row (the run was failed meanwhile, or is another server's) throws {@link RunFence.Lost}.
+     */
+    private static void fenced(PreparedStatement ps, int index, String id, Optional<RunFence> fence)
+            throws SQLException {
+        if (fence.isPresent()) {
+            ps.setString(index, fence.get().owner());
+        }
+        if (ps.executeUpdate() == 0 && fence.isPresent()) {
+            throw new RunFence(id, fence.get().owner()).lost();
+        }
     }
 
     /**
@@ -348,16 +391,30 @@ public final class RunRepository {
      * so far.
      */
     public void progress(String id, int windowsDone, long rowsRead, long rowsWithProblems, long nullTimestamps) {
+        progress(id, windowsDone, rowsRead, rowsWithProblems, nullTimestamps, Optional.empty());
+    }
+
+    /**
+     * {@link #progress(String, int, long, long, long) Records progress}, only while {@code fence}'s run is running and
+     * held by its server: a failed run's counters stay as they were when it failed ({@link RunFence.Lost}).
+     */
+    public void progress(
+            String id,
+            int windowsDone,
+            long rowsRead,
+            long rowsWithProblems,
+            long nullTimestamps,
+            Optional<RunFence> fence) {
         db.inTransaction("record the progress of run " + id, c -> {
             try (PreparedStatement ps =
                     c.prepareStatement("UPDATE runs SET windows_done = ?, rows_read = ?, rows_with_problems = ?,"
-                            + " null_timestamp_count = ? WHERE id = ?")) {
+                            + " null_timestamp_count = ? WHERE id = ?" + fence(fence))) {
                 ps.setInt(1, windowsDone);
                 ps.setLong(2, rowsRead);
                 ps.setLong(3, rowsWithProblems);
                 ps.setLong(4, nullTimestamps);
                 ps.setString(5, id);
-                ps.executeUpdate();
+                fenced(ps, 6, id, fence);
             }
             return null;
         });

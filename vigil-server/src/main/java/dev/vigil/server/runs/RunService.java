@@ -15,6 +15,7 @@ import dev.vigil.server.ServerId;
 import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Run;
+import dev.vigil.store.RunFence;
 import dev.vigil.store.RunRepository;
 import dev.vigil.store.StoredProfile;
 import java.time.Clock;
@@ -54,7 +55,11 @@ import org.slf4j.LoggerFactory;
  * its {@link ServerHeartbeat} (whether or not its scheduler ticks); a run starts only when no other run
  * of its dataset is running on any server. The reaper of every server fails the runs whose lease expired, naming the
  * server that held them, so that the scheduler tries them again; at startup only those are failed, never another
- * live server's runs (on an H2 file, which one server holds, every unfinished run is a dead server's).
+ * live server's runs (on an H2 file, which one server holds, every unfinished run is a dead server's, and so is
+ * every named lease and notification claim). A run's writes are fenced ({@link RunFence}): once another server has
+ * failed it, they write nothing. A run holds its dataset's roll-up lease ({@link Rollups#lease}) from its start to
+ * after its month refresh, and the repair of every server takes that lease per dataset, so that no repair writes a
+ * day from hours a run is replacing.
  */
 public final class RunService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
@@ -89,6 +94,16 @@ public final class RunService implements AutoCloseable {
      * marked stale until the run's end rolls up their months, and the tick's repair leaves them to it.
      */
     private volatile List<String> storing;
+    /**
+     * The roll-up lease ({@link Rollups#lease}) the run thread holds while it stores (null between runs), which the
+     * {@linkplain #heartbeat() heartbeat} renews with the runs: a Spark job of a batch can outlast the server lease.
+     */
+    private volatile RollupsLease rollupsLease;
+    /** Held by a beat renewing the roll-up lease and by the run giving it back: no beat takes it again once given back. */
+    private final Object rollupsLock = new Object();
+
+    /** A held roll-up lease: its name, and its owner (the run, so that this server's own repair never shares it). */
+    private record RollupsLease(String name, String owner) {}
 
     /** The run queue is full: the caller should try again once runs have finished (an HTTP 429). */
     public static final class QueueFull extends VigilException {
@@ -152,6 +167,16 @@ public final class RunService implements AutoCloseable {
             if (closed > 0) {
                 LOG.warn("{} runs left unfinished by a previous server were marked failed", closed);
             }
+            // this process alone holds the file, so a lease or claim left is a dead process's; this one, a new
+            // holder, would otherwise wait for them to expire (a pass's 10 minutes, a notification's 5)
+            int leasesLeft = store.leases().releaseAll();
+            int claimsLeft = store.deliveries().releaseAllClaims();
+            if (leasesLeft + claimsLeft > 0) {
+                LOG.warn(
+                        "gave back {} leases and {} notification claims left by a previous server",
+                        leasesLeft,
+                        claimsLeft);
+            }
         }
         repairRollups();
     }
@@ -171,10 +196,16 @@ public final class RunService implements AutoCloseable {
                         r.get(2).equals(DatasetKind.ACTUALS.specName()) ? DatasetKind.SERVING.specName() : r.get(2);
                 running.add(List.of(r.get(0), r.get(1), dataset));
             }
-            int repaired = Rollups.repair(store, r -> {
-                List<String> key = List.of(r.modelId(), r.version(), r.dataset());
-                return key.equals(busy) || running.contains(key);
-            });
+            // each dataset under its roll-up lease: a run on another server holds it from its start on, so a run that
+            // starts after running() was read still keeps this repair from writing its days from older hours
+            int repaired = Rollups.repair(
+                    store,
+                    r -> {
+                        List<String> key = List.of(r.modelId(), r.version(), r.dataset());
+                        return key.equals(busy) || running.contains(key);
+                    },
+                    Optional.of("repair on " + holder.owner()),
+                    holder.lease());
             if (repaired > 0) {
                 LOG.warn("refreshed the roll-ups of {} days whose hours had been replaced without them", repaired);
             }
@@ -294,11 +325,12 @@ public final class RunService implements AutoCloseable {
                                 + " at a time: run it again once that one has finished");
                 return;
             }
-            doing(run.id(), "starting Spark");
-            DatasetProfiler engine = profiler.get();
             DatasetKind stored =
                     connection.dataset() == DatasetKind.ACTUALS ? DatasetKind.SERVING : connection.dataset();
             storing = List.of(version.modelId(), version.version(), stored.specName());
+            holdRollups(run.id(), Rollups.lease(version.modelId(), version.version(), stored.specName()));
+            doing(run.id(), "starting Spark");
+            DatasetProfiler engine = profiler.get();
             if (connection.dataset() == DatasetKind.ACTUALS) {
                 recomputeForActuals(run, version, connection, from, to, engine);
             } else {
@@ -333,6 +365,7 @@ public final class RunService implements AutoCloseable {
             recordFailure(run.id(), reason);
         } finally {
             storing = null; // a failed run's marks are the repair's from the next tick on
+            giveBackRollups();
             leases.ended(run.id());
         }
     }
@@ -349,6 +382,50 @@ public final class RunService implements AutoCloseable {
                     + leases.lease().toSeconds() + " seconds) or by another server (this one silent for"
                     + " VIGIL_SERVER_LEASE " + holder.lease().toSeconds() + " seconds); it stops before writing"
                     + " anything more");
+        }
+        RollupsLease held = rollupsLease;
+        if (held != null && !store.leases().acquire(held.name(), held.owner(), holder.lease())) {
+            throw new VigilStateException("the lease '" + held.name() + "' of the run expired and another server took"
+                    + " it (this one silent for VIGIL_SERVER_LEASE "
+                    + holder.lease().toSeconds() + " seconds); the run"
+                    + " stops before writing anything more");
+        }
+    }
+
+    /**
+     * Takes the roll-up lease of the dataset the run stores, for the whole run (decision 0022): no repair on another
+     * server then writes its days or months from hours this run is replacing. It is held only by a repair (seconds),
+     * by another run storing the same dataset (a serving and an actuals run of one version), or by a dead server's
+     * run until its lease expires; the run waits for it up to twice {@code VIGIL_SERVER_LEASE}, then fails.
+     */
+    private void holdRollups(String runId, String name) throws InterruptedException {
+        String owner = "run " + runId + " on " + holder.owner();
+        long giveUp = System.nanoTime() + holder.lease().multipliedBy(2).toNanos();
+        while (!store.leases().acquire(name, owner, holder.lease())) {
+            if (System.nanoTime() - giveUp > 0) {
+                throw new VigilStateException("the lease '" + name + "' stayed held by another run or roll-up repair"
+                        + " for " + holder.lease().multipliedBy(2).toSeconds() + " seconds (twice VIGIL_SERVER_LEASE);"
+                        + " run it again once that one has finished");
+            }
+            doing(runId, "waiting for the lease '" + name + "', held by another run or roll-up repair");
+            Thread.sleep(500);
+        }
+        rollupsLease = new RollupsLease(name, owner);
+    }
+
+    /** Gives the run's roll-up lease back, once its months are refreshed (or it failed): a repair may take it now. */
+    private void giveBackRollups() {
+        RollupsLease held;
+        synchronized (rollupsLock) {
+            held = rollupsLease;
+            rollupsLease = null;
+        }
+        if (held != null) {
+            try {
+                store.leases().release(held.name(), held.owner());
+            } catch (RuntimeException e) {
+                LOG.warn("the lease '{}' is left to expire: {}", held.name(), e.getMessage());
+            }
         }
     }
 
@@ -423,13 +500,15 @@ public final class RunService implements AutoCloseable {
     public void heartbeat() {
         Set<String> held = leases.held(); // before the renewal: each of these was in the metastore already
         try {
-            int renewed = store.runs().renewAll(holder);
-            if (renewed >= held.size()) {
-                return;
+            Set<String> renewed = store.runs().renewAll(holder); // by id: a row this server forgot masks no lost run
+            synchronized (rollupsLock) {
+                RollupsLease rollups = rollupsLease;
+                if (rollups != null && !store.leases().acquire(rollups.name(), rollups.owner(), holder.lease())) {
+                    LOG.error("the lease '{}' was taken by another server; the run holding it stops", rollups.name());
+                }
             }
-            Set<String> stillHeld = store.runs().heldBy(holder);
             for (String runId : held) {
-                if (!stillHeld.contains(runId) && leases.holds(runId)) {
+                if (!renewed.contains(runId) && leases.holds(runId)) {
                     LOG.error("run {} was failed by another server past its lease; this server stops it", runId);
                     leases.letGo(runId).ifPresent(Thread::interrupt);
                 }
@@ -492,7 +571,8 @@ public final class RunService implements AutoCloseable {
         }
         doing(run.id(), "finding the range of the source's rows");
         List<Window> windows = windows(engine, prepared, version, connection.dataset(), from, to);
-        store.runs().planned(run.id(), rangeStart(windows, from), rangeEnd(windows, to), windows.size());
+        Optional<RunFence> fence = Optional.of(new RunFence(run.id(), holder.owner()));
+        store.runs().planned(run.id(), rangeStart(windows, from), rangeEnd(windows, to), windows.size(), fence);
         LOG.info("run {}: {} windows", run.id(), windows.size());
         long rows = 0;
         long problems = 0;
@@ -517,7 +597,7 @@ public final class RunService implements AutoCloseable {
                         describe(batch));
             }
             if (batch.isEmpty()) {
-                store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
+                store.runs().progress(run.id(), done, rows, problems, nullTimestamps, fence);
                 break;
             }
             doing(run.id(), "storing " + describe(batch));
@@ -533,12 +613,13 @@ public final class RunService implements AutoCloseable {
                             starts,
                             profiles,
                             Optional.of(watermarkAfter(batch, version)),
-                            Rollups.days(version, starts));
+                            Rollups.days(version, starts),
+                            fence); // written only while this server still holds the run
             // the days now, for the monitors evaluated below; the months once, at the end of the run
             Rollups.refreshDays(store, version, connection.dataset().specName(), starts);
             stored.addAll(starts);
             done += batch.size();
-            store.runs().progress(run.id(), done, rows, problems, nullTimestamps);
+            store.runs().progress(run.id(), done, rows, problems, nullTimestamps, fence);
             if (connection.dataset() == DatasetKind.SERVING) {
                 doing(run.id(), "evaluating the monitors of " + describe(batch));
                 // per batch: a run that fails later has still had its stored windows evaluated
@@ -617,8 +698,9 @@ public final class RunService implements AutoCloseable {
                 }
             }
         }
-        store.runs().planned(run.id(), rangeStart(range, from), rangeEnd(range, to), affected.size());
-        store.runs().progress(run.id(), 0, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
+        Optional<RunFence> fence = Optional.of(new RunFence(run.id(), holder.owner()));
+        store.runs().planned(run.id(), rangeStart(range, from), rangeEnd(range, to), affected.size(), fence);
+        store.runs().progress(run.id(), 0, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps(), fence);
         LOG.info(
                 "run {}: {} actuals, {} matching no prediction, {} prediction windows to recompute ({} not profiled"
                         + " yet)",
@@ -643,11 +725,13 @@ public final class RunService implements AutoCloseable {
                             PerformanceProfile.FIELD_PREFIX,
                             starts,
                             stored(batch, result, PerformanceProfile.FIELD_PREFIX),
-                            Rollups.days(version, starts));
+                            Rollups.days(version, starts),
+                            fence);
             Rollups.refreshDays(store, version, DatasetKind.SERVING.specName(), starts);
             stored.addAll(starts);
             done += batch.size();
-            store.runs().progress(run.id(), done, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps());
+            store.runs()
+                    .progress(run.id(), done, scan.rowsRead(), scan.rowsWithProblems(), scan.nullTimestamps(), fence);
         }
         if (!stored.isEmpty()) {
             doing(run.id(), "rolling up the months of " + describe(affected));

@@ -13,12 +13,17 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
 import dev.vigil.engine.profile.DatasetProfiler;
+import dev.vigil.query.Rollups;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.ServerId;
+import dev.vigil.stats.DatasetProfile;
+import dev.vigil.stats.FieldProfile;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Run;
 import dev.vigil.store.RunRepository;
 import dev.vigil.store.SecretCipher;
+import dev.vigil.store.StaleRollup;
+import dev.vigil.store.StoredProfile;
 import dev.vigil.testing.MutableClock;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
@@ -26,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +133,124 @@ class SharedSchedulersIT {
                 testOver.countDown();
             }
         }
+    }
+
+    /**
+     * The race of review finding 2: server B's repair read no running run, and meanwhile a run of the dataset started
+     * on server A. The run holds the dataset's roll-up lease from its start, so B's repair leaves the dataset (its
+     * marks and its days) alone, and repairs it once the run has ended and given the lease back.
+     */
+    @Test
+    void aRepairLeavesADatasetWhoseRunOnAnotherServerHoldsItsRollupLease() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-08T07:02:00Z"));
+        CountDownLatch engineAsked = new CountDownLatch(1);
+        CountDownLatch runMayEnd = new CountDownLatch(1);
+        Supplier<DatasetProfiler> blocks = () -> {
+            engineAsked.countDown();
+            try {
+                runMayEnd.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new VigilStateException("the test is over");
+        };
+        ServerConfig.Limits limits = new ServerConfig.Limits(1 << 20, 10_000, 100, RUN_LEASE_SECONDS, LEASE_SECONDS);
+        SecretCipher key = SecretCipher.of(SecretCipher.newKey());
+        Instant day = Instant.parse("2026-03-07T00:00:00Z");
+        String lease = Rollups.lease("m", "v1", "serving");
+        try (TestDatabase db = PostgresTestServer.fromEnvironment().createDatabase("rollupleases");
+                Metastore storeA = open(db, key, clock);
+                Metastore storeB = open(db, key, clock)) {
+            ModelVersion v = version(storeA);
+            // a failed run's hours: replaced, their day marked, never rolled up
+            List<Instant> hours = List.of(day, day.plusSeconds(3600));
+            storeA.profiles()
+                    .replaceWindows(
+                            "m", "v1", "serving", hours, profiles(hours, 10), Optional.empty(), Rollups.days(v, hours));
+            try (RunService runsA = new RunService(
+                    storeA, blocks, clock, (x, f, t) -> {}, limits, new ServerId("srv_aaaaaaaa", "host-a", 101))) {
+                assertThat(dayMax(storeB, day))
+                        .as("A's startup repaired the day")
+                        .isEqualTo(12.0);
+                storeA.profiles() // another failed run
+                        .replaceWindows(
+                                "m",
+                                "v1",
+                                "serving",
+                                hours,
+                                profiles(hours, 20),
+                                Optional.empty(),
+                                Rollups.days(v, hours));
+                Run run = runsA.submit(v, DatasetKind.SERVING, Optional.empty(), Optional.empty());
+                assertThat(engineAsked.await(30, TimeUnit.SECONDS))
+                        .as("the run started")
+                        .isTrue();
+                assertThat(storeB.leases().acquire(lease, "a probe", Duration.ofSeconds(1)))
+                        .as("the run holds the roll-up lease")
+                        .isFalse();
+
+                int repaired = Rollups.repair(
+                        storeB, r -> false, Optional.of("repair on srv_bbbbbbbb"), Duration.ofSeconds(LEASE_SECONDS));
+                assertThat(repaired).as("left to the run").isZero();
+                assertThat(storeB.profiles().staleRollups())
+                        .extracting(StaleRollup::day)
+                        .containsExactly(day);
+                assertThat(dayMax(storeB, day)).as("not written from the hours").isEqualTo(12.0);
+                assertThat(storeB.leases().acquire(lease, "a probe", Duration.ofSeconds(1)))
+                        .as("the repair did not give back the run's lease")
+                        .isFalse();
+
+                runMayEnd.countDown();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (storeA.runs().find(run.id()).orElseThrow().status() != Run.Status.FAILED) {
+                    assertThat(System.nanoTime()).as("the run ended").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                while (repaired == 0) { // the lease is given back just after the failure is recorded
+                    assertThat(System.nanoTime()).as("the lease was given back").isLessThan(deadline);
+                    Thread.sleep(20);
+                    repaired = Rollups.repair(
+                            storeB,
+                            r -> false,
+                            Optional.of("repair on srv_bbbbbbbb"),
+                            Duration.ofSeconds(LEASE_SECONDS));
+                }
+                assertThat(repaired).isEqualTo(1);
+                assertThat(storeB.profiles().staleRollups()).isEmpty();
+                assertThat(dayMax(storeB, day)).isEqualTo(22.0);
+                assertThat(storeB.leases().acquire(lease, "a probe", Duration.ofSeconds(1)))
+                        .as("the repair gave its lease back")
+                        .isTrue();
+            } finally {
+                runMayEnd.countDown();
+            }
+        }
+    }
+
+    /** Each hour's profiles: one row, field a {@code base} in the first hour and {@code base + 2} in the second. */
+    private static List<StoredProfile> profiles(List<Instant> hours, double base) {
+        List<StoredProfile> profiles = new java.util.ArrayList<>();
+        for (int i = 0; i < hours.size(); i++) {
+            Instant h = hours.get(i);
+            FieldProfile a = FieldProfile.create(FieldType.numeric());
+            a.addNumber(base + 2 * i);
+            DatasetProfile rows = new DatasetProfile();
+            rows.addRows(1);
+            profiles.add(new StoredProfile(h, h.plusSeconds(3600), "", "", rows.toBytes()));
+            profiles.add(new StoredProfile(h, h.plusSeconds(3600), "", "a", a.toBytes()));
+        }
+        return profiles;
+    }
+
+    /** The maximum of field a in the day's roll-up, or null when the day has none. */
+    private static Double dayMax(Metastore store, Instant day) {
+        return store
+                .profiles()
+                .find("m", "v1", "serving@day", day, day.plus(Duration.ofDays(1)), Optional.of(""), Optional.of("a"))
+                .stream()
+                .findFirst()
+                .map(p -> FieldProfile.fromBytes(p.bytes()).metrics().get("max"))
+                .orElse(null);
     }
 
     /** Both schedulers tick at once, from two threads, as two servers would. */
