@@ -11,14 +11,21 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Prints rows as a JSON array of flat objects ({@code --format json}) or an aligned table. */
+/**
+ * Prints rows as an aligned table, a JSON array of flat objects ({@code --format json}) or CSV ({@code --format csv}:
+ * RFC 4180, a header row of the table's columns, CRLF line ends, so that spreadsheets and {@code csv} readers take it
+ * as it is).
+ */
 final class Output {
     enum Format {
         table,
-        json
+        json,
+        csv
     }
 
     private static final JsonMapper MAPPER =
@@ -39,6 +46,10 @@ final class Output {
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
+            return;
+        }
+        if (format == Format.csv) {
+            printCsv(out, rows);
             return;
         }
         if (rows.isEmpty()) {
@@ -63,6 +74,44 @@ final class Output {
             widths.forEach((k, w) -> cells.add(pad(text(r.path(k)), w)));
             out.println(String.join("  ", cells).stripTrailing());
         }
+    }
+
+    /** No rows print nothing at all: a header alone would claim columns that no row has told. */
+    private static void printCsv(PrintWriter out, List<ObjectNode> rows) {
+        List<String> columns = columns(rows);
+        if (columns.isEmpty()) {
+            return;
+        }
+        StringBuilder csv = new StringBuilder();
+        csv.append(csvLine(columns));
+        for (ObjectNode r : rows) {
+            List<String> cells = new ArrayList<>();
+            columns.forEach(c -> cells.add(text(r.path(c))));
+            csv.append(csvLine(cells));
+        }
+        out.print(csv);
+        out.flush();
+    }
+
+    /** Every key of the rows in the order first seen: the table's columns too. */
+    private static List<String> columns(List<ObjectNode> rows) {
+        Set<String> columns = new LinkedHashSet<>();
+        rows.forEach(r -> r.fieldNames().forEachRemaining(columns::add));
+        return new ArrayList<>(columns);
+    }
+
+    private static String csvLine(List<String> cells) {
+        List<String> quoted = new ArrayList<>();
+        cells.forEach(c -> quoted.add(csvField(c)));
+        return String.join(",", quoted) + "\r\n";
+    }
+
+    /** RFC 4180 section 2: a field holding a comma, a double quote or a line break is quoted, its quotes doubled. */
+    static String csvField(String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+            return value;
+        }
+        return '"' + value.replace("\"", "\"\"") + '"';
     }
 
     static String text(JsonNode node) {

@@ -66,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
         List<JsonNode> finished = new ArrayList<>();
         int failed = 0;
         for (JsonNode run : runs) {
-            JsonNode last = follow(vigil, run.path("id").asText(), err);
+            JsonNode last = follow(vigil, run.path("id").asText(), err, context.terminal());
             finished.add(last);
             if (last.path("status").asText().equals("failed")) {
                 failed++;
@@ -85,27 +85,55 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Polls a run until it ends, redrawing one progress line on stderr. */
+    /** {@link #follow(Vigil, String, PrintWriter, boolean)} with a bar redrawn on one line (the demo's). */
     static JsonNode follow(Vigil vigil, String id, PrintWriter err) throws InterruptedException {
+        return follow(vigil, id, err, true);
+    }
+
+    /**
+     * Polls a run until it ends, showing its progress on {@code err} whenever it moves: on a terminal one line redrawn
+     * with a bar, otherwise one plain line per change, so that a CI log reads as a list.
+     */
+    static JsonNode follow(Vigil vigil, String id, PrintWriter err, boolean terminal) throws InterruptedException {
         String shown = null;
         while (true) {
             JsonNode run = vigil.getRun(id);
             String status = run.path("status").asText();
             String progress = status + run.path("windows_done").asInt() + "/"
-                    + run.path("windows_total").asInt();
+                    + run.path("windows_total").asInt() + " "
+                    + run.path("rows_read").asLong();
+            boolean finished = status.equals("succeeded") || status.equals("failed");
             if (!progress.equals(shown)) {
-                // redrawn only when it moves, so that a log of a non-terminal stays short
-                err.print("\r" + progressLine(run));
+                // printed only when it moves, so that a log stays short
+                if (terminal) {
+                    err.print("\r" + progressLine(run));
+                } else {
+                    err.println(plainLine(run));
+                }
                 err.flush();
                 shown = progress;
             }
-            if (status.equals("succeeded") || status.equals("failed")) {
-                err.println();
-                err.flush();
+            if (finished) {
+                if (terminal) {
+                    err.println();
+                    err.flush();
+                }
                 return run;
             }
             Thread.sleep(250);
         }
+    }
+
+    /** One change of a run's progress for a log: {@code serving running: 3/10 windows, 1234 rows}. */
+    static String plainLine(JsonNode run) {
+        return String.format(
+                Locale.ROOT,
+                "%s %s: %d/%d windows, %d rows",
+                run.path("dataset").asText(),
+                run.path("status").asText(),
+                run.path("windows_done").asInt(),
+                run.path("windows_total").asInt(),
+                run.path("rows_read").asLong());
     }
 
     static String progressLine(JsonNode run) {
@@ -125,7 +153,7 @@ final class RunCommand implements Callable<Integer> {
                 run.path("status").asText());
     }
 
-    private static List<ObjectNode> rows(List<JsonNode> runs) {
+    static List<ObjectNode> rows(List<JsonNode> runs) {
         List<ObjectNode> out = new ArrayList<>();
         for (JsonNode r : runs) {
             ObjectNode row = Output.row()

@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
             ApplyCommand.class,
             ModelsCommand.class,
             RunCommand.class,
+            RunsCommand.class,
+            MonitorsCommand.class,
             MetricsCommand.class,
             DriftCommand.class,
             PerformanceCommand.class,
@@ -32,6 +34,8 @@ import picocli.CommandLine.Option;
             GrantSqlCommand.class,
             TokensCommand.class,
             RotateKeyCommand.class,
+            VersionCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilCli implements Runnable {
@@ -52,7 +56,9 @@ public final class VigilCli implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        int code = createCommandLine(new CliContext(System.getenv(), out, err)).execute(args);
+        // System.console() is null when either stream is redirected: then progress prints plain lines
+        int code = createCommandLine(new CliContext(System.getenv(), out, err, System.console() != null))
+                .execute(args);
         out.flush();
         err.flush();
         System.exit(code);
@@ -114,12 +120,11 @@ public final class VigilCli implements Runnable {
         return "unexpected " + root.getClass().getSimpleName() + message + " (run with --verbose for details)";
     }
 
-    /** Reads the version from the jar manifest. */
+    /** {@code --version}: what {@code vigil version} prints. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = VigilCli.class.getPackage().getImplementationVersion();
-            return new String[] {"vigil " + (v == null ? "dev" : v)};
+            return VersionCommand.lines().toArray(String[]::new);
         }
     }
 
