@@ -919,6 +919,46 @@ abstract class MetastoreContractTest {
                     .containsExactly(new MonitorRepository.StoredMonitor("a", spec));
         }
 
+        @Test
+        void actionKeysAreStoredEncryptedBoundToTheirActionAndGivenBackInTheClear() throws SQLException {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            String pagerduty = "0123456789abcdefPDSECRET01234567";
+            String opsgenie = "2f0c9c3e-1d1b-4c52-9a47-8f3f0b6a1c2d";
+            var spec = dev.vigil.core.spec.SpecCodec.parseJson(
+                    "{\"name\": \"a\", \"type\": \"model_activity\", \"actions\": [{\"type\": \"pagerduty\", \"url\":"
+                            + " \"https://events.pagerduty.com/v2/enqueue\", \"key\": \"" + pagerduty + "\"},"
+                            + " {\"type\": \"opsgenie\", \"url\": \"https://api.eu.opsgenie.com\", \"key\": \""
+                            + opsgenie + "\"}]}",
+                    "t");
+            assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.CREATED);
+            assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.UNCHANGED);
+            assertThat(store.monitors().list("m", "v1"))
+                    .containsExactly(new MonitorRepository.StoredMonitor("a", spec));
+            String raw = rawMonitorSpec();
+            assertThat(raw)
+                    .doesNotContain("PDSECRET")
+                    .doesNotContain(opsgenie)
+                    .doesNotContain("\"key\"")
+                    .contains("\"key_enc\":\"v2:");
+            // a key's ciphertext moved to the URL's place (or another action's) does not decrypt
+            var sealed = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    dev.vigil.core.spec.SpecCodec.parseJson(raw, "raw");
+            var first = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    sealed.path("actions").get(0);
+            var second = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    sealed.path("actions").get(1);
+            String key0 = first.get("key_enc").asText();
+            first.put("key_enc", second.get("key_enc").asText());
+            second.put("key_enc", key0);
+            try (Connection c = connectRaw();
+                    PreparedStatement ps = c.prepareStatement("UPDATE monitors SET spec = ?")) {
+                ps.setString(1, sealed.toString());
+                ps.executeUpdate();
+            }
+            assertThatThrownBy(() -> store.monitors().list("m", "v1")).isInstanceOf(VigilStateException.class);
+        }
+
         private String rawMonitorSpec() throws SQLException {
             try (Connection c = connectRaw();
                     Statement s = c.createStatement();
