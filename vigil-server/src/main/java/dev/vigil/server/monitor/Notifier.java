@@ -130,7 +130,10 @@ public final class Notifier implements AutoCloseable {
         });
     }
 
-    /** The real channels: webhooks and Slack to destinations vetted against the allowlist, e-mail over SMTP. */
+    /**
+     * The real channels: webhooks, Slack, PagerDuty, Opsgenie and Teams to destinations vetted against the allowlist,
+     * e-mail over SMTP.
+     */
     static Map<Action.Type, Channel> channels(NotifySettings settings) {
         WebhookChannel webhook = new WebhookChannel(new Destinations(settings.allowHosts()));
         return Map.of(
@@ -139,7 +142,13 @@ public final class Notifier implements AutoCloseable {
                 Action.Type.SLACK,
                 new SlackChannel(webhook),
                 Action.Type.EMAIL,
-                new EmailChannel(settings));
+                new EmailChannel(settings),
+                Action.Type.PAGERDUTY,
+                new PagerDutyChannel(webhook),
+                Action.Type.OPSGENIE,
+                new OpsgenieChannel(webhook),
+                Action.Type.TEAMS,
+                new TeamsChannel(webhook));
     }
 
     /** Starts the thread that picks due notifications. */
