@@ -1033,6 +1033,44 @@ abstract class MetastoreContractTest {
         }
 
         @Test
+        void anActionKeyMovesToTheNewKeyBoundToItsAction() throws SQLException {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            String pagerduty = "0123456789abcdefPDSECRET01234567";
+            var spec = dev.vigil.core.spec.SpecCodec.parseJson(
+                    "{\"name\": \"page\", \"type\": \"model_activity\", \"actions\": [{\"type\": \"pagerduty\","
+                            + " \"url\": \"https://events.pagerduty.com/v2/enqueue\", \"key\": \"" + pagerduty
+                            + "\"}]}",
+                    "t");
+            store.monitors().upsert("fraud", "v1", "page", spec);
+
+            assertThat(store.rotateMasterKey(newKey))
+                    .as("no password; the URL and the key")
+                    .isEqualTo(new Metastore.RotatedSecrets(0, 2));
+            store = openStore(newKey);
+            assertThat(store.monitors().list("fraud", "v1"))
+                    .containsExactly(new MonitorRepository.StoredMonitor("page", spec));
+            String enc;
+            try (Connection c = connectRaw();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT spec FROM monitors")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).doesNotContain("PDSECRET");
+                enc = dev.vigil.core.spec.SpecCodec.parseJson(rs.getString(1), "raw")
+                        .path("actions")
+                        .get(0)
+                        .path("key_enc")
+                        .asText();
+            }
+            String row = MonitorRepository.keyRow("fraud", "v1", "page", 0);
+            assertThat(newKey.decrypt(enc, row)).isEqualTo(pagerduty);
+            assertThatThrownBy(() -> storeKey().decrypt(enc, row)).isInstanceOf(VigilStateException.class);
+            assertThatThrownBy(() -> newKey.decrypt(enc, MonitorRepository.row("fraud", "v1", "page", 0)))
+                    .as("not the URL's row")
+                    .isInstanceOf(VigilStateException.class);
+        }
+
+        @Test
         void aPasswordThatDoesNotDecryptStopsTheRotationAndNothingChanges() throws SQLException {
             var spec = storeSecrets();
             String foreign = SecretCipher.of(SecretCipher.newKey()).encrypt("other", "dataset fraud|v2|serving");
