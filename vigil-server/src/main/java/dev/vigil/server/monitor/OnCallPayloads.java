@@ -154,8 +154,18 @@ final class OnCallPayloads {
         return resolved(a) && a.resolvedAt() != null ? a.resolvedAt() : a.createdAt();
     }
 
-    /** {@code text} cut to {@code max} characters, the last one an ellipsis when cut. */
+    /**
+     * {@code text} cut to {@code max} characters, the last one an ellipsis when cut; a character outside the BMP (an
+     * emoji in a segment value) is never cut in half.
+     */
     static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = max - 1;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + "…";
     }
 }
