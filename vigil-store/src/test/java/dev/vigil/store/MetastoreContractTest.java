@@ -1273,6 +1273,111 @@ abstract class MetastoreContractTest {
                     .containsExactly(
                             "not sent: the alert was resolved in the same evaluation (a later window was clean)");
         }
+
+        @Test
+        void resolvingAnAlertQueuesResolvesForPagerDutyAndOpsgenieDueOnceTheirOpeningWasDelivered() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            AlertRepository alerts = store.alerts();
+            DeliveryRepository deliveries = store.deliveries();
+            AlertRepository.Raised raised = alerts.raise(
+                    draft("amount", "2026-03-08T00:00:00Z", 0.3),
+                    List.of("pagerduty", "webhook", "opsgenie", "slack", "email", "teams"),
+                    Instant.EPOCH);
+            String id = raised.alert().id();
+            assertThat(deliveries.list(id))
+                    .extracting(DeliveryRepository.Delivery::kind)
+                    .containsExactly("open", "open", "open", "open", "open", "open");
+            Instant later = Instant.parse("2100-01-01T00:00:00Z");
+            List<DeliveryRepository.Delivery> openings = deliveries.list(id);
+            deliveries.attempted(openings.get(0).id(), true, "HTTP 202 (trigger)", Optional.empty());
+
+            alerts.setStatus(id, Alert.Status.RESOLVED);
+
+            List<DeliveryRepository.Delivery> all = deliveries.list(id);
+            assertThat(all)
+                    .extracting(d -> d.actionIndex() + " " + d.channel() + " " + d.kind() + " " + d.status())
+                    .containsExactly(
+                            "0 pagerduty open DELIVERED",
+                            "0 pagerduty resolve PENDING",
+                            "1 webhook open PENDING",
+                            "2 opsgenie open PENDING",
+                            "2 opsgenie resolve PENDING",
+                            "3 slack open PENDING",
+                            "4 email open PENDING",
+                            "5 teams open PENDING");
+            String pagerDutyResolve = all.get(1).id();
+            String opsgenieResolve = all.get(4).id();
+            assertThat(deliveries.due(later, 20))
+                    .extracting(DeliveryRepository.Delivery::id)
+                    .as("PagerDuty's opening was delivered; Opsgenie's is still pending")
+                    .contains(pagerDutyResolve)
+                    .doesNotContain(opsgenieResolve);
+            deliveries.attempted(openings.get(2).id(), true, "HTTP 202 (create)", Optional.empty());
+            assertThat(deliveries.due(later, 20))
+                    .extracting(DeliveryRepository.Delivery::id)
+                    .contains(pagerDutyResolve, opsgenieResolve);
+
+            alerts.setStatus(id, Alert.Status.RESOLVED);
+            assertThat(deliveries.list(id))
+                    .as("resolved again: nothing more to send")
+                    .hasSize(8);
+            deliveries.attempted(pagerDutyResolve, true, "HTTP 202 (resolve)", Optional.empty());
+            assertThat(deliveries.list(id).get(1).status()).isEqualTo("DELIVERED");
+        }
+
+        @Test
+        void aResolveIsSkippedWhenItsOpeningFailedOrWasSkippedAndNotQueuedAfterItFailed() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            AlertRepository alerts = store.alerts();
+            DeliveryRepository deliveries = store.deliveries();
+            Instant later = Instant.parse("2100-01-01T00:00:00Z");
+            String cleared = alerts.raise(
+                            draft("amount", "2026-03-08T00:00:00Z", 0.3),
+                            List.of("pagerduty", "opsgenie"),
+                            Instant.EPOCH)
+                    .alert()
+                    .id();
+            assertThat(alerts.resolveCleared("m", "v1", "drift", "amount", "", Instant.parse("2026-03-08T01:00:00Z")))
+                    .isEqualTo(1);
+            List<DeliveryRepository.Delivery> queued = deliveries.list(cleared);
+            assertThat(queued)
+                    .extracting(d -> d.channel() + " " + d.kind())
+                    .as("a clean window queues the resolves too")
+                    .containsExactly("pagerduty open", "pagerduty resolve", "opsgenie open", "opsgenie resolve");
+            deliveries.attempted(queued.get(0).id(), false, "delivery failed", Optional.empty());
+            deliveries.skipped(queued.get(2).id(), "not sent: the alert was resolved before it could be sent");
+            List<DeliveryRepository.Delivery> settled = deliveries.list(cleared);
+            assertThat(settled)
+                    .extracting(DeliveryRepository.Delivery::status)
+                    .containsExactly("FAILED", "SKIPPED", "SKIPPED", "SKIPPED");
+            String nothing = "not sent: the alert's opening was not delivered, so there is nothing to resolve";
+            assertThat(deliveries.attempts(settled.get(1).id())).containsExactly(nothing);
+            assertThat(deliveries.attempts(settled.get(3).id())).containsExactly(nothing);
+            assertThat(deliveries.due(later, 20)).isEmpty();
+
+            String failedFirst = alerts.raise(
+                            draft("owner", "2026-03-08T00:00:00Z", 0.3), List.of("pagerduty"), Instant.EPOCH)
+                    .alert()
+                    .id();
+            deliveries.attempted(deliveries.list(failedFirst).get(0).id(), false, "delivery failed", Optional.empty());
+            alerts.setStatus(failedFirst, Alert.Status.RESOLVED);
+            assertThat(deliveries.list(failedFirst))
+                    .extracting(DeliveryRepository.Delivery::kind)
+                    .as("its opening failed before it resolved: no resolve queued")
+                    .containsExactly("open");
+
+            Instant held = Instant.parse("2099-01-01T00:00:00Z");
+            AlertRepository.Raised sameEvaluation =
+                    alerts.raise(draft("city", "2026-03-08T00:00:00Z", 0.3), List.of("pagerduty"), held);
+            alerts.resolveCleared("m", "v1", "drift", "city", "", Instant.parse("2026-03-08T01:00:00Z"));
+            assertThat(deliveries.release(sameEvaluation.deliveries())).isZero();
+            assertThat(deliveries.list(sameEvaluation.alert().id()))
+                    .extracting(d -> d.kind() + " " + d.status())
+                    .as("raised and cleared in one evaluation: neither the opening nor its resolve is sent")
+                    .containsExactly("open SKIPPED", "resolve SKIPPED");
+        }
     }
 
     /** TokenRepository: API tokens, of which only a hash is stored. */
