@@ -147,6 +147,43 @@ class OnCallActionsIT extends AbstractServerIT {
                 .doesNotContain(PD_KEY);
     }
 
+    /** Resolving the alert through the API sends PagerDuty's resolve, with the trigger's dedup key (decision 0023). */
+    @Test
+    void resolvingThroughTheApiResolvesThePagerDutyIncident() throws Exception {
+        HttpResponse<String> r = put(
+                "pdresolve",
+                monitor("{\"type\": \"pagerduty\", \"url\": \"" + base() + "/v2/enqueue\", \"key\": \"" + PD_KEY
+                        + "\"}"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String alertId = raise("pdresolve", "pagerduty", "2026-03-03T00:00:00Z");
+        assertThat(firstAttempt(alertId).path("outcomes").get(0).asText()).isEqualTo("delivered (trigger)");
+
+        assertThat(vigil().resolveAlert(alertId).path("status").asText()).isEqualTo("resolved");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode notifications = vigil().alert(alertId).path("notifications");
+        while (notifications.size() < 2 || notifications.get(1).path("attempts").asInt() < 1) {
+            assertThat(System.nanoTime()).as("a resolve attempted within 30 s").isLessThan(deadline);
+            Thread.sleep(100);
+            notifications = vigil().alert(alertId).path("notifications");
+        }
+        assertThat(notifications).hasSize(2);
+        assertThat(notifications.get(0).path("kind").asText()).isEqualTo("open");
+        assertThat(notifications.get(1).path("kind").asText()).isEqualTo("resolve");
+        assertThat(notifications.get(1).path("channel").asText()).isEqualTo("pagerduty");
+        assertThat(notifications.get(1).path("outcomes").get(0).asText()).isEqualTo("delivered (resolve)");
+        List<JsonNode> events = new ArrayList<>();
+        for (String hit : List.copyOf(hits)) {
+            JsonNode event = SpecCodec.json().readTree(hit);
+            if (event.path("dedup_key").asText().equals(alertId)) {
+                events.add(event);
+            }
+        }
+        assertThat(events).extracting(e -> e.path("event_action").asText()).containsExactly("trigger", "resolve");
+        assertThat(events).extracting(e -> e.path("routing_key").asText()).containsOnly(PD_KEY);
+        assertThat(SpecCodec.json().writeValueAsString(vigil().alert(alertId))).doesNotContain(PD_KEY);
+    }
+
     @Test
     void theSdkDeclaresAnOpsgenieAndATeamsAction() throws Exception {
         JsonNode answer = vigil().putMonitor(
