@@ -159,6 +159,12 @@ public final class AlertRepository {
             throw new VigilArgumentException("status: an alert is acknowledged or resolved, not opened by hand");
         }
         return db.inTransaction("set the status of alert " + id, c -> {
+            // Locked, so that of two resolves at once (two people, or a person and a clean window) one queues the
+            // channels' resolves and the other finds the alert resolved already.
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM alerts WHERE id = ? FOR UPDATE")) {
+                ps.setString(1, id);
+                ps.executeQuery().close();
+            }
             Optional<Alert> current = find(c, id);
             if (current.isEmpty()) {
                 throw new VigilNotFoundException("alert '" + id + "' does not exist");
