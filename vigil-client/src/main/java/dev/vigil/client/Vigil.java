@@ -226,7 +226,8 @@ public final class Vigil {
 
     /**
      * Creates or replaces a monitor of a version; the answer is the monitor as stored, with {@code change}. Action
-     * URLs are secrets: the answer gives {@code url_set} and {@code url_host} instead.
+     * URLs and keys (PagerDuty, Opsgenie) are secrets: the answer gives {@code url_set}, {@code url_host} and
+     * {@code key_set} instead.
      */
     public JsonNode putMonitor(String modelId, String version, Monitor monitor) {
         return http.put(

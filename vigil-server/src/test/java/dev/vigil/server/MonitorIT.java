@@ -49,6 +49,9 @@ class MonitorIT extends AbstractServerIT {
     private final List<String> hook = Collections.synchronizedList(new ArrayList<>());
     private final List<String> slack = Collections.synchronizedList(new ArrayList<>());
     private final List<String> grouped = Collections.synchronizedList(new ArrayList<>());
+    /** PagerDuty's events: drift-watch's alert is triggered, then resolved by day 4's clean window. */
+    private final List<String> pagerDuty = Collections.synchronizedList(new ArrayList<>());
+
     private final List<String> missing = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger hookCalls = new AtomicInteger();
 
@@ -65,6 +68,7 @@ class MonitorIT extends AbstractServerIT {
         receive("/slack", slack, () -> 200);
         receive("/missing", missing, () -> 200);
         receive("/grouped", grouped, () -> 200);
+        receive("/v2/enqueue", pagerDuty, () -> 202);
         receiver.start();
         closeAfterClass(() -> receiver.stop(0));
         mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
@@ -102,6 +106,7 @@ class MonitorIT extends AbstractServerIT {
                     - {type: webhook, url: "%1$s/hook"}
                     - {type: slack, url: "%1$s/slack"}
                     - {type: email, to: [oncall@example.test]}
+                    - {type: pagerduty, url: "%1$s/v2/enqueue", key: "0123456789abcdef0123456789abcdef"}
                 - name: missing-amount
                   type: missing_values
                   fields: [amount]
@@ -158,13 +163,14 @@ class MonitorIT extends AbstractServerIT {
         run("serving", start, dayFour);
         // Wait for the notifications (the webhook is retried once) before day 4 resolves the drift alert.
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && (hook.size() < 2 || slack.isEmpty() || grouped.size() < 3)) {
+        while (System.nanoTime() < deadline
+                && (hook.size() < 2 || slack.isEmpty() || grouped.size() < 3 || pagerDuty.isEmpty())) {
             Thread.sleep(100);
         }
         mail.waitForIncomingEmail(10_000, 1);
         run("serving", dayFour, end);
         while (System.nanoTime() < deadline
-                && grouped.size() < expected.path("days").asInt()) {
+                && (grouped.size() < expected.path("days").asInt() || pagerDuty.size() < 2)) {
             Thread.sleep(100);
         }
     }
@@ -349,6 +355,36 @@ class MonitorIT extends AbstractServerIT {
         assertThat(webhook.path("outcomes").get(1).asText()).isEqualTo("delivered");
         assertThat(alert.path("notifications").get(2).path("outcomes").get(0).asText())
                 .isEqualTo("sent to oncall@example.test");
+    }
+
+    /**
+     * Day 4's clean window resolves drift-watch's alert in the evaluator, which queues PagerDuty's resolve with the
+     * trigger's dedup key (decision 0023); the webhook, Slack and e-mail got one notification each (above).
+     */
+    @Test
+    void aCleanWindowResolvesThePagerDutyIncidentItTriggered() throws Exception {
+        assertThat(pagerDuty).hasSize(2);
+        JsonNode trigger = SpecCodec.json().readTree(pagerDuty.get(0));
+        JsonNode resolve = SpecCodec.json().readTree(pagerDuty.get(1));
+        assertThat(trigger.path("event_action").asText()).isEqualTo("trigger");
+        assertThat(resolve.path("event_action").asText()).isEqualTo("resolve");
+        String driftId = trigger.path("dedup_key").asText();
+        assertThat(resolve.path("dedup_key").asText()).isEqualTo(driftId);
+        assertThat(trigger.path("payload").path("group").asText()).isEqualTo("drift-watch");
+        assertThat(trigger.path("payload").path("severity").asText()).isEqualTo("critical");
+        JsonNode alert = vigil().alert(driftId);
+        assertThat(alert.path("status").asText()).isEqualTo("resolved");
+        JsonNode notifications = alert.path("notifications");
+        assertThat(notifications).hasSize(5);
+        for (int i = 0; i < 4; i++) {
+            assertThat(notifications.get(i).path("kind").asText()).isEqualTo("open");
+        }
+        JsonNode resolved = notifications.get(4);
+        assertThat(resolved.path("channel").asText()).isEqualTo("pagerduty");
+        assertThat(resolved.path("action").asInt()).isEqualTo(3);
+        assertThat(resolved.path("kind").asText()).isEqualTo("resolve");
+        assertThat(resolved.path("status").asText()).isEqualTo("delivered");
+        assertThat(resolved.path("outcomes").get(0).asText()).isEqualTo("delivered (resolve)");
     }
 
     @Test

@@ -110,34 +110,61 @@ public final class AlertRepository {
 
     /**
      * The condition of a monitor cleared for a field and segment in the window starting at {@code windowStart}:
-     * resolves its open or acknowledged alerts of that window and of earlier ones. Returns how many.
+     * resolves its open or acknowledged alerts of that window and of earlier ones, and queues their resolves
+     * ({@link DeliveryRepository#RESOLVE}) in the same transaction. Returns how many.
      */
     public int resolveCleared(
             String modelId, String version, String monitor, String field, String segment, Instant windowStart) {
         return db.inTransaction("resolve the cleared alerts of monitor " + monitor, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET status = 'RESOLVED', resolved_at = ?,"
-                    + " updated_at = ? WHERE model_id = ? AND version = ? AND monitor = ? AND field = ? AND segment = ?"
-                    + " AND window_start <= ? AND status <> 'RESOLVED'")) {
-                OffsetDateTime now = db.now();
-                ps.setObject(1, now);
-                ps.setObject(2, now);
-                ps.setString(3, modelId);
-                ps.setString(4, version);
-                ps.setString(5, monitor);
-                ps.setString(6, field);
-                ps.setString(7, segment);
-                ps.setObject(8, Database.timestamp(windowStart));
-                return ps.executeUpdate();
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM alerts WHERE model_id = ? AND version = ?"
+                    + " AND monitor = ? AND field = ? AND segment = ? AND window_start <= ? AND status <> 'RESOLVED'"
+                    + " ORDER BY id FOR UPDATE")) {
+                ps.setString(1, modelId);
+                ps.setString(2, version);
+                ps.setString(3, monitor);
+                ps.setString(4, field);
+                ps.setString(5, segment);
+                ps.setObject(6, Database.timestamp(windowStart));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
             }
+            OffsetDateTime now = db.now();
+            int resolved = 0;
+            for (String id : ids) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET status = 'RESOLVED', resolved_at = ?,"
+                        + " updated_at = ? WHERE id = ? AND status <> 'RESOLVED'")) {
+                    ps.setObject(1, now);
+                    ps.setObject(2, now);
+                    ps.setString(3, id);
+                    if (ps.executeUpdate() == 1) {
+                        resolved++;
+                        deliveries.enqueueResolves(c, id);
+                    }
+                }
+            }
+            return resolved;
         });
     }
 
-    /** Acknowledges or resolves an alert by hand. */
+    /**
+     * Acknowledges or resolves an alert by hand; resolving it queues its resolves ({@link DeliveryRepository#RESOLVE})
+     * in the same transaction.
+     */
     public Alert setStatus(String id, Alert.Status status) {
         if (status == Alert.Status.OPEN) {
             throw new VigilArgumentException("status: an alert is acknowledged or resolved, not opened by hand");
         }
         return db.inTransaction("set the status of alert " + id, c -> {
+            // Locked, so that of two resolves at once (two people, or a person and a clean window) one queues the
+            // channels' resolves and the other finds the alert resolved already.
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM alerts WHERE id = ? FOR UPDATE")) {
+                ps.setString(1, id);
+                ps.executeQuery().close();
+            }
             Optional<Alert> current = find(c, id);
             if (current.isEmpty()) {
                 throw new VigilNotFoundException("alert '" + id + "' does not exist");
@@ -156,6 +183,9 @@ public final class AlertRepository {
                 if (ps.executeUpdate() == 0) {
                     throw new VigilNotFoundException("alert '" + id + "' does not exist");
                 }
+            }
+            if (status == Alert.Status.RESOLVED && current.get().status() != Alert.Status.RESOLVED) {
+                deliveries.enqueueResolves(c, id);
             }
             return find(c, id).orElseThrow();
         });

@@ -12,14 +12,33 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The notification outbox of alerts: one delivery per alert group (monitor, field, segment, UTC day) and action of
  * its monitor, with every attempt recorded. {@link AlertRepository#raise(Alert, List, Instant)} queues a new alert's
  * deliveries in the alert's own transaction, held until {@link #release}d.
+ *
+ * <p>A delivery is of one of two kinds: {@link #OPEN} tells the channel about the alert, {@link #RESOLVE} tells a
+ * channel that keeps incidents of its own (PagerDuty, Opsgenie: {@link #RESOLVABLE}) that the alert it was told about
+ * is resolved. Resolving an alert queues its resolves in the same transaction; a resolve is due only once its opening
+ * was delivered, and is skipped when the opening was not (decision 0023).
  */
 public final class DeliveryRepository {
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The kind of a delivery that tells the channel about a new alert. */
+    public static final String OPEN = "open";
+    /** The kind of a delivery that tells the channel the alert it opened is resolved. */
+    public static final String RESOLVE = "resolve";
+    /**
+     * The channels (action types) that are sent a resolve: those that keep an incident open until told. A webhook,
+     * Slack, e-mail and Teams post a message; a second message would be news, not a resolve, and is not sent.
+     */
+    public static final Set<String> RESOLVABLE = Set.of("pagerduty", "opsgenie");
+
+    private static final String SELECT =
+            "SELECT id, alert_id, action_index, channel, kind, status, attempts, last_error FROM deliveries";
 
     private final Database db;
 
@@ -27,15 +46,21 @@ public final class DeliveryRepository {
         this.db = db;
     }
 
-    /** A notification of an alert to one action of its monitor. */
+    /** A notification of an alert to one action of its monitor; {@code kind} is {@link #OPEN} or {@link #RESOLVE}. */
     public record Delivery(
             String id,
             String alertId,
             int actionIndex,
             String channel,
+            String kind,
             String status,
             int attempts,
-            String lastError) {}
+            String lastError) {
+        /** Whether this delivery resolves what its opening sent. */
+        public boolean resolves() {
+            return RESOLVE.equals(kind);
+        }
+    }
 
     /**
      * Queues the notification of {@code alert} to action {@code actionIndex} unless its group (monitor, field,
@@ -54,32 +79,69 @@ public final class DeliveryRepository {
     Optional<String> enqueue(Connection c, Alert alert, int actionIndex, String channel, Instant dueAt)
             throws SQLException {
         try (PreparedStatement ps =
-                c.prepareStatement("SELECT 1 FROM deliveries WHERE group_key = ? AND action_index = ?")) {
+                c.prepareStatement("SELECT 1 FROM deliveries WHERE group_key = ? AND action_index = ? AND kind = ?")) {
             ps.setString(1, alert.groupKey());
             ps.setInt(2, actionIndex);
+            ps.setString(3, OPEN);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     return Optional.empty();
                 }
             }
         }
+        return Optional.of(insert(c, alert.id(), alert.groupKey(), actionIndex, channel, OPEN, dueAt));
+    }
+
+    /**
+     * Queues, on {@code c} (the transaction resolving {@code alertId}), a resolve for each opening of that alert
+     * to a {@link #RESOLVABLE} channel that was delivered or may still be; one whose opening failed or was skipped
+     * told the channel nothing to resolve. Returns the new deliveries' ids.
+     */
+    List<String> enqueueResolves(Connection c, String alertId) throws SQLException {
+        List<String[]> openings = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT group_key, action_index, channel FROM deliveries o"
+                + " WHERE alert_id = ? AND kind = ? AND status IN ('PENDING', 'DELIVERED') AND NOT EXISTS (SELECT 1"
+                + " FROM deliveries r WHERE r.group_key = o.group_key AND r.action_index = o.action_index"
+                + " AND r.kind = ?) ORDER BY action_index")) {
+            ps.setString(1, alertId);
+            ps.setString(2, OPEN);
+            ps.setString(3, RESOLVE);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (RESOLVABLE.contains(rs.getString(3))) {
+                        openings.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                    }
+                }
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        for (String[] o : openings) {
+            ids.add(insert(c, alertId, o[0], Integer.parseInt(o[1]), o[2], RESOLVE, Instant.EPOCH));
+        }
+        return ids;
+    }
+
+    private String insert(
+            Connection c, String alertId, String groupKey, int actionIndex, String channel, String kind, Instant dueAt)
+            throws SQLException {
         byte[] bytes = new byte[6];
         RANDOM.nextBytes(bytes);
         OffsetDateTime now = db.now();
         String id = "dlv_" + HexFormat.of().formatHex(bytes);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO deliveries (id, alert_id, group_key,"
-                + " action_index, channel, status, attempts, next_attempt_at, last_error, created_at,"
-                + " delivered_at) VALUES (?, ?, ?, ?, ?, 'PENDING', 0, ?, NULL, ?, NULL)")) {
+                + " action_index, channel, kind, status, attempts, next_attempt_at, last_error, created_at,"
+                + " delivered_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, NULL, ?, NULL)")) {
             ps.setString(1, id);
-            ps.setString(2, alert.id());
-            ps.setString(3, alert.groupKey());
+            ps.setString(2, alertId);
+            ps.setString(3, groupKey);
             ps.setInt(4, actionIndex);
             ps.setString(5, channel);
-            ps.setObject(6, dueAt.isAfter(now.toInstant()) ? Database.timestamp(dueAt) : now);
-            ps.setObject(7, now);
+            ps.setString(6, kind);
+            ps.setObject(7, dueAt.isAfter(now.toInstant()) ? Database.timestamp(dueAt) : now);
+            ps.setObject(8, now);
             ps.executeUpdate();
         }
-        return Optional.of(id);
+        return id;
     }
 
     /**
@@ -141,6 +203,7 @@ public final class DeliveryRepository {
                 attempt = rs.getInt(1) + 1;
             }
         }
+        skipResolveOf(c, deliveryId);
         recordAttempt(c, deliveryId, attempt, db.now(), reason);
         try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET status = 'SKIPPED', attempts = ?,"
                 + " next_attempt_at = NULL, last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?")) {
@@ -152,16 +215,41 @@ public final class DeliveryRepository {
     }
 
     /**
+     * When {@code deliveryId} is an opening that will not be delivered, skips its pending resolve: the channel has
+     * nothing to resolve.
+     */
+    private void skipResolveOf(Connection c, String deliveryId) throws SQLException {
+        String resolve;
+        try (PreparedStatement ps = c.prepareStatement("SELECT r.id FROM deliveries o JOIN deliveries r ON"
+                + " r.group_key = o.group_key AND r.action_index = o.action_index AND r.kind = ?"
+                + " WHERE o.id = ? AND o.kind = ? AND r.status = 'PENDING'")) {
+            ps.setString(1, RESOLVE);
+            ps.setString(2, deliveryId);
+            ps.setString(3, OPEN);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                resolve = rs.getString(1);
+            }
+        }
+        skip(c, resolve, "not sent: the alert's opening was not delivered, so there is nothing to resolve");
+    }
+
+    /**
      * Pending deliveries whose next attempt is due at {@code now} and that no server is attempting (claimed, its
-     * claim not yet expired), oldest first.
+     * claim not yet expired), oldest first. A resolve is due only once its opening was delivered.
      */
     public List<Delivery> due(Instant now, int limit) {
         return db.inTransaction("read the due notifications", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, alert_id, action_index, channel, status,"
-                    + " attempts, last_error FROM deliveries WHERE status = 'PENDING' AND next_attempt_at <= ?"
-                    + " AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at, id")) {
+            try (PreparedStatement ps = c.prepareStatement(SELECT + " d WHERE status = 'PENDING' AND next_attempt_at"
+                    + " <= ? AND (claimed_until IS NULL OR claimed_until < ?) AND (kind = ? OR EXISTS (SELECT 1 FROM"
+                    + " deliveries o WHERE o.group_key = d.group_key AND o.action_index = d.action_index"
+                    + " AND o.kind = ? AND o.status = 'DELIVERED')) ORDER BY next_attempt_at, id")) {
                 ps.setObject(1, Database.timestamp(now));
                 ps.setObject(2, Database.timestamp(now));
+                ps.setString(3, OPEN);
+                ps.setString(4, OPEN);
                 ps.setMaxRows(limit);
                 return read(ps);
             }
@@ -245,6 +333,9 @@ public final class DeliveryRepository {
                 ps.setString(6, deliveryId);
                 ps.executeUpdate();
             }
+            if (status.equals("FAILED")) {
+                skipResolveOf(c, deliveryId);
+            }
             return null;
         });
     }
@@ -265,8 +356,8 @@ public final class DeliveryRepository {
     /** The deliveries of an alert, by action index. */
     public List<Delivery> list(String alertId) {
         return db.inTransaction("read the notifications of alert " + alertId, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, alert_id, action_index, channel, status,"
-                    + " attempts, last_error FROM deliveries WHERE alert_id = ? ORDER BY action_index")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement(SELECT + " WHERE alert_id = ? ORDER BY action_index, kind")) {
                 ps.setString(1, alertId);
                 return read(ps);
             }
@@ -299,6 +390,7 @@ public final class DeliveryRepository {
                         rs.getString("alert_id"),
                         rs.getInt("action_index"),
                         rs.getString("channel"),
+                        rs.getString("kind"),
                         rs.getString("status"),
                         rs.getInt("attempts"),
                         rs.getString("last_error")));

@@ -20,11 +20,14 @@ import java.util.Optional;
  * against their version by the server, so a monitor stays readable when its version changes.
  *
  * <p>An action's {@code url} (a webhook or a Slack incoming webhook, which is itself a credential) is stored
- * encrypted, as {@code url_enc}, like data-source passwords (decision 0002); callers give and get it in the clear.
+ * encrypted, as {@code url_enc}, like data-source passwords (decision 0002); so is a PagerDuty or Opsgenie action's
+ * {@code key}, as {@code key_enc} (decision 0023). Callers give and get both in the clear.
  */
 public final class MonitorRepository {
     private static final String URL = "url";
     private static final String URL_ENC = "url_enc";
+    private static final String KEY = "key";
+    private static final String KEY_ENC = "key_enc";
 
     private final Database db;
     private final SecretCipher cipher;
@@ -179,7 +182,7 @@ public final class MonitorRepository {
      * Re-encrypts every stored action URL from this repository's key to {@code newKey}, bound to its monitor and action,
      * inside the caller's transaction {@code c} (key rotation, decision 0002); a URL still in the clear (schema V6) is
      * encrypted too. A URL that does not decrypt with the current key, or a spec that is not JSON, stops it with a
-     * {@link VigilStateException} naming the monitor, so the caller rolls everything back. Returns how many URLs were
+     * {@link VigilStateException} naming the monitor, so the caller rolls everything back. Returns how many URLs and keys were
      * re-encrypted.
      */
     int reencryptAll(Connection c, SecretCipher newKey) throws SQLException {
@@ -213,9 +216,23 @@ public final class MonitorRepository {
                                 e);
                     }
                 });
+                plain = mapActions(plain, KEY_ENC, KEY, (i, enc) -> {
+                    try {
+                        return cipher.decrypt(enc, keyRow(modelId, version, name, i));
+                    } catch (VigilStateException e) {
+                        throw new VigilStateException(
+                                "Cannot rotate the master key: the key of action #" + (i + 1) + " of " + monitor
+                                        + " does not decrypt with the current master key; nothing was changed",
+                                e);
+                    }
+                });
                 JsonNode sealed = mapActions(plain, URL, URL_ENC, (i, url) -> {
                     count[0]++;
                     return newKey.encrypt(url, row(modelId, version, name, i));
+                });
+                sealed = mapActions(sealed, KEY, KEY_ENC, (i, key) -> {
+                    count[0]++;
+                    return newKey.encrypt(key, keyRow(modelId, version, name, i));
                 });
                 if (count[0] > 0) {
                     urls += count[0];
@@ -241,6 +258,11 @@ public final class MonitorRepository {
         return "monitor " + modelId + "|" + version + "|" + name + "|action " + action;
     }
 
+    /** The row an action's key is bound to: its URL's row, marked as the key's so one cannot stand for the other. */
+    static String keyRow(String modelId, String version, String name, int action) {
+        return row(modelId, version, name, action) + "|key";
+    }
+
     private static boolean hasUnbound(JsonNode spec) {
         for (JsonNode action : spec.path("actions")) {
             if (action.path(URL_ENC).isTextual()
@@ -251,14 +273,22 @@ public final class MonitorRepository {
         return false;
     }
 
-    /** The spec with each action's {@code url} replaced by {@code url_enc}, bound to its monitor and action. */
+    /**
+     * The spec with each action's {@code url} replaced by {@code url_enc} and {@code key} by {@code key_enc}, bound to
+     * its monitor and action.
+     */
     private JsonNode encrypted(JsonNode spec, String modelId, String version, String name) {
-        return mapActions(spec, URL, URL_ENC, (i, url) -> cipher.encrypt(url, row(modelId, version, name, i)));
+        JsonNode urls = mapActions(spec, URL, URL_ENC, (i, url) -> cipher.encrypt(url, row(modelId, version, name, i)));
+        return mapActions(urls, KEY, KEY_ENC, (i, key) -> cipher.encrypt(key, keyRow(modelId, version, name, i)));
     }
 
-    /** The spec with each action's {@code url_enc} replaced by {@code url} (plain ones, from V6, pass through). */
+    /**
+     * The spec with each action's {@code url_enc} replaced by {@code url} (plain ones, from V6, pass through) and
+     * {@code key_enc} by {@code key}.
+     */
     private JsonNode decrypted(JsonNode spec, String modelId, String version, String name) {
-        return mapActions(spec, URL_ENC, URL, (i, enc) -> cipher.decrypt(enc, row(modelId, version, name, i)));
+        JsonNode urls = mapActions(spec, URL_ENC, URL, (i, enc) -> cipher.decrypt(enc, row(modelId, version, name, i)));
+        return mapActions(urls, KEY_ENC, KEY, (i, enc) -> cipher.decrypt(enc, keyRow(modelId, version, name, i)));
     }
 
     private static JsonNode mapActions(

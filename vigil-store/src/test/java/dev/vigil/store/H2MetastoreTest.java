@@ -117,6 +117,51 @@ class H2MetastoreTest extends MetastoreContractTest {
         }
     }
 
+    /**
+     * V12 copies the deliveries into a table keyed by kind as well (H2 named V6's unique constraint itself): an
+     * upgraded store keeps its deliveries as openings, with their attempts, and an alert it resolves gets a resolve.
+     */
+    @Test
+    void anUpgradedStoreKeepsItsDeliveriesAsOpeningsAndQueuesResolves(@TempDir Path old) throws SQLException {
+        String url = "jdbc:h2:file:" + old.resolve("metastore").toAbsolutePath() + ";AUTO_SERVER=FALSE";
+        Flyway.configure()
+                .dataSource(url, "vigil", "")
+                .locations("classpath:db/migration/h2")
+                .target("11")
+                .load()
+                .migrate();
+        try (Connection c = DriverManager.getConnection(url, "vigil", "");
+                Statement s = c.createStatement()) {
+            s.execute("INSERT INTO models VALUES ('m', 'M', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO model_versions VALUES ('m', 'v1', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO alerts VALUES ('alert_1', 'm', 'v1', 'drift', 'amount', '', TIMESTAMP WITH TIME"
+                    + " ZONE '2026-03-08 00:00:00+00', TIMESTAMP WITH TIME ZONE '2026-03-08 01:00:00+00',"
+                    + " 'drift_score', 0.3, 0.1, NULL, 'high', 'OPEN', 'r', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP,"
+                    + " NULL)");
+            s.execute("INSERT INTO deliveries (id, alert_id, group_key, action_index, channel, status, attempts,"
+                    + " next_attempt_at, last_error, created_at, delivered_at) VALUES ('dlv_1', 'alert_1', 'g1', 0, 'pagerduty', 'DELIVERED', 1, NULL, NULL, CURRENT_TIMESTAMP,"
+                    + " CURRENT_TIMESTAMP)");
+            s.execute("INSERT INTO delivery_attempts VALUES ('dlv_1', 1, CURRENT_TIMESTAMP, 'HTTP 202 (trigger)')");
+        }
+        try (Metastore upgraded = Metastore.openDefault(old, Map.of(), clock)) {
+            assertThat(upgraded.deliveries().list("alert_1"))
+                    .extracting(d -> d.id() + " " + d.kind() + " " + d.status())
+                    .containsExactly("dlv_1 open DELIVERED");
+            assertThat(upgraded.deliveries().attempts("dlv_1")).containsExactly("HTTP 202 (trigger)");
+            upgraded.alerts().setStatus("alert_1", Alert.Status.RESOLVED);
+            assertThat(upgraded.deliveries().list("alert_1"))
+                    .extracting(d -> d.kind() + " " + d.status())
+                    .containsExactly("open DELIVERED", "resolve PENDING");
+            upgraded.models().delete("m");
+        }
+        try (Connection c = DriverManager.getConnection(url, "vigil", "");
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT COUNT(*) FROM delivery_attempts")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("attempts still go with their delivery").isZero();
+        }
+    }
+
     @Test
     void describeNamesTheFile() {
         assertThat(store.describe())

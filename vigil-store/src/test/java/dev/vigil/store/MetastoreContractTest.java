@@ -1053,6 +1053,46 @@ abstract class MetastoreContractTest {
                     .containsExactly(new MonitorRepository.StoredMonitor("a", spec));
         }
 
+        @Test
+        void actionKeysAreStoredEncryptedBoundToTheirActionAndGivenBackInTheClear() throws SQLException {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            String pagerduty = "0123456789abcdefPDSECRET01234567";
+            String opsgenie = "2f0c9c3e-1d1b-4c52-9a47-8f3f0b6a1c2d";
+            var spec = dev.vigil.core.spec.SpecCodec.parseJson(
+                    "{\"name\": \"a\", \"type\": \"model_activity\", \"actions\": [{\"type\": \"pagerduty\", \"url\":"
+                            + " \"https://events.pagerduty.com/v2/enqueue\", \"key\": \"" + pagerduty + "\"},"
+                            + " {\"type\": \"opsgenie\", \"url\": \"https://api.eu.opsgenie.com\", \"key\": \""
+                            + opsgenie + "\"}]}",
+                    "t");
+            assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.CREATED);
+            assertThat(store.monitors().upsert("m", "v1", "a", spec)).isEqualTo(Change.UNCHANGED);
+            assertThat(store.monitors().list("m", "v1"))
+                    .containsExactly(new MonitorRepository.StoredMonitor("a", spec));
+            String raw = rawMonitorSpec();
+            assertThat(raw)
+                    .doesNotContain("PDSECRET")
+                    .doesNotContain(opsgenie)
+                    .doesNotContain("\"key\"")
+                    .contains("\"key_enc\":\"v2:");
+            // a key's ciphertext moved to the URL's place (or another action's) does not decrypt
+            var sealed = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    dev.vigil.core.spec.SpecCodec.parseJson(raw, "raw");
+            var first = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    sealed.path("actions").get(0);
+            var second = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    sealed.path("actions").get(1);
+            String key0 = first.get("key_enc").asText();
+            first.put("key_enc", second.get("key_enc").asText());
+            second.put("key_enc", key0);
+            try (Connection c = connectRaw();
+                    PreparedStatement ps = c.prepareStatement("UPDATE monitors SET spec = ?")) {
+                ps.setString(1, sealed.toString());
+                ps.executeUpdate();
+            }
+            assertThatThrownBy(() -> store.monitors().list("m", "v1")).isInstanceOf(VigilStateException.class);
+        }
+
         private String rawMonitorSpec() throws SQLException {
             try (Connection c = connectRaw();
                     Statement s = c.createStatement();
@@ -1124,6 +1164,44 @@ abstract class MetastoreContractTest {
             assertThatThrownBy(() -> store.datasets().find("fraud", "v1", DatasetKind.SERVING))
                     .isInstanceOf(VigilStateException.class);
             assertThatThrownBy(() -> store.monitors().list("fraud", "v1")).isInstanceOf(VigilStateException.class);
+        }
+
+        @Test
+        void anActionKeyMovesToTheNewKeyBoundToItsAction() throws SQLException {
+            store.models().upsert(new Model("fraud", "Fraud"));
+            store.versions().upsert(version("fraud", "v1"));
+            String pagerduty = "0123456789abcdefPDSECRET01234567";
+            var spec = dev.vigil.core.spec.SpecCodec.parseJson(
+                    "{\"name\": \"page\", \"type\": \"model_activity\", \"actions\": [{\"type\": \"pagerduty\","
+                            + " \"url\": \"https://events.pagerduty.com/v2/enqueue\", \"key\": \"" + pagerduty
+                            + "\"}]}",
+                    "t");
+            store.monitors().upsert("fraud", "v1", "page", spec);
+
+            assertThat(store.rotateMasterKey(newKey))
+                    .as("no password; the URL and the key")
+                    .isEqualTo(new Metastore.RotatedSecrets(0, 2));
+            store = openStore(newKey);
+            assertThat(store.monitors().list("fraud", "v1"))
+                    .containsExactly(new MonitorRepository.StoredMonitor("page", spec));
+            String enc;
+            try (Connection c = connectRaw();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT spec FROM monitors")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).doesNotContain("PDSECRET");
+                enc = dev.vigil.core.spec.SpecCodec.parseJson(rs.getString(1), "raw")
+                        .path("actions")
+                        .get(0)
+                        .path("key_enc")
+                        .asText();
+            }
+            String row = MonitorRepository.keyRow("fraud", "v1", "page", 0);
+            assertThat(newKey.decrypt(enc, row)).isEqualTo(pagerduty);
+            assertThatThrownBy(() -> storeKey().decrypt(enc, row)).isInstanceOf(VigilStateException.class);
+            assertThatThrownBy(() -> newKey.decrypt(enc, MonitorRepository.row("fraud", "v1", "page", 0)))
+                    .as("not the URL's row")
+                    .isInstanceOf(VigilStateException.class);
         }
 
         @Test
@@ -1328,6 +1406,111 @@ abstract class MetastoreContractTest {
             assertThat(deliveries.attempts(skipped.id()))
                     .containsExactly(
                             "not sent: the alert was resolved in the same evaluation (a later window was clean)");
+        }
+
+        @Test
+        void resolvingAnAlertQueuesResolvesForPagerDutyAndOpsgenieDueOnceTheirOpeningWasDelivered() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            AlertRepository alerts = store.alerts();
+            DeliveryRepository deliveries = store.deliveries();
+            AlertRepository.Raised raised = alerts.raise(
+                    draft("amount", "2026-03-08T00:00:00Z", 0.3),
+                    List.of("pagerduty", "webhook", "opsgenie", "slack", "email", "teams"),
+                    Instant.EPOCH);
+            String id = raised.alert().id();
+            assertThat(deliveries.list(id))
+                    .extracting(DeliveryRepository.Delivery::kind)
+                    .containsExactly("open", "open", "open", "open", "open", "open");
+            Instant later = Instant.parse("2100-01-01T00:00:00Z");
+            List<DeliveryRepository.Delivery> openings = deliveries.list(id);
+            deliveries.attempted(openings.get(0).id(), true, "HTTP 202 (trigger)", Optional.empty());
+
+            alerts.setStatus(id, Alert.Status.RESOLVED);
+
+            List<DeliveryRepository.Delivery> all = deliveries.list(id);
+            assertThat(all)
+                    .extracting(d -> d.actionIndex() + " " + d.channel() + " " + d.kind() + " " + d.status())
+                    .containsExactly(
+                            "0 pagerduty open DELIVERED",
+                            "0 pagerduty resolve PENDING",
+                            "1 webhook open PENDING",
+                            "2 opsgenie open PENDING",
+                            "2 opsgenie resolve PENDING",
+                            "3 slack open PENDING",
+                            "4 email open PENDING",
+                            "5 teams open PENDING");
+            String pagerDutyResolve = all.get(1).id();
+            String opsgenieResolve = all.get(4).id();
+            assertThat(deliveries.due(later, 20))
+                    .extracting(DeliveryRepository.Delivery::id)
+                    .as("PagerDuty's opening was delivered; Opsgenie's is still pending")
+                    .contains(pagerDutyResolve)
+                    .doesNotContain(opsgenieResolve);
+            deliveries.attempted(openings.get(2).id(), true, "HTTP 202 (create)", Optional.empty());
+            assertThat(deliveries.due(later, 20))
+                    .extracting(DeliveryRepository.Delivery::id)
+                    .contains(pagerDutyResolve, opsgenieResolve);
+
+            alerts.setStatus(id, Alert.Status.RESOLVED);
+            assertThat(deliveries.list(id))
+                    .as("resolved again: nothing more to send")
+                    .hasSize(8);
+            deliveries.attempted(pagerDutyResolve, true, "HTTP 202 (resolve)", Optional.empty());
+            assertThat(deliveries.list(id).get(1).status()).isEqualTo("DELIVERED");
+        }
+
+        @Test
+        void aResolveIsSkippedWhenItsOpeningFailedOrWasSkippedAndNotQueuedAfterItFailed() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            AlertRepository alerts = store.alerts();
+            DeliveryRepository deliveries = store.deliveries();
+            Instant later = Instant.parse("2100-01-01T00:00:00Z");
+            String cleared = alerts.raise(
+                            draft("amount", "2026-03-08T00:00:00Z", 0.3),
+                            List.of("pagerduty", "opsgenie"),
+                            Instant.EPOCH)
+                    .alert()
+                    .id();
+            assertThat(alerts.resolveCleared("m", "v1", "drift", "amount", "", Instant.parse("2026-03-08T01:00:00Z")))
+                    .isEqualTo(1);
+            List<DeliveryRepository.Delivery> queued = deliveries.list(cleared);
+            assertThat(queued)
+                    .extracting(d -> d.channel() + " " + d.kind())
+                    .as("a clean window queues the resolves too")
+                    .containsExactly("pagerduty open", "pagerduty resolve", "opsgenie open", "opsgenie resolve");
+            deliveries.attempted(queued.get(0).id(), false, "delivery failed", Optional.empty());
+            deliveries.skipped(queued.get(2).id(), "not sent: the alert was resolved before it could be sent");
+            List<DeliveryRepository.Delivery> settled = deliveries.list(cleared);
+            assertThat(settled)
+                    .extracting(DeliveryRepository.Delivery::status)
+                    .containsExactly("FAILED", "SKIPPED", "SKIPPED", "SKIPPED");
+            String nothing = "not sent: the alert's opening was not delivered, so there is nothing to resolve";
+            assertThat(deliveries.attempts(settled.get(1).id())).containsExactly(nothing);
+            assertThat(deliveries.attempts(settled.get(3).id())).containsExactly(nothing);
+            assertThat(deliveries.due(later, 20)).isEmpty();
+
+            String failedFirst = alerts.raise(
+                            draft("owner", "2026-03-08T00:00:00Z", 0.3), List.of("pagerduty"), Instant.EPOCH)
+                    .alert()
+                    .id();
+            deliveries.attempted(deliveries.list(failedFirst).get(0).id(), false, "delivery failed", Optional.empty());
+            alerts.setStatus(failedFirst, Alert.Status.RESOLVED);
+            assertThat(deliveries.list(failedFirst))
+                    .extracting(DeliveryRepository.Delivery::kind)
+                    .as("its opening failed before it resolved: no resolve queued")
+                    .containsExactly("open");
+
+            Instant held = Instant.parse("2099-01-01T00:00:00Z");
+            AlertRepository.Raised sameEvaluation =
+                    alerts.raise(draft("city", "2026-03-08T00:00:00Z", 0.3), List.of("pagerduty"), held);
+            alerts.resolveCleared("m", "v1", "drift", "city", "", Instant.parse("2026-03-08T01:00:00Z"));
+            assertThat(deliveries.release(sameEvaluation.deliveries())).isZero();
+            assertThat(deliveries.list(sameEvaluation.alert().id()))
+                    .extracting(d -> d.kind() + " " + d.status())
+                    .as("raised and cleared in one evaluation: neither the opening nor its resolve is sent")
+                    .containsExactly("open SKIPPED", "resolve SKIPPED");
         }
     }
 

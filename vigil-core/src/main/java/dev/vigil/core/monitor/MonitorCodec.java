@@ -33,7 +33,10 @@ import java.util.regex.Pattern;
  *   preconditions: {min_focal_rows: 100, min_baseline_rows: 100}
  *   severity: high                                # low | medium (default) | high
  *   actions: [{type: webhook, url: "https://…"}, {type: slack, url: "https://hooks.slack.com/…"},
- *             {type: email, to: [oncall@example.com]}]
+ *             {type: email, to: [oncall@example.com]},
+ *             {type: pagerduty, key: "…"},                # url: default https://events.pagerduty.com/v2/enqueue
+ *             {type: opsgenie, key: "…"},                 # url: default https://api.opsgenie.com (EU: api.eu…)
+ *             {type: teams, url: "https://…"}]            # a Teams Workflows webhook
  * </pre>
  *
  * Every problem is reported at once, each naming its key ({@code monitors[0].detection.threshold}).
@@ -53,8 +56,13 @@ public final class MonitorCodec {
     private static final Set<String> DETECTION_KEYS =
             Set.of("method", "min", "max", "threshold", "k", "baseline_windows", "min_history");
     private static final Set<String> PRECONDITION_KEYS = Set.of("min_focal_rows", "min_baseline_rows");
-    private static final Set<String> ACTION_KEYS = Set.of("type", "url", "to");
+    private static final Set<String> ACTION_KEYS = Set.of("type", "url", "to", "key");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    /** A PagerDuty integration key: 32 letters and digits, as PagerDuty shows it on the integration. */
+    private static final Pattern PAGERDUTY_KEY = Pattern.compile("[A-Za-z0-9]{32}");
+    /** An Opsgenie API integration key: a UUID. */
+    private static final Pattern OPSGENIE_KEY =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private MonitorCodec() {}
 
@@ -272,7 +280,7 @@ public final class MonitorCodec {
             unknownKeys(a, k, ACTION_KEYS, problems);
             String typeName = text(a, "type", k, problems);
             if (typeName == null) {
-                problems.add(k + ".type: is required (webhook, slack or email)");
+                problems.add(k + ".type: is required (" + Action.NAMES + ")");
                 continue;
             }
             Action.Type type;
@@ -301,16 +309,52 @@ public final class MonitorCodec {
                 to.stream()
                         .filter(t -> !EMAIL.matcher(t).matches())
                         .forEach(t -> problems.add(k + ".to: '" + t + "' is not an e-mail address"));
-            } else if (url == null) {
+            } else if (url == null && type.defaultUrl() == null) {
                 problems.add(k + ".url: is required for a " + type.specName() + " action");
+            } else if (url == null) {
+                url = type.defaultUrl();
             } else if (!url.startsWith("http://") && !url.startsWith("https://")) {
                 // the value is not echoed: a webhook URL is a credential
                 problems.add(k + ".url: expected an http:// or https:// URL (the value is not shown: it may be a"
                         + " secret)");
             }
-            out.add(new Action(type, url, to));
+            String secret = text(a, "key", k, problems);
+            if (secret != null || a.path("key").isNull() || a.path("key").isMissingNode()) {
+                keyProblem(type, secret).ifPresent(p -> problems.add(k + ".key: " + p));
+            }
+            out.add(new Action(type, url, to, secret));
         }
         return out;
+    }
+
+    /**
+     * What is wrong with {@code key} for an action of {@code type}, in words that never show it (it is a credential):
+     * PagerDuty's integration key is 32 letters and digits, Opsgenie's a UUID, and the other types take none.
+     */
+    private static java.util.Optional<String> keyProblem(Action.Type type, String key) {
+        String hidden = " (the value is not shown: it is a secret)";
+        if (!type.takesKey()) {
+            return key == null
+                    ? java.util.Optional.empty()
+                    : java.util.Optional.of("only a pagerduty or opsgenie action takes a key");
+        }
+        if (key == null) {
+            return java.util.Optional.of("is required for " + (type == Action.Type.OPSGENIE ? "an " : "a ")
+                    + type.specName() + " action ("
+                    + (type == Action.Type.PAGERDUTY
+                            ? "the integration key of an Events API v2 integration"
+                            : "the API key of an Opsgenie API integration")
+                    + ")");
+        }
+        if (type == Action.Type.PAGERDUTY && !PAGERDUTY_KEY.matcher(key).matches()) {
+            return java.util.Optional.of("expected a PagerDuty integration key of 32 letters and digits, got "
+                    + key.length() + " characters" + hidden);
+        }
+        if (type == Action.Type.OPSGENIE && !OPSGENIE_KEY.matcher(key).matches()) {
+            return java.util.Optional.of(
+                    "expected an Opsgenie API key, a UUID such as 00000000-0000-0000-0000-000000000000" + hidden);
+        }
+        return java.util.Optional.empty();
     }
 
     /** The monitor as the REST API and the spec write it. */
@@ -362,6 +406,9 @@ public final class MonitorCodec {
             if (!a.to().isEmpty()) {
                 ArrayNode to = n.putArray("to");
                 a.to().forEach(to::add);
+            }
+            if (a.key() != null) {
+                n.put("key", a.key());
             }
         }
         return node;

@@ -464,8 +464,9 @@ public final class SpecCodec {
     }
 
     /**
-     * A monitor's node with each action's {@code url} resolved like a password ({@code ${env:NAME}},
-     * {@code ${file:/path}}): a Slack incoming-webhook URL is a credential, so a committed spec can refer to it.
+     * A monitor's node with each action's {@code url} and {@code key} resolved like a password ({@code ${env:NAME}},
+     * {@code ${file:/path}}): a Slack incoming-webhook URL or a PagerDuty key is a credential, so a committed spec can
+     * refer to it.
      */
     private static JsonNode withActionUrlsResolved(JsonNode monitor, String key, SecretResolver secrets) {
         JsonNode actions = monitor.path("actions");
@@ -475,9 +476,11 @@ public final class SpecCodec {
         ObjectNode copy = monitor.deepCopy();
         int j = 0;
         for (JsonNode action : copy.path("actions")) {
-            String where = key + ".actions[" + j++ + "].url";
-            if (action instanceof ObjectNode a && a.path("url").isTextual()) {
-                a.put("url", secrets.resolve(a.get("url").asText(), where));
+            String where = key + ".actions[" + j++ + "].";
+            for (String secret : List.of("url", "key")) {
+                if (action instanceof ObjectNode a && a.path(secret).isTextual()) {
+                    a.put(secret, secrets.resolve(a.get(secret).asText(), where + secret));
+                }
             }
         }
         return copy;

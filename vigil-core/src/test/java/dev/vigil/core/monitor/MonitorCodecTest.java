@@ -114,8 +114,8 @@ class MonitorCodecTest {
                         + " 0.1}, actions: [{type: email}, {type: pager, url: x}]}"))
                 .contains("monitors[0].fields: version v1 has no field named 'amout'")
                 .contains("monitors[0].actions[0].to: is required for an email action (one address or a list)")
-                .contains(
-                        "monitors[0].actions[1].type: unknown action type 'pager' (expected webhook, slack or email)");
+                .contains("monitors[0].actions[1].type: unknown action type 'pager' (expected webhook, slack, email,"
+                        + " pagerduty, opsgenie or teams)");
         assertThat(problem("{name: m, type: model_activity, detection: {method: absolute, min: 1}, actions: [{type:"
                         + " slack, url: hooks.slack.test/T0/B0/s3cr3t}]}"))
                 .as("a webhook URL is a credential: a malformed one is not echoed")
@@ -124,6 +124,57 @@ class MonitorCodecTest {
         assertThat(problem("{type: missing_values, focal: {window: 5m}, detection: {method: absolute, max: 0.1}}"))
                 .contains("monitors[0].name: is required")
                 .contains("monitors[0].focal.window: expected 1h, 1d or 1w, got '5m'");
+    }
+
+    private static final String ACTIVITY =
+            "{name: m, type: model_activity, detection: {method: absolute, min: 1}," + " actions: [";
+
+    @Test
+    void onCallActionsTakeTheirKeyAndDefaultToTheServicesEndpoint() {
+        Monitor m = read(ACTIVITY + "{type: pagerduty, key: 0123456789abcdefABCDEF0123456789},"
+                + " {type: opsgenie, key: 2f0c9c3e-1d1b-4c52-9a47-8f3f0b6a1c2d, url: 'https://api.eu.opsgenie.com'},"
+                + " {type: teams, url: 'https://prod.westeurope.logic.azure.com/workflows/x'}]}");
+        assertThat(m.actions())
+                .containsExactly(
+                        new Action(
+                                Action.Type.PAGERDUTY,
+                                "https://events.pagerduty.com/v2/enqueue",
+                                List.of(),
+                                "0123456789abcdefABCDEF0123456789"),
+                        new Action(
+                                Action.Type.OPSGENIE,
+                                "https://api.eu.opsgenie.com",
+                                List.of(),
+                                "2f0c9c3e-1d1b-4c52-9a47-8f3f0b6a1c2d"),
+                        new Action(
+                                Action.Type.TEAMS, "https://prod.westeurope.logic.azure.com/workflows/x", List.of()));
+        assertThat(MonitorCodec.read(MonitorCodec.write(m), "m", VERSION)).isEqualTo(m);
+        assertThat(m.actions().get(0).toString())
+                .as("the key is a credential")
+                .isEqualTo("Action[pagerduty, url=******, key=******]");
+    }
+
+    @Test
+    void aBadOrMissingKeyIsRefusedWithoutShowingIt() {
+        assertThat(problem(ACTIVITY + "{type: pagerduty}]}"))
+                .isEqualTo("monitors[0].actions[0].key: is required for a pagerduty action (the integration key of an"
+                        + " Events API v2 integration)");
+        assertThat(problem(ACTIVITY + "{type: pagerduty, key: s3cr3t-but-short}]}"))
+                .isEqualTo("monitors[0].actions[0].key: expected a PagerDuty integration key of 32 letters and digits,"
+                        + " got 16 characters (the value is not shown: it is a secret)");
+        assertThat(problem(ACTIVITY + "{type: opsgenie, key: not-a-uuid-s3cr3t}]}"))
+                .isEqualTo("monitors[0].actions[0].key: expected an Opsgenie API key, a UUID such as"
+                        + " 00000000-0000-0000-0000-000000000000 (the value is not shown: it is a secret)");
+        assertThat(problem(ACTIVITY + "{type: opsgenie}]}"))
+                .isEqualTo("monitors[0].actions[0].key: is required for an opsgenie action (the API key of an Opsgenie"
+                        + " API integration)");
+        assertThat(problem(ACTIVITY + "{type: teams}]}"))
+                .isEqualTo("monitors[0].actions[0].url: is required for a teams action");
+        assertThat(problem(ACTIVITY + "{type: webhook, url: 'https://x.test/h', key: abc}]}"))
+                .isEqualTo("monitors[0].actions[0].key: only a pagerduty or opsgenie action takes a key");
+        assertThat(problem(ACTIVITY + "{type: pagerduty, key: 0123456789abcdefABCDEF0123456789, url: events}]}"))
+                .isEqualTo("monitors[0].actions[0].url: expected an http:// or https:// URL (the value is not shown:"
+                        + " it may be a secret)");
     }
 
     @Test

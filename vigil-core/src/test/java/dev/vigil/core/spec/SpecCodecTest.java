@@ -324,6 +324,27 @@ class SpecCodecTest {
     }
 
     @Test
+    void actionKeysMayReferToSecrets() throws IOException {
+        String yaml = example()
+                + "monitors:\n  - name: page\n    type: model_activity\n    detection: {method: absolute, min: 1}\n"
+                + "    actions: [{type: pagerduty, key: '${env:VIGIL_PAGERDUTY_KEY}'}]\n";
+        SecretResolver env = SecretResolver.fromEnvironment(
+                Map.of("VIGIL_PG_PASSWORD", "s3cret", "VIGIL_PAGERDUTY_KEY", "0123456789abcdef0123456789abcdef")::get);
+        assertThat(SpecCodec.readSpec(yaml, "spec.yaml", env)
+                        .monitors()
+                        .get(0)
+                        .actions()
+                        .get(0)
+                        .key())
+                .isEqualTo("0123456789abcdef0123456789abcdef");
+        SecretResolver none = SecretResolver.fromEnvironment(Map.of("VIGIL_PG_PASSWORD", "s3cret")::get);
+        assertThatThrownBy(() -> SpecCodec.readSpec(yaml, "spec.yaml", none))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessageContaining(
+                        "monitors[0].actions[0].key: environment variable VIGIL_PAGERDUTY_KEY is not set");
+    }
+
+    @Test
     void actualsDatasetNeedsLabels() throws IOException {
         String yaml =
                 example() + "actuals:\n  data_source: {url: 'jdbc:postgresql://h/db', query: 'SELECT 1', user: u}\n"

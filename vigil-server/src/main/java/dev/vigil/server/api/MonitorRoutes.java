@@ -166,6 +166,7 @@ public final class MonitorRoutes {
             ObjectNode n = deliveries.addObject();
             n.put("channel", d.channel());
             n.put("action", d.actionIndex());
+            n.put("kind", d.kind());
             n.put("status", d.status().toLowerCase(Locale.ROOT));
             n.put("attempts", d.attempts());
             n.put("last_error", d.lastError());

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Where a notification goes, one implementation per action type: {@link WebhookChannel}, {@link SlackChannel},
- * {@link EmailChannel}. The {@link Notifier} decides when to send and records what happened; a channel makes one
+ * {@link EmailChannel}, {@link PagerDutyChannel}, {@link OpsgenieChannel}, {@link TeamsChannel}. The {@link Notifier} decides when to send and records what happened; a channel makes one
  * attempt.
  */
 interface Channel {

@@ -6,6 +6,7 @@ import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilException;
 import dev.vigil.core.model.Field;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.monitor.Action;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
 import dev.vigil.stats.DatasetProfile;
@@ -78,10 +79,14 @@ public final class MonitorService {
     /**
      * {@code monitor} as the API shows it: an action's URL is a credential (a Slack incoming webhook is one), so
      * like a data source's password it is never returned. {@code url_set} says there is one and {@code url_host}
-     * which host it points at.
+     * which host it points at. A PagerDuty or Opsgenie key is never returned either: {@code key_set} says there is one.
      */
     private static ObjectNode redacted(ObjectNode monitor) {
         for (JsonNode action : monitor.path("actions")) {
+            if (action instanceof ObjectNode a && a.has("key")) {
+                a.remove("key");
+                a.put("key_set", true);
+            }
             if (action instanceof ObjectNode a && a.has("url")) {
                 String url = a.remove("url").asText();
                 a.put("url_set", true);
@@ -100,7 +105,8 @@ public final class MonitorService {
      * An action given as the API shows it ({@code url_set: true} and {@code url_host}, no {@code url}) keeps the URL
      * stored for this monitor's one action of the same type and host, as a dataset updated without its password
      * keeps it: so a monitor read with GET can be PUT back, its actions reordered or some removed. When no stored
-     * action, or more than one, fits, the action is left to say that it needs its URL.
+     * action, or more than one, fits, the action is left to say that it needs its URL. Likewise {@code key_set: true}
+     * keeps the key of the one stored action of the same type and URL.
      */
     private void keepStoredUrls(ModelVersion version, String name, JsonNode body) {
         JsonNode actions = body.path("actions");
@@ -111,6 +117,7 @@ public final class MonitorService {
         boolean asked = false;
         for (JsonNode a : actions) {
             asked |= a.path("url_set").asBoolean(false) && !a.has("url");
+            asked |= a.path("key_set").asBoolean(false) && !a.has("key");
         }
         if (!asked) {
             return;
@@ -137,6 +144,34 @@ public final class MonitorService {
                 }
             }
         }
+        for (JsonNode action : actions) {
+            if (action instanceof ObjectNode a
+                    && !a.has("key")
+                    && a.path("key_set").asBoolean(false)) {
+                a.remove("key_set");
+                List<JsonNode> fits = stored.stream()
+                        .filter(s -> s.path("type").equals(a.path("type"))
+                                && s.path("key").isTextual()
+                                && s.path("url").asText("").equals(effectiveUrl(a)))
+                        .toList();
+                if (fits.size() == 1) {
+                    a.set("key", fits.get(0).get("key"));
+                }
+            }
+        }
+    }
+
+    /** The action's URL, or its service's endpoint when it names none (PagerDuty, Opsgenie). */
+    private static String effectiveUrl(JsonNode action) {
+        if (action.path("url").isTextual()) {
+            return action.path("url").asText();
+        }
+        for (Action.Type t : Action.Type.values()) {
+            if (t.specName().equals(action.path("type").asText()) && t.defaultUrl() != null) {
+                return t.defaultUrl();
+            }
+        }
+        return "";
     }
 
     private static String hostOf(String url) {

@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * never answers held up every other team's alerts behind its own (F18); now it holds up only its own destination's.
  * A destination is the URL's host name, port aside (a slow machine is slow on every port), or the SMTP server for
  * every e-mail.
+ *
+ * <p>A resolve delivery ({@link DeliveryRepository#RESOLVE}, queued when an alert resolves, for PagerDuty and Opsgenie
+ * only) hands the channel the resolved alert, which it sends as PagerDuty's {@code resolve} or Opsgenie's close, with
+ * the same claims and retries; the metastore makes it due only once its opening was delivered. An opening whose alert
+ * was resolved before it went out is skipped, and its resolve with it.
  */
 public final class Notifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
@@ -130,7 +135,10 @@ public final class Notifier implements AutoCloseable {
         });
     }
 
-    /** The real channels: webhooks and Slack to destinations vetted against the allowlist, e-mail over SMTP. */
+    /**
+     * The real channels: webhooks, Slack, PagerDuty, Opsgenie and Teams to destinations vetted against the allowlist,
+     * e-mail over SMTP.
+     */
     static Map<Action.Type, Channel> channels(NotifySettings settings) {
         WebhookChannel webhook = new WebhookChannel(new Destinations(settings.allowHosts()));
         return Map.of(
@@ -139,7 +147,13 @@ public final class Notifier implements AutoCloseable {
                 Action.Type.SLACK,
                 new SlackChannel(webhook),
                 Action.Type.EMAIL,
-                new EmailChannel(settings));
+                new EmailChannel(settings),
+                Action.Type.PAGERDUTY,
+                new PagerDutyChannel(webhook),
+                Action.Type.OPSGENIE,
+                new OpsgenieChannel(webhook),
+                Action.Type.TEAMS,
+                new TeamsChannel(webhook));
     }
 
     /** Starts the thread that picks due notifications. */
@@ -205,9 +219,15 @@ public final class Notifier implements AutoCloseable {
             Action action = null;
             DeliveryException refused = null;
             Throwable unreadable = null;
-            if (alert.get().status() != Alert.Status.RESOLVED) {
+            boolean stale = !d.resolves() && alert.get().status() == Alert.Status.RESOLVED;
+            if (!stale) {
                 try {
-                    action = action(alert.get(), d.actionIndex());
+                    Action read = action(alert.get(), d.actionIndex());
+                    if (d.resolves() && !read.type().specName().equals(d.channel())) {
+                        throw DeliveryException.refused("monitor " + alert.get().monitor() + "'s action "
+                                + d.actionIndex() + " is no longer of type " + d.channel() + "; nothing to resolve");
+                    }
+                    action = read;
                 } catch (DeliveryException e) {
                     refused = e;
                 } catch (Throwable e) { // a bug or an Error reading one monitor: that attempt failed, the others go on
@@ -229,7 +249,7 @@ public final class Notifier implements AutoCloseable {
                 if (!store.deliveries().claim(d.id(), d.attempts(), owner, CLAIM)) {
                     continue; // another pass, here or on another server, attempted or is attempting it
                 }
-                if (alert.get().status() == Alert.Status.RESOLVED) {
+                if (stale) {
                     store.deliveries().skipped(d.id(), "not sent: the alert was resolved before it could be sent");
                     lastDestination.remove(d.id());
                 } else if (refused != null) {

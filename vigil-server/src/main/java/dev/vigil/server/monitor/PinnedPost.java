@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -50,6 +51,30 @@ final class PinnedPost {
             Duration deadline,
             SSLSocketFactory tlsFactory)
             throws IOException {
+        return post(url, addresses, json, Map.of(), connectTimeout, deadline, tlsFactory);
+    }
+
+    /**
+     * {@link #post(URI, List, String, Duration, Duration, SSLSocketFactory)} with {@code headers} besides the usual
+     * ones (Opsgenie's {@code Authorization}); a name or value holding a line break is refused, so a header cannot
+     * start another.
+     */
+    static int post(
+            URI url,
+            List<InetAddress> addresses,
+            String json,
+            Map<String, String> headers,
+            Duration connectTimeout,
+            Duration deadline,
+            SSLSocketFactory tlsFactory)
+            throws IOException {
+        StringBuilder extra = new StringBuilder();
+        for (Map.Entry<String, String> h : new java.util.TreeMap<>(headers).entrySet()) {
+            if (!h.getKey().matches("[A-Za-z0-9-]+") || h.getValue().matches("(?s).*[\\r\\n\\x00].*")) {
+                throw new IllegalArgumentException("header " + h.getKey() + " is not a single line");
+            }
+            extra.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+        }
         long end = System.nanoTime() + deadline.toNanos();
         boolean https = "https".equalsIgnoreCase(url.getScheme());
         int port = url.getPort() >= 0 ? url.getPort() : https ? 443 : 80;
@@ -61,7 +86,14 @@ final class PinnedPost {
                 socket.connect(new InetSocketAddress(address, port), (int)
                         Math.min(connectTimeout.toMillis(), remaining(end)));
                 return exchange(
-                        https ? tls(tlsFactory, socket, host, port, end) : socket, url, host, port, https, json, end);
+                        https ? tls(tlsFactory, socket, host, port, end) : socket,
+                        url,
+                        host,
+                        port,
+                        https,
+                        json,
+                        extra.toString(),
+                        end);
             } catch (IOException e) {
                 last = e;
             } finally {
@@ -89,7 +121,8 @@ final class PinnedPost {
         return ssl;
     }
 
-    private static int exchange(Socket socket, URI url, String host, int port, boolean https, String json, long end)
+    private static int exchange(
+            Socket socket, URI url, String host, int port, boolean https, String json, String headers, long end)
             throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
@@ -100,7 +133,7 @@ final class PinnedPost {
                 (host.contains(":") ? "[" + host + "]" : host) + (port == (https ? 443 : 80) ? "" : ":" + port);
         // URI refuses spaces and line breaks in the path and host, so nothing here can start another header
         String head = "POST " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nContent-Type: application/json\r\n"
-                + "User-Agent: vigil\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+                + headers + "User-Agent: vigil\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
         socket.setSoTimeout(remaining(end));
         OutputStream out = socket.getOutputStream();
         out.write(head.getBytes(StandardCharsets.US_ASCII));

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -51,6 +52,14 @@ final class WebhookChannel implements Channel {
      * never logged (a Slack URL is a credential). The whole exchange is bounded by twice the timeout.
      */
     String post(String url, String json) {
+        return post(url, json, Map.of());
+    }
+
+    /**
+     * {@link #post(String, String)} with {@code headers} besides the usual ones; a header's value (Opsgenie's key) is
+     * never logged either.
+     */
+    String post(String url, String json, Map<String, String> headers) {
         String host;
         try {
             host = Destinations.host(url);
@@ -65,7 +74,7 @@ final class WebhookChannel implements Channel {
         }
         int status;
         try {
-            status = PinnedPost.post(URI.create(url), addresses, json, timeout, timeout.multipliedBy(2), tls);
+            status = PinnedPost.post(URI.create(url), addresses, json, headers, timeout, timeout.multipliedBy(2), tls);
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new Interrupted();
