@@ -31,6 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Two {@code vigil server} processes on one PostgreSQL metastore (decision 0022), each its own JVM started from the
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answered by the other, and ended there for both.
  */
 class TwoServersIT {
+    private static final Logger LOG = LoggerFactory.getLogger(TwoServersIT.class);
     private static final String TOKEN = "vgl_two_servers_it_admin_token_0123456789abcdef";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** Hours of rows in the source, and rows per hour: enough batches that the run is caught mid-way. */
@@ -143,10 +146,10 @@ class TwoServersIT {
                 .filter(r -> r.id().equals(running.id()) && r.status().equals("FAILED"))
                 .findFirst()
                 .orElse(null));
-        System.out.printf(
-                "TwoServersIT: the run of the killed server was failed %.1f s after the kill (VIGIL_SERVER_LEASE %d"
-                        + " s)%n",
-                (System.nanoTime() - killed) / 1e9, LEASE_SECONDS);
+        LOG.info(
+                "the run of the killed server was failed {} s after the kill (VIGIL_SERVER_LEASE {} s)",
+                String.format("%.1f", (System.nanoTime() - killed) / 1e9),
+                LEASE_SECONDS);
 
         Row succeeded = await(Duration.ofSeconds(150), () -> runs().stream()
                 .filter(r -> r.status().equals("SUCCEEDED"))

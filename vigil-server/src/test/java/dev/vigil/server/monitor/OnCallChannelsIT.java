@@ -3,7 +3,6 @@ package dev.vigil.server.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Model;
@@ -14,23 +13,20 @@ import dev.vigil.core.monitor.Action;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.server.AllowedHosts;
 import dev.vigil.server.NotifySettings;
+import dev.vigil.server.monitor.RecordingReceiver.Request;
 import dev.vigil.store.Alert;
 import dev.vigil.store.Metastore;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,40 +64,19 @@ class OnCallChannelsIT {
             "user",
             "note");
 
-    /** One request as the receiver got it. */
-    record Request(String method, String uri, String contentType, String authorization, String body) {
-        JsonNode json() {
-            try {
-                return SpecCodec.json().readTree(body);
-            } catch (java.io.IOException e) {
-                throw new AssertionError("not JSON: " + body, e);
-            }
-        }
-    }
-
-    private HttpServer receiver;
-    private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
-    /** The statuses the receiver answers, in turn; 202 once they are used up (PagerDuty and Opsgenie answer 202). */
-    private final ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
+    private RecordingReceiver receiver;
+    private List<Request> requests;
+    /** The statuses the receiver answers, in turn; 202 once they are used up. */
+    private Queue<Integer> statuses;
 
     private Metastore store;
     private Notifier notifier;
 
     @BeforeEach
     void start(@TempDir Path dataDir) throws Exception {
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/", exchange -> {
-            requests.add(new Request(
-                    exchange.getRequestMethod(),
-                    exchange.getRequestURI().toString(),
-                    exchange.getRequestHeaders().getFirst("Content-Type"),
-                    exchange.getRequestHeaders().getFirst("Authorization"),
-                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            Integer status = statuses.poll();
-            exchange.sendResponseHeaders(status == null ? 202 : status, -1);
-            exchange.close();
-        });
-        receiver.start();
+        receiver = new RecordingReceiver();
+        requests = receiver.requests();
+        statuses = receiver.statuses();
         store = Metastore.openDefault(dataDir, Map.of(), Clock.systemUTC());
     }
 
@@ -110,12 +85,12 @@ class OnCallChannelsIT {
         if (notifier != null) {
             notifier.close();
         }
-        receiver.stop(0);
+        receiver.close();
         store.close();
     }
 
     private String base() {
-        return "http://127.0.0.1:" + receiver.getAddress().getPort();
+        return receiver.base();
     }
 
     private static WebhookChannel webhook() {

@@ -2,8 +2,6 @@ package dev.vigil.server.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Model;
@@ -13,20 +11,17 @@ import dev.vigil.core.model.Schema;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.server.AllowedHosts;
 import dev.vigil.server.NotifySettings;
+import dev.vigil.server.monitor.RecordingReceiver.Request;
 import dev.vigil.store.Alert;
 import dev.vigil.store.DeliveryRepository;
 import dev.vigil.store.Metastore;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,38 +38,19 @@ class OnCallResolveIT {
     private static final String PD_KEY = "0123456789abcdefPDSECRET01234567";
     private static final String GENIE_KEY = "2f0c9c3e-1d1b-4c52-9a47-8f3f0b6a1c2d";
 
-    /** One request as the receiver got it. */
-    record Request(String uri, String authorization, String body) {
-        JsonNode json() {
-            try {
-                return SpecCodec.json().readTree(body);
-            } catch (java.io.IOException e) {
-                throw new AssertionError("not JSON: " + body, e);
-            }
-        }
-    }
-
-    private HttpServer receiver;
-    private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    private RecordingReceiver receiver;
+    private List<Request> requests;
     /** The statuses the receiver answers, in turn; 202 once they are used up. */
-    private final ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
+    private Queue<Integer> statuses;
 
     private Metastore store;
     private Notifier notifier;
 
     @BeforeEach
     void start(@TempDir Path dataDir) throws Exception {
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/", exchange -> {
-            requests.add(new Request(
-                    exchange.getRequestURI().toString(),
-                    exchange.getRequestHeaders().getFirst("Authorization"),
-                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            Integer status = statuses.poll();
-            exchange.sendResponseHeaders(status == null ? 202 : status, -1);
-            exchange.close();
-        });
-        receiver.start();
+        receiver = new RecordingReceiver();
+        requests = receiver.requests();
+        statuses = receiver.statuses();
         store = Metastore.openDefault(dataDir, Map.of(), Clock.systemUTC());
         store.models().upsert(new Model("shop", "Shop"));
         store.versions()
@@ -94,12 +70,12 @@ class OnCallResolveIT {
         if (notifier != null) {
             notifier.close();
         }
-        receiver.stop(0);
+        receiver.close();
         store.close();
     }
 
     private String base() {
-        return "http://127.0.0.1:" + receiver.getAddress().getPort();
+        return receiver.base();
     }
 
     private String pagerDuty() {

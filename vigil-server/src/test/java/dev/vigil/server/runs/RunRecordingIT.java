@@ -2,15 +2,8 @@ package dev.vigil.server.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.core.model.AggregationPeriod;
-import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
-import dev.vigil.core.model.FieldType;
-import dev.vigil.core.model.Model;
-import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
-import dev.vigil.core.model.PostgresJdbcDataSource;
-import dev.vigil.core.model.Schema;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.SecretCipher;
 import dev.vigil.testing.PostgresTestServer;
@@ -21,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -53,33 +45,7 @@ class RunRecordingIT {
                         db.server().adminPassword(),
                         SecretCipher.of(SecretCipher.newKey()),
                         clock)) {
-            ModelVersion v = new ModelVersion(
-                    "m",
-                    "v1",
-                    ModelType.BINARY,
-                    AggregationPeriod.HOURLY,
-                    Schema.builder()
-                            .feature("a", FieldType.numeric())
-                            .prediction("p", FieldType.numeric())
-                            .build());
-            store.models().upsert(new Model("m", "M"));
-            store.versions().upsert(v);
-            store.datasets()
-                    .upsert(
-                            "m",
-                            "v1",
-                            new DatasetConnection(
-                                    DatasetKind.SERVING,
-                                    PostgresJdbcDataSource.builder()
-                                            .url("jdbc:postgresql://db.example.com:5432/shop")
-                                            .query("SELECT id, ts, a, p FROM predictions")
-                                            .user("reader")
-                                            .password("never-used")
-                                            .build(),
-                                    "id",
-                                    "ts",
-                                    Map.of(),
-                                    Map.of()));
+            ModelVersion v = ServingFixture.store(store);
             // the metastore loses its runs table just as the run runs out of memory
             RunService runs = new RunService(
                     store,

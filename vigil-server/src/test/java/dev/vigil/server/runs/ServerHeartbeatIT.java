@@ -3,15 +3,8 @@ package dev.vigil.server.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.core.VigilStateException;
-import dev.vigil.core.model.AggregationPeriod;
-import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
-import dev.vigil.core.model.FieldType;
-import dev.vigil.core.model.Model;
-import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
-import dev.vigil.core.model.PostgresJdbcDataSource;
-import dev.vigil.core.model.Schema;
 import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.ServerId;
@@ -22,7 +15,6 @@ import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +49,7 @@ class ServerHeartbeatIT {
         try (TestDatabase db = PostgresTestServer.fromEnvironment().createDatabase("serverheartbeat");
                 Metastore storeA = open(db, key, clock);
                 Metastore storeB = open(db, key, clock)) {
-            ModelVersion v = version(storeA);
+            ModelVersion v = ServingFixture.store(storeA);
             try (RunService runsA = new RunService(storeA, blocks, clock, (x, f, t) -> {}, limits, idA);
                     RunService runsB = new RunService(storeB, blocks, clock, (x, f, t) -> {}, limits, idB)) {
                 Run running = runsA.submit(v, DatasetKind.SERVING, Optional.empty(), Optional.empty());
@@ -120,36 +112,5 @@ class ServerHeartbeatIT {
                 return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
             }
         }
-    }
-
-    private static ModelVersion version(Metastore store) {
-        ModelVersion v = new ModelVersion(
-                "m",
-                "v1",
-                ModelType.BINARY,
-                AggregationPeriod.HOURLY,
-                Schema.builder()
-                        .feature("a", FieldType.numeric())
-                        .prediction("p", FieldType.numeric())
-                        .build());
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(v);
-        store.datasets()
-                .upsert(
-                        "m",
-                        "v1",
-                        new DatasetConnection(
-                                DatasetKind.SERVING,
-                                PostgresJdbcDataSource.builder()
-                                        .url("jdbc:postgresql://db.example.com:5432/shop")
-                                        .query("SELECT id, ts, a, p FROM predictions")
-                                        .user("reader")
-                                        .password("never-used")
-                                        .build(),
-                                "id",
-                                "ts",
-                                Map.of(),
-                                Map.of()));
-        return v;
     }
 }

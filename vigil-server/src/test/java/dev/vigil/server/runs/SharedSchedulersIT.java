@@ -3,15 +3,9 @@ package dev.vigil.server.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.core.VigilStateException;
-import dev.vigil.core.model.AggregationPeriod;
-import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.FieldType;
-import dev.vigil.core.model.Model;
-import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
-import dev.vigil.core.model.PostgresJdbcDataSource;
-import dev.vigil.core.model.Schema;
 import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.query.Rollups;
 import dev.vigil.server.ServerConfig;
@@ -30,7 +24,6 @@ import dev.vigil.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -72,7 +65,7 @@ class SharedSchedulersIT {
         try (TestDatabase db = PostgresTestServer.fromEnvironment().createDatabase("sharedschedulers");
                 Metastore storeA = open(db, key, clock);
                 Metastore storeB = open(db, key, clock)) {
-            ModelVersion v = version(storeA);
+            ModelVersion v = ServingFixture.store(storeA);
             try (RunService runsA = new RunService(storeA, blocks, clock, (x, f, t) -> {}, limits, idA);
                     RunService runsB = new RunService(storeB, blocks, clock, (x, f, t) -> {}, limits, idB);
                     Scheduler a = new Scheduler(storeA, runsA, clock);
@@ -161,7 +154,7 @@ class SharedSchedulersIT {
         try (TestDatabase db = PostgresTestServer.fromEnvironment().createDatabase("rollupleases");
                 Metastore storeA = open(db, key, clock);
                 Metastore storeB = open(db, key, clock)) {
-            ModelVersion v = version(storeA);
+            ModelVersion v = ServingFixture.store(storeA);
             // a failed run's hours: replaced, their day marked, never rolled up
             List<Instant> hours = List.of(day, day.plusSeconds(3600));
             storeA.profiles()
@@ -283,36 +276,5 @@ class SharedSchedulersIT {
                 return rs.getString(1);
             }
         }
-    }
-
-    private static ModelVersion version(Metastore store) {
-        ModelVersion v = new ModelVersion(
-                "m",
-                "v1",
-                ModelType.BINARY,
-                AggregationPeriod.HOURLY,
-                Schema.builder()
-                        .feature("a", FieldType.numeric())
-                        .prediction("p", FieldType.numeric())
-                        .build());
-        store.models().upsert(new Model("m", "M"));
-        store.versions().upsert(v);
-        store.datasets()
-                .upsert(
-                        "m",
-                        "v1",
-                        new DatasetConnection(
-                                DatasetKind.SERVING,
-                                PostgresJdbcDataSource.builder()
-                                        .url("jdbc:postgresql://db.example.com:5432/shop")
-                                        .query("SELECT id, ts, a, p FROM predictions")
-                                        .user("reader")
-                                        .password("never-used")
-                                        .build(),
-                                "id",
-                                "ts",
-                                Map.of(),
-                                Map.of()));
-        return v;
     }
 }
