@@ -15,11 +15,60 @@ import dev.vigil.core.monitor.MonitorCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The README's YAML quickstart is a spec Vigil accepts, with the datasets it shows. */
+/** The README's YAML quickstart is a spec Vigil accepts, with the datasets it shows, and the files it names exist. */
 class ReadmeSpecTest {
+    private static final Path ROOT = Path.of("..");
+
+    /**
+     * Every relative link, and every checked-in path written in backticks ({@code docs/…}, {@code bench/…},
+     * {@code .ci/…}, {@code vigil-…/src/…}), names a file of the repository; {@code docs/decisions/0015} names the
+     * decision that starts so. Build outputs ({@code vigil-cli/target/…}) and the demo's data are not checked.
+     */
+    @Test
+    void everyFileTheReadmeNamesExists() throws IOException {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        List<String> named = new ArrayList<>();
+        Matcher link = Pattern.compile("\\]\\(([^)#][^)]*)\\)").matcher(readme);
+        while (link.find()) {
+            if (!link.group(1).matches("[a-z]+:.*")) {
+                named.add(link.group(1));
+            }
+        }
+        Matcher path = Pattern.compile("`((?:docs|bench|\\.ci|vigil-[a-z]+/src)/[^` ]*)`")
+                .matcher(readme);
+        while (path.find()) {
+            named.add(path.group(1));
+        }
+        assertThat(named).as("paths the README names").contains("docs/metrics.md", ".ci/run");
+        for (String name : named) {
+            assertThat(existsOrStartsADecision(name))
+                    .as("README names %s", name)
+                    .isTrue();
+        }
+    }
+
+    private static boolean existsOrStartsADecision(String name) throws IOException {
+        if (Files.exists(ROOT.resolve(name))) {
+            return true;
+        }
+        Path parent = ROOT.resolve(name).getParent();
+        String prefix = Path.of(name).getFileName().toString();
+        if (!name.startsWith("docs/decisions/") || !Files.isDirectory(parent)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(parent)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith(prefix + "-"));
+        }
+    }
+
     @Test
     void theReadmeQuickstartSpecParses() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"));
