@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -28,6 +31,7 @@ final class Output {
         csv
     }
 
+    private static final int TABLE_DIGITS = 4;
     private static final JsonMapper MAPPER =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -62,7 +66,7 @@ final class Output {
                 Map.Entry<String, JsonNode> e = it.next();
                 widths.merge(
                         e.getKey(),
-                        Math.max(e.getKey().length(), text(e.getValue()).length()),
+                        Math.max(e.getKey().length(), cell(e.getValue()).length()),
                         Math::max);
             }
         }
@@ -71,7 +75,7 @@ final class Output {
         out.println(String.join("  ", header).stripTrailing());
         for (ObjectNode r : rows) {
             List<String> cells = new ArrayList<>();
-            widths.forEach((k, w) -> cells.add(pad(text(r.path(k)), w)));
+            widths.forEach((k, w) -> cells.add(pad(cell(r.path(k)), w)));
             out.println(String.join("  ", cells).stripTrailing());
         }
     }
@@ -112,6 +116,23 @@ final class Output {
             return value;
         }
         return '"' + value.replace("\"", "\"\"") + '"';
+    }
+
+    /**
+     * A table cell: a fractional number shows 4 significant digits ({@code 0.2983}, not {@code 0.29834410112359}),
+     * as people read a table, but never fewer than its whole part ({@code 123457}, not {@code 123500}); JSON and CSV
+     * keep every digit for the programs that read them.
+     */
+    static String cell(JsonNode node) {
+        if (node != null && node.isFloatingPointNumber() && Double.isFinite(node.doubleValue())) {
+            BigDecimal value = node.decimalValue();
+            if (value.stripTrailingZeros().scale() > 0) {
+                int wholeDigits = Math.max(0, value.precision() - value.scale());
+                MathContext digits = new MathContext(Math.max(TABLE_DIGITS, wholeDigits), RoundingMode.HALF_EVEN);
+                return value.round(digits).stripTrailingZeros().toPlainString();
+            }
+        }
+        return text(node);
     }
 
     static String text(JsonNode node) {
