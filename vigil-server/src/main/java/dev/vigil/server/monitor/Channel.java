@@ -28,20 +28,35 @@ interface Channel {
      */
     final class DeliveryException extends RuntimeException {
         private final String detail;
+        private final boolean final_;
 
-        private DeliveryException(String shown, String detail) {
+        private DeliveryException(String shown, String detail, boolean isFinal) {
             super(shown, null, false, false);
             this.detail = detail;
+            this.final_ = isFinal;
         }
 
-        /** The attempt failed out there: {@code detail} goes to the log only. */
+        /** The attempt failed out there and may succeed later: {@code detail} goes to the log only. */
         static DeliveryException failed(String detail) {
-            return new DeliveryException("delivery failed", detail);
+            return new DeliveryException("delivery failed", detail, false);
+        }
+
+        /**
+         * The receiver refused the request itself (an HTTP 4xx other than 408 and 429: a revoked key, a payload it
+         * will never take): sending it again cannot succeed, so it is not retried.
+         */
+        static DeliveryException rejected(String detail) {
+            return new DeliveryException("delivery failed; not retried", detail, true);
         }
 
         /** Vigil did not send, for a reason that tells nothing about the destination's network. */
         static DeliveryException refused(String sentence) {
-            return new DeliveryException(sentence, sentence);
+            return new DeliveryException(sentence, sentence, false);
+        }
+
+        /** Whether another attempt cannot help. */
+        boolean isFinal() {
+            return final_;
         }
 
         /** What went wrong, for the server log. */

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * Sends queued alert notifications, so a channel that is down never holds up evaluation: a webhook (the alert as JSON,
  * with a dashboard link), a Slack incoming webhook (a readable message), or e-mail over SMTP, each a {@link Channel}.
  * A failed attempt is recorded and retried after {@code firstRetry}, then twice as late each time, up to
- * {@code maxAttempts}; then the delivery is failed for good (and its last error kept). What the API shows of a failed
+ * {@code maxAttempts}; then the delivery is failed for good (and its last error kept). A receiver's own refusal (HTTP 4xx
+ * but 408 and 429) fails it for good at once: a revoked key stays revoked. What the API shows of a failed
  * attempt is "delivery failed" and a reference; the server log has the detail under that reference (F9: a stored
  * "connection refused" would be a port scanner's answer).
  *
@@ -314,9 +315,9 @@ public final class Notifier implements AutoCloseable {
     }
 
     /** An attempt's result: what the API shows, and what the log gets. */
-    private record Outcome(boolean delivered, String shown, String detail) {
+    private record Outcome(boolean delivered, String shown, String detail, boolean isFinal) {
         static Outcome delivered(String outcome) {
-            return new Outcome(true, outcome, outcome);
+            return new Outcome(true, outcome, outcome, true);
         }
 
         static Outcome failed(DeliveryException e, String reference) {
@@ -325,7 +326,8 @@ public final class Notifier implements AutoCloseable {
                     e.hidden()
                             ? e.getMessage() + " (reference " + reference + "; the server log has the detail)"
                             : e.getMessage(),
-                    e.detail());
+                    e.detail(),
+                    e.isFinal());
         }
 
         static Outcome threw(DeliveryRepository.Delivery d, String reference, Throwable e) {
@@ -333,7 +335,8 @@ public final class Notifier implements AutoCloseable {
             return new Outcome(
                     false,
                     "delivery failed (reference " + reference + "; the server log has the detail)",
-                    e.toString());
+                    e.toString(),
+                    false);
         }
     }
 
@@ -341,7 +344,7 @@ public final class Notifier implements AutoCloseable {
     private void record(DeliveryRepository.Delivery d, Outcome outcome) {
         int attempt = d.attempts() + 1;
         String reference = d.id() + "#" + attempt;
-        Optional<Instant> retry = outcome.delivered() || attempt >= settings.maxAttempts()
+        Optional<Instant> retry = outcome.isFinal() || attempt >= settings.maxAttempts()
                 ? Optional.empty()
                 : Optional.of(
                         clock.instant().plus(settings.firstRetry().multipliedBy(1L << Math.min(20, attempt - 1))));

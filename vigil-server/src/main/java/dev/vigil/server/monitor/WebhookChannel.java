@@ -85,6 +85,9 @@ final class WebhookChannel implements Channel {
         if (status / 100 == 2) {
             return "delivered";
         }
+        if (status / 100 == 4 && status != 408 && status != 429) {
+            throw DeliveryException.rejected("to " + host + ": HTTP " + status + "; not retried");
+        }
         throw DeliveryException.failed("to " + host + ": HTTP " + status);
     }
 }

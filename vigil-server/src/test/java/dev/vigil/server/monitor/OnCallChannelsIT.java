@@ -360,7 +360,7 @@ class OnCallChannelsIT {
     void aFailingReceiverIsRetriedAsEveryChannelIsAndTheKeyIsInNoLog() throws Exception {
         monitor("pd", "{\"type\": \"pagerduty\", \"url\": \"" + base() + "/v2/enqueue\", \"key\": \"" + PD_KEY + "\"}");
         statuses.add(503);
-        statuses.add(400); // today every failed attempt is retried, a 4xx too, up to VIGIL_NOTIFY_MAX_ATTEMPTS
+        statuses.add(429); // rate limited: PagerDuty asks for another try later
         String alertId = raise("pd", "pagerduty");
         startNotifier();
         List<String> outcomes = awaitAttempts(alertId, 3);
@@ -380,6 +380,28 @@ class OnCallChannelsIT {
                 .substring(outcomes.get(0).indexOf("dlv_"), outcomes.get(0).indexOf(';'));
         assertThat(log).contains("(reference " + reference + ", attempt 1 of 4): to 127.0.0.1: HTTP 503");
         assertThat(log).doesNotContain(PD_KEY).doesNotContain("PDSECRET");
+    }
+
+    @Test
+    void aReceiverThatRefusesTheRequestIsNotAskedAgain() throws Exception {
+        monitor("pd", "{\"type\": \"pagerduty\", \"url\": \"" + base() + "/v2/enqueue\", \"key\": \"" + PD_KEY + "\"}");
+        statuses.add(400); // PagerDuty: "invalid event", the same event would be refused again
+        String alertId = raise("pd", "pagerduty");
+        startNotifier();
+        List<String> outcomes = awaitAttempts(alertId, 1);
+        assertThat(outcomes.get(0))
+                .matches(
+                        "delivery failed; not retried \\(reference dlv_[0-9a-f]{12}#1; the server log has the detail\\)");
+        Thread.sleep(1_000); // five times the first retry's delay: a retry would have come
+        assertThat(store.deliveries()
+                        .attempts(store.deliveries().list(alertId).get(0).id()))
+                .hasSize(1);
+        assertThat(requests).hasSize(1);
+        assertThat(store.deliveries().list(alertId).get(0).status())
+                .as("failed for good, not due again")
+                .isEqualTo("FAILED");
+        assertThat(Files.readString(Path.of("target/test-logs/vigil-server-tests.log")))
+                .contains("to 127.0.0.1: HTTP 400; not retried; giving up");
     }
 
     @Test
