@@ -37,6 +37,8 @@ import java.util.Map;
  * <tr><td>notifications</td><td>VIGIL_PUBLIC_URL, VIGIL_SMTP_*, VIGIL_NOTIFY_*</td><td>{@link NotifySettings}</td></tr>
  * <tr><td>tls</td><td>VIGIL_TLS_CERT, VIGIL_TLS_KEY, VIGIL_TLS_KEYSTORE, VIGIL_TLS_KEYSTORE_PASSWORD(_FILE)</td>
  * <td>none: plain HTTP ({@link TlsSettings})</td></tr>
+ * <tr><td>metricsSegments</td><td>VIGIL_METRICS_SEGMENTS (true/false)</td><td>false: /metrics has no segment
+ * label (bounded cardinality)</td></tr>
  * </table>
  */
 public record ServerConfig(
@@ -54,7 +56,8 @@ public record ServerConfig(
         Duration schedulerTick,
         NotifySettings notifications,
         Limits limits,
-        TlsSettings tls) {
+        TlsSettings tls,
+        boolean metricsSegments) {
 
     /**
      * What one client can ask of the server: the bytes of a request body (chunked and multipart included; past it,
@@ -201,7 +204,8 @@ public record ServerConfig(
                 Duration.ofSeconds(30),
                 NotifySettings.defaults(),
                 Limits.defaults(),
-                TlsSettings.off());
+                TlsSettings.off(),
+                false);
     }
 
     /** The defaults overridden by the {@code VIGIL_*} variables of {@code env}; a malformed value names its variable. */
@@ -223,7 +227,9 @@ public record ServerConfig(
                 Duration.ofSeconds(integer(env, "VIGIL_SCHEDULER_TICK", 30, problems)),
                 NotifySettings.fromEnvironment(env, problems),
                 Limits.fromEnvironment(env, problems),
-                TlsSettings.fromEnvironment(env));
+                TlsSettings.fromEnvironment(env),
+                Boolean.parseBoolean(
+                        env.getOrDefault("VIGIL_METRICS_SEGMENTS", "false").strip()));
         if (!problems.isEmpty()) {
             throw VigilArgumentException.of(problems);
         }
@@ -294,7 +300,8 @@ public record ServerConfig(
                 c.schedulerTick,
                 c.notifications,
                 c.limits,
-                c.tls);
+                c.tls,
+                c.metricsSegments);
     }
 
     /** The fields of a configuration being copied with a change. */
@@ -314,6 +321,7 @@ public record ServerConfig(
         NotifySettings notifications;
         Limits limits;
         TlsSettings tls;
+        boolean metricsSegments;
 
         Copy(ServerConfig from) {
             host = from.host;
@@ -331,6 +339,7 @@ public record ServerConfig(
             notifications = from.notifications;
             limits = from.limits;
             tls = from.tls;
+            metricsSegments = from.metricsSegments;
         }
     }
 
@@ -411,6 +420,11 @@ public record ServerConfig(
         return with(c -> c.limits = value);
     }
 
+    /** Whether {@code /metrics} also exports per-field series per segment (a {@code segment} label). */
+    public ServerConfig withMetricsSegments(boolean value) {
+        return with(c -> c.metricsSegments = value);
+    }
+
     /** HTTPS instead of HTTP: where the certificate and key are ({@link TlsSettings#off()} for plain HTTP). */
     public ServerConfig withTls(TlsSettings value) {
         return with(c -> c.tls = value);
@@ -425,7 +439,8 @@ public record ServerConfig(
                 + (adminToken == null ? "<none>" : "******") + ", sourceConnectTimeout=" + sourceConnectTimeout
                 + ", sourceStatementTimeout=" + sourceStatementTimeout + ", schedulerTick=" + schedulerTick
                 + ", notifications="
-                + notifications + ", limits=" + limits + ", tls=" + tls + "]";
+                + notifications + ", limits=" + limits + ", tls=" + tls + ", metricsSegments="
+                + metricsSegments + "]";
     }
 
     private static int integer(Map<String, String> env, String key, int fallback, List<String> problems) {

@@ -12,6 +12,7 @@ import dev.vigil.server.api.ReportRoutes;
 import dev.vigil.server.api.RunRoutes;
 import dev.vigil.server.api.TokenRoutes;
 import dev.vigil.server.dashboard.DashboardRoutes;
+import dev.vigil.server.metrics.MetricsRoutes;
 import dev.vigil.server.monitor.Destinations;
 import dev.vigil.server.monitor.MonitorEvaluator;
 import dev.vigil.server.monitor.Notifier;
@@ -128,6 +129,7 @@ public final class VigilServer implements AutoCloseable {
             endpoints.addAll(new RunRoutes(store, runs, clock).endpoints());
             endpoints.addAll(new QueryRoutes(store).endpoints());
             endpoints.addAll(new ReportRoutes(store, clock).endpoints());
+            endpoints.addAll(new MetricsRoutes(store, clock, config.metricsSegments()).endpoints());
             endpoints.addAll(new MonitorRoutes(
                             store,
                             evaluator,

@@ -41,7 +41,8 @@ class ServerConfigTest {
                                 new AllowedHosts(List.of()),
                                 4),
                         new ServerConfig.Limits(1_048_576, 10_000, 100, 7_200, 60),
-                        new ServerConfig.TlsSettings(null, null, null, null, null)));
+                        new ServerConfig.TlsSettings(null, null, null, null, null),
+                        false));
         assertThat(ServerConfig.defaults().tls().enabled()).isFalse();
         assertThat(ServerConfig.defaults()).isEqualTo(ServerConfig.fromEnvironment(Map.of()));
     }
@@ -82,7 +83,8 @@ class ServerConfigTest {
                 Map.entry("VIGIL_TLS_CERT", "/etc/vigil/cert.pem"),
                 Map.entry("VIGIL_TLS_KEY", "/etc/vigil/key.pem"),
                 Map.entry("VIGIL_TLS_KEYSTORE_PASSWORD_FILE", "/etc/vigil/keystore.pass"),
-                Map.entry("VIGIL_TLS_KEYSTORE_PASSWORD", "keystore-secret"));
+                Map.entry("VIGIL_TLS_KEYSTORE_PASSWORD", "keystore-secret"),
+                Map.entry("VIGIL_METRICS_SEGMENTS", "true"));
         ServerConfig config = ServerConfig.fromEnvironment(env).validate();
         assertThat(config)
                 .isEqualTo(new ServerConfig(
@@ -119,7 +121,8 @@ class ServerConfigTest {
                                 Path.of("/etc/vigil/key.pem"),
                                 null,
                                 Path.of("/etc/vigil/keystore.pass"),
-                                "keystore-secret")));
+                                "keystore-secret"),
+                        true));
         assertThat(config.tls().enabled()).isTrue();
         assertThat(ServerConfig.fromEnvironment(Map.of("VIGIL_TLS_KEYSTORE", "/etc/vigil/vigil.p12"))
                         .tls())

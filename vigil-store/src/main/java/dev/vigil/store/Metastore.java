@@ -71,6 +71,7 @@ public final class Metastore implements AutoCloseable {
     private final AuditRepository audit;
     private final LeaseRepository leases;
     private final SessionRepository sessions;
+    private final OperationsRepository operations;
 
     private Metastore(HikariDataSource pool, String description, SecretCipher cipher, Clock clock) {
         this.pool = pool;
@@ -93,6 +94,7 @@ public final class Metastore implements AutoCloseable {
         this.alerts = new AlertRepository(db, deliveries);
         this.leases = new LeaseRepository(db);
         this.sessions = new SessionRepository(db);
+        this.operations = new OperationsRepository(db);
     }
 
     /**
@@ -275,6 +277,11 @@ public final class Metastore implements AutoCloseable {
     }
 
     /** The audit log: every change asked of the server (ADR 0015). */
+    /** Counts of alerts, runs and deliveries for the Prometheus endpoint. */
+    public OperationsRepository operations() {
+        return operations;
+    }
+
     public AuditRepository audit() {
         return audit;
     }

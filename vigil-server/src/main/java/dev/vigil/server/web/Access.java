@@ -40,6 +40,7 @@ public final class Access {
     /** Authentication before every {@code /api} route, the audit after every change. */
     public void install(Javalin app) {
         app.before("/api/*", this::authenticate);
+        app.before("/metrics", this::authenticate); // Prometheus scrapes with a bearer token too (decision 0025)
         app.after("/api/*", this::audit);
     }
 
