@@ -131,7 +131,13 @@ public final class VigilCli implements Runnable {
     /** Picocli's "Invalid value for option '--from': …" as Vigil's other messages name a key: "--from: …". */
     static String parameterMessage(String message) {
         Matcher m = INVALID_OPTION.matcher(message == null ? "" : message);
-        return m.matches() ? m.group(1) + ": " + m.group(2) : message;
+        if (m.matches()) {
+            return m.group(1) + ": " + m.group(2);
+        }
+        // picocli's own sentences ("Unknown option: …", "Missing required option: …") in lower case, as Vigil's are
+        return message != null && message.matches("(Unknown|Invalid|Missing|Expected) .*")
+                ? Character.toLowerCase(message.charAt(0)) + message.substring(1)
+                : message;
     }
 
     private static final Pattern INVALID_OPTION =

@@ -90,7 +90,7 @@ class CliInputIT extends AbstractServerIT {
         Result r = run("models", "--bogus");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err())
-                .isEqualTo("vigil: Unknown option: '--bogus' (see vigil models --help)" + System.lineSeparator());
+                .isEqualTo("vigil: unknown option: '--bogus' (see vigil models --help)" + System.lineSeparator());
         assertThat(r.out()).isEmpty();
     }
 

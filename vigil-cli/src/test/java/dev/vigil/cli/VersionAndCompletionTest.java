@@ -59,7 +59,7 @@ class VersionAndCompletionTest {
         assertThat(fish.code()).isEqualTo(2);
         assertThat(fish.out()).isEmpty();
         assertThat(fish.err())
-                .startsWith("vigil: Invalid value for positional parameter at index 0 (SHELL): expected one of")
+                .startsWith("vigil: invalid value for positional parameter at index 0 (SHELL): expected one of")
                 .endsWith(" (see vigil completion --help)" + System.lineSeparator())
                 .hasLineCount(1);
     }
