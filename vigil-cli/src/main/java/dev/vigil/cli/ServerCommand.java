@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -112,13 +113,8 @@ final class ServerCommand implements Callable<Integer> {
                             + " session cookies travel in clear text; use --tls-cert/--tls-key or a TLS reverse proxy");
         }
         VigilServer server = VigilServer.start(config, context.env(), Clock.systemUTC());
-        context.out()
-                .println("Vigil server listening on " + server.url() + " (metastore: "
-                        + server.metastore().describe() + ")");
-        server.generatedAdminToken().ifPresent(token -> {
-            context.out().println("Admin API token (shown only this once; it is stored hashed): " + token);
-            context.out().println("  export VIGIL_TOKEN=" + token);
-        });
+        banner(server.url(), server.metastore().describe(), server.generatedAdminToken(), config.adminToken() != null)
+                .forEach(context.out()::println);
         context.out().flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -130,6 +126,24 @@ final class ServerCommand implements Callable<Integer> {
                         "vigil-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * What a started server prints: where it listens, then the admin token made at this start, or, when it was made
+     * at an earlier one and VIGIL_ADMIN_TOKEN is unset, how to replace a lost one (it is stored hashed only, and
+     * {@code vigil tokens} needs a token already).
+     */
+    static List<String> banner(String url, String metastore, Optional<String> generatedToken, boolean tokenConfigured) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Vigil server listening on " + url + " (metastore: " + metastore + ")");
+        if (generatedToken.isPresent()) {
+            lines.add("Admin API token (shown only this once; it is stored hashed): " + generatedToken.get());
+            lines.add("  export VIGIL_TOKEN=" + generatedToken.get());
+        } else if (!tokenConfigured) {
+            lines.add("Admin token: made at the first start and stored hashed; lost it? restart with"
+                    + " VIGIL_ADMIN_TOKEN=<32+ characters>, which replaces it");
+        }
+        return lines;
     }
 
     /** The TLS settings of the environment, with what the flags set instead. */

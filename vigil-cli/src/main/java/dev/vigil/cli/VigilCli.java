@@ -3,7 +3,10 @@ package dev.vigil.cli;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilException;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,6 +82,15 @@ public final class VigilCli implements Runnable {
         cli.setOut(context.out());
         cli.setErr(context.err());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.registerConverter(Instant.class, new InstantConverter());
+        // one line and exit 2, as for every other refusal, rather than picocli's message and the whole usage
+        cli.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("vigil: " + parameterMessage(e.getMessage()) + " (see "
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            err.flush();
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
@@ -105,10 +117,36 @@ public final class VigilCli implements Runnable {
         return false;
     }
 
+    /**
+     * The message with the sentence openers the server and the SDK capitalise ("Cannot …", "The …") in lower case,
+     * as every other message after "vigil: " is; names (PostgreSQL, Spark, VIGIL_…) keep their capitals.
+     */
+    static String lowerCaseOpening(String message) {
+        if (message != null && (message.startsWith("Cannot ") || message.startsWith("The "))) {
+            return Character.toLowerCase(message.charAt(0)) + message.substring(1);
+        }
+        return message;
+    }
+
+    /** Picocli's "Invalid value for option '--from': …" as Vigil's other messages name a key: "--from: …". */
+    static String parameterMessage(String message) {
+        Matcher m = INVALID_OPTION.matcher(message == null ? "" : message);
+        if (m.matches()) {
+            return m.group(1) + ": " + m.group(2);
+        }
+        // picocli's own sentences ("Unknown option: …", "Missing required option: …") in lower case, as Vigil's are
+        return message != null && message.matches("(Unknown|Invalid|Missing|Expected) .*")
+                ? Character.toLowerCase(message.charAt(0)) + message.substring(1)
+                : message;
+    }
+
+    private static final Pattern INVALID_OPTION =
+            Pattern.compile("Invalid value for option '([^']+)': (.*)", Pattern.DOTALL);
+
     /** The message a user reads: ours as is; anything else with its type, as it is a bug. */
     static String oneLine(Throwable e) {
         if (e instanceof VigilException) {
-            return e.getMessage();
+            return lowerCaseOpening(e.getMessage());
         }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

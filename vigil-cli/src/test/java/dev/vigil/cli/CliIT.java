@@ -301,7 +301,7 @@ class CliIT extends AbstractServerIT {
         Result down = run("models", "--server", "http://127.0.0.1:1");
         assertThat(down.code()).isEqualTo(1);
         assertThat(down.err())
-                .startsWith("vigil: Cannot reach the Vigil server at http://127.0.0.1:1")
+                .startsWith("vigil: cannot reach the Vigil server at http://127.0.0.1:1")
                 .hasLineCount(1);
 
         Result wrongPassword = run(

@@ -122,7 +122,7 @@ class RotateKeyIT {
 
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err())
-                .isEqualTo("vigil: Cannot rotate the master key: the password of dataset shop/v1/serving does not"
+                .isEqualTo("vigil: cannot rotate the master key: the password of dataset shop/v1/serving does not"
                         + " decrypt with the current master key; nothing was changed" + System.lineSeparator());
         assertThat(Files.readString(data.resolve("master.key"))).isEqualTo(oldKey);
         assertThat(fileNames(data)).doesNotContain("master.key.old", "master.key.new");
@@ -233,7 +233,11 @@ class RotateKeyIT {
 
             String err = Files.readString(dir.resolve("err.txt"));
             assertThat(process.exitValue()).as(err).isEqualTo(1);
-            assertThat(err).startsWith("vigil: Cannot connect to the metastore at jdbc:h2:file:");
+            assertThat(err)
+                    .isEqualTo(
+                            "vigil: the data directory " + data.toAbsolutePath().normalize()
+                                    + " is in use by another Vigil server (or vigil rotate-key); stop it, or give this one"
+                                    + " another --data-dir" + System.lineSeparator());
             assertThat(err.lines()).as(err).hasSize(1);
             assertThat(Files.readString(dir.resolve("out.txt"))).isEmpty();
             // (H2 may leave a metastore.trace.db of the refused connection: only the key files matter here)

@@ -58,7 +58,10 @@ class VersionAndCompletionTest {
         Result fish = run("completion", "fish");
         assertThat(fish.code()).isEqualTo(2);
         assertThat(fish.out()).isEmpty();
-        assertThat(fish.err()).startsWith("Invalid value for positional parameter at index 0 (SHELL): expected one of");
+        assertThat(fish.err())
+                .startsWith("vigil: invalid value for positional parameter at index 0 (SHELL): expected one of")
+                .endsWith(" (see vigil completion --help)" + System.lineSeparator())
+                .hasLineCount(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.core.VigilStateException;
 import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.spark.SparkRuntime;
@@ -29,6 +30,11 @@ import dev.vigil.server.web.Tls;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.SecretCipher;
 import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,10 +91,21 @@ public final class VigilServer implements AutoCloseable {
         this.app = app;
     }
 
-    /** Opens the metastore (migrating it), makes sure an admin token exists and starts listening. */
+    /**
+     * Spark's smallest driver heap: 1.5 times the 300 MiB it reserves (Spark's {@code UnifiedMemoryManager}); below
+     * it, Spark refuses to start at the first run, which a user would only see as an internal error.
+     */
+    static final long MIN_HEAP_BYTES = 450L << 20;
+
+    /**
+     * Opens the metastore (migrating it), starts listening, and only then makes sure an admin token exists: a start
+     * that fails (a port in use, say) must not store a token nobody was shown (issue 18).
+     */
     public static VigilServer start(ServerConfig config, Map<String, String> env, Clock clock) {
         config.validate();
+        requireHeap(Runtime.getRuntime().maxMemory());
         Optional<Tls> tls = Tls.load(config.tls(), config.host(), config.port()); // bad files: refused before listening
+        requireFreePort(config.host(), config.port()); // before the data directory and its key are created
         Metastore store = config.storeUrl() == null
                 ? Metastore.openDefault(config.dataDir(), env, clock)
                 : Metastore.open(
@@ -102,15 +119,14 @@ public final class VigilServer implements AutoCloseable {
         Scheduler scheduler = null;
         Notifier notifier = null;
         MonitorEvaluator evaluator = null;
+        Javalin app = null;
+        boolean listening = false;
         try {
-            String generated = null;
-            if (config.adminToken() != null) {
+            if (config.adminToken() != null) { // checked and stored before listening: a token too short is refused
                 int revoked = store.tokens().ensureBootstrapAdmin(config.adminToken());
                 if (revoked > 0) {
                     LOG.info("VIGIL_ADMIN_TOKEN changed: the previous admin token is revoked");
                 }
-            } else if (store.tokens().isEmpty()) {
-                generated = store.tokens().createBootstrapAdmin().token();
             }
             // the server's one Spark, started on first use (seconds to warm up; most requests never need it)
             SparkRuntime spark = new SparkRuntime(config.sparkMaster(), config.sparkConf());
@@ -144,12 +160,17 @@ public final class VigilServer implements AutoCloseable {
                     .open()
                     .endpoints());
             Access access = new Access(store, clock);
-            Javalin app = createApp(store, access, endpoints, config.limits(), tls, clock);
+            app = createApp(store, access, endpoints, config.limits(), tls, clock);
             new DashboardRoutes(store, clock).install(app);
-            app.start(config.host(), config.port());
+            listen(app, config.host(), config.port());
+            listening = true;
             if (!config.schedulerTick().isZero()) {
                 scheduler.start(config.schedulerTick());
             }
+            // made last, once nothing is left to fail, so that the token stored is the token shown
+            String generated = config.adminToken() == null && store.tokens().isEmpty()
+                    ? store.tokens().createBootstrapAdmin().token()
+                    : null;
             VigilServer server = new VigilServer(
                     config, store, generated, endpoints, runs, scheduler, notifier, spark, evaluator, app);
             url[0] = server.url();
@@ -159,6 +180,12 @@ public final class VigilServer implements AutoCloseable {
             LOG.info("Spark master {}: Spark starts at the first run, and logs its executors then", spark.master());
             return server;
         } catch (RuntimeException e) {
+            if (scheduler != null) {
+                scheduler.close();
+            }
+            if (listening) {
+                app.stop();
+            }
             if (runs != null) {
                 runs.close();
             }
@@ -168,6 +195,64 @@ public final class VigilServer implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * Refuses a heap Spark would refuse at the first run ({@value #MIN_HEAP_BYTES} bytes): said at start, in one
+     * sentence, rather than as an internal error on the first dataset.
+     */
+    static void requireHeap(long maxHeapBytes) {
+        if (maxHeapBytes < MIN_HEAP_BYTES) {
+            throw new VigilStateException("the server needs a Java heap of at least 450 MB for Spark (it has "
+                    + (maxHeapBytes >> 20) + " MB); raise -Xmx in VIGIL_JAVA_OPTS (e.g. -Xmx1g)");
+        }
+    }
+
+    /**
+     * Refuses a port that something already listens on, before anything is opened or stored. Binds as Jetty does
+     * (with SO_REUSEADDR), so that a port a stopped server left in TIME_WAIT still counts as free.
+     */
+    private static void requireFreePort(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw portInUse(host, port, e);
+        }
+    }
+
+    /** Starts listening; a port taken since {@link #requireFreePort} is said so, in the same sentence. */
+    private static void listen(Javalin app, String host, int port) {
+        try {
+            app.start(host, port);
+        } catch (RuntimeException e) {
+            if (isBindFailure(e)) {
+                throw portInUse(host, port, e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether a failed start was a bind: Javalin 6 throws {@code JavalinBindException} over Jetty's
+     * {@code IOException("Failed to bind to …")}, whose cause is the {@link BindException}.
+     */
+    static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BindException || t instanceof JavalinBindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static VigilStateException portInUse(String host, int port, Exception cause) {
+        return new VigilStateException(
+                "port " + port + " on " + host + " is already in use (another Vigil server?); use --port or VIGIL_PORT",
+                cause);
     }
 
     /**

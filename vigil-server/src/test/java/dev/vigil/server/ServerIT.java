@@ -231,7 +231,8 @@ class ServerIT extends AbstractServerIT {
                         .path("error")
                         .path("message")
                         .asText())
-                .isEqualTo("model 'nope' does not exist");
+                .isEqualTo(
+                        "model 'nope' does not exist (vigil models lists them; vigil apply -f spec.yaml creates one)");
     }
 
     @Test

@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import org.flywaydb.core.Flyway;
+import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 import org.h2.mvstore.RandomAccessStore;
@@ -111,7 +113,33 @@ public final class Metastore implements AutoCloseable {
         Path dir = createDataDir(dataDir);
         // a 64 MB page cache (H2's default is 16 MB): replacing a batch of windows reads the profiles' B-tree pages
         String url = H2_PREFIX + "file:" + dir.resolve("metastore") + ";AUTO_SERVER=FALSE;CACHE_SIZE=65536";
-        return open(url, "vigil", "", cipher, clock);
+        try {
+            return open(url, "vigil", "", cipher, clock);
+        } catch (VigilStateException e) {
+            if (lockedByAnotherProcess(e)) {
+                throw new VigilStateException(
+                        "the data directory " + dir + " is in use by another Vigil server (or"
+                                + " vigil rotate-key); stop it, or give this one another --data-dir",
+                        e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether H2 refused the file because another process holds it: its error 90020 ("database may be already in
+     * use") over the MVStore's "file is locked". Within one JVM, H2 shares an open file instead.
+     */
+    private static boolean lockedByAnotherProcess(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
+                return true;
+            }
+            if (t instanceof MVStoreException mv && mv.getErrorCode() == DataUtils.ERROR_FILE_LOCKED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Path createDataDir(Path dataDir) {
@@ -206,9 +234,14 @@ public final class Metastore implements AutoCloseable {
         return message;
     }
 
-    /** The model {@code id}; a {@link VigilNotFoundException} saying so when there is none. */
+    /**
+     * The model {@code id}; a {@link VigilNotFoundException} saying so when there is none, with the next step (a
+     * model is made by applying its spec, often the step a user skipped before a run or a query).
+     */
     public Model model(String id) {
-        return models().find(id).orElseThrow(() -> new VigilNotFoundException("model '" + id + "' does not exist"));
+        return models().find(id)
+                .orElseThrow(() -> new VigilNotFoundException("model '" + id
+                        + "' does not exist (vigil models lists them; vigil apply -f spec.yaml creates one)"));
     }
 
     /** The version {@code version} of model {@code modelId}; a {@link VigilNotFoundException} naming which is missing. */

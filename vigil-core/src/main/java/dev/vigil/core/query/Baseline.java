@@ -47,9 +47,10 @@ public record Baseline(String name, Optional<DatasetKind> reference, Optional<In
             try {
                 Instant from = Instant.parse(v.substring(0, slash));
                 Instant to = Instant.parse(v.substring(slash + 1));
-                if (to.isAfter(from)) {
-                    return new Baseline(v, Optional.empty(), Optional.of(from), Optional.of(to));
+                if (!to.isAfter(from)) { // worded as --from/--to are
+                    throw new VigilArgumentException("baseline: to " + to + " must be after from " + from);
                 }
+                return new Baseline(v, Optional.empty(), Optional.of(from), Optional.of(to));
             } catch (DateTimeParseException e) {
                 // falls through to the message below
             }

@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads and writes models, versions and dataset connections as YAML specs and as the JSON bodies of
@@ -116,16 +117,26 @@ public final class SpecCodec {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? source : source + " line " + at.getLineNr() + ", column " + at.getColumnNr();
-            String reason = e.getOriginalMessage()
-                    .lines()
-                    .findFirst()
-                    .orElse("malformed")
-                    .strip();
+            String reason = reason(e);
             if (reason.startsWith("Duplicate field")) {
                 reason = reason.replace("Duplicate field", "duplicate key");
             }
             throw new VigilArgumentException(where + ": " + reason);
         }
+    }
+
+    /**
+     * What is wrong, in one line. SnakeYAML's message starts with its context ("while parsing a block mapping"), the
+     * problem comes after it; an indentation mistake, the most common one, is named so.
+     */
+    private static String reason(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
+            String problem = yaml.getProblem().strip();
+            boolean indentation =
+                    problem.startsWith("expected <block end>") || problem.equals("mapping values are not allowed here");
+            return indentation ? problem + " (check the indentation)" : problem;
+        }
+        return e.getOriginalMessage().lines().findFirst().orElse("malformed").strip();
     }
 
     /** Reads a whole YAML spec, resolving secret references with {@code secrets}. */

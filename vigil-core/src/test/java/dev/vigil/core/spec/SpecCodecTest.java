@@ -261,6 +261,23 @@ class SpecCodecTest {
     }
 
     @Test
+    void anIndentationMistakeSaysWhatYamlExpectedWhereItFoundIt() {
+        // "features" one space left of its siblings: SnakeYAML's problem, not its context ("while parsing …")
+        VigilArgumentException e = rejected(
+                "model: {id: insurance, name: Insurance}\nversion:\n  model_version: v1\n  model_type: binary\n"
+                        + " features: {amount: numeric}\n");
+        assertThat(e.getMessage())
+                .isEqualTo("spec.yaml line 5, column 2: expected <block end>, but found '<block mapping start>'"
+                        + " (check the indentation)");
+        VigilArgumentException deeper = rejected(
+                "model: {id: insurance, name: Insurance}\nversion:\n  model_version: v1\n    model_type: binary\n");
+        assertThat(deeper.getMessage())
+                .isEqualTo("spec.yaml line 4, column 15: mapping values are not allowed here (check the indentation)");
+        VigilArgumentException unclosed = rejected("model: [1, 2\nversion: 3\n");
+        assertThat(unclosed.getMessage()).isEqualTo("spec.yaml line 2, column 8: expected ',' or ']', but got :");
+    }
+
+    @Test
     void malformedYamlIsReportedWithLineAndColumn() {
         VigilArgumentException e = rejected("model: {id: insurance\nversion: [\n");
         assertThat(e.getMessage()).matches("spec\\.yaml line \\d+, column \\d+: .+");

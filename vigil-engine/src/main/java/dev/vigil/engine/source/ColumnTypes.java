@@ -85,6 +85,32 @@ final class ColumnTypes {
     /** Timestamp columns: {@code timestamptz}, {@code timestamp} (taken as UTC), a date, or epoch seconds/millis. */
     static final Set<Shape> TIMESTAMP = EnumSet.of(Shape.TIMESTAMP, Shape.DATE, Shape.INTEGER, Shape.DECIMAL);
 
+    /**
+     * A column's type as a user reads it in a message, the same whether PostgreSQL named it ({@code text},
+     * {@code int8}, {@code _float4}) or Spark did after {@code select_expr} ({@code string}, {@code bigint},
+     * {@code array<float>}): PostgreSQL's SQL names ({@code text}, {@code bigint}, {@code real[]}).
+     */
+    static String userName(String typeName) {
+        String t = typeName.toLowerCase(Locale.ROOT);
+        if (t.startsWith("_")) {
+            return userName(t.substring(1)) + "[]";
+        }
+        if (t.startsWith("array<") && t.endsWith(">")) {
+            return userName(t.substring("array<".length(), t.length() - 1)) + "[]";
+        }
+        return switch (t) {
+            case "string" -> "text";
+            case "int2", "tinyint" -> "smallint";
+            case "int4", "int" -> "integer";
+            case "int8" -> "bigint";
+            case "float4", "float" -> "real";
+            case "float8", "double" -> "double precision";
+            case "bool" -> "boolean";
+            case "bpchar" -> "char";
+            default -> t;
+        };
+    }
+
     /** Words for an error message: "a numeric field reads integer or decimal columns". */
     static String describe(Set<Shape> shapes) {
         StringBuilder out = new StringBuilder();

@@ -10,8 +10,14 @@ import dev.vigil.engine.spark.SparkFailures;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.util.PSQLException;
 
 /**
  * Turns what fails on the source (a {@link SQLException} from a session, or a failed Spark job reading it) into a
@@ -35,7 +41,7 @@ final class SourceFailures {
         if (state.startsWith("28") || state.equals("3D000") || state.equals("08001") || state.equals("08004")) {
             return connectFailure(source, e);
         }
-        return queryFailure(source, key, e);
+        return queryFailure(source, key, e, false); // Spark frames the query its own way: no position to map
     }
 
     /**
@@ -106,8 +112,16 @@ final class SourceFailures {
     }
 
     VigilSourceException queryFailure(PostgresJdbcDataSource source, String key, SQLException e) {
+        return queryFailure(source, key, e, true);
+    }
+
+    private VigilSourceException queryFailure(
+            PostgresJdbcDataSource source, String key, SQLException e, boolean framedByVigil) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        String where = " on " + Jdbc.redactUrl(source.url()) + " as " + source.user() + ": " + reasonOf(e);
+        String reason = framedByVigil && state.equals(SYNTAX_ERROR)
+                ? syntaxError(source.query(), key, e).orElse(reasonOf(e))
+                : reasonOf(e);
+        String where = " on " + Jdbc.redactUrl(source.url()) + " as " + source.user() + ": " + reason;
         if (state.startsWith("08")) {
             return new VigilSourceException(
                     Reason.UNREACHABLE, "Lost the connection to the source while running " + key + where, e);
@@ -127,6 +141,73 @@ final class SourceFailures {
                         Reason.PERMISSION_DENIED, key + " needs a privilege the user lacks" + where, e);
             default -> new VigilSourceException(Reason.QUERY_FAILED, key + " failed" + where, e);
         };
+    }
+
+    /** PostgreSQL's SQLSTATE for a syntax error. */
+    private static final String SYNTAX_ERROR = "42601";
+
+    /** PostgreSQL's {@code at or near "<token>"}. */
+    private static final Pattern NEAR = Pattern.compile("at or near \"(.*)\"$", Pattern.DOTALL);
+
+    /**
+     * A syntax error said against the user's own text. PostgreSQL's position counts in the statement Vigil sent,
+     * where the query is wrapped ({@code SELECT * FROM (\n<query>\n) AS vigil_src}): an error past the query's end
+     * (a query that stops unfinished) is reported at Vigil's {@code )}, a character the user never wrote. The token
+     * PostgreSQL names must sit at that position of a statement framed as Vigil frames it; otherwise nothing is
+     * changed.
+     */
+    static Optional<String> syntaxError(String query, String key, SQLException e) {
+        if (!(e instanceof PSQLException pg)
+                || pg.getServerErrorMessage() == null
+                || pg.getServerErrorMessage().getPosition() <= 0) {
+            return Optional.empty();
+        }
+        String normalized;
+        try {
+            normalized = SourceQueryGate.normalize(query, key);
+        } catch (RuntimeException refused) {
+            return Optional.empty();
+        }
+        String message = pg.getServerErrorMessage().getMessage();
+        int at = pg.getServerErrorMessage().getPosition() - 1; // 0-based, in characters of the statement
+        Matcher near = NEAR.matcher(message == null ? "" : message);
+        String token = near.find() ? near.group(1) : null;
+        Set<String> readings = new LinkedHashSet<>();
+        for (int offset : SourceSql.queryOffsets(normalized)) {
+            String framed = " ".repeat(offset) + normalized + "\n) AS " + SourceSql.ALIAS;
+            if (token != null && !framed.startsWith(token, at)) {
+                continue; // not the statement PostgreSQL parsed
+            }
+            if (at < offset) {
+                continue; // in Vigil's prefix: not this framing
+            }
+            int inQuery = at - offset;
+            readings.add(
+                    inQuery >= normalized.length()
+                            ? "syntax error at the end of the query: it stops unfinished after '" + tail(normalized)
+                                    + "'"
+                            : message + " (line " + (1 + lines(normalized.substring(0, inQuery))) + " of the query)");
+        }
+        return readings.size() == 1 ? Optional.of(readings.iterator().next()) : Optional.empty();
+    }
+
+    /** The query's last 30 characters, on one line: what the user reads to find where it stopped. */
+    private static String tail(String query) {
+        String flat = query.strip().replaceAll("\\s+", " ");
+        if (flat.length() <= 30) {
+            return flat;
+        }
+        int cut = flat.length() - 30;
+        String tail = flat.substring(cut);
+        int space = tail.indexOf(' ');
+        if (flat.charAt(cut - 1) != ' ' && space >= 0) {
+            tail = tail.substring(space + 1); // from a whole word
+        }
+        return "…" + tail.stripLeading();
+    }
+
+    private static int lines(String text) {
+        return (int) text.chars().filter(c -> c == '\n').count();
     }
 
     /** The query finding a dataset's time range failed. */

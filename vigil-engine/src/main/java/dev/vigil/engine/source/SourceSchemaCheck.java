@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Checks a dataset's probed columns against the version: the id and timestamp columns, every field the dataset
@@ -64,6 +65,7 @@ final class SourceSchemaCheck {
                     column,
                     ColumnTypes.accepted(field.type().kind()),
                     "a " + field.type().kind().specName() + " field",
+                    shape -> fix(field, column, shape),
                     problems);
         }
         connection.labels().forEach((fieldName, column) -> {
@@ -81,6 +83,48 @@ final class SourceSchemaCheck {
         });
         SpecValidator.throwIfAny(problems);
         return columns;
+    }
+
+    private static final Set<Shape> SCALARS =
+            EnumSet.of(Shape.STRING, Shape.INTEGER, Shape.DECIMAL, Shape.BOOLEAN, Shape.TIMESTAMP, Shape.DATE);
+
+    /**
+     * The two ways out of a type mismatch, as "; declare owner as string (or categorical), or cast the column in the
+     * query (owner_name::numeric)": the kind that reads the column as it is, and the cast to the declared kind.
+     */
+    static String fix(Field field, String column, Shape shape) {
+        String declare =
+                switch (shape) {
+                    case STRING -> "string (or categorical)";
+                    case INTEGER -> "numeric (or categorical)";
+                    case DECIMAL -> "numeric";
+                    case BOOLEAN -> "boolean";
+                    case TIMESTAMP, DATE -> "datetime";
+                    case NUMBER_ARRAY -> "tensor (or array)";
+                    case OTHER_ARRAY -> "array";
+                    case JSON, MAP -> "dict";
+                    case OTHER -> null;
+                };
+        String cast =
+                switch (field.type().kind()) {
+                    case NUMERIC -> "numeric";
+                    case BOOLEAN -> "boolean";
+                    case DATETIME -> "timestamptz";
+                    case CATEGORICAL, STRING, TEXT -> "text";
+                    case TENSOR, EMBEDDING, DICT, ARRAY -> null; // no cast makes one from a scalar, or the reverse
+                };
+        if (!SCALARS.contains(shape)) {
+            cast = null;
+        }
+        String quoted = column.matches("[a-z_][a-z0-9_]*") ? column : "\"" + column.replace("\"", "\"\"") + "\"";
+        List<String> ways = new ArrayList<>();
+        if (declare != null) {
+            ways.add("declare " + field.name() + " as " + declare);
+        }
+        if (cast != null) {
+            ways.add("cast the column in the query (" + quoted + "::" + cast + ")");
+        }
+        return ways.isEmpty() ? "" : "; " + String.join(", or ", ways);
     }
 
     /** Serving carries every input and prediction; training and testing carry features and predictions; actuals only labels. */
@@ -127,6 +171,17 @@ final class SourceSchemaCheck {
         }
 
         void check(String key, String column, Set<Shape> accepted, String what, List<String> problems) {
+            check(key, column, accepted, what, shape -> "", problems);
+        }
+
+        /** {@code fix} gives what to add to a mismatch, from the column's shape ("" for nothing). */
+        void check(
+                String key,
+                String column,
+                Set<Shape> accepted,
+                String what,
+                Function<Shape, String> fix,
+                List<String> problems) {
             if (column == null || column.isBlank()) {
                 return; // reported by the spec validator
             }
@@ -137,8 +192,10 @@ final class SourceSchemaCheck {
             }
             Shape shape = ColumnTypes.shape(found.get().typeName());
             if (!accepted.contains(shape)) {
-                problems.add(key + ": column '" + column + "' is " + found.get().typeName() + ", but " + what
-                        + " is read from a column of type " + ColumnTypes.describe(accepted));
+                problems.add(key + ": column '" + column + "' is "
+                        + ColumnTypes.userName(found.get().typeName())
+                        + ", but " + what + " is read from a column of type " + ColumnTypes.describe(accepted)
+                        + fix.apply(shape));
             }
         }
 

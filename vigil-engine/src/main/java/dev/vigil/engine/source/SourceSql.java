@@ -6,6 +6,7 @@ import dev.vigil.core.spec.GrantSql;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -174,6 +175,16 @@ public final class SourceSql {
     /** The session's statement timeout, in milliseconds. */
     static String statementTimeout(long millis) {
         return "SET statement_timeout = " + millis;
+    }
+
+    /**
+     * Where the normalized user query starts (0-based) in each statement that Vigil itself sends with it to check a
+     * source: the wrapped query with its limits, and its plan. Spark's reads frame it otherwise, and are not listed.
+     */
+    static List<Integer> queryOffsets(String normalized) {
+        String wrapped = wrapChecked(normalized);
+        int offset = wrapped.indexOf("(\n" + normalized) + 2;
+        return List.of(offset, "EXPLAIN (VERBOSE, FORMAT JSON) ".length() + offset);
     }
 
     /** The plan of the query, with the relations it reads, without running it. */

@@ -53,4 +53,22 @@ class ColumnTypesTest {
     void eachKindReadsTheShapesItCanCoerce(Kind kind, String type, boolean accepted) {
         assertThat(ColumnTypes.accepted(kind).contains(ColumnTypes.shape(type))).isEqualTo(accepted);
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "text, string",
+        "text, text",
+        "bigint, int8",
+        "bigint, bigint",
+        "integer, int4",
+        "integer, int",
+        "real[], _float4",
+        "real[], array<float>",
+        "double precision[], array<double>",
+        "boolean, bool",
+        "'numeric(10,2)', 'numeric(10,2)'"
+    })
+    void aTypeIsNamedOneWayWhetherPostgresOrSparkNamedIt(String expected, String type) {
+        assertThat(ColumnTypes.userName(type)).isEqualTo(expected);
+    }
 }

@@ -211,11 +211,12 @@ class PostgresSourceIT {
                                 "serving.timestamp_column: column 'raw_text' is text, but a timestamp is read from a "
                                         + "column of type timestamp, date, integer or decimal",
                                 "serving.features.amount: column 'raw_text' is text, but a numeric field is read from "
-                                        + "a column of type integer or decimal",
+                                        + "a column of type integer or decimal; declare amount as string (or"
+                                        + " categorical), or cast the column in the query (raw_text::numeric)",
                                 "serving.features.owner: column 'owner' is not in the query's result (it has id, ts, "
                                         + "raw_text, amount, is_new, emb, score, bought)",
-                                "serving.features.is_new: column 'emb' is _float4, but a boolean field is read from a "
-                                        + "column of type integer or boolean",
+                                "serving.features.is_new: column 'emb' is real[], but a boolean field is read from a "
+                                        + "column of type integer or boolean; declare is_new as tensor (or array)",
                                 "serving.predictions.will_buy: column 'will_buy' is not in the query's result (it has "
                                         + "id, ts, raw_text, amount, is_new, emb, score, bought)",
                                 "serving.labels.score: column 'nope' is not in the query's result (it has id, ts, "
@@ -262,6 +263,44 @@ class PostgresSourceIT {
                 .isInstanceOf(VigilArgumentException.class)
                 .hasMessageStartingWith("serving.data_source.select_expr: Spark cannot apply")
                 .hasMessageContaining("no_such_column");
+
+        // Spark calls the column "string" and PostgreSQL "text": the message names it one way, whichever read it
+        DatasetConnection textAsNumber = serving(src, "id", "ts", Map.of("amount", "owner", "owner", "owner"));
+        assertThatThrownBy(() -> source.check(version(), textAsNumber, "serving."))
+                .isInstanceOfSatisfying(VigilArgumentException.class, e -> assertThat(e.problems())
+                        .containsExactly("serving.features.amount: column 'owner' is text, but a numeric field is"
+                                + " read from a column of type integer or decimal; declare amount as string (or"
+                                + " categorical), or cast the column in the query (owner::numeric)"));
+    }
+
+    @Test
+    void aQueryThatStopsUnfinishedIsSaidAgainstTheUsersTextNotVigilsWrapper() {
+        // PostgreSQL alone says 'syntax error at or near ")"': the ")" of Vigil's SELECT * FROM (<query>) AS vigil_src
+        DatasetConnection unfinished =
+                serving(query("SELECT * FROM ml.preds WHERE amount >"), "id", "ts", Map.of("owner", "owner_name"));
+        String on = "serving.data_source.query failed on " + db.url() + " as " + reader.user() + ": ";
+        assertThatThrownBy(() -> source.check(version(), unfinished, "serving."))
+                .isInstanceOfSatisfying(VigilSourceException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.QUERY_FAILED);
+                    assertThat(e.getMessage())
+                            .isEqualTo(on + "syntax error at the end of the query: it stops unfinished after"
+                                    + " '…* FROM ml.preds WHERE amount >'");
+                });
+        assertThatThrownBy(() -> source.probe(query("SELECT id\nFROM ml.preds\nWHERE amount >")))
+                .hasMessage("data_source.query failed on " + db.url() + " as " + reader.user()
+                        + ": syntax error at the end of the query: it stops unfinished after"
+                        + " '…FROM ml.preds WHERE amount >'");
+    }
+
+    @Test
+    void aSyntaxErrorInsideTheQueryKeepsPostgresWordsAndNamesItsLine() {
+        DatasetConnection typo = serving(query("SELECT *\nFRM ml.preds"), "id", "ts", Map.of("owner", "owner_name"));
+        assertThatThrownBy(() -> source.check(version(), typo, "serving."))
+                .hasMessage("serving.data_source.query failed on " + db.url() + " as " + reader.user()
+                        + ": syntax error at or near \"FRM\" (line 2 of the query)");
+        assertThatThrownBy(() -> source.probe(query("SELECT id,\n  amount\nFROM ml.preds WHERE amount > > 1")))
+                .hasMessage("data_source.query failed on " + db.url() + " as " + reader.user()
+                        + ": syntax error at or near \">\" (line 3 of the query)");
     }
 
     @Test
