@@ -316,7 +316,14 @@ class ServerIT extends AbstractServerIT {
     @Test
     void realAnswersFitTheirSchemas() throws Exception {
         VersionHandle v1 = exampleVersion("documented");
-        v1.connectServing(source("model_predictions"), "prediction_id", "prediction_timestamp");
+        v1.connectServing(
+                source("model_predictions"),
+                "prediction_id",
+                "prediction_timestamp",
+                ColumnMapping.builder()
+                        .feature("owner", "owner_name")
+                        .label("will_buy_insurance", "bought")
+                        .build());
         // queued, not awaited: its answer (a run with no windows planned yet) is the body checked
         vigil().startRun("documented", "v1", "serving", null, null);
         OpenApiBodies bodies = OpenApiBodies.checkedIn();

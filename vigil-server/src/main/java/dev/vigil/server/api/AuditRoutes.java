@@ -31,6 +31,7 @@ public final class AuditRoutes {
                         "Every change asked of the server (who, what, when, from where, and its status), newest"
                                 + " first; ?limit (at most 1000), ?before=<id> to page back, ?since=<instant>")
                 .role(Role.ADMIN)
+                .query("limit", "before", "since")
                 .answers(Routes.listOf(AuditEntryJson.class))
                 .endpoints();
     }

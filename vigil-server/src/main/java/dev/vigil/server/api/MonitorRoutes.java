@@ -67,6 +67,7 @@ public final class MonitorRoutes {
                         "/api/v1/alerts",
                         this::listAlerts,
                         "Alerts, newest window first; query model, status (open|acknowledged|resolved), limit")
+                .query("model", "status", "limit")
                 .get(
                         "/api/v1/alerts/{alert}",
                         this::getAlert,

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.ErrorBody;
 import dev.vigil.server.web.Json;
-import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Locale;
 
@@ -38,20 +37,32 @@ public final class OpenApi {
         bearer.put("scheme", "bearer");
 
         ObjectNode paths = doc.putObject("paths");
+        java.util.Set<String> operationIds = new java.util.HashSet<>();
         for (Endpoint e : endpoints) {
             ObjectNode path = paths.has(e.path()) ? (ObjectNode) paths.get(e.path()) : paths.putObject(e.path());
             ObjectNode op = path.putObject(e.method().name().toLowerCase(Locale.ROOT));
             op.put("summary", e.summary());
             op.put("description", e.summary());
             op.putArray("tags").add(e.tag());
-            op.put("operationId", operationId(e));
-            if (!e.pathParameters().isEmpty()) {
+            String operationId = operationId(e);
+            if (!operationIds.add(operationId)) {
+                throw new IllegalStateException("two routes share the operationId " + operationId + ": " + e.path());
+            }
+            op.put("operationId", operationId);
+            if (!e.pathParameters().isEmpty() || !e.queryParameters().isEmpty()) {
                 var params = op.putArray("parameters");
                 for (String p : e.pathParameters()) {
                     ObjectNode param = params.addObject();
                     param.put("name", p);
                     param.put("in", "path");
                     param.put("required", true);
+                    param.putObject("schema").put("type", "string");
+                }
+                for (String p : e.queryParameters()) {
+                    ObjectNode param = params.addObject();
+                    param.put("name", p);
+                    param.put("in", "query");
+                    param.put("required", false);
                     param.putObject("schema").put("type", "string");
                 }
             }
@@ -95,16 +106,39 @@ public final class OpenApi {
         return doc;
     }
 
-    private static String operationId(Endpoint e) {
-        StringBuilder id = new StringBuilder(
-                e.method() == HandlerType.GET ? "get" : e.method().name().toLowerCase(Locale.ROOT));
-        for (String part : e.path().split("/")) {
-            if (part.isEmpty() || part.equals("api") || part.equals("v1")) {
-                continue;
+    /**
+     * A name a generated client's method takes, stable while the route is: the method, then the resource the path
+     * ends at ({@code GET …/models/{model}} is {@code getModel}, {@code GET …/versions/{version}/metrics} is
+     * {@code getVersionMetrics}, {@code POST /alerts/{alert}/acknowledge} is {@code postAlertAcknowledge}).
+     */
+    static String operationId(Endpoint e) {
+        List<String> parts = java.util.Arrays.stream(e.path().split("/"))
+                .filter(p -> !p.isEmpty() && !p.equals("api") && !p.equals("v1"))
+                .toList();
+        int last = parts.size() - 1;
+        String noun;
+        if (isParameter(parts.get(last))) {
+            noun = singular(parts.get(last - 1));
+        } else {
+            noun = word(parts.get(last));
+            if (last > 0) {
+                String before = parts.get(last - 1);
+                noun = (isParameter(before) ? singular(parts.get(last - 2)) : word(before)) + noun;
             }
-            String clean = part.replaceAll("[{}.]", "");
-            id.append(Character.toUpperCase(clean.charAt(0))).append(clean.substring(1));
         }
-        return id.toString();
+        return e.method().name().toLowerCase(Locale.ROOT) + noun;
+    }
+
+    private static boolean isParameter(String part) {
+        return part.startsWith("{");
+    }
+
+    private static String singular(String collection) {
+        return word(collection.endsWith("s") ? collection.substring(0, collection.length() - 1) : collection);
+    }
+
+    private static String word(String part) {
+        String clean = part.replaceAll("[^A-Za-z0-9]", "");
+        return Character.toUpperCase(clean.charAt(0)) + clean.substring(1);
     }
 }

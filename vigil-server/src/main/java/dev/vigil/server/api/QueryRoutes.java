@@ -33,6 +33,7 @@ public final class QueryRoutes {
                         this::metrics,
                         "Metrics from stored profiles: query dataset, field, metric, from, to, granularity"
                                 + " (hour|day|week|month|all), segment (NAME=VALUE)")
+                .query("dataset", "field", "metric", "from", "to", "granularity", "segment")
                 .answers(Routes.listOf(MetricRow.class))
                 .tag("drift")
                 .get(
@@ -41,6 +42,17 @@ public final class QueryRoutes {
                         "Drift of each window against a baseline, from stored profiles: query dataset, field, metric,"
                                 + " from, to, granularity, segment, baseline (training|testing|previous|FROM/TO),"
                                 + " min_baseline_rows (default 100), top (the N fields with the highest drift_score)")
+                .query(
+                        "dataset",
+                        "field",
+                        "metric",
+                        "from",
+                        "to",
+                        "granularity",
+                        "segment",
+                        "baseline",
+                        "min_baseline_rows",
+                        "top")
                 .answers(Routes.listOf(DriftRow.class))
                 .tag("performance")
                 .get(
@@ -50,6 +62,7 @@ public final class QueryRoutes {
                                 + " arrived, and for binary models with a score estimated by CBPE (rows with std and"
                                 + " reference). Query dataset, field (a prediction), metric, from, to, granularity,"
                                 + " segment, baseline (training|testing: the calibration reference, default training)")
+                .query("dataset", "field", "metric", "from", "to", "granularity", "segment", "baseline")
                 .answers(Routes.listOf(PerformanceRowJson.class))
                 .endpoints();
     }

@@ -16,6 +16,7 @@ import java.util.List;
  * @param okStatus the status of a successful answer (200, 201, 204)
  * @param responseType the record (or {@code List<record>}) a successful answer serializes, {@code String} for an
  *     HTML page, or null for none (204)
+ * @param queryParameters the names of the optional query parameters the route reads (strings, as a URL carries them)
  * @param role the least role a token needs for this route (ADR 0015), or null for the routes that need no token
  */
 public record Endpoint(
@@ -27,6 +28,7 @@ public record Endpoint(
         Type requestType,
         int okStatus,
         Type responseType,
+        List<String> queryParameters,
         Role role,
         Handler handler) {
 
@@ -36,20 +38,48 @@ public record Endpoint(
     }
 
     Endpoint withRequestBody(String description, Type type) {
-        return new Endpoint(method, path, tag, summary, description, type, okStatus, responseType, role, handler);
+        return new Endpoint(
+                method, path, tag, summary, description, type, okStatus, responseType, queryParameters, role, handler);
     }
 
     Endpoint withOkStatus(int status) {
-        return new Endpoint(method, path, tag, summary, requestBody, requestType, status, responseType, role, handler);
+        return new Endpoint(
+                method,
+                path,
+                tag,
+                summary,
+                requestBody,
+                requestType,
+                status,
+                responseType,
+                queryParameters,
+                role,
+                handler);
     }
 
     Endpoint withResponseType(Type type) {
-        return new Endpoint(method, path, tag, summary, requestBody, requestType, okStatus, type, role, handler);
+        return new Endpoint(
+                method, path, tag, summary, requestBody, requestType, okStatus, type, queryParameters, role, handler);
+    }
+
+    Endpoint withQueryParameters(List<String> names) {
+        return new Endpoint(
+                method, path, tag, summary, requestBody, requestType, okStatus, responseType, names, role, handler);
     }
 
     Endpoint withRole(Role needed) {
         return new Endpoint(
-                method, path, tag, summary, requestBody, requestType, okStatus, responseType, needed, handler);
+                method,
+                path,
+                tag,
+                summary,
+                requestBody,
+                requestType,
+                okStatus,
+                responseType,
+                queryParameters,
+                needed,
+                handler);
     }
 
     /** The {@code {name}} path parameters, in order. */

@@ -73,6 +73,11 @@ public final class Routes {
         return replaceLast(last().withResponseType(type));
     }
 
+    /** The optional query parameters the last route reads, so that a generated client can pass them. */
+    public Routes query(String... names) {
+        return replaceLast(last().withQueryParameters(List.of(names)));
+    }
+
     /** {@code List<element>}, for {@link #answers}. */
     public static Type listOf(Class<?> element) {
         return new ParameterizedType() {
@@ -121,7 +126,8 @@ public final class Routes {
 
     private Routes add(HandlerType method, String path, Handler handler, String summary) {
         Role byMethod = method == HandlerType.GET ? Role.VIEWER : Role.EDITOR;
-        endpoints.add(new Endpoint(method, path, tag, summary, null, null, 200, JsonNode.class, byMethod, handler));
+        endpoints.add(new Endpoint(
+                method, path, tag, summary, null, null, 200, JsonNode.class, List.of(), byMethod, handler));
         return this;
     }
 
