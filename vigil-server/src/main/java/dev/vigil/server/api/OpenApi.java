@@ -89,7 +89,12 @@ public final class OpenApi {
             } else if (e.responseType() != null) {
                 ok.putObject("content").putObject("application/json").set("schema", schemas.of(e.responseType()));
             }
-            for (String status : e.authenticated() ? List.of("400", "401", "403", "404") : List.of("400")) {
+            List<String> failures =
+                    new java.util.ArrayList<>(e.authenticated() ? List.of("400", "401", "403", "404") : List.of("400"));
+            if (e.requestBody() != null) {
+                failures.add("413");
+            }
+            for (String status : failures) {
                 ObjectNode r = responses.putObject(status);
                 r.put(
                         "description",
@@ -97,6 +102,7 @@ public final class OpenApi {
                             case "401" -> "missing, invalid or expired bearer token";
                             case "403" -> "the token's role does not allow this route (x-vigil-role names the role)";
                             case "404" -> "not found";
+                            case "413" -> "the body is larger than VIGIL_MAX_BODY_BYTES";
                             default -> "bad input; the message names the field and what was expected";
                         });
                 r.putObject("content").putObject("application/json").set("schema", error);
