@@ -24,6 +24,7 @@ import dev.vigil.server.web.Access;
 import dev.vigil.server.web.ApiErrors;
 import dev.vigil.server.web.BodyLimit;
 import dev.vigil.server.web.Endpoint;
+import dev.vigil.server.web.Health;
 import dev.vigil.server.web.Json;
 import dev.vigil.server.web.Routes;
 import dev.vigil.server.web.Tls;
@@ -157,6 +158,7 @@ public final class VigilServer implements AutoCloseable {
                     .tag("meta")
                     .get("/api/v1/openapi.json", null, "This OpenAPI document")
                     .get("/healthz", null, "Health: 200 when the server and its metastore answer (no token needed)")
+                    .answers(Health.class)
                     .open()
                     .endpoints());
             Access access = new Access(store, clock);
@@ -294,7 +296,7 @@ public final class VigilServer implements AutoCloseable {
         Supplier<Boolean> health = healthCheck(store, clock);
         app.get("/healthz", ctx -> {
             boolean up = health.get();
-            Json.send(ctx, up ? 200 : 503, Json.object().put("status", up ? "ok" : "unavailable"));
+            Json.send(ctx, up ? 200 : 503, new Health(up ? "ok" : "unavailable"));
         });
         app.after(ctx -> LOG.debug("{} {} -> {}", ctx.method(), ctx.path(), ctx.statusCode()));
         return app;

@@ -291,6 +291,65 @@ class ServerIT extends AbstractServerIT {
         assertThat(server().routes()).hasSizeGreaterThanOrEqualTo(17);
     }
 
+    /**
+     * {@code docs/openapi.json} is the document the server serves, byte for byte. When a route or a record changes,
+     * write it again and review the diff:
+     *
+     * <pre>
+     * ./mvnw -B -pl vigil-server -am verify -Dit.test=ServerIT#theCheckedInOpenApiDocumentIsTheServedOne -Dtest=NONE \
+     *     -Dsurefire.failIfNoSpecifiedTests=false -Dvigil.openapi.update=true
+     * </pre>
+     */
+    @Test
+    void theCheckedInOpenApiDocumentIsTheServedOne() throws Exception {
+        JsonNode served = SpecCodec.json()
+                .readTree(send("GET", "/api/v1/openapi.json", TOKEN, null).body());
+        String rendered = SpecCodec.json().writerWithDefaultPrettyPrinter().writeValueAsString(served) + "\n";
+        if (Boolean.getBoolean("vigil.openapi.update")) {
+            Files.writeString(OpenApiBodies.DOCUMENT, rendered, StandardCharsets.UTF_8);
+        }
+        assertThat(Files.readString(OpenApiBodies.DOCUMENT, StandardCharsets.UTF_8))
+                .as("docs/openapi.json differs from the served document: write it with -Dvigil.openapi.update=true")
+                .isEqualTo(rendered);
+    }
+
+    /** Real answers of the models, runs, tokens and audit routes fit their schemas in the checked-in document. */
+    @Test
+    void realAnswersFitTheirSchemas() throws Exception {
+        VersionHandle v1 = exampleVersion("documented");
+        v1.connectServing(
+                source("model_predictions"),
+                "prediction_id",
+                "prediction_timestamp",
+                ColumnMapping.builder()
+                        .feature("owner", "owner_name")
+                        .label("will_buy_insurance", "bought")
+                        .build());
+        // queued, not awaited: its answer (a run with no windows planned yet) is the body checked
+        vigil().startRun("documented", "v1", "serving", null, null);
+        OpenApiBodies bodies = OpenApiBodies.checkedIn();
+        String created = send("POST", "/api/v1/tokens", TOKEN, "{\"name\": \"documented\", \"expires_in\": \"1d\"}")
+                .body();
+        assertThat(bodies.problems(
+                        "POST", "/api/v1/tokens", 201, SpecCodec.json().readTree(created)))
+                .isEmpty();
+        for (String path : List.of(
+                "/api/v1/models",
+                "/api/v1/models/documented",
+                "/api/v1/models/documented/versions/v1/runs",
+                "/api/v1/tokens",
+                "/api/v1/audit",
+                "/api/v1/models/nothing",
+                "/healthz")) {
+            HttpResponse<String> r = send("GET", path, TOKEN, null);
+            JsonNode body = SpecCodec.json().readTree(r.body());
+            assertThat(body.isArray() ? body.size() : 1).as(path).isPositive();
+            assertThat(bodies.problems("GET", path, r.statusCode(), body))
+                    .as("%s: %s", path, r.body())
+                    .isEmpty();
+        }
+    }
+
     @Test
     void theSourcePasswordAppearsNowhere(@TempDir Path ownDataDir) throws IOException {
         List<String> output = new ArrayList<>();

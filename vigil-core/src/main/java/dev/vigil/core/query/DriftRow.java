@@ -1,5 +1,7 @@
 package dev.vigil.core.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.vigil.core.Nullable;
 import java.time.Instant;
 
 /**
@@ -13,12 +15,13 @@ import java.time.Instant;
  */
 public record DriftRow(
         String dataset,
-        String segment,
-        String field,
+        @Nullable String segment,
+        @Nullable String field,
         String metric,
         Instant windowStart,
         Instant windowEnd,
-        Double value,
+        @Nullable Double value,
         String baseline,
-        String reason)
+        // absent, not null, on a row with a value: the JSON DESIGN.md pins (RestGoldenIT)
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String reason)
         implements QueryRow {}

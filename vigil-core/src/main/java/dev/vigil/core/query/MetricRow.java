@@ -1,5 +1,6 @@
 package dev.vigil.core.query;
 
+import dev.vigil.core.Nullable;
 import java.time.Instant;
 
 /**
@@ -12,10 +13,10 @@ import java.time.Instant;
  */
 public record MetricRow(
         String dataset,
-        String segment,
-        String field,
+        @Nullable String segment,
+        @Nullable String field,
         String metric,
         Instant windowStart,
         Instant windowEnd,
-        Double value)
+        @Nullable Double value)
         implements QueryRow {}

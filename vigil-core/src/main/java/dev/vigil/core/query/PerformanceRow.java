@@ -1,5 +1,6 @@
 package dev.vigil.core.query;
 
+import dev.vigil.core.Nullable;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -14,12 +15,12 @@ import java.util.Optional;
  */
 public record PerformanceRow(
         String dataset,
-        String segment,
-        String field,
+        @Nullable String segment,
+        @Nullable String field,
         String metric,
         Instant windowStart,
         Instant windowEnd,
-        Double value,
+        @Nullable Double value,
         Optional<Estimate> estimate)
         implements QueryRow {
 
@@ -29,7 +30,7 @@ public record PerformanceRow(
      * @param std its standard deviation, null where undefined
      * @param reference the labeled dataset the estimator was calibrated on
      */
-    public record Estimate(Double std, String reference) {}
+    public record Estimate(@Nullable Double std, String reference) {}
 
     /** Whether the value is estimated rather than realized. */
     public boolean estimated() {

@@ -1,13 +1,10 @@
 package dev.vigil.server.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.Json;
 import dev.vigil.server.web.Routes;
-import dev.vigil.store.AuditEntry;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Role;
 import io.javalin.http.Context;
@@ -34,6 +31,8 @@ public final class AuditRoutes {
                         "Every change asked of the server (who, what, when, from where, and its status), newest"
                                 + " first; ?limit (at most 1000), ?before=<id> to page back, ?since=<instant>")
                 .role(Role.ADMIN)
+                .query("limit", "before", "since")
+                .answers(Routes.listOf(AuditEntryJson.class))
                 .endpoints();
     }
 
@@ -63,25 +62,11 @@ public final class AuditRoutes {
         }
         String sinceParam = ctx.queryParam("since");
         Instant since = sinceParam == null ? null : ProfileRequest.parseInstant(sinceParam.strip(), "since");
-        ArrayNode out = Json.array();
-        for (AuditEntry e : store.audit().list(limit, before, since)) {
-            out.add(describe(e));
-        }
-        Json.send(ctx, 200, out);
-    }
-
-    private static ObjectNode describe(AuditEntry e) {
-        ObjectNode out = Json.object();
-        out.put("id", e.id());
-        out.put("at", e.at().toString());
-        ObjectNode token = out.putObject("token");
-        token.put("id", e.tokenId());
-        token.put("name", e.tokenName());
-        token.put("role", e.role() == null ? null : e.role().spec());
-        out.put("method", e.method());
-        out.put("path", e.path());
-        out.put("status", e.status());
-        out.put("remote", e.remote());
-        return out;
+        Json.send(
+                ctx,
+                200,
+                store.audit().list(limit, before, since).stream()
+                        .map(AuditEntryJson::of)
+                        .toList());
     }
 }

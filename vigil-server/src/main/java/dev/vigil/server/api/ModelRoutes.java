@@ -46,9 +46,12 @@ public final class ModelRoutes {
         return new Routes()
                 .tag("models")
                 .get("/api/v1/models", this::listModels, "List models")
+                .answers(Routes.listOf(ModelJson.class))
                 .put(MODEL, this::putModel, "Create or update a model (idempotent)")
-                .body("{\"name\": \"display name\"}")
+                .body("{\"name\": \"display name\"}", ModelJson.Put.class)
+                .answers(ModelJson.class)
                 .get(MODEL, this::getModel, "Get a model and its version ids")
+                .answers(ModelJson.class)
                 .delete(MODEL, this::deleteModel, "Delete a model with its versions and datasets")
                 .returns(204)
                 .tag("versions")
@@ -81,9 +84,7 @@ public final class ModelRoutes {
     }
 
     private void listModels(Context ctx) {
-        ArrayNode out = Json.array();
-        store.models().list().forEach(m -> out.add(SpecCodec.write(m)));
-        Json.send(ctx, 200, out);
+        Json.send(ctx, 200, store.models().list().stream().map(ModelJson::of).toList());
     }
 
     private void putModel(Context ctx) {
@@ -94,17 +95,17 @@ public final class ModelRoutes {
         Model model = SpecCodec.readModel(body, "");
         Change change = store.models().upsert(model);
         LOG.info("model {}: {}", id, change);
-        ObjectNode out = SpecCodec.write(model);
-        out.put("change", change.name().toLowerCase(Locale.ROOT));
+        ModelJson out =
+                new ModelJson(model.id(), model.name(), null, change.name().toLowerCase(Locale.ROOT));
         Json.send(ctx, change == Change.CREATED ? 201 : 200, out);
     }
 
     private void getModel(Context ctx) {
         Model model = model(ctx);
-        ObjectNode out = SpecCodec.write(model);
-        ArrayNode versions = out.putArray("versions");
-        store.versions().list(model.id()).forEach(v -> versions.add(v.version()));
-        Json.send(ctx, 200, out);
+        List<String> versions = store.versions().list(model.id()).stream()
+                .map(ModelVersion::version)
+                .toList();
+        Json.send(ctx, 200, new ModelJson(model.id(), model.name(), versions, null));
     }
 
     private void deleteModel(Context ctx) {

@@ -60,12 +60,14 @@ public final class MonitorRoutes {
                         this::evaluate,
                         "Evaluate every monitor now over the complete focal windows of a range (runs do this after"
                                 + " each run by themselves)")
-                .body("{\"from\": \"ISO instant\", \"to\": \"ISO instant\"}")
+                .body("{\"from\": \"ISO instant\", \"to\": \"ISO instant\"}", Evaluation.Range.class)
+                .answers(Evaluation.class)
                 .tag("alerts")
                 .get(
                         "/api/v1/alerts",
                         this::listAlerts,
                         "Alerts, newest window first; query model, status (open|acknowledged|resolved), limit")
+                .query("model", "status", "limit")
                 .get(
                         "/api/v1/alerts/{alert}",
                         this::getAlert,
@@ -114,15 +116,17 @@ public final class MonitorRoutes {
             throw new VigilArgumentException("to: " + to + " must be after from " + from);
         }
         MonitorEvaluator.Summary s = evaluator.evaluate(version, from, to);
-        Json.send(
-                ctx,
-                200,
-                Json.object()
-                        .put("evaluated", s.evaluated())
-                        .put("fired", s.fired())
-                        .put("created", s.created())
-                        .put("resolved", s.resolved())
-                        .put("skipped", s.skipped()));
+        Json.send(ctx, 200, new Evaluation(s.evaluated(), s.fired(), s.created(), s.resolved(), s.skipped()));
+    }
+
+    /**
+     * What {@code POST …/monitors/evaluate} did: monitors evaluated, windows where one fired, alerts created and
+     * resolved, and evaluations skipped (a precondition unmet or no data).
+     */
+    record Evaluation(int evaluated, int fired, int created, int resolved, int skipped) {
+
+        /** Its body: the range whose complete focal windows are evaluated. */
+        record Range(Instant from, Instant to) {}
     }
 
     private static String text(JsonNode body, String key) {

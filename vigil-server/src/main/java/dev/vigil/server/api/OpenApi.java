@@ -2,12 +2,15 @@ package dev.vigil.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.server.web.Endpoint;
+import dev.vigil.server.web.ErrorBody;
 import dev.vigil.server.web.Json;
-import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Locale;
 
-/** Builds the OpenAPI 3.0 document from the registered endpoints. */
+/**
+ * Builds the OpenAPI 3.0 document from the registered endpoints: every body's schema is read from the record the
+ * route serializes ({@link Schemas}, decision 0026). {@code docs/openapi.json} is this document, checked in.
+ */
 public final class OpenApi {
     private OpenApi() {}
 
@@ -21,27 +24,32 @@ public final class OpenApi {
                 "description",
                 "Monitor ML models from the data they keep in PostgreSQL. Every /api route needs "
                         + "Authorization: Bearer <token>.");
+        ObjectNode license = info.putObject("license");
+        license.put("name", "Apache-2.0");
+        license.put("url", "https://www.apache.org/licenses/LICENSE-2.0");
+        // relative: the document describes the server that serves it, wherever it runs
+        doc.putArray("servers").addObject().put("url", "/").put("description", "the server serving this document");
+        Schemas schemas = new Schemas();
+        ObjectNode error = schemas.of(ErrorBody.class);
         ObjectNode components = doc.putObject("components");
         ObjectNode bearer = components.putObject("securitySchemes").putObject("bearer");
         bearer.put("type", "http");
         bearer.put("scheme", "bearer");
-        ObjectNode error = components.putObject("schemas").putObject("Error");
-        error.put("type", "object");
-        ObjectNode errorBody = error.putObject("properties").putObject("error");
-        errorBody.put("type", "object");
-        ObjectNode props = errorBody.putObject("properties");
-        props.putObject("code").put("type", "string");
-        props.putObject("message").put("type", "string");
-        props.putObject("details").put("type", "object");
 
         ObjectNode paths = doc.putObject("paths");
+        java.util.Set<String> operationIds = new java.util.HashSet<>();
         for (Endpoint e : endpoints) {
             ObjectNode path = paths.has(e.path()) ? (ObjectNode) paths.get(e.path()) : paths.putObject(e.path());
             ObjectNode op = path.putObject(e.method().name().toLowerCase(Locale.ROOT));
             op.put("summary", e.summary());
+            op.put("description", e.summary());
             op.putArray("tags").add(e.tag());
-            op.put("operationId", operationId(e));
-            if (!e.pathParameters().isEmpty()) {
+            String operationId = operationId(e);
+            if (!operationIds.add(operationId)) {
+                throw new IllegalStateException("two routes share the operationId " + operationId + ": " + e.path());
+            }
+            op.put("operationId", operationId);
+            if (!e.pathParameters().isEmpty() || !e.queryParameters().isEmpty()) {
                 var params = op.putArray("parameters");
                 for (String p : e.pathParameters()) {
                     ObjectNode param = params.addObject();
@@ -50,15 +58,19 @@ public final class OpenApi {
                     param.put("required", true);
                     param.putObject("schema").put("type", "string");
                 }
+                for (String p : e.queryParameters()) {
+                    ObjectNode param = params.addObject();
+                    param.put("name", p);
+                    param.put("in", "query");
+                    param.put("required", false);
+                    param.putObject("schema").put("type", "string");
+                }
             }
             if (e.requestBody() != null) {
                 ObjectNode body = op.putObject("requestBody");
                 body.put("required", true);
                 body.put("description", e.requestBody());
-                body.putObject("content")
-                        .putObject("application/json")
-                        .putObject("schema")
-                        .put("type", "object");
+                body.putObject("content").putObject("application/json").set("schema", schemas.of(e.requestType()));
             }
             if (e.authenticated()) {
                 op.putArray("security").addObject().putArray("bearer");
@@ -69,13 +81,20 @@ public final class OpenApi {
             ObjectNode responses = op.putObject("responses");
             ObjectNode ok = responses.putObject(String.valueOf(e.okStatus()));
             ok.put("description", e.okStatus() == 204 ? "done, no content" : "success");
-            if (e.okStatus() != 204) {
+            if (e.responseType() == String.class) {
                 ok.putObject("content")
-                        .putObject("application/json")
+                        .putObject("text/html")
                         .putObject("schema")
-                        .put("type", "object");
+                        .put("type", "string");
+            } else if (e.responseType() != null) {
+                ok.putObject("content").putObject("application/json").set("schema", schemas.of(e.responseType()));
             }
-            for (String status : e.authenticated() ? List.of("400", "401", "403", "404") : List.of("400")) {
+            List<String> failures =
+                    new java.util.ArrayList<>(e.authenticated() ? List.of("400", "401", "403", "404") : List.of("400"));
+            if (e.requestBody() != null) {
+                failures.add("413");
+            }
+            for (String status : failures) {
                 ObjectNode r = responses.putObject(status);
                 r.put(
                         "description",
@@ -83,27 +102,49 @@ public final class OpenApi {
                             case "401" -> "missing, invalid or expired bearer token";
                             case "403" -> "the token's role does not allow this route (x-vigil-role names the role)";
                             case "404" -> "not found";
+                            case "413" -> "the body is larger than VIGIL_MAX_BODY_BYTES";
                             default -> "bad input; the message names the field and what was expected";
                         });
-                r.putObject("content")
-                        .putObject("application/json")
-                        .putObject("schema")
-                        .put("$ref", "#/components/schemas/Error");
+                r.putObject("content").putObject("application/json").set("schema", error);
             }
         }
+        components.set("schemas", schemas.components());
         return doc;
     }
 
-    private static String operationId(Endpoint e) {
-        StringBuilder id = new StringBuilder(
-                e.method() == HandlerType.GET ? "get" : e.method().name().toLowerCase(Locale.ROOT));
-        for (String part : e.path().split("/")) {
-            if (part.isEmpty() || part.equals("api") || part.equals("v1")) {
-                continue;
+    /**
+     * A name a generated client's method takes, stable while the route is: the method, then the resource the path
+     * ends at ({@code GET …/models/{model}} is {@code getModel}, {@code GET …/versions/{version}/metrics} is
+     * {@code getVersionMetrics}, {@code POST /alerts/{alert}/acknowledge} is {@code postAlertAcknowledge}).
+     */
+    static String operationId(Endpoint e) {
+        List<String> parts = java.util.Arrays.stream(e.path().split("/"))
+                .filter(p -> !p.isEmpty() && !p.equals("api") && !p.equals("v1"))
+                .toList();
+        int last = parts.size() - 1;
+        String noun;
+        if (isParameter(parts.get(last))) {
+            noun = singular(parts.get(last - 1));
+        } else {
+            noun = word(parts.get(last));
+            if (last > 0) {
+                String before = parts.get(last - 1);
+                noun = (isParameter(before) ? singular(parts.get(last - 2)) : word(before)) + noun;
             }
-            String clean = part.replaceAll("[{}.]", "");
-            id.append(Character.toUpperCase(clean.charAt(0))).append(clean.substring(1));
         }
-        return id.toString();
+        return e.method().name().toLowerCase(Locale.ROOT) + noun;
+    }
+
+    private static boolean isParameter(String part) {
+        return part.startsWith("{");
+    }
+
+    private static String singular(String collection) {
+        return word(collection.endsWith("s") ? collection.substring(0, collection.length() - 1) : collection);
+    }
+
+    private static String word(String part) {
+        String clean = part.replaceAll("[^A-Za-z0-9]", "");
+        return Character.toUpperCase(clean.charAt(0)) + clean.substring(1);
     }
 }

@@ -1,5 +1,7 @@
 package dev.vigil.server.api;
 
+import dev.vigil.core.query.DriftRow;
+import dev.vigil.core.query.MetricRow;
 import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.core.query.ProfileRequest.Question;
 import dev.vigil.query.ProfileQueries;
@@ -11,7 +13,7 @@ import dev.vigil.store.Metastore;
 import io.javalin.http.Context;
 import java.util.List;
 
-/** The questions over stored profiles: metrics, drift and performance of a version, as flat JSON rows. */
+/** The questions over stored profiles: metrics, drift and performance of a version, as flat JSON rows: the query's records, serialized as they are. */
 public final class QueryRoutes {
     private static final String VERSION = "/api/v1/models/{model}/versions/{version}";
 
@@ -31,6 +33,8 @@ public final class QueryRoutes {
                         this::metrics,
                         "Metrics from stored profiles: query dataset, field, metric, from, to, granularity"
                                 + " (hour|day|week|month|all), segment (NAME=VALUE)")
+                .query("dataset", "field", "metric", "from", "to", "granularity", "segment")
+                .answers(Routes.listOf(MetricRow.class))
                 .tag("drift")
                 .get(
                         VERSION + "/drift",
@@ -38,6 +42,18 @@ public final class QueryRoutes {
                         "Drift of each window against a baseline, from stored profiles: query dataset, field, metric,"
                                 + " from, to, granularity, segment, baseline (training|testing|previous|FROM/TO),"
                                 + " min_baseline_rows (default 100), top (the N fields with the highest drift_score)")
+                .query(
+                        "dataset",
+                        "field",
+                        "metric",
+                        "from",
+                        "to",
+                        "granularity",
+                        "segment",
+                        "baseline",
+                        "min_baseline_rows",
+                        "top")
+                .answers(Routes.listOf(DriftRow.class))
                 .tag("performance")
                 .get(
                         VERSION + "/performance",
@@ -46,22 +62,29 @@ public final class QueryRoutes {
                                 + " arrived, and for binary models with a score estimated by CBPE (rows with std and"
                                 + " reference). Query dataset, field (a prediction), metric, from, to, granularity,"
                                 + " segment, baseline (training|testing: the calibration reference, default training)")
+                .query("dataset", "field", "metric", "from", "to", "granularity", "segment", "baseline")
+                .answers(Routes.listOf(PerformanceRowJson.class))
                 .endpoints();
     }
 
     private void metrics(Context ctx) {
         var version = Lookups.version(store, ctx);
-        Json.send(ctx, 200, RowJson.metrics(queries.metrics(version, request(ctx, Question.METRICS))));
+        Json.send(ctx, 200, queries.metrics(version, request(ctx, Question.METRICS)));
     }
 
     private void drift(Context ctx) {
         var version = Lookups.version(store, ctx);
-        Json.send(ctx, 200, RowJson.drift(queries.drift(version, request(ctx, Question.DRIFT))));
+        Json.send(ctx, 200, queries.drift(version, request(ctx, Question.DRIFT)));
     }
 
     private void performance(Context ctx) {
         var version = Lookups.version(store, ctx);
-        Json.send(ctx, 200, RowJson.performance(queries.performance(version, request(ctx, Question.PERFORMANCE))));
+        Json.send(
+                ctx,
+                200,
+                queries.performance(version, request(ctx, Question.PERFORMANCE)).stream()
+                        .map(PerformanceRowJson::of)
+                        .toList());
     }
 
     private static ProfileRequest request(Context ctx, Question question) {

@@ -31,6 +31,8 @@ public final class ReportRoutes {
                         this::report,
                         "The HTML report of a version over a range (from, to, granularity): one self-contained page"
                                 + " with the dashboard's views, built from stored aggregates only (text/html)")
+                .query("from", "to", "granularity")
+                .answers(String.class)
                 .endpoints();
     }
 

@@ -1,8 +1,6 @@
 package dev.vigil.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.core.model.DatasetConnection;
@@ -45,14 +43,19 @@ public final class RunRoutes {
                         VERSION + "/runs",
                         this::startRun,
                         "Start a run: pull a dataset (or all connected ones) over a range and profile every window")
-                .body("{\"dataset\": \"serving|training|testing|actuals|all\", \"from\": \"ISO instant\", \"to\":"
-                        + " \"ISO instant\"} (from/to optional)")
+                .body(
+                        "{\"dataset\": \"serving|training|testing|actuals|all\", \"from\": \"ISO instant\", \"to\":"
+                                + " \"ISO instant\"} (from/to optional)",
+                        RunJson.Start.class)
                 .returns(202)
+                .answers(Routes.listOf(RunJson.class))
                 .get(VERSION + "/runs", this::listRuns, "The latest runs of a version, newest first")
+                .answers(Routes.listOf(RunJson.class))
                 .get(
                         "/api/v1/runs/{run}",
                         this::getRun,
                         "One run: status, progress, rows read, rows with problems, failure reason")
+                .answers(RunJson.class)
                 .endpoints();
     }
 
@@ -83,18 +86,17 @@ public final class RunRoutes {
             Json.send(ctx, 429, Json.error("too_many_runs", e.getMessage(), List.of()));
             return;
         }
-        ArrayNode out = Json.array();
-        for (Run run : started) {
-            out.add(describe(run));
-        }
-        Json.send(ctx, 202, out);
+        Json.send(ctx, 202, started.stream().map(this::describe).toList());
     }
 
     private void listRuns(Context ctx) {
         ModelVersion version = Lookups.version(store, ctx);
-        ArrayNode out = Json.array();
-        store.runs().list(version.modelId(), version.version(), 50).forEach(r -> out.add(describe(r)));
-        Json.send(ctx, 200, out);
+        Json.send(
+                ctx,
+                200,
+                store.runs().list(version.modelId(), version.version(), 50).stream()
+                        .map(this::describe)
+                        .toList());
     }
 
     private void getRun(Context ctx) {
@@ -111,38 +113,34 @@ public final class RunRoutes {
         return Optional.of(ProfileRequest.parseInstant(node.asText(), key));
     }
 
-    ObjectNode describe(Run r) {
-        ObjectNode n = Json.object();
-        n.put("id", r.id());
-        n.put("model", r.modelId());
-        n.put("version", r.version());
-        n.put("dataset", r.dataset());
-        n.put("status", r.status().specName());
-        n.put(
-                "from",
-                r.windowsTotal() == 0 && r.from().equals(Instant.EPOCH)
-                        ? null
-                        : r.from().toString());
-        n.put("to", r.windowsTotal() == 0 && r.to().equals(Instant.EPOCH) ? null : r.to().toString());
-        n.put("windows_total", r.windowsTotal());
-        n.put("windows_done", r.windowsDone());
-        n.put("rows_read", r.rowsRead());
-        n.put("rows_with_problems", r.rowsWithProblems());
-        n.put("null_timestamp_count", r.nullTimestampCount());
-        if (r.dataset().equals(DatasetKind.ACTUALS.specName())) {
-            n.put("unmatched_actuals_count", r.unmatchedActualsCount());
-        }
+    RunJson describe(Run r) {
+        boolean planned = !(r.windowsTotal() == 0 && r.from().equals(Instant.EPOCH));
+        Double seconds = null;
+        Long rowsPerSecond = null;
         if (r.startedAt() != null) {
             Instant end = r.finishedAt() != null ? r.finishedAt() : clock.instant();
-            double seconds =
-                    Math.max(0.001, Duration.between(r.startedAt(), end).toMillis() / 1000.0);
-            n.put("seconds", seconds);
-            n.put("rows_per_second", Math.round(r.rowsRead() / seconds));
+            seconds = Math.max(0.001, Duration.between(r.startedAt(), end).toMillis() / 1000.0);
+            rowsPerSecond = Math.round(r.rowsRead() / seconds);
         }
-        n.put("error", r.error());
-        n.put("created_at", r.createdAt().toString());
-        n.put("started_at", r.startedAt() == null ? null : r.startedAt().toString());
-        n.put("finished_at", r.finishedAt() == null ? null : r.finishedAt().toString());
-        return n;
+        return new RunJson(
+                r.id(),
+                r.modelId(),
+                r.version(),
+                r.dataset(),
+                r.status().specName(),
+                planned ? r.from() : null,
+                r.windowsTotal() == 0 && r.to().equals(Instant.EPOCH) ? null : r.to(),
+                r.windowsTotal(),
+                r.windowsDone(),
+                r.rowsRead(),
+                r.rowsWithProblems(),
+                r.nullTimestampCount(),
+                r.dataset().equals(DatasetKind.ACTUALS.specName()) ? r.unmatchedActualsCount() : null,
+                seconds,
+                rowsPerSecond,
+                r.error(),
+                r.createdAt(),
+                r.startedAt(),
+                r.finishedAt());
     }
 }

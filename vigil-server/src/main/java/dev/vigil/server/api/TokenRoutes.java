@@ -1,8 +1,6 @@
 package dev.vigil.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilNotFoundException;
 import dev.vigil.server.web.Endpoint;
@@ -11,7 +9,6 @@ import dev.vigil.server.web.Routes;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.NewToken;
 import dev.vigil.store.Role;
-import dev.vigil.store.TokenInfo;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -39,14 +36,16 @@ public final class TokenRoutes {
         return new Routes()
                 .tag("tokens")
                 .get("/api/v1/tokens", this::list, "List API tokens (never the token itself)")
+                .answers(Routes.listOf(TokenJson.class))
                 .role(Role.ADMIN)
                 .post(
                         "/api/v1/tokens",
                         this::create,
                         "Create an API token with a role (viewer unless said) and an optional expiry; the answer is"
                                 + " the only time the token is shown")
-                .body("{\"name\": \"ci\", \"role\": \"editor\", \"expires_in\": \"90d\"}")
+                .body("{\"name\": \"ci\", \"role\": \"editor\", \"expires_in\": \"90d\"}", TokenJson.Create.class)
                 .returns(201)
+                .answers(TokenJson.class)
                 .role(Role.ADMIN)
                 .delete("/api/v1/tokens/{id}", this::revoke, "Revoke an API token")
                 .returns(204)
@@ -55,9 +54,10 @@ public final class TokenRoutes {
     }
 
     private void list(Context ctx) {
-        ArrayNode out = Json.array();
-        store.tokens().list().forEach(t -> out.add(describe(t)));
-        Json.send(ctx, 200, out);
+        Json.send(
+                ctx,
+                200,
+                store.tokens().list().stream().map(t -> TokenJson.of(t, null)).toList());
     }
 
     private void create(Context ctx) {
@@ -77,9 +77,7 @@ public final class TokenRoutes {
         JsonNode expiresIn = body.get("expires_in");
         Duration validFor = expiresIn == null || expiresIn.isNull() ? null : duration(expiresIn);
         NewToken created = store.tokens().create(name.asText().strip(), role, validFor);
-        ObjectNode out = describe(created.info());
-        out.put("token", created.token());
-        Json.send(ctx, 201, out);
+        Json.send(ctx, 201, TokenJson.of(created.info(), created.token()));
     }
 
     private void revoke(Context ctx) {
@@ -121,24 +119,5 @@ public final class TokenRoutes {
         } catch (DateTimeParseException | ArithmeticException e) {
             return null;
         }
-    }
-
-    private static ObjectNode describe(TokenInfo t) {
-        ObjectNode out = Json.object();
-        out.put("id", t.id());
-        out.put("name", t.name());
-        out.put("role", t.role().spec());
-        out.put("created_at", t.createdAt().toString());
-        if (t.expiresAt() != null) {
-            out.put("expires_at", t.expiresAt().toString());
-        } else {
-            out.putNull("expires_at");
-        }
-        if (t.lastUsedAt() != null) {
-            out.put("last_used_at", t.lastUsedAt().toString());
-        } else {
-            out.putNull("last_used_at");
-        }
-        return out;
     }
 }

@@ -3,6 +3,7 @@ package dev.vigil.server.web;
 import dev.vigil.store.Role;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import java.lang.reflect.Type;
 import java.util.List;
 
 /**
@@ -10,7 +11,12 @@ import java.util.List;
  * registers exactly the endpoints the document describes, so the two cannot drift apart.
  *
  * @param requestBody a short description of the JSON body, or null when the route takes none
+ * @param requestType the record the body is read as, or {@code JsonNode} for a body no record describes yet; null
+ *     when the route takes none
  * @param okStatus the status of a successful answer (200, 201, 204)
+ * @param responseType the record (or {@code List<record>}) a successful answer serializes, {@code String} for an
+ *     HTML page, or null for none (204)
+ * @param queryParameters the names of the optional query parameters the route reads (strings, as a URL carries them)
  * @param role the least role a token needs for this route (ADR 0015), or null for the routes that need no token
  */
 public record Endpoint(
@@ -19,7 +25,10 @@ public record Endpoint(
         String tag,
         String summary,
         String requestBody,
+        Type requestType,
         int okStatus,
+        Type responseType,
+        List<String> queryParameters,
         Role role,
         Handler handler) {
 
@@ -28,16 +37,49 @@ public record Endpoint(
         return role != null;
     }
 
-    Endpoint withRequestBody(String description) {
-        return new Endpoint(method, path, tag, summary, description, okStatus, role, handler);
+    Endpoint withRequestBody(String description, Type type) {
+        return new Endpoint(
+                method, path, tag, summary, description, type, okStatus, responseType, queryParameters, role, handler);
     }
 
     Endpoint withOkStatus(int status) {
-        return new Endpoint(method, path, tag, summary, requestBody, status, role, handler);
+        return new Endpoint(
+                method,
+                path,
+                tag,
+                summary,
+                requestBody,
+                requestType,
+                status,
+                responseType,
+                queryParameters,
+                role,
+                handler);
+    }
+
+    Endpoint withResponseType(Type type) {
+        return new Endpoint(
+                method, path, tag, summary, requestBody, requestType, okStatus, type, queryParameters, role, handler);
+    }
+
+    Endpoint withQueryParameters(List<String> names) {
+        return new Endpoint(
+                method, path, tag, summary, requestBody, requestType, okStatus, responseType, names, role, handler);
     }
 
     Endpoint withRole(Role needed) {
-        return new Endpoint(method, path, tag, summary, requestBody, okStatus, needed, handler);
+        return new Endpoint(
+                method,
+                path,
+                tag,
+                summary,
+                requestBody,
+                requestType,
+                okStatus,
+                responseType,
+                queryParameters,
+                needed,
+                handler);
     }
 
     /** The {@code {name}} path parameters, in order. */

@@ -1,8 +1,11 @@
 package dev.vigil.server.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.store.Role;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,14 +52,61 @@ public final class Routes {
         return add(HandlerType.DELETE, path, handler, summary);
     }
 
-    /** The last route takes a JSON body, described in a few words for the document. */
+    /**
+     * The last route takes a JSON body, described in a few words for the document, and read as any JSON object (the
+     * spec-shaped bodies that {@code SpecCodec} reads field by field).
+     */
     public Routes body(String description) {
-        return replaceLast(last().withRequestBody(description));
+        return replaceLast(last().withRequestBody(description, JsonNode.class));
     }
 
-    /** The status of the last route's successful answer (200 unless said otherwise). */
+    /** The last route takes a JSON body of the record {@code type}, described in a few words for the document. */
+    public Routes body(String description, Class<? extends Record> type) {
+        return replaceLast(last().withRequestBody(description, type));
+    }
+
+    /**
+     * What the last route's successful answer serializes: a record, {@link #listOf} records, or {@code JsonNode}
+     * for a body no record describes yet. The document's schema is read from it ({@code Schemas}).
+     */
+    public Routes answers(Type type) {
+        return replaceLast(last().withResponseType(type));
+    }
+
+    /** The optional query parameters the last route reads, so that a generated client can pass them. */
+    public Routes query(String... names) {
+        return replaceLast(last().withQueryParameters(List.of(names)));
+    }
+
+    /** {@code List<element>}, for {@link #answers}. */
+    public static Type listOf(Class<?> element) {
+        return new ParameterizedType() {
+            @Override
+            public Type[] getActualTypeArguments() {
+                return new Type[] {element};
+            }
+
+            @Override
+            public Type getRawType() {
+                return List.class;
+            }
+
+            @Override
+            public Type getOwnerType() {
+                return null;
+            }
+
+            @Override
+            public String toString() {
+                return "List<" + element.getSimpleName() + ">";
+            }
+        };
+    }
+
+    /** The status of the last route's successful answer (200 unless said otherwise; 204 has no body). */
     public Routes returns(int status) {
-        return replaceLast(last().withOkStatus(status));
+        Endpoint e = last().withOkStatus(status);
+        return replaceLast(status == 204 ? e.withResponseType(null) : e);
     }
 
     /** The last route needs a token with at least {@code needed} (more than its method asks by default). */
@@ -76,7 +126,8 @@ public final class Routes {
 
     private Routes add(HandlerType method, String path, Handler handler, String summary) {
         Role byMethod = method == HandlerType.GET ? Role.VIEWER : Role.EDITOR;
-        endpoints.add(new Endpoint(method, path, tag, summary, null, 200, byMethod, handler));
+        endpoints.add(new Endpoint(
+                method, path, tag, summary, null, null, 200, JsonNode.class, List.of(), byMethod, handler));
         return this;
     }
 
