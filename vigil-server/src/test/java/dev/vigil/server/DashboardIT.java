@@ -37,8 +37,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The dashboard and the HTML report in a real browser: Debian's chromium driven headless by Selenium through
  * chromedriver (both installed by {@code .ci/run}). Data: the four days of MonitorIT (drift on day 3), a row whose
  * segment value is an HTML tag, a model whose name is a script, and the two labeled days of PerformanceIT (model
- * "insurance", with an accuracy monitor and a prediction drift monitor on the same field). Screenshots go to
- * {@code docs/screenshots/} for the README.
+ * "insurance", with an accuracy monitor and a prediction drift monitor on its prediction will_buy_insurance).
+ * Screenshots go to {@code docs/screenshots/} for the README.
  */
 class DashboardIT extends AbstractServerIT {
     private static final String EVIL_SEGMENT = "<img src=x onerror=window.__xss=3>";
@@ -61,18 +61,19 @@ class DashboardIT extends AbstractServerIT {
         reader = ItSupport.loadShop(db);
         db.execute("INSERT INTO ml.serving VALUES (999999, '" + start.plusSeconds(600) + "', 100, '"
                 + EVIL_SEGMENT.replace("'", "''") + "', 0.5)");
-        // PerformanceIT's insurance data beside the shop's, readable by the same reader
+        // PerformanceIT's insurance data beside the shop's, readable by the same reader; its prediction is named
+        // will_buy_insurance as in the demo, where that long name ran into the bar chart's legend
         for (String table : List.of("ins_training", "ins_serving")) {
-            db.execute("CREATE TABLE ml." + table
-                    + " (id bigint, ts timestamptz, proba double precision, will_buy boolean, bought boolean)");
+            db.execute("CREATE TABLE ml." + table + " (id bigint, ts timestamptz, proba double precision,"
+                    + " will_buy_insurance boolean, bought boolean)");
             ItSupport.copyCsv(db, "ml." + table, "performance/" + table.substring(4) + ".csv");
             db.execute("GRANT SELECT ON ml." + table + " TO " + reader.user());
         }
     }
 
     /**
-     * Model "insurance": predictions will_buy and proba labeled by bought; an accuracy monitor that fires on every
-     * labeled hour (no hour reaches 0.99) and a prediction drift monitor of will_buy by day.
+     * Model "insurance": predictions will_buy_insurance and proba labeled by bought; an accuracy monitor that fires
+     * on every labeled hour (no hour reaches 0.99) and a prediction drift monitor of will_buy_insurance by day.
      */
     private void createInsurance() throws InterruptedException {
         vigil().createModel("insurance", "Insurance");
@@ -82,11 +83,11 @@ class DashboardIT extends AbstractServerIT {
                 ModelType.BINARY,
                 AggregationPeriod.HOURLY,
                 Schema.builder()
-                        .prediction("will_buy", FieldType.bool())
+                        .prediction("will_buy_insurance", FieldType.bool())
                         .prediction("proba", FieldType.numeric())
                         .build()));
         dev.vigil.client.ColumnMapping labels = dev.vigil.client.ColumnMapping.builder()
-                .label("will_buy", "bought")
+                .label("will_buy_insurance", "bought")
                 .label("proba", "bought")
                 .build();
         for (DatasetKind kind : List.of(DatasetKind.TRAINING, DatasetKind.SERVING)) {
@@ -99,11 +100,13 @@ class DashboardIT extends AbstractServerIT {
                             labels);
         }
         vigil().version("insurance", "v1")
-                .createMonitor("{name: accuracy-low, type: performance_degradation, fields: [will_buy], metric:"
-                        + " accuracy, detection: {method: absolute, min: 0.99}}");
+                .createMonitor(
+                        "{name: accuracy-low, type: performance_degradation, fields: [will_buy_insurance], metric:"
+                                + " accuracy, detection: {method: absolute, min: 0.99}}");
         vigil().version("insurance", "v1")
-                .createMonitor("{name: will-drift, type: prediction_drift, fields: [will_buy], focal: {window: 1d},"
-                        + " detection: {method: training, threshold: 0.001}}");
+                .createMonitor(
+                        "{name: will-drift, type: prediction_drift, fields: [will_buy_insurance], focal: {window: 1d},"
+                                + " detection: {method: training, threshold: 0.001}}");
         runTrainingAndServing("insurance", "v1", insuranceStart, insuranceEnd);
     }
 
@@ -414,7 +417,9 @@ class DashboardIT extends AbstractServerIT {
                             for (var i = 0; i < 4; i++) {
                               var a = polys[k][i], b = polys[k][(i + 1) % 4];
                               var nx = b[1] - a[1], ny = a[0] - b[0];
-                              var pr = function (poly) { return poly.map(function (c) { return c[0] * nx + c[1] * ny; }); };
+                              var pr = function (poly) {
+                                return poly.map(function (c) { return c[0] * nx + c[1] * ny; });
+                              };
                               var s = pr(p), t = pr(q);
                               if (Math.max.apply(null, s) <= Math.min.apply(null, t) + 1e-6
                                   || Math.max.apply(null, t) <= Math.min.apply(null, s) + 1e-6) return false;
@@ -443,7 +448,8 @@ class DashboardIT extends AbstractServerIT {
                           var title = corners(svg.querySelector('text.chart-title'));
                           svg.querySelectorAll('text.legend, rect.legend-swatch').forEach(function (l) {
                             if (overlap(title, corners(l)))
-                              problems.push(name + ': the legend ' + (l.textContent || 'swatch') + ' is over the title');
+                              problems.push(name + ': the legend ' + (l.textContent || 'swatch')
+                                  + ' is over the title');
                           });
                         });
                         return problems;
@@ -469,7 +475,7 @@ class DashboardIT extends AbstractServerIT {
         signIn(TOKEN);
         browser.get(server().url() + "/models/insurance/versions/v1");
         assertThat(browser.findElements(By.cssSelector("svg.bars text.bar-label")))
-                .as("the decile labels of proba and will_buy's values are drawn")
+                .as("the decile labels of proba and will_buy_insurance's values are drawn")
                 .hasSizeGreaterThan(10);
         assertThat(browser.findElements(By.cssSelector("text.legend")))
                 .as("the bar charts' and the performance chart's legends")
@@ -494,18 +500,18 @@ class DashboardIT extends AbstractServerIT {
         signIn(TOKEN);
         Map<String, Set<String>> windows = new LinkedHashMap<>();
         for (JsonNode a : vigil().alerts(Map.of("model", "insurance"))) {
-            if (a.path("field").asText().equals("will_buy")) {
+            if (a.path("field").asText().equals("will_buy_insurance")) {
                 windows.computeIfAbsent(a.path("monitor").asText(), k -> new java.util.TreeSet<>())
                         .add(a.path("window_start").asText());
             }
         }
         assertThat(windows.keySet())
-                .as("both monitors fired on will_buy (accuracy below 0.99 in every labeled hour)")
+                .as("both monitors fired on will_buy_insurance (accuracy below 0.99 in every labeled hour)")
                 .containsExactlyInAnyOrder("accuracy-low", "will-drift");
         browser.get(server().url() + "/models/insurance/versions/v1?from=" + insuranceStart + "&to=" + insuranceEnd
                 + "&granularity=hour");
-        List<String> drift = markersOf("drift_score of will_buy");
-        List<String> performance = markersOf("performance of will_buy");
+        List<String> drift = markersOf("drift_score of will_buy_insurance");
+        List<String> performance = markersOf("performance of will_buy_insurance");
         assertThat(drift)
                 .as("the drift chart: the drift monitor's windows only")
                 .hasSize(windows.get("will-drift").size());

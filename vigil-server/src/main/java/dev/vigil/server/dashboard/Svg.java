@@ -279,8 +279,17 @@ final class Svg {
         List<String> shown = labels.stream()
                 .map(l -> l.length() > 12 ? l.substring(0, 11) + "…" : l)
                 .toList();
-        double slot = (width - left - 10) / (double) Math.max(1, labels.size());
+        int groups = Math.max(1, labels.size());
+        double slot = (width - left - 10) / (double) groups;
         LabelLayout layout = labelLayout(shown, slot);
+        if (layout.turned()) {
+            // the first label runs down-left from under its bars (about 0.48 slot from the left edge): keep it whole,
+            // with the slot it would have if the chart started as far right as the label reaches
+            double reach = textWidth(shown.get(0), SMALL_PX, false) * Math.sqrt(0.5) + 4;
+            left = Math.max(left, (int) Math.ceil(reach - 0.48 * ((width - reach - 10) / groups)));
+            slot = (width - left - 10) / (double) groups;
+            layout = labelLayout(shown, slot);
+        }
         int bottom = Math.max(34, (int) Math.ceil(layout.depth()) + 4);
         // legend entries: a 10 px swatch, 4 px, the word, a gap
         double windowEntry = 14 + textWidth("window", SMALL_PX, false) + 2 * GAP;

@@ -47,6 +47,25 @@ class SvgTest {
     }
 
     @Test
+    void aLongFirstLabelTurnedDownLeftStaysInsideTheChart() {
+        String chart = Svg.bars(
+                "share of owner",
+                List.of("a_rather_long_channel", "web", "app", "shop", "phone", "mail", "fax", "post", "desk", "kiosk"),
+                java.util.Collections.nCopies(10, 0.1),
+                java.util.Collections.nCopies(10, 0.1),
+                380,
+                130);
+        java.util.regex.Matcher first = java.util.regex.Pattern.compile(
+                        "<text class=\"axis bar-label\" x=\"([0-9.]+)\"[^>]*rotate\\(-45[^>]*>a_rather_lo…<")
+                .matcher(chart);
+        assertThat(first.find()).as(chart).isTrue();
+        double reach = Svg.textWidth("a_rather_lo…", 10, false) * Math.sqrt(0.5);
+        assertThat(Double.parseDouble(first.group(1)) - reach)
+                .as("the label's far end, x of its anchor less its width·cos 45°")
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
     void aLegendThatWouldRunIntoTheTitleGetsARowOfItsOwn() {
         assertThat(Svg.legendBaseline("share of amount", 120, 40, 370)).isEqualTo(14);
         assertThat(Svg.legendBaseline("share of will_buy_insurance", 120, 40, 370))
