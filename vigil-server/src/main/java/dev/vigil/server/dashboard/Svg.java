@@ -20,6 +20,14 @@ final class Svg {
     /** The space kept between two labels, or a label and the title, in pixels. */
     static final double GAP = 6;
 
+    /** A line of 10 px text with the room it needs above and below (DejaVu Sans: 1.17 em), and a little air. */
+    private static final double LINE_PX = 13;
+
+    /** Label baselines below the bars' base: level labels, and the anchor of turned ones. */
+    private static final double LEVEL_BASELINE = 14;
+
+    private static final double TURNED_BASELINE = 10;
+
     private Svg() {}
 
     /**
@@ -70,14 +78,6 @@ final class Svg {
         return new LabelLayout(Math.max(1, step), true, TURNED_BASELINE + widest * Math.sqrt(0.5) + 3);
     }
 
-    /** A line of 10 px text with the room it needs above and below (DejaVu Sans: 1.17 em), and a little air. */
-    private static final double LINE_PX = 13;
-
-    /** Label baselines below the bars' base: level labels, and the anchor of turned ones. */
-    private static final double LEVEL_BASELINE = 14;
-
-    private static final double TURNED_BASELINE = 10;
-
     /**
      * The legend's row: beside the title when both fit in {@code width} from {@code left}, else a row of its own
      * under the title. Returns the baseline of the legend's text.
@@ -95,7 +95,7 @@ final class Svg {
     /**
      * A line chart of {@code series} over [{@code from}, {@code to}), {@code width} × {@code height} pixels, with a
      * y axis from the data's range (or [0, yMax] when {@code fromZero}), the alert {@code markers} shaded, and a
-     * legend when more than one series.
+     * legend when more than one series (beside the title when both fit, else on a row of its own under it).
      */
     static String lineChart(
             String title, List<Series> series, List<Marker> markers, Instant from, Instant to, int width, int height) {
