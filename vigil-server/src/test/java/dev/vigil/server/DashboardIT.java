@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -34,8 +36,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard and the HTML report in a real browser: Debian's chromium driven headless by Selenium through
  * chromedriver (both installed by {@code .ci/run}). Data: the four days of MonitorIT (drift on day 3), a row whose
- * segment value is an HTML tag, and a model whose name is a script. Screenshots go to {@code docs/screenshots/} for
- * the README.
+ * segment value is an HTML tag, a model whose name is a script, and the two labeled days of PerformanceIT (model
+ * "insurance", with an accuracy monitor and a prediction drift monitor on its prediction will_buy_insurance).
+ * Screenshots go to {@code docs/screenshots/} for the README.
  */
 class DashboardIT extends AbstractServerIT {
     private static final String EVIL_SEGMENT = "<img src=x onerror=window.__xss=3>";
@@ -44,6 +47,10 @@ class DashboardIT extends AbstractServerIT {
     private static final Path SCREENSHOTS = Path.of("..", "docs", "screenshots");
 
     private final JsonNode expected = ItSupport.json("monitors/expected.json");
+    private final JsonNode insurance = ItSupport.json("performance/expected.json");
+    private final Instant insuranceStart = Instant.parse(insurance.path("start").asText());
+    private final Instant insuranceEnd =
+            insuranceStart.plus(Duration.ofHours(insurance.path("hours").asInt()));
     private final Instant start = Instant.parse(expected.path("start").asText());
     private final Instant end = start.plus(Duration.ofDays(expected.path("days").asInt()));
     private TestDatabase.Credentials reader;
@@ -54,6 +61,53 @@ class DashboardIT extends AbstractServerIT {
         reader = ItSupport.loadShop(db);
         db.execute("INSERT INTO ml.serving VALUES (999999, '" + start.plusSeconds(600) + "', 100, '"
                 + EVIL_SEGMENT.replace("'", "''") + "', 0.5)");
+        // PerformanceIT's insurance data beside the shop's, readable by the same reader; its prediction is named
+        // will_buy_insurance as in the demo, where that long name ran into the bar chart's legend
+        for (String table : List.of("ins_training", "ins_serving")) {
+            db.execute("CREATE TABLE ml." + table + " (id bigint, ts timestamptz, proba double precision,"
+                    + " will_buy_insurance boolean, bought boolean)");
+            ItSupport.copyCsv(db, "ml." + table, "performance/" + table.substring(4) + ".csv");
+            db.execute("GRANT SELECT ON ml." + table + " TO " + reader.user());
+        }
+    }
+
+    /**
+     * Model "insurance": predictions will_buy_insurance and proba labeled by bought; an accuracy monitor that fires
+     * on every labeled hour (no hour reaches 0.99) and a prediction drift monitor of will_buy_insurance by day.
+     */
+    private void createInsurance() throws InterruptedException {
+        vigil().createModel("insurance", "Insurance");
+        vigil().apply(new ModelVersion(
+                "insurance",
+                "v1",
+                ModelType.BINARY,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .prediction("will_buy_insurance", FieldType.bool())
+                        .prediction("proba", FieldType.numeric())
+                        .build()));
+        dev.vigil.client.ColumnMapping labels = dev.vigil.client.ColumnMapping.builder()
+                .label("will_buy_insurance", "bought")
+                .label("proba", "bought")
+                .build();
+        for (DatasetKind kind : List.of(DatasetKind.TRAINING, DatasetKind.SERVING)) {
+            vigil().version("insurance", "v1")
+                    .connect(
+                            kind,
+                            ItSupport.source(db(), reader, "SELECT * FROM ml.ins_" + kind.specName()),
+                            "id",
+                            "ts",
+                            labels);
+        }
+        vigil().version("insurance", "v1")
+                .createMonitor(
+                        "{name: accuracy-low, type: performance_degradation, fields: [will_buy_insurance], metric:"
+                                + " accuracy, detection: {method: absolute, min: 0.99}}");
+        vigil().version("insurance", "v1")
+                .createMonitor(
+                        "{name: will-drift, type: prediction_drift, fields: [will_buy_insurance], focal: {window: 1d},"
+                                + " detection: {method: training, threshold: 0.001}}");
+        runTrainingAndServing("insurance", "v1", insuranceStart, insuranceEnd);
     }
 
     @BeforeAll
@@ -75,6 +129,7 @@ class DashboardIT extends AbstractServerIT {
         vigil().version("shop", "v1")
                 .createMonitor("{name: rows-low, type: model_activity, detection: {method: absolute, min: 25}}");
         runTrainingAndServing("shop", "v1", start, end);
+        createInsurance();
         assertThat(Path.of("/usr/bin/chromium"))
                 .as("Debian's chromium (apt-get install chromium chromium-driver; .ci/run does)")
                 .exists();
@@ -336,5 +391,147 @@ class DashboardIT extends AbstractServerIT {
         assertThat(browser.findElement(By.tagName("body")).getText()).contains("drift-watch");
         assertThat(xss()).isNull();
         screenshot("report.png");
+    }
+
+    /**
+     * Problems of the charts on the page: two labels of a bar chart that overlap (their boxes as the browser lays
+     * them out, turned ones included: a separating-axis test of the two rectangles), a label cut off by its chart,
+     * a legend entry over its chart's title. Empty when there are none.
+     */
+    @SuppressWarnings("unchecked")
+    private List<String> layoutProblems() {
+        return (List<String>)
+                ((JavascriptExecutor) browser)
+                        .executeScript(
+                                """
+                        function corners(el) {
+                          var b = el.getBBox(), m = el.getCTM();
+                          return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height],
+                                  [b.x, b.y + b.height]].map(function (p) {
+                            return [m.a * p[0] + m.c * p[1] + m.e, m.b * p[0] + m.d * p[1] + m.f];
+                          });
+                        }
+                        function overlap(p, q) {
+                          var polys = [p, q];
+                          for (var k = 0; k < 2; k++) {
+                            for (var i = 0; i < 4; i++) {
+                              var a = polys[k][i], b = polys[k][(i + 1) % 4];
+                              var nx = b[1] - a[1], ny = a[0] - b[0];
+                              var pr = function (poly) {
+                                return poly.map(function (c) { return c[0] * nx + c[1] * ny; });
+                              };
+                              var s = pr(p), t = pr(q);
+                              if (Math.max.apply(null, s) <= Math.min.apply(null, t) + 1e-6
+                                  || Math.max.apply(null, t) <= Math.min.apply(null, s) + 1e-6) return false;
+                            }
+                          }
+                          return true;
+                        }
+                        var problems = [];
+                        document.querySelectorAll('svg.chart').forEach(function (svg) {
+                          var name = svg.querySelector('text.chart-title').textContent;
+                          var w = svg.width.baseVal.value, h = svg.height.baseVal.value;
+                          var labels = Array.from(svg.querySelectorAll('text.bar-label'));
+                          for (var i = 0; i < labels.length; i++) {
+                            var ci = corners(labels[i]);
+                            ci.forEach(function (c) {
+                              if (c[0] < -0.5 || c[0] > w + 0.5 || c[1] < -0.5 || c[1] > h + 0.5)
+                                problems.push(name + ': label ' + labels[i].firstChild.textContent + ' is cut off at '
+                                    + c.map(Math.round));
+                            });
+                            for (var j = i + 1; j < labels.length; j++) {
+                              if (overlap(ci, corners(labels[j])))
+                                problems.push(name + ': labels ' + labels[i].firstChild.textContent + ' and '
+                                    + labels[j].firstChild.textContent + ' overlap');
+                            }
+                          }
+                          var title = corners(svg.querySelector('text.chart-title'));
+                          svg.querySelectorAll('text.legend, rect.legend-swatch').forEach(function (l) {
+                            if (overlap(title, corners(l)))
+                              problems.push(name + ': the legend ' + (l.textContent || 'swatch')
+                                  + ' is over the title');
+                          });
+                        });
+                        return problems;
+                        """);
+    }
+
+    /** The tooltips of the alert markers shaded on the chart titled {@code title}. */
+    @SuppressWarnings("unchecked")
+    private List<String> markersOf(String title) {
+        return (List<String>) ((JavascriptExecutor) browser)
+                .executeScript(
+                        "var title = arguments[0];"
+                                + " var svg = Array.from(document.querySelectorAll('svg.chart')).find(function (s) {"
+                                + " return s.querySelector('text.chart-title').textContent === title; });"
+                                + " if (!svg) return null;"
+                                + " return Array.from(svg.querySelectorAll('rect.alert-marker title'))"
+                                + ".map(function (t) { return t.textContent; });",
+                        title);
+    }
+
+    @Test
+    void barLabelsAndLegendsDoNotOverlapAnything() throws Exception {
+        signIn(TOKEN);
+        browser.get(server().url() + "/models/insurance/versions/v1");
+        assertThat(browser.findElements(By.cssSelector("svg.bars text.bar-label")))
+                .as("the decile labels of proba and will_buy_insurance's values are drawn")
+                .hasSizeGreaterThan(10);
+        assertThat(browser.findElements(By.cssSelector("text.legend")))
+                .as("the bar charts' and the performance chart's legends")
+                .hasSizeGreaterThan(4);
+        assertThat(layoutProblems()).isEmpty();
+        browser.get(server().url() + "/models/shop/versions/v1?from=" + start + "&to=" + end + "&granularity=hour");
+        assertThat(browser.findElements(By.cssSelector("svg.bars text.bar-label")))
+                .hasSizeGreaterThan(10);
+        assertThat(layoutProblems()).isEmpty();
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("from", insuranceStart.toString());
+        query.put("to", insuranceEnd.toString());
+        Path file = Path.of("target", "dashboard-it-layout-report.html");
+        Files.writeString(file, vigil().report("insurance", "v1", query), StandardCharsets.UTF_8);
+        browser.get(file.toUri().toString());
+        assertThat(browser.findElements(By.cssSelector("svg.bars"))).isNotEmpty();
+        assertThat(layoutProblems()).as("the same charts in the report").isEmpty();
+    }
+
+    @Test
+    void eachChartShadesOnlyTheAlertsOfItsKind() throws Exception {
+        signIn(TOKEN);
+        Map<String, Set<String>> windows = new LinkedHashMap<>();
+        for (JsonNode a : vigil().alerts(Map.of("model", "insurance"))) {
+            if (a.path("field").asText().equals("will_buy_insurance")) {
+                windows.computeIfAbsent(a.path("monitor").asText(), k -> new java.util.TreeSet<>())
+                        .add(a.path("window_start").asText());
+            }
+        }
+        assertThat(windows.keySet())
+                .as("both monitors fired on will_buy_insurance (accuracy below 0.99 in every labeled hour)")
+                .containsExactlyInAnyOrder("accuracy-low", "will-drift");
+        browser.get(server().url() + "/models/insurance/versions/v1?from=" + insuranceStart + "&to=" + insuranceEnd
+                + "&granularity=hour");
+        List<String> drift = markersOf("drift_score of will_buy_insurance");
+        List<String> performance = markersOf("performance of will_buy_insurance");
+        assertThat(drift)
+                .as("the drift chart: the drift monitor's windows only")
+                .hasSize(windows.get("will-drift").size());
+        assertThat(drift).allSatisfy(t -> assertThat(t).startsWith("will-drift: "));
+        assertThat(performance)
+                .as("the performance chart: the accuracy monitor's windows only")
+                .hasSize(windows.get("accuracy-low").size())
+                .allSatisfy(t -> assertThat(t).startsWith("accuracy-low: "));
+    }
+
+    @Test
+    void withoutARangeAPageStartsAtTheFirstStoredWindow() {
+        signIn(TOKEN);
+        browser.get(server().url() + "/models/insurance/versions/v1");
+        assertThat(browser.findElement(By.name("from")).getAttribute("value"))
+                .as("two days of data: the page starts at the data, not five empty days before it")
+                .isEqualTo(insuranceStart.toString());
+        assertThat(browser.findElement(By.name("to")).getAttribute("value")).isEqualTo(insuranceEnd.toString());
+        browser.get(server().url() + "/models/shop/versions/v1");
+        assertThat(browser.findElement(By.name("from")).getAttribute("value")).isEqualTo(start.toString());
+        assertThat(browser.findElement(By.name("to")).getAttribute("value")).isEqualTo(end.toString());
     }
 }

@@ -1,7 +1,14 @@
 package dev.vigil.server.dashboard;
 
+import dev.vigil.core.VigilArgumentException;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.monitor.MonitorType;
 import dev.vigil.store.Alert;
+import dev.vigil.store.Metastore;
+import dev.vigil.store.MonitorRepository;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Alerts as the pages show them: a table (with acknowledge and resolve buttons on the dashboard, none in a report)
@@ -72,5 +79,34 @@ final class AlertTable {
                 .filter(a -> a.field().equals(field))
                 .map(a -> new Svg.Marker(a.windowStart(), a.windowEnd(), a.monitor() + ": " + a.reason()))
                 .toList();
+    }
+
+    /**
+     * The windows of {@code field}'s alerts raised by one of {@code monitors}, to shade on a chart of what those
+     * monitors watch: an accuracy alert belongs on the performance chart, not on the same field's drift chart.
+     */
+    static List<Svg.Marker> markers(List<Alert> alerts, String field, Set<String> monitors) {
+        return markers(
+                alerts.stream().filter(a -> monitors.contains(a.monitor())).toList(), field);
+    }
+
+    /**
+     * The names of {@code v}'s monitors whose metric comes from {@code source} (drift or performance). A stored
+     * monitor whose type this server does not know is left out: its alerts stay in the tables, unshaded.
+     */
+    static Set<String> monitorsOf(Metastore store, ModelVersion v, MonitorType.Source source) {
+        return store.monitors().list(v.modelId(), v.version()).stream()
+                .filter(m -> sourceOf(m) == source)
+                .map(MonitorRepository.StoredMonitor::name)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    private static MonitorType.Source sourceOf(MonitorRepository.StoredMonitor m) {
+        try {
+            return MonitorType.fromSpec(m.spec().path("type").asText(), "monitors." + m.name() + ".type")
+                    .source();
+        } catch (VigilArgumentException e) {
+            return null;
+        }
     }
 }

@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.function.Supplier;
 
-/** The range a page shows: asked, or the last week of data up to the serving watermark. */
+/**
+ * The range a page shows: asked, or the last week of data up to the end of the last serving window, never starting
+ * before the first stored window (a page of four days of data shows those four days, not three empty ones first).
+ */
 record PageRange(Instant from, Instant to, Granularity granularity) {
     /** The most points a chart gets: more would not show, and would only cost time. */
     static final int MAX_BUCKETS = 2_000;
@@ -46,7 +48,8 @@ record PageRange(Instant from, Instant to, Granularity granularity) {
 
     /**
      * The range asked of {@code v}'s pages: up to {@code to}, else the end of its last serving window, else this hour;
-     * from {@code from}, else a week earlier; by {@code granularity}, else hours up to 8 days and days beyond.
+     * from {@code from}, else a week earlier but not before its first serving window; by {@code granularity}, else
+     * hours up to 8 days and days beyond.
      */
     static PageRange resolve(
             Metastore store,
@@ -55,17 +58,30 @@ record PageRange(Instant from, Instant to, Granularity granularity) {
             Optional<Instant> from,
             Optional<Instant> to,
             Optional<String> granularity) {
-        return of(from, to, granularity, () -> store.profiles()
-                .windowRange(v.modelId(), v.version(), "serving")
-                .map(r -> r[1])
-                .orElse(clock.instant().truncatedTo(ChronoUnit.HOURS)));
+        // [first start, last end] of the stored serving windows; not read when the range is fully asked
+        Optional<Instant[]> stored = from.isPresent() && to.isPresent()
+                ? Optional.empty()
+                : store.profiles().windowRange(v.modelId(), v.version(), "serving");
+        return of(
+                from,
+                to,
+                granularity,
+                stored.map(r -> r[1]).orElse(clock.instant().truncatedTo(ChronoUnit.HOURS)),
+                stored.map(r -> r[0]));
     }
 
-    /** {@link #resolve} with {@code lastEnd} as the end when {@code to} is not asked. */
+    /**
+     * {@link #resolve} with {@code lastEnd} as the end when {@code to} is not asked, and {@code firstStart} (the
+     * first stored window) as the earliest default start.
+     */
     static PageRange of(
-            Optional<Instant> from, Optional<Instant> to, Optional<String> granularity, Supplier<Instant> lastEnd) {
-        Instant end = to.map(t -> bounded(t, "to")).orElseGet(lastEnd);
-        Instant start = from.map(t -> bounded(t, "from")).orElse(end.minus(DEFAULT_LENGTH));
+            Optional<Instant> from,
+            Optional<Instant> to,
+            Optional<String> granularity,
+            Instant lastEnd,
+            Optional<Instant> firstStart) {
+        Instant end = to.map(t -> bounded(t, "to")).orElse(lastEnd);
+        Instant start = from.map(t -> bounded(t, "from")).orElseGet(() -> defaultStart(end, firstStart));
         if (!end.isAfter(start)) {
             throw new VigilArgumentException("to: " + end + " must be after from " + start);
         }
@@ -85,5 +101,13 @@ record PageRange(Instant from, Instant to, Granularity granularity) {
                     + " points, more than " + MAX_BUCKETS + "; pick a coarser granularity or a shorter range");
         }
         return new PageRange(start, end, parsed);
+    }
+
+    /** A week before {@code end}, or the first stored window when that is later and still before {@code end}. */
+    private static Instant defaultStart(Instant end, Optional<Instant> firstStart) {
+        Instant weekBefore = end.minus(DEFAULT_LENGTH);
+        return firstStart
+                .filter(first -> first.isAfter(weekBefore) && first.isBefore(end))
+                .orElse(weekBefore);
     }
 }

@@ -12,7 +12,79 @@ import java.util.Locale;
 final class Svg {
     static final String[] COLORS = {"#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "#0891b2"};
 
+    /** Font sizes of dashboard.css: {@code .chart-title} is 12 px bold, {@code .axis} and {@code .legend} 10 px. */
+    static final double TITLE_PX = 12;
+
+    static final double SMALL_PX = 10;
+
+    /** The space kept between two labels, or a label and the title, in pixels. */
+    static final double GAP = 6;
+
+    /** A line of 10 px text with the room it needs above and below (DejaVu Sans: 1.17 em), and a little air. */
+    private static final double LINE_PX = 13;
+
+    /** Label baselines below the bars' base: level labels, and the anchor of turned ones. */
+    private static final double LEVEL_BASELINE = 14;
+
+    private static final double TURNED_BASELINE = 10;
+
     private Svg() {}
+
+    /**
+     * An upper estimate of {@code text}'s width in pixels at {@code px}: per character, the advance of DejaVu Sans
+     * (the widest of the usual sans-serif fonts, and Debian's default) rounded up, bold 12% wider. The server has no
+     * font to measure with, and a label placed by an overestimate only leaves more room than needed.
+     */
+    static double textWidth(String text, double px, boolean bold) {
+        double em = 0;
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            if ("iljtf.,:;'|!()[] ".indexOf(c) >= 0) {
+                em += 0.42;
+            } else if ("mwMW%<>+=~…@".indexOf(c) >= 0) {
+                em += 1.0;
+            } else if (Character.isUpperCase(c)) {
+                em += 0.8;
+            } else {
+                em += 0.68;
+            }
+        }
+        return em * px * (bold ? 1.12 : 1);
+    }
+
+    /**
+     * Where a bar chart's labels go: every {@code step}-th label is written (1: all of them), level or
+     * {@code turned} 45°, reaching {@code depth} pixels below the bars' base.
+     */
+    record LabelLayout(int step, boolean turned, double depth) {}
+
+    /**
+     * Level labels when the widest fits its {@code slot} (the pixels per bar group); else labels turned 45°, which
+     * stand {@code slot}·sin 45° apart across their lines and so fit slots down to about 18 pixels; below that only
+     * every {@code step}-th label, so that no two labels overlap.
+     */
+    static LabelLayout labelLayout(List<String> labels, double slot) {
+        double widest = labels.stream()
+                .mapToDouble(l -> textWidth(l, SMALL_PX, false))
+                .max()
+                .orElse(0);
+        if (widest + GAP <= slot) {
+            return new LabelLayout(1, false, LEVEL_BASELINE + 3);
+        }
+        double across = slot * Math.sqrt(0.5);
+        int step = (int) Math.ceil(LINE_PX / across);
+        // the label ends at its anchor and runs down-left: its far end is widest·sin 45° lower, its descent 3 px more
+        return new LabelLayout(Math.max(1, step), true, TURNED_BASELINE + widest * Math.sqrt(0.5) + 3);
+    }
+
+    /**
+     * The legend's row: beside the title when both fit in {@code width} from {@code left}, else a row of its own
+     * under the title. Returns the baseline of the legend's text.
+     */
+    static int legendBaseline(String title, double legendWidth, int left, int width) {
+        return left + textWidth(title, TITLE_PX, true) + 2 * GAP + legendWidth <= width ? 14 : 28;
+    }
 
     /** A named series of (time, value) points; null values are gaps. */
     record Series(String name, List<Instant> times, List<Double> values, boolean dashed) {}
@@ -23,14 +95,24 @@ final class Svg {
     /**
      * A line chart of {@code series} over [{@code from}, {@code to}), {@code width} × {@code height} pixels, with a
      * y axis from the data's range (or [0, yMax] when {@code fromZero}), the alert {@code markers} shaded, and a
-     * legend when more than one series.
+     * legend when more than one series (beside the title when both fit, else on a row of its own under it).
      */
     static String lineChart(
             String title, List<Series> series, List<Marker> markers, Instant from, Instant to, int width, int height) {
         int left = 48;
         int right = 10;
-        int top = 22;
         int bottom = 22;
+        // a legend entry: a 10 px swatch, 4 px, the name, and a gap before the next
+        List<Double> legendX = new ArrayList<>();
+        double legendWidth = 0;
+        for (Series s : series.size() > 1 ? series : List.<Series>of()) {
+            legendX.add(legendWidth);
+            legendWidth += 14 + textWidth(s.name(), SMALL_PX, false) + 2 * GAP;
+        }
+        int legendBaseline = legendBaseline(title, legendWidth, left, width - right);
+        // the plot starts under the title, and under the legend when the legend has a row of its own
+        int top = legendBaseline == 14 ? 22 : 36;
+        double legendLeft = legendBaseline == 14 ? width - right - legendWidth + 2 * GAP : left;
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
@@ -169,15 +251,16 @@ final class Svg {
                 }
             }
             if (series.size() > 1) {
-                double lx = x0 + 8 + si * 150;
+                double lx = legendLeft + legendX.get(si);
                 out.append(String.format(
                                 Locale.ROOT,
-                                "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"3\" fill=\"%s\"/>",
+                                "<rect class=\"legend-swatch\" x=\"%.1f\" y=\"%d\" width=\"10\" height=\"3\""
+                                        + " fill=\"%s\"/>",
                                 lx,
-                                top - 2,
+                                legendBaseline - 4,
                                 color))
                         .append(String.format(
-                                Locale.ROOT, "<text class=\"legend\" x=\"%.1f\" y=\"%d\">", lx + 14, top + 2))
+                                Locale.ROOT, "<text class=\"legend\" x=\"%.1f\" y=\"%d\">", lx + 14, legendBaseline))
                         .append(Html.text(s.name()))
                         .append("</text>");
             }
@@ -187,13 +270,34 @@ final class Svg {
 
     /**
      * Grouped bars: for each label the window's share beside the baseline's, 0 to the largest share; labels under
-     * the bars (cut to 12 characters; the full label in the tooltip).
+     * the bars (cut to 12 characters; the full label in the tooltip), turned or thinned by {@link #labelLayout} so
+     * that none overlaps its neighbour. The chart grows taller by what turned labels or a legend row need.
      */
     static String bars(
             String title, List<String> labels, List<Double> window, List<Double> baseline, int width, int height) {
         int left = 40;
-        int bottom = 34;
-        int top = 24;
+        List<String> shown = labels.stream()
+                .map(l -> l.length() > 12 ? l.substring(0, 11) + "…" : l)
+                .toList();
+        int groups = Math.max(1, labels.size());
+        double slot = (width - left - 10) / (double) groups;
+        LabelLayout layout = labelLayout(shown, slot);
+        if (layout.turned()) {
+            // the first label runs down-left from under its bars (about 0.48 slot from the left edge): keep it whole,
+            // with the slot it would have if the chart started as far right as the label reaches
+            double reach = textWidth(shown.get(0), SMALL_PX, false) * Math.sqrt(0.5) + 4;
+            left = Math.max(left, (int) Math.ceil(reach - 0.48 * ((width - reach - 10) / groups)));
+            slot = (width - left - 10) / (double) groups;
+            layout = labelLayout(shown, slot);
+        }
+        int bottom = Math.max(34, (int) Math.ceil(layout.depth()) + 4);
+        // legend entries: a 10 px swatch, 4 px, the word, a gap
+        double windowEntry = 14 + textWidth("window", SMALL_PX, false) + 2 * GAP;
+        double legendWidth = windowEntry + 14 + textWidth("baseline", SMALL_PX, false);
+        int legendBaseline = legendBaseline(title, legendWidth, left, width - 10);
+        int top = legendBaseline == 14 ? 24 : 38;
+        double legendLeft = legendBaseline == 14 ? width - 10 - legendWidth : left;
+        height += (bottom - 34) + (top - 24);
         double max = 0;
         for (int i = 0; i < labels.size(); i++) {
             max = Math.max(max, value(window, i));
@@ -211,19 +315,22 @@ final class Svg {
                 .append("\" y=\"14\" class=\"chart-title\">")
                 .append(Html.text(title))
                 .append("</text>");
-        out.append("<rect x=\"")
-                .append(width - 210)
-                .append("\" y=\"6\" width=\"10\" height=\"8\" fill=\"")
-                .append(COLORS[0])
-                .append("\"/><text class=\"legend\" x=\"")
-                .append(width - 196)
-                .append("\" y=\"14\">window</text><rect x=\"")
-                .append(width - 140)
-                .append("\" y=\"6\" width=\"10\" height=\"8\" fill=\"")
-                .append(COLORS[1])
-                .append("\"/><text class=\"legend\" x=\"")
-                .append(width - 126)
-                .append("\" y=\"14\">baseline</text>");
+        out.append(String.format(
+                Locale.ROOT,
+                "<rect class=\"legend-swatch\" x=\"%.1f\" y=\"%d\" width=\"10\" height=\"8\" fill=\"%s\"/>"
+                        + "<text class=\"legend\" x=\"%.1f\" y=\"%d\">window</text>"
+                        + "<rect class=\"legend-swatch\" x=\"%.1f\" y=\"%d\" width=\"10\" height=\"8\" fill=\"%s\"/>"
+                        + "<text class=\"legend\" x=\"%.1f\" y=\"%d\">baseline</text>",
+                legendLeft,
+                legendBaseline - 8,
+                COLORS[0],
+                legendLeft + 14,
+                legendBaseline,
+                legendLeft + windowEntry,
+                legendBaseline - 8,
+                COLORS[1],
+                legendLeft + windowEntry + 14,
+                legendBaseline));
         if (labels.isEmpty() || max <= 0) {
             return out.append("<text x=\"")
                     .append(width / 2)
@@ -232,7 +339,6 @@ final class Svg {
                     .append("\" text-anchor=\"middle\" class=\"muted\">no data</text></svg>")
                     .toString();
         }
-        double slot = (width - left - 10) / (double) labels.size();
         double barWidth = Math.max(2, slot * 0.38);
         double y0 = height - bottom;
         for (int i = 0; i < labels.size(); i++) {
@@ -253,13 +359,28 @@ final class Svg {
                                 + String.format(Locale.ROOT, "%.1f%%", 100 * v)))
                         .append("</title></rect>");
             }
+            if (i % layout.step() != 0) {
+                continue; // thinned out: the bars' tooltips still name it
+            }
             String label = labels.get(i);
-            out.append(String.format(
-                            Locale.ROOT,
-                            "<text class=\"axis\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-                            sx + barWidth,
-                            y0 + 14))
-                    .append(Html.text(label.length() > 12 ? label.substring(0, 11) + "…" : label))
+            double cx = sx + barWidth;
+            out.append(
+                            layout.turned()
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            "<text class=\"axis bar-label\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\""
+                                                    + " transform=\"rotate(-45 %.1f %.1f)\">",
+                                            cx,
+                                            y0 + TURNED_BASELINE,
+                                            cx,
+                                            y0 + TURNED_BASELINE)
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "<text class=\"axis bar-label\" x=\"%.1f\" y=\"%.1f\""
+                                                    + " text-anchor=\"middle\">",
+                                            cx,
+                                            y0 + LEVEL_BASELINE))
+                    .append(Html.text(shown.get(i)))
                     .append("<title>")
                     .append(Html.text(label))
                     .append("</title></text>");

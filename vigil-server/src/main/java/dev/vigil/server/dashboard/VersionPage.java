@@ -5,6 +5,7 @@ import dev.vigil.core.model.Field;
 import dev.vigil.core.model.FieldGroup;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.TextLength;
+import dev.vigil.core.monitor.MonitorType;
 import dev.vigil.core.query.DriftRow;
 import dev.vigil.core.query.PerformanceRow;
 import dev.vigil.query.ProfileQueries;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A version's page: its fields ranked by drift against the training set (each with its drift over time and its
@@ -66,6 +68,8 @@ final class VersionPage {
             return body.append(Layout.NO_SERVING).toString();
         }
         List<Alert> alerts = VersionData.alerts(store, v);
+        // Each chart shades only the alerts of what it shows: drift monitors' on drift charts, and so on.
+        Set<String> driftMonitors = AlertTable.monitorsOf(store, v, MonitorType.Source.DRIFT);
         // Drift of every field, ranked by its drift over the whole range.
         body.append("<h2>Drift against the training set</h2>");
         if (!VersionData.hasTraining(store, v)) {
@@ -115,7 +119,7 @@ final class VersionPage {
                         .append(Svg.lineChart(
                                 "drift_score of " + f,
                                 series.containsKey(f) ? List.of(series.get(f)) : List.of(),
-                                AlertTable.markers(alerts, stored),
+                                AlertTable.markers(alerts, stored, driftMonitors),
                                 range.from(),
                                 range.to(),
                                 360,
@@ -173,6 +177,7 @@ final class VersionPage {
                             + " dataset, or an actuals dataset).</p>")
                     .toString();
         }
+        Set<String> performanceMonitors = AlertTable.monitorsOf(store, v, MonitorType.Source.PERFORMANCE);
         out.append("<div class=\"charts\">");
         for (Field f : predictions) {
             Map<String, Svg.Series> series = byField.get(f.name());
@@ -180,7 +185,7 @@ final class VersionPage {
                 out.append(Svg.lineChart(
                         "performance of " + f.name(),
                         new ArrayList<>(series.values()),
-                        AlertTable.markers(alerts, f.name()),
+                        AlertTable.markers(alerts, f.name(), performanceMonitors),
                         range.from(),
                         range.to(),
                         560,

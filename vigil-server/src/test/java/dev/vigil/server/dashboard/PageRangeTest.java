@@ -17,13 +17,38 @@ class PageRangeTest {
                 Optional.ofNullable(from).map(Instant::parse),
                 Optional.ofNullable(to).map(Instant::parse),
                 Optional.ofNullable(granularity),
-                () -> LAST);
+                LAST,
+                Optional.empty());
+    }
+
+    private static PageRange withDataFrom(String firstStart, String to) {
+        return PageRange.of(
+                Optional.empty(),
+                Optional.ofNullable(to).map(Instant::parse),
+                Optional.empty(),
+                LAST,
+                Optional.of(Instant.parse(firstStart)));
     }
 
     @Test
     void withoutARangeAPageShowsTheLastWeekByHour() {
         assertThat(of(null, null, null))
                 .isEqualTo(new PageRange(Instant.parse("2026-03-07T00:00:00Z"), LAST, Granularity.HOUR));
+    }
+
+    @Test
+    void withoutARangeAPageStartsAtTheFirstStoredWindowWhenTheDataIsShorterThanAWeek() {
+        assertThat(withDataFrom("2026-03-10T00:00:00Z", null))
+                .as("four days of data: those four days, not three empty ones before them")
+                .isEqualTo(new PageRange(Instant.parse("2026-03-10T00:00:00Z"), LAST, Granularity.HOUR));
+        assertThat(withDataFrom("2026-01-01T00:00:00Z", null).from())
+                .as("more than a week of data: the last week")
+                .isEqualTo(Instant.parse("2026-03-07T00:00:00Z"));
+        assertThat(withDataFrom("2026-03-10T00:00:00Z", "2026-03-09T00:00:00Z").from())
+                .as("an asked end before the data: the week before it, not an empty or backward range")
+                .isEqualTo(Instant.parse("2026-03-02T00:00:00Z"));
+        assertThat(withDataFrom("2026-03-10T00:00:00Z", "2026-03-12T00:00:00Z").from())
+                .isEqualTo(Instant.parse("2026-03-10T00:00:00Z"));
     }
 
     @Test
