@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.server.web.Endpoint;
 import dev.vigil.server.web.ErrorBody;
 import dev.vigil.server.web.Json;
+import dev.vigil.server.web.PlainText;
 import java.util.List;
 import java.util.Locale;
 
@@ -81,7 +82,12 @@ public final class OpenApi {
             ObjectNode responses = op.putObject("responses");
             ObjectNode ok = responses.putObject(String.valueOf(e.okStatus()));
             ok.put("description", e.okStatus() == 204 ? "done, no content" : "success");
-            if (e.responseType() == String.class) {
+            if (e.responseType() == PlainText.class) {
+                ok.putObject("content")
+                        .putObject("text/plain")
+                        .putObject("schema")
+                        .put("type", "string");
+            } else if (e.responseType() == String.class) {
                 ok.putObject("content")
                         .putObject("text/html")
                         .putObject("schema")

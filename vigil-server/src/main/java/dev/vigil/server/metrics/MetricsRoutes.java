@@ -1,6 +1,7 @@
 package dev.vigil.server.metrics;
 
 import dev.vigil.server.web.Endpoint;
+import dev.vigil.server.web.PlainText;
 import dev.vigil.server.web.Routes;
 import dev.vigil.store.Metastore;
 import io.javalin.http.Context;
@@ -49,6 +50,7 @@ public final class MetricsRoutes {
                         "Prometheus metrics (text format 0.0.4): the latest complete window's drift, missing ratio,"
                                 + " rows and performance per model, version and field; open alerts, runs, scheduler"
                                 + " lag and failed notifications")
+                .answers(PlainText.class)
                 .endpoints();
     }
 
