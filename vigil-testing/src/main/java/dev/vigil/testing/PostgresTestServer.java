@@ -23,7 +23,7 @@ import java.util.Properties;
  * server, with {@code VIGIL_TEST_PG_USER} and {@code VIGIL_TEST_PG_PASSWORD} (default {@code vigil_test} /
  * {@code vigil_test}), a login with CREATEDB and CREATEROLE that {@code .ci/run} creates. Without it, it is an embedded
  * PostgreSQL ({@link EmbeddedPostgresServer}, ADR 0024) that this JVM starts on first use, in a temporary directory,
- * logged in as its superuser, and stops and deletes when the JVM exits: the tests need nothing but Java.
+ * with the same kind of login, and stops and deletes when the JVM exits: the tests need nothing but Java.
  *
  * <p>Each test class creates its own database with {@link #createDatabase(String)} and drops it when
  * done, so tests never see each other's data.
@@ -54,7 +54,10 @@ public final class PostgresTestServer {
 
     /**
      * This JVM's embedded PostgreSQL, started on the first call (about 2 s once its binaries are extracted; the
-     * first time on a machine, 10 s more) and stopped, its directory deleted, when the JVM exits.
+     * first time on a machine, 10 s more) and stopped, its directory deleted, when the JVM exits. The tests log in
+     * as {@value #EMBEDDED_LOGIN}, made there with CREATEDB and CREATEROLE and no more, as {@code .ci/run} makes it
+     * on the system PostgreSQL: a superuser would pass where the test login must not (PostgresSourceIT warns about
+     * what the login may do).
      */
     public static synchronized PostgresTestServer embedded() {
         if (embedded == null) {
@@ -72,10 +75,18 @@ public final class PostgresTestServer {
                                 deleteRecursively(dir);
                             },
                             "vigil-test-pg-stop"));
-            embedded = new PostgresTestServer(server.url("postgres"), server.superuser(), server.superuserPassword());
+            String password = randomPassword();
+            new PostgresTestServer(server.url("postgres"), server.superuser(), server.superuserPassword())
+                    .execute(
+                            server.url("postgres"),
+                            "CREATE ROLE " + EMBEDDED_LOGIN + " LOGIN CREATEDB CREATEROLE PASSWORD '" + password + "'");
+            embedded = new PostgresTestServer(server.url("postgres"), EMBEDDED_LOGIN, password);
         }
         return embedded;
     }
+
+    /** The login the tests use on the embedded server. */
+    static final String EMBEDDED_LOGIN = "vigil_test";
 
     private static PostgresTestServer embedded;
 

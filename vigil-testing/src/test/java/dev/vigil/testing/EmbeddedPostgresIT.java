@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The embedded PostgreSQL the tests fall back to without {@code VIGIL_TEST_PG_URL} (started here whatever the
- * environment says): a real PostgreSQL 17 on loopback, whose superuser needs its password and may create databases
- * and roles, and on which a read-only user made as {@code vigil grant-sql} prints it reads and cannot write.
+ * environment says): a real PostgreSQL 17 on loopback, where every login needs its password, the tests' login may
+ * create databases and roles and is no superuser, and a read-only user made as {@code vigil grant-sql} prints it reads
+ * and cannot write.
  */
 class EmbeddedPostgresIT {
     private final PostgresTestServer pg = PostgresTestServer.embedded();
@@ -24,21 +25,28 @@ class EmbeddedPostgresIT {
         try (Connection c = pg.connectAsAdmin("postgres");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT version(), current_setting('server_version_num')::int,"
-                        + " current_setting('listen_addresses'), (SELECT rolsuper FROM pg_roles WHERE rolname ="
-                        + " current_user)")) {
+                        + " current_setting('listen_addresses'), rolsuper, rolcreatedb, rolcreaterole"
+                        + " FROM pg_roles WHERE rolname = current_user")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).startsWith("PostgreSQL 17.");
             assertThat(rs.getInt(2)).isBetween(170000, 179999);
             assertThat(rs.getString(3)).isEqualTo("127.0.0.1");
-            assertThat(rs.getBoolean(4)).as("the tests log in as its superuser").isTrue();
+            assertThat(rs.getBoolean(4))
+                    .as("the tests' login may create databases and roles, and is no superuser, as in CI")
+                    .isFalse();
+            assertThat(rs.getBoolean(5)).isTrue();
+            assertThat(rs.getBoolean(6)).isTrue();
         }
     }
 
     @Test
-    void theSuperuserNeedsItsPassword() {
-        assertThatThrownBy(() -> PostgresTestServer.connect(pg.serverUrl() + "postgres", pg.adminUser(), "wrong"))
-                .isInstanceOf(SQLException.class)
-                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
+    void everyLoginNeedsItsPassword() {
+        for (String user : List.of(pg.adminUser(), "postgres")) {
+            assertThatThrownBy(() -> PostgresTestServer.connect(pg.serverUrl() + "postgres", user, "wrong"))
+                    .as(user)
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
+        }
     }
 
     @Test
