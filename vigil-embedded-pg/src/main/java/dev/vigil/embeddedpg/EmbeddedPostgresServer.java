@@ -57,7 +57,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      *     binaries, or initdb / the server failing (naming the log)
      */
     public static EmbeddedPostgresServer start(Path dir) {
-        rootRefusal(currentUid(), LinuxUtils::isUnshareAvailable).ifPresent(sentence -> {
+        refusalHere().ifPresent(sentence -> {
             throw new EmbeddedPostgresException(sentence);
         });
         Path base = dir.toAbsolutePath();
@@ -87,6 +87,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException | RuntimeException | ExceptionInInitializerError e) {
             throw new EmbeddedPostgresException(failure(e, log), e);
         }
+    }
+
+    /** {@link #ROOT_REFUSAL} where this process may not start the server (root without a user namespace), else empty. */
+    public static Optional<String> refusalHere() {
+        return rootRefusal(currentUid(), LinuxUtils::isUnshareAvailable);
     }
 
     /**
