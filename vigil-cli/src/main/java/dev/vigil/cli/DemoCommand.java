@@ -8,6 +8,7 @@ import dev.vigil.core.VigilStateException;
 import dev.vigil.core.spec.GrantSql;
 import dev.vigil.core.spec.ModelSpec;
 import dev.vigil.core.spec.SecretResolver;
+import dev.vigil.embeddedpg.EmbeddedPostgresServer;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
 import java.io.IOException;
@@ -39,12 +40,15 @@ import picocli.CommandLine.Option;
  * {@code vigil demo}: a demo database with a read-only user made exactly as the grant SQL, a few days
  * of predictions (drift injected on day 3), their actuals in a separate table (the last hours still
  * missing) and a training set;
- * then an in-process server to which the demo spec is applied.
+ * then an in-process server to which the demo spec is applied. The database lives on the PostgreSQL that
+ * {@code PGUSER} / {@code VIGIL_DEMO_PG_URL} name or, with neither set, on an embedded PostgreSQL the demo starts in
+ * {@code --postgres-dir} and stops with its server (ADR 0024).
  */
 @Command(
         name = "demo",
-        description = "Create a demo database in the local PostgreSQL, start the server and apply "
-                + "the demo model. Needs a PostgreSQL login that may create databases and roles (PGUSER / PGPASSWORD).")
+        description = "Create a demo database, start the server and apply the demo model. With PGUSER or"
+                + " VIGIL_DEMO_PG_URL set it uses that PostgreSQL (a login that may create databases and roles);"
+                + " with neither, an embedded PostgreSQL it starts in --postgres-dir.")
 final class DemoCommand implements Callable<Integer> {
     static final int DAYS = 4;
     static final String MODEL = "insurance-demo";
@@ -77,6 +81,13 @@ final class DemoCommand implements Callable<Integer> {
             description = "The read-only demo user (default: vigil_demo_reader).")
     String reader;
 
+    @Option(
+            names = "--postgres-dir",
+            defaultValue = "vigil-data/postgres",
+            description = "Where the embedded PostgreSQL keeps its data when neither PGUSER nor VIGIL_DEMO_PG_URL is"
+                    + " set; kept across demos (default: vigil-data/postgres).")
+    Path postgresDir;
+
     @Option(names = "--no-serve", description = "Stop after setting up instead of serving until interrupted.")
     boolean noServe;
 
@@ -98,17 +109,59 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var out = context.out();
-        String adminUrl = adminUrl();
-        String serverUrl = adminUrl.substring(0, adminUrl.indexOf('/', "jdbc:postgresql://".length()) + 1);
-        String adminUser = context.env("PGUSER", "postgres");
-        String adminPassword = context.env("PGPASSWORD", null);
-
         Path dir = dataDir.toAbsolutePath();
         if (!force) {
             refuseTargetsThatAreNotTheDemos(dir);
         }
-        step("Connecting to PostgreSQL at " + serverUrl + " as " + adminUser);
+        if (context.env("PGUSER", null) != null || context.env("VIGIL_DEMO_PG_URL", null) != null) {
+            String adminUrl = adminUrl();
+            return demo(
+                    dir,
+                    adminUrl.substring(0, adminUrl.indexOf('/', "jdbc:postgresql://".length()) + 1),
+                    adminUrl,
+                    context.env("PGUSER", "postgres"),
+                    context.env("PGPASSWORD", null),
+                    null);
+        }
+        Path pgDir = postgresDir.toAbsolutePath();
+        step("Starting an embedded PostgreSQL in " + pgDir + " (neither PGUSER nor VIGIL_DEMO_PG_URL is set)");
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(pgDir);
+        boolean serving = false;
+        try {
+            int code = demo(
+                    dir,
+                    postgres.serverUrl(),
+                    postgres.url("postgres"),
+                    postgres.superuser(),
+                    postgres.superuserPassword(),
+                    postgres);
+            serving = !noServe;
+            return code;
+        } finally {
+            if (!serving) {
+                postgres.close();
+            }
+        }
+    }
+
+    /**
+     * Sets the demo up on the PostgreSQL at {@code serverUrl} and serves it; {@code embedded}, when the demo started
+     * it, is stopped after the server when the demo is interrupted.
+     */
+    private int demo(
+            Path dir,
+            String serverUrl,
+            String adminUrl,
+            String adminUser,
+            String adminPassword,
+            EmbeddedPostgresServer embedded)
+            throws Exception {
+        var out = context.out();
+        String postgresUsed = embedded == null
+                ? "PostgreSQL at " + serverUrl + " as " + adminUser
+                : "embedded PostgreSQL at " + serverUrl + " (data in " + embedded.directory()
+                        + "; it stops with the demo)";
+        step("Connecting to " + postgresUsed);
         try (Connection admin = connect(adminUrl, adminUser, adminPassword);
                 Statement s = admin.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + GrantSql.ident(database) + " WITH (FORCE)");
@@ -256,6 +309,7 @@ final class DemoCommand implements Callable<Integer> {
                             ? "Vigil demo is ready (--no-serve: the server stops now; `./vigil server --data-dir " + dir
                                     + "` serves it)"
                             : "Vigil demo is ready: " + server.url());
+            out.println("  postgres: " + postgresUsed);
             out.println("  spec:   " + specFile);
             out.println("  token:  export VIGIL_TOKEN=" + token + " VIGIL_SERVER=" + server.url());
             out.println("  try:    ./vigil models");
@@ -268,6 +322,9 @@ final class DemoCommand implements Callable<Integer> {
                         .addShutdownHook(new Thread(
                                 () -> {
                                     server.close();
+                                    if (embedded != null) {
+                                        embedded.close();
+                                    }
                                     stopped.countDown();
                                 },
                                 "vigil-demo-shutdown"));

@@ -1,14 +1,19 @@
 package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.core.spec.SpecCodec;
+import dev.vigil.embeddedpg.EmbeddedPostgresServer;
 import dev.vigil.server.AbstractServerIT;
 import dev.vigil.testing.PostgresTestServer;
 import dev.vigil.testing.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -708,9 +715,65 @@ class CliIT extends AbstractServerIT {
     }
 
     @Test
-    void demoSaysWhatToSetWhenItHasNoAdminLogin() {
+    void demoWithoutPostgresSettingsStartsAnEmbeddedPostgresAndStopsItWithTheDemo() throws Exception {
+        assumeTrue(
+                EmbeddedPostgresServer.refusalHere().isEmpty(),
+                "root without a user namespace: .ci/run checks this as an ordinary user");
+        Path pgDir = dir.resolve("embedded-pg");
+        String database = "vigil_demo_embedded_" + System.nanoTime() % 100000;
         Result r = run(
-                Map.of("PGUSER", "no_such_login", "PGPASSWORD", "x"),
+                Map.of(),
+                "demo",
+                "--no-serve",
+                "--port",
+                "0",
+                "--data-dir",
+                dir.resolve("demo-embedded").toString(),
+                "--postgres-dir",
+                pgDir.toString(),
+                "--database",
+                database,
+                "--reader",
+                database + "_reader");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out())
+                .contains("==> Starting an embedded PostgreSQL in " + pgDir.toAbsolutePath()
+                        + " (neither PGUSER nor VIGIL_DEMO_PG_URL is set)")
+                .containsPattern("postgres: embedded PostgreSQL at jdbc:postgresql://127\\.0\\.0\\.1:\\d+/ \\(data in "
+                        + Pattern.quote(pgDir.toAbsolutePath().toString()) + "; it stops with the demo\\)")
+                .contains("Vigil demo is ready")
+                .containsPattern("drift-watch +amount +\\S+T00:00:00Z +drift_score");
+        Matcher port = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(r.out());
+        assertThat(port.find()).isTrue();
+        assertThatThrownBy(() -> new Socket("127.0.0.1", Integer.parseInt(port.group(1))).close())
+                .as("the demo stopped its PostgreSQL when it stopped")
+                .isInstanceOf(ConnectException.class);
+        // the cluster stays for the next demo: started again, it holds the demo's database and read-only user
+        try (EmbeddedPostgresServer again = EmbeddedPostgresServer.start(pgDir);
+                Connection c =
+                        PostgresTestServer.connect(again.url(database), again.superuser(), again.superuserPassword());
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT (SELECT count(*) FROM shop.predictions),"
+                                + " has_table_privilege('" + database + "_reader', 'shop.predictions', 'SELECT'),"
+                                + " has_table_privilege('" + database + "_reader', 'shop.predictions', 'INSERT')")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(DemoCommand.DAYS * 24L * DemoCommand.ROWS_PER_HOUR);
+            assertThat(rs.getBoolean(2)).isTrue();
+            assertThat(rs.getBoolean(3)).isFalse();
+        }
+    }
+
+    @Test
+    void demoSaysWhatToSetWhenItHasNoAdminLogin() {
+        PostgresTestServer pg = db().server();
+        Result r = run(
+                Map.of(
+                        "PGUSER",
+                        "no_such_login",
+                        "PGPASSWORD",
+                        "x",
+                        "VIGIL_DEMO_PG_URL",
+                        pg.serverUrl().replace("jdbc:postgresql://", "").replaceAll("/$", "")),
                 "demo",
                 "--no-serve",
                 "--port",

@@ -1,22 +1,29 @@
 package dev.vigil.testing;
 
 import dev.vigil.core.spec.GrantSql;
+import dev.vigil.embeddedpg.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 
 /**
- * The real PostgreSQL server the tests run against (never a mock). It is found through
- * {@code VIGIL_TEST_PG_URL} (default {@code jdbc:postgresql://localhost:5432/postgres}),
- * {@code VIGIL_TEST_PG_USER} and {@code VIGIL_TEST_PG_PASSWORD} (default {@code vigil_test} /
- * {@code vigil_test}), a login with CREATEDB and CREATEROLE that {@code .ci/run} creates.
+ * The real PostgreSQL server the tests run against (never a mock). With {@code VIGIL_TEST_PG_URL} set it is that
+ * server, with {@code VIGIL_TEST_PG_USER} and {@code VIGIL_TEST_PG_PASSWORD} (default {@code vigil_test} /
+ * {@code vigil_test}), a login with CREATEDB and CREATEROLE that {@code .ci/run} creates. Without it, it is an embedded
+ * PostgreSQL ({@link EmbeddedPostgresServer}, ADR 0024) that this JVM starts on first use, in a temporary directory,
+ * with the same kind of login, and stops and deletes when the JVM exits: the tests need nothing but Java.
  *
  * <p>Each test class creates its own database with {@link #createDatabase(String)} and drops it when
  * done, so tests never see each other's data.
@@ -35,12 +42,60 @@ public final class PostgresTestServer {
         this.adminPassword = adminPassword;
     }
 
-    /** The server named by the environment (see the class comment). */
+    /** The server named by the environment, or this JVM's embedded one (see the class comment). */
     public static PostgresTestServer fromEnvironment() {
+        String url = env("VIGIL_TEST_PG_URL", null);
+        if (url == null) {
+            return embedded();
+        }
         return new PostgresTestServer(
-                env("VIGIL_TEST_PG_URL", "jdbc:postgresql://localhost:5432/postgres"),
-                env("VIGIL_TEST_PG_USER", "vigil_test"),
-                env("VIGIL_TEST_PG_PASSWORD", "vigil_test"));
+                url, env("VIGIL_TEST_PG_USER", "vigil_test"), env("VIGIL_TEST_PG_PASSWORD", "vigil_test"));
+    }
+
+    /**
+     * This JVM's embedded PostgreSQL, started on the first call (initdb and start: 3 to 12 s with the machine's
+     * load) and stopped, its directory deleted, when the JVM exits. The tests log in
+     * as {@value #EMBEDDED_LOGIN}, made there with CREATEDB and CREATEROLE and no more, as {@code .ci/run} makes it
+     * on the system PostgreSQL: a superuser would pass where the test login must not (PostgresSourceIT warns about
+     * what the login may do).
+     */
+    public static synchronized PostgresTestServer embedded() {
+        if (embedded == null) {
+            Path dir;
+            try {
+                dir = Files.createTempDirectory("vigil-test-pg");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dir);
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                server.close();
+                                deleteRecursively(dir);
+                            },
+                            "vigil-test-pg-stop"));
+            String password = randomPassword();
+            new PostgresTestServer(server.url("postgres"), server.superuser(), server.superuserPassword())
+                    .execute(
+                            server.url("postgres"),
+                            "CREATE ROLE " + EMBEDDED_LOGIN + " LOGIN CREATEDB CREATEROLE PASSWORD '" + password + "'");
+            embedded = new PostgresTestServer(server.url("postgres"), EMBEDDED_LOGIN, password);
+        }
+        return embedded;
+    }
+
+    /** The login the tests use on the embedded server. */
+    static final String EMBEDDED_LOGIN = "vigil_test";
+
+    private static PostgresTestServer embedded;
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is no test failure
+        }
     }
 
     private static String env(String name, String fallback) {
