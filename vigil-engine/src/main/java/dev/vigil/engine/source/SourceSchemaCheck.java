@@ -116,13 +116,12 @@ final class SourceSchemaCheck {
         if (!SCALARS.contains(shape)) {
             cast = null;
         }
-        String quoted = column.matches("[a-z_][a-z0-9_]*") ? column : "\"" + column.replace("\"", "\"\"") + "\"";
         List<String> ways = new ArrayList<>();
         if (declare != null) {
             ways.add("declare " + field.name() + " as " + declare);
         }
         if (cast != null) {
-            ways.add("cast the column in the query (" + quoted + "::" + cast + ")");
+            ways.add("cast the column in the query (" + SourceSql.cast(column, cast) + ")");
         }
         return ways.isEmpty() ? "" : "; " + String.join(", or ", ways);
     }

@@ -73,6 +73,15 @@ public final class SourceSql {
     private SourceSql() {}
 
     /** The source's query as a table to read from: {@code (\n<query>\n) AS vigil_src}. */
+    /**
+     * {@code column::type}, the cast a user may write in their query (shown in a hint, never run), the column quoted
+     * unless it is a plain lower-case name.
+     */
+    static String cast(String column, String type) {
+        String quoted = column.matches("[a-z_][a-z0-9_]*") ? column : "\"" + column.replace("\"", "\"\"") + "\"";
+        return quoted + "::" + type;
+    }
+
     public static String table(PostgresJdbcDataSource source) {
         return table(source.query(), "data_source.query");
     }
