@@ -133,7 +133,9 @@ class GeneratedClientIT extends AbstractServerIT {
         assertThat(missing.getCode()).isEqualTo(404);
         Error notFound = client.getObjectMapper().readValue(missing.getResponseBody(), Error.class);
         assertThat(notFound.getError().getCode()).isEqualTo("not_found");
-        assertThat(notFound.getError().getMessage()).isEqualTo("model 'no-such-model' does not exist");
+        assertThat(notFound.getError().getMessage())
+                .isEqualTo(
+                        "model 'no-such-model' does not exist (vigil models lists them; vigil apply -f spec.yaml creates one)");
 
         ApiException refused = catchThrowableOfType(ApiException.class, () -> new DriftApi(client)
                 .getVersionDrift("shop", "v1", null, null, null, null, null, "fortnight", null, null, null, null));
