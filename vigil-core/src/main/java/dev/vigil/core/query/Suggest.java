@@ -6,10 +6,12 @@ import java.util.Optional;
 
 /**
  * The closest known name to a misspelt one, so that a refusal can say "did you mean 'amount'?" instead of leaving the
- * user to guess: a name equal but for case, else the nearest within an edit distance of 2 (the first of equals).
+ * user to guess: a name equal but for case, else the nearest within an edit distance of one per three characters
+ * asked, at least 1 and at most 2 (the first of equals), so that a short name is not "corrected" into an unrelated
+ * one ("ks" is not "psi").
  */
 public final class Suggest {
-    /** Farther than this many edits, a name is not offered: "mean" for "meen", not "min" for "mx". */
+    /** Farther than this many edits, a name is never offered. */
     static final int MAX_EDITS = 2;
 
     private Suggest() {}
@@ -18,7 +20,7 @@ public final class Suggest {
     public static Optional<String> closest(String asked, Collection<String> known) {
         String lower = asked.toLowerCase(Locale.ROOT);
         String best = null;
-        int bestEdits = MAX_EDITS + 1;
+        int bestEdits = Math.min(MAX_EDITS, Math.max(1, asked.length() / 3)) + 1;
         for (String k : known) {
             if (k.toLowerCase(Locale.ROOT).equals(lower)) {
                 return Optional.of(k);
