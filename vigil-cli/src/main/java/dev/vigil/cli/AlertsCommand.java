@@ -34,6 +34,9 @@ final class AlertsCommand implements Callable<Integer> {
             "severity",
             "status");
 
+    /** The most alerts read to count those of other statuses. */
+    private static final int COUNT_LIMIT = 10_000;
+
     private final CliContext context;
 
     @Mixin
@@ -44,6 +47,13 @@ final class AlertsCommand implements Callable<Integer> {
 
     @Option(names = "--status", description = "Only alerts with this status: open, acknowledged or resolved.")
     String status;
+
+    @Option(
+            names = "--since",
+            paramLabel = "INSTANT",
+            description = "Only alerts of windows starting at or after this ISO instant (e.g. 2026-01-01T00:00:00Z),"
+                    + " whatever their status: what fired over a backfill, which resolves most of its own alerts.")
+    String since;
 
     @Option(names = "--limit", defaultValue = "500", description = "At most this many alerts (default: 500).")
     int limit;
@@ -72,6 +82,7 @@ final class AlertsCommand implements Callable<Integer> {
             Map<String, String> query = new LinkedHashMap<>();
             query.put("model", model);
             query.put("status", status);
+            query.put("since", since);
             query.put("limit", String.valueOf(limit));
             vigil.alerts(query).forEach(alerts::add);
         }
@@ -81,7 +92,41 @@ final class AlertsCommand implements Callable<Integer> {
             COLUMNS.forEach(c -> row.set(c, a.path(c)));
             rows.add(row);
         }
-        Output.print(context.out(), client.format, rows, "no alerts");
+        String none = acknowledge == null && resolve == null && status != null && rows.isEmpty()
+                ? noneWithStatus(vigil)
+                : "no alerts";
+        Output.print(context.out(), client.format, rows, none);
         return 0;
+    }
+
+    /**
+     * "no open alerts", and how many have another status: after a backfill the alerts it raised are resolved by
+     * the clean windows that follow, and a bare "no alerts" reads as if nothing had fired.
+     */
+    private String noneWithStatus(Vigil vigil) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("model", model);
+        query.put("since", since);
+        query.put("limit", String.valueOf(COUNT_LIMIT));
+        Map<String, Integer> others = new LinkedHashMap<>();
+        for (String s : List.of("open", "acknowledged", "resolved")) {
+            if (!s.equals(status)) {
+                others.put(s, 0);
+            }
+        }
+        for (JsonNode a : vigil.alerts(query)) {
+            others.computeIfPresent(a.path("status").asText(), (s, n) -> n + 1);
+        }
+        others.values().removeIf(n -> n == 0);
+        String none = "no " + status + " alerts";
+        if (others.isEmpty()) {
+            return none;
+        }
+        List<String> counts = new ArrayList<>();
+        others.forEach((s, n) -> counts.add(n + " " + s));
+        String first = others.keySet().iterator().next();
+        return none + " (" + String.join(", ", counts) + (since == null ? "" : " since " + since) + ": vigil alerts"
+                + (model == null ? "" : " --model " + model) + " --status " + first
+                + (since == null ? "" : " --since " + since) + ")";
     }
 }

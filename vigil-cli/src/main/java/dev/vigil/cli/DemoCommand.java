@@ -289,7 +289,8 @@ final class DemoCommand implements Callable<Integer> {
                                     "to",
                                     today.toString())));
             step("Alerts the demo's monitors raised (drift-watch: drift against training; accuracy-watch: accuracy"
-                    + " more than 0.15 below training's)");
+                    + " more than 0.15 below training's): they fire on day 3, and resolve themselves when day 4 is"
+                    + " clean");
             List<ObjectNode> alerts = new ArrayList<>();
             for (JsonNode a : vigil.alerts(Map.of("model", MODEL))) {
                 alerts.add(Output.row()

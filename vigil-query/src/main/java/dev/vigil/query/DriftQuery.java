@@ -10,6 +10,7 @@ import dev.vigil.stats.FieldProfile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class DriftQuery {
      * The drift rows of merged buckets against their baselines, ordered by window, segment and field.
      * {@code baselineOf} gives a bucket's baseline profile of the same segment and field, if any.
      * With {@code top > 0} only {@code drift_score} rows are kept, the {@code top} highest of each
-     * window and segment, highest first.
+     * window, segment and {@link Scale}, highest first.
      */
     static List<DriftRow> rows(
             String dataset,
@@ -39,6 +40,7 @@ final class DriftQuery {
             Optional<String> metric,
             int top) {
         List<DriftRow> out = new ArrayList<>();
+        Map<DriftRow, Scale> scales = new IdentityHashMap<>();
         for (Bucket w : windows) {
             if (w.field.isEmpty() || !Drift.hasDrift(w.fieldProfile().kind())) {
                 continue;
@@ -77,7 +79,7 @@ final class DriftQuery {
                     continue;
                 }
                 Double value = values.get(name);
-                out.add(new DriftRow(
+                DriftRow row = new DriftRow(
                         dataset,
                         w.segment.isEmpty() ? null : w.segment,
                         field,
@@ -88,16 +90,38 @@ final class DriftQuery {
                         baseline.name(),
                         reason != null
                                 ? reason
-                                : value == null
-                                        ? "undefined for these values (a zero vector has no direction)"
-                                        : null));
+                                : value == null ? "undefined for these values (a zero vector has no direction)" : null);
+                out.add(row);
+                scales.put(row, Scale.of(kind));
             }
         }
-        return top > 0 ? top(out, top) : out;
+        return top > 0 ? top(out, scales, top) : out;
     }
 
-    /** The {@code n} highest drift scores of each window and segment; rows without a value last. */
-    private static List<DriftRow> top(List<DriftRow> rows, int n) {
+    /**
+     * The scales drift scores are on: a score is comparable with another field's only on the same scale. The
+     * distributions' (numeric and text lengths: Jensen-Shannon distance) and the categories' (Hellinger distance)
+     * lie in [0, 1]; a vector's centroid distance grows with its dimensions and would top every ordinary day.
+     */
+    enum Scale {
+        DISTRIBUTIONS,
+        CATEGORIES,
+        VECTORS;
+
+        static Scale of(FieldType.Kind kind) {
+            return switch (kind) {
+                case CATEGORICAL, STRING, BOOLEAN -> CATEGORIES;
+                case TENSOR, EMBEDDING -> VECTORS;
+                default -> DISTRIBUTIONS;
+            };
+        }
+    }
+
+    /**
+     * The {@code n} highest drift scores of each window, segment and scale (distributions, then categories, then
+     * vectors); rows without a value last.
+     */
+    private static List<DriftRow> top(List<DriftRow> rows, Map<DriftRow, Scale> scales, int n) {
         record Group(Instant windowStart, String segment) {}
         Map<Group, List<DriftRow>> groups = new LinkedHashMap<>();
         for (DriftRow row : rows) {
@@ -108,8 +132,12 @@ final class DriftQuery {
                 Comparator.comparing((DriftRow r) -> r.value() == null ? Double.NEGATIVE_INFINITY : r.value());
         List<DriftRow> out = new ArrayList<>();
         for (List<DriftRow> group : groups.values()) {
-            group.sort(byScore.reversed().thenComparing(DriftRow::field));
-            out.addAll(group.subList(0, Math.min(n, group.size())));
+            for (Scale scale : Scale.values()) {
+                List<DriftRow> ranked = new ArrayList<>(
+                        group.stream().filter(r -> scales.get(r) == scale).toList());
+                ranked.sort(byScore.reversed().thenComparing(DriftRow::field));
+                out.addAll(ranked.subList(0, Math.min(n, ranked.size())));
+            }
         }
         return out;
     }

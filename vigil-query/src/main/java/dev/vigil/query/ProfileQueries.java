@@ -17,18 +17,26 @@ import dev.vigil.core.query.MetricKey;
 import dev.vigil.core.query.MetricRow;
 import dev.vigil.core.query.PerformanceRow;
 import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.core.query.ProfileRequest.Question;
+import dev.vigil.core.query.Suggest;
 import dev.vigil.query.BucketMerger.Bucket;
 import dev.vigil.stats.Calibration;
+import dev.vigil.stats.DatasetProfile;
+import dev.vigil.stats.Drift;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.StoredProfile;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -168,26 +176,31 @@ public final class ProfileQueries {
     /** {@code GET …/metrics}: the metric rows of the stored profiles, by window, segment and field. */
     public List<MetricRow> metrics(ModelVersion version, ProfileRequest request) {
         Resolved q = resolve(version, request);
+        request.asked().ifPresent(question -> checkNames(version, request, question));
         // The distinct-count sketches are most of the bytes: read them only when distinct_count can be shown.
         boolean withDistinct =
                 request.metric().isEmpty() || request.metric().get().equals("distinct_count");
-        return MetricsQuery.rows(
-                q.dataset(),
-                q.merged(
-                        store,
-                        q.datasetName(),
-                        q.from(),
-                        q.to(),
-                        q.granularity(),
-                        q.askedFrom(),
-                        q.askedTo(),
-                        withDistinct),
-                request.metric());
+        return explainedIfEmpty(
+                q,
+                request,
+                MetricsQuery.rows(
+                        q.dataset(),
+                        q.merged(
+                                store,
+                                q.datasetName(),
+                                q.from(),
+                                q.to(),
+                                q.granularity(),
+                                q.askedFrom(),
+                                q.askedTo(),
+                                withDistinct),
+                        request.metric()));
     }
 
     /** {@code GET …/drift}: the drift rows of each window against the asked baseline (training by default). */
     public List<DriftRow> drift(ModelVersion version, ProfileRequest request) {
         Resolved q = resolve(version, request);
+        request.asked().ifPresent(question -> checkNames(version, request, question));
         Baseline baseline = request.baseline().orElse(Baseline.TRAINING);
         String dataset = q.datasetName();
         List<Bucket> windows;
@@ -221,8 +234,17 @@ public final class ProfileQueries {
                             store, dataset, baseline.from().get(), baseline.to().get());
             baselineOf = bySegmentAndField(reference);
         }
-        return DriftQuery.rows(
-                dataset, windows, baselineOf, baseline, request.minBaselineRows(), request.metric(), request.top());
+        return explainedIfEmpty(
+                q,
+                request,
+                DriftQuery.rows(
+                        dataset,
+                        windows,
+                        baselineOf,
+                        baseline,
+                        request.minBaselineRows(),
+                        request.metric(),
+                        request.top()));
     }
 
     /**
@@ -291,6 +313,7 @@ public final class ProfileQueries {
      */
     public List<PerformanceRow> performance(ModelVersion version, ProfileRequest request) {
         Resolved q = resolve(version, request);
+        request.asked().ifPresent(question -> checkNames(version, request, question));
         String dataset = q.datasetName();
         List<Bucket> windows = BucketMerger.merge(
                 q.performance(store, dataset, q.from(), q.to(), q.granularity()),
@@ -318,7 +341,144 @@ public final class ProfileQueries {
                             Optional.empty())
                     .forEach(b -> Calibration.fit(b.performanceProfile()).ifPresent(c -> calibrations.put(b.field, c)));
         }
-        return PerformanceQuery.rows(dataset, windows, calibrations, reference.specName(), request.metric());
+        return explainedIfEmpty(
+                q,
+                request,
+                PerformanceQuery.rows(dataset, windows, calibrations, reference.specName(), request.metric()));
+    }
+
+    /** CBPE's estimated metrics of a binary model ({@link Calibration#estimate}). */
+    private static final List<String> ESTIMATED = List.of(
+            "estimated_accuracy", "estimated_precision", "estimated_recall", "estimated_f1", "estimated_auc_roc");
+
+    /**
+     * Refuses a field, metric or segment a user asked that {@code version} does not have, in one sentence with the
+     * closest name ({@link Suggest}): a typo would otherwise answer "no profiles", as if nothing had run.
+     */
+    private static void checkNames(ModelVersion version, ProfileRequest request, Question question) {
+        String of = version.modelId() + "/" + version.version();
+        List<Field> fields = version.schema().fields();
+        Optional<Field> field = request.field().map(asked -> {
+            String stored = storedField(version, asked);
+            return fields.stream()
+                    .filter(f -> f.name().equals(stored))
+                    .findFirst()
+                    .orElseThrow(() -> {
+                        List<String> names = fields.stream().map(Field::name).toList();
+                        return new VigilArgumentException("field: '" + asked + "' is not a field of " + of + " ("
+                                + Suggest.didYouMean(asked, names) + "fields: " + String.join(", ", names) + ")");
+                    });
+        });
+        List<String> predictions = version.schema().group(FieldGroup.PREDICTIONS).stream()
+                .map(Field::name)
+                .toList();
+        if (question == Question.PERFORMANCE && field.isPresent() && field.get().group() != FieldGroup.PREDICTIONS) {
+            throw new VigilArgumentException("field: '" + field.get().name() + "' is "
+                    + article(field.get().group()) + "; performance is computed for the predictions "
+                    + String.join(", ", predictions));
+        }
+        if (question == Question.DRIFT
+                && field.isPresent()
+                && !Drift.hasDrift(field.get().type().kind())) {
+            throw new VigilArgumentException("field: '" + field.get().name() + "' is a "
+                    + field.get().type().kind().specName() + " field, which has no drift metrics");
+        }
+        if (request.metric().isPresent()) {
+            checkMetric(version, request.metric().get(), request.field(), field, question);
+        }
+        request.segment().ifPresent(s -> ProfileRequest.checkSegment(s, version));
+    }
+
+    private static String article(FieldGroup group) {
+        return (group == FieldGroup.ACTUALS ? "an " : "a ") + group.singular();
+    }
+
+    /** Refuses a metric the asked question never gives for the field (or for any field of the version, without one). */
+    private static void checkMetric(
+            ModelVersion version, String metric, Optional<String> asked, Optional<Field> field, Question question) {
+        List<FieldType.Kind> kinds = field.map(f -> List.of(f.type().kind()))
+                .orElseGet(() -> version.schema().fields().stream()
+                        .map(f -> f.type().kind())
+                        .distinct()
+                        .toList());
+        Set<String> known = new LinkedHashSet<>();
+        Set<String> perValue = new TreeSet<>(); // names that also come as name[<value>]
+        switch (question) {
+            case METRICS -> {
+                if (field.isEmpty()) {
+                    known.addAll(DatasetProfile.METRIC_NAMES);
+                }
+                for (FieldType.Kind kind : kinds) {
+                    known.addAll(FieldProfile.metricNames(kind));
+                    if (FieldProfile.hasValueCounts(kind)) {
+                        perValue.add("value_count");
+                    }
+                }
+            }
+            case DRIFT -> kinds.forEach(kind -> known.addAll(Drift.metricNames(kind)));
+            case PERFORMANCE -> {
+                known.addAll(PerformanceProfile.metricNames(version.modelType()));
+                if (version.modelType() == ModelType.BINARY) {
+                    known.addAll(ESTIMATED);
+                }
+                if (version.modelType() == ModelType.MULTICLASS) {
+                    perValue.addAll(List.of("precision", "recall", "f1"));
+                }
+            }
+        }
+        int bracket = metric.indexOf('[');
+        boolean ok = known.contains(metric)
+                || perValue.contains(metric)
+                || (bracket > 0 && metric.endsWith("]") && perValue.contains(metric.substring(0, bracket)));
+        if (ok) {
+            return;
+        }
+        List<String> names = new ArrayList<>(known);
+        perValue.forEach(p -> names.add(p + "[<value>]"));
+        String kind =
+                switch (question) {
+                    case METRICS -> "a metric";
+                    case DRIFT -> "a drift metric";
+                    case PERFORMANCE -> "a performance metric";
+                };
+        throw new VigilArgumentException("metric: '" + metric + "' is not " + kind + " of "
+                + asked.orElse(version.modelId() + "/" + version.version()) + " ("
+                + Suggest.didYouMean(metric, known) + "metrics: " + String.join(", ", names) + ")");
+    }
+
+    /**
+     * {@code rows}, unless a user asked for a segment value that has no profiles in the range while others of its
+     * segment do: then a refusal that lists the values stored ("owner=Direct" for "owner=direct" would otherwise
+     * answer "no profiles").
+     */
+    private <T> List<T> explainedIfEmpty(Resolved q, ProfileRequest request, List<T> rows) {
+        if (!rows.isEmpty() || request.asked().isEmpty() || request.segment().isEmpty()) {
+            return rows;
+        }
+        String asked = request.segment().get();
+        String prefix = asked.substring(0, asked.indexOf('=') + 1);
+        Set<String> stored = new TreeSet<>();
+        ModelVersion v = q.version();
+        store.profiles()
+                .forEachField(
+                        v.modelId(),
+                        v.version(),
+                        q.datasetName(),
+                        q.from(),
+                        q.to(),
+                        Optional.empty(),
+                        Optional.of(List.of("")),
+                        p -> {
+                            if (p.segment().startsWith(prefix)) {
+                                stored.add(p.segment().substring(prefix.length()));
+                            }
+                        });
+        if (stored.isEmpty() || stored.contains(asked.substring(prefix.length()))) {
+            return rows; // nothing of the segment in this range, or the value is there: the usual empty answer
+        }
+        String name = prefix.substring(0, prefix.length() - 1);
+        throw new VigilArgumentException("segment: '" + asked + "' has no profiles in this range (" + name
+                + "'s values: " + String.join(", ", stored) + ")");
     }
 
     private static Function<Bucket, Optional<FieldProfile>> bySegmentAndField(List<Bucket> merged) {

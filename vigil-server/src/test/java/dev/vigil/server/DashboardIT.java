@@ -276,6 +276,19 @@ class DashboardIT extends AbstractServerIT {
     }
 
     @Test
+    void theModelsPageShowsThePerformanceOfTheLabelPredictionNotOfTheScore() {
+        signIn(TOKEN);
+        browser.get(server().url() + "/");
+        WebElement row = browser.findElement(
+                By.xpath("//table[@class='models']//tr[td/a[@href='/models/insurance/versions/v1']]"));
+        List<WebElement> cells = row.findElements(By.tagName("td"));
+        assertThat(cells.get(4).getText())
+                .as(
+                        "will_buy_insurance is the label the model decides; proba, labeled by the same column, is its score")
+                .startsWith("will_buy_insurance accuracy ");
+    }
+
+    @Test
     void theDriftedFieldIsRankedFirstWithItsChartRendered() throws Exception {
         signIn(TOKEN);
         Instant dayThree = start.plus(Duration.ofDays(2));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
@@ -11,6 +12,7 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.model.Schema;
 import dev.vigil.core.model.Segment;
+import dev.vigil.stats.FieldProfile;
 import dev.vigil.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
@@ -189,5 +191,85 @@ class DriftIT extends AbstractServerIT {
                 .hasMessageContaining("baseline: expected training, testing, previous or a serving period");
         assertThatThrownBy(() -> vigil().drift("drift", "v1", Map.of("top", "three")))
                 .hasMessageContaining("top: expected a whole number");
+    }
+
+    @Test
+    void aMisspeltFieldMetricOrSegmentIsRefusedWithTheClosestNameNotAnsweredEmpty() {
+        Map<String, String> range = Map.of("from", expected.path("start").asText(), "granularity", "day");
+        assertThatThrownBy(() -> vigil().drift("drift", "v1", with(range, "field", "amuont")))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage("field: 'amuont' is not a field of drift/v1 (did you mean 'amount'? fields: note, amount,"
+                        + " owner, is_new, emb, score)");
+        assertThatThrownBy(() -> vigil().metrics("drift", "v1", with(range, "field", "amount", "metric", "meen")))
+                .isInstanceOf(VigilArgumentException.class)
+                .hasMessage("metric: 'meen' is not a metric of amount (did you mean 'mean'? metrics: "
+                        + String.join(", ", FieldProfile.metricNames(FieldType.Kind.NUMERIC)) + ")");
+        assertThatThrownBy(() -> vigil().drift("drift", "v1", with(range, "field", "owner", "metric", "ks")))
+                .as("ks is a numeric drift metric: a string field has none")
+                .hasMessage("metric: 'ks' is not a drift metric of owner (metrics: js_distance, hellinger, psi,"
+                        + " chi2_pvalue, new_value_count, new_value_ratio, drift_score)");
+        assertThatThrownBy(() -> vigil().drift("drift", "v1", with(range, "segment", "ownr=direct")))
+                .hasMessage("segment: 'ownr' is not a segment of drift/v1 (did you mean 'owner'? segments:"
+                        + " owner=<a value of owner>)");
+        assertThatThrownBy(() -> vigil().metrics("drift", "v1", with(range, "segment", "owner=Direct")))
+                .as("the values serving.csv has")
+                .hasMessage("segment: 'owner=Direct' has no profiles in this range (owner's values: agent, broker,"
+                        + " direct, marketplace, web)");
+        assertThatThrownBy(() -> vigil().performance("drift", "v1", with(range, "field", "amount")))
+                .hasMessage("field: 'amount' is a feature; performance is computed for the predictions score");
+        // what is there still answers, and an existing value of a declared segment is not refused
+        assertThat(vigil().drift("drift", "v1", with(range, "field", "note.length", "metric", "drift_score")))
+                .hasSize(2);
+        assertThat(vigil().metrics("drift", "v1", with(range, "segment", "owner=direct", "metric", "count")))
+                .isNotEmpty();
+        assertThat(vigil().metrics("drift", "v1", with(range, "field", "owner", "metric", "value_count[direct]")))
+                .hasSize(2);
+    }
+
+    @Test
+    void topRanksWithinEachScaleSoTheEmbeddingNeverHidesAmount() {
+        Instant start = Instant.parse(expected.path("start").asText());
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("granularity", "day");
+        params.put("from", start.toString());
+        params.put("to", start.plus(Duration.ofDays(2)).toString());
+        params.put("top", "1");
+        List<String> got = new ArrayList<>();
+        vigil().drift("drift", "v1", params)
+                .forEach(r -> got.add(r.path("window_start").asText().substring(0, 10) + " "
+                        + r.path("field").asText()));
+        // per day: the highest of the distributions (note.length, amount, score), of the categories (owner,
+        // is_new) and the embedding, in that order; expected.json's drift_score rows (scipy) say which is highest
+        List<String> want = new ArrayList<>();
+        for (String day :
+                List.of(start.toString(), start.plus(Duration.ofDays(1)).toString())) {
+            Map<String, Double> scores = new HashMap<>();
+            for (JsonNode q : expected.path("queries")) {
+                if (q.path("name").asText().equals("day vs training")) {
+                    for (JsonNode e : q.path("rows")) {
+                        if (e.path("window_start").asText().equals(day)
+                                && e.path("metric").asText().equals("drift_score")) {
+                            scores.put(e.path("field").asText(), e.path("value").asDouble());
+                        }
+                    }
+                }
+            }
+            for (List<String> scale :
+                    List.of(List.of("amount", "note.length", "score"), List.of("is_new", "owner"), List.of("emb"))) {
+                want.add(day.substring(0, 10) + " "
+                        + scale.stream()
+                                .max(java.util.Comparator.comparing(scores::get))
+                                .orElseThrow());
+            }
+        }
+        assertThat(got).isEqualTo(want);
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String... keyValues) {
+        Map<String, String> out = new LinkedHashMap<>(base);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            out.put(keyValues[i], keyValues[i + 1]);
+        }
+        return out;
     }
 }

@@ -266,6 +266,40 @@ class MonitorIT extends AbstractServerIT {
     }
 
     @Test
+    void sinceListsWhatFiredFromAWindowOnWhateverItsStatus() {
+        Instant dayThree = start.plus(Duration.ofDays(2));
+        Set<String> want = new HashSet<>();
+        expected.path("alerts").forEach(a -> {
+            if (!Instant.parse(a.path("window_start").asText()).isBefore(dayThree)) {
+                want.add(key(a));
+            }
+        });
+        Set<String> got = new HashSet<>();
+        vigil().alerts(Map.of("model", "shop", "since", dayThree.toString())).forEach(a -> {
+            if (!a.path("monitor").asText().equals("stale")) { // raised by the scheduler's tick
+                got.add(key(a));
+            }
+        });
+        assertThat(got).isEqualTo(want).isNotEmpty();
+        assertThat(want.size()).isLessThan(expected.path("alerts").size());
+        assertThat(vigil().alerts(Map.of("model", "shop", "since", end.toString())))
+                .allSatisfy(a -> assertThat(a.path("monitor").asText()).isEqualTo("stale"));
+        assertThatThrownBy(() -> vigil().alerts(Map.of("since", "yesterday")))
+                .hasMessage("since: 'yesterday' is not an ISO-8601 instant (e.g. 2026-01-01T00:00:00Z)");
+    }
+
+    @Test
+    void alertsOfAMisspeltModelAreRefusedWithTheClosestId() {
+        int before = alerts().size();
+        assertThatThrownBy(() -> vigil().alerts(Map.of("model", "shoop", "status", "open")))
+                .isInstanceOf(dev.vigil.core.VigilNotFoundException.class)
+                .hasMessage("model 'shoop' does not exist (did you mean 'shop'? vigil models lists them)");
+        assertThatThrownBy(() -> vigil().alerts(Map.of("model", "elsewhere")))
+                .hasMessage("model 'elsewhere' does not exist (vigil models lists them)");
+        assertThat(alerts()).hasSize(before);
+    }
+
+    @Test
     void theSchedulersTickFindsTheModelStale() {
         server().tick();
         Instant now = Instant.now();

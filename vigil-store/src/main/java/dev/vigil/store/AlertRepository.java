@@ -197,9 +197,20 @@ public final class AlertRepository {
 
     /** Alerts, newest window first; {@code modelId} and {@code status} filter when present. */
     public List<Alert> list(Optional<String> modelId, Optional<Alert.Status> status, int limit) {
+        return list(modelId, status, Optional.empty(), limit);
+    }
+
+    /**
+     * Alerts, newest window first; {@code modelId}, {@code status} and {@code since} (windows starting at or after
+     * it) filter when present. A backfill resolves most of its own alerts as it goes: {@code since} shows what fired
+     * over a range, whatever became of it.
+     */
+    public List<Alert> list(
+            Optional<String> modelId, Optional<Alert.Status> status, Optional<Instant> since, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM alerts WHERE 1 = 1");
         modelId.ifPresent(m -> sql.append(" AND model_id = ?"));
         status.ifPresent(s -> sql.append(" AND status = ?"));
+        since.ifPresent(s -> sql.append(" AND window_start >= ?"));
         sql.append(" ORDER BY window_start DESC, monitor, field, segment");
         return db.inTransaction("list alerts", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -208,7 +219,10 @@ public final class AlertRepository {
                     ps.setString(i++, modelId.get());
                 }
                 if (status.isPresent()) {
-                    ps.setString(i, status.get().name());
+                    ps.setString(i++, status.get().name());
+                }
+                if (since.isPresent()) {
+                    ps.setObject(i, Database.timestamp(since.get()));
                 }
                 ps.setMaxRows(limit);
                 List<Alert> out = new ArrayList<>();

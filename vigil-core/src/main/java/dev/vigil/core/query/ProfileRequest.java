@@ -3,9 +3,13 @@ package dev.vigil.core.query;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.Granularity;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.Segment;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -19,7 +23,11 @@ import java.util.function.Function;
  * @param field a field, or a text field's length {@code <name>.length} (drift names it so)
  * @param metric a metric name; {@code value_count} (any name) also selects {@code value_count[...]}
  * @param minBaselineRows drift: baselines with fewer valid values of a field give no value
- * @param top drift: with {@code top > 0}, only the {@code top} highest drift scores of each window and segment
+ * @param top drift: with {@code top > 0}, only the {@code top} highest drift scores of each window, segment and scale
+ * @param asked the question when a user asked it through the REST parameters ({@link #fromParams}): its field,
+ *     metric and segment are then checked against the version, and an empty answer is explained. Vigil's own
+ *     requests (monitors, dashboard, Prometheus) name what is stored, and a name the version has since dropped
+ *     gives no rows there rather than a refusal.
  */
 public record ProfileRequest(
         DatasetKind dataset,
@@ -31,16 +39,24 @@ public record ProfileRequest(
         Optional<String> metric,
         Optional<Baseline> baseline,
         long minBaselineRows,
-        int top) {
+        int top,
+        Optional<Question> asked) {
     /** Drift's default for {@code min_baseline_rows}. */
     public static final int DEFAULT_MIN_BASELINE_ROWS = 100;
 
-    public ProfileRequest {
-        segment.ifPresent(s -> {
-            if (!s.contains("=")) {
-                throw new VigilArgumentException("segment: expected NAME=VALUE (e.g. owner=direct), got '" + s + "'");
-            }
-        });
+    /** Requests built in code (a default {@code asked}: none). */
+    public ProfileRequest(
+            DatasetKind dataset,
+            Optional<Instant> from,
+            Optional<Instant> to,
+            Optional<Granularity> granularity,
+            Optional<String> segment,
+            Optional<String> field,
+            Optional<String> metric,
+            Optional<Baseline> baseline,
+            long minBaselineRows,
+            int top) {
+        this(dataset, from, to, granularity, segment, field, metric, baseline, minBaselineRows, top, Optional.empty());
     }
 
     /** Every stored row of {@code dataset}, with the defaults. */
@@ -100,7 +116,8 @@ public record ProfileRequest(
                 metric,
                 baseline,
                 drift ? count(params, "min_baseline_rows", DEFAULT_MIN_BASELINE_ROWS) : DEFAULT_MIN_BASELINE_ROWS,
-                drift ? (int) count(params, "top", 0) : 0);
+                drift ? (int) count(params, "top", 0) : 0,
+                Optional.of(question));
     }
 
     /** The REST query parameters of this request (the inverse of {@link #fromParams}), defaults left out. */
@@ -126,38 +143,122 @@ public record ProfileRequest(
     /** This request over [{@code from}, {@code to}); either may be absent. */
     public ProfileRequest withRange(Optional<Instant> from, Optional<Instant> to) {
         return new ProfileRequest(
-                dataset, from, to, granularity, segment, field, metric, baseline, minBaselineRows, top);
+                dataset, from, to, granularity, segment, field, metric, baseline, minBaselineRows, top, asked);
     }
 
     public ProfileRequest withGranularity(Granularity granularity) {
         return new ProfileRequest(
-                dataset, from, to, Optional.of(granularity), segment, field, metric, baseline, minBaselineRows, top);
+                dataset,
+                from,
+                to,
+                Optional.of(granularity),
+                segment,
+                field,
+                metric,
+                baseline,
+                minBaselineRows,
+                top,
+                asked);
     }
 
     /** This request for a segment {@code NAME=VALUE}; empty for all rows. */
     public ProfileRequest withSegment(Optional<String> segment) {
         return new ProfileRequest(
-                dataset, from, to, granularity, segment, field, metric, baseline, minBaselineRows, top);
+                dataset, from, to, granularity, segment, field, metric, baseline, minBaselineRows, top, asked);
     }
 
     public ProfileRequest withField(String field) {
         return new ProfileRequest(
-                dataset, from, to, granularity, segment, Optional.of(field), metric, baseline, minBaselineRows, top);
+                dataset,
+                from,
+                to,
+                granularity,
+                segment,
+                Optional.of(field),
+                metric,
+                baseline,
+                minBaselineRows,
+                top,
+                asked);
     }
 
     public ProfileRequest withMetric(String metric) {
         return new ProfileRequest(
-                dataset, from, to, granularity, segment, field, Optional.of(metric), baseline, minBaselineRows, top);
+                dataset,
+                from,
+                to,
+                granularity,
+                segment,
+                field,
+                Optional.of(metric),
+                baseline,
+                minBaselineRows,
+                top,
+                asked);
     }
 
     public ProfileRequest withBaseline(Baseline baseline) {
         return new ProfileRequest(
-                dataset, from, to, granularity, segment, field, metric, Optional.of(baseline), minBaselineRows, top);
+                dataset,
+                from,
+                to,
+                granularity,
+                segment,
+                field,
+                metric,
+                Optional.of(baseline),
+                minBaselineRows,
+                top,
+                asked);
     }
 
     public ProfileRequest withMinBaselineRows(long minBaselineRows) {
         return new ProfileRequest(
-                dataset, from, to, granularity, segment, field, metric, baseline, minBaselineRows, top);
+                dataset, from, to, granularity, segment, field, metric, baseline, minBaselineRows, top, asked);
+    }
+
+    /**
+     * Refuses a segment that is not a key of one of {@code version}'s declared segments, naming the keys it has:
+     * {@code owner=direct} (a field's value), {@code amount=[100,500)} (a bucket), {@code big=true} (a named
+     * {@code where}). A bare name gets the key it most likely means ({@code big} → {@code big=true}).
+     */
+    public static void checkSegment(String segment, ModelVersion version) {
+        String of = version.modelId() + "/" + version.version();
+        List<Segment> declared = version.segments();
+        int eq = segment.indexOf('=');
+        String name = eq < 0 ? segment : segment.substring(0, eq);
+        Optional<Segment> named =
+                declared.stream().filter(s -> s.name().equals(name)).findFirst();
+        if (named.isEmpty()) {
+            if (declared.isEmpty()) {
+                throw new VigilArgumentException(
+                        "segment: '" + segment + "' is not a segment of " + of + " (it declares no segments)");
+            }
+            List<String> names = declared.stream().map(Segment::name).toList();
+            throw new VigilArgumentException("segment: '" + name + "' is not a segment of " + of + " ("
+                    + Suggest.didYouMean(name, names) + "segments: " + String.join(", ", keys(declared)) + ")");
+        }
+        if (eq < 0) {
+            throw new VigilArgumentException("segment: expected NAME=VALUE, got '" + segment + "' (did you mean "
+                    + String.join(" or ", keys(List.of(named.get()))) + "?)");
+        }
+    }
+
+    /** The keys of segments as a user types them: {@code owner=<value>}, each bucket, {@code big=true}. */
+    private static List<String> keys(List<Segment> segments) {
+        List<String> out = new ArrayList<>();
+        for (Segment s : segments) {
+            if (s.isWhere()) {
+                out.add(s.name() + "=true");
+            } else if (s.isBuckets()) {
+                List<Double> edges = s.buckets();
+                out.add(s.name() + "=" + s.bucketOf(Double.NEGATIVE_INFINITY));
+                edges.forEach(e -> out.add(s.name() + "=" + s.bucketOf(e)));
+            } else {
+                out.add(s.name() + "=<a value of " + s.field() + ">");
+            }
+        }
+        return out;
     }
 
     /**

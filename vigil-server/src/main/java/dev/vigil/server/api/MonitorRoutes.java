@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.model.Model;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.query.ProfileRequest;
+import dev.vigil.core.query.Suggest;
 import dev.vigil.server.monitor.AlertPayloads;
 import dev.vigil.server.monitor.Destinations;
 import dev.vigil.server.monitor.MonitorEvaluator;
@@ -66,8 +68,9 @@ public final class MonitorRoutes {
                 .get(
                         "/api/v1/alerts",
                         this::listAlerts,
-                        "Alerts, newest window first; query model, status (open|acknowledged|resolved), limit")
-                .query("model", "status", "limit")
+                        "Alerts, newest window first; query model, status (open|acknowledged|resolved), since (windows"
+                                + " starting at or after an ISO instant), limit")
+                .query("model", "status", "since", "limit")
                 .get(
                         "/api/v1/alerts/{alert}",
                         this::getAlert,
@@ -139,6 +142,10 @@ public final class MonitorRoutes {
 
     private void listAlerts(Context ctx) {
         Optional<String> model = Optional.ofNullable(ctx.queryParam("model")).filter(s -> !s.isBlank());
+        model.ifPresent(this::checkModel);
+        Optional<Instant> since = Optional.ofNullable(ctx.queryParam("since"))
+                .filter(s -> !s.isBlank())
+                .map(s -> ProfileRequest.parseInstant(s.strip(), "since"));
         Optional<Alert.Status> status = Optional.ofNullable(ctx.queryParam("status"))
                 .filter(s -> !s.isBlank())
                 .map(Alert.Status::fromSpec);
@@ -155,8 +162,17 @@ public final class MonitorRoutes {
             }
         }
         ArrayNode out = Json.array();
-        store.alerts().list(model, status, limit).forEach(a -> out.add(AlertPayloads.describe(a)));
+        store.alerts().list(model, status, since, limit).forEach(a -> out.add(AlertPayloads.describe(a)));
         Json.send(ctx, 200, out);
+    }
+
+    /** A misspelt model would list no alerts, as if all were well: refused, with the closest id. */
+    private void checkModel(String id) {
+        if (store.models().find(id).isEmpty()) {
+            List<String> ids = store.models().list().stream().map(Model::id).toList();
+            throw new VigilNotFoundException(
+                    "model '" + id + "' does not exist (" + Suggest.didYouMean(id, ids) + "vigil models lists them)");
+        }
     }
 
     private void getAlert(Context ctx) {

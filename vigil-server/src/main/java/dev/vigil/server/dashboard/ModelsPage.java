@@ -1,5 +1,8 @@
 package dev.vigil.server.dashboard;
 
+import dev.vigil.core.model.Field;
+import dev.vigil.core.model.FieldGroup;
+import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Granularity;
 import dev.vigil.core.model.Model;
 import dev.vigil.core.model.ModelVersion;
@@ -12,11 +15,15 @@ import dev.vigil.store.Alert;
 import dev.vigil.store.Metastore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The dashboard's home: the models list. */
 final class ModelsPage {
@@ -58,7 +65,7 @@ final class ModelsPage {
                         .filter(a -> a.version().equals(v.version()))
                         .count();
                 boolean serving = VersionData.hasServing(store, v);
-                Optional<DriftRow> drift = serving ? topDrift(v, day) : Optional.empty();
+                List<DriftRow> drift = serving ? topDrift(v, day) : List.of();
                 body.append("<tr><td><a class=\"model-link\" href=\"/models/")
                         .append(Html.attr(Html.segment(m.id())))
                         .append("/versions/")
@@ -75,8 +82,12 @@ final class ModelsPage {
                         .append(
                                 drift.isEmpty()
                                         ? "<span class=\"muted\">–</span>"
-                                        : Html.text(drift.get().field()) + " "
-                                                + Layout.badge(drift.get().value(), 0.1, 0.2))
+                                        : String.join(
+                                                " · ",
+                                                drift.stream()
+                                                        .map(r -> Html.text(r.field()) + " "
+                                                                + Layout.badge(r.value(), 0.1, 0.2))
+                                                        .toList()))
                         .append("</td><td>")
                         .append(Html.text(serving ? performanceSummary(v, day) : "–"))
                         .append("</td><td>")
@@ -100,14 +111,41 @@ final class ModelsPage {
         return "0";
     }
 
-    /** The row of the field with the largest drift score over the range; empty without a training set. */
-    private Optional<DriftRow> topDrift(ModelVersion v, PageRange range) {
+    /**
+     * The row of the field with the largest drift score over the range among the distributions and categories, whose
+     * scores lie in [0, 1]; a vector's centroid distance grows with its dimensions and would top every ordinary day,
+     * so an embedding or tensor is shown beside it only when a monitor of that field fired in the range. Empty
+     * without a training set.
+     */
+    private List<DriftRow> topDrift(ModelVersion v, PageRange range) {
         if (!VersionData.hasTraining(store, v)) {
-            return Optional.empty();
+            return List.of();
         }
-        return queries.drift(v, range.request().withMetric("drift_score").withBaseline(Baseline.TRAINING)).stream()
-                .filter(r -> r.segment() == null && r.value() != null)
-                .reduce((best, r) -> r.value() > best.value() ? r : best);
+        List<DriftRow> rows =
+                queries.drift(v, range.request().withMetric("drift_score").withBaseline(Baseline.TRAINING)).stream()
+                        .filter(r -> r.segment() == null && r.value() != null)
+                        .toList();
+        List<DriftRow> out = new ArrayList<>();
+        rows.stream()
+                .filter(r -> !isVector(v, r.field()))
+                .reduce((best, r) -> r.value() > best.value() ? r : best)
+                .ifPresent(out::add);
+        Set<String> fired = new HashSet<>();
+        store.alerts().list(Optional.of(v.modelId()), Optional.empty(), Optional.of(range.from()), 10_000).stream()
+                .filter(a -> a.version().equals(v.version()) && a.windowStart().isBefore(range.to()))
+                .forEach(a -> fired.add(a.field()));
+        rows.stream()
+                .filter(r -> isVector(v, r.field()) && fired.contains(r.field()))
+                .reduce((best, r) -> r.value() > best.value() ? r : best)
+                .ifPresent(out::add);
+        return out;
+    }
+
+    private static boolean isVector(ModelVersion v, String field) {
+        return v.schema().fields().stream()
+                .anyMatch(f -> f.name().equals(field)
+                        && (f.type().kind() == FieldType.Kind.EMBEDDING
+                                || f.type().kind() == FieldType.Kind.TENSOR));
     }
 
     private String performanceSummary(ModelVersion v, PageRange range) {
@@ -119,16 +157,23 @@ final class ModelsPage {
             }
             (r.estimated() ? estimated : realized).put(r.field() + " " + r.metric(), r.value());
         }
+        // the label prediction (will_buy_insurance) before a score (proba): the label is what the model decides
+        List<String> predictions = v.schema().group(FieldGroup.PREDICTIONS).stream()
+                .sorted(Comparator.comparing((Field f) -> f.type().kind() == FieldType.Kind.NUMERIC))
+                .map(Field::name)
+                .toList();
         for (String metric : List.of("accuracy", "f1_macro", "rmse", "f1_micro", "ndcg_at_k")) {
-            for (Map.Entry<String, Double> e : realized.entrySet()) {
-                if (e.getKey().endsWith(" " + metric)) {
-                    return e.getKey() + " " + Svg.number(e.getValue());
+            for (String field : predictions) {
+                Double value = realized.get(field + " " + metric);
+                if (value != null) {
+                    return field + " " + metric + " " + Svg.number(value);
                 }
             }
         }
-        for (Map.Entry<String, Double> e : estimated.entrySet()) {
-            if (e.getKey().endsWith(" estimated_accuracy")) {
-                return e.getKey() + " " + Svg.number(e.getValue());
+        for (String field : predictions) {
+            Double value = estimated.get(field + " estimated_accuracy");
+            if (value != null) {
+                return field + " estimated_accuracy " + Svg.number(value);
             }
         }
         return "–";
