@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs execute one at a time on a background thread (Spark already uses every core), with a bounded queue
  * ({@code VIGIL_MAX_QUEUED_RUNS}). A run's range is clamped to the source's first row and to the later of its last
- * row and now, and capped at {@code VIGIL_MAX_RUN_WINDOWS} windows, counted before any is made. The windows
+ * row and now, and capped at {@code VIGIL_MAX_RUN_WINDOWS} windows, counted before any is made; a serving run without
+ * a range reads at most a day of empty windows past its source's last row, skips the rest up to now (its run says how
+ * many) and moves its watermark past them (issue 18: a catch-up after apply profiled 7,816 empty hours). The windows
  * are read in batches, each batch's windows replaced in one transaction, so progress is visible
  * and a failure keeps every batch before it. A failed run leaves the watermark where the last
  * stored batch put it.
@@ -910,7 +912,8 @@ public final class RunService implements AutoCloseable {
             }
         }
         // Clamped to the source's own rows: from the window of its first row, to the later of now and the end of
-        // the window of its last row (windows up to now stay, empty, so that a source gone quiet shows).
+        // the window of its last row (windows up to now stay, empty, so that a source gone quiet shows; without a
+        // range, a serving run keeps a day of them, emptyWindowsKept).
         Instant first = Window.startOf(range.get()[0], period.length());
         Instant last = Window.startOf(range.get()[1], period.length()).plus(period.length());
         if (start.isBefore(first)) {
