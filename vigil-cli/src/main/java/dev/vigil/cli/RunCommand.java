@@ -153,6 +153,14 @@ final class RunCommand implements Callable<Integer> {
                 run.path("status").asText());
     }
 
+    /** A run's problems as people read them: {@code emb: wrong_dimensions 960, id: null_id 2}. */
+    static String problems(JsonNode problems) {
+        List<String> parts = new ArrayList<>();
+        problems.fields()
+                .forEachRemaining(e -> parts.add(e.getKey() + " " + e.getValue().asLong()));
+        return String.join(", ", parts);
+    }
+
     static List<ObjectNode> rows(List<JsonNode> runs) {
         List<ObjectNode> out = new ArrayList<>();
         for (JsonNode r : runs) {
@@ -173,8 +181,13 @@ final class RunCommand implements Callable<Integer> {
                         "unmatched_actuals_count",
                         r.path("unmatched_actuals_count").asLong());
             }
-            if (!r.path("error").isNull() && !r.path("error").isMissingNode()) {
-                row.put("error", r.path("error").asText());
+            if (!r.path("problems").isEmpty()) {
+                row.put("problems", problems(r.path("problems")));
+            }
+            for (String key : List.of("warning", "note", "error")) {
+                if (r.hasNonNull(key)) {
+                    row.put(key, r.path(key).asText());
+                }
             }
             out.add(row);
         }

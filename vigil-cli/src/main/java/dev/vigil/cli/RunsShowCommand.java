@@ -36,8 +36,13 @@ final class RunsShowCommand implements Callable<Integer> {
         }
         List<ObjectNode> rows = new ArrayList<>();
         run.fields()
-                .forEachRemaining(
-                        e -> rows.add(Output.row().put("field", e.getKey()).put("value", Output.text(e.getValue()))));
+                .forEachRemaining(e -> rows.add(Output.row()
+                        .put("field", e.getKey())
+                        .put(
+                                "value",
+                                e.getKey().equals("problems")
+                                        ? RunCommand.problems(e.getValue())
+                                        : Output.text(e.getValue()))));
         Output.print(context.out(), client.format, rows, "");
         return 0;
     }

@@ -3,6 +3,12 @@ package dev.vigil.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.model.AggregationPeriod;
+import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelType;
+import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.model.Schema;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.server.AbstractServerIT;
 import dev.vigil.testing.TestDatabase;
@@ -343,6 +349,157 @@ class CliRunsIT extends AbstractServerIT {
         assertThat(owner.out())
                 .contains("\"value_count[a,b]\"", "\"value_count[say \"\"hi\"\"]\"", "\"value_count[two\nlines]\"");
         assertThat(owner.out()).endsWith("\r\n");
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = db().connectAsAdmin();
+                ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** A run's rows by dataset, from {@code run --format json}. */
+    private static Map<String, JsonNode> byDataset(JsonNode rows) {
+        Map<String, JsonNode> out = new HashMap<>();
+        rows.forEach(r -> out.put(r.path("dataset").asText(), r));
+        return out;
+    }
+
+    @Test
+    @Order(2) // after the runs list, which counts this class's runs
+    void runAllWithARangeReadsTheReferencesWholeAndSaysSo() throws Exception {
+        Instant from = FROM.plusSeconds(3600);
+        Instant to = FROM.plusSeconds(7200);
+        Result all = run(
+                "run",
+                "--model",
+                "runs-ok",
+                "--version",
+                "v1",
+                "--dataset",
+                "all",
+                "--from",
+                from.toString(),
+                "--to",
+                to.toString(),
+                "--wait",
+                "--format",
+                "json");
+        Map<String, JsonNode> runs = byDataset(json(all));
+        assertThat(runs).containsOnlyKeys("serving", "training");
+        assertThat(runs.get("serving").path("rows_read").asLong())
+                .isEqualTo(count("SELECT count(*) FROM ml.preds WHERE ts >= timestamptz '" + from
+                        + "' AND ts < timestamptz '" + to + "'"));
+        assertThat(runs.get("serving").has("note")).isFalse();
+        assertThat(runs.get("training").path("status").asText()).isEqualTo("succeeded");
+        assertThat(runs.get("training").path("rows_read").asLong())
+                .as("every training row, not the hour asked for")
+                .isEqualTo(count("SELECT count(*) FROM ml.training"));
+        assertThat(runs.get("training").path("note").asText())
+                .isEqualTo("whole training set: with dataset all, from/to cut serving and actuals only (run this"
+                        + " dataset alone to cut it)");
+
+        // asked for alone, a reference is cut by the range, and a range before its rows reads none: a warning
+        Result cut = run(
+                "run",
+                "--model",
+                "runs-ok",
+                "--version",
+                "v1",
+                "--dataset",
+                "training",
+                "--from",
+                "2026-01-01T00:00:00Z",
+                "--to",
+                "2026-01-02T00:00:00Z",
+                "--wait",
+                "--format",
+                "json");
+        JsonNode training = json(cut).get(0);
+        assertThat(training.path("status").asText()).isEqualTo("succeeded");
+        assertThat(training.path("rows_read").asLong()).isZero();
+        assertThat(training.path("warning").asText())
+                .isEqualTo("read 0 rows: the training set has no rows in this range");
+    }
+
+    @Test
+    void runsShowPrintsTheProblemsByFieldAndReasonAndTheWarning() throws Exception {
+        // amount infinite on every row whose id is not a multiple of 4: most rows, not all
+        vigil().createModel("runs-inf", "runs-inf");
+        vigil().apply(new ModelVersion(
+                "runs-inf",
+                "v1",
+                ModelType.BINARY,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .feature("amount", FieldType.numeric())
+                        .prediction("will_buy", FieldType.bool())
+                        .build(),
+                List.of()));
+        vigil().version("runs-inf", "v1")
+                .connectServing(
+                        PostgresJdbcDataSource.builder()
+                                .url(db().url())
+                                .query("SELECT prediction_id, ts, CASE WHEN prediction_id % 4 = 0 THEN amount"
+                                        + " ELSE 'Infinity'::float8 END AS amount, will_buy FROM ml.preds")
+                                .user(reader.user())
+                                .password(reader.password())
+                                .build(),
+                        "prediction_id",
+                        "ts");
+        long infinite = count("SELECT count(*) FROM ml.preds WHERE prediction_id % 4 <> 0");
+        long rows = count("SELECT count(*) FROM ml.preds");
+        Result ran = run(
+                "run",
+                "--model",
+                "runs-inf",
+                "--version",
+                "v1",
+                "--from",
+                FROM.toString(),
+                "--to",
+                TO.toString(),
+                "--wait");
+        assertThat(ran.code()).as(ran.err()).isZero();
+        assertThat(ran.out().lines().findFirst().orElseThrow()).contains("PROBLEMS", "WARNING");
+        assertThat(ran.out()).contains("amount: non_finite " + infinite);
+
+        JsonNode listed =
+                vigil().getJson("/api/v1/models/runs-inf/versions/v1/runs").get(0);
+        String id = listed.path("id").asText();
+        assertThat(listed.path("problems").toString()).isEqualTo("{\"amount: non_finite\":" + infinite + "}");
+        String warning = infinite + " of " + rows + " rows had a problem: amount: non_finite " + infinite;
+        List<String> table = run("runs", "show", id).out().lines().toList();
+        List<String> keys = new ArrayList<>();
+        listed.fieldNames().forEachRemaining(keys::add);
+        String line = "%-" + (keys.stream().mapToInt(String::length).max().orElseThrow() + 2) + "s%s";
+        assertThat(table)
+                .contains(
+                        String.format(line, "status", "succeeded"),
+                        String.format(line, "problems", "amount: non_finite " + infinite),
+                        String.format(line, "warning", warning));
+    }
+
+    @Test
+    void runAllOnAVersionWithoutDatasetsSaysHowToConnectOne() throws Exception {
+        vigil().createModel("runs-none", "runs-none");
+        vigil().apply(new ModelVersion(
+                "runs-none",
+                "v1",
+                ModelType.BINARY,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .feature("amount", FieldType.numeric())
+                        .prediction("will_buy", FieldType.bool())
+                        .build(),
+                List.of()));
+        Result none = run("run", "--model", "runs-none", "--version", "v1", "--dataset", "all");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err())
+                .isEqualTo("vigil: runs-none/v1 has no dataset connected: apply a spec that connects serving or"
+                        + " training (vigil apply -f spec.yaml)\n");
+        assertThat(vigil().getJson("/api/v1/models/runs-none/versions/v1/runs")).isEmpty();
     }
 
     private static String[] concat(List<String> args, String... more) {

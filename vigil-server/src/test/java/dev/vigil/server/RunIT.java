@@ -52,7 +52,17 @@ class RunIT extends AbstractServerIT {
                 "CREATE TABLE ml.events (id bigint, ts timestamptz, amount double precision, owner text, "
                         + "is_new boolean, raw_text text, emb double precision[], proba double precision)");
         ItSupport.copyCsv(db, "ml.events", "run/rows.csv");
-        reader = db.createReadOnlyUser("ml", List.of("events"));
+        // 48 rows of 768 values, one every 5 minutes over 4 hours from the start, and 16 of 512 over its first 80
+        // minutes (ids from 1000): declared 512, the first are each a problem
+        String at = "timestamptz '" + start + "' + g * interval '5 minutes'";
+        db.execute(
+                "CREATE TABLE ml.vectors (id bigint, ts timestamptz, embeddings double precision[], proba double"
+                        + " precision)",
+                "INSERT INTO ml.vectors SELECT g, " + at + ", array_fill(0.5::float8, ARRAY[768]), 0.5"
+                        + " FROM generate_series(0, 47) g",
+                "INSERT INTO ml.vectors SELECT 1000 + g, " + at + ", array_fill(0.25::float8, ARRAY[512]), 0.5"
+                        + " FROM generate_series(0, 15) g");
+        reader = db.createReadOnlyUser("ml", List.of("events", "vectors"));
     }
 
     @Override
@@ -309,5 +319,87 @@ class RunIT extends AbstractServerIT {
                         .isCloseTo(row.path("value").asDouble(), within(0.0));
             }
         });
+    }
+
+    /** A model of the vectors table read by {@code query}: one embedding declared 512 long. */
+    private void connectVectors(String model, String query) {
+        vigil().createModel(model, model);
+        vigil().apply(new ModelVersion(
+                model,
+                "v1",
+                ModelType.BINARY,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .feature("embeddings", FieldType.embedding(512))
+                        .prediction("proba", FieldType.numeric())
+                        .build(),
+                List.of()));
+        vigil().version(model, "v1").connectServing(ItSupport.source(db(), reader, query), "id", "ts");
+    }
+
+    @Test
+    void aRunWhoseEveryRowHasAProblemFailsNamingTheFieldTheReasonAndTheCount() throws InterruptedException {
+        connectVectors("dims", "SELECT * FROM ml.vectors WHERE array_length(embeddings, 1) = 768");
+        JsonNode run = await(vigil().startRun("dims", "v1", "serving", start, start.plus(Duration.ofHours(4)))
+                .get(0)
+                .path("id")
+                .asText());
+        assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("failed");
+        assertThat(run.path("error").asText())
+                .isEqualTo("every row had a problem: embeddings: wrong_dimensions 48 (768 values, 512 declared)");
+        assertThat(run.path("rows_read").asLong()).isEqualTo(48);
+        assertThat(run.path("rows_with_problems").asLong()).isEqualTo(48);
+        assertThat(run.path("problems").toString()).isEqualTo("{\"embeddings: wrong_dimensions\":48}");
+        assertThat(run.path("warning").isNull()).isTrue();
+    }
+
+    @Test
+    void aRunWhereMostRowsHaveAProblemSucceedsWithAWarning() throws InterruptedException {
+        connectVectors("dimswarn", "SELECT * FROM ml.vectors");
+        JsonNode run = await(vigil().startRun("dimswarn", "v1", "serving", start, start.plus(Duration.ofHours(4)))
+                .get(0)
+                .path("id")
+                .asText());
+        assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("succeeded");
+        assertThat(run.path("rows_read").asLong()).isEqualTo(64);
+        assertThat(run.path("warning").asText())
+                .isEqualTo("48 of 64 rows had a problem: embeddings: wrong_dimensions 48 (768 values, 512 declared)");
+        assertThat(run.path("problems").toString()).isEqualTo("{\"embeddings: wrong_dimensions\":48}");
+        assertThat(run.path("error").isNull()).isTrue();
+    }
+
+    /**
+     * A run without a range of a source whose last row is a month old (the catch-up after apply) profiles the windows
+     * of its rows and a day past them, not the 694 empty hours after, says so, and moves the watermark to now: the
+     * next scheduled run starts there.
+     */
+    @Test
+    void aRangeLessRunOfOldDataSkipsTheEmptyWindowsPastADayAfterItsLastRowAndSaysHowMany() throws InterruptedException {
+        connectVectors("quiet", "SELECT * FROM ml.vectors WHERE array_length(embeddings, 1) = 512");
+        Instant before = clock.instant();
+        Instant now = start.plus(Duration.ofDays(30));
+        clock.set(now.plus(Duration.ofMinutes(10)));
+        try {
+            JsonNode run = await(vigil().startRun("quiet", "v1", "serving", null, null)
+                    .get(0)
+                    .path("id")
+                    .asText());
+            assertThat(run.path("status").asText()).as(run.toString()).isEqualTo("succeeded");
+            // rows in hours 0 and 1, then 24 empty hours; 720 hours up to now, so 720 - 26 skipped
+            assertThat(run.path("windows_total").asInt()).isEqualTo(2 + 24);
+            assertThat(run.path("windows_done").asInt()).isEqualTo(2 + 24);
+            assertThat(run.path("rows_read").asLong()).isEqualTo(16);
+            assertThat(run.path("to").asText())
+                    .isEqualTo(start.plus(Duration.ofHours(26)).toString());
+            assertThat(run.path("note").asText())
+                    .isEqualTo("skipped 694 empty windows between the last row (" + start.plus(Duration.ofMinutes(75))
+                            + ") and now; a model_staleness monitor watches a source gone quiet");
+            assertThat(run.path("problems").isEmpty()).isTrue();
+            assertThat(server().metastore().profiles().watermark("quiet", "v1", "serving"))
+                    .as("the skipped windows are known empty: the next run starts from now")
+                    .contains(now);
+        } finally {
+            clock.set(before);
+        }
     }
 }

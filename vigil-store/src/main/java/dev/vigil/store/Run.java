@@ -2,6 +2,7 @@ package dev.vigil.store;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One pull of a dataset over [{@code from}, {@code to}): its progress in windows, the rows it read,
@@ -9,6 +10,11 @@ import java.util.Locale;
  * were invalid, long values), among them the rows with a NULL timestamp (which are in no window),
  * for a run of an actuals dataset the distinct actual ids that match no prediction, and, when it failed, why.
  * An actuals run's windows are the prediction windows whose performance it recomputed.
+ *
+ * <p>{@code problems} counts the rows with a problem per {@code "field: reason"} (a row counts once per field and
+ * reason it has); {@code warning} says what a run that succeeded still got wrong (most rows had a problem, a
+ * reference read none), {@code note} how it was planned (a reference read whole, empty windows skipped); both null
+ * when there is nothing to say.
  */
 public record Run(
         String id,
@@ -27,7 +33,14 @@ public record Run(
         String error,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        Map<String, Long> problems,
+        String warning,
+        String note) {
+
+    public Run {
+        problems = problems == null ? Map.of() : problems;
+    }
 
     /** Where a run is in its life. */
     public enum Status {

@@ -1,5 +1,7 @@
 package dev.vigil.store;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.core.spec.SpecCodec;
 import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +13,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +31,9 @@ public final class RunRepository {
     private static final String COLUMNS = "id, model_id, version, dataset, range_start, range_end, status,"
             + " windows_total, windows_done, rows_read, rows_with_problems, null_timestamp_count, unmatched_actuals_count,"
             + " error, created_at, started_at, finished_at";
+
+    /** What a run is read with: its columns and what it says about its rows and its planning. */
+    private static final String READ_COLUMNS = COLUMNS + ", problems, warning, note";
 
     /** A parameter typed for PostgreSQL, which would read an untyped one of INSERT … SELECT as text. */
     private static final String TS = "CAST(? AS TIMESTAMP WITH TIME ZONE)";
@@ -112,6 +119,9 @@ public final class RunRepository {
                 0,
                 null,
                 db.now().toInstant(),
+                null,
+                null,
+                Map.of(),
                 null,
                 null);
         OffsetDateTime now = Database.timestamp(run.createdAt());
@@ -326,7 +336,7 @@ public final class RunRepository {
      */
     public List<Scheduled> scheduled(String modelId, String version, String dataset, int limit) {
         return db.inTransaction("list the scheduled runs of " + modelId + "/" + version + "/" + dataset, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", scheduled_for FROM runs"
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + READ_COLUMNS + ", scheduled_for FROM runs"
                     + " WHERE model_id = ? AND version = ? AND dataset = ? AND scheduled_for IS NOT NULL"
                     + " ORDER BY scheduled_for DESC")) {
                 ps.setString(1, modelId);
@@ -420,6 +430,45 @@ public final class RunRepository {
         });
     }
 
+    /**
+     * Records the rows with a problem per {@code "field: reason"} so far (as {@link #progress}, only while
+     * {@code fence}'s run is running and held by its server).
+     */
+    public void problems(String id, Map<String, Long> problems, Optional<RunFence> fence) {
+        ObjectNode json = SpecCodec.json().createObjectNode();
+        problems.forEach(json::put);
+        db.inTransaction("record the problems of run " + id, c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE runs SET problems = ? WHERE id = ?" + fence(fence))) {
+                ps.setString(1, json.toString());
+                ps.setString(2, id);
+                fenced(ps, 3, id, fence);
+            }
+            return null;
+        });
+    }
+
+    /** Records what a run that succeeded still got wrong (one sentence), shown with it; null clears it. */
+    public void warning(String id, String warning) {
+        text(id, "warning", warning);
+    }
+
+    /** Records how the run was planned (one sentence: a reference read whole, empty windows skipped). */
+    public void note(String id, String note) {
+        text(id, "note", note);
+    }
+
+    private void text(String id, String column, String value) {
+        db.inTransaction("record the " + column + " of run " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET " + column + " = ? WHERE id = ?")) {
+                ps.setString(1, value);
+                ps.setString(2, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** Records how many distinct actual ids the run read that match no prediction (runs of an actuals dataset). */
     public void unmatchedActuals(String id, long count) {
         db.inTransaction("record the unmatched actuals of run " + id, c -> {
@@ -492,7 +541,7 @@ public final class RunRepository {
 
     public Optional<Run> find(String id) {
         return db.inTransaction("read run " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM runs WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + READ_COLUMNS + " FROM runs WHERE id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(read(rs)) : Optional.<Run>empty();
@@ -504,7 +553,7 @@ public final class RunRepository {
     /** The newest {@code limit} runs of a version, newest first. */
     public List<Run> list(String modelId, String version, int limit) {
         return db.inTransaction("list the runs of " + modelId + "/" + version, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + READ_COLUMNS
                     + " FROM runs WHERE model_id = ? AND version = ? ORDER BY created_at DESC, id DESC")) {
                 ps.setString(1, modelId);
                 ps.setString(2, version);
@@ -549,6 +598,21 @@ public final class RunRepository {
                 rs.getString("error"),
                 Database.instant(rs, "created_at"),
                 Database.instant(rs, "started_at"),
-                Database.instant(rs, "finished_at"));
+                Database.instant(rs, "finished_at"),
+                problems(rs.getString("problems")),
+                rs.getString("warning"),
+                rs.getString("note"));
+    }
+
+    /** The stored {@code {"field: reason": rows}} object, in its order; none before V13 or without problems. */
+    private static Map<String, Long> problems(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        Database.json(json, "run problems")
+                .fields()
+                .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+        return out;
     }
 }

@@ -25,6 +25,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -532,6 +533,38 @@ abstract class MetastoreContractTest {
                     .containsExactly(Run.Status.FAILED, "the server stopped");
             assertThat(store.runs().list("m", "v1", 2)).hasSize(2);
             assertThat(store.runs().find("run_nope")).isEmpty();
+        }
+
+        @Test
+        void aRunKeepsItsProblemsByReasonItsWarningAndItsNote() {
+            store.models().upsert(new Model("m", "M"));
+            store.versions().upsert(version("m", "v1"));
+            Instant from = Instant.parse("2026-03-01T00:00:00Z");
+            RunRepository.Holder holder = new RunRepository.Holder("server one", Duration.ofSeconds(60));
+            Run run = store.runs().create("m", "v1", "serving", from, from.plusSeconds(3600), 1, holder);
+            assertThat(run.problems()).isEmpty();
+            assertThat(store.runs().find(run.id()).orElseThrow())
+                    .extracting(Run::problems, Run::warning, Run::note)
+                    .containsExactly(Map.of(), null, null);
+            assertThat(store.runs().start(run.id(), holder)).isTrue();
+            Optional<RunFence> fence = Optional.of(new RunFence(run.id(), holder.owner()));
+            Map<String, Long> problems = new LinkedHashMap<>();
+            problems.put("emb: wrong_dimensions", 960L);
+            problems.put("id: null_id", 2L);
+            store.runs().problems(run.id(), problems, fence);
+            store.runs().warning(run.id(), "962 of 1,000 rows had a problem");
+            store.runs().note(run.id(), "skipped 3 empty windows");
+            Run found = store.runs().find(run.id()).orElseThrow();
+            assertThat(found.problems()).containsExactlyEntriesOf(problems);
+            assertThat(found.warning()).isEqualTo("962 of 1,000 rows had a problem");
+            assertThat(found.note()).isEqualTo("skipped 3 empty windows");
+            assertThat(store.runs().list("m", "v1", 1).get(0).problems()).containsExactlyEntriesOf(problems);
+
+            store.runs().failed(run.id(), "taken over");
+            assertThatThrownBy(() -> store.runs().problems(run.id(), Map.of("x: too_long", 1L), fence))
+                    .as("a failed run's problems stay as they were")
+                    .isInstanceOf(RunFence.Lost.class);
+            assertThat(store.runs().find(run.id()).orElseThrow().problems()).containsExactlyEntriesOf(problems);
         }
 
         @Test

@@ -72,6 +72,25 @@ final class Coercion {
         }
     }
 
+    /**
+     * Why {@link #add} counted {@code value} invalid for a field of {@code kind} holding {@code size} values per row
+     * (tensors and embeddings; 0 otherwise): a {@link ProblemCounts} reason. Only called for a value that was, so
+     * that a valid row costs nothing more.
+     */
+    static String invalidReason(Kind kind, int size, Object value) {
+        return switch (kind) {
+            case NUMERIC -> value instanceof Number ? ProblemCounts.NON_FINITE : ProblemCounts.TYPE_MISMATCH;
+            case TENSOR, EMBEDDING -> {
+                double[] v = vector(value);
+                if (v == null) {
+                    yield ProblemCounts.TYPE_MISMATCH;
+                }
+                yield v.length != size ? ProblemCounts.WRONG_DIMENSIONS : ProblemCounts.NON_FINITE;
+            }
+            default -> ProblemCounts.TYPE_MISMATCH;
+        };
+    }
+
     private static void number(Object value, FieldProfile profile) {
         if (value instanceof Number n) {
             profile.addNumber(n.doubleValue());

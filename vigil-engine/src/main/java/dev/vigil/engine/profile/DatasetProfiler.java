@@ -100,13 +100,24 @@ public final class DatasetProfiler {
      * What profiling some windows gave: the merged profiles per window and the row counts. {@code rowsRead} and
      * {@code rowsWithProblems} include the {@code nullTimestamps} rows, which are in no window. {@code uncheckedIds}
      * counts the rows whose id was not checked for duplicates, their window already holding a million distinct ids.
+     * {@code problems} counts the rows with a problem by field and reason.
      */
     public record Result(
             Map<Instant, List<PartialProfile>> windows,
             long rowsRead,
             long rowsWithProblems,
             long nullTimestamps,
-            long uncheckedIds) {}
+            long uncheckedIds,
+            ProblemCounts problems) {
+        public Result(
+                Map<Instant, List<PartialProfile>> windows,
+                long rowsRead,
+                long rowsWithProblems,
+                long nullTimestamps,
+                long uncheckedIds) {
+            this(windows, rowsRead, rowsWithProblems, nullTimestamps, uncheckedIds, new ProblemCounts());
+        }
+    }
 
     /** Checks the dataset against the live source (as connecting does) and remembers its column types. */
     public Prepared prepare(ModelVersion version, DatasetConnection connection) {
@@ -168,15 +179,21 @@ public final class DatasetProfiler {
         List<Segment> segments = prepared.version().segments();
         frame = ProfilePlanner.withSegmentColumns(frame, segments);
         ProfilePlan plan = ProfilePlanner.plan(prepared, frame.columns(), segments, performanceOnly);
+        ProblemCounts.Accumulator problems = new ProblemCounts.Accumulator();
+        session.sparkContext().register(problems, "problems");
         PartitionProfiler.Counters counters = new PartitionProfiler.Counters(
                 session.sparkContext().longAccumulator("rows_read"),
                 session.sparkContext().longAccumulator("rows_with_problems"),
                 session.sparkContext().longAccumulator("null_timestamps"),
-                session.sparkContext().longAccumulator("unchecked_ids"));
+                session.sparkContext().longAccumulator("unchecked_ids"),
+                problems);
+        PartitionProfiler.Names names = new PartitionProfiler.Names(
+                prepared.connection().idColumn(), prepared.connection().timestampColumn());
         List<PartialProfile> partials;
         try {
             partials = frame.javaRDD()
-                    .mapPartitionsWithIndex(new PartitionProfiler(plan, counters), true)
+                    .mapPartitionsWithIndex(
+                            new PartitionProfiler(plan, counters, PartitionProfiler.MAX_TRACKED_IDS, names), true)
                     .collect();
         } catch (Exception e) { // a failed job is a SparkException, checked but undeclared
             throw session.sparkContext().isStopped() ? lost(e) : source.sparkFailure(e, src, prefix);
@@ -186,7 +203,8 @@ public final class DatasetProfiler {
                 counters.rowsRead().value(),
                 counters.rowsWithProblems().value(),
                 counters.nullTimestamps().value(),
-                counters.uncheckedIds().value());
+                counters.uncheckedIds().value(),
+                problems.value());
     }
 
     /**

@@ -42,18 +42,33 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
 
     /**
      * The run's counters, summed over partitions; {@code uncheckedIds} counts the rows whose id was not checked for
-     * duplicates because their window already held {@value #MAX_TRACKED_IDS} distinct ids.
+     * duplicates because their window already held {@value #MAX_TRACKED_IDS} distinct ids; {@code problems} counts the
+     * rows with a problem by field and reason.
      */
     record Counters(
             LongAccumulator rowsRead,
             LongAccumulator rowsWithProblems,
             LongAccumulator nullTimestamps,
-            LongAccumulator uncheckedIds)
-            implements java.io.Serializable {}
+            LongAccumulator uncheckedIds,
+            ProblemCounts.Accumulator problems)
+            implements java.io.Serializable {
+        /** Counters whose problems by reason are kept on this JVM only (tests that call the profiler directly). */
+        Counters(
+                LongAccumulator rowsRead,
+                LongAccumulator rowsWithProblems,
+                LongAccumulator nullTimestamps,
+                LongAccumulator uncheckedIds) {
+            this(rowsRead, rowsWithProblems, nullTimestamps, uncheckedIds, new ProblemCounts.Accumulator());
+        }
+    }
+
+    /** The id and timestamp columns' names, which the row problems of {@link ProblemCounts} are counted under. */
+    record Names(String id, String timestamp) implements java.io.Serializable {}
 
     private final ProfilePlan plan;
     private final Counters counters;
     private final int maxTrackedIds;
+    private final Names names;
 
     PartitionProfiler(ProfilePlan plan, Counters counters) {
         this(plan, counters, MAX_TRACKED_IDS);
@@ -61,9 +76,15 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
 
     /** A profiler that remembers at most {@code maxTrackedIds} ids per window (tests use a small number). */
     PartitionProfiler(ProfilePlan plan, Counters counters, int maxTrackedIds) {
+        this(plan, counters, maxTrackedIds, new Names("id", "timestamp"));
+    }
+
+    /** A profiler counting the id's and timestamp's problems under the columns' {@code names}. */
+    PartitionProfiler(ProfilePlan plan, Counters counters, int maxTrackedIds, Names names) {
         this.plan = plan;
         this.counters = counters;
         this.maxTrackedIds = maxTrackedIds;
+        this.names = names;
     }
 
     /** The profiles of one segment of the window. */
@@ -100,12 +121,15 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         long withProblems = 0;
         long nullTimestamps = 0;
         long uncheckedIds = 0;
+        ProblemCounts problems = new ProblemCounts();
         List<SegmentProfiles> rowSegments = new ArrayList<>();
         // Looked up once per partition, not per row: the fields' columns; the segments' keys once per value.
         int fieldCount = plan.fields().size();
         int[] columns = new int[fieldCount];
+        int[] sizes = new int[fieldCount];
         for (int f = 0; f < fieldCount; f++) {
             columns[f] = plan.fields().get(f).column();
+            sizes[f] = plan.fields().get(f).type().size();
         }
         SegmentKeys[] segmentKeys = new SegmentKeys[plan.segments().size()];
         for (int si = 0; si < segmentKeys.length; si++) {
@@ -121,6 +145,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             if (seconds == null) {
                 nullTimestamps++; // from the IS NULL slice: in no window, counted for the run
                 withProblems++;
+                problems.add(names.timestamp(), ProblemCounts.NULL_TIMESTAMP);
                 continue;
             }
             long windowStart = Math.floorDiv((long) Math.floor(seconds), plan.windowSeconds()) * plan.windowSeconds();
@@ -157,6 +182,11 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
                 }
             }
             boolean problem = nullId || duplicateId;
+            if (nullId) {
+                problems.add(names.id(), ProblemCounts.NULL_ID);
+            } else if (duplicateId) {
+                problems.add(names.id(), ProblemCounts.DUPLICATE_ID);
+            }
             for (SegmentProfiles p : rowSegments) {
                 p.dataset.addRow();
                 if (nullId) {
@@ -170,12 +200,25 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
             for (int f = 0; f < fieldCount; f++) {
                 Object value = row.get(columns[f]);
                 FieldProfile all = window.all.fields[f];
-                long problemsBefore = all.invalidCount() + all.longValueCount();
+                long invalidBefore = all.invalidCount();
+                long longBefore = all.longValueCount();
                 Coercion.add(all, all.kind(), value);
                 for (int i = 1; i < segmentsOfRow; i++) {
                     Coercion.add(rowSegments.get(i).fields[f], all.kind(), value);
                 }
-                problem |= all.invalidCount() + all.longValueCount() > problemsBefore;
+                if (all.invalidCount() > invalidBefore) {
+                    problem = true;
+                    String name = plan.fields().get(f).name();
+                    String reason = Coercion.invalidReason(all.kind(), sizes[f], value);
+                    if (reason.equals(ProblemCounts.WRONG_DIMENSIONS)) {
+                        problems.addWrongDimensions(name, Coercion.vector(value).length, sizes[f]);
+                    } else {
+                        problems.add(name, reason);
+                    }
+                } else if (all.longValueCount() > longBefore) {
+                    problem = true;
+                    problems.add(plan.fields().get(f).name(), ProblemCounts.TOO_LONG);
+                }
             }
             for (int pi = 0; pi < plan.performance().size(); pi++) {
                 for (SegmentProfiles p : rowSegments) {
@@ -191,6 +234,9 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         counters.rowsWithProblems().add(withProblems);
         counters.nullTimestamps().add(nullTimestamps);
         counters.uncheckedIds().add(uncheckedIds);
+        if (!problems.isEmpty()) {
+            counters.problems().add(problems);
+        }
         List<PartialProfile> out = new ArrayList<>();
         windows.forEach((windowStart, state) -> {
             emit(out, windowStart, "", state.all);

@@ -121,4 +121,70 @@ class PartitionProfilerTest {
         Map<String, double[]> actual = actual(all);
         expected(1000).forEach((key, e) -> assertThat(actual.get(key)).as(key).containsExactly(e));
     }
+
+    /**
+     * Each problem a row can have is counted under its field (or the id or timestamp column) and reason, once per row;
+     * two partitions' counts add up on the driver's accumulator. Expected counts are listed per row below.
+     */
+    @Test
+    void problemsAreCountedByFieldAndReason() {
+        ProfilePlan plan = new ProfilePlan(
+                0,
+                1,
+                3600,
+                List.of(
+                        new ProfilePlan.FieldPlan("emb", 2, Kind.EMBEDDING, List.of(4)),
+                        new ProfilePlan.FieldPlan("x", 3, Kind.NUMERIC, List.of()),
+                        new ProfilePlan.FieldPlan("name", 4, Kind.STRING, List.of())),
+                List.of());
+        java.sql.Timestamp t = java.sql.Timestamp.from(FIRST);
+        List<Double> ok = List.of(1.0, 2.0, 3.0, 4.0);
+        String longName = "n".repeat(FieldProfile.LONG_VALUE_CHARS + 1);
+        List<Row> first = List.of(
+                RowFactory.create(1L, t, ok, 1.0, "a"), // no problem
+                RowFactory.create(2L, t, List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), 1.0, "a"), // emb: 6 values
+                RowFactory.create(3L, t, List.of(1.0, 2.0, 3.0), Double.POSITIVE_INFINITY, "a"), // 3 values; x infinite
+                RowFactory.create(
+                        4L, t, java.util.Arrays.asList(1.0, null, 3.0, 4.0), "abc", "a")); // NULL element; x text
+        List<Row> second = List.of(
+                RowFactory.create(5L, t, "not a vector", 1.0, longName), // emb a string; name too long
+                RowFactory.create(null, t, ok, 1.0, "a"), // no id
+                RowFactory.create(1L, t, ok, 1.0, "a"), // ids are checked per partition's window: not a repeat yet
+                RowFactory.create(1L, t, ok, 1.0, "a"), // id 1 again in this partition: a duplicate
+                RowFactory.create(8L, null, ok, 1.0, "a")); // no timestamp
+        PartitionProfiler.Counters counters = counters();
+        PartitionProfiler.Names names = new PartitionProfiler.Names("event_id", "ts");
+        new PartitionProfiler(plan, counters, 10, names).call(0, first.iterator());
+        new PartitionProfiler(plan, counters, 10, names).call(1, second.iterator());
+
+        Map<String, Long> expected = new TreeMap<>(Map.of(
+                "emb: wrong_dimensions", 2L,
+                "emb: non_finite", 1L,
+                "emb: type_mismatch", 1L,
+                "x: non_finite", 1L,
+                "x: type_mismatch", 1L,
+                "name: too_long", 1L,
+                "event_id: null_id", 1L,
+                "event_id: duplicate_id", 1L,
+                "ts: null_timestamp", 1L));
+        ProblemCounts problems = counters.problems().value();
+        assertThat(problems.counts()).containsExactlyEntriesOf(expected);
+        assertThat(counters.rowsWithProblems().value())
+                .as("rows 2, 3, 4 of the first partition; 5, the null id, the repeat and the null timestamp")
+                .isEqualTo(7);
+        assertThat(problems.describe())
+                .isEqualTo(
+                        "emb: wrong_dimensions 2 (3 to 6 values, 4 declared), emb: non_finite 1, emb: type_mismatch 1,"
+                                + " event_id: duplicate_id 1, event_id: null_id 1, name: too_long 1, ts: null_timestamp 1,"
+                                + " x: non_finite 1, x: type_mismatch 1");
+    }
+
+    @Test
+    void oneLengthIsNamedAlone() {
+        ProblemCounts counts = new ProblemCounts();
+        for (int i = 0; i < 960; i++) {
+            counts.addWrongDimensions("embeddings", 768, 512);
+        }
+        assertThat(counts.describe()).isEqualTo("embeddings: wrong_dimensions 960 (768 values, 512 declared)");
+    }
 }

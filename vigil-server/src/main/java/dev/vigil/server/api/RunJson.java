@@ -3,6 +3,7 @@ package dev.vigil.server.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.vigil.core.Nullable;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A run as the runs routes answer it: what it reads, how far it got and why it failed.
@@ -12,6 +13,10 @@ import java.time.Instant;
  * @param seconds how long it has run (absent before it starts)
  * @param rowsPerSecond rows read per second of {@code seconds} (absent before it starts)
  * @param error why it failed, null unless it did
+ * @param problems the rows with a problem per {@code "field: reason"} (a row counts once per field and reason), e.g.
+ *     {@code {"emb: wrong_dimensions": 960}}; empty when no row had one
+ * @param warning what a run that succeeded still got wrong (most rows had a problem, a reference read none), or null
+ * @param note how the run was planned (a reference read whole, empty windows skipped), or null
  */
 record RunJson(
         String id,
@@ -32,7 +37,10 @@ record RunJson(
         @Nullable String error,
         Instant createdAt,
         @Nullable Instant startedAt,
-        @Nullable Instant finishedAt) {
+        @Nullable Instant finishedAt,
+        Map<String, Long> problems,
+        @Nullable String warning,
+        @Nullable String note) {
 
     /** The body of {@code POST …/runs}; every key may be left out (serving over the windows not yet profiled). */
     record Start(@Nullable String dataset, @Nullable Instant from, @Nullable Instant to) {}

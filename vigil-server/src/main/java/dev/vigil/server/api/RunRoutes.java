@@ -72,15 +72,17 @@ public final class RunRoutes {
             }
             kinds.sort(null); // serving before actuals: actuals recompute windows serving has profiled
             if (kinds.isEmpty()) {
-                throw new VigilArgumentException(
-                        "dataset: " + version.modelId() + "/" + version.version() + " has no dataset connected");
+                throw new VigilArgumentException(version.modelId() + "/" + version.version()
+                        + " has no dataset connected: apply a spec that connects serving or training (vigil apply -f"
+                        + " spec.yaml)");
             }
         } else {
             kinds.add(DatasetKind.fromSpec(dataset, "dataset"));
         }
         List<Run> started;
         try {
-            started = runs.submitAll(version, kinds, from, to);
+            // with all, training and testing are read whole: a serving range would cut them to nothing
+            started = runs.submitAll(version, kinds, from, to, dataset.equals("all"));
         } catch (RunService.QueueFull e) {
             ctx.header("Retry-After", "60");
             Json.send(ctx, 429, Json.error("too_many_runs", e.getMessage(), List.of()));
@@ -141,6 +143,9 @@ public final class RunRoutes {
                 r.error(),
                 r.createdAt(),
                 r.startedAt(),
-                r.finishedAt());
+                r.finishedAt(),
+                r.problems(),
+                r.warning(),
+                r.note());
     }
 }

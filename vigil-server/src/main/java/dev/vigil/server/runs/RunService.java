@@ -8,6 +8,7 @@ import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.engine.profile.DatasetProfiler;
 import dev.vigil.engine.profile.PartialProfile;
+import dev.vigil.engine.profile.ProblemCounts;
 import dev.vigil.engine.profile.Window;
 import dev.vigil.query.Rollups;
 import dev.vigil.server.ServerConfig;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -40,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs execute one at a time on a background thread (Spark already uses every core), with a bounded queue
  * ({@code VIGIL_MAX_QUEUED_RUNS}). A run's range is clamped to the source's first row and to the later of its last
- * row and now, and capped at {@code VIGIL_MAX_RUN_WINDOWS} windows, counted before any is made. The windows
+ * row and now, and capped at {@code VIGIL_MAX_RUN_WINDOWS} windows, counted before any is made; a serving run without
+ * a range reads at most a day of empty windows past its source's last row, skips the rest up to now (its run says how
+ * many) and moves its watermark past them (issue 18: a catch-up after apply profiled 7,816 empty hours). The windows
  * are read in batches, each batch's windows replaced in one transaction, so progress is visible
  * and a failure keeps every batch before it. A failed run leaves the watermark where the last
  * stored batch put it.
@@ -227,11 +231,27 @@ public final class RunService implements AutoCloseable {
      * Queues a run of each of {@code kinds}, all or none: a range past {@code VIGIL_MAX_RUN_WINDOWS} is refused (400),
      * and so is a queue without room for all of them ({@link QueueFull}, 429).
      */
-    public synchronized List<Run> submitAll(
+    public List<Run> submitAll(
             ModelVersion version, List<DatasetKind> kinds, Optional<Instant> from, Optional<Instant> to) {
+        return submitAll(version, kinds, from, to, false);
+    }
+
+    /**
+     * {@link #submitAll(ModelVersion, List, Optional, Optional) Queues a run of each of} {@code kinds}; with
+     * {@code referencesWhole}, training and testing read all their rows whatever {@code from}/{@code to} say (a run
+     * of every dataset over a serving range: a reference cut by it would read none), and their run says so.
+     */
+    public synchronized List<Run> submitAll(
+            ModelVersion version,
+            List<DatasetKind> kinds,
+            Optional<Instant> from,
+            Optional<Instant> to,
+            boolean referencesWhole) {
+        boolean ranged = from.isPresent() || to.isPresent();
         List<DatasetConnection> connections = new ArrayList<>();
         for (DatasetKind kind : kinds) {
-            connections.add(connection(version, kind, from, to));
+            boolean whole = referencesWhole && isReference(kind);
+            connections.add(connection(version, kind, whole ? Optional.empty() : from, whole ? Optional.empty() : to));
         }
         if (queue.remainingCapacity() < kinds.size()) {
             throw new QueueFull("runs: " + queue.size() + " runs are already queued, the most the server holds"
@@ -239,18 +259,28 @@ public final class RunService implements AutoCloseable {
         }
         List<Run> runs = new ArrayList<>();
         for (DatasetConnection connection : connections) {
+            boolean whole = referencesWhole && isReference(connection.dataset());
+            Optional<Instant> runFrom = whole ? Optional.empty() : from;
+            Optional<Instant> runTo = whole ? Optional.empty() : to;
             Run run = store.runs()
                     .create(
                             version.modelId(),
                             version.version(),
                             connection.dataset().specName(),
-                            from.orElse(Instant.EPOCH),
-                            to.orElse(Instant.EPOCH),
+                            runFrom.orElse(Instant.EPOCH),
+                            runTo.orElse(Instant.EPOCH),
                             0,
                             holder);
-            leases.queued(run.id());
-            executor.execute(() -> execute(run, version, connection, from, to));
-            runs.add(run);
+            if (whole && ranged) {
+                String note = "whole " + connection.dataset().specName() + " set: with dataset all, from/to cut"
+                        + " serving and actuals only (run this dataset alone to cut it)";
+                store.runs().note(run.id(), note);
+                run = store.runs().find(run.id()).orElse(run);
+            }
+            Run queued = run;
+            leases.queued(queued.id());
+            executor.execute(() -> execute(queued, version, connection, runFrom, runTo));
+            runs.add(queued);
         }
         return runs;
     }
@@ -280,8 +310,9 @@ public final class RunService implements AutoCloseable {
             ModelVersion version, DatasetKind kind, Optional<Instant> from, Optional<Instant> to) {
         DatasetConnection connection = store.datasets()
                 .find(version.modelId(), version.version(), kind)
-                .orElseThrow(() -> new VigilArgumentException("dataset: " + version.modelId() + "/" + version.version()
-                        + " has no " + kind.specName() + " dataset connected"));
+                .orElseThrow(() -> new VigilArgumentException(version.modelId() + "/" + version.version() + " has no "
+                        + kind.specName() + " dataset connected: apply a spec that connects one (vigil apply -f"
+                        + " spec.yaml)"));
         if (from.isPresent() && to.isPresent() && !to.get().isAfter(from.get())) {
             throw new VigilArgumentException("to: " + to.get() + " must be after from " + from.get());
         }
@@ -297,6 +328,11 @@ public final class RunService implements AutoCloseable {
             }
         }
         return connection;
+    }
+
+    /** Training and testing: reference datasets, read whole unless a range is asked for. */
+    private static boolean isReference(DatasetKind kind) {
+        return kind == DatasetKind.TRAINING || kind == DatasetKind.TESTING;
     }
 
     /** The windows of {@code length} covering [{@code from}, {@code to}), counted without making them. */
@@ -570,13 +606,25 @@ public final class RunService implements AutoCloseable {
             }
         }
         doing(run.id(), "finding the range of the source's rows");
-        List<Window> windows = windows(engine, prepared, version, connection.dataset(), from, to);
+        Planned plan = plan(engine, prepared, version, connection.dataset(), from, to);
+        List<Window> windows = plan.windows();
         Optional<RunFence> fence = Optional.of(new RunFence(run.id(), holder.owner()));
         store.runs().planned(run.id(), rangeStart(windows, from), rangeEnd(windows, to), windows.size(), fence);
         LOG.info("run {}: {} windows", run.id(), windows.size());
+        if (plan.skipped() > 0) {
+            String note = String.format(
+                    Locale.ROOT,
+                    "skipped %,d empty windows between the last row (%s) and now; a model_staleness monitor watches"
+                            + " a source gone quiet",
+                    plan.skipped(),
+                    plan.lastRow());
+            store.runs().note(run.id(), note);
+            LOG.info("run {}: {}", run.id(), note);
+        }
         long rows = 0;
         long problems = 0;
         long nullTimestamps = 0;
+        ProblemCounts reasons = new ProblemCounts();
         int done = 0;
         int batchSize = batchWindows(windows.size());
         List<Instant> stored = new ArrayList<>();
@@ -588,6 +636,10 @@ public final class RunService implements AutoCloseable {
             rows += result.rowsRead();
             problems += result.rowsWithProblems();
             nullTimestamps += result.nullTimestamps();
+            reasons.merge(result.problems());
+            if (!reasons.isEmpty()) {
+                store.runs().problems(run.id(), reasons.counts(), fence);
+            }
             if (result.uncheckedIds() > 0) {
                 LOG.warn(
                         "run {}: {} rows of {} were not checked for duplicate ids, their window already holding"
@@ -633,6 +685,39 @@ public final class RunService implements AutoCloseable {
             doing(run.id(), "rolling up the months of " + describe(windows));
             Rollups.refreshMonths(store, version, connection.dataset().specName(), stored);
         }
+        if (plan.skipped() > 0) {
+            // the skipped windows are known empty: the next scheduled run starts from now, and model_activity finds
+            // the last closed window complete
+            store.profiles()
+                    .advanceWatermark(
+                            version.modelId(),
+                            version.version(),
+                            connection.dataset().specName(),
+                            plan.until());
+        }
+        judgeRows(run, connection.dataset(), from.isPresent() || to.isPresent(), rows, problems, reasons);
+    }
+
+    /**
+     * Fails a run whose every row had a problem (its profiles are stored, but describe nothing the model saw), and
+     * warns on one where most did, or on a reference that read no row of the range asked for, naming the problems by
+     * field and reason.
+     */
+    private void judgeRows(Run run, DatasetKind kind, boolean ranged, long rows, long problems, ProblemCounts reasons) {
+        if (rows > 0 && problems >= rows) {
+            throw new VigilStateException("every row had a problem: " + reasons.describe());
+        }
+        String warning = null;
+        if (rows > 0 && problems * 2 > rows) {
+            warning =
+                    String.format(Locale.ROOT, "%,d of %,d rows had a problem: %s", problems, rows, reasons.describe());
+        } else if (rows == 0 && ranged && isReference(kind)) {
+            warning = "read 0 rows: the " + kind.specName() + " set has no rows in this range";
+        }
+        if (warning != null) {
+            store.runs().warning(run.id(), warning);
+            LOG.warn("run {}: {}", run.id(), warning);
+        }
     }
 
     /** "windows A to B" (or "window A") for a failure's sentence. */
@@ -676,7 +761,8 @@ public final class RunService implements AutoCloseable {
         doing(run.id(), "checking the actuals and serving datasets against their source");
         DatasetProfiler.Prepared actuals = engine.prepare(version, connection);
         DatasetProfiler.Prepared prepared = engine.prepare(version, serving).withActuals(actuals);
-        List<Window> range = windows(engine, actuals, version, DatasetKind.ACTUALS, from, to);
+        List<Window> range =
+                plan(engine, actuals, version, DatasetKind.ACTUALS, from, to).windows();
         doing(run.id(), "reading the actuals of " + describe(range));
         DatasetProfiler.ActualsScan scan = engine.scanActuals(prepared, range, true);
         store.runs().unmatchedActuals(run.id(), scan.unmatchedIds());
@@ -775,7 +861,26 @@ public final class RunService implements AutoCloseable {
         return lastEnd.isAfter(closedUpTo) ? closedUpTo : lastEnd;
     }
 
-    private List<Window> windows(
+    /**
+     * The windows a run reads; for a serving run without a range, {@code skipped} empty windows past the day after
+     * its source's last row ({@code lastRow}) were left out, up to {@code until}.
+     */
+    private record Planned(List<Window> windows, long skipped, Instant lastRow, Instant until) {
+        Planned(List<Window> windows) {
+            this(windows, 0, null, null);
+        }
+    }
+
+    /**
+     * How far past the window of the source's last row a serving run without a range reads: a day of empty windows
+     * (at least one), so that a source gone quiet shows on the charts, and not the thousands up to now that a catch-up
+     * after months would profile; a {@code model_staleness} monitor watches the quiet after that.
+     */
+    static long emptyWindowsKept(Duration period) {
+        return Math.max(1, Duration.ofDays(1).toSeconds() / period.toSeconds());
+    }
+
+    private Planned plan(
             DatasetProfiler engine,
             DatasetProfiler.Prepared prepared,
             ModelVersion version,
@@ -788,7 +893,7 @@ public final class RunService implements AutoCloseable {
         Instant end = to.orElse(null);
         Optional<Instant[]> range = engine.timeRange(prepared);
         if (range.isEmpty()) {
-            return List.of();
+            return new Planned(List.of());
         }
         if (start == null || end == null) {
             boolean reference = kind == DatasetKind.TRAINING || kind == DatasetKind.TESTING;
@@ -807,7 +912,8 @@ public final class RunService implements AutoCloseable {
             }
         }
         // Clamped to the source's own rows: from the window of its first row, to the later of now and the end of
-        // the window of its last row (windows up to now stay, empty, so that a source gone quiet shows).
+        // the window of its last row (windows up to now stay, empty, so that a source gone quiet shows; without a
+        // range, a serving run keeps a day of them, emptyWindowsKept).
         Instant first = Window.startOf(range.get()[0], period.length());
         Instant last = Window.startOf(range.get()[1], period.length()).plus(period.length());
         if (start.isBefore(first)) {
@@ -817,8 +923,16 @@ public final class RunService implements AutoCloseable {
         if (end.isAfter(latest)) {
             end = latest;
         }
+        long skipped = 0;
+        Instant until = end;
+        Instant kept = last.plus(period.length().multipliedBy(emptyWindowsKept(period.length())));
+        if (kind == DatasetKind.SERVING && from.isEmpty() && to.isEmpty() && end.isAfter(kept)) {
+            Instant skipFrom = start.isAfter(kept) ? start : kept;
+            skipped = end.isAfter(skipFrom) ? windowCount(skipFrom, end, period.length()) : 0;
+            end = kept;
+        }
         if (!end.isAfter(start)) {
-            return List.of();
+            return new Planned(List.of(), skipped, range.get()[1], until);
         }
         long count = windowCount(start, end, period.length());
         if (count > maxRunWindows) {
@@ -826,7 +940,7 @@ public final class RunService implements AutoCloseable {
                     + count + " windows, more than the " + maxRunWindows + " one run may read"
                     + " (VIGIL_MAX_RUN_WINDOWS); run it with a shorter from/to, or fix the outlying timestamps");
         }
-        return Window.cover(start, end, period);
+        return new Planned(Window.cover(start, end, period), skipped, range.get()[1], until);
     }
 
     private static Instant rangeStart(List<Window> windows, Optional<Instant> from) {
