@@ -7,6 +7,7 @@ import dev.vigil.client.internal.CaCertificates;
 import dev.vigil.client.internal.Http;
 import dev.vigil.client.internal.Rows;
 import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
@@ -331,6 +332,61 @@ public final class Vigil {
     /** One run as JSON: status, progress, rows read, failure reason. */
     public JsonNode getRun(String runId) {
         return http.get("/api/v1/runs/" + Http.segment(runId));
+    }
+
+    /**
+     * Waits for run {@code runId} to finish and returns it as {@link #getRun} does, once it {@code succeeded}. It asks
+     * every 250 ms at first, then less often, up to every 2 s. A run that failed throws a {@link VigilStateException}
+     * with the run's error ("run run_… (serving) failed: …"); one still going after {@code timeout} throws one with
+     * its progress ("run run_… (serving) is still running after 120 s (3/24 windows)"); the run itself goes on.
+     */
+    public JsonNode awaitRun(String runId, Duration timeout) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long pause = 250;
+        while (true) {
+            JsonNode run = getRun(runId);
+            String status = run.path("status").asText();
+            String name = "run " + runId + " (" + run.path("dataset").asText() + ")";
+            if (status.equals("succeeded")) {
+                return run;
+            }
+            if (status.equals("failed")) {
+                throw new VigilStateException(
+                        name + " failed: " + run.path("error").asText("no reason recorded"));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new VigilStateException(name + " is still " + status + " after "
+                        + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s ("
+                        + run.path("windows_done").asInt() + "/"
+                        + run.path("windows_total").asInt()
+                        + " windows); wait longer with awaitRun(\"" + runId + "\", timeout)");
+            }
+            try {
+                Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VigilStateException("interrupted while waiting for " + name, e);
+            }
+            pause = Math.min(2000, pause * 2);
+        }
+    }
+
+    /**
+     * Starts runs of {@code dataset} as {@link #startRun} does and waits for each in turn as {@link #awaitRun} does,
+     * {@code timeout} being for all of them; returns the finished runs, one per dataset. The first run that fails
+     * throws with its error, so queries made after this call read profiles that exist.
+     */
+    public List<JsonNode> runAndWait(
+            String modelId, String version, String dataset, Instant from, Instant to, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<JsonNode> done = new ArrayList<>();
+        for (JsonNode run : startRun(modelId, version, dataset, from, to)) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            done.add(awaitRun(run.path("id").asText(), left));
+        }
+        return done;
     }
 
     /**
