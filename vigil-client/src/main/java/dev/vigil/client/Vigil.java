@@ -15,6 +15,7 @@ import dev.vigil.core.model.Model;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Schema;
+import dev.vigil.core.model.Segment;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
 import dev.vigil.core.query.DriftRow;
@@ -56,6 +57,8 @@ import javax.net.ssl.SSLContext;
  * {@code VigilException} it reported, with its message.
  */
 public final class Vigil {
+    private static final System.Logger LOG = System.getLogger(Vigil.class.getName());
+
     private final Http http;
 
     private Vigil(Http http) {
@@ -140,21 +143,61 @@ public final class Vigil {
         return createModelVersion(modelId, version, type, AggregationPeriod.HOURLY, schema);
     }
 
-    /** Creates (or updates) a version of {@code modelId} aggregated by {@code period}. */
+    /**
+     * Creates (or replaces) a version of {@code modelId} aggregated by {@code period}. It replaces a stored version
+     * whole: segments a YAML spec declared are dropped (a WARNING is logged listing them); declare them here with
+     * {@link #createModelVersion(String, String, ModelType, AggregationPeriod, Schema, List)}, or manage one version
+     * from YAML or from Java, not both.
+     */
     public VersionHandle createModelVersion(
             String modelId, String version, ModelType type, AggregationPeriod period, Schema schema) {
-        ModelVersion v = new ModelVersion(modelId, version, type, period, schema);
+        return createModelVersion(modelId, version, type, period, schema, List.of());
+    }
+
+    /** As {@link #createModelVersion(String, String, ModelType, AggregationPeriod, Schema)}, with its segments. */
+    public VersionHandle createModelVersion(
+            String modelId,
+            String version,
+            ModelType type,
+            AggregationPeriod period,
+            Schema schema,
+            List<Segment> segments) {
+        ModelVersion v = new ModelVersion(modelId, version, type, period, schema, segments);
         SpecValidator.throwIfAny(SpecValidator.versionProblems(v, ""));
         apply(v);
         return version(modelId, version);
     }
 
-    /** Creates or updates a version and says which it was. */
+    /**
+     * Creates or replaces a version and says which it was and, after an update, what it replaced (also logged as a
+     * WARNING, as a version is replaced whole).
+     */
     public Applied<ModelVersion> apply(ModelVersion version) {
         JsonNode answer = http.put(versionPath(version.modelId(), version.version()), SpecCodec.write(version));
+        List<String> replaced = strings(answer.path("replaced"));
+        warnReplaced(
+                "version " + version.modelId() + "/" + version.version(),
+                answer.path("change").asText(),
+                replaced);
         return new Applied<>(
-                SpecCodec.readVersion(version.modelId(), strip(answer, "change"), ""),
-                answer.path("change").asText());
+                SpecCodec.readVersion(version.modelId(), strip(answer, "change", "replaced"), ""),
+                answer.path("change").asText(),
+                replaced);
+    }
+
+    /** Logs a WARNING when an update replaced something, which a second source of truth (YAML and Java) would hide. */
+    static void warnReplaced(String what, String change, List<String> replaced) {
+        if (change.equals("updated") && !replaced.isEmpty()) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    what + " was replaced; it dropped or changed: " + String.join("; ", replaced));
+        }
+    }
+
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     /** A handle on an existing version (no request is made until it is used). */
@@ -180,8 +223,10 @@ public final class Vigil {
     }
 
     /**
-     * Applies a whole spec in order (model, version, then each dataset, each checked against its live
-     * source by the server) and reports what changed; applying the same spec twice changes nothing.
+     * Applies a whole spec (model, version, datasets, monitors) and reports what changed; applying the same spec twice
+     * changes nothing. It is all or nothing: every dataset is checked against its live source by the server before
+     * any is stored, and when anything is refused what this apply changed is put back and it throws "nothing was
+     * applied: …".
      */
     public List<ApplyResult> apply(ModelSpec spec) {
         return apply(spec, false);
@@ -192,37 +237,18 @@ public final class Vigil {
      * (reported as {@code deleted}), so the spec is the whole truth about them. Their alerts stay.
      */
     public List<ApplyResult> apply(ModelSpec spec, boolean prune) {
-        List<ApplyResult> report = new ArrayList<>();
-        report.add(
-                new ApplyResult("model", spec.model().id(), apply(spec.model()).change()));
-        String versionName = spec.model().id() + "/" + spec.version().version();
-        report.add(new ApplyResult("version", versionName, apply(spec.version()).change()));
-        VersionHandle handle = version(spec.model().id(), spec.version().version());
-        for (DatasetConnection c : spec.datasets().values()) {
-            report.add(new ApplyResult(
-                    "dataset",
-                    versionName + "/" + c.dataset(),
-                    handle.connect(c).change()));
-        }
-        java.util.Set<String> declared = new java.util.HashSet<>();
-        for (Monitor m : spec.monitors()) {
-            JsonNode answer = putMonitor(spec.model().id(), spec.version().version(), m);
-            declared.add(m.name());
-            report.add(new ApplyResult(
-                    "monitor",
-                    versionName + "/" + m.name(),
-                    answer.path("change").asText()));
-        }
-        if (prune) {
-            for (JsonNode m : monitors(spec.model().id(), spec.version().version())) {
-                String name = m.path("name").asText();
-                if (!declared.contains(name)) {
-                    deleteMonitor(spec.model().id(), spec.version().version(), name);
-                    report.add(new ApplyResult("monitor", versionName + "/" + name, "deleted"));
-                }
-            }
-        }
-        return report;
+        return apply(spec, prune, false);
+    }
+
+    /**
+     * {@link #apply(ModelSpec, boolean)}; with {@code dryRun}, nothing is stored: the server checks the version and
+     * every dataset (against its live source) and each line says what would be created, updated, deleted or left
+     * unchanged, an update with what it replaces ({@link ApplyResult#diff()}).
+     */
+    public List<ApplyResult> apply(ModelSpec spec, boolean prune, boolean dryRun) {
+        return dryRun
+                ? new SpecApply(this, http, spec, prune).dryRun()
+                : new SpecApply(this, http, spec, prune).apply();
     }
 
     /**
@@ -287,8 +313,25 @@ public final class Vigil {
         return http.post("/api/v1/alerts/" + Http.segment(id) + "/resolve", JsonNodeFactory.instance.objectNode());
     }
 
-    /** One line of {@link #apply(ModelSpec)}: what was applied and whether it was created, updated or unchanged. */
-    public record ApplyResult(String kind, String name, String change) {}
+    /**
+     * One line of {@link #apply(ModelSpec)}: what was applied, whether it was created, updated, deleted or unchanged,
+     * for an update what it replaced ({@code segments: −owner}, {@code detection.threshold: 0.1 → 0.15}), and what
+     * the server warned of (an e-mail action on a server without SMTP).
+     */
+    public record ApplyResult(String kind, String name, String change, List<String> diff, List<String> warnings) {
+        public ApplyResult {
+            diff = List.copyOf(diff);
+            warnings = List.copyOf(warnings);
+        }
+
+        public ApplyResult(String kind, String name, String change, List<String> diff) {
+            this(kind, name, change, diff, List.of());
+        }
+
+        public ApplyResult(String kind, String name, String change) {
+            this(kind, name, change, List.of(), List.of());
+        }
+    }
 
     /** Creates a viewer token (reads only); the answer holds the token, the only time it is shown. */
     public JsonNode createToken(String name) {
@@ -458,6 +501,11 @@ public final class Vigil {
         answer.path("columns")
                 .forEach(c -> columns.add(
                         c.path("name").asText() + " " + c.path("type").asText()));
+        warnReplaced(
+                "dataset " + modelId + "/" + version + "/"
+                        + connection.dataset().specName(),
+                answer.path("change").asText(),
+                strings(answer.path("replaced")));
         return new Connected(connection.dataset(), answer.path("change").asText(), columns);
     }
 
@@ -471,18 +519,29 @@ public final class Vigil {
         http.delete(versionPath(modelId, version) + "/datasets/" + dataset.specName());
     }
 
-    private static String versionPath(String modelId, String version) {
+    static String versionPath(String modelId, String version) {
         return "/api/v1/models/" + Http.segment(modelId) + "/versions/" + Http.segment(version);
     }
 
-    private static JsonNode strip(JsonNode node, String key) {
+    private static JsonNode strip(JsonNode node, String... keys) {
         ObjectNode copy = ((ObjectNode) node).deepCopy();
-        copy.remove(key);
+        copy.remove(List.of(keys));
         return copy;
     }
 
-    /** What the server stored and whether it was {@code created}, {@code updated} or {@code unchanged}. */
-    public record Applied<T>(T value, String change) {
+    /**
+     * What the server stored, whether it was {@code created}, {@code updated} or {@code unchanged}, and what an update
+     * replaced ({@code segments: −owner}).
+     */
+    public record Applied<T>(T value, String change, List<String> replaced) {
+        public Applied {
+            replaced = List.copyOf(replaced);
+        }
+
+        public Applied(T value, String change) {
+            this(value, change, List.of());
+        }
+
         public T model() {
             return value;
         }
