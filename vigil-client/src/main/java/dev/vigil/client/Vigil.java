@@ -53,8 +53,10 @@ import javax.net.ssl.SSLContext;
  *     "prediction_id", "prediction_timestamp");
  * }</pre>
  *
- * Every create is idempotent (create or update); a request that the server rejects throws the
- * {@code VigilException} it reported, with its message.
+ * Every create is idempotent (create or replace): it replaces what is stored whole, so manage one version from YAML or
+ * from Java, not both; an update that dropped something (a YAML spec's segments, a monitor's actions) says so in its
+ * answer and logs a WARNING. A request that the server rejects throws the {@code VigilException} it reported, with its
+ * message. {@link #runAndWait} profiles data and waits, so the queries after it have rows.
  */
 public final class Vigil {
     private static final System.Logger LOG = System.getLogger(Vigil.class.getName());
