@@ -18,10 +18,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code vigil apply -f spec.yaml}: creates or updates what the spec declares; applying twice changes nothing. */
+/**
+ * {@code vigil apply -f spec.yaml}: creates or updates what the spec declares, all or nothing; applying twice changes
+ * nothing, and {@code --dry-run} says what would change, with a diff, storing nothing.
+ */
 @Command(
         name = "apply",
-        description = "Create or update the model, version, datasets and monitors of a YAML spec (idempotent).")
+        description = "Create or update the model, version, datasets and monitors of a YAML spec (idempotent; all or"
+                + " nothing: a refused dataset or monitor leaves everything as it was).")
 final class ApplyCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -36,6 +40,12 @@ final class ApplyCommand implements Callable<Integer> {
             names = "--prune",
             description = "Also delete the version's monitors the spec does not list (their alerts stay).")
     boolean prune;
+
+    @Option(
+            names = "--dry-run",
+            description = "Check everything (the datasets against their live sources too) and print what would be"
+                    + " created, updated or deleted, with what an update replaces; store nothing.")
+    boolean dryRun;
 
     @Mixin
     ClientOptions client;
@@ -56,11 +66,24 @@ final class ApplyCommand implements Callable<Integer> {
                     + " of the version; write monitors: [] if that is what you want");
         }
         Vigil vigil = client.connect(context);
+        List<Vigil.ApplyResult> results = vigil.apply(spec, prune, dryRun);
+        boolean anyDiff = results.stream().anyMatch(r -> !r.diff().isEmpty());
         List<ObjectNode> rows = new ArrayList<>();
-        for (Vigil.ApplyResult r : vigil.apply(spec, prune)) {
-            rows.add(Output.row().put("kind", r.kind()).put("name", r.name()).put("change", r.change()));
+        for (Vigil.ApplyResult r : results) {
+            ObjectNode row =
+                    Output.row().put("kind", r.kind()).put("name", r.name()).put("change", r.change());
+            if (client.format == Output.Format.json) {
+                r.diff().forEach(row.putArray("diff")::add);
+            } else if (anyDiff) {
+                row.put("diff", String.join("; ", r.diff()));
+            }
+            rows.add(row);
         }
         Output.print(context.out(), client.format, rows, "nothing to apply");
+        results.forEach(r -> r.warnings().forEach(w -> context.err().println("warning: " + w)));
+        if (dryRun) {
+            context.err().println("dry run: nothing was stored (apply without --dry-run to store it)");
+        }
         return 0;
     }
 

@@ -99,6 +99,24 @@ class CliIT extends AbstractServerIT {
         return file;
     }
 
+    /** {@code spec} plus the README's {@code accuracy-watch}, whose {@code preconditions} once made every apply an update. */
+    private static Path withMonitors(Path spec) throws Exception {
+        Path file = dir.resolve("monitors-" + spec.getFileName());
+        Files.writeString(
+                file,
+                Files.readString(spec)
+                        + """
+                        monitors:
+                          - name: accuracy-watch
+                            type: performance_degradation
+                            metric: accuracy
+                            focal: {window: 1d}
+                            detection: {method: training, threshold: 0.1}
+                            preconditions: {min_focal_rows: 100}
+                        """);
+        return file;
+    }
+
     @Test
     void applyPrunesTheMonitorsASpecDroppedOnlyWhenAsked() throws Exception {
         Path base = spec("cli-prune", "Prune", reader.user(), "${env:VIGIL_PG_PASSWORD}");
@@ -130,25 +148,30 @@ class CliIT extends AbstractServerIT {
 
     @Test
     void applyIsIdempotentAndAppliesChanges() throws Exception {
-        Path spec = spec("cli-model", "CLI model", reader.user(), "${env:VIGIL_PG_PASSWORD}");
+        Path spec = withMonitors(spec("cli-model", "CLI model", reader.user(), "${env:VIGIL_PG_PASSWORD}"));
         Result first = run("apply", "-f", spec.toString(), "--format", "json");
         assertThat(first.code()).as(first.err()).isZero();
         JsonNode rows = SpecCodec.json().readTree(first.out());
         assertThat(rows)
                 .extracting(r -> r.path("change").asText())
-                .containsExactly("created", "created", "created", "created");
+                .containsExactly("created", "created", "created", "created", "created");
 
         Result second = run("apply", "-f", spec.toString(), "--format", "json");
         assertThat(SpecCodec.json().readTree(second.out()))
                 .extracting(r -> r.path("change").asText())
                 .containsOnly("unchanged");
 
-        Path renamed = spec("cli-model", "Renamed model", reader.user(), "${env:VIGIL_PG_PASSWORD}");
+        Path renamed = withMonitors(spec("cli-model", "Renamed model", reader.user(), "${env:VIGIL_PG_PASSWORD}"));
         Result third = run("apply", "-f", renamed.toString(), "--format", "json");
         assertThat(SpecCodec.json().readTree(third.out()))
                 .extracting(
                         r -> r.path("kind").asText() + "=" + r.path("change").asText())
-                .containsExactly("model=updated", "version=unchanged", "dataset=unchanged", "dataset=unchanged");
+                .containsExactly(
+                        "model=updated",
+                        "version=unchanged",
+                        "dataset=unchanged",
+                        "dataset=unchanged",
+                        "monitor=unchanged");
 
         Result models = run("models", "--format", "json");
         JsonNode list = SpecCodec.json().readTree(models.out());

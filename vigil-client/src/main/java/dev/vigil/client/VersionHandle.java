@@ -37,7 +37,8 @@ public final class VersionHandle {
 
     /**
      * Creates or replaces a monitor written as in the spec's {@code monitors:} list (YAML or JSON), checked
-     * against this version first: a malformed monitor is refused with a message naming its key.
+     * against this version first: a malformed monitor is refused with a message naming its key. The answer's
+     * {@code replaced} lists what an update dropped or changed ({@code actions: 3 → 1}), also logged as a WARNING.
      */
     public JsonNode createMonitor(String yaml) {
         ModelVersion stored = vigil.listVersions(modelId).stream()
@@ -45,8 +46,13 @@ public final class VersionHandle {
                 .findFirst()
                 .orElseThrow(
                         () -> new VigilNotFoundException("model '" + modelId + "' has no version '" + version + "'"));
-        return vigil.putMonitor(
+        JsonNode answer = vigil.putMonitor(
                 modelId, version, MonitorCodec.read(SpecCodec.parseYaml(yaml, "monitor"), "monitor", stored));
+        Vigil.warnReplaced(
+                "monitor " + modelId + "/" + version + "/" + answer.path("name").asText(),
+                answer.path("change").asText(),
+                Vigil.strings(answer.path("replaced")));
+        return answer;
     }
 
     /** Connects the serving dataset; every field reads the column of its own name. */

@@ -7,6 +7,7 @@ import dev.vigil.client.internal.CaCertificates;
 import dev.vigil.client.internal.Http;
 import dev.vigil.client.internal.Rows;
 import dev.vigil.core.VigilNotFoundException;
+import dev.vigil.core.VigilStateException;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.DatasetKind;
@@ -14,6 +15,7 @@ import dev.vigil.core.model.Model;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Schema;
+import dev.vigil.core.model.Segment;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
 import dev.vigil.core.query.DriftRow;
@@ -51,10 +53,14 @@ import javax.net.ssl.SSLContext;
  *     "prediction_id", "prediction_timestamp");
  * }</pre>
  *
- * Every create is idempotent (create or update); a request that the server rejects throws the
- * {@code VigilException} it reported, with its message.
+ * Every create is idempotent (create or replace): it replaces what is stored whole, so manage one version from YAML or
+ * from Java, not both; an update that dropped something (a YAML spec's segments, a monitor's actions) says so in its
+ * answer and logs a WARNING. A request that the server rejects throws the {@code VigilException} it reported, with its
+ * message. {@link #runAndWait} profiles data and waits, so the queries after it have rows.
  */
 public final class Vigil {
+    private static final System.Logger LOG = System.getLogger(Vigil.class.getName());
+
     private final Http http;
 
     private Vigil(Http http) {
@@ -139,21 +145,61 @@ public final class Vigil {
         return createModelVersion(modelId, version, type, AggregationPeriod.HOURLY, schema);
     }
 
-    /** Creates (or updates) a version of {@code modelId} aggregated by {@code period}. */
+    /**
+     * Creates (or replaces) a version of {@code modelId} aggregated by {@code period}. It replaces a stored version
+     * whole: segments a YAML spec declared are dropped (a WARNING is logged listing them); declare them here with
+     * {@link #createModelVersion(String, String, ModelType, AggregationPeriod, Schema, List)}, or manage one version
+     * from YAML or from Java, not both.
+     */
     public VersionHandle createModelVersion(
             String modelId, String version, ModelType type, AggregationPeriod period, Schema schema) {
-        ModelVersion v = new ModelVersion(modelId, version, type, period, schema);
+        return createModelVersion(modelId, version, type, period, schema, List.of());
+    }
+
+    /** As {@link #createModelVersion(String, String, ModelType, AggregationPeriod, Schema)}, with its segments. */
+    public VersionHandle createModelVersion(
+            String modelId,
+            String version,
+            ModelType type,
+            AggregationPeriod period,
+            Schema schema,
+            List<Segment> segments) {
+        ModelVersion v = new ModelVersion(modelId, version, type, period, schema, segments);
         SpecValidator.throwIfAny(SpecValidator.versionProblems(v, ""));
         apply(v);
         return version(modelId, version);
     }
 
-    /** Creates or updates a version and says which it was. */
+    /**
+     * Creates or replaces a version and says which it was and, after an update, what it replaced (also logged as a
+     * WARNING, as a version is replaced whole).
+     */
     public Applied<ModelVersion> apply(ModelVersion version) {
         JsonNode answer = http.put(versionPath(version.modelId(), version.version()), SpecCodec.write(version));
+        List<String> replaced = strings(answer.path("replaced"));
+        warnReplaced(
+                "version " + version.modelId() + "/" + version.version(),
+                answer.path("change").asText(),
+                replaced);
         return new Applied<>(
-                SpecCodec.readVersion(version.modelId(), strip(answer, "change"), ""),
-                answer.path("change").asText());
+                SpecCodec.readVersion(version.modelId(), strip(answer, "change", "replaced"), ""),
+                answer.path("change").asText(),
+                replaced);
+    }
+
+    /** Logs a WARNING when an update replaced something, which a second source of truth (YAML and Java) would hide. */
+    static void warnReplaced(String what, String change, List<String> replaced) {
+        if (change.equals("updated") && !replaced.isEmpty()) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    what + " was replaced; it dropped or changed: " + String.join("; ", replaced));
+        }
+    }
+
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     /** A handle on an existing version (no request is made until it is used). */
@@ -179,8 +225,10 @@ public final class Vigil {
     }
 
     /**
-     * Applies a whole spec in order (model, version, then each dataset, each checked against its live
-     * source by the server) and reports what changed; applying the same spec twice changes nothing.
+     * Applies a whole spec (model, version, datasets, monitors) and reports what changed; applying the same spec twice
+     * changes nothing. It is all or nothing: every dataset is checked against its live source by the server before
+     * any is stored, and when anything is refused what this apply changed is put back and it throws "nothing was
+     * applied: …".
      */
     public List<ApplyResult> apply(ModelSpec spec) {
         return apply(spec, false);
@@ -191,37 +239,18 @@ public final class Vigil {
      * (reported as {@code deleted}), so the spec is the whole truth about them. Their alerts stay.
      */
     public List<ApplyResult> apply(ModelSpec spec, boolean prune) {
-        List<ApplyResult> report = new ArrayList<>();
-        report.add(
-                new ApplyResult("model", spec.model().id(), apply(spec.model()).change()));
-        String versionName = spec.model().id() + "/" + spec.version().version();
-        report.add(new ApplyResult("version", versionName, apply(spec.version()).change()));
-        VersionHandle handle = version(spec.model().id(), spec.version().version());
-        for (DatasetConnection c : spec.datasets().values()) {
-            report.add(new ApplyResult(
-                    "dataset",
-                    versionName + "/" + c.dataset(),
-                    handle.connect(c).change()));
-        }
-        java.util.Set<String> declared = new java.util.HashSet<>();
-        for (Monitor m : spec.monitors()) {
-            JsonNode answer = putMonitor(spec.model().id(), spec.version().version(), m);
-            declared.add(m.name());
-            report.add(new ApplyResult(
-                    "monitor",
-                    versionName + "/" + m.name(),
-                    answer.path("change").asText()));
-        }
-        if (prune) {
-            for (JsonNode m : monitors(spec.model().id(), spec.version().version())) {
-                String name = m.path("name").asText();
-                if (!declared.contains(name)) {
-                    deleteMonitor(spec.model().id(), spec.version().version(), name);
-                    report.add(new ApplyResult("monitor", versionName + "/" + name, "deleted"));
-                }
-            }
-        }
-        return report;
+        return apply(spec, prune, false);
+    }
+
+    /**
+     * {@link #apply(ModelSpec, boolean)}; with {@code dryRun}, nothing is stored: the server checks the version and
+     * every dataset (against its live source) and each line says what would be created, updated, deleted or left
+     * unchanged, an update with what it replaces ({@link ApplyResult#diff()}).
+     */
+    public List<ApplyResult> apply(ModelSpec spec, boolean prune, boolean dryRun) {
+        return dryRun
+                ? new SpecApply(this, http, spec, prune).dryRun()
+                : new SpecApply(this, http, spec, prune).apply();
     }
 
     /**
@@ -286,8 +315,25 @@ public final class Vigil {
         return http.post("/api/v1/alerts/" + Http.segment(id) + "/resolve", JsonNodeFactory.instance.objectNode());
     }
 
-    /** One line of {@link #apply(ModelSpec)}: what was applied and whether it was created, updated or unchanged. */
-    public record ApplyResult(String kind, String name, String change) {}
+    /**
+     * One line of {@link #apply(ModelSpec)}: what was applied, whether it was created, updated, deleted or unchanged,
+     * for an update what it replaced ({@code segments: −owner}, {@code detection.threshold: 0.1 → 0.15}), and what
+     * the server warned of (an e-mail action on a server without SMTP).
+     */
+    public record ApplyResult(String kind, String name, String change, List<String> diff, List<String> warnings) {
+        public ApplyResult {
+            diff = List.copyOf(diff);
+            warnings = List.copyOf(warnings);
+        }
+
+        public ApplyResult(String kind, String name, String change, List<String> diff) {
+            this(kind, name, change, diff, List.of());
+        }
+
+        public ApplyResult(String kind, String name, String change) {
+            this(kind, name, change, List.of(), List.of());
+        }
+    }
 
     /** Creates a viewer token (reads only); the answer holds the token, the only time it is shown. */
     public JsonNode createToken(String name) {
@@ -331,6 +377,61 @@ public final class Vigil {
     /** One run as JSON: status, progress, rows read, failure reason. */
     public JsonNode getRun(String runId) {
         return http.get("/api/v1/runs/" + Http.segment(runId));
+    }
+
+    /**
+     * Waits for run {@code runId} to finish and returns it as {@link #getRun} does, once it {@code succeeded}. It asks
+     * every 250 ms at first, then less often, up to every 2 s. A run that failed throws a {@link VigilStateException}
+     * with the run's error ("run run_… (serving) failed: …"); one still going after {@code timeout} throws one with
+     * its progress ("run run_… (serving) is still running after 120 s (3/24 windows)"); the run itself goes on.
+     */
+    public JsonNode awaitRun(String runId, Duration timeout) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long pause = 250;
+        while (true) {
+            JsonNode run = getRun(runId);
+            String status = run.path("status").asText();
+            String name = "run " + runId + " (" + run.path("dataset").asText() + ")";
+            if (status.equals("succeeded")) {
+                return run;
+            }
+            if (status.equals("failed")) {
+                throw new VigilStateException(
+                        name + " failed: " + run.path("error").asText("no reason recorded"));
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new VigilStateException(name + " is still " + status + " after "
+                        + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s ("
+                        + run.path("windows_done").asInt() + "/"
+                        + run.path("windows_total").asInt()
+                        + " windows); wait longer with awaitRun(\"" + runId + "\", timeout)");
+            }
+            try {
+                Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VigilStateException("interrupted while waiting for " + name, e);
+            }
+            pause = Math.min(2000, pause * 2);
+        }
+    }
+
+    /**
+     * Starts runs of {@code dataset} as {@link #startRun} does and waits for each in turn as {@link #awaitRun} does,
+     * {@code timeout} being for all of them; returns the finished runs, one per dataset. The first run that fails
+     * throws with its error, so queries made after this call read profiles that exist.
+     */
+    public List<JsonNode> runAndWait(
+            String modelId, String version, String dataset, Instant from, Instant to, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<JsonNode> done = new ArrayList<>();
+        for (JsonNode run : startRun(modelId, version, dataset, from, to)) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            done.add(awaitRun(run.path("id").asText(), left));
+        }
+        return done;
     }
 
     /**
@@ -402,6 +503,11 @@ public final class Vigil {
         answer.path("columns")
                 .forEach(c -> columns.add(
                         c.path("name").asText() + " " + c.path("type").asText()));
+        warnReplaced(
+                "dataset " + modelId + "/" + version + "/"
+                        + connection.dataset().specName(),
+                answer.path("change").asText(),
+                strings(answer.path("replaced")));
         return new Connected(connection.dataset(), answer.path("change").asText(), columns);
     }
 
@@ -415,18 +521,29 @@ public final class Vigil {
         http.delete(versionPath(modelId, version) + "/datasets/" + dataset.specName());
     }
 
-    private static String versionPath(String modelId, String version) {
+    static String versionPath(String modelId, String version) {
         return "/api/v1/models/" + Http.segment(modelId) + "/versions/" + Http.segment(version);
     }
 
-    private static JsonNode strip(JsonNode node, String key) {
+    private static JsonNode strip(JsonNode node, String... keys) {
         ObjectNode copy = ((ObjectNode) node).deepCopy();
-        copy.remove(key);
+        copy.remove(List.of(keys));
         return copy;
     }
 
-    /** What the server stored and whether it was {@code created}, {@code updated} or {@code unchanged}. */
-    public record Applied<T>(T value, String change) {
+    /**
+     * What the server stored, whether it was {@code created}, {@code updated} or {@code unchanged}, and what an update
+     * replaced ({@code segments: −owner}).
+     */
+    public record Applied<T>(T value, String change, List<String> replaced) {
+        public Applied {
+            replaced = List.copyOf(replaced);
+        }
+
+        public Applied(T value, String change) {
+            this(value, change, List.of());
+        }
+
         public T model() {
             return value;
         }

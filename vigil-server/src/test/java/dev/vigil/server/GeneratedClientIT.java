@@ -68,7 +68,7 @@ class GeneratedClientIT extends AbstractServerIT {
                 Map.of("amount", "numeric"),
                 "predictions",
                 Map.of("score", "numeric"));
-        Map<String, Object> stored = new VersionsApi(client).putVersion("generated", "v1", version);
+        Map<String, Object> stored = new VersionsApi(client).putVersion("generated", "v1", version, null);
         assertThat(stored).containsEntry("model_version", "v1").containsEntry("change", "created");
 
         assertThat(models.getModels())

@@ -81,7 +81,9 @@ public final class MonitorRepository {
                 }
                 return Change.CREATED;
             }
-            if (stored.get().equals(spec)) {
+            // compared as both read back from text: a spec built in memory holds longs (LongNode) where the stored
+            // text reads back as ints (IntNode), and JsonNode.equals tells those apart
+            if (stored.get().equals(Database.json(spec.toString(), "monitors/" + name))) {
                 return Change.UNCHANGED;
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE monitors SET spec = ?, updated_at = ?"

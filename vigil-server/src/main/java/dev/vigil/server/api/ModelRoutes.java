@@ -11,6 +11,7 @@ import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.Model;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.spec.SpecCodec;
+import dev.vigil.core.spec.SpecDiff;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.source.SourceColumn;
 import dev.vigil.engine.spark.UserExpressions;
@@ -24,6 +25,7 @@ import dev.vigil.store.Metastore;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +58,12 @@ public final class ModelRoutes {
                 .returns(204)
                 .tag("versions")
                 .get(MODEL + "/versions", this::listVersions, "List the versions of a model")
-                .put(VERSION, this::putVersion, "Create or update a version (idempotent)")
+                .put(
+                        VERSION,
+                        this::putVersion,
+                        "Create or update a version (idempotent); the answer's replaced lists what an update changed"
+                                + " or dropped (segments, fields); with dry_run=true nothing is stored")
+                .query("dry_run")
                 .body("{\"model_type\": \"binary\", \"aggregation_period\": \"hourly\", \"raw_inputs\": {...}, "
                         + "\"features\": {\"amount\": \"numeric\", \"emb\": {\"type\": \"tensor\", "
                         + "\"dimensions\": [768]}}, \"predictions\": {...}, \"actuals\": {...}}")
@@ -72,11 +79,14 @@ public final class ModelRoutes {
                         DATASET,
                         this::putDataset,
                         "Connect a dataset (serving, training, testing, actuals): checks the live source through a "
-                                + "read-only session, then stores it with its password encrypted")
+                                + "read-only session, then stores it with its password encrypted; with dry_run=true it"
+                                + " checks and answers the change, and stores nothing")
+                .query("dry_run")
                 .body("{\"data_source\": {\"type\": \"postgres-jdbc\", \"url\", \"query\", \"user\", \"password\", "
                         + "\"select_expr\": [...], \"read_options\": {...}, \"sample_size\"}, \"id_column\", "
                         + "\"timestamp_column\", \"features\": {field: column}, \"labels\": {prediction: column}}"
-                        + "; without data_source.password the stored password is kept")
+                        + "; without data_source.password the stored password is kept; with dry_run=true, \"version\":"
+                        + " {a version's spec} checks against that version instead of the stored one")
                 .get(DATASET, this::getDataset, "Get a connected dataset (without its password)")
                 .delete(DATASET, this::deleteDataset, "Disconnect a dataset")
                 .returns(204)
@@ -125,19 +135,58 @@ public final class ModelRoutes {
     }
 
     private void putVersion(Context ctx) {
-        Model model = model(ctx);
+        boolean dryRun = dryRun(ctx);
+        String modelId = ctx.pathParam("model");
+        if (!dryRun) {
+            model(ctx);
+        }
         String id = ctx.pathParam("version");
-        ObjectNode body = (ObjectNode) Json.body(ctx);
-        requireSame(body, "model_version", id, "version");
-        body.put("model_version", id);
-        ModelVersion version = SpecCodec.readVersion(model.id(), body, "");
-        // a segment's where is Spark SQL: checked here, where a version is stored, as core has no Spark parser
-        UserExpressions.checkSegments(version.segments(), "");
-        Change change = store.versions().upsert(version);
-        LOG.info("version {}/{}: {}", model.id(), id, change);
+        ModelVersion version = readVersion(modelId, id, (ObjectNode) Json.body(ctx), "");
+        Optional<ModelVersion> stored = store.versions().find(modelId, id);
+        Change change;
+        if (dryRun) {
+            change = stored.isEmpty()
+                    ? Change.CREATED
+                    : SpecDiff.diff(SpecCodec.write(stored.get()), SpecCodec.write(version))
+                                    .isEmpty()
+                            ? Change.UNCHANGED
+                            : Change.UPDATED;
+        } else {
+            change = store.versions().upsert(version);
+            LOG.info("version {}/{}: {}", modelId, id, change);
+        }
         ObjectNode out = SpecCodec.write(version);
         out.put("change", change.name().toLowerCase(Locale.ROOT));
-        Json.send(ctx, change == Change.CREATED ? 201 : 200, out);
+        ArrayNode replaced = out.putArray("replaced");
+        if (change == Change.UPDATED) {
+            SpecDiff.diff(SpecCodec.write(stored.orElseThrow()), SpecCodec.write(version))
+                    .forEach(replaced::add);
+        }
+        Json.send(ctx, change == Change.CREATED && !dryRun ? 201 : 200, out);
+    }
+
+    /**
+     * A version's spec from {@code body}, for version {@code id} of {@code modelId}, checked as a stored one is: its
+     * segments' {@code where} is Spark SQL, checked here as core has no Spark parser.
+     */
+    private static ModelVersion readVersion(String modelId, String id, ObjectNode body, String prefix) {
+        requireSame(body, "model_version", id, "version");
+        body.put("model_version", id);
+        ModelVersion version = SpecCodec.readVersion(modelId, body, prefix);
+        UserExpressions.checkSegments(version.segments(), prefix);
+        return version;
+    }
+
+    /** Whether {@code ?dry_run=true} asks to check and answer the change without storing anything. */
+    private static boolean dryRun(Context ctx) {
+        String value = ctx.queryParam("dry_run");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new VigilArgumentException("dry_run: expected true or false, got '" + value + "'");
     }
 
     private void getVersion(Context ctx) {
@@ -161,10 +210,23 @@ public final class ModelRoutes {
     }
 
     private void putDataset(Context ctx) {
-        ModelVersion version = version(ctx);
-        DatasetKind kind = DatasetKind.fromSpec(ctx.pathParam("dataset"), "dataset");
+        boolean dryRun = dryRun(ctx);
         ObjectNode body = (ObjectNode) Json.body(ctx);
-        DatasetService.Connected connected = datasets.connect(version, kind, body);
+        JsonNode proposed = body.remove("version");
+        ModelVersion version;
+        if (proposed != null && dryRun) {
+            // apply --dry-run checks a dataset against the version it would apply, which may not be stored yet
+            if (!(proposed instanceof ObjectNode p)) {
+                throw new VigilArgumentException("version: expected a version's spec (an object)");
+            }
+            version = readVersion(ctx.pathParam("model"), ctx.pathParam("version"), p, "version.");
+        } else if (proposed != null) {
+            throw new VigilArgumentException("version: is only read with dry_run=true; PUT the version itself first");
+        } else {
+            version = version(ctx);
+        }
+        DatasetKind kind = DatasetKind.fromSpec(ctx.pathParam("dataset"), "dataset");
+        DatasetService.Connected connected = datasets.connect(version, kind, body, dryRun);
         ObjectNode out = describe(connected.connection());
         out.put("change", connected.change().name().toLowerCase(Locale.ROOT));
         ArrayNode cols = out.putArray("columns");
@@ -173,7 +235,9 @@ public final class ModelRoutes {
             col.put("name", c.name());
             col.put("type", c.typeName());
         }
-        Json.send(ctx, connected.change() == Change.CREATED ? 201 : 200, out);
+        ArrayNode replaced = out.putArray("replaced");
+        connected.replaced().forEach(replaced::add);
+        Json.send(ctx, connected.change() == Change.CREATED && !dryRun ? 201 : 200, out);
     }
 
     private void getDataset(Context ctx) {

@@ -1,6 +1,8 @@
 package dev.vigil.server.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilException;
@@ -9,6 +11,7 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.monitor.Action;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
+import dev.vigil.core.spec.SpecDiff;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.store.Change;
@@ -26,6 +29,7 @@ import java.util.function.Consumer;
 public final class MonitorService {
     private final Metastore store;
     private final Consumer<Monitor> beforeStore;
+    private final boolean emailConfigured;
 
     public MonitorService(Metastore store) {
         this(store, monitor -> {});
@@ -33,11 +37,24 @@ public final class MonitorService {
 
     /** {@code beforeStore} may refuse a monitor that reads well, before it is stored (its actions' destinations). */
     public MonitorService(Metastore store, Consumer<Monitor> beforeStore) {
-        this.store = store;
-        this.beforeStore = beforeStore;
+        this(store, beforeStore, true);
     }
 
-    /** A stored monitor as the API shows it (URLs redacted) and whether the store created, updated or kept it. */
+    /**
+     * As {@link #MonitorService(Metastore, Consumer)}; without {@code emailConfigured} (no {@code VIGIL_SMTP_HOST}), a
+     * monitor with an e-mail action is stored with a warning in its answer, as its e-mails would only fail, retried.
+     */
+    public MonitorService(Metastore store, Consumer<Monitor> beforeStore, boolean emailConfigured) {
+        this.store = store;
+        this.beforeStore = beforeStore;
+        this.emailConfigured = emailConfigured;
+    }
+
+    /**
+     * A stored monitor as the API shows it (URLs redacted) and whether the store created, updated or kept it; after
+     * an update, its {@code replaced} lists what changed or was dropped ({@code actions: 3 → 1}); {@code warnings}
+     * what will not work as declared (an e-mail action on a server without SMTP).
+     */
     public record Stored(ObjectNode spec, Change change) {}
 
     /**
@@ -56,9 +73,25 @@ public final class MonitorService {
                     "monitor.name: '" + monitor.name() + "' differs from the path's '" + name + "'");
         }
         beforeStore.accept(monitor);
+        ObjectNode before = store.monitors().list(version.modelId(), version.version()).stream()
+                .filter(m -> m.name().equals(name) && m.spec() instanceof ObjectNode)
+                .map(m -> redacted(((ObjectNode) m.spec()).deepCopy()))
+                .findFirst()
+                .orElse(null);
         Change change =
                 store.monitors().upsert(version.modelId(), version.version(), name, MonitorCodec.write(monitor));
-        return new Stored(redacted(MonitorCodec.write(monitor)), change);
+        ObjectNode out = redacted(MonitorCodec.write(monitor));
+        ArrayNode replaced = JsonNodeFactory.instance.arrayNode();
+        if (change == Change.UPDATED && before != null) {
+            SpecDiff.diff(before, out).forEach(replaced::add);
+        }
+        out.set("replaced", replaced);
+        ArrayNode warnings = out.putArray("warnings");
+        if (!emailConfigured && monitor.actions().stream().anyMatch(a -> a.type() == Action.Type.EMAIL)) {
+            warnings.add("monitor " + name + ": e-mail action, but the server has no SMTP server (VIGIL_SMTP_HOST);"
+                    + " its e-mails will fail");
+        }
+        return new Stored(out, change);
     }
 
     /** The version's monitors as the API shows them; one that no longer reads says why under {@code problem}. */

@@ -9,6 +9,7 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PostgresJdbcDataSource;
 import dev.vigil.core.spec.SecretResolver;
 import dev.vigil.core.spec.SpecCodec;
+import dev.vigil.core.spec.SpecDiff;
 import dev.vigil.core.spec.SpecValidator;
 import dev.vigil.engine.source.PostgresSource;
 import dev.vigil.engine.source.SourceColumn;
@@ -41,8 +42,12 @@ public final class DatasetService {
         this.source = source;
     }
 
-    /** What a connect stored, whether it was created, updated or unchanged, and the columns the source has. */
-    public record Connected(DatasetConnection connection, Change change, List<SourceColumn> columns) {}
+    /**
+     * What a connect stored (or, in a dry run, would store), whether it was created, updated or unchanged, the
+     * columns the source has, and what an update replaced ({@code features.owner: owner_name → owner}).
+     */
+    public record Connected(
+            DatasetConnection connection, Change change, List<SourceColumn> columns, List<String> replaced) {}
 
     /**
      * Connects {@code kind} of {@code version} as the spec {@code body} says; without {@code data_source.password}
@@ -50,6 +55,14 @@ public final class DatasetService {
      * (a changed address needs it again, before any connection is made). Refused in one sentence per problem, naming the key, before anything is stored.
      */
     public Connected connect(ModelVersion version, DatasetKind kind, ObjectNode body) {
+        return connect(version, kind, body, false);
+    }
+
+    /**
+     * As {@link #connect(ModelVersion, DatasetKind, ObjectNode)}; with {@code dryRun}, every check is made, the live
+     * source's too, and the change is worked out, but nothing is stored.
+     */
+    public Connected connect(ModelVersion version, DatasetKind kind, ObjectNode body, boolean dryRun) {
         Optional<DatasetConnection> existing = store.datasets().find(version.modelId(), version.version(), kind);
         String prefix = kind.specName() + ".";
         DatasetConnection connection = SpecCodec.readDataset(kind, body, prefix, SecretResolver.LITERAL);
@@ -69,6 +82,17 @@ public final class DatasetService {
             SpecValidator.throwIfAny(SpecValidator.labelConflicts(connection, other, prefix));
         }
         List<SourceColumn> columns = source.check(version, connection, prefix);
+        List<String> replaced = existing.isEmpty()
+                ? List.of()
+                : SpecDiff.diff(SpecCodec.write(existing.get(), false), SpecCodec.write(connection, false));
+        if (dryRun) {
+            boolean same = existing.isPresent() && existing.get().equals(connection);
+            Change change = existing.isEmpty() ? Change.CREATED : same ? Change.UNCHANGED : Change.UPDATED;
+            if (change == Change.UPDATED && replaced.isEmpty()) {
+                replaced = List.of("data_source.password: a new one");
+            }
+            return new Connected(connection, change, columns, change == Change.UPDATED ? replaced : List.of());
+        }
         Change change = store.datasets().upsert(version.modelId(), version.version(), connection);
         LOG.info(
                 "dataset {}/{}/{}: {} ({} columns checked)",
@@ -77,7 +101,10 @@ public final class DatasetService {
                 kind,
                 change,
                 columns.size());
-        return new Connected(connection, change, columns);
+        if (change == Change.UPDATED && replaced.isEmpty()) {
+            replaced = List.of("data_source.password: a new one");
+        }
+        return new Connected(connection, change, columns, change == Change.UPDATED ? replaced : List.of());
     }
 
     /** The URL parameters, besides host, port and database, that decide where and how the password is sent. */
