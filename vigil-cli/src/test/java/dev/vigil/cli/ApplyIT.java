@@ -116,6 +116,28 @@ class ApplyIT extends AbstractServerIT {
                 + v.version(id, "v1").datasets() + "\n" + v.monitors(id, "v1");
     }
 
+    /** The test server has no SMTP server: an e-mail action is stored, with a warning that its e-mails will fail. */
+    @Test
+    void anEmailActionWithoutAnSmtpServerIsAppliedWithAWarning() throws Exception {
+        String monitors =
+                """
+                  - name: mail-watch
+                    type: model_activity
+                    detection: {method: absolute, min: 1}
+                    actions: [{type: email, to: [oncall@example.com]}]
+                """;
+        Result r = run(
+                "apply",
+                "-f",
+                spec("mailed", "Mailed", "owner_name", "", monitors).toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err())
+                .isEqualTo("warning: monitor mail-watch: e-mail action, but the server has no SMTP server"
+                        + " (VIGIL_SMTP_HOST); its e-mails will fail" + System.lineSeparator());
+        assertThat(vigil().monitors("mailed", "v1").toString()).contains("mail-watch");
+    }
+
     @Test
     void aTypoInAMappingOfANewModelLeavesNoModelBehind() throws Exception {
         List<String> before = modelIds();

@@ -150,7 +150,8 @@ public final class VigilServer implements AutoCloseable {
             endpoints.addAll(new MonitorRoutes(
                             store,
                             evaluator,
-                            new Destinations(config.notifications().allowHosts()))
+                            new Destinations(config.notifications().allowHosts()),
+                            config.notifications().smtpHost() != null)
                     .endpoints());
             scheduler = new Scheduler(store, runs, clock, evaluator::tick);
             // answered by createApp itself, listed here so that the document describes them

@@ -37,12 +37,14 @@ public final class MonitorRoutes {
 
     /**
      * Routes whose PUT refuses a monitor with an action {@code destinations} does not send to (an internal address),
-     * before anything is stored.
+     * before anything is stored, and warns of an e-mail action when the server has no SMTP server
+     * ({@code emailConfigured} false).
      */
-    public MonitorRoutes(Metastore store, MonitorEvaluator evaluator, Destinations destinations) {
+    public MonitorRoutes(
+            Metastore store, MonitorEvaluator evaluator, Destinations destinations, boolean emailConfigured) {
         this.store = store;
         this.evaluator = evaluator;
-        this.monitors = new MonitorService(store, monitor -> destinations.check(monitor, "monitor"));
+        this.monitors = new MonitorService(store, monitor -> destinations.check(monitor, "monitor"), emailConfigured);
     }
 
     public List<Endpoint> endpoints() {

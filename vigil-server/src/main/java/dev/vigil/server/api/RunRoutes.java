@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -70,7 +71,9 @@ public final class RunRoutes {
             for (DatasetConnection c : store.datasets().list(version.modelId(), version.version())) {
                 kinds.add(c.dataset());
             }
-            kinds.sort(null); // serving before actuals: actuals recompute windows serving has profiled
+            // the references first: serving's windows are evaluated as they are stored, and a drift or performance
+            // monitor compares them with the training set; serving before actuals: actuals recompute its windows
+            kinds.sort(Comparator.comparingInt(RunRoutes::order));
             if (kinds.isEmpty()) {
                 throw new VigilArgumentException(version.modelId() + "/" + version.version()
                         + " has no dataset connected: apply a spec that connects serving or training (vigil apply -f"
@@ -89,6 +92,16 @@ public final class RunRoutes {
             return;
         }
         Json.send(ctx, 202, started.stream().map(this::describe).toList());
+    }
+
+    /** The order {@code dataset=all} runs the datasets in: training, testing, serving, actuals. */
+    private static int order(DatasetKind kind) {
+        return switch (kind) {
+            case TRAINING -> 0;
+            case TESTING -> 1;
+            case SERVING -> 2;
+            case ACTUALS -> 3;
+        };
     }
 
     private void listRuns(Context ctx) {
