@@ -174,7 +174,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /**
      * A server a killed process left running on {@code data} would make pg_ctl refuse to start: it is asked to stop
-     * (SIGTERM) when postmaster.pid names a live postgres process.
+     * (SIGTERM) when postmaster.pid names a live postgres process whose command line names this data directory.
      */
     private static void stopLeftoverServer(Path data) throws IOException {
         Path pidFile = data.resolve("postmaster.pid");
@@ -191,9 +191,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             return;
         }
+        // a pid is reused after a reboot: only a postgres serving this very directory is stopped, never another one
+        String dataDir = data.toAbsolutePath().toString();
         Optional<ProcessHandle> process = ProcessHandle.of(pid)
                 .filter(p ->
-                        p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+                        p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .filter(p ->
+                        p.info().commandLine().map(c -> c.contains(dataDir)).orElse(false));
         if (process.isPresent()) {
             process.get().destroy();
             try {

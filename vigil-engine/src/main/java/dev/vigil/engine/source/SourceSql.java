@@ -72,7 +72,6 @@ public final class SourceSql {
 
     private SourceSql() {}
 
-    /** The source's query as a table to read from: {@code (\n<query>\n) AS vigil_src}. */
     /**
      * {@code column::type}, the cast a user may write in their query (shown in a hint, never run), the column quoted
      * unless it is a plain lower-case name.
@@ -82,6 +81,7 @@ public final class SourceSql {
         return quoted + "::" + type;
     }
 
+    /** The source's query as a table to read from: {@code (\n<query>\n) AS vigil_src}. */
     public static String table(PostgresJdbcDataSource source) {
         return table(source.query(), "data_source.query");
     }
