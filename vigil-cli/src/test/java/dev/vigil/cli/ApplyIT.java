@@ -116,6 +116,36 @@ class ApplyIT extends AbstractServerIT {
                 + v.version(id, "v1").datasets() + "\n" + v.monitors(id, "v1");
     }
 
+    /** Moving a label from serving to a new actuals dataset is one valid spec: its dry runs do not see a conflict. */
+    @Test
+    void aLabelMovedFromServingToActualsIsApplied() throws Exception {
+        Path servingLabeled = spec("moved", "Moved", "owner_name", "", MONITORS);
+        assertThat(run("apply", "-f", servingLabeled.toString()).code()).isZero();
+        String spec = Files.readString(servingLabeled)
+                .replace("  labels: {will_buy_insurance: bought}\n", "")
+                .replace(
+                        "monitors:\n",
+                        """
+                        actuals:
+                          data_source: {url: "%s", user: %s, password: "${env:VIGIL_PG_PASSWORD}",
+                                        query: "SELECT prediction_id, prediction_timestamp AS labeled_at, bought FROM ml.model_predictions"}
+                          id_column: prediction_id
+                          timestamp_column: labeled_at
+                          labels: {will_buy_insurance: bought}
+                        monitors:
+                        """
+                                .formatted(db().url(), reader.user()));
+        Path moved = Files.writeString(dir.resolve("moved-to-actuals.yaml"), spec);
+
+        Result dry = run("apply", "-f", moved.toString(), "--dry-run");
+        assertThat(dry.code()).as(dry.err()).isZero();
+        Result r = run("apply", "-f", moved.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(vigil().version("moved", "v1").datasets().toString())
+                .contains("actuals")
+                .contains("labeled_at");
+    }
+
     /** The test server has no SMTP server: an e-mail action is stored, with a warning that its e-mails will fail. */
     @Test
     void anEmailActionWithoutAnSmtpServerIsAppliedWithAWarning() throws Exception {

@@ -1,6 +1,7 @@
 package dev.vigil.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.client.Vigil.ApplyResult;
 import dev.vigil.client.internal.Http;
@@ -78,7 +79,7 @@ final class SpecApply {
             report.add(new ApplyResult("version", versionName, applied.change(), applied.replaced()));
 
             for (DatasetConnection c : spec.datasets().values()) {
-                http.put(datasetPath(c) + "?dry_run=true", SpecCodec.write(c, true));
+                http.put(datasetPath(c) + "?dry_run=true", withAlso(SpecCodec.write(c, true)));
             }
             // monitors are stored before datasets (the server may still refuse one), but reported after them
             List<ApplyResult> monitors = new ArrayList<>();
@@ -123,6 +124,13 @@ final class SpecApply {
         return report;
     }
 
+    /** A dataset's dry-run body, naming the datasets this spec connects (they replace the stored ones). */
+    private ObjectNode withAlso(ObjectNode body) {
+        ArrayNode also = body.putArray("also");
+        spec.datasets().keySet().forEach(k -> also.add(k.specName()));
+        return body;
+    }
+
     List<ApplyResult> dryRun() {
         Optional<Model> oldModel = vigil.getModel(modelId);
         List<ApplyResult> report = new ArrayList<>();
@@ -135,7 +143,7 @@ final class SpecApply {
         report.add(
                 new ApplyResult("version", versionName, v.path("change").asText(), Vigil.strings(v.path("replaced"))));
         for (DatasetConnection c : spec.datasets().values()) {
-            ObjectNode body = SpecCodec.write(c, true);
+            ObjectNode body = withAlso(SpecCodec.write(c, true));
             body.set("version", SpecCodec.write(spec.version()));
             JsonNode answer = http.put(datasetPath(c) + "?dry_run=true", body);
             report.add(new ApplyResult(

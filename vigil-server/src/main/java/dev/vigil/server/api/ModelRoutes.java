@@ -23,9 +23,11 @@ import dev.vigil.server.web.Routes;
 import dev.vigil.store.Change;
 import dev.vigil.store.Metastore;
 import io.javalin.http.Context;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -225,8 +227,24 @@ public final class ModelRoutes {
         } else {
             version = version(ctx);
         }
+        // apply checks each dataset before storing any: those the same spec also connects replace the stored ones, so a
+        // label the spec moves from serving to actuals is not a conflict with the serving dataset stored now
+        JsonNode alsoNode = body.remove("also");
+        Set<DatasetKind> also = EnumSet.noneOf(DatasetKind.class);
+        if (alsoNode != null && !dryRun) {
+            throw new VigilArgumentException("also: is only read with dry_run=true");
+        }
+        if (alsoNode != null) {
+            if (!alsoNode.isArray()) {
+                throw new VigilArgumentException(
+                        "also: expected the datasets the same apply connects, e.g. [\"serving\"]");
+            }
+            for (JsonNode k : alsoNode) {
+                also.add(DatasetKind.fromSpec(k.asText(), "also"));
+            }
+        }
         DatasetKind kind = DatasetKind.fromSpec(ctx.pathParam("dataset"), "dataset");
-        DatasetService.Connected connected = datasets.connect(version, kind, body, dryRun);
+        DatasetService.Connected connected = datasets.connect(version, kind, body, dryRun, also);
         ObjectNode out = describe(connected.connection());
         out.put("change", connected.change().name().toLowerCase(Locale.ROOT));
         ArrayNode cols = out.putArray("columns");

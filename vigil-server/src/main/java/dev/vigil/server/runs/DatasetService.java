@@ -63,6 +63,15 @@ public final class DatasetService {
      * source's too, and the change is worked out, but nothing is stored.
      */
     public Connected connect(ModelVersion version, DatasetKind kind, ObjectNode body, boolean dryRun) {
+        return connect(version, kind, body, dryRun, Set.of());
+    }
+
+    /**
+     * As {@link #connect(ModelVersion, DatasetKind, ObjectNode, boolean)}; a dry run leaves the stored datasets of
+     * {@code also} out of the label check: the same apply replaces them (and checks its datasets with each other).
+     */
+    public Connected connect(
+            ModelVersion version, DatasetKind kind, ObjectNode body, boolean dryRun, Set<DatasetKind> also) {
         Optional<DatasetConnection> existing = store.datasets().find(version.modelId(), version.version(), kind);
         String prefix = kind.specName() + ".";
         DatasetConnection connection = SpecCodec.readDataset(kind, body, prefix, SecretResolver.LITERAL);
@@ -79,7 +88,9 @@ public final class DatasetService {
         }
         SpecValidator.throwIfAny(SpecValidator.datasetProblems(version, connection, prefix));
         for (DatasetConnection other : store.datasets().list(version.modelId(), version.version())) {
-            SpecValidator.throwIfAny(SpecValidator.labelConflicts(connection, other, prefix));
+            if (!(dryRun && also.contains(other.dataset()))) {
+                SpecValidator.throwIfAny(SpecValidator.labelConflicts(connection, other, prefix));
+            }
         }
         List<SourceColumn> columns = source.check(version, connection, prefix);
         List<String> replaced = existing.isEmpty()
