@@ -146,6 +146,39 @@ class ApplyIT extends AbstractServerIT {
                 .contains("labeled_at");
     }
 
+    /**
+     * A refused monitor is found before any monitor is stored: an updated monitor whose webhook URL changed keeps its
+     * old URL (the API hides URLs, so an undo could not have put it back; the metastore is read here).
+     */
+    @Test
+    void aRefusedMonitorLeavesAnotherMonitorsWebhookUrlAsItWas() throws Exception {
+        String hooked = "  - {name: hooked, type: model_activity, detection: {method: absolute, min: 1},"
+                + " actions: [{type: webhook, url: \"http://127.0.0.1:9/old\"}]}\n";
+        assertThat(run(
+                                "apply",
+                                "-f",
+                                spec("hooked", "Hooked", "owner_name", "", hooked)
+                                        .toString())
+                        .code())
+                .isZero();
+        String changed = hooked.replace("/old", "/new")
+                + "  - {name: meen, type: metric_change, fields: [amount], metric: meen,"
+                + " detection: {method: absolute, max: 1}}\n";
+
+        Result r = run(
+                "apply",
+                "-f",
+                spec("hooked", "Hooked", "owner_name", "", changed).toString());
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err())
+                .as("refused before anything changed: the server's sentence as it is")
+                .startsWith("vigil: monitor.metric: 'meen' is not a metric");
+        assertThat(server().metastore().monitors().list("hooked", "v1").toString())
+                .contains("http://127.0.0.1:9/old")
+                .doesNotContain("http://127.0.0.1:9/new");
+    }
+
     /** The test server has no SMTP server: an e-mail action is stored, with a warning that its e-mails will fail. */
     @Test
     void anEmailActionWithoutAnSmtpServerIsAppliedWithAWarning() throws Exception {

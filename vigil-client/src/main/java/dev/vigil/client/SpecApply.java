@@ -81,7 +81,11 @@ final class SpecApply {
             for (DatasetConnection c : spec.datasets().values()) {
                 http.put(datasetPath(c) + "?dry_run=true", withAlso(SpecCodec.write(c, true)));
             }
-            // monitors are stored before datasets (the server may still refuse one), but reported after them
+            // every monitor is checked before any is stored: undoing an update could not restore a hidden URL or key
+            for (Monitor m : spec.monitors()) {
+                http.put(monitorPath(m.name()) + "?dry_run=true", MonitorCodec.write(m));
+            }
+            // monitors are stored before datasets, but reported after them
             List<ApplyResult> monitors = new ArrayList<>();
             for (Monitor m : spec.monitors()) {
                 JsonNode answer = vigil.putMonitor(modelId, version, m);

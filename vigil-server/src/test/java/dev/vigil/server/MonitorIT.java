@@ -527,7 +527,7 @@ class MonitorIT extends AbstractServerIT {
             {
                 "{\"type\": \"metric_change\", \"fields\": [\"amount\"], \"metric\": \"meen\", \"detection\":"
                         + " {\"method\": \"anomaly\"}}",
-                "monitor.metric: 'meen' is not a metric a metric_change monitor of amount can watch (METRICS.md);"
+                "monitor.metric: 'meen' is not a metric a metric_change monitor of amount can watch (docs/metrics.md);"
                         + " expected one of count, distinct_count, invalid_count, max, mean,"
             },
             {

@@ -136,8 +136,9 @@ public final class MonitorCodec {
             problems.add(key + ".expression: only a custom_metric has an expression");
         }
         if (type != null && type.defaultMetric() == null && type != MonitorType.CUSTOM_METRIC && metric == null) {
-            problems.add(key + ".metric: is required for a " + type.specName() + " monitor (a metric of METRICS.md,"
-                    + " e.g. " + (type == MonitorType.PERFORMANCE_DEGRADATION ? "accuracy" : "mean") + ")");
+            problems.add(
+                    key + ".metric: is required for a " + type.specName() + " monitor (a metric of docs/metrics.md,"
+                            + " e.g. " + (type == MonitorType.PERFORMANCE_DEGRADATION ? "accuracy" : "mean") + ")");
         }
         Duration focal = version.aggregationPeriod().length();
         JsonNode focalNode = node.get("focal");

@@ -108,7 +108,7 @@ class MonitorCodecTest {
                 .isEqualTo("monitors[0].detection: absolute detection needs min, max or both (the bounds of an"
                         + " acceptable value)");
         assertThat(problem("{name: m, type: metric_change, detection: {method: anomaly}}"))
-                .isEqualTo("monitors[0].metric: is required for a metric_change monitor (a metric of METRICS.md,"
+                .isEqualTo("monitors[0].metric: is required for a metric_change monitor (a metric of docs/metrics.md,"
                         + " e.g. mean)");
         assertThat(problem("{name: m, type: missing_values, fields: [amout], detection: {method: absolute, max:"
                         + " 0.1}, actions: [{type: email}, {type: pager, url: x}]}"))

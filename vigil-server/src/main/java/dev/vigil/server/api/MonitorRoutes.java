@@ -56,6 +56,7 @@ public final class MonitorRoutes {
                         "Create or replace a monitor (type, fields, metric or expression, focal window, detection,"
                                 + " preconditions, severity, actions); answers with what changed")
                 .body("a monitor as in the spec's monitors: list")
+                .query("dry_run")
                 .get(VERSION + "/monitors", this::listMonitors, "The monitors of a version")
                 .delete(VERSION + "/monitors/{monitor}", this::deleteMonitor, "Delete a monitor (its alerts stay)")
                 .returns(204)
@@ -90,7 +91,12 @@ public final class MonitorRoutes {
 
     private void putMonitor(Context ctx) {
         ModelVersion version = Lookups.version(store, ctx);
-        MonitorService.Stored stored = monitors.put(version, ctx.pathParam("monitor"), Json.body(ctx));
+        String dryRun = ctx.queryParam("dry_run");
+        if (dryRun != null && !dryRun.equals("true") && !dryRun.equals("false")) {
+            throw new VigilArgumentException("dry_run: expected true or false, got '" + dryRun + "'");
+        }
+        MonitorService.Stored stored =
+                monitors.put(version, ctx.pathParam("monitor"), Json.body(ctx), "true".equals(dryRun));
         ObjectNode out = stored.spec();
         out.put("change", stored.change().name().toLowerCase(Locale.ROOT));
         Json.send(ctx, 200, out);

@@ -62,6 +62,14 @@ public final class MonitorService {
      * {@code name}); an action shown as {@code url_set} keeps its stored URL. Refused in one sentence per problem.
      */
     public Stored put(ModelVersion version, String name, JsonNode body) {
+        return put(version, name, body, false);
+    }
+
+    /**
+     * As {@link #put(ModelVersion, String, JsonNode)}; with {@code dryRun} every check is made and the change worked
+     * out, but nothing is stored (apply checks every monitor before it stores any).
+     */
+    public Stored put(ModelVersion version, String name, JsonNode body, boolean dryRun) {
         if (body.isObject() && !body.has("name")) {
             ((ObjectNode) body).put("name", name);
         }
@@ -78,9 +86,12 @@ public final class MonitorService {
                 .map(m -> redacted(((ObjectNode) m.spec()).deepCopy()))
                 .findFirst()
                 .orElse(null);
-        Change change =
-                store.monitors().upsert(version.modelId(), version.version(), name, MonitorCodec.write(monitor));
         ObjectNode out = redacted(MonitorCodec.write(monitor));
+        Change change = dryRun
+                ? before == null
+                        ? Change.CREATED
+                        : SpecDiff.diff(before, out).isEmpty() ? Change.UNCHANGED : Change.UPDATED
+                : store.monitors().upsert(version.modelId(), version.version(), name, MonitorCodec.write(monitor));
         ArrayNode replaced = JsonNodeFactory.instance.arrayNode();
         if (change == Change.UPDATED && before != null) {
             SpecDiff.diff(before, out).forEach(replaced::add);
@@ -252,7 +263,7 @@ public final class MonitorService {
             throw new VigilArgumentException("monitor.metric: '" + metric + "' is not a metric a "
                     + monitor.type().name().toLowerCase(Locale.ROOT) + " monitor of "
                     + (monitor.fields().isEmpty() ? "the rows" : String.join(", ", monitor.fields()))
-                    + " can watch (METRICS.md); expected one of " + String.join(", ", known)
+                    + " can watch (docs/metrics.md); expected one of " + String.join(", ", known)
                     + (valueCounts ? ", value_count[<value>]" : ""));
         }
     }
