@@ -158,7 +158,8 @@ class ReadmeQuickstartIT extends AbstractServerIT {
         String source = String.join("\n", imports)
                 + "\npublic class ReadmeSnippet {\n    public static void main(String[] args) throws Exception {\n"
                 + snippet
-                + "\n        System.out.println(\"drift \" + changed.size() + \" performance \" + performance.size());\n"
+                + "\n        java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]),"
+                + " \"drift \" + changed.size() + \" performance \" + performance.size());\n"
                 + "    }\n}\n";
         Path src = dir.resolve("snippet/ReadmeSnippet.java");
         Files.createDirectories(src.getParent());
@@ -184,11 +185,13 @@ class ReadmeQuickstartIT extends AbstractServerIT {
                 .as("the README's Java snippet compiles:%n%s%n%s", errors, source)
                 .isZero();
 
+        Path counts = dir.resolve("snippet/counts.txt"); // what the snippet found, written by the child
         ProcessBuilder child = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 src.getParent() + File.pathSeparator + classpath,
-                "ReadmeSnippet");
+                "ReadmeSnippet",
+                counts.toString());
         child.environment().put("VIGIL_TOKEN", TOKEN);
         child.environment().put("VIGIL_PG_PASSWORD", readerPassword);
         child.redirectErrorStream(true);
@@ -197,12 +200,13 @@ class ReadmeQuickstartIT extends AbstractServerIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(done).as("the snippet finished: %s", output).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        Matcher counts = Pattern.compile("drift (\\d+) performance (\\d+)").matcher(output);
-        assertThat(counts.find()).as(output).isTrue();
-        assertThat(Integer.parseInt(counts.group(1)))
+        String found = Files.readString(counts);
+        Matcher numbers = Pattern.compile("drift (\\d+) performance (\\d+)").matcher(found);
+        assertThat(numbers.find()).as("%s%n%s", found, output).isTrue();
+        assertThat(Integer.parseInt(numbers.group(1)))
                 .as("drift rows: %s", output)
                 .isPositive();
-        assertThat(Integer.parseInt(counts.group(2)))
+        assertThat(Integer.parseInt(numbers.group(2)))
                 .as("performance rows: %s", output)
                 .isPositive();
     }

@@ -137,7 +137,7 @@ public final class ModelRoutes {
     }
 
     private void putVersion(Context ctx) {
-        boolean dryRun = dryRun(ctx);
+        boolean dryRun = Lookups.dryRun(ctx);
         String modelId = ctx.pathParam("model");
         if (!dryRun) {
             model(ctx);
@@ -179,18 +179,6 @@ public final class ModelRoutes {
         return version;
     }
 
-    /** Whether {@code ?dry_run=true} asks to check and answer the change without storing anything. */
-    private static boolean dryRun(Context ctx) {
-        String value = ctx.queryParam("dry_run");
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        throw new VigilArgumentException("dry_run: expected true or false, got '" + value + "'");
-    }
-
     private void getVersion(Context ctx) {
         Json.send(ctx, 200, SpecCodec.write(version(ctx)));
     }
@@ -212,7 +200,7 @@ public final class ModelRoutes {
     }
 
     private void putDataset(Context ctx) {
-        boolean dryRun = dryRun(ctx);
+        boolean dryRun = Lookups.dryRun(ctx);
         ObjectNode body = (ObjectNode) Json.body(ctx);
         JsonNode proposed = body.remove("version");
         ModelVersion version;

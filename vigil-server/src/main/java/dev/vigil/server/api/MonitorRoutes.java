@@ -91,12 +91,8 @@ public final class MonitorRoutes {
 
     private void putMonitor(Context ctx) {
         ModelVersion version = Lookups.version(store, ctx);
-        String dryRun = ctx.queryParam("dry_run");
-        if (dryRun != null && !dryRun.equals("true") && !dryRun.equals("false")) {
-            throw new VigilArgumentException("dry_run: expected true or false, got '" + dryRun + "'");
-        }
         MonitorService.Stored stored =
-                monitors.put(version, ctx.pathParam("monitor"), Json.body(ctx), "true".equals(dryRun));
+                monitors.put(version, ctx.pathParam("monitor"), Json.body(ctx), Lookups.dryRun(ctx));
         ObjectNode out = stored.spec();
         out.put("change", stored.change().name().toLowerCase(Locale.ROOT));
         Json.send(ctx, 200, out);

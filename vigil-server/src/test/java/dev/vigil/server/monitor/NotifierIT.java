@@ -15,7 +15,6 @@ import dev.vigil.core.monitor.Action;
 import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.server.AllowedHosts;
 import dev.vigil.server.NotifySettings;
-import dev.vigil.store.Alert;
 import dev.vigil.store.DeliveryRepository;
 import dev.vigil.store.Metastore;
 import java.net.InetAddress;
@@ -117,49 +116,6 @@ class NotifierIT {
 
     private String url(String host) {
         return "http://" + host + ":" + receiver.getAddress().getPort() + "/hook";
-    }
-
-    /** Stores monitor {@code name} with one webhook to {@code url}, as a PUT that passed would have. */
-    private void monitor(String name, String url) throws Exception {
-        store.monitors()
-                .upsert(
-                        "shop",
-                        "v1",
-                        name,
-                        SpecCodec.json()
-                                .readTree("{\"name\": \"" + name + "\", \"type\": \"model_activity\", \"detection\":"
-                                        + " {\"method\": \"absolute\", \"min\": 1}, \"actions\": [{\"type\":"
-                                        + " \"webhook\", \"url\": \"" + url + "\"}]}"));
-    }
-
-    /** Raises an alert of {@code monitor} for the day of {@code day}, its webhook delivery due now; its id. */
-    private String raise(String monitor, String day) {
-        Instant start = Instant.parse(day + "T00:00:00Z");
-        return store.alerts()
-                .raise(
-                        new Alert(
-                                null,
-                                "shop",
-                                "v1",
-                                monitor,
-                                "",
-                                "",
-                                start,
-                                start.plus(Duration.ofHours(1)),
-                                "row_count",
-                                0.0,
-                                1.0,
-                                null,
-                                "medium",
-                                Alert.Status.OPEN,
-                                "row_count 0 is below 1",
-                                null,
-                                null,
-                                null),
-                        List.of("webhook"),
-                        Instant.EPOCH)
-                .alert()
-                .id();
     }
 
     private List<String> outcomes(String alertId) {
@@ -654,5 +610,15 @@ class NotifierIT {
                     .extracting(DeliveryRepository.Delivery::status, DeliveryRepository.Delivery::attempts)
                     .containsExactly("PENDING", 0);
         }
+    }
+
+    /** Stores monitor {@code name} with one webhook to {@code url}. */
+    private void monitor(String name, String url) throws Exception {
+        ShopAlerts.monitor(store, name, "{\"type\": \"webhook\", \"url\": \"" + url + "\"}");
+    }
+
+    /** Raises an alert of {@code monitor} for the day of {@code day}, its webhook delivery due now; its id. */
+    private String raise(String monitor, String day) {
+        return ShopAlerts.raise(store, monitor, Instant.parse(day + "T00:00:00Z"), "webhook");
     }
 }

@@ -296,43 +296,7 @@ class OnCallChannelsIT {
                                 .feature("amount", FieldType.numeric())
                                 .prediction("score", FieldType.numeric())
                                 .build()));
-        store.monitors()
-                .upsert(
-                        "shop",
-                        "v1",
-                        name,
-                        SpecCodec.json()
-                                .readTree("{\"name\": \"" + name + "\", \"type\": \"model_activity\", \"detection\":"
-                                        + " {\"method\": \"absolute\", \"min\": 1}, \"actions\": [" + action + "]}"));
-    }
-
-    private String raise(String monitor, String channel) {
-        Instant start = Instant.parse("2026-03-01T00:00:00Z");
-        return store.alerts()
-                .raise(
-                        new Alert(
-                                null,
-                                "shop",
-                                "v1",
-                                monitor,
-                                "",
-                                "",
-                                start,
-                                start.plus(Duration.ofHours(1)),
-                                "row_count",
-                                0.0,
-                                1.0,
-                                null,
-                                "medium",
-                                Alert.Status.OPEN,
-                                "row_count 0 is below 1",
-                                null,
-                                null,
-                                null),
-                        List.of(channel),
-                        Instant.EPOCH)
-                .alert()
-                .id();
+        ShopAlerts.monitor(store, name, action);
     }
 
     private List<String> awaitAttempts(String alertId, int n) throws InterruptedException {
@@ -420,5 +384,9 @@ class OnCallChannelsIT {
                 .isEqualTo("P3");
         assertThat(Files.readString(Path.of("target/test-logs/vigil-server-tests.log")))
                 .doesNotContain(GENIE_KEY);
+    }
+
+    private String raise(String monitor, String channel) {
+        return ShopAlerts.raise(store, monitor, Instant.parse("2026-03-01T00:00:00Z"), channel);
     }
 }

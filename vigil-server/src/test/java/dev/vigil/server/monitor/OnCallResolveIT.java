@@ -8,7 +8,6 @@ import dev.vigil.core.model.Model;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Schema;
-import dev.vigil.core.spec.SpecCodec;
 import dev.vigil.server.AllowedHosts;
 import dev.vigil.server.NotifySettings;
 import dev.vigil.server.monitor.RecordingReceiver.Request;
@@ -88,49 +87,6 @@ class OnCallResolveIT {
 
     private String webhook() {
         return "{\"type\": \"webhook\", \"url\": \"" + base() + "/hook\"}";
-    }
-
-    /** Stores monitor {@code name} of shop/v1 with {@code actions}, as a PUT that passed would have. */
-    private void monitor(String name, String... actions) throws Exception {
-        store.monitors()
-                .upsert(
-                        "shop",
-                        "v1",
-                        name,
-                        SpecCodec.json()
-                                .readTree("{\"name\": \"" + name + "\", \"type\": \"model_activity\", \"detection\":"
-                                        + " {\"method\": \"absolute\", \"min\": 1}, \"actions\": ["
-                                        + String.join(", ", actions) + "]}"));
-    }
-
-    /** Raises an alert of {@code monitor} in the hour from 00:00, its deliveries due at once, as the evaluator does. */
-    private String raise(String monitor, String... channels) {
-        Instant start = Instant.parse("2026-03-01T00:00:00Z");
-        return store.alerts()
-                .raise(
-                        new Alert(
-                                null,
-                                "shop",
-                                "v1",
-                                monitor,
-                                "",
-                                "",
-                                start,
-                                start.plus(Duration.ofHours(1)),
-                                "row_count",
-                                0.0,
-                                1.0,
-                                null,
-                                "medium",
-                                Alert.Status.OPEN,
-                                "row_count 0 is below 1",
-                                null,
-                                null,
-                                null),
-                        List.of(channels),
-                        Instant.EPOCH)
-                .alert()
-                .id();
     }
 
     private void startNotifier() {
@@ -232,5 +188,15 @@ class OnCallResolveIT {
                 .containsExactly("not sent: the alert's opening was not delivered, so there is nothing to resolve");
         Thread.sleep(500); // a pass or two more: still nothing sent
         assertThat(requests).isEmpty();
+    }
+
+    /** Stores monitor {@code name} of shop/v1 with {@code actions}. */
+    private void monitor(String name, String... actions) throws Exception {
+        ShopAlerts.monitor(store, name, actions);
+    }
+
+    /** Raises an alert of {@code monitor} in the hour from 00:00, its deliveries due at once, as the evaluator does. */
+    private String raise(String monitor, String... channels) {
+        return ShopAlerts.raise(store, monitor, Instant.parse("2026-03-01T00:00:00Z"), channels);
     }
 }
