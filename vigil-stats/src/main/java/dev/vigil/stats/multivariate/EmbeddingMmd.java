@@ -75,9 +75,13 @@ public final class EmbeddingMmd {
             return null;
         }
         int d = x[0].length;
-        if (y[0].length != d) {
-            throw new VigilArgumentException(
-                    "the reference vectors have " + d + " dimensions but the window's have " + y[0].length);
+        for (double[][] side : new double[][][] {x, y}) {
+            for (double[] row : side) {
+                if (row.length != d) {
+                    throw new VigilArgumentException("an embedding row has " + row.length
+                            + " dimensions but the first reference row has " + d + "; expected the same in every row");
+                }
+            }
         }
         int total = m + n;
         double[][] z = new double[total][];
