@@ -268,6 +268,13 @@ def main():
         "constant_and_empty_columns",
         (np.hstack([rx, const_r, empty]), np.hstack([rc, none])),
         (np.hstack([wx, const_w, empty]), np.hstack([wc, none])), shared=False))
+    # fewer rows than columns (PCA's rank-deficient case) and more than 20 numeric columns (squares, no products)
+    wide = np.random.default_rng(19)
+    mix = wide.standard_normal((60, 60)) / math.sqrt(60)
+    wide_ref = np.round(wide.standard_normal((40, 60)) @ mix, 6)
+    wide_win = np.round(wide.standard_normal((40, 60)) @ mix + 0.3, 6)
+    no_cat = np.empty((40, 0), dtype=object)
+    cases.append(tabular_case("wide", (wide_ref, no_cat), (wide_win, no_cat), shared=False))
     shared_reference = {"numeric": rows(rx), "categorical": rc.tolist()}
     with open(os.path.join(OUT, "tabular.json"), "w") as f:
         json.dump({"reference": shared_reference, "cases": cases}, f, separators=(",", ":"))
