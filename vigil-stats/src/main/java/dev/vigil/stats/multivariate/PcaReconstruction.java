@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
 
@@ -203,7 +204,13 @@ public final class PcaReconstruction {
      * rank-deficient covariance (200 rows × 768 columns), and the SVD keeps the precision the squaring loses.
      */
     private static double[][] mainComponents(double[][] centered) {
-        SingularValueDecomposition svd = new SingularValueDecomposition(new Array2DRowRealMatrix(centered, false));
+        RealMatrix data = new Array2DRowRealMatrix(centered, false);
+        int p = data.getColumnDimension();
+        if (data.getRowDimension() > p) {
+            // Zc = QR: R (p × p) has Zc's singular values and right singular vectors, and costs far less to decompose
+            data = new QRDecomposition(data).getR().getSubMatrix(0, p - 1, 0, p - 1);
+        }
+        SingularValueDecomposition svd = new SingularValueDecomposition(data);
         double[] values = svd.getSingularValues();
         double total = 0;
         for (double v : values) {
