@@ -178,9 +178,7 @@ public final class EmbeddingMmd {
         double[] s = squared.clone();
         Arrays.sort(s);
         int len = s.length;
-        double median = len % 2 == 1
-                ? Math.sqrt(s[len / 2])
-                : (Math.sqrt(s[len / 2 - 1]) + Math.sqrt(s[len / 2])) / 2;
+        double median = len % 2 == 1 ? Math.sqrt(s[len / 2]) : (Math.sqrt(s[len / 2 - 1]) + Math.sqrt(s[len / 2])) / 2;
         if (median > 0) {
             return median;
         }

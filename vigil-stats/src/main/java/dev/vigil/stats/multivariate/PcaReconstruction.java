@@ -119,7 +119,8 @@ public final class PcaReconstruction {
             if (mode == null) {
                 continue;
             }
-            int missing = n - counts.values().stream().mapToInt(Integer::intValue).sum();
+            int missing =
+                    n - counts.values().stream().mapToInt(Integer::intValue).sum();
             counts.merge(mode, missing, Integer::sum);
             Map<String, Double> share = new HashMap<>();
             counts.forEach((k, c) -> share.put(k, (double) c / n));
@@ -133,7 +134,8 @@ public final class PcaReconstruction {
         }
         int[] numericColumns = numeric.stream().mapToInt(Integer::intValue).toArray();
         double[] imputeMean = means.stream().mapToDouble(Double::doubleValue).toArray();
-        int[] categoricalColumns = categorical.stream().mapToInt(Integer::intValue).toArray();
+        int[] categoricalColumns =
+                categorical.stream().mapToInt(Integer::intValue).toArray();
         String[] mode = modes.toArray(String[]::new);
         double[][] encoded = new double[n][];
         for (int i = 0; i < n; i++) {

@@ -37,8 +37,8 @@ public record SampleTable(double[][] numeric, String[][] categorical, double[] w
                         + categorical[i].length + " categorical values; row 0 has " + p + " and " + c);
             }
             if (weights != null && !(weights[i] >= 0 && Double.isFinite(weights[i]))) {
-                throw new VigilArgumentException("sample row " + i + " has weight " + weights[i]
-                        + "; expected a finite number ≥ 0");
+                throw new VigilArgumentException(
+                        "sample row " + i + " has weight " + weights[i] + "; expected a finite number ≥ 0");
             }
         }
     }
@@ -92,7 +92,8 @@ public record SampleTable(double[][] numeric, String[][] categorical, double[] w
             return;
         }
         int needNumeric = numericColumns.length == 0 ? 0 : numericColumns[numericColumns.length - 1] + 1;
-        int needCategorical = categoricalColumns.length == 0 ? 0 : categoricalColumns[categoricalColumns.length - 1] + 1;
+        int needCategorical =
+                categoricalColumns.length == 0 ? 0 : categoricalColumns[categoricalColumns.length - 1] + 1;
         if (sample.numericColumns() < needNumeric || sample.categoricalColumns() < needCategorical) {
             throw new VigilArgumentException("the window sample has " + sample.numericColumns() + " numeric and "
                     + sample.categoricalColumns() + " categorical columns; the reference fit reads "

@@ -50,7 +50,8 @@ class EmbeddingMmdTest {
         double[][] reference = vectors(c.path("reference"));
         double[][] window = vectors(c.path("window"));
 
-        EmbeddingMmd.Result r = EmbeddingMmd.compare(reference, window, e.path("permutations").asInt(), 19L);
+        EmbeddingMmd.Result r =
+                EmbeddingMmd.compare(reference, window, e.path("permutations").asInt(), 19L);
 
         assertThat(r.mmd2()).isCloseTo(e.path("mmd").asDouble(), Percentage.withPercentage(1e-7));
         assertThat(r.bandwidth()).isCloseTo(e.path("bandwidth").asDouble(), Percentage.withPercentage(1e-10));
@@ -69,7 +70,9 @@ class EmbeddingMmdTest {
 
     @Test
     void sameSamplesAndSeedGiveTheSameResult() throws IOException {
-        JsonNode c = cases().filter(x -> x.path("name").asText().equals("no_drift")).findFirst().orElseThrow();
+        JsonNode c = cases().filter(x -> x.path("name").asText().equals("no_drift"))
+                .findFirst()
+                .orElseThrow();
         double[][] reference = vectors(c.path("reference"));
         double[][] window = vectors(c.path("window"));
 

@@ -69,7 +69,8 @@ class MultivariateBadInputTest {
             row[3] = 5.0;
         }
         String[][] categories = new String[100][1];
-        PcaReconstruction pca = PcaReconstruction.fit(new SampleTable(rows, categories, null)).orElseThrow();
+        PcaReconstruction pca =
+                PcaReconstruction.fit(new SampleTable(rows, categories, null)).orElseThrow();
 
         assertThat(pca.columns()).isEqualTo(3);
         double same = pca.error(new SampleTable(rows, categories, null));
@@ -93,7 +94,11 @@ class MultivariateBadInputTest {
             Arrays.fill(row, Double.NaN);
         }
 
-        assertThat(PcaReconstruction.fit(new SampleTable(rows, new String[20][1], null))).isEmpty();
+        SampleTable empty = new SampleTable(rows, new String[20][0], null);
+        assertThat(PcaReconstruction.fit(new SampleTable(rows, new String[20][1], null)))
+                .isEmpty();
+        // The classifier drops every column and keeps the intercept: every row scores the same
+        assertThat(DomainClassifier.auc(empty, empty)).isEqualTo(0.5);
     }
 
     @Test
@@ -109,7 +114,8 @@ class MultivariateBadInputTest {
         SampleTable constant = new SampleTable(rows, categories, null);
 
         assertThat(DomainClassifier.auc(constant, constant)).isEqualTo(0.5);
-        assertThat(PcaReconstruction.fit(constant).orElseThrow().error(constant)).isZero();
+        assertThat(PcaReconstruction.fit(constant).orElseThrow().error(constant))
+                .isZero();
     }
 
     @Test
@@ -137,8 +143,10 @@ class MultivariateBadInputTest {
         assertThatThrownBy(() -> DomainClassifier.auc(
                         SampleTable.numeric(gaussian(20, 3, 1)), SampleTable.numeric(gaussian(20, 2, 2))))
                 .isInstanceOf(VigilArgumentException.class)
-                .hasMessageContaining("the reference sample has 3 numeric and 0 categorical columns but the window has 2");
-        PcaReconstruction pca = PcaReconstruction.fit(SampleTable.numeric(gaussian(20, 3, 1))).orElseThrow();
+                .hasMessageContaining(
+                        "the reference sample has 3 numeric and 0 categorical columns but the window has 2");
+        PcaReconstruction pca =
+                PcaReconstruction.fit(SampleTable.numeric(gaussian(20, 3, 1))).orElseThrow();
         assertThatThrownBy(() -> pca.error(SampleTable.numeric(gaussian(20, 2, 2))))
                 .isInstanceOf(VigilArgumentException.class)
                 .hasMessageContaining("the window sample has 2 numeric and 0 categorical columns");

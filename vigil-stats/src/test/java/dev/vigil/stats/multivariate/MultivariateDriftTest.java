@@ -43,7 +43,9 @@ class MultivariateDriftTest {
     }
 
     static JsonNode namedCase(String name) throws IOException {
-        return cases().filter(c -> c.path("name").asText().equals(name)).findFirst().orElseThrow();
+        return cases().filter(c -> c.path("name").asText().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     static SampleTable table(JsonNode side) {
@@ -89,7 +91,8 @@ class MultivariateDriftTest {
         assertThat(pca.columns()).isEqualTo(e.path("columns").asInt());
         assertThat(pca.error(window))
                 .isCloseTo(e.path("pca_reconstruction_error").asDouble(), Percentage.withPercentage(1e-7));
-        assertThat(pca.referenceError()).isCloseTo(e.path("reference_error").asDouble(), Percentage.withPercentage(1e-7));
+        assertThat(pca.referenceError())
+                .isCloseTo(e.path("reference_error").asDouble(), Percentage.withPercentage(1e-7));
         assertThat(pca.referenceRowStd())
                 .isCloseTo(e.path("reference_row_std").asDouble(), Percentage.withPercentage(1e-7));
         PcaReconstruction.Thresholds t = pca.thresholds(window.rows());
@@ -102,7 +105,8 @@ class MultivariateDriftTest {
     void domainClassifierMatchesScikitLearn(JsonNode c) throws IOException {
         Double auc = DomainClassifier.auc(reference(c), table(c.path("window")));
 
-        assertThat(auc).isCloseTo(c.path("expected").path("domain_classifier_auc").asDouble(), within(1e-6));
+        assertThat(auc)
+                .isCloseTo(c.path("expected").path("domain_classifier_auc").asDouble(), within(1e-6));
     }
 
     @Test
@@ -123,11 +127,14 @@ class MultivariateDriftTest {
         SampleTable window = table(c.path("window"));
         PcaReconstruction pca = PcaReconstruction.fit(reference).orElseThrow();
 
-        assertThat(pca.error(window)).isGreaterThan(pca.thresholds(window.rows()).upper());
+        assertThat(pca.error(window))
+                .isGreaterThan(pca.thresholds(window.rows()).upper());
         assertThat(DomainClassifier.auc(reference, window)).isGreaterThan(0.8);
         // Per-field drift at the usual threshold (0.1) sees nothing: each column's distribution is the same
         for (int j = 0; j < reference.numericColumns(); j++) {
-            assertThat(js(reference, window, j)).as("js_distance of column %d", j).isLessThan(0.1);
+            assertThat(js(reference, window, j))
+                    .as("js_distance of column %d", j)
+                    .isLessThan(0.1);
         }
         // ... while a mean shift of half a standard deviation is plain to it
         JsonNode shifted = namedCase("mean_shift");
@@ -135,7 +142,8 @@ class MultivariateDriftTest {
     }
 
     private static double js(SampleTable reference, SampleTable window, int column) {
-        return Drift.compare(profile(reference, column), profile(window, column)).get("js_distance");
+        return Drift.compare(profile(reference, column), profile(window, column))
+                .get("js_distance");
     }
 
     private static FieldProfile profile(SampleTable sample, int column) {
