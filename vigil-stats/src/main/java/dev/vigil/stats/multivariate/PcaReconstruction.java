@@ -43,11 +43,7 @@ public final class PcaReconstruction {
     /** How many row-error standard errors the thresholds lie from the reference value (NannyML: 3). */
     public static final double THRESHOLD_MULTIPLIER = 3.0;
 
-    private final int[] numericColumns;
-    private final double[] imputeMean;
-    private final int[] categoricalColumns;
-    private final String[] mode;
-    private final List<Map<String, Double>> shares;
+    private final Encoder encoder;
     private final double[] scaleMean;
     private final double[] scale;
     private final double[] pcaMean;
@@ -58,36 +54,59 @@ public final class PcaReconstruction {
     /** The lower and upper alert thresholds of a window's value. */
     public record Thresholds(double lower, double upper) {}
 
-    private PcaReconstruction(
+    /**
+     * Imputation and encoding, fitted on the reference: the numeric columns kept and their means, the categorical
+     * columns kept, their most frequent values and each value's share of the reference rows.
+     */
+    private record Encoder(
             int[] numericColumns,
             double[] imputeMean,
             int[] categoricalColumns,
             String[] mode,
-            List<Map<String, Double>> shares,
+            List<Map<String, Double>> shares) {
+
+        int width() {
+            return numericColumns.length + categoricalColumns.length;
+        }
+
+        /** Row {@code i} imputed and encoded: the kept numeric columns, then the kept categories' shares. */
+        double[] encode(SampleTable sample, int i) {
+            double[] out = new double[width()];
+            for (int j = 0; j < numericColumns.length; j++) {
+                double v = sample.numeric()[i][numericColumns[j]];
+                out[j] = SampleTable.missing(v) ? imputeMean[j] : v;
+            }
+            for (int j = 0; j < categoricalColumns.length; j++) {
+                String v = sample.categorical()[i][categoricalColumns[j]];
+                out[numericColumns.length + j] = shares.get(j).getOrDefault(v == null ? mode[j] : v, 0.0);
+            }
+            return out;
+        }
+    }
+
+    private PcaReconstruction(
+            Encoder encoder,
             double[] scaleMean,
             double[] scale,
             double[] pcaMean,
             double[][] components,
-            double[] referenceErrors) {
-        this.numericColumns = numericColumns;
-        this.imputeMean = imputeMean;
-        this.categoricalColumns = categoricalColumns;
-        this.mode = mode;
-        this.shares = shares;
+            SampleTable reference) {
+        this.encoder = encoder;
         this.scaleMean = scaleMean;
         this.scale = scale;
         this.pcaMean = pcaMean;
         this.components = components;
+        double[] errors = rowErrors(reference);
         double sum = 0;
-        for (double e : referenceErrors) {
+        for (double e : errors) {
             sum += e;
         }
-        this.referenceError = sum / referenceErrors.length;
+        this.referenceError = sum / errors.length;
         double ss = 0;
-        for (double e : referenceErrors) {
+        for (double e : errors) {
             ss += (e - referenceError) * (e - referenceError);
         }
-        this.referenceRowStd = Math.sqrt(ss / (referenceErrors.length - 1));
+        this.referenceRowStd = Math.sqrt(ss / (errors.length - 1));
     }
 
     /**
@@ -132,14 +151,15 @@ public final class PcaReconstruction {
         if (p == 0) {
             return Optional.empty();
         }
-        int[] numericColumns = numeric.stream().mapToInt(Integer::intValue).toArray();
-        double[] imputeMean = means.stream().mapToDouble(Double::doubleValue).toArray();
-        int[] categoricalColumns =
-                categorical.stream().mapToInt(Integer::intValue).toArray();
-        String[] mode = modes.toArray(String[]::new);
+        Encoder encoder = new Encoder(
+                numeric.stream().mapToInt(Integer::intValue).toArray(),
+                means.stream().mapToDouble(Double::doubleValue).toArray(),
+                categorical.stream().mapToInt(Integer::intValue).toArray(),
+                modes.toArray(String[]::new),
+                shares);
         double[][] encoded = new double[n][];
         for (int i = 0; i < n; i++) {
-            encoded[i] = encode(reference, i, numericColumns, imputeMean, categoricalColumns, mode, shares);
+            encoded[i] = encoder.encode(reference, i);
         }
         double[] scaleMean = new double[p];
         double[] scale = new double[p];
@@ -174,28 +194,7 @@ public final class PcaReconstruction {
             }
         }
         double[][] components = mainComponents(centered);
-        PcaReconstruction partial = new PcaReconstruction(
-                numericColumns,
-                imputeMean,
-                categoricalColumns,
-                mode,
-                shares,
-                scaleMean,
-                scale,
-                pcaMean,
-                components,
-                new double[] {0, 0});
-        return Optional.of(new PcaReconstruction(
-                numericColumns,
-                imputeMean,
-                categoricalColumns,
-                mode,
-                shares,
-                scaleMean,
-                scale,
-                pcaMean,
-                components,
-                partial.rowErrors(reference)));
+        return Optional.of(new PcaReconstruction(encoder, scaleMean, scale, pcaMean, components, reference));
     }
 
     /**
@@ -237,34 +236,14 @@ public final class PcaReconstruction {
         return out;
     }
 
-    private static double[] encode(
-            SampleTable sample,
-            int i,
-            int[] numericColumns,
-            double[] imputeMean,
-            int[] categoricalColumns,
-            String[] mode,
-            List<Map<String, Double>> shares) {
-        double[] out = new double[numericColumns.length + categoricalColumns.length];
-        for (int j = 0; j < numericColumns.length; j++) {
-            double v = sample.numeric()[i][numericColumns[j]];
-            out[j] = SampleTable.missing(v) ? imputeMean[j] : v;
-        }
-        for (int j = 0; j < categoricalColumns.length; j++) {
-            String v = sample.categorical()[i][categoricalColumns[j]];
-            out[numericColumns.length + j] = shares.get(j).getOrDefault(v == null ? mode[j] : v, 0.0);
-        }
-        return out;
-    }
-
     /** Each row's reconstruction error, in row order. */
     double[] rowErrors(SampleTable sample) {
-        SampleTable.checkSameColumnCount(sample, numericColumns, categoricalColumns);
+        SampleTable.checkSameColumnCount(sample, encoder.numericColumns(), encoder.categoricalColumns());
         int p = scale.length;
         double[] out = new double[sample.rows()];
         double[] d = new double[p];
         for (int i = 0; i < sample.rows(); i++) {
-            double[] x = encode(sample, i, numericColumns, imputeMean, categoricalColumns, mode, shares);
+            double[] x = encoder.encode(sample, i);
             for (int j = 0; j < p; j++) {
                 d[j] = (x[j] - scaleMean[j]) / scale[j] - pcaMean[j];
             }
