@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * Segment contributions against numpy ({@code vigil-server/src/test/python/make_explain_expected.py}, which writes
+ * Segment contributions against numpy ({@code vigil-cli/src/test/python/make_explain_expected.py}, which writes
  * {@code segment_split/expected.json} with the rows): a synthetic window of four regions where only {@code east}'s
  * amounts moved and only {@code west}'s predictions got worse. Fewer than 350 values a side: the sketches keep every
  * value, so the numbers are exact.

@@ -3,7 +3,7 @@
 
 Interpreter: Debian's /usr/bin/python3 (numpy 1.24). Run from this directory:  /usr/bin/python3 make_explain_expected.py
 
-Writes ../resources/explain/training.csv and serving.csv (the rows ExplainIT loads into PostgreSQL), and
+Writes ../resources/explain/training.csv and serving.csv (the rows vigil-cli's ExplainIT loads into PostgreSQL), and
 ../resources/explain/expected.json; the same expectations, with the rows, go to
 vigil-stats/src/test/resources/segment_split/expected.json for SegmentSplitTest.
 
@@ -72,8 +72,8 @@ def write_csv(path, rows):
         w = csv.writer(f)
         w.writerow(["id", "ts", "region", "amount", "channel", "pred", "label"])
         for r in rows:
-            w.writerow([r["id"], r["ts"].isoformat(), "" if r["region"] is None else r["region"],
-                        "" if r["amount"] is None else repr(r["amount"]), r["channel"],
+            w.writerow([r["id"], r["ts"].isoformat(), "\\N" if r["region"] is None else r["region"],
+                        "\\N" if r["amount"] is None else repr(r["amount"]), r["channel"],
                         "true" if r["pred"] else "false", "true" if r["label"] else "false"])
 
 
