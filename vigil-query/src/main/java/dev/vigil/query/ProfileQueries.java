@@ -10,6 +10,7 @@ import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Granularity;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.Segment;
 import dev.vigil.core.model.TextLength;
 import dev.vigil.core.query.Baseline;
 import dev.vigil.core.query.DriftRow;
@@ -448,6 +449,16 @@ public final class ProfileQueries {
                     end));
         }
         return out;
+    }
+
+    /**
+     * The declared segments of {@code version} that {@link #explainDrift} splits {@code field}'s drift over: all but
+     * those cut on the field itself, which would explain its drift by construction.
+     */
+    public static List<Segment> segmentsExplaining(ModelVersion version, String field) {
+        return version.segments().stream()
+                .filter(s -> !ExplainQuery.cutOn(s, storedField(version, field)))
+                .toList();
     }
 
     /** Every segment's (and all rows') profiles of {@code fields} in [{@code from}, {@code to}), merged whole. */
