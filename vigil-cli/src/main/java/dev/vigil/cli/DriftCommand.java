@@ -65,8 +65,14 @@ final class DriftCommand implements Callable<Integer> {
             Explanation.print(
                     context.out(),
                     client.format,
-                    vigil.explainDrift(options.model, options.version, options.explainQuery("field", explain, baseline,
-                            minBaselineRows == null ? null : minBaselineRows.toString())),
+                    vigil.explainDrift(
+                            options.model,
+                            options.version,
+                            options.explainQuery(
+                                    "field",
+                                    explain,
+                                    baseline,
+                                    minBaselineRows == null ? null : minBaselineRows.toString())),
                     "drift_score",
                     "of_psi",
                     "no profiles of " + explain + " in this range: run `vigil run` first (and `vigil run --dataset"

@@ -32,7 +32,8 @@ final class Explanation {
                 + (drift ? "psi " : first.path("metric").asText() + " worsened by ")
                 + Output.cell(first.path("total"))
                 + (drift ? " against " : " from " + Output.cell(first.path("reference")) + " on ")
-                + first.path("baseline").asText() + ", " + first.path("window_start").asText() + " to "
+                + first.path("baseline").asText() + ", "
+                + first.path("window_start").asText() + " to "
                 + first.path("window_end").asText() + "; each segment's contribution, largest first"
                 + (first.path("exact").asBoolean(true) ? "" : " (a ratio metric: a ranking, not an exact split)"));
         List<ObjectNode> table = new ArrayList<>();

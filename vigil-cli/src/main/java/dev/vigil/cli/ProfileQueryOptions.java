@@ -50,8 +50,8 @@ final class ProfileQueryOptions {
                     "--granularity: --explain explains the whole range from --from to --to; leave --granularity out");
         }
         if (name.equals("field") ? field != null : metric != null) {
-            throw new dev.vigil.core.VigilArgumentException("--" + name + ": --explain names the " + name
-                    + " already (" + value + "); leave --" + name + " out");
+            throw new dev.vigil.core.VigilArgumentException("--" + name + ": --explain names the " + name + " already ("
+                    + value + "); leave --" + name + " out");
         }
         Map<String, String> query = new LinkedHashMap<>();
         query.put(name, value);

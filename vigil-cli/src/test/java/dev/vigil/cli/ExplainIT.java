@@ -62,7 +62,8 @@ class ExplainIT extends AbstractServerIT {
                     "CREATE TABLE ml." + table + " (id bigint, ts timestamptz, region text, amount double precision,"
                             + " channel text, pred boolean, label boolean)");
             try (Connection c = db.connectAsAdmin();
-                    InputStream csv = ExplainIT.class.getClassLoader().getResourceAsStream("explain/" + table + ".csv")) {
+                    InputStream csv =
+                            ExplainIT.class.getClassLoader().getResourceAsStream("explain/" + table + ".csv")) {
                 c.unwrap(PGConnection.class)
                         .getCopyAPI()
                         .copyIn(
@@ -139,7 +140,9 @@ class ExplainIT extends AbstractServerIT {
     /** The expected rows of one field (every declared key not cut on the field), by segment. */
     private static Map<String, JsonNode> rowsOf(JsonNode keys) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        keys.fields().forEachRemaining(k -> k.getValue().path("rows").forEach(r -> out.put(r.path("segment").asText(), r)));
+        keys.fields().forEachRemaining(k -> k.getValue()
+                .path("rows")
+                .forEach(r -> out.put(r.path("segment").asText(), r)));
         return out;
     }
 
@@ -160,10 +163,12 @@ class ExplainIT extends AbstractServerIT {
                 assertThat(row.path("metric").asText()).isEqualTo("psi");
                 assertThat(row.path("source").asText()).isEqualTo("declared");
                 assertThat(row.path("baseline").asText()).isEqualTo("training");
-                assertThat(row.path("total").asDouble()).as(segment + " psi")
+                assertThat(row.path("total").asDouble())
+                        .as(segment + " psi")
                         .isCloseTo(fe.path("keys").path(key).path("psi").asDouble(), within(EXACT));
                 for (String name : List.of("share", "own", "own_psi", "contribution", "contribution_share")) {
-                    assertThat(row.path(name).asDouble()).as(field + " " + segment + " " + name)
+                    assertThat(row.path(name).asDouble())
+                            .as(field + " " + segment + " " + name)
                             .isCloseTo(w.path(name).asDouble(), within(EXACT));
                 }
                 assertThat(row.path("contribution").asDouble()).isLessThanOrEqualTo(previous);
@@ -171,7 +176,8 @@ class ExplainIT extends AbstractServerIT {
                 checked++;
             }
             if (field.equals("amount")) {
-                // big (amount > 120) is cut on amount itself: it explains amount's drift by construction, and is left out
+                // big (amount > 120) is cut on amount itself: it explains amount's drift by construction, and is left
+                // out
                 assertThat(answer.get(0).path("segment").asText()).isEqualTo("region=east");
                 assertThat(want).doesNotContainKey("big=true");
             }
@@ -191,15 +197,26 @@ class ExplainIT extends AbstractServerIT {
             String segment = row.path("segment").asText();
             JsonNode w = want.get(segment);
             assertThat(row.path("exact").asBoolean()).isTrue();
-            assertThat(row.path("reference").asDouble()).isCloseTo(perf.path("reference").asDouble(), within(EXACT));
-            assertThat(row.path("total").asDouble()).isCloseTo(perf.path("reference").asDouble() - perf.path("window").asDouble(), within(EXACT));
+            assertThat(row.path("reference").asDouble())
+                    .isCloseTo(perf.path("reference").asDouble(), within(EXACT));
+            assertThat(row.path("total").asDouble())
+                    .isCloseTo(
+                            perf.path("reference").asDouble()
+                                    - perf.path("window").asDouble(),
+                            within(EXACT));
             for (String name : List.of("share", "own", "contribution", "contribution_share")) {
-                assertThat(row.path(name).asDouble()).as(segment + " " + name).isCloseTo(w.path(name).asDouble(), within(EXACT));
+                assertThat(row.path(name).asDouble())
+                        .as(segment + " " + name)
+                        .isCloseTo(w.path(name).asDouble(), within(EXACT));
             }
-            sums.merge(segment.substring(0, segment.indexOf('=')), row.path("contribution").asDouble(), Double::sum);
+            sums.merge(
+                    segment.substring(0, segment.indexOf('=')),
+                    row.path("contribution").asDouble(),
+                    Double::sum);
         }
         // each key's contributions add up to the drop
-        sums.values().forEach(s -> assertThat(s).isCloseTo(perf.path("keys").path("region").path("drop").asDouble(), within(1e-12)));
+        sums.values().forEach(s -> assertThat(s)
+                .isCloseTo(perf.path("keys").path("region").path("drop").asDouble(), within(1e-12)));
         assertThat(sums).containsOnlyKeys("region", "big");
     }
 
@@ -209,7 +226,8 @@ class ExplainIT extends AbstractServerIT {
         assertThat(table.code()).as(table.err()).isZero();
         List<String> lines = table.out().lines().toList();
         assertThat(lines.get(0)).startsWith("amount: psi 0.2").contains("against training");
-        assertThat(lines.get(1).split("\\s+")).containsExactly("SEGMENT", "SHARE", "DRIFT_SCORE", "CONTRIBUTION", "OF_PSI");
+        assertThat(lines.get(1).split("\\s+"))
+                .containsExactly("SEGMENT", "SHARE", "DRIFT_SCORE", "CONTRIBUTION", "OF_PSI");
         assertThat(lines.get(2)).startsWith("region=east ");
         Result json = cli("drift", "--explain", "amount", "--format=json");
         assertThat(new ObjectMapper().readTree(json.out()))
@@ -230,13 +248,15 @@ class ExplainIT extends AbstractServerIT {
         Result field = cli("drift", "--explain", "amuont");
         assertThat(field.code()).isEqualTo(2);
         assertThat(field.out()).isEmpty();
-        assertThat(field.err()).isEqualTo("vigil: field: 'amuont' is not a field of shop/v1 (did you mean 'amount'?"
-                + " fields: region, amount, channel, pred)" + System.lineSeparator());
+        assertThat(field.err())
+                .isEqualTo("vigil: field: 'amuont' is not a field of shop/v1 (did you mean 'amount'?"
+                        + " fields: region, amount, channel, pred)" + System.lineSeparator());
         Result metric = cli("performance", "--explain", "acuracy");
         assertThat(metric.code()).isEqualTo(2);
         assertThat(metric.out()).isEmpty();
-        assertThat(metric.err()).startsWith("vigil: metric: 'acuracy' is not a performance metric of shop/v1 (did you"
-                + " mean 'accuracy'?");
+        assertThat(metric.err())
+                .startsWith("vigil: metric: 'acuracy' is not a performance metric of shop/v1 (did you"
+                        + " mean 'accuracy'?");
         Result count = cli("performance", "--explain", "tp_count");
         assertThat(count.code()).isEqualTo(2);
         assertThat(count.out()).isEmpty();

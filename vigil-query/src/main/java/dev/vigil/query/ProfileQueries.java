@@ -369,7 +369,8 @@ public final class ProfileQueries {
         List<Bucket> window = allSegments(q, dataset, q.from(), q.to(), List.of(field), q.askedFrom(), q.askedTo());
         List<Bucket> reference = baseline.reference().isPresent()
                 ? reference(q, baseline.reference().get())
-                : q.mergedAll(store, dataset, baseline.from().get(), baseline.to().get());
+                : q.mergedAll(
+                        store, dataset, baseline.from().get(), baseline.to().get());
         FieldProfile base = byField(reference).get(field);
         if (base == null || base.validCount() < request.minBaselineRows()) {
             throw new VigilArgumentException("baseline: " + baseline.describe() + " has "
@@ -377,8 +378,13 @@ public final class ProfileQueries {
                     + request.minBaselineRows() + " needed (min_baseline_rows)");
         }
         boolean text = base.kind() == FieldType.Kind.TEXT;
-        Instant start = q.askedFrom().orElse(window.stream().map(b -> b.start).min(Instant::compareTo).orElse(q.from()));
-        Instant end = q.askedTo().orElse(window.stream().map(b -> b.end).max(Instant::compareTo).orElse(q.to()));
+        Instant start = q.askedFrom()
+                .orElse(window.stream()
+                        .map(b -> b.start)
+                        .min(Instant::compareTo)
+                        .orElse(q.from()));
+        Instant end = q.askedTo()
+                .orElse(window.stream().map(b -> b.end).max(Instant::compareTo).orElse(q.to()));
         return ExplainQuery.drift(
                 version.segments(),
                 dataset,
@@ -399,13 +405,16 @@ public final class ProfileQueries {
     public List<ExplainRow> explainPerformance(ModelVersion version, ProfileRequest request) {
         Resolved q = resolve(version, request.withSegment(Optional.empty()));
         String metric = request.metric()
-                .orElseThrow(() -> new VigilArgumentException(
-                        "metric: explain needs the performance metric whose drop it splits (metric=accuracy, f1, mae…)"));
+                .orElseThrow(
+                        () -> new VigilArgumentException(
+                                "metric: explain needs the performance metric whose drop it splits (metric=accuracy, f1, mae…)"));
         request.asked().ifPresent(question -> checkNames(version, request.withSegment(Optional.empty()), question));
         ExplainQuery.checkSplittable(metric);
         Optional<Baseline> asked = request.baseline().flatMap(b -> Baseline.parseReference(b.name()));
         DatasetKind reference = asked.flatMap(Baseline::reference).orElse(DatasetKind.TRAINING);
-        if (store.datasets().find(version.modelId(), version.version(), reference).isEmpty()) {
+        if (store.datasets()
+                .find(version.modelId(), version.version(), reference)
+                .isEmpty()) {
             throw new VigilNotFoundException(version.modelId() + "/" + version.version() + " has no "
                     + reference.specName() + " dataset connected to compare performance with");
         }
@@ -415,7 +424,9 @@ public final class ProfileQueries {
                 .orElseGet(() -> version.schema().group(FieldGroup.PREDICTIONS).stream()
                         .map(Field::name)
                         .toList());
-        List<String> stored = predictions.stream().map(f -> PerformanceProfile.FIELD_PREFIX + f).toList();
+        List<String> stored = predictions.stream()
+                .map(f -> PerformanceProfile.FIELD_PREFIX + f)
+                .toList();
         List<Bucket> window = allSegments(q, dataset, q.from(), q.to(), stored, q.askedFrom(), q.askedTo());
         Map<String, PerformanceProfile> references = new HashMap<>();
         BucketMerger.merge(
@@ -433,8 +444,13 @@ public final class ProfileQueries {
                         Optional.empty(),
                         Optional.empty())
                 .forEach(b -> references.put(b.field, b.performanceProfile()));
-        Instant start = q.askedFrom().orElse(window.stream().map(b -> b.start).min(Instant::compareTo).orElse(q.from()));
-        Instant end = q.askedTo().orElse(window.stream().map(b -> b.end).max(Instant::compareTo).orElse(q.to()));
+        Instant start = q.askedFrom()
+                .orElse(window.stream()
+                        .map(b -> b.start)
+                        .min(Instant::compareTo)
+                        .orElse(q.from()));
+        Instant end = q.askedTo()
+                .orElse(window.stream().map(b -> b.end).max(Instant::compareTo).orElse(q.to()));
         List<ExplainRow> out = new ArrayList<>();
         for (String prediction : predictions) {
             out.addAll(ExplainQuery.performance(

@@ -342,7 +342,9 @@ class DashboardIT extends AbstractServerIT {
         WebElement panel = browser.findElement(By.className("root-cause"));
         List<WebElement> bars = panel.findElements(By.cssSelector("svg.hbars rect.bar"));
         assertThat(bars).hasSize(Math.min(12, explained.size()));
-        assertThat(panel.findElements(By.cssSelector("svg.hbars text.bar-label")).get(0).getText())
+        assertThat(panel.findElements(By.cssSelector("svg.hbars text.bar-label"))
+                        .get(0)
+                        .getText())
                 .isEqualTo(explained.get(0).path("segment").asText());
         assertThat(xss()).isNull();
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", panel);

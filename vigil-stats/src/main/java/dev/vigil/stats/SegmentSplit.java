@@ -408,8 +408,8 @@ public final class SegmentSplit {
                         rest[binOf[r]]++;
                     }
                 }
-                List<Part> parts = List.of(
-                        new Part(column + "=" + e.getKey(), in), new Part(column + "=" + REST, rest));
+                List<Part> parts =
+                        List.of(new Part(column + "=" + e.getKey(), in), new Part(column + "=" + REST, rest));
                 out.add(new Discovered(column, e.getKey(), drift(bins, parts)));
             }
         }

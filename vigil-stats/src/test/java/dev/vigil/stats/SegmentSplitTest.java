@@ -61,7 +61,9 @@ class SegmentSplitTest {
         Map<String, FieldProfile> out = new LinkedHashMap<>();
         if (key.equals("region")) {
             for (String region : List.of("east", "north", "south", "west")) {
-                out.put("region=" + region, profile("serving", field, r -> r.path("region").asText().equals(region)));
+                out.put(
+                        "region=" + region,
+                        profile("serving", field, r -> r.path("region").asText().equals(region)));
             }
         } else {
             out.put("big=true", profile("serving", field, SegmentSplitTest::big));
@@ -79,29 +81,47 @@ class SegmentSplitTest {
             SegmentSplit.Bins bins = SegmentSplit.bins(baseline, window).orElseThrow();
             double[] p = bins.baseline();
             for (int i = 0; i < p.length; i++) {
-                assertThat(p[i]).as(field + " p" + i).isCloseTo(fe.path("baseline").get(i).asDouble(), within(EXACT));
+                assertThat(p[i])
+                        .as(field + " p" + i)
+                        .isCloseTo(fe.path("baseline").get(i).asDouble(), within(EXACT));
             }
-            for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> fe.path("keys").fields()) {
+            for (var e : (Iterable<Map.Entry<String, JsonNode>>)
+                    () -> fe.path("keys").fields()) {
                 String key = e.getKey();
-                SegmentSplit.Split split = SegmentSplit.drift(
-                        bins, SegmentSplit.partition(bins, key, window, segments(key, field)));
-                assertThat(split.total()).as(field + " " + key + " psi").isCloseTo(e.getValue().path("psi").asDouble(), within(EXACT));
+                SegmentSplit.Split split =
+                        SegmentSplit.drift(bins, SegmentSplit.partition(bins, key, window, segments(key, field)));
+                assertThat(split.total())
+                        .as(field + " " + key + " psi")
+                        .isCloseTo(e.getValue().path("psi").asDouble(), within(EXACT));
                 // the whole window's psi, as drift reports it, is the total the parts add up to
-                assertThat(split.total()).isCloseTo(Drift.compare(baseline, window).get("psi"), within(EXACT));
-                assertThat(split.parts().stream().mapToDouble(SegmentSplit.Contribution::contribution).sum())
+                assertThat(split.total())
+                        .isCloseTo(Drift.compare(baseline, window).get("psi"), within(EXACT));
+                assertThat(split.parts().stream()
+                                .mapToDouble(SegmentSplit.Contribution::contribution)
+                                .sum())
                         .isCloseTo(split.total(), within(1e-12));
                 Map<String, SegmentSplit.Contribution> bySegment = new LinkedHashMap<>();
                 split.parts().forEach(c -> bySegment.put(c.segment(), c));
                 assertThat(bySegment).hasSize(e.getValue().path("rows").size());
                 for (JsonNode want : e.getValue().path("rows")) {
-                    SegmentSplit.Contribution got = bySegment.get(want.path("segment").asText());
+                    SegmentSplit.Contribution got =
+                            bySegment.get(want.path("segment").asText());
                     String where = field + " " + want.path("segment").asText();
                     assertThat(got).as(where).isNotNull();
-                    assertThat(got.share()).as(where + " share").isCloseTo(want.path("share").asDouble(), within(EXACT));
-                    assertThat(got.own()).as(where + " own").isCloseTo(want.path("own").asDouble(), within(EXACT));
-                    assertThat(got.ownPsi()).as(where + " own psi").isCloseTo(want.path("own_psi").asDouble(), within(EXACT));
-                    assertThat(got.contribution()).as(where).isCloseTo(want.path("contribution").asDouble(), within(EXACT));
-                    assertThat(got.contributionShare()).as(where + " share of total")
+                    assertThat(got.share())
+                            .as(where + " share")
+                            .isCloseTo(want.path("share").asDouble(), within(EXACT));
+                    assertThat(got.own())
+                            .as(where + " own")
+                            .isCloseTo(want.path("own").asDouble(), within(EXACT));
+                    assertThat(got.ownPsi())
+                            .as(where + " own psi")
+                            .isCloseTo(want.path("own_psi").asDouble(), within(EXACT));
+                    assertThat(got.contribution())
+                            .as(where)
+                            .isCloseTo(want.path("contribution").asDouble(), within(EXACT));
+                    assertThat(got.contributionShare())
+                            .as(where + " share of total")
                             .isCloseTo(want.path("contribution_share").asDouble(), within(EXACT));
                     checked++;
                 }
@@ -117,11 +137,15 @@ class SegmentSplitTest {
     void aProfiledSegmentsOwnDriftIsItsDriftScore() {
         FieldProfile baseline = profile("training", "amount", r -> true);
         FieldProfile window = profile("serving", "amount", r -> true);
-        FieldProfile east = profile("serving", "amount", r -> r.path("region").asText().equals("east"));
+        FieldProfile east =
+                profile("serving", "amount", r -> r.path("region").asText().equals("east"));
         SegmentSplit.Bins bins = SegmentSplit.bins(baseline, window).orElseThrow();
-        SegmentSplit.Split split = SegmentSplit.drift(bins, SegmentSplit.partition(bins, "region", window, Map.of("region=east", east)));
-        assertThat(split.parts().get(0).own()).isCloseTo(Drift.compare(baseline, east).get("drift_score"), within(EXACT));
-        assertThat(split.parts().get(0).ownPsi()).isCloseTo(Drift.compare(baseline, east).get("psi"), within(EXACT));
+        SegmentSplit.Split split =
+                SegmentSplit.drift(bins, SegmentSplit.partition(bins, "region", window, Map.of("region=east", east)));
+        assertThat(split.parts().get(0).own())
+                .isCloseTo(Drift.compare(baseline, east).get("drift_score"), within(EXACT));
+        assertThat(split.parts().get(0).ownPsi())
+                .isCloseTo(Drift.compare(baseline, east).get("psi"), within(EXACT));
     }
 
     /** The sample's rows as plain arrays, for segments nobody declared. */
@@ -164,7 +188,8 @@ class SegmentSplitTest {
                     categories.get(column)[r] = c.isNull() ? null : c.asText();
                 }
             }
-            SegmentSplit.Bins bins = SegmentSplit.bins(profile("training", field, r -> true), profile("serving", field, r -> true))
+            SegmentSplit.Bins bins = SegmentSplit.bins(
+                            profile("training", field, r -> true), profile("serving", field, r -> true))
                     .orElseThrow();
             List<SegmentSplit.Discovered> found =
                     SegmentSplit.discover(bins, new ArrayRows(values, categories), SegmentSplit.DISCOVERED_VALUES);
@@ -173,17 +198,27 @@ class SegmentSplitTest {
             for (int i = 0; i < found.size(); i++) {
                 JsonNode want = fe.path("discovered").get(i);
                 SegmentSplit.Discovered got = found.get(i);
-                assertThat(got.column() + "=" + got.value()).isEqualTo(want.path("column").asText() + "=" + want.path("value").asText());
+                assertThat(got.column() + "=" + got.value())
+                        .isEqualTo(want.path("column").asText() + "="
+                                + want.path("value").asText());
                 assertThat(got.split().total()).isCloseTo(want.path("psi").asDouble(), within(EXACT));
                 for (int j = 0; j < 2; j++) {
-                    assertThat(got.split().parts().get(j).contribution()).as(got.value())
-                            .isCloseTo(want.path("rows").get(j).path("contribution").asDouble(), within(EXACT));
+                    assertThat(got.split().parts().get(j).contribution())
+                            .as(got.value())
+                            .isCloseTo(
+                                    want.path("rows")
+                                            .get(j)
+                                            .path("contribution")
+                                            .asDouble(),
+                                    within(EXACT));
                 }
                 checked.add(got.column());
             }
             if (field.equals("amount")) {
                 SegmentSplit.Discovered first = found.stream()
-                        .max((a, b) -> Double.compare(a.split().parts().get(0).contribution(), b.split().parts().get(0).contribution()))
+                        .max((a, b) -> Double.compare(
+                                a.split().parts().get(0).contribution(),
+                                b.split().parts().get(0).contribution()))
                         .orElseThrow();
                 assertThat(first.column() + "=" + first.value()).isEqualTo("region=east");
             }
@@ -200,15 +235,21 @@ class SegmentSplitTest {
         assertThat(ref).isCloseTo(perf.path("reference").asDouble(), within(EXACT));
         List<SegmentSplit.Group> groups = new ArrayList<>();
         for (String region : List.of("east", "north", "south", "west")) {
-            PerformanceProfile p = performance("serving", r -> r.path("region").asText().equals(region));
-            groups.add(new SegmentSplit.Group("region=" + region, p.actualsCount(), p.metrics().get("accuracy")));
+            PerformanceProfile p =
+                    performance("serving", r -> r.path("region").asText().equals(region));
+            groups.add(new SegmentSplit.Group(
+                    "region=" + region, p.actualsCount(), p.metrics().get("accuracy")));
         }
         PerformanceProfile rest = performance("serving", r -> r.path("region").isNull());
-        groups.add(new SegmentSplit.Group("region=__rest__", rest.actualsCount(), rest.metrics().get("accuracy")));
+        groups.add(new SegmentSplit.Group(
+                "region=__rest__", rest.actualsCount(), rest.metrics().get("accuracy")));
         SegmentSplit.Split split = SegmentSplit.performance(ref, all, true, groups);
         // by hand: the contributions add up to the drop, exactly
-        assertThat(split.total()).isCloseTo(perf.path("keys").path("region").path("drop").asDouble(), within(EXACT));
-        assertThat(split.parts().stream().mapToDouble(SegmentSplit.Contribution::contribution).sum())
+        assertThat(split.total())
+                .isCloseTo(perf.path("keys").path("region").path("drop").asDouble(), within(EXACT));
+        assertThat(split.parts().stream()
+                        .mapToDouble(SegmentSplit.Contribution::contribution)
+                        .sum())
                 .isCloseTo(ref - all, within(1e-12));
         assertThat(split.ranked().get(0).segment()).isEqualTo("region=west");
         for (JsonNode want : perf.path("keys").path("region").path("rows")) {
@@ -232,7 +273,8 @@ class SegmentSplitTest {
         PerformanceProfile p = PerformanceProfile.create(ModelType.BINARY);
         for (JsonNode row : expected.path(side)) {
             if (in.test(row)) {
-                p.addBinary(row.path("pred").asBoolean(), null, row.path("label").asBoolean());
+                p.addBinary(
+                        row.path("pred").asBoolean(), null, row.path("label").asBoolean());
             }
         }
         return p;

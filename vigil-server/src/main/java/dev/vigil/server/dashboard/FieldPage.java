@@ -37,7 +37,8 @@ final class FieldPage {
      * without segments, a field without binned drift, or no training baseline says so in a line instead.
      */
     private String rootCause(ModelVersion v, String field, PageRange range, boolean report) {
-        StringBuilder out = new StringBuilder(report ? "<h4>Which segment is worst</h4>" : "<h2>Which segment is worst</h2>");
+        StringBuilder out =
+                new StringBuilder(report ? "<h4>Which segment is worst</h4>" : "<h2>Which segment is worst</h2>");
         out.append("<div class=\"root-cause\">");
         List<ExplainRow> rows;
         try {
@@ -52,13 +53,15 @@ final class FieldPage {
         }
         if (rows.isEmpty()) {
             return out.append("<p class=\"muted\">")
-                    .append(Html.text(v.segments().isEmpty()
-                            ? "No segments declared for this version."
-                            : ProfileQueries.segmentsExplaining(v, field).isEmpty()
-                                    ? "Every declared segment is cut on " + field + " itself, which would explain its"
-                                            + " drift by construction."
-                                    : "No segment splits this field's drift in this range (no binned drift, or no"
-                                            + " rows)."))
+                    .append(Html.text(
+                            v.segments().isEmpty()
+                                    ? "No segments declared for this version."
+                                    : ProfileQueries.segmentsExplaining(v, field)
+                                                    .isEmpty()
+                                            ? "Every declared segment is cut on " + field
+                                                    + " itself, which would explain its" + " drift by construction."
+                                            : "No segment splits this field's drift in this range (no binned drift, or no"
+                                                    + " rows)."))
                     .append("</p></div>")
                     .toString();
         }
@@ -71,7 +74,8 @@ final class FieldPage {
                         + String.format(java.util.Locale.ROOT, " · %.0f%% of rows", 100 * r.share()))
                 .toList();
         out.append(Svg.horizontalBars(
-                        "Contribution to psi " + Svg.number(rows.get(0).total()) + " against " + rows.get(0).baseline(),
+                        "Contribution to psi " + Svg.number(rows.get(0).total()) + " against "
+                                + rows.get(0).baseline(),
                         top.stream().map(ExplainRow::segment).toList(),
                         top.stream().map(ExplainRow::contribution).toList(),
                         notes,

@@ -399,7 +399,8 @@ final class Svg {
      * negative to the left (in grey), scaled to the largest magnitude; each row shows its label at the left (cut to
      * 24 characters; the full label in the tooltip) and {@code notes}' text at the bar's end.
      */
-    static String horizontalBars(String title, List<String> labels, List<Double> values, List<String> notes, int width) {
+    static String horizontalBars(
+            String title, List<String> labels, List<Double> values, List<String> notes, int width) {
         int row = 20;
         int top = 24;
         int labelWidth = 170;
