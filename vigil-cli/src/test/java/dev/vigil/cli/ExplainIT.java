@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -218,6 +219,39 @@ class ExplainIT extends AbstractServerIT {
         sums.values().forEach(s -> assertThat(s)
                 .isCloseTo(perf.path("keys").path("region").path("drop").asDouble(), within(1e-12)));
         assertThat(sums).containsOnlyKeys("region", "big");
+    }
+
+    @Test
+    void aRatioMetricRanksButSaysItIsNoExactSplit() {
+        JsonNode answer = vigil().explainPerformance("shop", "v1", range("metric", "f1"));
+        assertThat(answer).isNotEmpty();
+        for (JsonNode row : answer) {
+            assertThat(row.path("exact").asBoolean()).as(row.toString()).isFalse();
+            if (row.path("segment").asText().endsWith("=__rest__")) {
+                // a ratio's value over the rest does not follow from the whole and the parts
+                assertThat(row.path("own").isNull()).as(row.toString()).isTrue();
+                assertThat(row.path("contribution").isNull()).as(row.toString()).isTrue();
+            }
+        }
+        assertThat(answer.get(answer.size() - 1).path("contribution").isNull()).isTrue();
+        Result table = cli("performance", "--explain", "f1");
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out().lines().findFirst().orElseThrow())
+                .endsWith("(a ratio metric: a ranking, not an exact split)");
+    }
+
+    @Test
+    void aRangeWithoutOneBaselineOrAnExplainWithoutItsSubjectIsRefused() {
+        Map<String, String> previous = range("field", "amount");
+        previous.put("baseline", "previous");
+        assertThatThrownBy(() -> vigil().explainDrift("shop", "v1", previous))
+                .hasMessageStartingWith("baseline: previous changes from window to window");
+        assertThatThrownBy(() -> vigil().explainDrift("shop", "v1", range("from", from.toString())))
+                .hasMessageStartingWith("field: explain needs the field whose drift it splits");
+        assertThatThrownBy(() -> vigil().explainPerformance("shop", "v1", range("from", from.toString())))
+                .hasMessageStartingWith("metric: explain needs the performance metric");
+        assertThatThrownBy(() -> vigil().explainPerformance("shop", "v1", range("metric", "mean_error")))
+                .hasMessageStartingWith("metric: 'mean_error' is not a performance metric of shop/v1");
     }
 
     @Test
