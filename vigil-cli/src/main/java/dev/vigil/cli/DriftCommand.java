@@ -43,6 +43,13 @@ final class DriftCommand implements Callable<Integer> {
             description = "A baseline with fewer valid values gives no drift value (default: 100).")
     Integer minBaselineRows;
 
+    @Option(
+            names = "--explain",
+            paramLabel = "FIELD",
+            description = "Which segment is worst: FIELD's drift (psi) over the whole range split into each declared"
+                    + " segment's contribution, largest first.")
+    String explain;
+
     DriftCommand(CliContext context) {
         this.context = context;
     }
@@ -50,6 +57,28 @@ final class DriftCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Vigil vigil = client.connect(context);
+        if (explain != null) {
+            if (options.metric != null && !options.metric.equals("psi")) {
+                throw new dev.vigil.core.VigilArgumentException("--metric: --explain splits psi, the one drift metric"
+                        + " that adds up over segments; leave --metric out");
+            }
+            Explanation.print(
+                    context.out(),
+                    client.format,
+                    vigil.explainDrift(
+                            options.model,
+                            options.version,
+                            options.explainQuery(
+                                    "field",
+                                    explain,
+                                    baseline,
+                                    minBaselineRows == null ? null : minBaselineRows.toString())),
+                    "drift_score",
+                    "of_psi",
+                    "no profiles of " + explain + " in this range: run `vigil run` first (and `vigil run --dataset"
+                            + " training` for its baseline)");
+            return 0;
+        }
         Map<String, String> query = options.query();
         query.put("baseline", baseline);
         query.put("top", top == null ? null : top.toString());

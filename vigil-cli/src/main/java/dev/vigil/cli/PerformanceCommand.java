@@ -34,6 +34,13 @@ final class PerformanceCommand implements Callable<Integer> {
             description = "The labeled reference CBPE calibrates scores on (default: training, when connected).")
     String baseline;
 
+    @Option(
+            names = "--explain",
+            paramLabel = "METRIC",
+            description = "Which segment is worst: METRIC's worsening over the whole range from its value on the"
+                    + " reference, split into each declared segment's contribution, largest first.")
+    String explain;
+
     PerformanceCommand(CliContext context) {
         this.context = context;
     }
@@ -41,6 +48,19 @@ final class PerformanceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Vigil vigil = client.connect(context);
+        if (explain != null) {
+            Map<String, String> query = options.explainQuery("metric", explain, baseline, null);
+            query.put("field", options.field);
+            Explanation.print(
+                    context.out(),
+                    client.format,
+                    vigil.explainPerformance(options.model, options.version, query),
+                    explain,
+                    "of_drop",
+                    "no performance in this range: map a prediction to its actual column with `labels` and run"
+                            + " `vigil run`, and `vigil run --dataset training` for the reference");
+            return 0;
+        }
         Map<String, String> query = options.query();
         query.put("baseline", baseline);
         List<ObjectNode> rows = new ArrayList<>();

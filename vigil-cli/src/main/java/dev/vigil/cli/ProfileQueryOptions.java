@@ -36,6 +36,33 @@ final class ProfileQueryOptions {
     @Option(names = "--segment", paramLabel = "NAME=VALUE", description = "A segment instead of all rows.")
     String segment;
 
+    /**
+     * The REST query of an explanation ({@code name} = {@code field} or {@code metric} = {@code value}): the range,
+     * dataset and baseline; a segment, granularity or second metric would not mean anything there and is refused.
+     */
+    Map<String, String> explainQuery(String name, String value, String baseline, String minBaselineRows) {
+        if (segment != null) {
+            throw new dev.vigil.core.VigilArgumentException(
+                    "--segment: --explain splits over every declared segment; leave --segment out");
+        }
+        if (granularity != null) {
+            throw new dev.vigil.core.VigilArgumentException(
+                    "--granularity: --explain explains the whole range from --from to --to; leave --granularity out");
+        }
+        if (name.equals("field") ? field != null : metric != null) {
+            throw new dev.vigil.core.VigilArgumentException("--" + name + ": --explain names the " + name + " already ("
+                    + value + "); leave --" + name + " out");
+        }
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put(name, value);
+        query.put("dataset", dataset);
+        query.put("from", from == null ? null : from.toString());
+        query.put("to", to == null ? null : to.toString());
+        query.put("baseline", baseline);
+        query.put("min_baseline_rows", minBaselineRows);
+        return query;
+    }
+
     /** The REST query of these options; unset ones are null and left out. */
     Map<String, String> query() {
         Map<String, String> query = new LinkedHashMap<>();

@@ -461,6 +461,24 @@ public final class Vigil {
         return http.get(versionPath(modelId, version) + "/performance" + queryString(query));
     }
 
+    /**
+     * Which segment is worst for a field's drift: the range's psi of {@code field} against a baseline split into each
+     * declared segment's contribution, largest first ({@code query}: field, dataset, from, to, baseline,
+     * min_baseline_rows).
+     */
+    public JsonNode explainDrift(String modelId, String version, Map<String, String> query) {
+        return http.get(versionPath(modelId, version) + "/drift/explain" + queryString(query));
+    }
+
+    /**
+     * Which segment is worst for a performance drop: the range's worsening of {@code metric} from the reference split
+     * into each declared segment's contribution, largest first ({@code query}: metric, field, dataset, from, to,
+     * baseline).
+     */
+    public JsonNode explainPerformance(String modelId, String version, Map<String, String> query) {
+        return http.get(versionPath(modelId, version) + "/performance/explain" + queryString(query));
+    }
+
     /** {@link #metrics(String, String, Map)} as typed rows, for a typed request (the records the server answers from). */
     public List<MetricRow> metrics(String modelId, String version, ProfileRequest request) {
         return Rows.metrics(metrics(modelId, version, request.toParams()));

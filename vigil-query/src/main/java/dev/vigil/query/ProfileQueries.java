@@ -10,9 +10,11 @@ import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Granularity;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.model.Segment;
 import dev.vigil.core.model.TextLength;
 import dev.vigil.core.query.Baseline;
 import dev.vigil.core.query.DriftRow;
+import dev.vigil.core.query.ExplainRow;
 import dev.vigil.core.query.MetricKey;
 import dev.vigil.core.query.MetricRow;
 import dev.vigil.core.query.PerformanceRow;
@@ -345,6 +347,158 @@ public final class ProfileQueries {
                 q,
                 request,
                 PerformanceQuery.rows(dataset, windows, calibrations, reference.specName(), request.metric()));
+    }
+
+    /**
+     * {@code GET …/drift/explain}: the drift of the request's field over its whole range against the asked baseline
+     * (training by default; not {@code previous}), split into each declared segment's contribution ({@link
+     * ExplainQuery#drift}), largest first.
+     */
+    public List<ExplainRow> explainDrift(ModelVersion version, ProfileRequest request) {
+        Resolved q = resolve(version, request.withSegment(Optional.empty()));
+        String field = q.field()
+                .orElseThrow(() -> new VigilArgumentException(
+                        "field: explain needs the field whose drift it splits over the segments (field=NAME)"));
+        request.asked().ifPresent(question -> checkNames(version, request.withSegment(Optional.empty()), question));
+        Baseline baseline = request.baseline().orElse(Baseline.TRAINING);
+        if (baseline.isPrevious()) {
+            throw new VigilArgumentException("baseline: previous changes from window to window, so a range has no one"
+                    + " baseline to split its drift against: use training, testing or FROM/TO");
+        }
+        String dataset = q.datasetName();
+        List<Bucket> window = allSegments(q, dataset, q.from(), q.to(), List.of(field), q.askedFrom(), q.askedTo());
+        List<Bucket> reference = baseline.reference().isPresent()
+                ? reference(q, baseline.reference().get())
+                : q.mergedAll(
+                        store, dataset, baseline.from().get(), baseline.to().get());
+        FieldProfile base = byField(reference).get(field);
+        if (base == null || base.validCount() < request.minBaselineRows()) {
+            throw new VigilArgumentException("baseline: " + baseline.describe() + " has "
+                    + (base == null ? 0 : base.validCount()) + " valid values of " + field + ", fewer than the "
+                    + request.minBaselineRows() + " needed (min_baseline_rows)");
+        }
+        boolean text = base.kind() == FieldType.Kind.TEXT;
+        Instant start = q.askedFrom()
+                .orElse(window.stream()
+                        .map(b -> b.start)
+                        .min(Instant::compareTo)
+                        .orElse(q.from()));
+        Instant end = q.askedTo()
+                .orElse(window.stream().map(b -> b.end).max(Instant::compareTo).orElse(q.to()));
+        return ExplainQuery.drift(
+                version.segments(),
+                dataset,
+                field,
+                text ? TextLength.of(field) : field,
+                window,
+                base,
+                baseline,
+                start,
+                end);
+    }
+
+    /**
+     * {@code GET …/performance/explain}: the worsening of the request's performance metric over its whole range from
+     * its value on the reference (training by default, or testing), split into each declared segment's contribution
+     * ({@link ExplainQuery#performance}), largest first; of the request's prediction, else of each prediction.
+     */
+    public List<ExplainRow> explainPerformance(ModelVersion version, ProfileRequest request) {
+        Resolved q = resolve(version, request.withSegment(Optional.empty()));
+        String metric = request.metric()
+                .orElseThrow(
+                        () -> new VigilArgumentException(
+                                "metric: explain needs the performance metric whose drop it splits (metric=accuracy, f1, mae…)"));
+        request.asked().ifPresent(question -> checkNames(version, request.withSegment(Optional.empty()), question));
+        ExplainQuery.checkSplittable(metric);
+        Optional<Baseline> asked = request.baseline().flatMap(b -> Baseline.parseReference(b.name()));
+        DatasetKind reference = asked.flatMap(Baseline::reference).orElse(DatasetKind.TRAINING);
+        if (store.datasets()
+                .find(version.modelId(), version.version(), reference)
+                .isEmpty()) {
+            throw new VigilNotFoundException(version.modelId() + "/" + version.version() + " has no "
+                    + reference.specName() + " dataset connected to compare performance with");
+        }
+        String dataset = q.datasetName();
+        List<String> predictions = q.field()
+                .map(List::of)
+                .orElseGet(() -> version.schema().group(FieldGroup.PREDICTIONS).stream()
+                        .map(Field::name)
+                        .toList());
+        List<String> stored = predictions.stream()
+                .map(f -> PerformanceProfile.FIELD_PREFIX + f)
+                .toList();
+        List<Bucket> window = allSegments(q, dataset, q.from(), q.to(), stored, q.askedFrom(), q.askedTo());
+        Map<String, PerformanceProfile> references = new HashMap<>();
+        BucketMerger.merge(
+                        Rollups.read(
+                                store,
+                                version,
+                                reference.specName(),
+                                Instant.EPOCH,
+                                FAR_FUTURE,
+                                Granularity.ALL,
+                                true,
+                                Optional.of(""),
+                                Optional.of(stored)),
+                        Granularity.ALL,
+                        Optional.empty(),
+                        Optional.empty())
+                .forEach(b -> references.put(b.field, b.performanceProfile()));
+        Instant start = q.askedFrom()
+                .orElse(window.stream()
+                        .map(b -> b.start)
+                        .min(Instant::compareTo)
+                        .orElse(q.from()));
+        Instant end = q.askedTo()
+                .orElse(window.stream().map(b -> b.end).max(Instant::compareTo).orElse(q.to()));
+        List<ExplainRow> out = new ArrayList<>();
+        for (String prediction : predictions) {
+            out.addAll(ExplainQuery.performance(
+                    version.segments(),
+                    dataset,
+                    prediction,
+                    metric,
+                    window,
+                    references.get(PerformanceProfile.FIELD_PREFIX + prediction),
+                    reference.specName(),
+                    start,
+                    end));
+        }
+        return out;
+    }
+
+    /**
+     * The declared segments of {@code version} that {@link #explainDrift} splits {@code field}'s drift over: all but
+     * those cut on the field itself, which would explain its drift by construction.
+     */
+    public static List<Segment> segmentsExplaining(ModelVersion version, String field) {
+        return version.segments().stream()
+                .filter(s -> !ExplainQuery.cutOn(s, storedField(version, field)))
+                .toList();
+    }
+
+    /** Every segment's (and all rows') profiles of {@code fields} in [{@code from}, {@code to}), merged whole. */
+    private List<Bucket> allSegments(
+            Resolved q,
+            String dataset,
+            Instant from,
+            Instant to,
+            List<String> fields,
+            Optional<Instant> boundFrom,
+            Optional<Instant> boundTo) {
+        BucketMerger merger = new BucketMerger(Granularity.ALL, boundFrom, boundTo, false);
+        Rollups.forEach(
+                store,
+                q.version(),
+                dataset,
+                from,
+                to,
+                Granularity.ALL,
+                Rollups.exactEdges(Granularity.ALL, boundFrom, boundTo),
+                Optional.empty(),
+                Optional.of(fields),
+                merger);
+        return merger.buckets();
     }
 
     /** CBPE's estimated metrics of a binary model ({@link Calibration#estimate}). */

@@ -329,6 +329,26 @@ class DashboardIT extends AbstractServerIT {
         assertThat(browser.findElement(By.className("segments")).getText()).contains("owner=" + EVIL_SEGMENT);
         assertThat(xss()).isNull();
         screenshot("field.png");
+        // which segment is worst: amount's drift on day 3 split over owner's values, the largest first as the REST
+        // route ranks them
+        Map<String, String> day = new LinkedHashMap<>();
+        day.put("field", "amount");
+        day.put("from", dayThree.toString());
+        day.put("to", dayThree.plus(Duration.ofDays(1)).toString());
+        JsonNode explained = vigil().explainDrift("shop", "v1", day);
+        assertThat(explained).isNotEmpty();
+        browser.get(server().url() + "/models/shop/versions/v1/fields/amount?from=" + dayThree + "&to="
+                + dayThree.plus(Duration.ofDays(1)));
+        WebElement panel = browser.findElement(By.className("root-cause"));
+        List<WebElement> bars = panel.findElements(By.cssSelector("svg.hbars rect.bar"));
+        assertThat(bars).hasSize(Math.min(12, explained.size()));
+        assertThat(panel.findElements(By.cssSelector("svg.hbars text.bar-label"))
+                        .get(0)
+                        .getText())
+                .isEqualTo(explained.get(0).path("segment").asText());
+        assertThat(xss()).isNull();
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", panel);
+        screenshot("field-root-cause.png");
     }
 
     @Test

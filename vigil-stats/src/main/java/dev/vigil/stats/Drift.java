@@ -267,7 +267,7 @@ public final class Drift {
      * The baseline's deciles, ascending, each once. A decile that repeats the one before would bound a bin empty on
      * both sides, whose terms in {@link #shareDistances} are exactly 0: leaving it out changes no metric.
      */
-    private static double[] decileEdges(Quantiles baseline) {
+    static double[] decileEdges(Quantiles baseline) {
         double[] edges = new double[DECILES.length];
         int n = 0;
         for (double decile : DECILES) {
@@ -280,7 +280,7 @@ public final class Drift {
     }
 
     /** Shares of (-inf, e1), [e1, e2), …, [e9, +inf) from the fraction of values below each edge. */
-    private static double[] binShares(Quantiles sketch, double[] edges) {
+    static double[] binShares(Quantiles sketch, double[] edges) {
         double[] shares = new double[edges.length + 1];
         double below = 0;
         for (int i = 0; i < edges.length; i++) {
@@ -341,7 +341,7 @@ public final class Drift {
         out.put("new_value_ratio", (double) newValues / window.validCount());
     }
 
-    private static List<String> top(Map<String, Long> counts) {
+    static List<String> top(Map<String, Long> counts) {
         List<Map.Entry<String, Long>> sorted = new ArrayList<>(counts.entrySet());
         sorted.sort(CategoricalProfile.BY_COUNT_THEN_VALUE);
         List<String> out = new ArrayList<>();

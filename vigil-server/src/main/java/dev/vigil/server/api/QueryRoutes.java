@@ -1,6 +1,7 @@
 package dev.vigil.server.api;
 
 import dev.vigil.core.query.DriftRow;
+import dev.vigil.core.query.ExplainRow;
 import dev.vigil.core.query.MetricRow;
 import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.core.query.ProfileRequest.Question;
@@ -54,6 +55,15 @@ public final class QueryRoutes {
                         "min_baseline_rows",
                         "top")
                 .answers(Routes.listOf(DriftRow.class))
+                .get(
+                        VERSION + "/drift/explain",
+                        this::explainDrift,
+                        "Which segment is worst: a field's drift (psi) over the range against a baseline, split into"
+                                + " each declared segment's contribution (they add up to the psi), with its share of"
+                                + " the rows and its own drift_score, largest first. Query field (required), dataset,"
+                                + " from, to, baseline (training|testing|FROM/TO), min_baseline_rows (default 100)")
+                .query("field", "dataset", "from", "to", "baseline", "min_baseline_rows")
+                .answers(Routes.listOf(ExplainRow.class))
                 .tag("performance")
                 .get(
                         VERSION + "/performance",
@@ -64,6 +74,16 @@ public final class QueryRoutes {
                                 + " segment, baseline (training|testing: the calibration reference, default training)")
                 .query("dataset", "field", "metric", "from", "to", "granularity", "segment", "baseline")
                 .answers(Routes.listOf(PerformanceRowJson.class))
+                .get(
+                        VERSION + "/performance/explain",
+                        this::explainPerformance,
+                        "Which segment is worst: a performance metric's worsening over the range from its value on"
+                                + " the reference, split into each declared segment's contribution (exactly for"
+                                + " metrics that are means over rows: accuracy, mae, mse, subset_accuracy), with its"
+                                + " share of the labeled rows and its own value, largest first. Query metric"
+                                + " (required), field (a prediction), dataset, from, to, baseline (training|testing)")
+                .query("metric", "field", "dataset", "from", "to", "baseline")
+                .answers(Routes.listOf(ExplainRow.class))
                 .endpoints();
     }
 
@@ -75,6 +95,16 @@ public final class QueryRoutes {
     private void drift(Context ctx) {
         var version = Lookups.version(store, ctx);
         Json.send(ctx, 200, queries.drift(version, request(ctx, Question.DRIFT)));
+    }
+
+    private void explainDrift(Context ctx) {
+        var version = Lookups.version(store, ctx);
+        Json.send(ctx, 200, queries.explainDrift(version, request(ctx, Question.DRIFT)));
+    }
+
+    private void explainPerformance(Context ctx) {
+        var version = Lookups.version(store, ctx);
+        Json.send(ctx, 200, queries.explainPerformance(version, request(ctx, Question.PERFORMANCE)));
     }
 
     private void performance(Context ctx) {

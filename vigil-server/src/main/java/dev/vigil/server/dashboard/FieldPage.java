@@ -1,7 +1,9 @@
 package dev.vigil.server.dashboard;
 
+import dev.vigil.core.VigilException;
 import dev.vigil.core.model.Granularity;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.query.ExplainRow;
 import dev.vigil.core.query.MetricRow;
 import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.query.ProfileQueries;
@@ -27,6 +29,61 @@ final class FieldPage {
     /** The page of {@code field} of {@code v} over {@code range}, with alert buttons when the token {@code mayAct}. */
     String render(ModelVersion v, String field, PageRange range, String csrf, boolean mayAct) {
         return Layout.page("Vigil — " + field, body(v, field, range, csrf, false, mayAct), csrf, false);
+    }
+
+    /**
+     * "Which segment is worst": the field's drift (psi) over the whole range against training, split into each
+     * declared segment's contribution (decision 0032), as horizontal bars, largest first (the 12 largest). A version
+     * without segments, a field without binned drift, or no training baseline says so in a line instead.
+     */
+    private String rootCause(ModelVersion v, String field, PageRange range, boolean report) {
+        StringBuilder out =
+                new StringBuilder(report ? "<h4>Which segment is worst</h4>" : "<h2>Which segment is worst</h2>");
+        out.append("<div class=\"root-cause\">");
+        List<ExplainRow> rows;
+        try {
+            rows = ProfileQueries.segmentsExplaining(v, field).isEmpty()
+                    ? List.of()
+                    : queries.explainDrift(v, range.request().withField(field));
+        } catch (VigilException e) {
+            return out.append("<p class=\"muted\">")
+                    .append(Html.text(e.getMessage()))
+                    .append("</p></div>")
+                    .toString();
+        }
+        if (rows.isEmpty()) {
+            return out.append("<p class=\"muted\">")
+                    .append(Html.text(
+                            v.segments().isEmpty()
+                                    ? "No segments declared for this version."
+                                    : ProfileQueries.segmentsExplaining(v, field)
+                                                    .isEmpty()
+                                            ? "Every declared segment is cut on " + field
+                                                    + " itself, which would explain its" + " drift by construction."
+                                            : "No segment splits this field's drift in this range (no binned drift, or no"
+                                                    + " rows)."))
+                    .append("</p></div>")
+                    .toString();
+        }
+        List<ExplainRow> top = rows.subList(0, Math.min(12, rows.size()));
+        List<String> notes = top.stream()
+                .map(r -> Svg.number(r.contribution() == null ? 0 : r.contribution())
+                        + (r.contributionShare() == null
+                                ? ""
+                                : String.format(java.util.Locale.ROOT, " (%.0f%%)", 100 * r.contributionShare()))
+                        + String.format(java.util.Locale.ROOT, " · %.0f%% of rows", 100 * r.share()))
+                .toList();
+        out.append(Svg.horizontalBars(
+                        "Contribution to psi " + Svg.number(rows.get(0).total()) + " against "
+                                + rows.get(0).baseline(),
+                        top.stream().map(ExplainRow::segment).toList(),
+                        top.stream().map(ExplainRow::contribution).toList(),
+                        notes,
+                        680))
+                .append("<p class=\"muted\">The contributions of one declared segment's values (and of its"
+                        + " __rest__: rows none of them holds) add up to the field's psi; a segment cut on this field"
+                        + " itself is left out (decision 0032).</p></div>");
+        return out.toString();
     }
 
     /**
@@ -127,6 +184,7 @@ final class FieldPage {
                     .append("</td></tr>"));
             body.append("</tbody></table>");
         }
+        body.append(rootCause(v, field, range, report));
         if (!report) {
             body.append("<h2>Alerts</h2>")
                     .append(AlertTable.render(

@@ -394,6 +394,81 @@ final class Svg {
         return out.append("</svg>").toString();
     }
 
+    /**
+     * Horizontal bars, one row per label, from a zero line: positive values to the right (in the first colour),
+     * negative to the left (in grey), scaled to the largest magnitude; each row shows its label at the left (cut to
+     * 24 characters; the full label in the tooltip) and {@code notes}' text at the bar's end.
+     */
+    static String horizontalBars(
+            String title, List<String> labels, List<Double> values, List<String> notes, int width) {
+        int row = 20;
+        int top = 24;
+        int labelWidth = 170;
+        int noteWidth = 170;
+        int height = top + Math.max(1, labels.size()) * row + 6;
+        double max = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            max = Math.max(max, Math.abs(value(values, i)));
+        }
+        boolean negatives = values.stream().anyMatch(v -> v != null && v < 0);
+        double span = width - labelWidth - noteWidth - 10;
+        double zero = labelWidth + (negatives ? span * 0.25 : 0);
+        double scale = max <= 0 ? 0 : (negatives ? span * 0.75 : span) / max;
+        StringBuilder out = new StringBuilder();
+        out.append("<svg class=\"chart hbars\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
+                .append("\"><title>")
+                .append(Html.text(title))
+                .append("</title><text x=\"0\" y=\"14\" class=\"chart-title\">")
+                .append(Html.text(title))
+                .append("</text>");
+        for (int i = 0; i < labels.size(); i++) {
+            double v = value(values, i);
+            double y = top + i * row;
+            double w = Math.abs(v) * scale;
+            double x = v >= 0 ? zero : zero - w;
+            String label = labels.get(i);
+            String shown = label.length() > 24 ? label.substring(0, 23) + "…" : label;
+            out.append(String.format(
+                            Locale.ROOT,
+                            "<text class=\"axis bar-label\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
+                            labelWidth - 6,
+                            y + 13))
+                    .append(Html.text(shown))
+                    // a cut label keeps the whole one as its tooltip
+                    .append(shown.equals(label) ? "" : "<title>" + Html.text(label) + "</title>")
+                    .append("</text>")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\">",
+                            x,
+                            y + 3,
+                            Math.max(w, 0.5),
+                            row - 6,
+                            v >= 0 ? COLORS[0] : "#9ca3af"))
+                    .append("<title>")
+                    .append(Html.text(label + ": " + number(v)))
+                    .append("</title></rect>")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "<text class=\"legend\" x=\"%.1f\" y=\"%.1f\">",
+                            Math.max(zero, x + w) + 4,
+                            y + 13))
+                    .append(Html.text(i < notes.size() ? notes.get(i) : number(v)))
+                    .append("</text>");
+        }
+        out.append(String.format(
+                Locale.ROOT,
+                "<line class=\"axis-line\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#6b7280\"/>",
+                zero,
+                top,
+                zero,
+                height - 6));
+        return out.append("</svg>").toString();
+    }
+
     private static double value(List<Double> values, int i) {
         Double v = i < values.size() ? values.get(i) : null;
         return v == null || !Double.isFinite(v) ? 0 : v;
