@@ -62,7 +62,8 @@ record ExpectedConfusion(
         if (a == 0) {
             return new double[] {0, 0};
         }
-        return new double[] {tp / a, (fn * fn * varPredictedPositive + tp * tp * varPredictedNegative) / (a * a * a * a)};
+        return new double[] {tp / a, (fn * fn * varPredictedPositive + tp * tp * varPredictedNegative) / (a * a * a * a)
+        };
     }
 
     /**

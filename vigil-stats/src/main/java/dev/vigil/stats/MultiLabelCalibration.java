@@ -59,7 +59,9 @@ public final class MultiLabelCalibration implements PerformanceEstimator {
                 .orElseThrow(() -> new VigilArgumentException("multi-label CBPE needs a multi-label model, not a "
                         + window.type().specName() + " model"));
         Map<String, Calibration.Estimate> out = new LinkedHashMap<>();
-        if (scored.overflowed() || scored.classes().isEmpty() || !labels.keySet().containsAll(scored.classes().keySet())) {
+        if (scored.overflowed()
+                || scored.classes().isEmpty()
+                || !labels.keySet().containsAll(scored.classes().keySet())) {
             return out;
         }
         int k = scored.classes().size();

@@ -87,7 +87,9 @@ public final class MulticlassCalibration implements PerformanceEstimator {
                 .orElseThrow(() -> new VigilArgumentException("multiclass CBPE needs a multiclass model, not a "
                         + window.type().specName() + " model"));
         Map<String, Calibration.Estimate> out = new LinkedHashMap<>();
-        if (scored.overflowed() || scored.classes().isEmpty() || !classes.keySet().containsAll(scored.classes().keySet())) {
+        if (scored.overflowed()
+                || scored.classes().isEmpty()
+                || !classes.keySet().containsAll(scored.classes().keySet())) {
             return out;
         }
         int k = scored.classes().size();

@@ -47,7 +47,8 @@ final class CbpeCases {
                     scores.put(header[i], Double.parseDouble(cells[i]));
                 }
                 Row row = new Row(cells[0], Integer.parseInt(cells[1]), cells[2], cells[3], scores);
-                out.computeIfAbsent(row.set() + " " + row.window(), k -> new ArrayList<>()).add(row);
+                out.computeIfAbsent(row.set() + " " + row.window(), k -> new ArrayList<>())
+                        .add(row);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -61,7 +61,8 @@ class MulticlassCalibrationTest {
                 double q = expected.path("queries").get(i).asDouble();
                 assertThat(calibration.probability(name, q).orElseThrow())
                         .as("c_%s(%s)", name, q)
-                        .isCloseTo(expected.path("probabilities").path(name).get(i).asDouble(), within(1e-12));
+                        .isCloseTo(
+                                expected.path("probabilities").path(name).get(i).asDouble(), within(1e-12));
             }
         }
         assertThat(calibration.probability("e", 0.5)).isEmpty();
@@ -114,10 +115,14 @@ class MulticlassCalibrationTest {
         List<Double> all = new ArrayList<>();
         zScores.forEach((metric, z) -> {
             assertThat(z).hasSize(40);
-            assertThat(share(z, 2)).as("%s: share of windows within 2 std", metric).isGreaterThanOrEqualTo(0.9);
+            assertThat(share(z, 2))
+                    .as("%s: share of windows within 2 std", metric)
+                    .isGreaterThanOrEqualTo(0.9);
             all.addAll(z);
         });
-        assertThat(share(all, 1)).as("share within 1 std (an inflated std would raise it)").isBetween(0.45, 0.85);
+        assertThat(share(all, 1))
+                .as("share within 1 std (an inflated std would raise it)")
+                .isBetween(0.45, 0.85);
     }
 
     static double share(List<Double> z, double stds) {
@@ -174,7 +179,9 @@ class MulticlassCalibrationTest {
     void rowsWithoutAnActualAreEstimatedToo() {
         PerformanceProfile withActuals = profiles.get("window 3");
         PerformanceProfile without = PerformanceProfile.create(ModelType.MULTICLASS);
-        CbpeCases.rows("multiclass").get("window 3").forEach(r -> without.addMulticlass(r.predicted(), r.scores(), null));
+        CbpeCases.rows("multiclass")
+                .get("window 3")
+                .forEach(r -> without.addMulticlass(r.predicted(), r.scores(), null));
         assertThat(without.actualsCount()).isZero();
         assertThat(calibration.estimate(without)).isEqualTo(calibration.estimate(withActuals));
     }
