@@ -89,6 +89,12 @@ class MulticlassCbpeIT extends AbstractServerIT {
                             "ts",
                             labels);
         }
+        vigil().version("flowers", "v1")
+                .createMonitor("{name: estimate-low, type: performance_degradation, fields: [probs], metric:"
+                        + " estimated_accuracy, detection: {method: absolute, min: 0.9}}");
+        vigil().version("flowers", "v1")
+                .createMonitor("{name: estimate-fine, type: performance_degradation, fields: [probs], metric:"
+                        + " estimated_f1_macro, detection: {method: absolute, min: 0.5}}");
         runTrainingAndServing("flowers", "v1", start, end);
     }
 
@@ -155,5 +161,27 @@ class MulticlassCbpeIT extends AbstractServerIT {
         assertThatThrownBy(() -> performance(Map.of("metric", "estimated_auc_roc")))
                 .hasMessageContaining("estimated_auc_roc")
                 .hasMessageContaining("estimated_f1_macro");
+    }
+
+    @Test
+    void aPerformanceDegradationMonitorWatchesAnEstimate() {
+        Map<String, Double> estimates = new HashMap<>();
+        for (JsonNode w : expected.path("windows")) {
+            estimates.put(
+                    Instant.parse(w.path("window_start").asText()).toString(),
+                    w.path("estimated").path("estimated_accuracy").path("value").asDouble());
+        }
+        List<JsonNode> alerts = new ArrayList<>();
+        vigil().alerts(Map.of("model", "flowers")).forEach(alerts::add);
+        // the estimated accuracy, about 0.70, is below 0.9 in every hour, above 0.5 in none: only estimate-low fires
+        assertThat(alerts).isNotEmpty();
+        assertThat(alerts).allSatisfy(a -> {
+            assertThat(a.path("monitor").asText()).isEqualTo("estimate-low");
+            assertThat(a.path("metric").asText()).isEqualTo("estimated_accuracy");
+            Double want =
+                    estimates.get(Instant.parse(a.path("window_start").asText()).toString());
+            assertThat(want).as("an alert of a serving hour: %s", a).isNotNull();
+            assertThat(a.path("value").asDouble()).as("%s", a).isCloseTo(want, within(1e-3));
+        });
     }
 }
