@@ -13,12 +13,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vigil performance}: realized performance per window (the prediction field as {@code field}) and, for
- * binary models with a score, CBPE estimates beside it.
+ * binary models with a score and multiclass and multi-label models with dict predictions, CBPE estimates beside it.
  */
 @Command(
         name = "performance",
         description = "Model performance per window from stored profiles: realized where actuals arrived,"
-                + " estimated (CBPE) for binary models with a score.")
+                + " estimated (CBPE) for binary models with a score and multiclass and multi-label models with"
+                + " dict predictions.")
 final class PerformanceCommand implements Callable<Integer> {
     private final CliContext context;
 

@@ -3,6 +3,7 @@ package dev.vigil.query;
 import dev.vigil.core.query.PerformanceRow;
 import dev.vigil.query.BucketMerger.Bucket;
 import dev.vigil.stats.Calibration;
+import dev.vigil.stats.PerformanceEstimator;
 import dev.vigil.stats.PerformanceProfile;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.Optional;
 
 /**
  * Answers performance queries from stored performance profiles: realized metrics of the rows whose actuals
- * have arrived, and, for binary models with a score and a calibrated reference, CBPE estimates over every row
+ * have arrived, and, for binary models with a score or multiclass and multi-label models with dict predictions and
+ * a calibrated reference, CBPE estimates over every row
  * of the window with their standard deviation ({@code "std"}) and the reference they came from.
  */
 final class PerformanceQuery {
@@ -26,7 +28,7 @@ final class PerformanceQuery {
     static List<PerformanceRow> rows(
             String dataset,
             List<Bucket> buckets,
-            Map<String, Calibration> calibrations,
+            Map<String, PerformanceEstimator> calibrations,
             String reference,
             Optional<String> metric) {
         List<PerformanceRow> out = new ArrayList<>();
@@ -41,7 +43,7 @@ final class PerformanceQuery {
                     out.add(row(dataset, b, field, m.getKey(), m.getValue(), Optional.empty()));
                 }
             }
-            Calibration calibration = calibrations.get(b.field);
+            PerformanceEstimator calibration = calibrations.get(b.field);
             if (calibration == null) {
                 continue;
             }

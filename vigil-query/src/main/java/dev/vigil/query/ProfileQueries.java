@@ -22,10 +22,10 @@ import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.core.query.ProfileRequest.Question;
 import dev.vigil.core.query.Suggest;
 import dev.vigil.query.BucketMerger.Bucket;
-import dev.vigil.stats.Calibration;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.Drift;
 import dev.vigil.stats.FieldProfile;
+import dev.vigil.stats.PerformanceEstimator;
 import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.StoredProfile;
@@ -310,8 +310,9 @@ public final class ProfileQueries {
     }
 
     /**
-     * {@code GET …/performance}: realized performance rows, and CBPE estimates for binary models calibrated on the
-     * asked labeled reference (training by default).
+     * {@code GET …/performance}: realized performance rows, and CBPE estimates for binary models with a score and
+     * multiclass and multi-label models with dict predictions, calibrated on the asked labeled reference (training
+     * by default).
      */
     public List<PerformanceRow> performance(ModelVersion version, ProfileRequest request) {
         Resolved q = resolve(version, request);
@@ -332,8 +333,8 @@ public final class ProfileQueries {
             throw new VigilNotFoundException(version.modelId() + "/" + version.version() + " has no "
                     + reference.specName() + " dataset connected to calibrate estimated performance on");
         }
-        Map<String, Calibration> calibrations = new HashMap<>();
-        if (connected && version.modelType() == ModelType.BINARY) {
+        Map<String, PerformanceEstimator> calibrations = new HashMap<>();
+        if (connected && ESTIMATED_TYPES.contains(version.modelType())) {
             BucketMerger.merge(
                             q.overAllRows()
                                     .performance(
@@ -341,7 +342,8 @@ public final class ProfileQueries {
                             Granularity.ALL,
                             Optional.empty(),
                             Optional.empty())
-                    .forEach(b -> Calibration.fit(b.performanceProfile()).ifPresent(c -> calibrations.put(b.field, c)));
+                    .forEach(b -> PerformanceEstimator.fit(b.performanceProfile())
+                            .ifPresent(c -> calibrations.put(b.field, c)));
         }
         return explainedIfEmpty(
                 q,
@@ -501,9 +503,12 @@ public final class ProfileQueries {
         return merger.buckets();
     }
 
-    /** CBPE's estimated metrics of a binary model ({@link Calibration#estimate}). */
-    private static final List<String> ESTIMATED = List.of(
-            "estimated_accuracy", "estimated_precision", "estimated_recall", "estimated_f1", "estimated_auc_roc");
+    /**
+     * The model types CBPE estimates ({@link PerformanceEstimator}): binary with a score, multiclass and multi-label
+     * with dict predictions.
+     */
+    private static final Set<ModelType> ESTIMATED_TYPES =
+            Set.of(ModelType.BINARY, ModelType.MULTICLASS, ModelType.MULTI_LABEL);
 
     /**
      * Refuses a field, metric or segment a user asked that {@code version} does not have, in one sentence with the
@@ -572,8 +577,9 @@ public final class ProfileQueries {
             case DRIFT -> kinds.forEach(kind -> known.addAll(Drift.metricNames(kind)));
             case PERFORMANCE -> {
                 known.addAll(PerformanceProfile.metricNames(version.modelType()));
-                if (version.modelType() == ModelType.BINARY) {
-                    known.addAll(ESTIMATED);
+                known.addAll(PerformanceEstimator.metricNames(version.modelType()));
+                if (version.modelType() == ModelType.MULTI_LABEL) {
+                    perValue.add("estimated_f1");
                 }
                 if (version.modelType() == ModelType.MULTICLASS) {
                     perValue.addAll(List.of("precision", "recall", "f1"));

@@ -21,7 +21,7 @@ import java.util.Optional;
  * Hanley and McNeil (1982) at the expected class sizes. A well-calibrated model's realized metric lands within
  * about two of them of the estimate.
  */
-public final class Calibration {
+public final class Calibration implements PerformanceEstimator {
     private final double[] scores;
     private final double[] fitted;
 
@@ -44,6 +44,16 @@ public final class Calibration {
                 .scores()
                 .orElseThrow(() -> new VigilArgumentException("CBPE needs a binary model with a score, not a "
                         + reference.type().specName() + " model"));
+        return fit(h, true);
+    }
+
+    /**
+     * Fits the calibration on the rows with an actual of {@code h}: empty when there is none, or, when {@code
+     * bothClasses}, when they are not of both classes. Without {@code bothClasses} a class no row has is fitted as
+     * the constant 0 (or 1), as scikit-learn's isotonic fit of one-class data: one class against the rest of a
+     * multiclass reference where the class never occurs.
+     */
+    static Optional<Calibration> fit(ScoreHistogram h, boolean bothClasses) {
         int n = h.size();
         double[] scores = new double[n]; // the buckets with an actual: score, rows with an actual, positive share
         double[] weights = new double[n];
@@ -63,7 +73,7 @@ public final class Calibration {
                 negatives += neg;
             }
         }
-        if (positives == 0 || negatives == 0) {
+        if (points == 0 || (bothClasses && (positives == 0 || negatives == 0))) {
             return Optional.empty();
         }
         return Optional.of(pava(Arrays.copyOf(scores, points), weights, shares));
@@ -132,6 +142,7 @@ public final class Calibration {
      * estimated_precision estimated_recall estimated_f1 estimated_auc_roc}. Empty when the window has no scored
      * row.
      */
+    @Override
     public Map<String, Estimate> estimate(PerformanceProfile window) {
         ScoreHistogram h = window.scores()
                 .orElseThrow(() -> new VigilArgumentException("CBPE needs a binary model with a score, not a "

@@ -7,13 +7,36 @@ import java.util.TreeSet;
 /**
  * Multiclass classification: the confusion matrix (actual class → predicted class → rows) of the rows with an
  * actual. Classes are the union of the actual and predicted classes seen, as scikit-learn's default
- * {@code labels}.
+ * {@code labels}. When predictions are a dict of class → probability, also every row's probabilities per class
+ * ({@link ScoredClasses}), for CBPE one class against the rest ({@link MulticlassCalibration}).
  */
 final class MulticlassPerformance implements TaskPerformance {
     private final TreeMap<String, TreeMap<String, Long>> confusion = new TreeMap<>();
+    private final ScoredClasses scores;
+
+    MulticlassPerformance() {
+        this(new ScoredClasses());
+    }
+
+    private MulticlassPerformance(ScoredClasses scores) {
+        this.scores = scores;
+    }
 
     void add(String predicted, String actual) {
         confusion.computeIfAbsent(actual, k -> new TreeMap<>()).merge(predicted, 1L, Long::sum);
+    }
+
+    /** A row's probabilities, with or without an actual (null: not arrived). */
+    void addScores(Map<String, Double> probabilities, String predicted, String actual) {
+        probabilities.forEach((name, p) -> {
+            if (name != null && p != null) {
+                scores.add(name, p, name.equals(predicted), actual == null ? null : actual.equals(name));
+            }
+        });
+    }
+
+    ScoredClasses scores() {
+        return scores;
     }
 
     @Override
@@ -21,6 +44,7 @@ final class MulticlassPerformance implements TaskPerformance {
         MulticlassPerformance o = (MulticlassPerformance) other;
         o.confusion.forEach((actual, row) -> row.forEach((predicted, n) ->
                 confusion.computeIfAbsent(actual, k -> new TreeMap<>()).merge(predicted, n, Long::sum)));
+        scores.merge(o.scores);
     }
 
     @Override
@@ -47,14 +71,14 @@ final class MulticlassPerformance implements TaskPerformance {
         metrics.put("accuracy", accuracy);
         double[] macro = new double[3];
         double[] weighted = new double[3];
-        Map<String, double[]> scores = new TreeMap<>();
+        Map<String, double[]> byClass = new TreeMap<>();
         for (Map.Entry<String, long[]> e : perClass.entrySet()) {
             long[] c = e.getValue();
             double precision = BinaryPerformance.ratioOrZero(c[0], c[1]);
             double recall = BinaryPerformance.ratioOrZero(c[0], c[2]);
             double f1 = BinaryPerformance.ratioOrZero(2.0 * c[0], c[1] + c[2]);
             double[] s = {precision, recall, f1};
-            scores.put(e.getKey(), s);
+            byClass.put(e.getKey(), s);
             for (int i = 0; i < 3; i++) {
                 macro[i] += s[i] / classes.size();
                 weighted[i] += s[i] * c[2] / total;
@@ -68,7 +92,7 @@ final class MulticlassPerformance implements TaskPerformance {
             metrics.put(names[i] + "_weighted", weighted[i]);
         }
         for (int i = 0; i < 3; i++) {
-            for (Map.Entry<String, double[]> e : scores.entrySet()) {
+            for (Map.Entry<String, double[]> e : byClass.entrySet()) {
                 metrics.put(names[i] + "[" + e.getKey() + "]", e.getValue()[i]);
             }
         }
@@ -81,17 +105,20 @@ final class MulticlassPerformance implements TaskPerformance {
         confusion.forEach((actual, row) -> row.forEach((predicted, n) -> {
             out.writeString(actual).writeString(predicted).writeLong(n);
         }));
+        scores.write(out);
     }
 
     static MulticlassPerformance read(ProfileReader in) {
-        MulticlassPerformance m = new MulticlassPerformance();
+        TreeMap<String, TreeMap<String, Long>> confusion = new TreeMap<>();
         int cells = in.readCount("confusion cells", 4 + 4 + Long.BYTES);
         for (int i = 0; i < cells; i++) {
             String actual = in.readString("actual class");
             String predicted = in.readString("predicted class");
             long n = in.readCounter("confusion count");
-            m.confusion.computeIfAbsent(actual, k -> new TreeMap<>()).merge(predicted, n, Long::sum);
+            confusion.computeIfAbsent(actual, k -> new TreeMap<>()).merge(predicted, n, Long::sum);
         }
+        MulticlassPerformance m = new MulticlassPerformance(ScoredClasses.read(in));
+        m.confusion.putAll(confusion);
         return m;
     }
 

@@ -23,33 +23,42 @@ import java.util.stream.Collectors;
  * <p>Exact: counts, confusion matrices, error sums (compensated), per-row ranking scores. Approximate: {@code
  * auc_roc}, from a score histogram with buckets of relative width 2.4e-4 ({@link ScoreHistogram}).
  *
- * <p>Binary format, version 2 (big-endian; strings as in {@code package-info}; a varint is a non-negative long in
+ * <p>Binary format, version 3 (big-endian; strings as in {@code package-info}; a varint is a non-negative long in
  * unsigned LEB128, 7 bits a byte, least significant first, in as few bytes as it needs): magic {@code "VGF"}, version
- * byte 2, model type string, long count, long actuals_count, long invalid_actual_count, then by type:
+ * byte 3, model type string, long count, long actuals_count, long invalid_actual_count, then by type:
  *
  * <pre>
  *   binary       long tp, fp, tn, fn; double log_loss_sum, log_loss_compensation; long log_loss_rows;
  *                varint buckets, buckets x (varint key, varint positive, negative, predicted_positive,
  *                predicted_negative), keys ascending: the first key zigzag-encoded ((k &lt;&lt; 1) ^ (k &gt;&gt; 31)),
  *                each other as its step from the previous key (at least 1)
- *   multiclass   int cells, cells x (string actual, string predicted, long rows)
- *   multi-label  long rows, long exact_rows, int labels, labels x (string label, long tp, fp, fn)
+ *   multiclass   int cells, cells x (string actual, string predicted, long rows); scored classes
+ *   multi-label  long rows, long exact_rows, int labels, labels x (string label, long tp, fp, fn); scored classes
  *   regression   long rows; (double sum, double compensation) of error, |error|, error², |actual|,
  *                |error|/|actual|; long rows with a non-zero actual; double actual mean, actual m2
  *   ranking      int k, long rows; (double sum, double compensation) of ndcg, precision, recall, AP, RR
  * </pre>
  *
+ * <p>Scored classes (multiclass and multi-label models whose predictions are a dict of class → score, for CBPE one
+ * class against the rest): int classes, -1 when more than {@value ScoredClasses#MAX_CLASSES} were seen and none is
+ * kept, then classes x (string class, score histogram as the binary's: varint buckets, buckets x ...), classes
+ * ascending. A class's histogram counts every row whose dict gives the class a finite score: predicted positive
+ * when the row predicted the class, positive (negative) when its actual is (is not) the class.
+ *
+ * <p>Version 3 differs from version 2 by the scored classes only; a version 2 profile reads with none (no estimate).
+ * Binary, regression and ranking parts are written as in version 2 (a later version may extend them).
+ *
  * <p>A bucket's key is the 24-bit int {@link ScoreHistogram#key}: the bucket's double bits, those of a negative
  * score with all but the sign bit flipped, shifted right by the 40 mantissa bits a bucket cuts; the bucket of a key
  * is the score its scores are truncated to (toward 0). Version 1 differs in the binary histogram only: int buckets,
  * buckets x (double score, long positive, negative, predicted_positive, predicted_negative), scores ascending, 40
- * bytes a bucket where version 2 takes about 5. Version 1 stays readable and reads to the same metrics. A reader
+ * bytes a bucket where version 2 takes about 5. Versions 1 and 2 stay readable and read to the same metrics. A reader
  * rejects buckets whose keys are not ascending or not those of finite scores, a bucket with more rows with an
  * actual than rows, and buckets with more positive or negative actuals than the confusion counts.
  */
 public final class PerformanceProfile implements Profile {
     static final String MAGIC = "VGF";
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     static final String WHAT = "performance profile";
 
     /** Binary: a numeric score at or above it predicts the positive class when no boolean label is declared. */
@@ -149,7 +158,19 @@ public final class PerformanceProfile implements Profile {
 
     /** A multiclass row: predicted and actual class (null actual: not arrived; null prediction: unusable). */
     public void addMulticlass(String predicted, String actual) {
+        addMulticlass(predicted, null, actual);
+    }
+
+    /**
+     * A multiclass row whose prediction is a dict of class → probability ({@code probabilities}, null when the
+     * prediction is a class only) and {@code predicted} the class it names: the probabilities of every such row,
+     * with or without an actual, are kept per class for CBPE ({@link MulticlassCalibration}).
+     */
+    public void addMulticlass(String predicted, Map<String, Double> probabilities, String actual) {
         MulticlassPerformance multiclass = expect(MulticlassPerformance.class, "addMulticlass");
+        if (predicted != null && probabilities != null) {
+            multiclass.addScores(probabilities, predicted, actual);
+        }
         if (counted(predicted, actual)) {
             multiclass.add(predicted, actual);
         }
@@ -157,7 +178,19 @@ public final class PerformanceProfile implements Profile {
 
     /** A multi-label row: the predicted labels and the actual labels (null actual: not arrived). */
     public void addMultiLabel(Set<String> predicted, Set<String> actual) {
+        addMultiLabel(predicted, null, actual);
+    }
+
+    /**
+     * A multi-label row whose prediction is a dict of label → score ({@code scores}, null when the prediction is a
+     * label set only), {@code predicted} the labels it predicts: the scores of every such row, with or without an
+     * actual, are kept per label for CBPE ({@link MultiLabelCalibration}).
+     */
+    public void addMultiLabel(Set<String> predicted, Map<String, Double> scores, Set<String> actual) {
         MultiLabelPerformance multiLabel = expect(MultiLabelPerformance.class, "addMultiLabel");
+        if (predicted != null && scores != null) {
+            multiLabel.addScores(scores, predicted, actual);
+        }
         if (counted(predicted, actual)) {
             multiLabel.add(predicted, actual);
         }
@@ -274,6 +307,14 @@ public final class PerformanceProfile implements Profile {
     /** The score histogram of a binary model, for CBPE. */
     Optional<ScoreHistogram> scores() {
         return task instanceof BinaryPerformance b ? Optional.of(b.scores()) : Optional.empty();
+    }
+
+    /** The per-class score histograms of a multiclass or multi-label model, for CBPE one class against the rest. */
+    Optional<ScoredClasses> scoredClasses() {
+        if (task instanceof MulticlassPerformance m) {
+            return Optional.of(m.scores());
+        }
+        return task instanceof MultiLabelPerformance m ? Optional.of(m.scores()) : Optional.empty();
     }
 
     /** Serializes this profile in format version {@value #FORMAT_VERSION}, described above. */

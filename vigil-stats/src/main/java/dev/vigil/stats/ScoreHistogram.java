@@ -83,7 +83,16 @@ final class ScoreHistogram {
         return Double.longBitsToDouble((ordered ^ ((ordered >> 63) & Long.MAX_VALUE)) & ~CUT);
     }
 
+    /**
+     * Pending rows counted into the buckets at once: bounds the pending array (4 bytes a row) of a histogram that is
+     * added to for long, such as one of fifty per-class histograms of a multiclass model, to 256 KiB.
+     */
+    private static final int MAX_PENDING = 1 << 16;
+
     void add(double score, boolean predictedPositive, Boolean actual) {
+        if (pendingRows == MAX_PENDING) {
+            flush();
+        }
         if (pendingRows == pending.length) {
             pending = Arrays.copyOf(pending, Math.max(64, 2 * pending.length));
         }
@@ -126,7 +135,7 @@ final class ScoreHistogram {
                 addedCounts[4 * b + NEGATIVE]++;
             }
         }
-        pending = new int[0];
+        pending = n == MAX_PENDING ? rows : new int[0]; // a full array is reused by the next rows
         pendingRows = 0;
         mergeBuckets(addedKeys, addedCounts, distinct);
     }

@@ -10,7 +10,9 @@ import java.nio.file.Path;
  * once with format version 1 (by this class as it was at that version), the {@code -v2} files once with version 2,
  * and {@link #main} wrote the {@code -v3} files once with version 3. The performance profile's files follow its own
  * format versions: {@code performance-v1.bin} and {@code performance-v2.bin} ({@link #performance}; {@link #main}
- * with the arguments {@code <dir> performance-v2} wrote the latter). All are checked in and must stay readable. Do
+ * with the arguments {@code <dir> performance-v2} wrote the latter), and {@code performance-multiclass-v3.bin} and
+ * {@code performance-multilabel-v3.bin} ({@link #multiclass}, {@link #multiLabel}; arguments {@code <dir>
+ * performance-v3}). All are checked in and must stay readable. Do
  * not regenerate them to make a test pass: a new format version gets new files next to the old ones.
  */
 final class GoldenProfiles {
@@ -119,10 +121,73 @@ final class GoldenProfiles {
         return profile;
     }
 
+    /**
+     * A multiclass model whose predictions are dicts of class → probability (seed 19): 300 rows over classes a, b, c,
+     * probabilities from three uniform draws normalized, the predicted class the most probable, one row in four
+     * without an actual, one dict with a NaN (left out) and one class-only row. {@code
+     * performance-multiclass-v3.bin} was written once with format version 3.
+     */
+    static PerformanceProfile multiclass() {
+        PerformanceProfile profile = PerformanceProfile.create(dev.vigil.core.model.ModelType.MULTICLASS);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(19);
+        String[] classes = {"a", "b", "c"};
+        for (int i = 0; i < 300; i++) {
+            double[] u = {random.nextDouble(), random.nextDouble(), random.nextDouble()};
+            double sum = u[0] + u[1] + u[2];
+            java.util.Map<String, Double> p = new java.util.TreeMap<>();
+            int best = 0;
+            for (int k = 0; k < 3; k++) {
+                p.put(classes[k], u[k] / sum);
+                best = u[k] > u[best] ? k : best;
+            }
+            String actual = i % 4 == 3 ? null : classes[random.nextInt(3)];
+            profile.addMulticlass(classes[best], p, actual);
+        }
+        profile.addMulticlass("a", java.util.Map.of("a", 0.7, "b", Double.NaN), "b");
+        profile.addMulticlass("c", "c");
+        return profile;
+    }
+
+    /**
+     * A multi-label model whose predictions are dicts of label → score (seed 20): 300 rows over labels x, y, z,
+     * scores uniform, predicted at 0.5, each label actual with the probability of its score, one row in four without
+     * an actual, one label-set-only row. {@code performance-multilabel-v3.bin} was written once with format version
+     * 3.
+     */
+    static PerformanceProfile multiLabel() {
+        PerformanceProfile profile = PerformanceProfile.create(dev.vigil.core.model.ModelType.MULTI_LABEL);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20);
+        for (int i = 0; i < 300; i++) {
+            java.util.Map<String, Double> scores = new java.util.TreeMap<>();
+            java.util.Set<String> predicted = new java.util.TreeSet<>();
+            java.util.Set<String> actual = new java.util.TreeSet<>();
+            for (String label : new String[] {"x", "y", "z"}) {
+                double s = random.nextDouble();
+                scores.put(label, s);
+                if (s >= 0.5) {
+                    predicted.add(label);
+                }
+                if (random.nextDouble() < s) {
+                    actual.add(label);
+                }
+            }
+            profile.addMultiLabel(predicted, scores, i % 4 == 3 ? null : actual);
+        }
+        profile.addMultiLabel(java.util.Set.of("x"), java.util.Set.of("y"));
+        return profile;
+    }
+
     /** Writes the golden files into the directory given as the first argument. */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "src/test/resources/golden");
         Files.createDirectories(dir);
+        if (args.length > 1 && args[1].equals("performance-v3")) {
+            Files.write(
+                    dir.resolve("performance-multiclass-v3.bin"), multiclass().toBytes());
+            Files.write(
+                    dir.resolve("performance-multilabel-v3.bin"), multiLabel().toBytes());
+            return;
+        }
         if (args.length > 1 && args[1].equals("performance-v2")) {
             Files.write(dir.resolve("performance-v2.bin"), performance().toBytes());
             return;

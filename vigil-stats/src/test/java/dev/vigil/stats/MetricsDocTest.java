@@ -31,6 +31,9 @@ class MetricsDocTest {
         emitted.addAll(Drift.METRIC_NAMES);
         emitted.addAll(PerformanceProfile.METRIC_NAMES);
         emitted.addAll(estimatedNames());
+        for (ModelType type : ModelType.values()) {
+            emitted.addAll(PerformanceEstimator.metricNames(type));
+        }
 
         assertThat(emitted).as("names the code emits").hasSizeGreaterThan(60);
         assertThat(documented).as("metrics defined in %s", DOC).containsAll(emitted);

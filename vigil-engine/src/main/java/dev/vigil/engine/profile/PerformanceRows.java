@@ -15,7 +15,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Reads one row's prediction and actual for a {@link ProfilePlan.PerformancePlan} and adds them to a
- * {@link PerformanceProfile}. A NULL actual has not arrived; an actual that cannot be read as the prediction's
+ * {@link PerformanceProfile}; a multiclass or multi-label prediction that is a dict of class → score also adds its
+ * scores, for CBPE one class against the rest. A NULL actual has not arrived; an actual that cannot be read as the prediction's
  * type counts as an invalid actual, never as a crash.
  */
 final class PerformanceRows {
@@ -48,7 +49,11 @@ final class PerformanceRows {
                 if (actual != null && a == null) {
                     profile.addInvalidActual();
                 } else {
-                    profile.addMulticlass(predictedClass(plan, prediction), a);
+                    Map<String, Double> probabilities =
+                            prediction != null && plan.predictionKind() == FieldType.Kind.DICT
+                                    ? scores(prediction)
+                                    : null;
+                    profile.addMulticlass(predictedClass(plan, prediction), probabilities, a);
                 }
             }
             case MULTI_LABEL -> {
@@ -56,7 +61,9 @@ final class PerformanceRows {
                 if (actual != null && a == null) {
                     profile.addInvalidActual();
                 } else {
-                    profile.addMultiLabel(prediction == null ? null : labels(prediction, plan.threshold()), a);
+                    // a dict of label → score also gives its scores, for CBPE label by label
+                    Map<String, Double> scores = prediction == null ? null : scores(prediction);
+                    profile.addMultiLabel(prediction == null ? null : labels(prediction, plan.threshold()), scores, a);
                 }
             }
             case REGRESSION -> {

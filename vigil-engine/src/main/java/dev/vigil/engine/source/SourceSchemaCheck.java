@@ -5,6 +5,7 @@ import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.Field;
 import dev.vigil.core.model.FieldGroup;
 import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.spec.SpecValidator;
 import dev.vigil.engine.source.ColumnTypes.Shape;
@@ -76,7 +77,7 @@ final class SourceSchemaCheck {
                 available.check(
                         prefix + "labels." + fieldName,
                         column,
-                        labelShapes(field.get().type()),
+                        labelShapes(version.modelType(), field.get().type()),
                         "the label of a " + field.get().type().kind().specName() + " prediction",
                         problems);
             }
@@ -142,11 +143,19 @@ final class SourceSchemaCheck {
                 && available.find(connection.columnFor(field)).isPresent();
     }
 
-    private static Set<Shape> labelShapes(FieldType type) {
+    private static Set<Shape> labelShapes(ModelType model, FieldType type) {
         Set<Shape> shapes = EnumSet.copyOf(ColumnTypes.accepted(type.kind()));
         if (type.kind() == FieldType.Kind.NUMERIC) {
             // A score's actual is the class it scores: bought = true/false.
             shapes.add(Shape.BOOLEAN);
+        }
+        if (type.kind() == FieldType.Kind.DICT && model == ModelType.MULTICLASS) {
+            // A dict of class → probability is labeled by the class: species = 'setosa'.
+            shapes.addAll(EnumSet.of(Shape.STRING, Shape.INTEGER, Shape.BOOLEAN));
+        }
+        if (type.kind() == FieldType.Kind.DICT && model == ModelType.MULTI_LABEL) {
+            // A dict of label → score is labeled by a label set: an array, or a dict as the prediction.
+            shapes.addAll(ColumnTypes.accepted(FieldType.Kind.ARRAY));
         }
         return shapes;
     }

@@ -69,8 +69,8 @@ public final class QueryRoutes {
                         VERSION + "/performance",
                         this::performance,
                         "Model performance per window from stored profiles: realized from the rows whose actuals"
-                                + " arrived, and for binary models with a score estimated by CBPE (rows with std and"
-                                + " reference). Query dataset, field (a prediction), metric, from, to, granularity,"
+                                + " arrived, and estimated by CBPE for binary models with a score and multiclass and"
+                                + " multi-label models with dict predictions (rows with std and reference). Query dataset, field (a prediction), metric, from, to, granularity,"
                                 + " segment, baseline (training|testing: the calibration reference, default training)")
                 .query("dataset", "field", "metric", "from", "to", "granularity", "segment", "baseline")
                 .answers(Routes.listOf(PerformanceRowJson.class))

@@ -3,6 +3,7 @@ package dev.vigil.server.dashboard;
 import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.Field;
 import dev.vigil.core.model.FieldGroup;
+import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.TextLength;
 import dev.vigil.core.monitor.MonitorType;
@@ -156,8 +157,18 @@ final class VersionPage {
                 continue;
             }
             String metric = r.metric();
-            if (!List.of("accuracy", "estimated_accuracy", "rmse", "mae", "f1_macro", "ndcg_at_k", "f1_micro")
-                    .contains(metric)) {
+            // estimated_f1_micro: a multi-label model's CBPE beside its realized f1_micro
+            if (!List.of(
+                                    "accuracy",
+                                    "estimated_accuracy",
+                                    "rmse",
+                                    "mae",
+                                    "f1_macro",
+                                    "ndcg_at_k",
+                                    "f1_micro",
+                                    "estimated_f1_micro")
+                            .contains(metric)
+                    || (metric.equals("estimated_f1_micro") && v.modelType() != ModelType.MULTI_LABEL)) {
                 continue;
             }
             Svg.Series s = byField.computeIfAbsent(r.field(), k -> new LinkedHashMap<>())

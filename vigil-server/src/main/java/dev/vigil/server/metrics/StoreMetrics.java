@@ -105,7 +105,8 @@ final class StoreMetrics {
                         + " whose actuals arrived; metric names it (accuracy, f1, roc_auc, rmse, ...)");
         final Family estimated = new Family(
                 "vigil_performance_estimated",
-                "CBPE estimate of a binary prediction's performance in the latest complete serving window, over"
+                "CBPE estimate of a prediction's performance (binary, multiclass, multi-label) in the latest complete"
+                        + " serving window, over"
                         + " every row (calibrated on training); metric as in vigil_performance_realized");
         final Family lag = new Family(
                 "vigil_scheduler_lag_seconds",

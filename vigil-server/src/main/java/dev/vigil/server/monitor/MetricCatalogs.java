@@ -1,6 +1,8 @@
 package dev.vigil.server.monitor;
 
+import dev.vigil.core.model.ModelType;
 import dev.vigil.stats.Drift;
+import dev.vigil.stats.PerformanceEstimator;
 import dev.vigil.stats.PerformanceProfile;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -22,12 +24,19 @@ public final class MetricCatalogs {
     private static final Set<String> COUNTS =
             Set.of("count", "invalid_actual_count", "tp_count", "fp_count", "tn_count", "fn_count");
 
-    /** Every realized performance metric of METRICS.md, of any model type. */
+    /**
+     * Every realized performance metric of METRICS.md, of any model type, and every CBPE estimate ({@code
+     * estimated_*}, binary, multiclass and multi-label): a monitor of an estimate watches it before the actuals
+     * arrive.
+     */
     public static final Set<String> PERFORMANCE_METRICS = performanceMetrics();
 
     private static Set<String> performanceMetrics() {
         Set<String> out = new LinkedHashSet<>(PerformanceProfile.METRIC_NAMES);
         out.removeAll(COUNTS);
+        for (ModelType type : ModelType.values()) {
+            out.addAll(PerformanceEstimator.metricNames(type));
+        }
         return Set.copyOf(out);
     }
 }

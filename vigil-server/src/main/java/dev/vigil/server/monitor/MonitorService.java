@@ -229,7 +229,7 @@ public final class MonitorService {
     /**
      * Refuses a metric the monitor's fields never give (a typo would otherwise never fire, silently): for
      * {@code metric_change}, the metrics of METRICS.md of each field's kind, or of the rows when it names no field;
-     * for {@code performance_degradation}, the realized performance metrics.
+     * for {@code performance_degradation}, the realized performance metrics and the CBPE estimates.
      */
     private static void checkMetric(Monitor monitor, ModelVersion version) {
         String metric = monitor.metric();

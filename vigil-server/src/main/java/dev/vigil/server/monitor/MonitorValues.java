@@ -197,7 +197,8 @@ final class MonitorValues {
 
     /**
      * The one value a request asks for, merged over its range, from the rows of {@code source}'s query: drift against
-     * training, realized (not estimated) performance, or profile metrics. A text field's length counts as the field.
+     * training, realized performance (or its CBPE estimate, for an {@code estimated_*} metric), or profile metrics.
+     * A text field's length counts as the field.
      */
     private Double fetch(ModelVersion v, MonitorType.Source source, ProfileRequest request) {
         String metric = request.metric().orElseThrow();
@@ -214,7 +215,7 @@ final class MonitorValues {
                         queries.performance(v, request).stream()
                                 .filter(r -> fieldMatches.test(r.field())
                                         && r.metric().equals(metric)
-                                        && !r.estimated())
+                                        && r.estimated() == metric.startsWith("estimated_"))
                                 .map(r -> Optional.ofNullable(r.value()));
                     default ->
                         queries.metrics(v, request).stream()
