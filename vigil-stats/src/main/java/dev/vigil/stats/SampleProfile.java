@@ -73,8 +73,8 @@ public final class SampleProfile implements Profile {
     /** Rows whose vectors are kept per window unless the version says otherwise. */
     public static final int DEFAULT_VECTOR_ROWS = 200;
 
-    /** The most rows a sample keeps: 100 times the default, about 10 MB of numbers at the column limit. */
-    public static final int MAX_ROWS = 100_000;
+    /** The most rows a sample keeps: 100 times the default, about 80 MB of numbers at the column limit. */
+    public static final int MAX_ROWS = dev.vigil.core.model.SampleSettings.MAX_ROWS;
 
     /** The most columns a sample keeps. */
     public static final int MAX_COLUMNS = 100;
