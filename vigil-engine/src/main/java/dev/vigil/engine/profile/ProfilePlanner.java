@@ -121,7 +121,8 @@ final class ProfilePlanner {
         List<ProfilePlan.SampleColumn> columns = SampleRows.columns(fields);
         return columns.isEmpty()
                 ? null
-                : new ProfilePlan.SamplePlan(version.sample().rows(), version.sample().vectorRows(), columns);
+                : new ProfilePlan.SamplePlan(
+                        version.sample().rows(), version.sample().vectorRows(), columns);
     }
 
     /**

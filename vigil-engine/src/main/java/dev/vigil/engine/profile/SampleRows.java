@@ -1,6 +1,5 @@
 package dev.vigil.engine.profile;
 
-import dev.vigil.core.model.FieldType.Kind;
 import dev.vigil.engine.source.SourceTimestamps;
 import dev.vigil.stats.SampleProfile;
 import java.util.ArrayList;
@@ -33,7 +32,9 @@ final class SampleRows {
                     out.add(new ProfilePlan.SampleColumn(f.name(), f.column(), f.kind(), 0));
                 case TENSOR, EMBEDDING -> {
                     int size = f.type().size();
-                    if (size >= 1 && size <= SampleProfile.MAX_DIMENSIONS && vectors < SampleProfile.MAX_VECTOR_COLUMNS) {
+                    if (size >= 1
+                            && size <= SampleProfile.MAX_DIMENSIONS
+                            && vectors < SampleProfile.MAX_VECTOR_COLUMNS) {
                         out.add(new ProfilePlan.SampleColumn(f.name(), f.column(), f.kind(), size));
                         vectors++;
                     }
