@@ -149,6 +149,10 @@ public final class SampleProfile implements Profile {
     private double weightSeen;
     /** While adding: the kept rows, worst on top. */
     private PriorityQueue<Row> heap;
+    /** While adding: the rows whose vectors are kept (the best {@link #vectorCapacity}), worst on top. */
+    private PriorityQueue<Row> vectorHeap;
+    /** Whether a column is a vector (set with {@link #heap}). */
+    private boolean hasVectors;
     /** The kept rows in rank order, once {@link #ranked()} made them; null while {@link #heap} is ahead. */
     private List<Row> ranked;
 
@@ -255,9 +259,41 @@ public final class SampleProfile implements Profile {
         }
         rowsSeen++; // only once the row is known good: a refused row changes nothing
         weightSeen += weight;
-        kept.add(new Row(key, hash, weight, row));
-        if (kept.size() > capacity) {
-            kept.poll();
+        Row added = new Row(key, hash, weight, row);
+        kept.add(added);
+        if (kept.size() > capacity && kept.poll() == added) {
+            return;
+        }
+        if (hasVectors) {
+            keepVectorsOfTheBest(added);
+        }
+    }
+
+    /**
+     * Keeps the vectors of the {@link #vectorCapacity} best rows added so far only: a row that falls out of them never
+     * gets back (later rows only rank it lower), so its vectors are dropped at once, and a window holds the vectors
+     * of {@code vector_rows} rows in memory, not of all it keeps.
+     */
+    private void keepVectorsOfTheBest(Row added) {
+        PriorityQueue<Row> best = vectorHeap;
+        Row dropped = added;
+        if (best.size() < vectorCapacity) {
+            best.add(added);
+            dropped = null;
+        } else if (vectorCapacity > 0 && RANK.compare(added, best.peek()) < 0) {
+            best.add(added);
+            dropped = best.poll();
+        }
+        if (dropped != null) {
+            dropVectors(dropped.values);
+        }
+    }
+
+    private void dropVectors(Object[] values) {
+        for (int c = 0; c < columns.size(); c++) {
+            if (columns.get(c).kind() == ColumnKind.VECTOR) {
+                values[c] = null;
+            }
         }
     }
 
@@ -271,6 +307,11 @@ public final class SampleProfile implements Profile {
         if (heap == null) {
             heap = new PriorityQueue<>(Math.min(capacity, 1_024) + 1, RANK.reversed());
             heap.addAll(ranked);
+            hasVectors = columns.stream().anyMatch(c -> c.kind() == ColumnKind.VECTOR);
+            vectorHeap = new PriorityQueue<>(Math.min(vectorCapacity, 1_024) + 1, RANK.reversed());
+            if (hasVectors) {
+                vectorHeap.addAll(ranked.subList(0, Math.min(vectorCapacity, ranked.size())));
+            }
             ranked = null;
         }
         return heap;
@@ -281,6 +322,7 @@ public final class SampleProfile implements Profile {
         if (ranked == null) {
             List<Row> rows = new ArrayList<>(heap);
             heap = null;
+            vectorHeap = null;
             rows.sort(RANK);
             ranked = trimmed(rows);
         }
@@ -290,12 +332,7 @@ public final class SampleProfile implements Profile {
     private List<Row> trimmed(List<Row> sortedRows) {
         List<Row> rows = sortedRows.size() > capacity ? new ArrayList<>(sortedRows.subList(0, capacity)) : sortedRows;
         for (int r = vectorCapacity; r < rows.size(); r++) {
-            Object[] values = rows.get(r).values;
-            for (int c = 0; c < columns.size(); c++) {
-                if (columns.get(c).kind() == ColumnKind.VECTOR) {
-                    values[c] = null;
-                }
-            }
+            dropVectors(rows.get(r).values);
         }
         return rows;
     }

@@ -114,6 +114,42 @@ class SampleProfileTest {
     }
 
     @Test
+    void addingToASampleReadBackOrMergedEqualsSamplingAllTheRows() {
+        SampleProfile s = copy(sampleOf(0, 700, 100, 20));
+        for (int i = 700; i < 1_600; i++) {
+            int id = i;
+            s.add("row-" + id, () -> row(id));
+        }
+        assertThat(s.toBytes()).isEqualTo(sampleOf(0, 1_600, 100, 20).toBytes());
+        SampleProfile merged = sampleOf(0, 300, 100, 20);
+        merged.merge(sampleOf(300, 700, 100, 20));
+        for (int i = 700; i < 1_600; i++) {
+            int id = i;
+            merged.add("row-" + id, () -> row(id));
+        }
+        assertThat(merged.toBytes()).isEqualTo(s.toBytes());
+        // no vectors at all, and all of them
+        assertThat(sampleOf(0, 500, 50, 0).vectors("emb")).isEmpty();
+        assertThat(sampleOf(0, 500, 50, 50).vectors("emb").length)
+                .isEqualTo((int) sampleOf(0, 500, 50, 50).categories("country").stream()
+                                .count()
+                        - countMissingVectors(sampleOf(0, 500, 50, 50)));
+    }
+
+    /** Kept rows without a vector: row numbers are the amount's index, found by value. */
+    private static int countMissingVectors(SampleProfile s) {
+        Map<Double, Integer> byAmount = new HashMap<>();
+        for (int i = 0; i < 500; i++) {
+            byAmount.put((Double) row(i)[1], i);
+        }
+        int missing = 0;
+        for (double[] r : s.numericMatrix(List.of("amount"))) {
+            missing += row(byAmount.get(r[0]))[3] == null ? 1 : 0;
+        }
+        return missing;
+    }
+
+    @Test
     void rowsWithoutAnIdAreHashedByTheirValuesAndDuplicatesSurviveTheBytes() {
         SampleProfile s = SampleProfile.create(List.of(Column.number("x")), 10, 0);
         for (int i = 0; i < 100; i++) {
