@@ -35,8 +35,8 @@ public final class SampleBench {
         // a warm-up of every path (sampling, field profiles, merging) before anything is timed
         for (int i = 0; i < 20; i++) {
             Window w = draw(10_000, i % 2 == 0, new Random(i));
-            SampleProfile.fromBytes(sample(w, i % 2 == 0).toBytes()).merge(sample(draw(2_000, i % 2 == 0,
-                    new Random(-i)), i % 2 == 0));
+            SampleProfile.fromBytes(sample(w, i % 2 == 0).toBytes())
+                    .merge(sample(draw(2_000, i % 2 == 0, new Random(-i)), i % 2 == 0));
             fieldProfiles(w, i % 2 == 0);
         }
         LOG.info(

@@ -574,6 +574,27 @@ public final class SampleProfile implements Profile {
     }
 
     /**
+     * The kept rows' values of category columns {@code fields}: rows x fields, in rank order, null where missing (with
+     * {@link #numericMatrix} the two arrays of {@code multivariate.SampleTable}).
+     *
+     * @throws VigilArgumentException if a name is not a category column of the sample
+     */
+    public String[][] categoryMatrix(List<String> fields) {
+        int[] at = new int[fields.size()];
+        for (int f = 0; f < at.length; f++) {
+            at[f] = column(fields.get(f), ColumnKind.CATEGORY);
+        }
+        List<Row> rows = ranked();
+        String[][] out = new String[rows.size()][at.length];
+        for (int r = 0; r < out.length; r++) {
+            for (int f = 0; f < at.length; f++) {
+                out[r][f] = (String) rows.get(r).values[at[f]];
+            }
+        }
+        return out;
+    }
+
+    /**
      * The vectors of column {@code field} of the best-ranked {@link #vectorCapacity()} rows that have one, in rank
      * order: a uniform sample of the window's vectors (of rows of weight 1).
      *

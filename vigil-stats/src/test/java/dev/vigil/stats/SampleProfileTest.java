@@ -87,6 +87,7 @@ class SampleProfileTest {
                 assertThat(m[r][0]).isEqualTo((Double) source[0]);
             }
             assertThat(countries.get(r)).isEqualTo(source[2]);
+            assertThat(s.categoryMatrix(List.of("country"))[r][0]).isEqualTo(source[2]);
         }
     }
 
