@@ -27,6 +27,7 @@ import dev.vigil.stats.Drift;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceEstimator;
 import dev.vigil.stats.PerformanceProfile;
+import dev.vigil.stats.SampleProfile;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.StoredProfile;
 import java.time.Duration;
@@ -103,7 +104,8 @@ public final class ProfileQueries {
                     Optional.of(segment),
                     field.map(List::of),
                     p -> {
-                        if (!p.field().startsWith(PerformanceProfile.FIELD_PREFIX)) {
+                        if (!p.field().startsWith(PerformanceProfile.FIELD_PREFIX)
+                                && !p.field().equals(SampleProfile.FIELD)) {
                             merger.accept(p);
                         }
                     });
@@ -501,6 +503,49 @@ public final class ProfileQueries {
                 Optional.of(fields),
                 merger);
         return merger.buckets();
+    }
+
+    /**
+     * The row sample of [{@code from}, {@code to}) of {@code dataset}: the windows' samples (of all rows) merged into
+     * one, from day and month roll-ups where they cover whole periods; empty when no window in the range has one (the
+     * version samples no rows, or nothing was profiled). The multivariate metrics read a window range's sample and
+     * the baseline's ({@link #baselineSample}).
+     */
+    public Optional<SampleProfile> sample(ModelVersion version, DatasetKind dataset, Instant from, Instant to) {
+        if (!to.isAfter(from)) {
+            throw new VigilArgumentException("to: " + to + " must be after from " + from);
+        }
+        connected(version, dataset);
+        SampleProfile[] merged = new SampleProfile[1];
+        Rollups.forEach(
+                store,
+                version,
+                dataset.specName(),
+                from,
+                to,
+                Granularity.ALL,
+                false,
+                Optional.of(""),
+                Optional.of(List.of(SampleProfile.FIELD)),
+                p -> {
+                    SampleProfile s = SampleProfile.fromBytes(p.bytes());
+                    if (merged[0] == null) {
+                        merged[0] = s;
+                    } else {
+                        merged[0].merge(s);
+                    }
+                });
+        return Optional.ofNullable(merged[0]);
+    }
+
+    /**
+     * The row sample of a reference dataset (training, testing) whole, as a baseline: its windows' samples merged, as
+     * drift's baseline merges its field profiles.
+     *
+     * @throws VigilNotFoundException if {@code reference} is not connected
+     */
+    public Optional<SampleProfile> baselineSample(ModelVersion version, DatasetKind reference) {
+        return sample(version, reference, Instant.EPOCH, FAR_FUTURE);
     }
 
     /**

@@ -7,12 +7,13 @@ import java.util.Objects;
 
 /**
  * A mergeable, serializable profile of one window and segment: a {@link FieldProfile} (one field's values), a
- * {@link DatasetProfile} (the dataset's row counts) or a {@link PerformanceProfile} (one prediction field's
- * performance). Its bytes say which it is: {@link #fromBytes(byte[])} reads the magic each format starts with
- * ({@code "VGP"}, {@code "VGD"}, {@code "VGF"}; see {@code package-info}), as DataSketches' {@code Sketch.heapify}
+ * {@link DatasetProfile} (the dataset's row counts), a {@link PerformanceProfile} (one prediction field's
+ * performance) or a {@link SampleProfile} (a sample of the window's rows). Its bytes say which it is: {@link
+ * #fromBytes(byte[])} reads the magic each format starts with ({@code "VGP"}, {@code "VGD"}, {@code "VGF"}, {@code
+ * "VGS"}; see {@code package-info}), as DataSketches' {@code Sketch.heapify}
  * reads the family byte, so a reader never needs to know the kind in advance.
  */
-public sealed interface Profile permits FieldProfile, DatasetProfile, PerformanceProfile {
+public sealed interface Profile permits FieldProfile, DatasetProfile, PerformanceProfile, SampleProfile {
 
     /** How {@link #fromBytes(byte[], Decoding)} decodes a field profile; other profiles are always read whole. */
     enum Decoding {
@@ -45,6 +46,8 @@ public sealed interface Profile permits FieldProfile, DatasetProfile, Performanc
             into.merge(from);
         } else if (this instanceof PerformanceProfile into && other instanceof PerformanceProfile from) {
             into.merge(from);
+        } else if (this instanceof SampleProfile into && other instanceof SampleProfile from) {
+            into.merge(from);
         } else {
             throw new VigilArgumentException("cannot merge a " + what(other) + " into a " + what(this));
         }
@@ -76,10 +79,12 @@ public sealed interface Profile permits FieldProfile, DatasetProfile, Performanc
                         : FieldProfile.fromBytesWithoutDistinct(bytes);
             case DatasetProfile.MAGIC -> DatasetProfile.fromBytes(bytes);
             case PerformanceProfile.MAGIC -> PerformanceProfile.fromBytes(bytes);
+            case SampleProfile.MAGIC -> SampleProfile.fromBytes(bytes);
             default ->
                 throw new VigilStateException("not a profile: expected magic bytes '" + FieldProfile.MAGIC
                         + "' (" + FieldProfile.WHAT + "), '" + DatasetProfile.MAGIC + "' (" + DatasetProfile.WHAT
-                        + ") or '" + PerformanceProfile.MAGIC + "' (" + PerformanceProfile.WHAT + "), got "
+                        + "), '" + PerformanceProfile.MAGIC + "' (" + PerformanceProfile.WHAT + ") or '"
+                        + SampleProfile.MAGIC + "' (" + SampleProfile.WHAT + "), got "
                         + ProfileReader.show(magic));
         };
     }
@@ -87,6 +92,9 @@ public sealed interface Profile permits FieldProfile, DatasetProfile, Performanc
     private static String what(Profile profile) {
         if (profile instanceof FieldProfile) {
             return FieldProfile.WHAT;
+        }
+        if (profile instanceof SampleProfile) {
+            return SampleProfile.WHAT;
         }
         return profile instanceof DatasetProfile ? DatasetProfile.WHAT : PerformanceProfile.WHAT;
     }

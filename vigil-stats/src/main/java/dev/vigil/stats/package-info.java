@@ -8,9 +8,10 @@
  * into larger ones, and derive {@link dev.vigil.stats.FieldProfile#metrics() metrics} (named as in
  * METRICS.md) at the end. Metrics are never averaged across windows: a merged profile gives the metrics of all
  * its rows. {@link dev.vigil.stats.DatasetProfile} keeps the dataset-level counts (rows, null ids, null
- * timestamps, duplicate ids), and {@link dev.vigil.stats.PerformanceProfile} one prediction field's performance.
- * All three are a sealed {@link dev.vigil.stats.Profile}, whose {@link dev.vigil.stats.Profile#fromBytes(byte[])}
- * reads any of them by the magic its bytes start with.
+ * timestamps, duplicate ids), {@link dev.vigil.stats.PerformanceProfile} one prediction field's performance, and
+ * {@link dev.vigil.stats.SampleProfile} a bounded, mergeable sample of the window's rows (for the multivariate
+ * metrics, stored under the field name {@code #sample}). All four are a sealed {@link dev.vigil.stats.Profile}, whose
+ * {@link dev.vigil.stats.Profile#fromBytes(byte[])} reads any of them by the magic its bytes start with.
  *
  * <h2>Accuracy</h2>
  *
@@ -74,6 +75,10 @@
  * DatasetProfile
  *   magic "VGD", version 1 byte 1, long rows, long null_id_count, long null_timestamp_count,
  *   long duplicate_id_count
+ *
+ * PerformanceProfile   magic "VGF": see its javadoc
+ * SampleProfile        magic "VGS", version 1: see its javadoc (seed, capacities, columns sorted by name, rows
+ *                      best key first with key, hash and weight, then column by column; golden sample-v1.bin)
  * </pre>
  *
  * <p>Versions 1 and 2 hold DataSketches' own serializations ({@code KllDoublesSketch.toByteArray()}, {@code

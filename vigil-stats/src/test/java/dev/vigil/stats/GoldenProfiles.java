@@ -177,6 +177,30 @@ final class GoldenProfiles {
         return profile;
     }
 
+    /**
+     * 60 rows of a number, a category (one cut at 64 characters) and a 3-d vector, some missing, 20 kept, 5 with
+     * vectors; {@code sample-v1.bin} was written once from it with the row sample's format version 1 ({@link #main}
+     * with the arguments {@code <dir> sample-v1}).
+     */
+    static SampleProfile sample() {
+        SampleProfile s = SampleProfile.create(
+                java.util.List.of(
+                        SampleProfile.Column.number("x"),
+                        SampleProfile.Column.category("c"),
+                        SampleProfile.Column.vector("emb", 3)),
+                20,
+                5);
+        for (int i = 0; i < 60; i++) {
+            int id = i;
+            s.add(i % 10 == 9 ? null : "row-" + i, () -> new Object[] {
+                id % 4 == 0 ? null : "c" + (id % 3) + (id == 8 ? "y".repeat(70) : ""),
+                id % 7 == 0 ? null : new float[] {id, -id, 0.5f},
+                id % 5 == 0 ? null : id * 1.5
+            });
+        }
+        return s;
+    }
+
     /** Writes the golden files into the directory given as the first argument. */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "src/test/resources/golden");
@@ -186,6 +210,10 @@ final class GoldenProfiles {
                     dir.resolve("performance-multiclass-v3.bin"), multiclass().toBytes());
             Files.write(
                     dir.resolve("performance-multilabel-v3.bin"), multiLabel().toBytes());
+            return;
+        }
+        if (args.length > 1 && args[1].equals("sample-v1")) {
+            Files.write(dir.resolve("sample-v1.bin"), sample().toBytes());
             return;
         }
         if (args.length > 1 && args[1].equals("performance-v2")) {

@@ -42,7 +42,9 @@ class ProfileTest {
         Profile profile = Profile.fromBytes(bytes);
         Profile own = name.startsWith("dataset-")
                 ? DatasetProfile.fromBytes(bytes)
-                : name.startsWith("performance-") ? PerformanceProfile.fromBytes(bytes) : FieldProfile.fromBytes(bytes);
+                : name.startsWith("performance-")
+                        ? PerformanceProfile.fromBytes(bytes)
+                        : name.startsWith("sample-") ? SampleProfile.fromBytes(bytes) : FieldProfile.fromBytes(bytes);
         assertThat(profile).isExactlyInstanceOf(own.getClass());
         assertThat(profile.metrics()).containsExactlyEntriesOf(own.metrics());
         assertThat(profile.toBytes()).isEqualTo(own.toBytes());
@@ -108,8 +110,8 @@ class ProfileTest {
         other[2] = 'X';
         assertThatThrownBy(() -> Profile.fromBytes(other))
                 .isInstanceOf(VigilStateException.class)
-                .hasMessage("not a profile: expected magic bytes 'VGP' (field profile), 'VGD' (dataset profile)"
-                        + " or 'VGF' (performance profile), got 'VGX'");
+                .hasMessage("not a profile: expected magic bytes 'VGP' (field profile), 'VGD' (dataset profile),"
+                        + " 'VGF' (performance profile) or 'VGS' (row sample), got 'VGX'");
         assertThatThrownBy(() -> Profile.fromBytes(new byte[] {0, (byte) 0xFF, 'V', 1, 0}))
                 .isInstanceOf(VigilStateException.class)
                 .hasMessageEndingWith("got bytes 0x00 0xFF 0x56");

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * One version of a model: what kind of model it is, how its windows are cut, its fields and the
- * segments profiled beside all rows, and how its performance is computed.
+ * segments profiled beside all rows, how its performance is computed, and how many rows of a window it samples.
  */
 public record ModelVersion(
         String modelId,
@@ -14,7 +14,20 @@ public record ModelVersion(
         AggregationPeriod aggregationPeriod,
         Schema schema,
         List<Segment> segments,
-        PerformanceSettings performance) {
+        PerformanceSettings performance,
+        SampleSettings sample) {
+
+    /** A version with the default sample settings ({@link SampleSettings#DEFAULTS}). */
+    public ModelVersion(
+            String modelId,
+            String version,
+            ModelType modelType,
+            AggregationPeriod aggregationPeriod,
+            Schema schema,
+            List<Segment> segments,
+            PerformanceSettings performance) {
+        this(modelId, version, modelType, aggregationPeriod, schema, segments, performance, SampleSettings.DEFAULTS);
+    }
 
     /** A version without segments. */
     public ModelVersion(
@@ -35,12 +48,13 @@ public record ModelVersion(
 
     /** The same version with other segments. */
     public ModelVersion withSegments(List<Segment> segments) {
-        return new ModelVersion(modelId, version, modelType, aggregationPeriod, schema, segments, performance);
+        return new ModelVersion(modelId, version, modelType, aggregationPeriod, schema, segments, performance, sample);
     }
 
     public ModelVersion {
         segments = segments == null ? List.of() : List.copyOf(segments);
         performance = performance == null ? PerformanceSettings.DEFAULTS : performance;
+        sample = sample == null ? SampleSettings.DEFAULTS : sample;
         Objects.requireNonNull(modelId, "modelId");
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(modelType, "modelType");

@@ -23,6 +23,7 @@ import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PerformanceSettings;
 import dev.vigil.core.model.PostgresJdbcDataSource;
+import dev.vigil.core.model.SampleSettings;
 import dev.vigil.core.model.Schema;
 import dev.vigil.core.model.Segment;
 import dev.vigil.core.monitor.Monitor;
@@ -60,8 +61,10 @@ public final class SpecCodec {
             "predictions",
             "actuals",
             "segments",
-            "performance");
+            "performance",
+            "sample");
     private static final Set<String> PERFORMANCE_KEYS = Set.of("threshold", "k");
+    private static final Set<String> SAMPLE_KEYS = Set.of("rows", "vector_rows");
     private static final Set<String> SEGMENT_KEYS = Set.of("name", "field", "buckets", "where");
     private static final Set<String> DATASET_KEYS = Set.of(
             "data_source",
@@ -267,8 +270,9 @@ public final class SpecCodec {
         Schema built = schema.build();
         List<Segment> segments = readSegments(node.get("segments"), prefix + "segments", built, p);
         PerformanceSettings performance = readPerformance(node.get("performance"), prefix + "performance", p);
+        SampleSettings sample = readSample(node.get("sample"), prefix + "sample", p);
         p.throwIfAny();
-        ModelVersion result = new ModelVersion(modelId, version, type, period, built, segments, performance);
+        ModelVersion result = new ModelVersion(modelId, version, type, period, built, segments, performance, sample);
         p.addAll(SpecValidator.versionProblems(result, prefix));
         p.throwIfAny();
         return result;
@@ -307,6 +311,41 @@ public final class SpecCodec {
             }
         }
         return new PerformanceSettings(threshold, k);
+    }
+
+    /**
+     * {@code sample: {rows: 1000, vector_rows: 200}}, each optional; the defaults when absent. {@code rows: 0} turns
+     * sampling off; {@code vector_rows} defaults to the smaller of 200 and {@code rows}.
+     */
+    private static SampleSettings readSample(JsonNode node, String key, Problems p) {
+        if (node == null || node.isNull()) {
+            return SampleSettings.DEFAULTS;
+        }
+        if (!p.object(node, key + ".")) {
+            return SampleSettings.DEFAULTS;
+        }
+        p.unknownKeys(node, key + ".", SAMPLE_KEYS);
+        int rows = SampleSettings.DEFAULTS.rows();
+        JsonNode r = node.get("rows");
+        if (r != null && !r.isNull()) {
+            if (!r.isIntegralNumber() || !r.canConvertToInt() || r.asInt() < 0 || r.asInt() > SampleSettings.MAX_ROWS) {
+                p.add(key + ".rows: expected a whole number from 0 (no sample) to " + SampleSettings.MAX_ROWS
+                        + " (the rows sampled per window), got " + r);
+                return SampleSettings.DEFAULTS;
+            }
+            rows = r.asInt();
+        }
+        int vectorRows = Math.min(SampleSettings.DEFAULTS.vectorRows(), rows);
+        JsonNode v = node.get("vector_rows");
+        if (v != null && !v.isNull()) {
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0 || v.asInt() > rows) {
+                p.add(key + ".vector_rows: expected a whole number from 0 to rows (" + rows
+                        + ": the sampled rows whose tensors and embeddings are kept), got " + v);
+                return SampleSettings.DEFAULTS;
+            }
+            vectorRows = v.asInt();
+        }
+        return new SampleSettings(rows, vectorRows);
     }
 
     private static List<Segment> readSegments(JsonNode node, String key, Schema schema, Problems p) {
@@ -593,6 +632,11 @@ public final class SpecCodec {
             ObjectNode performance = node.putObject("performance");
             performance.put("threshold", version.performance().threshold());
             performance.put("k", version.performance().k());
+        }
+        if (!version.sample().isDefault()) {
+            ObjectNode sample = node.putObject("sample");
+            sample.put("rows", version.sample().rows());
+            sample.put("vector_rows", version.sample().vectorRows());
         }
         if (!version.segments().isEmpty()) {
             ArrayNode segments = node.putArray("segments");

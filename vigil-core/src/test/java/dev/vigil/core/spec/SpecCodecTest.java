@@ -13,6 +13,7 @@ import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.PerformanceSettings;
+import dev.vigil.core.model.SampleSettings;
 import dev.vigil.core.model.Segment;
 import java.io.IOException;
 import java.io.InputStream;
@@ -306,7 +307,7 @@ class SpecCodecTest {
         assertThat(rejected(example().replace("model_type: binary", "model_type: binary\n  modeltype: binary"))
                         .getMessage())
                 .isEqualTo("version.modeltype: unknown key (expected one of actuals, aggregation_period, features, "
-                        + "model_type, model_version, performance, predictions, raw_inputs, segments)");
+                        + "model_type, model_version, performance, predictions, raw_inputs, sample, segments)");
         assertThat(rejected(example()
                                 .replace(
                                         "read_options: {fetchsize: \"10000\", spark.sql.shuffle.partitions: 4}",
@@ -393,6 +394,41 @@ class SpecCodecTest {
         assertThat(rejected(example().replace("version:\n", "version:\n  performance: {cutoff: 3}\n"))
                         .getMessage())
                 .contains("version.performance.cutoff");
+    }
+
+    @Test
+    void sampleSettingsAreReadWrittenAndChecked() throws IOException {
+        ModelSpec defaults = SpecCodec.readSpec(example(), "spec.yaml", SECRETS);
+        assertThat(defaults.version().sample()).isEqualTo(SampleSettings.DEFAULTS);
+        assertThat(SpecCodec.write(defaults.version()).has("sample"))
+                .as("defaults are not written")
+                .isFalse();
+        ModelSpec set = SpecCodec.readSpec(
+                example().replace("version:\n", "version:\n  sample: {rows: 500, vector_rows: 50}\n"),
+                "spec.yaml",
+                SECRETS);
+        assertThat(set.version().sample()).isEqualTo(new SampleSettings(500, 50));
+        assertThat(SpecCodec.readVersion("insurance", SpecCodec.write(set.version()), "version.")
+                        .sample())
+                .isEqualTo(new SampleSettings(500, 50));
+        ModelSpec off = SpecCodec.readSpec(
+                example().replace("version:\n", "version:\n  sample: {rows: 0}\n"), "spec.yaml", SECRETS);
+        assertThat(off.version().sample()).isEqualTo(new SampleSettings(0, 0));
+        assertThat(off.version().sample().enabled()).isFalse();
+        assertThat(SpecCodec.readVersion("insurance", SpecCodec.write(off.version()), "version.")
+                        .sample())
+                .isEqualTo(new SampleSettings(0, 0));
+        assertThat(rejected(example().replace("version:\n", "version:\n  sample: {rows: -1}\n"))
+                        .getMessage())
+                .contains("version.sample.rows: expected a whole number from 0 (no sample) to 100000 (the rows"
+                        + " sampled per window), got -1");
+        assertThat(rejected(example().replace("version:\n", "version:\n  sample: {rows: 100, vector_rows: 101}\n"))
+                        .getMessage())
+                .contains("version.sample.vector_rows: expected a whole number from 0 to rows (100: the sampled rows"
+                        + " whose tensors and embeddings are kept), got 101");
+        assertThat(rejected(example().replace("version:\n", "version:\n  sample: {size: 3}\n"))
+                        .getMessage())
+                .contains("version.sample.size");
     }
 
     @Test

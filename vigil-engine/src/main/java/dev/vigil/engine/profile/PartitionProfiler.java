@@ -6,6 +6,7 @@ import dev.vigil.engine.source.SourceTimestamps;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceProfile;
+import dev.vigil.stats.SampleProfile;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -112,6 +113,8 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         final Map<String, SegmentProfiles> segments = new LinkedHashMap<>();
         final Set<Object> ids = new HashSet<>();
         final int[] tracked = new int[plan.segments().size()];
+        /** The window's row sample (all rows, not per segment); null when the plan samples none. */
+        final SampleProfile sample = plan.sample() == null ? null : SampleRows.create(plan.sample());
     }
 
     @Override
@@ -181,6 +184,9 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
                     uncheckedIds++; // not remembered, so neither it nor a later repeat of it is found a duplicate
                 }
             }
+            if (window.sample != null) {
+                window.sample.add(SampleRows.id(id), () -> SampleRows.values(plan.sample(), row));
+            }
             boolean problem = nullId || duplicateId;
             if (nullId) {
                 problems.add(names.id(), ProblemCounts.NULL_ID);
@@ -240,6 +246,9 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
         List<PartialProfile> out = new ArrayList<>();
         windows.forEach((windowStart, state) -> {
             emit(out, windowStart, "", state.all);
+            if (state.sample != null) {
+                out.add(new PartialProfile(windowStart, "", SampleProfile.FIELD, state.sample.toBytes()));
+            }
             keepTopValueSegments(state.segments).forEach((key, p) -> emit(out, windowStart, key, p));
         });
         return out.iterator();

@@ -16,13 +16,34 @@ record ProfilePlan(
         long windowSeconds,
         List<FieldPlan> fields,
         List<SegmentPlan> segments,
-        List<PerformancePlan> performance)
+        List<PerformancePlan> performance,
+        SamplePlan sample)
         implements Serializable {
 
     ProfilePlan(
             int idColumn, int timestampColumn, long windowSeconds, List<FieldPlan> fields, List<SegmentPlan> segments) {
         this(idColumn, timestampColumn, windowSeconds, fields, segments, List.of());
     }
+
+    /** A plan without a row sample. */
+    ProfilePlan(
+            int idColumn,
+            int timestampColumn,
+            long windowSeconds,
+            List<FieldPlan> fields,
+            List<SegmentPlan> segments,
+            List<PerformancePlan> performance) {
+        this(idColumn, timestampColumn, windowSeconds, fields, segments, performance, null);
+    }
+
+    /**
+     * Each window's sample of all its rows (not per segment): {@code rows} of them, the vectors of {@code
+     * vectorRows}, of the {@code columns} sorted by name ({@link SampleRows#columns}).
+     */
+    record SamplePlan(int rows, int vectorRows, List<SampleColumn> columns) implements Serializable {}
+
+    /** A sampled field: its column, kind and, for a tensor or embedding, its number of values (0 otherwise). */
+    record SampleColumn(String name, int column, FieldType.Kind kind, int dimensions) implements Serializable {}
 
     /**
      * The performance of prediction field {@code field} against the actuals in {@code actualColumn}: a model of

@@ -109,7 +109,20 @@ final class ProfilePlanner {
                 version.aggregationPeriod().length().toSeconds(),
                 performanceOnly ? List.of() : fields,
                 segmentPlans,
-                performancePlans(prepared, columns));
+                performancePlans(prepared, columns),
+                performanceOnly ? null : samplePlan(version, fields));
+    }
+
+    /** The version's row sample over the fields profiled; null when it samples none or no field can be sampled. */
+    private static ProfilePlan.SamplePlan samplePlan(ModelVersion version, List<ProfilePlan.FieldPlan> fields) {
+        if (!version.sample().enabled()) {
+            return null;
+        }
+        List<ProfilePlan.SampleColumn> columns = SampleRows.columns(fields);
+        return columns.isEmpty()
+                ? null
+                : new ProfilePlan.SamplePlan(
+                        version.sample().rows(), version.sample().vectorRows(), columns);
     }
 
     /**

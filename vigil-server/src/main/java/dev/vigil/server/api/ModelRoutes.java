@@ -68,7 +68,8 @@ public final class ModelRoutes {
                 .query("dry_run")
                 .body("{\"model_type\": \"binary\", \"aggregation_period\": \"hourly\", \"raw_inputs\": {...}, "
                         + "\"features\": {\"amount\": \"numeric\", \"emb\": {\"type\": \"tensor\", "
-                        + "\"dimensions\": [768]}}, \"predictions\": {...}, \"actuals\": {...}}")
+                        + "\"dimensions\": [768]}}, \"predictions\": {...}, \"actuals\": {...}, "
+                        + "\"sample\": {\"rows\": 1000, \"vector_rows\": 200}}")
                 .get(VERSION, this::getVersion, "Get a version and its schema")
                 .delete(VERSION, this::deleteVersion, "Delete a version and its datasets")
                 .returns(204)
