@@ -415,7 +415,11 @@ public final class ProfileQueries {
                     }
                 }
             }
-            case DRIFT -> kinds.forEach(kind -> known.addAll(Drift.metricNames(kind)));
+            case DRIFT ->
+                kinds.forEach(kind -> {
+                    known.addAll(Drift.metricNames(kind));
+                    known.addAll(Drift.onRequestNames(kind));
+                });
             case PERFORMANCE -> {
                 known.addAll(PerformanceProfile.metricNames(version.modelType()));
                 if (version.modelType() == ModelType.BINARY) {
