@@ -41,7 +41,8 @@ public final class Significance {
         }
         double big = Math.max(n1, n2);
         double small = Math.min(n1, n2);
-        long en = Math.max(1, Math.round(big * small / (big + small)));
+        // numpy's round: half to even (n = m = 5 gives 2.5 → 2), as scipy; at least 1 (scipy gives NaN for 1 and 1)
+        long en = Math.max(1, (long) Math.rint(big * small / (big + small)));
         if (en > Integer.MAX_VALUE) {
             en = Integer.MAX_VALUE;
         }
