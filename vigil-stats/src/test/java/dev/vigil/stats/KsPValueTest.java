@@ -74,7 +74,8 @@ class KsPValueTest {
     @Test
     void edgesAndRefusals() {
         assertThat(Significance.ksPValue(0, 10, 10)).isEqualTo(1.0);
-        // n = m = 5: n_e = 2.5, rounded half to even as numpy: 2; ks_2samp([0..4], [3.5..7.5], asymp) = kstwo.sf(0.8, 2) = 0.08 (3 would give 0.016)
+        // n = m = 5: n_e = 2.5, rounded half to even as numpy: 2; ks_2samp([0..4], [3.5..7.5], asymp) = kstwo.sf(0.8,
+        // 2) = 0.08 (3 would give 0.016)
         assertThat(Significance.ksPValue(0.8, 5, 5)).isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(Significance.ksPValue(1, 1000, 1000)).isLessThan(1e-300);
         assertThat(Significance.sketchAdjustedKs(0.01, false, false)).isEqualTo(0.0);

@@ -136,7 +136,8 @@ public final class Detector {
                 ? "below alpha " + num(alpha)
                 : !significant
                         ? "not below alpha " + num(alpha)
-                        : "but " + metric + " is below min_effect " + num(d.minEffect());
+                        : "below alpha " + num(alpha) + ", but " + metric + " is below min_effect "
+                                + num(d.minEffect());
         return new Verdict(
                 fires,
                 alpha,

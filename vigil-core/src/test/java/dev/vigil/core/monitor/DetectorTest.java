@@ -232,6 +232,8 @@ class DetectorTest {
         assertThat(Detector.test(d, "drift_score", "KS", 1e-9, 2.5e-8, 25, 0.05).fires())
                 .as("significant, but a smaller effect than min_effect")
                 .isFalse();
+        assertThat(Detector.test(d, "drift_score", "KS", 1e-9, 2.5e-8, 25, 0.05).reason())
+                .endsWith("over 25 tests (below alpha 0.01, but drift_score is below min_effect 0.1)");
         assertThat(Detector.test(d, "drift_score", "chi²", 0.004, 0.02, 5, 0.4).fires())
                 .as("p below alpha, q not")
                 .isFalse();
