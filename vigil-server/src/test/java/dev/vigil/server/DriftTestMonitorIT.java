@@ -122,4 +122,49 @@ class DriftTestMonitorIT extends AbstractServerIT {
             assertThat(a.path("value").asDouble()).as("the effect: drift_score").isGreaterThan(0.1);
         }
     }
+
+    /** A bad test or seasonal key is refused over HTTP in one sentence naming it, and nothing is stored. */
+    @Test
+    void badTestAndSeasonalKeysAreRefusedAndNothingIsStored() throws Exception {
+        String[][] cases = {
+            {
+                "{\"type\": \"data_drift\", \"detection\": {\"method\": \"test\", \"alpha\": 2}}",
+                "monitor.detection.alpha: expected a number above 0 and below 1, got 2.0"
+            },
+            {
+                "{\"type\": \"data_drift\", \"detection\": {\"method\": \"test\", \"min_effect\": -1}}",
+                "monitor.detection.min_effect: expected 0 or more, got -1.0"
+            },
+            {
+                "{\"type\": \"model_activity\", \"detection\": {\"method\": \"anomaly\", \"seasonal\":"
+                        + " \"month\"}}",
+                "monitor.detection.seasonal: expected week (the same hour of the week, or weekday), got 'month'"
+            },
+            {
+                "{\"type\": \"missing_values\", \"detection\": {\"method\": \"test\"}}",
+                "monitor.detection.method: a missing_values monitor cannot use test"
+            }
+        };
+        for (String[] c : cases) {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                            server().url() + "/api/v1/models/drifty/versions/v1/monitors/bad"))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .header("Content-Type", "application/json")
+                                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(c[0]))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(c[0]).isEqualTo(400);
+            assertThat(SpecCodec.json()
+                            .readTree(response.body())
+                            .path("error")
+                            .path("message")
+                            .asText())
+                    .contains(c[1]);
+        }
+        assertThat(vigil().monitors("drifty", "v1"))
+                .extracting(m -> m.path("name").asText())
+                .containsExactly("drift-test");
+    }
 }
