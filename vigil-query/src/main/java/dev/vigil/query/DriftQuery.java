@@ -65,6 +65,10 @@ final class DriftQuery {
             } else if (base.get().kind() != kind) {
                 reason = baseline.describe() + " profiles " + w.field + " as "
                         + base.get().kind().specName() + ", the window as " + kind.specName();
+            } else if (metric.filter(Drift.ON_REQUEST_NAMES::contains).isPresent()) {
+                // a p-value for method: test (decision 0031): asked by name only
+                Double p = Drift.ksPValue(base.get(), w.fieldProfile());
+                values = p == null ? Map.of() : Map.of("ks_pvalue", p);
             } else if (top > 0 || metric.filter("drift_score"::equals).isPresent()) {
                 // only the score is wanted: skip the metrics it does not use
                 Double score = Drift.score(base.get(), w.fieldProfile());
@@ -72,7 +76,10 @@ final class DriftQuery {
             } else {
                 values = Drift.compare(base.get(), w.fieldProfile());
             }
-            for (String name : Drift.metricNames(kind)) {
+            List<String> names = metric.filter(Drift.ON_REQUEST_NAMES::contains).isPresent() && top == 0
+                    ? Drift.onRequestNames(kind)
+                    : Drift.metricNames(kind);
+            for (String name : names) {
                 if (top > 0
                         ? !name.equals("drift_score")
                         : metric.isPresent() && !metric.get().equals(name)) {

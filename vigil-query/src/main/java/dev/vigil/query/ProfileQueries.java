@@ -619,7 +619,11 @@ public final class ProfileQueries {
                     }
                 }
             }
-            case DRIFT -> kinds.forEach(kind -> known.addAll(Drift.metricNames(kind)));
+            case DRIFT ->
+                kinds.forEach(kind -> {
+                    known.addAll(Drift.metricNames(kind));
+                    known.addAll(Drift.onRequestNames(kind));
+                });
             case PERFORMANCE -> {
                 known.addAll(PerformanceProfile.metricNames(version.modelType()));
                 known.addAll(PerformanceEstimator.metricNames(version.modelType()));

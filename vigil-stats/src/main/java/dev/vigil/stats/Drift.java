@@ -149,6 +149,27 @@ public final class Drift {
                 boxed(edges), boxed(binShares(b, edges)), boxed(binShares(window.quantileSketchView(), edges))));
     }
 
+    /**
+     * {@code ks_pvalue}: the p-value of the two-sample Kolmogorov–Smirnov test of a numeric field (or a text field's
+     * lengths) against the baseline, for {@code method: test} monitors (decision 0031). The statistic is {@code ks}
+     * (from the two quantile sketches) less {@link Significance#SKETCH_KS_ERROR} for each sketch that compacted, the
+     * sizes are the two sides' valid values, and the p-value is {@link Significance#ksPValue}. Null unless both
+     * profiles are numeric, or both text, with a valid value each.
+     */
+    public static Double ksPValue(FieldProfile baseline, FieldProfile window) {
+        Objects.requireNonNull(baseline, "baseline");
+        Objects.requireNonNull(window, "window");
+        if (!binnedOnDeciles(baseline, window)) {
+            return null;
+        }
+        Quantiles b = baseline.quantileSketchView();
+        Quantiles w = window.quantileSketchView();
+        b.view(); // sealed: exact() answers for the sketch as written
+        w.view();
+        double ks = compare(baseline, window).get("ks");
+        return Significance.ksPValue(Significance.sketchAdjustedKs(ks, b.exact(), w.exact()), b.n(), w.n());
+    }
+
     /** Whether drift bins the two profiles on the baseline's deciles: numeric or text alike, each with a valid value. */
     private static boolean binnedOnDeciles(FieldProfile baseline, FieldProfile window) {
         FieldType.Kind kind = window.kind();
@@ -187,6 +208,18 @@ public final class Drift {
             .flatMap(kind -> metricNames(kind).stream())
             .collect(Collectors.collectingAndThen(
                     Collectors.toCollection(LinkedHashSet::new), Collections::unmodifiableSet));
+
+    /**
+     * Drift metrics given only when a query names them ({@code metric=ks_pvalue}) and to {@code method: test}
+     * monitors, never in the listing of every metric: {@link #ksPValue} (decision 0031). A p-value is not a distance,
+     * and the listing's readers (pages, clients, the report) keep the rows they had.
+     */
+    public static final Set<String> ON_REQUEST_NAMES = Set.of("ks_pvalue");
+
+    /** The {@link #ON_REQUEST_NAMES} of a field of this kind: {@code ks_pvalue} for numeric and text fields. */
+    public static List<String> onRequestNames(FieldType.Kind kind) {
+        return kind == FieldType.Kind.NUMERIC || kind == FieldType.Kind.TEXT ? List.of("ks_pvalue") : List.of();
+    }
 
     /** The names {@link #compare} gives for a field of this kind, in its order; empty for kinds without drift. */
     public static List<String> metricNames(FieldType.Kind kind) {

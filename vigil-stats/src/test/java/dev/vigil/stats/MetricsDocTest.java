@@ -29,6 +29,7 @@ class MetricsDocTest {
             emitted.addAll(FieldProfile.metricNames(kind));
         }
         emitted.addAll(Drift.METRIC_NAMES);
+        emitted.addAll(Drift.ON_REQUEST_NAMES);
         emitted.addAll(PerformanceProfile.METRIC_NAMES);
         emitted.addAll(estimatedNames());
         for (ModelType type : ModelType.values()) {

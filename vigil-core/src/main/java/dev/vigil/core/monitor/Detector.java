@@ -77,8 +77,9 @@ public final class Detector {
     }
 
     /**
-     * {@code anomaly}: the value outside mean ± k·σ of {@code history} (σ: sample standard deviation, n − 1).
-     * Null when fewer than {@code min_history} past values exist: no decision.
+     * {@code anomaly}: the value outside mean ± k·σ of {@code history} (σ: sample standard deviation, n − 1), or,
+     * when the detection has an {@code alpha}, outside the prediction interval mean ± t<sub>1−α/2, N−1</sub> · σ ·
+     * √(1 + 1/N) of N past values. Null when fewer than {@code min_history} past values exist: no decision.
      */
     public static Verdict anomaly(Detection d, String metric, double value, List<Double> history, Direction direction) {
         List<Double> known =
@@ -91,15 +92,58 @@ public final class Detector {
         for (double v : known) {
             ss += (v - mean) * (v - mean);
         }
-        double sigma = Math.sqrt(ss / (known.size() - 1));
-        double low = mean - d.k() * sigma;
-        double high = mean + d.k() * sigma;
+        int n = known.size();
+        double sigma = Math.sqrt(ss / (n - 1));
+        double width = d.alpha() == null ? d.k() : predictionFactor(d.alpha(), n);
+        double low = mean - width * sigma;
+        double high = mean + width * sigma;
         boolean tooHigh = value > high && direction != Direction.DROP;
         boolean tooLow = value < low && direction != Direction.RISE;
         Double bound = tooLow ? low : high;
-        String reason = metric + " " + num(value) + (tooHigh || tooLow ? " is outside " : " is within ") + "mean ± "
-                + num(d.k()) + "σ of the last " + known.size() + " windows [" + num(low) + ", " + num(high) + "]";
+        String past = d.seasonal() == Detection.Seasonality.WEEK
+                ? "the same window of the last " + n + " weeks"
+                : "the last " + n + " windows";
+        String band = d.alpha() == null
+                ? "mean ± " + num(d.k()) + "σ of " + past
+                : "the " + num(100 * (1 - d.alpha())) + "% prediction interval of " + past;
+        String reason = metric + " " + num(value) + (tooHigh || tooLow ? " is outside " : " is within ") + band + " ["
+                + num(low) + ", " + num(high) + "]";
         return new Verdict(tooHigh || tooLow, bound, mean, reason);
+    }
+
+    /**
+     * t<sub>1−α/2, n−1</sub> · √(1 + 1/n): the half-width, in sample standard deviations, of the two-sided prediction
+     * interval of one more value from the normal distribution n values came from.
+     */
+    public static double predictionFactor(double alpha, int n) {
+        double t = new org.apache.commons.math3.distribution.TDistribution(null, n - 1)
+                .inverseCumulativeProbability(1 - alpha / 2);
+        return t * Math.sqrt(1 + 1.0 / n);
+    }
+
+    /**
+     * {@code test}: one field (and segment) of an evaluation whose {@code tests} p-values were adjusted together; it
+     * alarms when its q-value is below {@code alpha} and its {@code effect} (the watched drift metric) is at least
+     * {@code min_effect}. The threshold is alpha (the bound q is compared with), there is no baseline (the training set
+     * is), and the reason names the raw p, q, the effect and the number of tests.
+     */
+    public static Verdict test(Detection d, String metric, String test, double p, double q, int tests, double effect) {
+        double alpha = d.alpha() == null ? Detection.DEFAULT_ALPHA : d.alpha();
+        boolean significant = q < alpha;
+        boolean large = effect >= d.minEffect();
+        boolean fires = significant && large;
+        String why = fires
+                ? "below alpha " + num(alpha)
+                : !significant
+                        ? "not below alpha " + num(alpha)
+                        : "below alpha " + num(alpha) + ", but " + metric + " is below min_effect "
+                                + num(d.minEffect());
+        return new Verdict(
+                fires,
+                alpha,
+                null,
+                metric + " " + num(effect) + ", " + test + " p = " + num(p) + ", Benjamini–Hochberg q = " + num(q)
+                        + " over " + tests + (tests == 1 ? " test" : " tests") + " (" + why + ")");
     }
 
     /**

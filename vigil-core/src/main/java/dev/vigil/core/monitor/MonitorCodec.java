@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  *   expression: missing_ratio(amount) * 2         # custom_metric only
  *   focal: {window: 1d}                           # 1h, 1d or 1w; default: the version's aggregation period
  *   detection: {method: training, threshold: 0.1} # absolute {min, max}; percentage / training / segment {threshold};
- *                                                 # anomaly {k: 3, min_history: 5}; all: baseline_windows
+ *                                                 # anomaly {k: 3, min_history: 5} or {alpha: 0.01, …} and
+ *                                                 #   {seasonal: week, baseline_weeks: 8} (alpha 0.001 by default);
+ *                                                 # test (drift) {alpha: 0.01, min_effect: 0}; all: baseline_windows
  *   preconditions: {min_focal_rows: 100, min_baseline_rows: 100}
  *   severity: high                                # low | medium (default) | high
  *   actions: [{type: webhook, url: "https://…"}, {type: slack, url: "https://hooks.slack.com/…"},
@@ -53,8 +55,18 @@ public final class MonitorCodec {
             "preconditions",
             "severity",
             "actions");
-    private static final Set<String> DETECTION_KEYS =
-            Set.of("method", "min", "max", "threshold", "k", "baseline_windows", "min_history");
+    private static final Set<String> DETECTION_KEYS = Set.of(
+            "method",
+            "min",
+            "max",
+            "threshold",
+            "k",
+            "baseline_windows",
+            "min_history",
+            "alpha",
+            "min_effect",
+            "seasonal",
+            "baseline_weeks");
     private static final Set<String> PRECONDITION_KEYS = Set.of("min_focal_rows", "min_baseline_rows");
     private static final Set<String> ACTION_KEYS = Set.of("type", "url", "to", "key");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
@@ -161,7 +173,7 @@ public final class MonitorCodec {
                 }
             }
         }
-        Detection detection = detection(node.get("detection"), key + ".detection", type, problems);
+        Detection detection = detection(node.get("detection"), key + ".detection", type, focal, problems);
         long minFocalRows = 0;
         long minBaselineRows = 0;
         JsonNode pre = node.get("preconditions");
@@ -199,7 +211,8 @@ public final class MonitorCodec {
                 actions);
     }
 
-    private static Detection detection(JsonNode node, String key, MonitorType type, List<String> problems) {
+    private static Detection detection(
+            JsonNode node, String key, MonitorType type, Duration focal, List<String> problems) {
         if (node == null || node.isNull()) {
             problems.add(key + ": is required (e.g. {method: absolute, max: 0.1})");
             return null;
@@ -212,7 +225,7 @@ public final class MonitorCodec {
         String methodName = text(node, "method", key, problems);
         Detection.Method method = null;
         if (methodName == null) {
-            problems.add(key + ".method: is required (absolute, percentage, anomaly, training or segment)");
+            problems.add(key + ".method: is required (absolute, percentage, anomaly, training, segment or test)");
         } else {
             try {
                 method = Detection.Method.fromSpec(methodName, key + ".method");
@@ -239,12 +252,18 @@ public final class MonitorCodec {
         if (method == Detection.Method.ABSOLUTE && min == null && max == null) {
             problems.add(key + ": absolute detection needs min, max or both (the bounds of an acceptable value)");
         }
-        if (method != null && method != Detection.Method.ABSOLUTE && method != Detection.Method.ANOMALY) {
+        if (method != null
+                && method != Detection.Method.ABSOLUTE
+                && method != Detection.Method.ANOMALY
+                && method != Detection.Method.TEST) {
             if (threshold == null) {
                 problems.add(key + ".threshold: is required for " + method.specName() + " detection");
             } else if (threshold < 0) {
                 problems.add(key + ".threshold: expected 0 or more, got " + threshold);
             }
+        }
+        if (method == Detection.Method.TEST && threshold != null) {
+            problems.add(key + ".threshold: test detection has no threshold (alpha and min_effect decide)");
         }
         if (k != null && k <= 0) {
             problems.add(key + ".k: expected a number above 0, got " + k);
@@ -256,10 +275,67 @@ public final class MonitorCodec {
         if (baselineWindows == 0) {
             baselineWindows = method == Detection.Method.ANOMALY ? 24 : 1;
         }
+        // decision 0031: the test's significance and effect, the prediction interval and the seasonal history
+        Double alpha = number(node, "alpha", key, problems);
+        Double minEffect = number(node, "min_effect", key, problems);
+        String seasonalName = text(node, "seasonal", key, problems);
+        boolean weeksGiven = node.hasNonNull("baseline_weeks");
+        int baselineWeeks = (int) count(node, "baseline_weeks", key, Detection.DEFAULT_BASELINE_WEEKS, problems);
+        if (alpha != null && !(alpha > 0 && alpha < 1)) {
+            problems.add(key + ".alpha: expected a number above 0 and below 1, got " + alpha);
+        } else if (alpha != null
+                && method != null
+                && method != Detection.Method.TEST
+                && method != Detection.Method.ANOMALY) {
+            problems.add(key + ".alpha: only test and anomaly detection have an alpha, not " + method.specName());
+        } else if (alpha != null && k != null) {
+            problems.add(key + ".alpha: anomaly detection takes k (mean ± k·σ) or alpha (a prediction interval), not"
+                    + " both");
+        }
+        if (minEffect != null && minEffect < 0) {
+            problems.add(key + ".min_effect: expected 0 or more, got " + minEffect);
+        } else if (minEffect != null && method != null && method != Detection.Method.TEST) {
+            problems.add(key + ".min_effect: only test detection has a min_effect, not " + method.specName());
+        }
+        Detection.Seasonality seasonal = Detection.Seasonality.NONE;
+        if (seasonalName != null) {
+            if (!seasonalName.equals(Detection.Seasonality.WEEK.specName())) {
+                problems.add(key + ".seasonal: expected week (the same hour of the week, or weekday), got '"
+                        + seasonalName + "'");
+            } else if (method != null && method != Detection.Method.ANOMALY) {
+                problems.add(key + ".seasonal: only anomaly detection can be seasonal, not " + method.specName());
+            } else if (focal.compareTo(Duration.ofDays(1)) > 0) {
+                problems.add(key + ".seasonal: seasonal: week needs an hourly or daily focal window, not "
+                        + windowName(focal));
+            } else {
+                seasonal = Detection.Seasonality.WEEK;
+            }
+        }
+        if (weeksGiven && seasonalName == null) {
+            problems.add(key + ".baseline_weeks: only seasonal anomaly detection (seasonal: week) has baseline_weeks");
+        } else if (seasonal == Detection.Seasonality.WEEK && baselineWeeks < Math.max(2, minHistory)) {
+            problems.add(key + ".baseline_weeks: " + baselineWeeks + " weeks can never give the "
+                    + Math.max(2, minHistory) + " values of history it needs (min_history)");
+        }
+        if (method == Detection.Method.TEST) {
+            alpha = alpha == null ? Detection.DEFAULT_ALPHA : alpha;
+        } else if (seasonal == Detection.Seasonality.WEEK && k == null) {
+            alpha = alpha == null ? Detection.DEFAULT_ANOMALY_ALPHA : alpha;
+        }
         return method == null
                 ? null
                 : new Detection(
-                        method, min, max, threshold, k == null ? Detection.DEFAULT_K : k, baselineWindows, minHistory);
+                        method,
+                        min,
+                        max,
+                        threshold,
+                        k == null ? Detection.DEFAULT_K : k,
+                        baselineWindows,
+                        minHistory,
+                        alpha,
+                        minEffect == null ? Detection.DEFAULT_MIN_EFFECT : minEffect,
+                        seasonal,
+                        seasonal == Detection.Seasonality.WEEK ? baselineWeeks : 0);
     }
 
     private static List<Action> actions(JsonNode node, String key, List<String> problems) {
@@ -387,8 +463,20 @@ public final class MonitorCodec {
             d.put("threshold", det.threshold());
         }
         if (det.method() == Detection.Method.ANOMALY) {
-            d.put("k", det.k());
+            if (det.alpha() == null) {
+                d.put("k", det.k());
+            } else {
+                d.put("alpha", det.alpha());
+            }
             d.put("min_history", det.minHistory());
+            if (det.seasonal() == Detection.Seasonality.WEEK) {
+                d.put("seasonal", det.seasonal().specName());
+                d.put("baseline_weeks", det.baselineWeeks());
+            }
+        }
+        if (det.method() == Detection.Method.TEST) {
+            d.put("alpha", det.alpha());
+            d.put("min_effect", det.minEffect());
         }
         d.put("baseline_windows", det.baselineWindows());
         if (m.minFocalRows() > 0 || m.minBaselineRows() > 0) {

@@ -19,19 +19,24 @@ public enum MonitorType {
             Fields.NONE,
             EnumSet.of(Detection.Method.ABSOLUTE, Detection.Method.PERCENTAGE, Detection.Method.ANOMALY)),
     /** Share of missing values of each field. */
-    MISSING_VALUES("missing_ratio", Source.METRICS, Fields.INPUTS, EnumSet.allOf(Detection.Method.class)),
+    MISSING_VALUES("missing_ratio", Source.METRICS, Fields.INPUTS, Methods.withoutTest()),
     /** Drift of each feature against the training set. */
-    DATA_DRIFT("drift_score", Source.DRIFT, Fields.FEATURES, EnumSet.of(Detection.Method.TRAINING)),
+    DATA_DRIFT(
+            "drift_score", Source.DRIFT, Fields.FEATURES, EnumSet.of(Detection.Method.TRAINING, Detection.Method.TEST)),
     /** Drift of each prediction against the training set. */
-    PREDICTION_DRIFT("drift_score", Source.DRIFT, Fields.PREDICTIONS, EnumSet.of(Detection.Method.TRAINING)),
+    PREDICTION_DRIFT(
+            "drift_score",
+            Source.DRIFT,
+            Fields.PREDICTIONS,
+            EnumSet.of(Detection.Method.TRAINING, Detection.Method.TEST)),
     /** Share of numeric values outside the training set's [min, max]. */
     VALUES_RANGE("out_of_range_ratio", Source.DRIFT, Fields.INPUTS, EnumSet.of(Detection.Method.TRAINING)),
     /** Share of categorical values the training set never had. */
     NEW_VALUES("new_value_ratio", Source.DRIFT, Fields.INPUTS, EnumSet.of(Detection.Method.TRAINING)),
     /** Realized performance of each prediction (a metric of METRICS.md's "Performance"). */
-    PERFORMANCE_DEGRADATION(null, Source.PERFORMANCE, Fields.PREDICTIONS, EnumSet.allOf(Detection.Method.class)),
+    PERFORMANCE_DEGRADATION(null, Source.PERFORMANCE, Fields.PREDICTIONS, Methods.withoutTest()),
     /** Any metric of a field (or of the rows, for {@code count}). */
-    METRIC_CHANGE(null, Source.METRICS, Fields.EXPLICIT, EnumSet.allOf(Detection.Method.class)),
+    METRIC_CHANGE(null, Source.METRICS, Fields.EXPLICIT, Methods.withoutTest()),
     /** An expression over metrics of METRICS.md, e.g. {@code missing_ratio(amount) + new_value_ratio(owner)}. */
     CUSTOM_METRIC(
             null,
@@ -40,6 +45,13 @@ public enum MonitorType {
             EnumSet.of(Detection.Method.ABSOLUTE, Detection.Method.PERCENTAGE, Detection.Method.ANOMALY)),
     /** Hours since the newest row of the serving data (checked on every scheduler tick). */
     MODEL_STALENESS("hours_since_last_row", Source.CLOCK, Fields.NONE, EnumSet.of(Detection.Method.ABSOLUTE));
+
+    /** Every method but {@code test}, which only drift has (its p-values come from the drift comparison). */
+    private static final class Methods {
+        static Set<Detection.Method> withoutTest() {
+            return EnumSet.complementOf(EnumSet.of(Detection.Method.TEST));
+        }
+    }
 
     /** Where the monitored metric comes from. */
     public enum Source {

@@ -128,4 +128,116 @@ class DetectorTest {
                         .reason())
                 .isEqualTo("missing_ratio 0.2 in owner=web differs from all rows' 0.1 by 0.1 (more than 0.05)");
     }
+
+    @Test
+    void anomalyWithAlphaUsesThePredictionInterval() {
+        // history 10, 12, 11, 13, 9: mean 11, s = 1.5811; alpha 0.01, n 5: t(0.995, 4) · √1.2 = 4.604094 · 1.095445
+        List<Double> history = List.of(10.0, 12.0, 11.0, 13.0, 9.0);
+        Detection d = new Detection(
+                Detection.Method.ANOMALY, null, null, null, 3, 24, 5, 0.01, 0, Detection.Seasonality.NONE, 0);
+        double half = 4.604094 * Math.sqrt(1.2) * Math.sqrt(2.5);
+        Detector.Verdict v = Detector.anomaly(d, "count", 19, history, Direction.BOTH);
+        assertThat(v.fires()).isTrue();
+        assertThat(v.threshold()).isCloseTo(11 + half, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(Detector.anomaly(d, "count", 18, history, Direction.BOTH).fires())
+                .as("within 7.97 of 11, where 3σ (4.74) would have fired")
+                .isFalse();
+        assertThat(v.reason()).startsWith("count 19 is outside the 99% prediction interval of the last 5 windows [");
+    }
+
+    /**
+     * Hourly windows of a clean weekly cycle: a daily wave, quieter weekends, Gaussian noise (σ 20 on ~1,000). The
+     * seasonal detection (same hour of the last 8 weeks, the default alpha) is silent over the last week; today's
+     * one hour changed by 10σ of the noise alarms, where today's mean ± 3σ of the 24 windows before (whose σ is the
+     * daily wave's) cannot see it.
+     */
+    @Test
+    void seasonalAnomalyIgnoresAWeeklyCycleAndFindsAChangedHour() {
+        int weeks = 9;
+        double[] series = weeklyCycle(weeks, new java.util.Random(20261130L));
+        Detection seasonal = new Detection(
+                Detection.Method.ANOMALY,
+                null,
+                null,
+                null,
+                Detection.DEFAULT_K,
+                24,
+                5,
+                Detection.DEFAULT_ANOMALY_ALPHA,
+                0,
+                Detection.Seasonality.WEEK,
+                8);
+        Detection plain = new Detection(Detection.Method.ANOMALY, null, null, null, 3, 24, 5);
+        int seasonalAlarms = 0;
+        int lastWeek = (weeks - 1) * 168;
+        for (int t = lastWeek; t < weeks * 168; t++) {
+            if (Detector.anomaly(seasonal, "count", series[t], sameHour(series, t, 8), Direction.BOTH)
+                    .fires()) {
+                seasonalAlarms++;
+            }
+        }
+        assertThat(seasonalAlarms)
+                .as("seasonal alarms over the 168 hours of a clean week")
+                .isZero();
+
+        int changed = lastWeek + 3 * 24 + 14; // Thursday 14:00
+        series[changed] -= 10 * 20;
+        Detector.Verdict v =
+                Detector.anomaly(seasonal, "count", series[changed], sameHour(series, changed, 8), Direction.BOTH);
+        assertThat(v.fires()).isTrue();
+        assertThat(v.reason()).contains("the same window of the last 8 weeks");
+        List<Double> before = new java.util.ArrayList<>();
+        for (int i = changed - 24; i < changed; i++) {
+            before.add(series[i]);
+        }
+        assertThat(Detector.anomaly(plain, "count", series[changed], before, Direction.BOTH)
+                        .fires())
+                .as("mean ± 3σ of the 24 hours before")
+                .isFalse();
+    }
+
+    /** Hour t of {@code weeks} weeks: 1000 + 400 sin(2π hour/24), 300 less on weekends, plus N(0, 20²). */
+    static double[] weeklyCycle(int weeks, java.util.Random random) {
+        double[] out = new double[weeks * 168];
+        for (int t = 0; t < out.length; t++) {
+            int hourOfWeek = t % 168;
+            boolean weekend = hourOfWeek >= 5 * 24;
+            out[t] = 1000
+                    + 400 * Math.sin(2 * Math.PI * (hourOfWeek % 24) / 24.0)
+                    - (weekend ? 300 : 0)
+                    + 20 * random.nextGaussian();
+        }
+        return out;
+    }
+
+    /** The values at the same hour of the week of the {@code weeks} weeks before hour {@code t}. */
+    static List<Double> sameHour(double[] series, int t, int weeks) {
+        List<Double> out = new java.util.ArrayList<>();
+        for (int w = 1; w <= weeks; w++) {
+            out.add(series[t - w * 168]);
+        }
+        return out;
+    }
+
+    @Test
+    void testAlarmsOnQBelowAlphaWithALargeEnoughEffect() {
+        Detection d = new Detection(
+                Detection.Method.TEST, null, null, null, 3, 1, 5, 0.01, 0.1, Detection.Seasonality.NONE, 0);
+        Detector.Verdict v = Detector.test(d, "drift_score", "KS", 1e-9, 2.5e-8, 25, 0.31);
+        assertThat(v.fires()).isTrue();
+        assertThat(v.threshold()).isEqualTo(0.01);
+        assertThat(v.reason())
+                .isEqualTo("drift_score 0.31, KS p = 0.000000001, Benjamini–Hochberg q = 0.000000025 over 25 tests"
+                        + " (below alpha 0.01)");
+        assertThat(Detector.test(d, "drift_score", "KS", 1e-9, 2.5e-8, 25, 0.05).fires())
+                .as("significant, but a smaller effect than min_effect")
+                .isFalse();
+        assertThat(Detector.test(d, "drift_score", "KS", 1e-9, 2.5e-8, 25, 0.05).reason())
+                .endsWith("over 25 tests (below alpha 0.01, but drift_score is below min_effect 0.1)");
+        assertThat(Detector.test(d, "drift_score", "chi²", 0.004, 0.02, 5, 0.4).fires())
+                .as("p below alpha, q not")
+                .isFalse();
+        assertThat(Detector.test(d, "drift_score", "chi²", 0.004, 0.004, 1, 0.4).reason())
+                .endsWith("over 1 test (below alpha 0.01)");
+    }
 }

@@ -103,7 +103,7 @@ class MonitorCodecTest {
                         + " have");
         assertThat(problem("{name: m, type: data_drift, detection: {method: absolute, max: 1}}"))
                 .isEqualTo("monitors[0].detection.method: a data_drift monitor cannot use absolute (it can use"
-                        + " training)");
+                        + " training, test)");
         assertThat(problem("{name: m, type: missing_values, detection: {method: absolute}}"))
                 .isEqualTo("monitors[0].detection: absolute detection needs min, max or both (the bounds of an"
                         + " acceptable value)");
@@ -197,5 +197,88 @@ class MonitorCodecTest {
                         .monitors())
                 .extracting(Monitor::name)
                 .containsExactly("a", "b");
+    }
+
+    @Test
+    void testDetectionReadsWithItsDefaultsAndWritesBack() {
+        Monitor m = read("{name: drift-test, type: data_drift, detection: {method: test}}");
+        assertThat(m.detection().method()).isEqualTo(Detection.Method.TEST);
+        assertThat(m.detection().alpha()).isEqualTo(Detection.DEFAULT_ALPHA);
+        assertThat(m.detection().minEffect()).isEqualTo(0.0);
+        assertThat(MonitorCodec.read(MonitorCodec.write(m), "m", VERSION)).isEqualTo(m);
+        Monitor strict = read(
+                "{name: drift-test, type: prediction_drift, detection: {method: test, alpha: 0.001, min_effect: 0.1}}");
+        assertThat(strict.detection().alpha()).isEqualTo(0.001);
+        assertThat(strict.detection().minEffect()).isEqualTo(0.1);
+        assertThat(MonitorCodec.write(strict).get("detection").toString())
+                .isEqualTo("{\"method\":\"test\",\"alpha\":0.001,\"min_effect\":0.1,\"baseline_windows\":1}");
+        assertThat(MonitorCodec.read(MonitorCodec.write(strict), "m", VERSION)).isEqualTo(strict);
+    }
+
+    @Test
+    void seasonalAnomalyReadsWithItsDefaultsAndWritesBack() {
+        Monitor m = read("{name: activity, type: model_activity, detection: {method: anomaly, seasonal: week}}");
+        assertThat(m.detection().seasonal()).isEqualTo(Detection.Seasonality.WEEK);
+        assertThat(m.detection().baselineWeeks()).isEqualTo(8);
+        assertThat(m.detection().alpha()).isEqualTo(Detection.DEFAULT_ANOMALY_ALPHA);
+        assertThat(MonitorCodec.read(MonitorCodec.write(m), "m", VERSION)).isEqualTo(m);
+        Monitor k = read("{name: activity, type: model_activity, focal: {window: 1d}, detection: {method: anomaly,"
+                + " seasonal: week, baseline_weeks: 12, k: 4}}");
+        assertThat(k.detection().alpha())
+                .as("k given: mean ± k·σ of the seasonal history")
+                .isNull();
+        assertThat(k.detection().baselineWeeks()).isEqualTo(12);
+        assertThat(MonitorCodec.read(MonitorCodec.write(k), "m", VERSION)).isEqualTo(k);
+        Monitor plain = read("{name: activity, type: model_activity, detection: {method: anomaly, alpha: 0.01}}");
+        assertThat(plain.detection().seasonal()).isEqualTo(Detection.Seasonality.NONE);
+        assertThat(plain.detection().alpha()).isEqualTo(0.01);
+        assertThat(MonitorCodec.read(MonitorCodec.write(plain), "m", VERSION)).isEqualTo(plain);
+        Monitor old = read("{name: activity, type: model_activity, detection: {method: anomaly}}");
+        assertThat(old.detection().alpha())
+                .as("without alpha or a season: k·σ, as before")
+                .isNull();
+        assertThat(MonitorCodec.write(old).get("detection").has("seasonal")).isFalse();
+    }
+
+    @Test
+    void badTestAndSeasonalKeysAreRefusedInOneSentenceNamingTheKey() {
+        String drift = "{name: m, type: data_drift, detection: {method: test, ";
+        assertThat(problem(drift + "alpha: 1}}"))
+                .isEqualTo("monitors[0].detection.alpha: expected a number above 0 and below 1, got 1.0");
+        assertThat(problem(drift + "alpha: 0}}"))
+                .isEqualTo("monitors[0].detection.alpha: expected a number above 0 and below 1, got 0.0");
+        assertThat(problem(drift + "min_effect: -0.1}}"))
+                .isEqualTo("monitors[0].detection.min_effect: expected 0 or more, got -0.1");
+        assertThat(problem(drift + "threshold: 0.1}}"))
+                .isEqualTo("monitors[0].detection.threshold: test detection has no threshold (alpha and min_effect"
+                        + " decide)");
+        assertThat(problem(drift + "seasonal: week}}"))
+                .isEqualTo("monitors[0].detection.seasonal: only anomaly detection can be seasonal, not test");
+        assertThat(problem("{name: m, type: missing_values, detection: {method: test}}"))
+                .isEqualTo("monitors[0].detection.method: a missing_values monitor cannot use test (it can use"
+                        + " absolute, percentage, anomaly, training, segment)");
+        assertThat(problem(
+                        "{name: m, type: data_drift, detection: {method: training, threshold: 0.1, alpha:" + " 0.01}}"))
+                .isEqualTo("monitors[0].detection.alpha: only test and anomaly detection have an alpha, not training");
+        assertThat(problem("{name: m, type: data_drift, detection: {method: training, threshold: 0.1, min_effect:"
+                        + " 0.1}}"))
+                .isEqualTo("monitors[0].detection.min_effect: only test detection has a min_effect, not training");
+        String anomaly = "{name: m, type: model_activity, detection: {method: anomaly, ";
+        assertThat(problem(anomaly + "seasonal: month}}"))
+                .isEqualTo("monitors[0].detection.seasonal: expected week (the same hour of the week, or weekday), got"
+                        + " 'month'");
+        assertThat(problem(anomaly + "baseline_weeks: 4}}"))
+                .isEqualTo("monitors[0].detection.baseline_weeks: only seasonal anomaly detection (seasonal: week) has"
+                        + " baseline_weeks");
+        assertThat(problem(anomaly + "seasonal: week, baseline_weeks: 3}}"))
+                .isEqualTo("monitors[0].detection.baseline_weeks: 3 weeks can never give the 5 values of history it"
+                        + " needs (min_history)");
+        assertThat(problem(anomaly + "k: 3, alpha: 0.01}}"))
+                .isEqualTo("monitors[0].detection.alpha: anomaly detection takes k (mean ± k·σ) or alpha (a"
+                        + " prediction interval), not both");
+        assertThat(problem("{name: m, type: model_activity, focal: {window: 1w}, detection: {method: anomaly,"
+                        + " seasonal: week}}"))
+                .isEqualTo("monitors[0].detection.seasonal: seasonal: week needs an hourly or daily focal window, not"
+                        + " 1w");
     }
 }

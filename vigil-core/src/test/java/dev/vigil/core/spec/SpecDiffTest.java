@@ -51,4 +51,15 @@ class SpecDiffTest {
         assertThat(SpecDiff.diff(yaml("segments: [{field: owner}, {name: big, where: amount > 1}]"), yaml("{}")))
                 .containsExactly("segments: −owner, −big");
     }
+
+    @Test
+    void aMonitorsTestAndSeasonKeysShowAsAnyOther() {
+        JsonNode before = yaml("detection: {method: test, alpha: 0.01, min_effect: 0.0, baseline_windows: 1}");
+        JsonNode after = yaml("detection: {method: test, alpha: 0.001, min_effect: 0.1}");
+        assertThat(SpecDiff.diff(before, after))
+                .containsExactly(
+                        "detection.alpha: 0.01 → 0.001",
+                        "detection.min_effect: 0.0 → 0.1",
+                        "detection.baseline_windows: −1");
+    }
 }

@@ -14,8 +14,14 @@ import java.util.Set;
 public final class MetricCatalogs {
     private MetricCatalogs() {}
 
-    /** Every drift metric of METRICS.md: measured against the training baseline. */
-    public static final Set<String> DRIFT_METRICS = Drift.METRIC_NAMES;
+    /** Every drift metric of METRICS.md, those given on request ({@code ks_pvalue}) too: against training. */
+    public static final Set<String> DRIFT_METRICS = driftMetrics();
+
+    private static Set<String> driftMetrics() {
+        Set<String> out = new LinkedHashSet<>(Drift.METRIC_NAMES);
+        out.addAll(Drift.ON_REQUEST_NAMES);
+        return java.util.Collections.unmodifiableSet(out);
+    }
 
     /**
      * Performance profiles' counts that a monitor does not watch as performance: a prediction field's {@code count}

@@ -302,6 +302,10 @@ public final class MonitorEvaluator {
     }
 
     private void evaluateWindow(ModelVersion v, Monitor m, Window w, Tally tally) {
+        if (m.detection().method() == Detection.Method.TEST) {
+            evaluateTests(v, m, w, tally);
+            return;
+        }
         for (String field : MonitorTargets.fields(v, m)) {
             try {
                 if (m.detection().method() == Detection.Method.SEGMENT) {
@@ -351,6 +355,70 @@ public final class MonitorEvaluator {
         }
     }
 
+    /** One field and segment of a {@code method: test} evaluation: its test, raw p-value and effect. */
+    private record Tested(String field, String segment, String test, double p, double effect) {}
+
+    /**
+     * {@code method: test} (decision 0031): one p-value per field and segment (all rows and every segment stored for
+     * the window) against training, KS ({@code ks_pvalue}) for numeric fields and text lengths and χ² ({@code
+     * chi2_pvalue}) for categories; Benjamini–Hochberg over all of them; then each alarms or clears on its q-value
+     * and effect (the watched drift metric). A field or segment without a p-value or an effect (too few rows, no
+     * baseline) is skipped and not counted among the tests.
+     */
+    private void evaluateTests(ModelVersion v, Monitor m, Window w, Tally tally) {
+        List<String> segments = new ArrayList<>();
+        segments.add("");
+        List<Tested> tested = new ArrayList<>();
+        try {
+            segments.addAll(targets.segments(v, w));
+            for (String field : MonitorTargets.fields(v, m)) {
+                String pMetric = pValueMetric(v, field);
+                if (pMetric == null) {
+                    tally.skipped += segments.size(); // tensors and embeddings: no test
+                    continue;
+                }
+                for (String segment : segments) {
+                    Double p = values.drift(v, m, pMetric, field, segment, w.start(), w.end(), tally.memo);
+                    Double effect = values.value(v, m, field, segment, w.start(), w.end(), tally.memo);
+                    if (p == null || effect == null || !values.preconditions(v, m, segment, w, null, null, null)) {
+                        tally.skipped++;
+                        continue;
+                    }
+                    tested.add(new Tested(field, segment, pMetric.equals("ks_pvalue") ? "KS" : "χ²", p, effect));
+                }
+            }
+        } catch (VigilException e) {
+            LOG.warn("monitor {} of {}/{} at {}: {}", m.name(), v.modelId(), v.version(), w.start(), e.getMessage());
+            tally.skipped++;
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("monitor {} of {}/{} at {} failed", m.name(), v.modelId(), v.version(), w.start(), e);
+            tally.skipped++;
+            return;
+        }
+        double[] q = dev.vigil.core.monitor.FalseDiscovery.benjaminiHochberg(
+                tested.stream().mapToDouble(Tested::p).toArray());
+        for (int i = 0; i < tested.size(); i++) {
+            Tested t = tested.get(i);
+            Detector.Verdict verdict =
+                    Detector.test(m.detection(), metric(m), t.test(), t.p(), q[i], tested.size(), t.effect());
+            decide(v, m, t.field(), t.segment(), w, t.effect(), verdict, tally);
+        }
+    }
+
+    /** The p-value metric of a field's test: KS for numbers and text lengths, χ² for categories, none for vectors. */
+    private static String pValueMetric(ModelVersion v, String field) {
+        return v.schema().fields().stream()
+                .filter(f -> dev.vigil.core.model.TextLength.refersTo(field, f.name()))
+                .findFirst()
+                .map(f -> switch (f.type().kind()) {
+                    case NUMERIC, TEXT -> "ks_pvalue";
+                    case CATEGORICAL, STRING, BOOLEAN -> "chi2_pvalue";
+                    default -> null;
+                })
+                .orElse(null);
+    }
+
     /** The verdict of one value by the monitor's detection, or null when it cannot decide (preconditions, history). */
     private Detector.Verdict verdict(ModelVersion v, Monitor m, String field, Window w, double value, Tally tally) {
         Detection d = m.detection();
@@ -365,15 +433,20 @@ public final class MonitorEvaluator {
                         ? null
                         : Detector.percentage(d, metric(m), value, baseline, direction(m));
             }
-            case ANOMALY ->
-                values.preconditions(v, m, "", w, DatasetKind.SERVING, from, w.start())
+            case ANOMALY -> {
+                boolean seasonal = d.seasonal() == Detection.Seasonality.WEEK;
+                Instant since = seasonal ? w.start().minus(Duration.ofDays(7L * d.baselineWeeks())) : from;
+                yield values.preconditions(v, m, "", w, DatasetKind.SERVING, since, w.start())
                         ? Detector.anomaly(
                                 d,
                                 metric(m),
                                 value,
-                                values.history(v, m, field, from, w.start(), tally.memo),
+                                seasonal
+                                        ? values.seasonalHistory(v, m, field, w.start(), d.baselineWeeks(), tally.memo)
+                                        : values.history(v, m, field, from, w.start(), tally.memo),
                                 direction(m))
                         : null;
+            }
             case TRAINING -> {
                 boolean drift = m.type().source() == MonitorType.Source.DRIFT;
                 Double training = drift ? null : values.trainingValue(v, m, field);
@@ -382,6 +455,7 @@ public final class MonitorEvaluator {
                         : null;
             }
             case SEGMENT -> throw new IllegalStateException("segment detection is evaluated per segment");
+            case TEST -> throw new IllegalStateException("test detection is evaluated over all fields at once");
         };
     }
 

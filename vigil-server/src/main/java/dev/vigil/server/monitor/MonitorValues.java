@@ -87,6 +87,46 @@ final class MonitorValues {
                 .orElse(null);
     }
 
+    /**
+     * Drift metric {@code metric} (not necessarily the watched one: {@code ks_pvalue} or {@code chi2_pvalue} for
+     * {@code method: test}) of a field and segment over [{@code from}, {@code to}) against training; null when there
+     * is none. Computed once per key of {@code memo}.
+     */
+    Double drift(
+            ModelVersion v,
+            Monitor m,
+            String metric,
+            String field,
+            String segment,
+            Instant from,
+            Instant to,
+            Map<Key, Optional<Double>> memo) {
+        Key key = new Key(
+                v.modelId(), v.version(), m.type(), metric, null, m.minBaselineRows(), field, segment, from, to);
+        return memo.computeIfAbsent(key, k -> {
+                    ProfileRequest request = request(DatasetKind.SERVING, metric, field, segment, from, to);
+                    return Optional.ofNullable(fetch(
+                            v,
+                            MonitorType.Source.DRIFT,
+                            m.minBaselineRows() > 0 ? request.withMinBaselineRows(m.minBaselineRows()) : request));
+                })
+                .orElse(null);
+    }
+
+    /**
+     * The values of the same focal window in each of the {@code weeks} weeks before {@code start}, most recent first:
+     * the history of {@code seasonal: week} anomaly detection (the same hour of the week, or the same weekday).
+     */
+    List<Double> seasonalHistory(
+            ModelVersion v, Monitor m, String field, Instant start, int weeks, Map<Key, Optional<Double>> memo) {
+        List<Double> out = new ArrayList<>();
+        for (int week = 1; week <= weeks; week++) {
+            Instant from = start.minus(Duration.ofDays(7L * week));
+            out.add(value(v, m, field, "", from, from.plus(m.focal()), memo));
+        }
+        return out;
+    }
+
     /** The values of each focal window of [{@code from}, {@code to}) for all rows: anomaly and percentage detection. */
     List<Double> history(
             ModelVersion v, Monitor m, String field, Instant from, Instant to, Map<Key, Optional<Double>> memo) {
