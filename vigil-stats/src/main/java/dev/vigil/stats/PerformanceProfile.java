@@ -35,7 +35,9 @@ import java.util.stream.Collectors;
  *   multiclass   int cells, cells x (string actual, string predicted, long rows)
  *   multi-label  long rows, long exact_rows, int labels, labels x (string label, long tp, fp, fn)
  *   regression   long rows; (double sum, double compensation) of error, |error|, error², |actual|,
- *                |error|/|actual|; long rows with a non-zero actual; double actual mean, actual m2
+ *                |error|/|actual|; long rows with a non-zero actual; double actual mean, actual m2;
+ *                since version 3: long estimated_rows; (double sum, double compensation) of DLE's estimated
+ *                |error|, estimated error², |error| variance, error² variance (ADR 0028)
  *   ranking      int k, long rows; (double sum, double compensation) of ndcg, precision, recall, AP, RR
  * </pre>
  *
@@ -49,7 +51,7 @@ import java.util.stream.Collectors;
  */
 public final class PerformanceProfile implements Profile {
     static final String MAGIC = "VGF";
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     static final String WHAT = "performance profile";
 
     /** Binary: a numeric score at or above it predicts the positive class when no boolean label is declared. */
@@ -170,6 +172,23 @@ public final class PerformanceProfile implements Profile {
         if (counted(usable ? predicted : null, actual)) {
             regression.add(predicted, actual);
         }
+    }
+
+    /**
+     * DLE's estimates for a regression row with a usable prediction, actual or not (ADR 0028): its estimated
+     * |error| and error² and the variance of its error².
+     */
+    public void addRegressionEstimate(double absError, double squaredError, double squaredErrorVariance) {
+        expect(RegressionPerformance.class, "addRegressionEstimate")
+                .addEstimate(absError, squaredError, squaredErrorVariance);
+    }
+
+    /**
+     * DLE's {@code estimated_mae}, {@code estimated_mse}, {@code estimated_rmse} with their std (ADR 0028): empty
+     * unless this is a regression model some row of which was estimated.
+     */
+    public Map<String, Calibration.Estimate> lossEstimates() {
+        return task instanceof RegressionPerformance r ? r.estimates() : Map.of();
     }
 
     /** A ranking row: the ranked item ids and the relevant ones (null relevant: not arrived). */
