@@ -66,14 +66,10 @@ final class LossFitting {
                 .filter(f -> indexOf(columns, connection.columnFor(f)).isPresent())
                 .toList();
         List<LossModel.Feature> features = new ArrayList<>();
-        int[] featureColumns = new int[inputs.size()];
-        for (int i = 0; i < inputs.size(); i++) {
-            Field f = inputs.get(i);
-            featureColumns[i] = indexOf(columns, connection.columnFor(f)).orElseThrow();
-            LossModel.Feature feature = new LossModel.Feature(f.name(), f.type().kind(), List.of());
-            features.add(feature.indexed()
-                    ? new LossModel.Feature(f.name(), f.type().kind(), topValues(frame, columns[featureColumns[i]]))
-                    : feature);
+        List<String> featureNames = new ArrayList<>();
+        for (Field f : inputs) {
+            featureNames.add(columns[indexOf(columns, connection.columnFor(f)).orElseThrow()]);
+            features.add(new LossModel.Feature(f.name(), f.type().kind(), List.of()));
         }
         Map<String, LossModel> models = new LinkedHashMap<>();
         List<String> tooFew = new ArrayList<>();
@@ -84,7 +80,7 @@ final class LossFitting {
             if (prediction.isEmpty() || actual.isEmpty()) {
                 continue;
             }
-            LossModel model = fitOne(session, frame, features, featureColumns, prediction.get(), actual.get());
+            LossModel model = fit(session, frame, features, featureNames, columns[prediction.get()], columns[actual.get()]);
             if (model == null) {
                 tooFew.add(p.name());
             } else {
@@ -98,6 +94,37 @@ final class LossFitting {
                             + MIN_ROWS + " rows with a prediction and an actual for " + String.join(", ", tooFew)));
         }
         return new Fit(models, Optional.empty());
+    }
+
+    /**
+     * The loss models of one prediction: {@code features} (their values not yet known) read from the frame's
+     * {@code featureColumns}, the prediction and the actual from their columns; null when fewer than {@link #MIN_ROWS}
+     * rows have both.
+     */
+    static LossModel fit(
+            SparkSession session,
+            Dataset<Row> frame,
+            List<LossModel.Feature> features,
+            List<String> featureColumns,
+            String predictionColumn,
+            String actualColumn) {
+        String[] columns = frame.columns();
+        List<LossModel.Feature> known = new ArrayList<>();
+        int[] at = new int[features.size()];
+        for (int i = 0; i < features.size(); i++) {
+            LossModel.Feature f = features.get(i);
+            at[i] = indexOf(columns, featureColumns.get(i)).orElseThrow();
+            known.add(f.indexed()
+                    ? new LossModel.Feature(f.field(), f.kind(), topValues(frame, columns[at[i]]))
+                    : f);
+        }
+        return fitOne(
+                session,
+                frame,
+                known,
+                at,
+                indexOf(columns, predictionColumn).orElseThrow(),
+                indexOf(columns, actualColumn).orElseThrow());
     }
 
     /** The column's {@value LossModel#TOP_VALUES} most frequent non-null values, by count then value. */
