@@ -25,6 +25,7 @@ import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.Drift;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceProfile;
+import dev.vigil.store.LossModelRepository;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.StoredProfile;
 import java.time.Duration;
@@ -341,15 +342,28 @@ public final class ProfileQueries {
                             Optional.empty())
                     .forEach(b -> Calibration.fit(b.performanceProfile()).ifPresent(c -> calibrations.put(b.field, c)));
         }
+        // DLE's estimates are in the profiles, made with the loss models fitted on one reference: served unless
+        // another reference was asked
+        Optional<String> lossReference = version.modelType() == ModelType.REGRESSION
+                ? store.lossModels()
+                        .find(version.modelId(), version.version())
+                        .map(LossModelRepository.Stored::reference)
+                        .filter(fitted -> asked.isEmpty() || fitted.equals(reference.specName()))
+                : Optional.empty();
         return explainedIfEmpty(
                 q,
                 request,
-                PerformanceQuery.rows(dataset, windows, calibrations, reference.specName(), request.metric()));
+                PerformanceQuery.rows(
+                        dataset, windows, calibrations, reference.specName(), lossReference, request.metric()));
     }
 
     /** CBPE's estimated metrics of a binary model ({@link Calibration#estimate}). */
     private static final List<String> ESTIMATED = List.of(
             "estimated_accuracy", "estimated_precision", "estimated_recall", "estimated_f1", "estimated_auc_roc");
+
+    /** DLE's estimated metrics of a regression model ({@link PerformanceProfile#lossEstimates}, ADR 0028). */
+    public static final List<String> ESTIMATED_REGRESSION =
+            List.of("estimated_mae", "estimated_mse", "estimated_rmse");
 
     /**
      * Refuses a field, metric or segment a user asked that {@code version} does not have, in one sentence with the
@@ -420,6 +434,9 @@ public final class ProfileQueries {
                 known.addAll(PerformanceProfile.metricNames(version.modelType()));
                 if (version.modelType() == ModelType.BINARY) {
                     known.addAll(ESTIMATED);
+                }
+                if (version.modelType() == ModelType.REGRESSION) {
+                    known.addAll(ESTIMATED_REGRESSION);
                 }
                 if (version.modelType() == ModelType.MULTICLASS) {
                     perValue.addAll(List.of("precision", "recall", "f1"));

@@ -22,12 +22,31 @@ public final class MetricCatalogs {
     private static final Set<String> COUNTS =
             Set.of("count", "invalid_actual_count", "tp_count", "fp_count", "tn_count", "fn_count");
 
-    /** Every realized performance metric of METRICS.md, of any model type. */
+    /**
+     * The estimated performance metrics (named {@code estimated_*}): binary CBPE's, and DLE's for regression (ADR
+     * 0028). A monitor watches the estimate of every row of a window, actuals or not; its training baseline is the
+     * realized metric of the same name without the prefix.
+     */
+    public static final Set<String> ESTIMATED_METRICS = Set.of(
+            "estimated_accuracy",
+            "estimated_precision",
+            "estimated_recall",
+            "estimated_f1",
+            "estimated_auc_roc",
+            "estimated_mae",
+            "estimated_mse",
+            "estimated_rmse");
+
+    /** The prefix of {@link #ESTIMATED_METRICS}. */
+    public static final String ESTIMATED = "estimated_";
+
+    /** Every performance metric of METRICS.md, of any model type: realized, and estimated. */
     public static final Set<String> PERFORMANCE_METRICS = performanceMetrics();
 
     private static Set<String> performanceMetrics() {
         Set<String> out = new LinkedHashSet<>(PerformanceProfile.METRIC_NAMES);
         out.removeAll(COUNTS);
+        out.addAll(ESTIMATED_METRICS);
         return Set.copyOf(out);
     }
 }
