@@ -133,19 +133,29 @@ class ScoreHistogramTest {
         // the histogram of the version 1 bytes is the TreeMap count of the rows
         assertThat(fromV1.scores().orElseThrow().size())
                 .isEqualTo(rows.scores().orElseThrow().size());
-        // rewritten, version 1 becomes the version 2 golden
-        assertThat(fromV1.toBytes()).isEqualTo(FieldProfileSerDeTest.golden(V2));
+        // rewritten, version 1 becomes the version 2 golden (as the current version: its binary section is the same)
+        assertThat(fromV1.toBytes()).isEqualTo(current(FieldProfileSerDeTest.golden(V2)));
     }
 
     @Test
     void goldenVersion2IsTheBytesOfItsRows() {
         byte[] v2 = FieldProfileSerDeTest.golden(V2);
         assertThat(v2[3]).isEqualTo((byte) 2);
-        assertThat(GoldenProfiles.performance().toBytes()).isEqualTo(v2);
+        assertThat(GoldenProfiles.performance().toBytes()).isEqualTo(current(v2));
         assertThat(PerformanceProfile.fromBytes(v2).metrics())
                 .isEqualTo(GoldenProfiles.performance().metrics());
-        assertThat(PerformanceProfile.fromBytes(v2).toBytes()).isEqualTo(v2);
+        assertThat(PerformanceProfile.fromBytes(v2).toBytes()).isEqualTo(current(v2));
         assertThat(v2.length).isLessThan(FieldProfileSerDeTest.golden(V1).length / 6);
+    }
+
+    /**
+     * Version 2 bytes of a binary model as the current version writes them: version 3 added to the regression section
+     * only (DLE's sums, ADR 0028), so only the version byte differs.
+     */
+    private static byte[] current(byte[] v2) {
+        byte[] out = v2.clone();
+        out[3] = (byte) PerformanceProfile.FORMAT_VERSION;
+        return out;
     }
 
     @Test

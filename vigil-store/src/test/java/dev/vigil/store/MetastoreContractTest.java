@@ -1750,7 +1750,7 @@ abstract class MetastoreContractTest {
             store.models().upsert(new Model("price", "Price"));
             store.versions().upsert(version("price", "v1"));
             assertThat(store.lossModels().find("price", "v1")).isEmpty();
-            // over a megabyte, as two ensembles of 60 trees serialize to
+            // over a megabyte: serialized tree ensembles are large
             byte[] big = new byte[1_500_000];
             for (int i = 0; i < big.length; i++) {
                 big[i] = (byte) (i * 31);

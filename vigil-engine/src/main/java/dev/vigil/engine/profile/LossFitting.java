@@ -41,9 +41,9 @@ final class LossFitting {
     static final long MAX_ROWS = 50_000;
 
     static final long SEED = 19L;
-    static final int MAX_ITER = 60;
+    static final int MAX_ITER = 40;
     static final int MAX_DEPTH = 4;
-    static final double STEP_SIZE = 0.1;
+    static final double STEP_SIZE = 0.15;
     static final int MAX_BINS = 64;
     static final int MIN_INSTANCES_PER_NODE = 20;
 
@@ -178,7 +178,9 @@ final class LossFitting {
         if (n > MAX_ROWS) {
             data = data.sample(false, (double) MAX_ROWS / n, SEED);
         }
-        data = data.cache();
+        // a run's frame has a partition per slice of windows; each boosting step is a few Spark jobs, whose cost is
+        // mostly per task: the fitted rows (a few MB at most) are cached in as many partitions as there are cores
+        data = data.coalesce(Math.max(1, session.sparkContext().defaultParallelism())).cache();
         try {
             long fitted = data.count();
             GBTRegressionModel absolute = regressor("abs").fit(data);

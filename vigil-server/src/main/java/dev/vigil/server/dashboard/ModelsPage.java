@@ -170,10 +170,12 @@ final class ModelsPage {
                 }
             }
         }
-        for (String field : predictions) {
-            Double value = estimated.get(field + " estimated_accuracy");
-            if (value != null) {
-                return field + " estimated_accuracy " + Svg.number(value);
+        for (String metric : List.of("estimated_accuracy", "estimated_rmse")) {
+            for (String field : predictions) {
+                Double value = estimated.get(field + " " + metric);
+                if (value != null) {
+                    return field + " " + metric + " " + Svg.number(value);
+                }
             }
         }
         return "–";

@@ -156,7 +156,16 @@ final class VersionPage {
                 continue;
             }
             String metric = r.metric();
-            if (!List.of("accuracy", "estimated_accuracy", "rmse", "mae", "f1_macro", "ndcg_at_k", "f1_micro")
+            if (!List.of(
+                            "accuracy",
+                            "estimated_accuracy",
+                            "rmse",
+                            "estimated_rmse",
+                            "mae",
+                            "estimated_mae",
+                            "f1_macro",
+                            "ndcg_at_k",
+                            "f1_micro")
                     .contains(metric)) {
                 continue;
             }
@@ -164,7 +173,9 @@ final class VersionPage {
                     .computeIfAbsent(
                             metric,
                             k -> new Svg.Series(
-                                    k.startsWith("estimated_") ? k + " (CBPE)" : k + " (realized)",
+                                    k.startsWith("estimated_")
+                                            ? k + (k.equals("estimated_accuracy") ? " (CBPE)" : " (DLE)")
+                                            : k + " (realized)",
                                     new ArrayList<>(),
                                     new ArrayList<>(),
                                     k.startsWith("estimated_")));
