@@ -362,8 +362,7 @@ public final class ProfileQueries {
             "estimated_accuracy", "estimated_precision", "estimated_recall", "estimated_f1", "estimated_auc_roc");
 
     /** DLE's estimated metrics of a regression model ({@link PerformanceProfile#lossEstimates}, ADR 0028). */
-    public static final List<String> ESTIMATED_REGRESSION =
-            List.of("estimated_mae", "estimated_mse", "estimated_rmse");
+    public static final List<String> ESTIMATED_REGRESSION = List.of("estimated_mae", "estimated_mse", "estimated_rmse");
 
     /**
      * Refuses a field, metric or segment a user asked that {@code version} does not have, in one sentence with the

@@ -73,13 +73,14 @@ class DleIT extends AbstractServerIT {
                         .feature("x", FieldType.numeric())
                         .prediction("prediction", FieldType.numeric())
                         .build()));
-        ColumnMapping labels = ColumnMapping.builder().label("prediction", "actual").build();
+        ColumnMapping labels =
+                ColumnMapping.builder().label("prediction", "actual").build();
         for (DatasetKind kind : List.of(DatasetKind.TRAINING, DatasetKind.SERVING)) {
             vigil().version("price", "v1")
                     .connect(
                             kind,
-                            ItSupport.source(db(), reader, "SELECT id, ts, x, prediction, actual FROM ml."
-                                    + kind.specName()),
+                            ItSupport.source(
+                                    db(), reader, "SELECT id, ts, x, prediction, actual FROM ml." + kind.specName()),
                             "id",
                             "ts",
                             labels);
@@ -132,7 +133,9 @@ class DleIT extends AbstractServerIT {
             }
             double estimate = rows.get("estimated_mae").path("value").asDouble();
             // 4,000 rows an hour: the realized MAE's own sampling error is about 1.3%
-            assertThat(estimate).as("estimated_mae of %s", hour).isCloseTo(truth.get(hour), within(0.05 * truth.get(hour)));
+            assertThat(estimate)
+                    .as("estimated_mae of %s", hour)
+                    .isCloseTo(truth.get(hour), within(0.05 * truth.get(hour)));
             assertThat(rows.get("estimated_rmse").path("value").asDouble())
                     .isCloseTo(Math.sqrt(rows.get("estimated_mse").path("value").asDouble()), within(1e-9));
             // realized metrics only where the actuals arrived

@@ -1767,7 +1767,8 @@ abstract class MetastoreContractTest {
             assertThat(found.fittedAt()).isNotNull();
 
             store.lossModels().replace("price", "v1", "training", "run-3", "4.1.1", big);
-            assertThat(store.lossModels().find("price", "v1").orElseThrow().models()).isEqualTo(big);
+            assertThat(store.lossModels().find("price", "v1").orElseThrow().models())
+                    .isEqualTo(big);
 
             store.models().delete("price");
             assertThat(store.lossModels().find("price", "v1")).isEmpty();
@@ -1784,7 +1785,8 @@ abstract class MetastoreContractTest {
             assertThat(store.lossModels().delete("price", "v1")).isTrue();
             assertThat(store.lossModels().delete("price", "v1")).isFalse();
             assertThat(store.lossModels().find("price", "v1")).isEmpty();
-            assertThat(store.lossModels().find("price", "v2").orElseThrow().models()).containsExactly(2);
+            assertThat(store.lossModels().find("price", "v2").orElseThrow().models())
+                    .containsExactly(2);
         }
     }
 

@@ -233,8 +233,10 @@ public final class DatasetProfiler {
         try {
             List<String> predicates = new SourceFrames(session, source).predicates(prepared, windows, false);
             if (predicates.isEmpty()) {
-                return new LossFit(Map.of(), Optional.of("no DLE estimate: the "
-                        + prepared.connection().dataset().specName() + " dataset has no rows"));
+                return new LossFit(
+                        Map.of(),
+                        Optional.of("no DLE estimate: the "
+                                + prepared.connection().dataset().specName() + " dataset has no rows"));
             }
             Dataset<Row> frame = new SourceFrames(session, source).read(prepared, predicates);
             LossFitting.Fit fit = LossFitting.fit(session, prepared, frame);
@@ -245,8 +247,10 @@ public final class DatasetProfiler {
             if (session.sparkContext().isStopped()) {
                 throw lost(e);
             }
-            throw source.sparkFailure(e, prepared.connection().source(), prepared.connection().dataset().specName()
-                    + ".");
+            throw source.sparkFailure(
+                    e,
+                    prepared.connection().source(),
+                    prepared.connection().dataset().specName() + ".");
         }
     }
 

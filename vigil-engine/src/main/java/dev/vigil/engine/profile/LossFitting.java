@@ -55,8 +55,10 @@ final class LossFitting {
     static Fit fit(SparkSession session, Prepared prepared, Dataset<Row> frame) {
         ModelVersion version = prepared.version();
         if (version.modelType() != ModelType.REGRESSION) {
-            return new Fit(Map.of(), Optional.of("no DLE estimate: " + version.modelType().specName()
-                    + " models are not regression models"));
+            return new Fit(
+                    Map.of(),
+                    Optional.of("no DLE estimate: " + version.modelType().specName()
+                            + " models are not regression models"));
         }
         DatasetConnection connection = prepared.connection();
         String[] columns = frame.columns();
@@ -80,7 +82,8 @@ final class LossFitting {
             if (prediction.isEmpty() || actual.isEmpty()) {
                 continue;
             }
-            LossModel model = fit(session, frame, features, featureNames, columns[prediction.get()], columns[actual.get()]);
+            LossModel model =
+                    fit(session, frame, features, featureNames, columns[prediction.get()], columns[actual.get()]);
             if (model == null) {
                 tooFew.add(p.name());
             } else {
@@ -88,10 +91,16 @@ final class LossFitting {
             }
         }
         if (models.isEmpty()) {
-            return new Fit(Map.of(), Optional.of(tooFew.isEmpty()
-                    ? "no DLE estimate: the " + connection.dataset().specName() + " dataset labels no prediction"
-                    : "no DLE estimate: the " + connection.dataset().specName() + " dataset has fewer than "
-                            + MIN_ROWS + " rows with a prediction and an actual for " + String.join(", ", tooFew)));
+            return new Fit(
+                    Map.of(),
+                    Optional.of(
+                            tooFew.isEmpty()
+                                    ? "no DLE estimate: the "
+                                            + connection.dataset().specName() + " dataset labels no prediction"
+                                    : "no DLE estimate: the "
+                                            + connection.dataset().specName() + " dataset has fewer than " + MIN_ROWS
+                                            + " rows with a prediction and an actual for "
+                                            + String.join(", ", tooFew)));
         }
         return new Fit(models, Optional.empty());
     }
@@ -114,9 +123,7 @@ final class LossFitting {
         for (int i = 0; i < features.size(); i++) {
             LossModel.Feature f = features.get(i);
             at[i] = indexOf(columns, featureColumns.get(i)).orElseThrow();
-            known.add(f.indexed()
-                    ? new LossModel.Feature(f.field(), f.kind(), topValues(frame, columns[at[i]]))
-                    : f);
+            known.add(f.indexed() ? new LossModel.Feature(f.field(), f.kind(), topValues(frame, columns[at[i]])) : f);
         }
         return fitOne(
                 session,
@@ -180,7 +187,8 @@ final class LossFitting {
         }
         // a run's frame has a partition per slice of windows; each boosting step is a few Spark jobs, whose cost is
         // mostly per task: the fitted rows (a few MB at most) are cached in as many partitions as there are cores
-        data = data.coalesce(Math.max(1, session.sparkContext().defaultParallelism())).cache();
+        data = data.coalesce(Math.max(1, session.sparkContext().defaultParallelism()))
+                .cache();
         try {
             long fitted = data.count();
             GBTRegressionModel absolute = regressor("abs").fit(data);

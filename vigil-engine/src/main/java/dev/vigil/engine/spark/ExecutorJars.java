@@ -30,14 +30,13 @@ import java.util.stream.Stream;
  */
 final class ExecutorJars {
     /** One class of each code source executors need. */
-    private static final List<Class<?>> NEEDED =
-            List.of(
-                    VigilException.class,
-                    DatasetProfile.class,
-                    DatasetProfiler.class,
-                    org.postgresql.Driver.class,
-                    org.apache.spark.ml.regression.GBTRegressionModel.class,
-                    org.apache.spark.ml.linalg.Vectors.class);
+    private static final List<Class<?>> NEEDED = List.of(
+            VigilException.class,
+            DatasetProfile.class,
+            DatasetProfiler.class,
+            org.postgresql.Driver.class,
+            org.apache.spark.ml.regression.GBTRegressionModel.class,
+            org.apache.spark.ml.linalg.Vectors.class);
 
     private static final Map<Path, Path> JARRED = new LinkedHashMap<>();
 

@@ -41,9 +41,13 @@ class LossModelAccuracyTest {
     @BeforeAll
     static void fitAndApply() throws IOException, URISyntaxException {
         session = SparkRuntime.local("local[2]").session().newSession();
-        Path dir = Path.of(LossModelAccuracyTest.class.getResource("/dle/expected.csv").toURI()).getParent();
-        Dataset<Row> reference = csv(dir.resolve("reference.csv.gz"), "x1 DOUBLE, cat STRING, flag BOOLEAN,"
-                + " prediction DOUBLE, actual DOUBLE");
+        Path dir = Path.of(LossModelAccuracyTest.class
+                        .getResource("/dle/expected.csv")
+                        .toURI())
+                .getParent();
+        Dataset<Row> reference = csv(
+                dir.resolve("reference.csv.gz"),
+                "x1 DOUBLE, cat STRING, flag BOOLEAN," + " prediction DOUBLE, actual DOUBLE");
         model = LossFitting.fit(
                 session,
                 reference,
@@ -54,8 +58,9 @@ class LossModelAccuracyTest {
                 List.of("x1", "cat", "flag"),
                 "prediction",
                 "actual");
-        Dataset<Row> rows = csv(dir.resolve("windows.csv.gz"), "window INT, x1 DOUBLE, cat STRING, flag BOOLEAN,"
-                + " prediction DOUBLE, actual DOUBLE");
+        Dataset<Row> rows = csv(
+                dir.resolve("windows.csv.gz"),
+                "window INT, x1 DOUBLE, cat STRING, flag BOOLEAN," + " prediction DOUBLE, actual DOUBLE");
         // as a run profiles: the plan (and the model in it) shipped to the executors, profiles merged on the driver
         ProfilePlan.PerformancePlan plan = new ProfilePlan.PerformancePlan(
                 "prediction",
@@ -139,15 +144,17 @@ class LossModelAccuracyTest {
                     e.get("estimated_rmse").std()));
         });
         System.out.print(report);
-        windows.forEach((w, p) -> assertThat(p.lossEstimates().get("estimated_mae").value())
-                .as("window %d", w)
-                .isCloseTo(expected.get(w)[0], within(0.03 * expected.get(w)[0])));
+        windows.forEach(
+                (w, p) -> assertThat(p.lossEstimates().get("estimated_mae").value())
+                        .as("window %d", w)
+                        .isCloseTo(expected.get(w)[0], within(0.03 * expected.get(w)[0])));
     }
 
     @Test
     void theRealizedIsWithinTwoReportedStdInAtLeastNinetyPercentOfWindows() {
         for (int m = 0; m < 3; m++) {
-            String name = List.of("estimated_mae", "estimated_mse", "estimated_rmse").get(m);
+            String name =
+                    List.of("estimated_mae", "estimated_mse", "estimated_rmse").get(m);
             int metric = m;
             long covered = windows.entrySet().stream()
                     .filter(en -> {
@@ -181,7 +188,9 @@ class LossModelAccuracyTest {
         Dataset<Row> reference = session.read()
                 .option("header", "true")
                 .schema("x1 DOUBLE, cat STRING, flag BOOLEAN, prediction DOUBLE, actual DOUBLE")
-                .csv(LossModelAccuracyTest.class.getResource("/dle/reference.csv.gz").getPath());
+                .csv(LossModelAccuracyTest.class
+                        .getResource("/dle/reference.csv.gz")
+                        .getPath());
         LossModel again = LossFitting.fit(
                 session,
                 reference,
@@ -195,7 +204,8 @@ class LossModelAccuracyTest {
         assertThat(trees(again.squared())).isEqualTo(trees(model.squared()));
         assertThat(again.features()).isEqualTo(model.features());
         assertThat(again.squaredVarianceRatio()).isEqualTo(model.squaredVarianceRatio());
-        LossModel read = LossModel.fromBytes(LossModel.toBytes(Map.of("prediction", model))).get("prediction");
+        LossModel read = LossModel.fromBytes(LossModel.toBytes(Map.of("prediction", model)))
+                .get("prediction");
         assertThat(trees(read.absolute())).isEqualTo(trees(model.absolute()));
         assertThat(trees(read.squared())).isEqualTo(trees(model.squared()));
     }

@@ -43,7 +43,11 @@ final class LossModels {
     }
 
     /** Fits the loss models on the reference rows of {@code windows} and stores them, or notes why there are none. */
-    void fit(Run run, ModelVersion version, DatasetProfiler.Prepared reference, List<Window> windows,
+    void fit(
+            Run run,
+            ModelVersion version,
+            DatasetProfiler.Prepared reference,
+            List<Window> windows,
             DatasetProfiler engine) {
         DatasetProfiler.LossFit fit = engine.fitLoss(reference, windows);
         if (fit.none().isPresent()) {
@@ -61,8 +65,13 @@ final class LossModels {
                         run.id(),
                         sparkVersion,
                         LossModel.toBytes(fit.models()));
-        long rows = fit.models().values().stream().mapToLong(LossModel::rows).max().orElse(0);
-        LOG.info("run {}: DLE loss models fitted on {} reference rows for {}", run.id(), rows, fit.models().keySet());
+        long rows =
+                fit.models().values().stream().mapToLong(LossModel::rows).max().orElse(0);
+        LOG.info(
+                "run {}: DLE loss models fitted on {} reference rows for {}",
+                run.id(),
+                rows,
+                fit.models().keySet());
     }
 
     /**
@@ -75,8 +84,10 @@ final class LossModels {
         }
         Optional<LossModelRepository.Stored> stored = store.lossModels().find(version.modelId(), version.version());
         if (stored.isEmpty()) {
-            note(run, "no DLE estimate: no labeled training or testing dataset of this version has been profiled"
-                    + " with enough rows to fit its loss models on");
+            note(
+                    run,
+                    "no DLE estimate: no labeled training or testing dataset of this version has been profiled"
+                            + " with enough rows to fit its loss models on");
             return serving;
         }
         try {
