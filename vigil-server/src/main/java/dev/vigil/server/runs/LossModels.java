@@ -42,14 +42,26 @@ final class LossModels {
                                 .isEmpty());
     }
 
-    /** Fits the loss models on the reference rows of {@code windows} and stores them, or notes why there are none. */
+    /**
+     * Fits the loss models on the reference rows of {@code windows} and stores them, or notes why there are none; a
+     * fit that fails (a Spark failure) is noted and keeps the models stored before, failing not the reference run.
+     */
     void fit(
             Run run,
             ModelVersion version,
             DatasetProfiler.Prepared reference,
             List<Window> windows,
             DatasetProfiler engine) {
-        DatasetProfiler.LossFit fit = engine.fitLoss(reference, windows);
+        DatasetProfiler.LossFit fit;
+        try {
+            fit = engine.fitLoss(reference, windows);
+        } catch (RuntimeException e) {
+            // the reference's profiles are stored already: the run succeeds, and the models of the last good fit stay
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            note(run, "no new DLE loss models: fitting them failed (" + reason + "); the models fitted before stay");
+            LOG.warn("run {}: fitting the DLE loss models failed", run.id(), e);
+            return;
+        }
         if (fit.none().isPresent()) {
             // the reference changed: models fitted on the old rows would estimate for rows it no longer has
             store.lossModels().delete(version.modelId(), version.version());
