@@ -13,12 +13,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vigil performance}: realized performance per window (the prediction field as {@code field}) and, for
- * binary models with a score, CBPE estimates beside it.
+ * binary models with a score, CBPE estimates beside it; for regression models, DLE's (ADR 0028).
  */
 @Command(
         name = "performance",
         description = "Model performance per window from stored profiles: realized where actuals arrived,"
-                + " estimated (CBPE) for binary models with a score.")
+                + " estimated (CBPE) for binary models with a score, (DLE) for regression models.")
 final class PerformanceCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -31,7 +31,8 @@ final class PerformanceCommand implements Callable<Integer> {
     @Option(
             names = "--baseline",
             paramLabel = "training|testing",
-            description = "The labeled reference CBPE calibrates scores on (default: training, when connected).")
+            description = "The labeled reference estimates come from: CBPE calibrates on it, DLE's models were fitted"
+                    + " on it (default: training, when connected).")
     String baseline;
 
     PerformanceCommand(CliContext context) {
