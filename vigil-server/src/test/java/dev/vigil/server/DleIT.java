@@ -152,4 +152,53 @@ class DleIT extends AbstractServerIT {
         assertThat(rows).hasSize(HOURS);
         assertThat(rows).allSatisfy(r -> assertThat(r.path("metric").asText()).isEqualTo("estimated_mae"));
     }
+
+    @Test
+    void aPerformanceDegradationMonitorWatchesTheEstimate() throws Exception {
+        // the estimated MAE is about 0.96 every hour (E|e| = √(2/π) · E[0.2 + 2x]): above 0.5, the monitor fires
+        String monitor = "{\"type\": \"performance_degradation\", \"fields\": [\"prediction\"], \"metric\":"
+                + " \"estimated_mae\", \"detection\": {\"method\": \"absolute\", \"max\": 0.5}}";
+        java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        server().url() + "/api/v1/models/price/versions/v1/monitors/mae-estimate"))
+                                .header("Authorization", "Bearer " + TOKEN)
+                                .header("Content-Type", "application/json")
+                                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(monitor))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+        JsonNode summary = vigil().evaluateMonitors("price", "v1", START, START.plus(Duration.ofHours(HOURS)));
+        assertThat(summary.path("fired").asInt()).as(summary.toString()).isPositive();
+    }
+
+    @Test
+    void withoutALabeledReferenceThereIsNoEstimateAndTheRunSaysWhy() throws Exception {
+        vigil().apply(new ModelVersion(
+                "price",
+                "v2",
+                ModelType.REGRESSION,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .feature("x", FieldType.numeric())
+                        .prediction("prediction", FieldType.numeric())
+                        .build()));
+        vigil().version("price", "v2")
+                .connect(
+                        DatasetKind.SERVING,
+                        ItSupport.source(db(), reader, "SELECT id, ts, x, prediction, actual FROM ml.serving"),
+                        "id",
+                        "ts",
+                        ColumnMapping.builder().label("prediction", "actual").build());
+        JsonNode run = runToSuccess("price", "v2", "serving", START, START.plus(Duration.ofHours(HOURS)));
+        assertThat(run.path("note").asText()).contains("no DLE estimate: no labeled training or testing dataset");
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("from", START.toString());
+        query.put("to", START.plus(Duration.ofHours(HOURS)).toString());
+        query.put("granularity", "hour");
+        List<String> metrics = new java.util.ArrayList<>();
+        vigil().performance("price", "v2", query)
+                .forEach(r -> metrics.add(r.path("metric").asText()));
+        assertThat(metrics).contains("mae").noneMatch(m -> m.startsWith("estimated_"));
+    }
 }
