@@ -13,13 +13,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code vigil performance}: realized performance per window (the prediction field as {@code field}) and, for
- * binary models with a score and multiclass and multi-label models with dict predictions, CBPE estimates beside it.
+ * binary models with a score and multiclass and multi-label models with dict predictions, CBPE estimates beside it;
+ * for regression models, DLE's (ADR 0028).
  */
 @Command(
         name = "performance",
         description = "Model performance per window from stored profiles: realized where actuals arrived,"
                 + " estimated (CBPE) for binary models with a score and multiclass and multi-label models with"
-                + " dict predictions.")
+                + " dict predictions, (DLE) for regression models.")
 final class PerformanceCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -32,7 +33,8 @@ final class PerformanceCommand implements Callable<Integer> {
     @Option(
             names = "--baseline",
             paramLabel = "training|testing",
-            description = "The labeled reference CBPE calibrates scores on (default: training, when connected).")
+            description = "The labeled reference estimates come from: CBPE calibrates on it, DLE's models were fitted"
+                    + " on it (default: training, when connected).")
     String baseline;
 
     @Option(

@@ -28,6 +28,7 @@ import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceEstimator;
 import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.stats.SampleProfile;
+import dev.vigil.store.LossModelRepository;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.StoredProfile;
 import java.time.Duration;
@@ -347,10 +348,19 @@ public final class ProfileQueries {
                     .forEach(b -> PerformanceEstimator.fit(b.performanceProfile())
                             .ifPresent(c -> calibrations.put(b.field, c)));
         }
+        // DLE's estimates are in the profiles, made with the loss models fitted on one reference: served unless
+        // another reference was asked
+        Optional<String> lossReference = version.modelType() == ModelType.REGRESSION
+                ? store.lossModels()
+                        .find(version.modelId(), version.version())
+                        .map(LossModelRepository.Stored::reference)
+                        .filter(fitted -> asked.isEmpty() || fitted.equals(reference.specName()))
+                : Optional.empty();
         return explainedIfEmpty(
                 q,
                 request,
-                PerformanceQuery.rows(dataset, windows, calibrations, reference.specName(), request.metric()));
+                PerformanceQuery.rows(
+                        dataset, windows, calibrations, reference.specName(), lossReference, request.metric()));
     }
 
     /**
@@ -555,6 +565,9 @@ public final class ProfileQueries {
     private static final Set<ModelType> ESTIMATED_TYPES =
             Set.of(ModelType.BINARY, ModelType.MULTICLASS, ModelType.MULTI_LABEL);
 
+    /** DLE's estimated metrics of a regression model ({@link PerformanceProfile#lossEstimates}, ADR 0028). */
+    public static final List<String> ESTIMATED_REGRESSION = List.of("estimated_mae", "estimated_mse", "estimated_rmse");
+
     /**
      * Refuses a field, metric or segment a user asked that {@code version} does not have, in one sentence with the
      * closest name ({@link Suggest}): a typo would otherwise answer "no profiles", as if nothing had run.
@@ -629,6 +642,9 @@ public final class ProfileQueries {
                 known.addAll(PerformanceEstimator.metricNames(version.modelType()));
                 if (version.modelType() == ModelType.MULTI_LABEL) {
                     perValue.add("estimated_f1");
+                }
+                if (version.modelType() == ModelType.REGRESSION) {
+                    known.addAll(ESTIMATED_REGRESSION);
                 }
                 if (version.modelType() == ModelType.MULTICLASS) {
                     perValue.addAll(List.of("precision", "recall", "f1"));

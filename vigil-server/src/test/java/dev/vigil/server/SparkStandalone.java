@@ -175,7 +175,7 @@ final class SparkStandalone implements AutoCloseable {
     }
 
     /**
-     * {@code home} with {@code jars/} linking every jar of the test classpath but Vigil's and the PostgreSQL driver
+     * {@code home} with {@code jars/} linking every jar of the test classpath but Vigil's, the PostgreSQL driver's and MLlib's
      * (Spark and its dependencies; the few test libraries among them are harmless), and an empty {@code RELEASE}.
      */
     private static Path fakeSparkHome(Path home) throws IOException {
@@ -194,7 +194,9 @@ final class SparkStandalone implements AutoCloseable {
             String path = p.toString().replace('\\', '/');
             boolean vigil = name.startsWith("vigil-") || path.contains("/dev/vigil/");
             boolean driver = name.startsWith("postgresql-") || path.contains("/org/postgresql/");
-            if (Files.isRegularFile(p) && name.endsWith(".jar") && !vigil && !driver) {
+            // nor MLlib: DLE's trees run on executors only if Vigil ships it (ExecutorJars)
+            boolean mllib = name.startsWith("spark-mllib");
+            if (Files.isRegularFile(p) && name.endsWith(".jar") && !vigil && !driver && !mllib) {
                 Path link = jars.resolve(p.getFileName());
                 if (!Files.exists(link)) {
                     Files.createSymbolicLink(link, p.toAbsolutePath());

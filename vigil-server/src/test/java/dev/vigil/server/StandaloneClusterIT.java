@@ -214,6 +214,52 @@ class StandaloneClusterIT extends AbstractServerIT {
         assertThat(taskExecutors).as("tasks' executors").isNotEmpty().doesNotContain("driver");
     }
 
+    @Test
+    @Order(4)
+    void dleFitsAndEstimatesOnTheWorkersExecutorWhichHadNoMllib() throws Exception {
+        assertThat(cluster.workerJars()).as("the worker's own jars").noneMatch(j -> j.startsWith("spark-mllib"));
+        // a regression reading of the shop rows (amount as the actual of score): DLE's mechanics, not a good model
+        vigil().apply(new ModelVersion(
+                "shop",
+                "v2",
+                ModelType.REGRESSION,
+                AggregationPeriod.HOURLY,
+                Schema.builder()
+                        .feature("owner", FieldType.string())
+                        .prediction("score", FieldType.numeric())
+                        .build(),
+                List.of()));
+        dev.vigil.client.ColumnMapping labels = dev.vigil.client.ColumnMapping.builder()
+                .label("score", "amount")
+                .build();
+        for (dev.vigil.core.model.DatasetKind kind :
+                List.of(dev.vigil.core.model.DatasetKind.TRAINING, dev.vigil.core.model.DatasetKind.SERVING)) {
+            vigil().version("shop", "v2")
+                    .connect(
+                            kind,
+                            ItSupport.source(db(), reader, "SELECT * FROM ml." + kind.specName()),
+                            "id",
+                            "ts",
+                            labels);
+        }
+        SparkContext sc = clusterContext();
+        runTrainingAndServing("shop", "v2", START, END);
+        assertRanOnExecutors(sc);
+        HttpResponse<String> response = ItSupport.get(
+                server(),
+                TOKEN,
+                "/api/v1/models/shop/versions/v2/performance?granularity=day&metric=estimated_mae&from=" + START
+                        + "&to=" + END);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode rows = SpecCodec.json().readTree(response.body());
+        assertThat(rows.size()).as(response.body()).isPositive();
+        for (JsonNode row : rows) {
+            assertThat(row.path("value").asDouble()).as(row.toString()).isPositive();
+            assertThat(row.path("std").asDouble()).as(row.toString()).isPositive();
+            assertThat(row.path("reference").asText()).isEqualTo("training");
+        }
+    }
+
     /** The server's context (started if need be): on the cluster, with an executor; tasks' executors recorded. */
     private SparkContext clusterContext() {
         SparkContext sc = server().spark().sessionForRun().sparkContext();

@@ -35,7 +35,9 @@ import java.util.stream.Collectors;
  *   multiclass   int cells, cells x (string actual, string predicted, long rows); scored classes
  *   multi-label  long rows, long exact_rows, int labels, labels x (string label, long tp, fp, fn); scored classes
  *   regression   long rows; (double sum, double compensation) of error, |error|, error², |actual|,
- *                |error|/|actual|; long rows with a non-zero actual; double actual mean, actual m2
+ *                |error|/|actual|; long rows with a non-zero actual; double actual mean, actual m2;
+ *                since version 3: long estimated_rows; (double sum, double compensation) of DLE's estimated
+ *                |error|, estimated error², |error| variance, error² variance (ADR 0028)
  *   ranking      int k, long rows; (double sum, double compensation) of ndcg, precision, recall, AP, RR
  * </pre>
  *
@@ -45,8 +47,8 @@ import java.util.stream.Collectors;
  * ascending. A class's histogram counts every row whose dict gives the class a finite score: predicted positive
  * when the row predicted the class, positive (negative) when its actual is (is not) the class.
  *
- * <p>Version 3 differs from version 2 by the scored classes only; a version 2 profile reads with none (no estimate).
- * Binary, regression and ranking parts are written as in version 2 (a later version may extend them).
+ * <p>Version 3 differs from version 2 by the scored classes (multiclass, multi-label) and DLE's sums (regression);
+ * a version 2 profile reads with neither (no estimate). Binary and ranking parts are written as in version 2.
  *
  * <p>A bucket's key is the 24-bit int {@link ScoreHistogram#key}: the bucket's double bits, those of a negative
  * score with all but the sign bit flipped, shifted right by the 40 mantissa bits a bucket cuts; the bucket of a key
@@ -203,6 +205,23 @@ public final class PerformanceProfile implements Profile {
         if (counted(usable ? predicted : null, actual)) {
             regression.add(predicted, actual);
         }
+    }
+
+    /**
+     * DLE's estimates for a regression row with a usable prediction, actual or not (ADR 0028): its estimated
+     * |error| and error² and the variance of its error².
+     */
+    public void addRegressionEstimate(double absError, double squaredError, double squaredErrorVariance) {
+        expect(RegressionPerformance.class, "addRegressionEstimate")
+                .addEstimate(absError, squaredError, squaredErrorVariance);
+    }
+
+    /**
+     * DLE's {@code estimated_mae}, {@code estimated_mse}, {@code estimated_rmse} with their std (ADR 0028): empty
+     * unless this is a regression model some row of which was estimated.
+     */
+    public Map<String, Calibration.Estimate> lossEstimates() {
+        return task instanceof RegressionPerformance r ? r.estimates() : Map.of();
     }
 
     /** A ranking row: the ranked item ids and the relevant ones (null relevant: not arrived). */

@@ -1,10 +1,14 @@
 package dev.vigil.stats;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Regression: compensated sums of the errors (prediction − actual) of the rows with an actual, and the
- * actuals' mean and sum of squared deviations (Welford; Chan et al.'s merge) for R².
+ * actuals' mean and sum of squared deviations (Welford; Chan et al.'s merge) for R². Since format 3, also DLE's
+ * sums over every row with a usable prediction, actual or not (ADR 0028): the rows estimated, Σ estimated |error|,
+ * Σ estimated error², and the sums of their per-row variances, so that a merged window's estimate and std are those
+ * of all its rows.
  */
 final class RegressionPerformance implements TaskPerformance {
     private long rows;
@@ -16,6 +20,11 @@ final class RegressionPerformance implements TaskPerformance {
     private long percentageRows;
     private double actualMean;
     private double actualM2;
+    private long estimatedRows;
+    private final Sum estimatedAbs = new Sum();
+    private final Sum estimatedSquared = new Sum();
+    private final Sum absVariance = new Sum();
+    private final Sum squaredVariance = new Sum();
 
     void add(double predicted, double actual) {
         double e = predicted - actual;
@@ -33,9 +42,48 @@ final class RegressionPerformance implements TaskPerformance {
         actualM2 += delta * (actual - actualMean);
     }
 
+    /**
+     * DLE's estimates for one row: its estimated |error| and error² (each at least 0), and the variance of its
+     * squared error (the variance of its |error| follows as max(0, error² − |error|²)).
+     */
+    void addEstimate(double absError, double squaredError, double squaredErrorVariance) {
+        estimatedRows++;
+        estimatedAbs.add(absError);
+        estimatedSquared.add(squaredError);
+        absVariance.add(Math.max(0, squaredError - absError * absError));
+        squaredVariance.add(squaredErrorVariance);
+    }
+
+    /**
+     * DLE's {@code estimated_mae}, {@code estimated_mse} and {@code estimated_rmse} with their std (ADR 0028); empty
+     * when no row was estimated.
+     */
+    Map<String, Calibration.Estimate> estimates() {
+        Map<String, Calibration.Estimate> out = new LinkedHashMap<>();
+        if (estimatedRows == 0) {
+            return out;
+        }
+        double n = estimatedRows;
+        double mae = estimatedAbs.value() / n;
+        double mse = estimatedSquared.value() / n;
+        double maeStd = Math.sqrt(Math.max(0, absVariance.value())) / n;
+        double mseStd = Math.sqrt(Math.max(0, squaredVariance.value())) / n;
+        double rmse = Math.sqrt(mse);
+        // the delta method: d sqrt(x) = dx / (2 sqrt(x))
+        out.put("estimated_mae", new Calibration.Estimate(mae, maeStd));
+        out.put("estimated_mse", new Calibration.Estimate(mse, mseStd));
+        out.put("estimated_rmse", new Calibration.Estimate(rmse, rmse == 0 ? null : mseStd / (2 * rmse)));
+        return out;
+    }
+
     @Override
     public void merge(TaskPerformance other) {
         RegressionPerformance o = (RegressionPerformance) other;
+        estimatedRows += o.estimatedRows;
+        estimatedAbs.merge(o.estimatedAbs);
+        estimatedSquared.merge(o.estimatedSquared);
+        absVariance.merge(o.absVariance);
+        squaredVariance.merge(o.squaredVariance);
         if (o.rows == 0) {
             return;
         }
@@ -77,6 +125,11 @@ final class RegressionPerformance implements TaskPerformance {
         absActual.write(out);
         percentageError.write(out);
         out.writeLong(percentageRows).writeDouble(actualMean).writeDouble(actualM2);
+        out.writeLong(estimatedRows);
+        estimatedAbs.write(out);
+        estimatedSquared.write(out);
+        absVariance.write(out);
+        squaredVariance.write(out);
     }
 
     static RegressionPerformance read(ProfileReader in) {
@@ -90,6 +143,13 @@ final class RegressionPerformance implements TaskPerformance {
         r.percentageRows = in.readCounter("percentage error rows");
         r.actualMean = in.readDouble("actual mean");
         r.actualM2 = in.readDouble("actual m2");
+        if (in.version() >= 3) {
+            r.estimatedRows = in.readCounter("estimated rows");
+            r.estimatedAbs.merge(Sum.read(in, "estimated absolute error sum"));
+            r.estimatedSquared.merge(Sum.read(in, "estimated squared error sum"));
+            r.absVariance.merge(Sum.read(in, "absolute error variance sum"));
+            r.squaredVariance.merge(Sum.read(in, "squared error variance sum"));
+        }
         if (r.percentageRows > r.rows) {
             throw in.corrupt("percentage error rows " + r.percentageRows + " exceed rows " + r.rows);
         }

@@ -35,6 +35,7 @@ class MetricsDocTest {
         for (ModelType type : ModelType.values()) {
             emitted.addAll(PerformanceEstimator.metricNames(type));
         }
+        emitted.addAll(lossEstimateNames());
 
         assertThat(emitted).as("names the code emits").hasSizeGreaterThan(60);
         assertThat(documented).as("metrics defined in %s", DOC).containsAll(emitted);
@@ -49,6 +50,14 @@ class MetricsDocTest {
             reference.addBinary(null, score, random.nextDouble() < score);
         }
         return Calibration.fit(reference).orElseThrow().estimate(reference).keySet();
+    }
+
+    /** The names DLE really gives (ADR 0028), from a profile with estimated rows. */
+    private static Set<String> lossEstimateNames() {
+        PerformanceProfile window = PerformanceProfile.create(ModelType.REGRESSION);
+        window.addRegression(2.0, null);
+        window.addRegressionEstimate(0.5, 0.4, 0.3);
+        return window.lossEstimates().keySet();
     }
 
     /** Every {@code `span`} of the page; a span listing several names ({@code `p01 p05`}) gives each. */

@@ -72,6 +72,7 @@ public final class Metastore implements AutoCloseable {
     private final DeliveryRepository deliveries;
     private final AuditRepository audit;
     private final LeaseRepository leases;
+    private final LossModelRepository lossModels;
     private final SessionRepository sessions;
     private final OperationsRepository operations;
 
@@ -95,6 +96,7 @@ public final class Metastore implements AutoCloseable {
         this.deliveries = new DeliveryRepository(db);
         this.alerts = new AlertRepository(db, deliveries);
         this.leases = new LeaseRepository(db);
+        this.lossModels = new LossModelRepository(db);
         this.sessions = new SessionRepository(db);
         this.operations = new OperationsRepository(db);
     }
@@ -294,6 +296,11 @@ public final class Metastore implements AutoCloseable {
     /** Named leases: work one server at a time does, when several share this metastore (decision 0022). */
     public LeaseRepository leases() {
         return leases;
+    }
+
+    /** DLE's loss models of regression versions, fitted on a labeled reference (ADR 0028). */
+    public LossModelRepository lossModels() {
+        return lossModels;
     }
 
     /** Signed-in dashboard browsers, which any server sharing this metastore answers (decision 0022). */

@@ -1742,6 +1742,54 @@ abstract class MetastoreContractTest {
     }
 
     /** The store as a whole: missing things, the clock, restarts and its description. */
+    /** LossModelRepository: DLE's loss models of a version, replaced whole by a refit (ADR 0028). */
+    @Nested
+    class LossModels {
+        @Test
+        void aRefitReplacesTheModelsAndDeletingTheVersionTakesThem() {
+            store.models().upsert(new Model("price", "Price"));
+            store.versions().upsert(version("price", "v1"));
+            assertThat(store.lossModels().find("price", "v1")).isEmpty();
+            // over a megabyte: serialized tree ensembles are large
+            byte[] big = new byte[1_500_000];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 31);
+            }
+            store.lossModels().replace("price", "v1", "training", "run-1", "4.1.1", big);
+            store.lossModels().replace("price", "v1", "testing", "run-2", "4.1.1", new byte[] {1, 2, 3});
+
+            LossModelRepository.Stored found =
+                    store.lossModels().find("price", "v1").orElseThrow();
+            assertThat(found.reference()).isEqualTo("testing");
+            assertThat(found.referenceRun()).isEqualTo("run-2");
+            assertThat(found.sparkVersion()).isEqualTo("4.1.1");
+            assertThat(found.models()).containsExactly(1, 2, 3);
+            assertThat(found.fittedAt()).isNotNull();
+
+            store.lossModels().replace("price", "v1", "training", "run-3", "4.1.1", big);
+            assertThat(store.lossModels().find("price", "v1").orElseThrow().models())
+                    .isEqualTo(big);
+
+            store.models().delete("price");
+            assertThat(store.lossModels().find("price", "v1")).isEmpty();
+        }
+
+        @Test
+        void deleteForgetsOnlyThatVersion() {
+            store.models().upsert(new Model("price", "Price"));
+            store.versions().upsert(version("price", "v1"));
+            store.versions().upsert(version("price", "v2"));
+            store.lossModels().replace("price", "v1", "training", "run-1", "4.1.1", new byte[] {1});
+            store.lossModels().replace("price", "v2", "training", "run-2", "4.1.1", new byte[] {2});
+
+            assertThat(store.lossModels().delete("price", "v1")).isTrue();
+            assertThat(store.lossModels().delete("price", "v1")).isFalse();
+            assertThat(store.lossModels().find("price", "v1")).isEmpty();
+            assertThat(store.lossModels().find("price", "v2").orElseThrow().models())
+                    .containsExactly(2);
+        }
+    }
+
     @Nested
     class TheStore {
         @Test

@@ -54,14 +54,28 @@ public final class DatasetProfiler {
      * separate actuals dataset its predictions are joined with ({@code null} when the version has none).
      */
     public record Prepared(
-            ModelVersion version, DatasetConnection connection, List<SourceColumn> probed, Prepared actuals) {
+            ModelVersion version,
+            DatasetConnection connection,
+            List<SourceColumn> probed,
+            Prepared actuals,
+            Map<String, LossModel> lossModels) {
         public Prepared(ModelVersion version, DatasetConnection connection, List<SourceColumn> probed) {
-            this(version, connection, probed, null);
+            this(version, connection, probed, null, Map.of());
+        }
+
+        public Prepared(
+                ModelVersion version, DatasetConnection connection, List<SourceColumn> probed, Prepared actuals) {
+            this(version, connection, probed, actuals, Map.of());
         }
 
         /** This serving dataset with its predictions joined to the actuals of {@code actuals} on the id. */
         public Prepared withActuals(Prepared actuals) {
-            return new Prepared(version, connection, probed, actuals);
+            return new Prepared(version, connection, probed, actuals, lossModels);
+        }
+
+        /** This dataset with DLE's loss models by prediction field: its regression rows get estimates (ADR 0028). */
+        public Prepared withLossModels(Map<String, LossModel> models) {
+            return new Prepared(version, connection, probed, actuals, Map.copyOf(models));
         }
 
         String timestampType() {
@@ -205,6 +219,39 @@ public final class DatasetProfiler {
                 counters.nullTimestamps().value(),
                 counters.uncheckedIds().value(),
                 problems.value());
+    }
+
+    /**
+     * DLE's loss models fitted on a labeled reference dataset's rows in {@code windows} (ADR 0028), by prediction
+     * field, or the one sentence saying why there are none.
+     */
+    public record LossFit(Map<String, LossModel> models, Optional<String> none) {}
+
+    /** Fits DLE's loss models on the reference dataset's rows in {@code windows} (training or testing, with labels). */
+    public LossFit fitLoss(Prepared prepared, List<Window> windows) {
+        SparkSession session = spark.session().newSession();
+        try {
+            List<String> predicates = new SourceFrames(session, source).predicates(prepared, windows, false);
+            if (predicates.isEmpty()) {
+                return new LossFit(
+                        Map.of(),
+                        Optional.of("no DLE estimate: the "
+                                + prepared.connection().dataset().specName() + " dataset has no rows"));
+            }
+            Dataset<Row> frame = new SourceFrames(session, source).read(prepared, predicates);
+            LossFitting.Fit fit = LossFitting.fit(session, prepared, frame);
+            return new LossFit(fit.models(), fit.none());
+        } catch (VigilException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (session.sparkContext().isStopped()) {
+                throw lost(e);
+            }
+            throw source.sparkFailure(
+                    e,
+                    prepared.connection().source(),
+                    prepared.connection().dataset().specName() + ".");
+        }
     }
 
     /**

@@ -71,7 +71,11 @@ final class PerformanceRows {
                 if (actual != null && a == null) {
                     profile.addInvalidActual();
                 } else {
-                    profile.addRegression(prediction == null ? null : number(prediction), a);
+                    Double p = prediction == null ? null : number(prediction);
+                    profile.addRegression(p, a);
+                    if (plan.loss() != null && p != null && Double.isFinite(p)) {
+                        estimate(profile, plan.loss(), row, p);
+                    }
                 }
             }
             case RANKING -> {
@@ -84,6 +88,17 @@ final class PerformanceRows {
                 }
             }
         }
+    }
+
+    /** DLE's estimates for a row with a usable prediction, whether its actual arrived or not (ADR 0028). */
+    private static void estimate(PerformanceProfile profile, ProfilePlan.LossPlan loss, Row row, double prediction) {
+        int[] columns = loss.featureColumns();
+        Object[] values = new Object[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            values[i] = columns[i] < 0 ? null : row.get(columns[i]);
+        }
+        double[] e = loss.model().estimate(loss.model().vector(values, prediction));
+        profile.addRegressionEstimate(e[0], e[1], e[2]);
     }
 
     private static void binary(

@@ -61,8 +61,38 @@ record ProfilePlan(
             int actualColumn,
             int actualAtColumn,
             double threshold,
-            int k)
-            implements Serializable {}
+            int k,
+            LossPlan loss)
+            implements Serializable {
+        PerformancePlan(
+                String field,
+                ModelType modelType,
+                FieldType.Kind predictionKind,
+                int predictionColumn,
+                int scoreColumn,
+                int actualColumn,
+                int actualAtColumn,
+                double threshold,
+                int k) {
+            this(
+                    field,
+                    modelType,
+                    predictionKind,
+                    predictionColumn,
+                    scoreColumn,
+                    actualColumn,
+                    actualAtColumn,
+                    threshold,
+                    k,
+                    null);
+        }
+    }
+
+    /**
+     * DLE for a regression prediction (ADR 0028): its loss model, and the column of each of the model's features in
+     * this frame (-1: absent, read as missing). Null on a plan without one.
+     */
+    record LossPlan(LossModel model, int[] featureColumns) implements Serializable {}
 
     /** A field read from column {@code column}. */
     record FieldPlan(String name, int column, FieldType.Kind kind, List<Integer> dimensions) implements Serializable {

@@ -8,6 +8,7 @@ import dev.vigil.core.model.DatasetConnection;
 import dev.vigil.core.model.Field;
 import dev.vigil.core.model.FieldGroup;
 import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Segment;
 import dev.vigil.engine.profile.DatasetProfiler.Prepared;
@@ -169,9 +170,28 @@ final class ProfilePlanner {
                             ? -1
                             : indexOf(columns, ActualsJoin.ACTUAL_AT).orElse(-1),
                     version.performance().threshold(),
-                    version.performance().k()));
+                    version.performance().k(),
+                    lossPlan(prepared, columns, f)));
         }
         return plans;
+    }
+
+    /** DLE's plan for prediction {@code f} when a loss model was fitted for it (ADR 0028), else null. */
+    private static ProfilePlan.LossPlan lossPlan(Prepared prepared, String[] columns, Field f) {
+        LossModel model = prepared.lossModels().get(f.name());
+        if (model == null || prepared.version().modelType() != ModelType.REGRESSION) {
+            return null;
+        }
+        Map<String, Field> byName = new LinkedHashMap<>();
+        prepared.version().schema().fields().forEach(field -> byName.put(field.name(), field));
+        int[] featureColumns = new int[model.features().size()];
+        for (int i = 0; i < featureColumns.length; i++) {
+            Field field = byName.get(model.features().get(i).field());
+            featureColumns[i] = field == null
+                    ? -1
+                    : indexOf(columns, prepared.connection().columnFor(field)).orElse(-1);
+        }
+        return new ProfilePlan.LossPlan(model, featureColumns);
     }
 
     /** Whether two predictions are labeled by the same column (of this query, or of the actuals query). */

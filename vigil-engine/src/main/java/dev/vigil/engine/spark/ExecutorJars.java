@@ -20,16 +20,23 @@ import java.util.stream.Stream;
 
 /**
  * The jars a cluster's executors need to run Vigil's tasks and that Spark's own jars lack: vigil-core, vigil-stats,
- * vigil-engine (the partition profiler and what it builds) and the PostgreSQL driver (Spark's JDBC reader connects
- * from the executors). They are found where this JVM loaded those classes from, so they are right however the
+ * vigil-engine (the partition profiler and what it builds), the PostgreSQL driver (Spark's JDBC reader connects
+ * from the executors), and MLlib's spark-mllib and spark-mllib-local, whose gradient-boosted trees DLE's loss models
+ * predict with on the executors (ADR 0028; a Spark installation without MLlib lacks them, one with it uses its own,
+ * which come first on its executors' class path). They are found where this JVM loaded those classes from, so they are right however the
  * server was started: the distribution's {@code lib/*.jar}, or a build's {@code target/classes} directories (tests,
  * the launcher), which Spark cannot ship ({@code addJar} refuses a directory) and are jarred once per JVM into a
  * temporary file named after the module.
  */
 final class ExecutorJars {
     /** One class of each code source executors need. */
-    private static final List<Class<?>> NEEDED =
-            List.of(VigilException.class, DatasetProfile.class, DatasetProfiler.class, org.postgresql.Driver.class);
+    private static final List<Class<?>> NEEDED = List.of(
+            VigilException.class,
+            DatasetProfile.class,
+            DatasetProfiler.class,
+            org.postgresql.Driver.class,
+            org.apache.spark.ml.regression.GBTRegressionModel.class,
+            org.apache.spark.ml.linalg.Vectors.class);
 
     private static final Map<Path, Path> JARRED = new LinkedHashMap<>();
 

@@ -170,7 +170,7 @@ final class ModelsPage {
                 }
             }
         }
-        for (String metric : List.of("estimated_accuracy", "estimated_f1_micro")) {
+        for (String metric : List.of("estimated_accuracy", "estimated_f1_micro", "estimated_rmse")) {
             for (String field : predictions) {
                 Double value = estimated.get(field + " " + metric);
                 if (value != null) {

@@ -162,7 +162,9 @@ final class VersionPage {
                                     "accuracy",
                                     "estimated_accuracy",
                                     "rmse",
+                                    "estimated_rmse",
                                     "mae",
+                                    "estimated_mae",
                                     "f1_macro",
                                     "ndcg_at_k",
                                     "f1_micro",
@@ -175,7 +177,9 @@ final class VersionPage {
                     .computeIfAbsent(
                             metric,
                             k -> new Svg.Series(
-                                    k.startsWith("estimated_") ? k + " (CBPE)" : k + " (realized)",
+                                    k.startsWith("estimated_")
+                                            ? k + (k.equals("estimated_accuracy") ? " (CBPE)" : " (DLE)")
+                                            : k + " (realized)",
                                     new ArrayList<>(),
                                     new ArrayList<>(),
                                     k.startsWith("estimated_")));

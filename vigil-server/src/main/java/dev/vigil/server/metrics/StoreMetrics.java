@@ -105,9 +105,9 @@ final class StoreMetrics {
                         + " whose actuals arrived; metric names it (accuracy, f1, roc_auc, rmse, ...)");
         final Family estimated = new Family(
                 "vigil_performance_estimated",
-                "CBPE estimate of a prediction's performance (binary, multiclass, multi-label) in the latest complete"
-                        + " serving window, over"
-                        + " every row (calibrated on training); metric as in vigil_performance_realized");
+                "Estimated performance of a prediction in the latest complete serving window, over every row: CBPE"
+                        + " for binary, multiclass and multi-label models, DLE for regression (fitted on the reference);"
+                        + " metric as in vigil_performance_realized, prefixed estimated_");
         final Family lag = new Family(
                 "vigil_scheduler_lag_seconds",
                 "Seconds between now and the end of the stored data (the watermark) of a scheduled dataset");

@@ -31,18 +31,31 @@ public final class MetricCatalogs {
             Set.of("count", "invalid_actual_count", "tp_count", "fp_count", "tn_count", "fn_count");
 
     /**
-     * Every realized performance metric of METRICS.md, of any model type, and every CBPE estimate ({@code
-     * estimated_*}, binary, multiclass and multi-label): a monitor of an estimate watches it before the actuals
-     * arrive.
+     * The estimated performance metrics (named {@code estimated_*}): CBPE's for binary, multiclass and multi-label
+     * models (ADR 0027), DLE's for regression (ADR 0028). A monitor watches the estimate of every row of a window,
+     * actuals or not; its training baseline is the realized metric of the same name without the prefix.
      */
+    public static final Set<String> ESTIMATED_METRICS = estimatedMetrics();
+
+    /** The prefix of {@link #ESTIMATED_METRICS}. */
+    public static final String ESTIMATED = "estimated_";
+
+    /** Every performance metric of METRICS.md, of any model type: realized, and estimated. */
     public static final Set<String> PERFORMANCE_METRICS = performanceMetrics();
 
     private static Set<String> performanceMetrics() {
         Set<String> out = new LinkedHashSet<>(PerformanceProfile.METRIC_NAMES);
         out.removeAll(COUNTS);
+        out.addAll(ESTIMATED_METRICS);
+        return Set.copyOf(out);
+    }
+
+    private static Set<String> estimatedMetrics() {
+        Set<String> out = new LinkedHashSet<>();
         for (ModelType type : ModelType.values()) {
             out.addAll(PerformanceEstimator.metricNames(type));
         }
+        out.addAll(java.util.List.of("estimated_mae", "estimated_mse", "estimated_rmse")); // DLE, ADR 0028
         return Set.copyOf(out);
     }
 }

@@ -144,7 +144,12 @@ final class MonitorValues {
                 .isEmpty()) {
             return null;
         }
-        return fetch(v, m.type().source(), request(DatasetKind.TRAINING, m.watchedMetric(), field, "", null, null));
+        // an estimate's baseline is the reference's realized metric: estimates are made for serving rows only
+        String metric = m.type().source() == MonitorType.Source.PERFORMANCE
+                        && m.watchedMetric().startsWith(MetricCatalogs.ESTIMATED)
+                ? m.watchedMetric().substring(MetricCatalogs.ESTIMATED.length())
+                : m.watchedMetric();
+        return fetch(v, m.type().source(), request(DatasetKind.TRAINING, metric, field, "", null, null));
     }
 
     /**
@@ -237,8 +242,8 @@ final class MonitorValues {
 
     /**
      * The one value a request asks for, merged over its range, from the rows of {@code source}'s query: drift against
-     * training, realized performance (or its CBPE estimate, for an {@code estimated_*} metric), or profile metrics.
-     * A text field's length counts as the field.
+     * training, realized performance (or its estimate, CBPE or DLE, for an {@code estimated_*} metric), or profile
+     * metrics. A text field's length counts as the field.
      */
     private Double fetch(ModelVersion v, MonitorType.Source source, ProfileRequest request) {
         String metric = request.metric().orElseThrow();
@@ -255,7 +260,7 @@ final class MonitorValues {
                         queries.performance(v, request).stream()
                                 .filter(r -> fieldMatches.test(r.field())
                                         && r.metric().equals(metric)
-                                        && r.estimated() == metric.startsWith("estimated_"))
+                                        && r.estimated() == metric.startsWith(MetricCatalogs.ESTIMATED))
                                 .map(r -> Optional.ofNullable(r.value()));
                     default ->
                         queries.metrics(v, request).stream()

@@ -84,6 +84,7 @@ public final class RunService implements AutoCloseable {
     static final int LATENESS_WINDOWS = 2;
 
     private final Metastore store;
+    private final LossModels lossModels;
     private final Supplier<DatasetProfiler> profiler;
     private final Clock clock;
     private final Listener listener;
@@ -152,6 +153,7 @@ public final class RunService implements AutoCloseable {
             ServerConfig.Limits limits,
             ServerId server) {
         this.store = store;
+        this.lossModels = new LossModels(store);
         this.profiler = profiler;
         this.clock = clock;
         this.listener = listener;
@@ -604,6 +606,7 @@ public final class RunService implements AutoCloseable {
             if (actuals.isPresent()) {
                 prepared = prepared.withActuals(engine.prepare(version, actuals.get()));
             }
+            prepared = lossModels.apply(run, version, prepared);
         }
         doing(run.id(), "finding the range of the source's rows");
         Planned plan = plan(engine, prepared, version, connection.dataset(), from, to);
@@ -695,6 +698,10 @@ public final class RunService implements AutoCloseable {
                             connection.dataset().specName(),
                             plan.until());
         }
+        if (lossModels.fits(version, connection.dataset())) {
+            doing(run.id(), "fitting DLE's loss models on " + describe(windows));
+            lossModels.fit(run, version, prepared, windows, engine);
+        }
         judgeRows(run, connection.dataset(), from.isPresent() || to.isPresent(), rows, problems, reasons);
     }
 
@@ -760,7 +767,8 @@ public final class RunService implements AutoCloseable {
                         + " has no serving dataset connected; actuals are joined to its predictions on the id"));
         doing(run.id(), "checking the actuals and serving datasets against their source");
         DatasetProfiler.Prepared actuals = engine.prepare(version, connection);
-        DatasetProfiler.Prepared prepared = engine.prepare(version, serving).withActuals(actuals);
+        DatasetProfiler.Prepared prepared =
+                lossModels.apply(run, version, engine.prepare(version, serving).withActuals(actuals));
         List<Window> range =
                 plan(engine, actuals, version, DatasetKind.ACTUALS, from, to).windows();
         doing(run.id(), "reading the actuals of " + describe(range));
