@@ -11,6 +11,8 @@ Training: 300 rows. Serving: 320 rows over one day, 78 in each of four regions a
 no amount. Injected: amount moves up by 1.5 sd in region=east only; the model is right 90% of the time everywhere
 except region=west, where it is right half the time. Segments declared: region (by value) and big (amount > 120).
 Both sides stay below 350 values, so every sketch keeps every value and the numbers are exact (1e-9).
+Discovered segments: split on every serving row. The serving range has 320 rows, fewer than the row sample's 1,000,
+so the merged sample holds every row and ExplainIT's discovered numbers are exact too (no sampling tolerance).
 
 Definitions (docs/decisions/0032-root-cause-segments.md): with the baseline's bins (numeric: training deciles as
 numpy's inverted_cdf, bins (-inf, e1), [e1, e2), ..., [e9, +inf); categories: the values then __other__) p_i, each
@@ -185,7 +187,18 @@ def explain_field(field):
             rest = counts_of([r[field] for r in sample if r[column] != v])
             total, rows = split(p, [(column + "=" + v, inside), (column + "=__rest__", rest)], distribution)
             discovered.append({"column": column, "value": v, "psi": total, "rows": rows})
-    return {"field": field, "bins": bins, "baseline": list(p), "keys": keys, "discovered": discovered}
+    # the boolean prediction as a discovered key too (the row sample keeps it as 0/1, its profiles as true/false);
+    # apart from "discovered", which SegmentSplitTest reads whole
+    discovered_boolean = []
+    for v in ["false", "true"]:
+        sample = [r for r in serving if r[field] is not None]
+        text = lambda r: "true" if r["pred"] else "false"
+        inside = counts_of([r[field] for r in sample if text(r) == v])
+        rest = counts_of([r[field] for r in sample if text(r) != v])
+        total, rows = split(p, [("pred=" + v, inside), ("pred=__rest__", rest)], distribution)
+        discovered_boolean.append({"column": "pred", "value": v, "psi": total, "rows": rows})
+    return {"field": field, "bins": bins, "baseline": list(p), "keys": keys, "discovered": discovered,
+            "discovered_boolean": discovered_boolean}
 
 
 def accuracy(rows):

@@ -10,6 +10,8 @@ import java.util.List;
  * The answer of {@code vigil drift --explain} and {@code vigil performance --explain}: which segment is worst. JSON
  * and CSV keep the server's rows whole; the table keeps what a person ranks by (segment, share, its own value, its
  * contribution and that as a share of the total), under one line that names the total, largest contribution first.
+ * Segments discovered in the range's row sample are marked in a {@code source} column and a footnote says how many
+ * rows their estimates come from; a performance table says why it has declared segments only.
  */
 final class Explanation {
     private Explanation() {}
@@ -36,6 +38,13 @@ final class Explanation {
                 + first.path("window_start").asText() + " to "
                 + first.path("window_end").asText() + "; each segment's contribution, largest first"
                 + (first.path("exact").asBoolean(true) ? "" : " (a ratio metric: a ranking, not an exact split)"));
+        long discovered = rows.stream()
+                .filter(r -> r.path("source").asText().equals("discovered"))
+                .count();
+        int sampleRows = rows.stream()
+                .mapToInt(r -> r.path("sample_rows").asInt(0))
+                .max()
+                .orElse(0);
         List<ObjectNode> table = new ArrayList<>();
         for (ObjectNode r : rows) {
             ObjectNode t = Output.row();
@@ -47,11 +56,23 @@ final class Explanation {
             t.set(ownColumn, r.path("own"));
             t.set("contribution", r.path("contribution"));
             t.set(ofTotal, r.path("contribution_share"));
-            if (r.path("source").asText().equals("discovered")) {
-                t.put("source", "discovered (sample)");
+            if (discovered > 0) {
+                t.put("source", r.path("source").asText());
             }
             table.add(t);
         }
         Output.print(out, format, table, empty);
+        if (discovered > 0) {
+            out.println("discovered: " + discovered + " segments found in the range's row sample (each column's 5"
+                    + " most frequent values, each against the rest of the sample), estimated from a sample of "
+                    + sampleRows + " rows, not from profiles");
+        } else if (drift) {
+            out.println("(no discovered segments: the range has no row sample of the field, or the sample has no"
+                    + " categorical, string or boolean column that is not a declared segment)");
+        }
+        if (!drift) {
+            out.println("(declared segments only: discovering segments in a performance drop needs each sampled row's"
+                    + " actual, which the row sample does not keep)");
+        }
     }
 }

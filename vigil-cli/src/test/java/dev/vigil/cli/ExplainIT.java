@@ -77,18 +77,26 @@ class ExplainIT extends AbstractServerIT {
 
     @BeforeAll
     void applyAndRun() throws Exception {
-        Path file = dir.resolve("shop.yaml");
+        // v1 declares region and samples no rows: declared segments only; v2 declares only big and samples every
+        // row (320 serving rows, fewer than the sample's 1,000): region is discovered, its numbers exact
+        apply("v1", "sample: {rows: 0}", "- {field: region}");
+        apply("v2", "", "");
+    }
+
+    private void apply(String version, String sample, String region) throws Exception {
+        Path file = dir.resolve("shop-" + version + ".yaml");
         Files.writeString(
                 file,
                 """
                 model: {id: shop, name: Shop}
                 version:
-                  model_version: v1
+                  model_version: %3$s
                   model_type: binary
+                  %4$s
                   features: {region: string, amount: numeric, channel: string}
                   predictions: {pred: boolean}
                   segments:
-                    - {field: region}
+                    %5$s
                     - {name: big, where: "amount > 120"}
                 serving:
                   data_source: {type: postgres-jdbc, url: "%1$s", query: "SELECT * FROM ml.serving", user: %2$s,
@@ -103,11 +111,11 @@ class ExplainIT extends AbstractServerIT {
                   timestamp_column: ts
                   labels: {pred: label}
                 """
-                        .formatted(db().url(), reader.user()));
+                        .formatted(db().url(), reader.user(), version, sample, region));
         Result applied = run("apply", "-f", file.toString());
         assertThat(applied.code()).as(applied.err()).isZero();
-        runToSuccess("shop", "v1", "training", null, null);
-        runToSuccess("shop", "v1", "serving", from, to);
+        runToSuccess("shop", version, "training", null, null);
+        runToSuccess("shop", version, "serving", from, to);
     }
 
     private Result run(String... args) {
@@ -124,8 +132,12 @@ class ExplainIT extends AbstractServerIT {
     }
 
     private Result cli(String command, String... more) {
+        return cliOn("v1", command, more);
+    }
+
+    private Result cliOn(String version, String command, String... more) {
         List<String> args = new ArrayList<>(List.of(
-                command, "--model", "shop", "--version", "v1", "--from", from.toString(), "--to", to.toString()));
+                command, "--model", "shop", "--version", version, "--from", from.toString(), "--to", to.toString()));
         args.addAll(List.of(more));
         return run(args.toArray(String[]::new));
     }
@@ -184,6 +196,107 @@ class ExplainIT extends AbstractServerIT {
             }
         }
         assertThat(checked).isEqualTo(5 + 5 + 2);
+    }
+
+    /** numpy's discovered splits of one field ({@code COLUMN=VALUE} rows), but those on the field itself. */
+    private static Map<String, JsonNode> discoveredOf(JsonNode fe) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (String list : List.of("discovered", "discovered_boolean")) {
+            for (JsonNode d : fe.path(list)) {
+                if (!d.path("column").asText().equals(fe.path("field").asText())) {
+                    out.put(d.path("column").asText() + "=" + d.path("value").asText(), d);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void anUndeclaredRegionIsDiscoveredInTheSampleFirstWithNumpysNumbers() {
+        int checked = 0;
+        for (JsonNode fe : expected.path("fields")) {
+            String field = fe.path("field").asText();
+            JsonNode answer = vigil().explainDrift("shop", "v2", range("field", field));
+            Map<String, JsonNode> want = discoveredOf(fe);
+            // v2 declares only big, which is cut on amount: amount's rows are all discovered; channel's add big's
+            Map<String, JsonNode> declared = new LinkedHashMap<>();
+            fe.path("keys")
+                    .path("big")
+                    .path("rows")
+                    .forEach(r -> declared.put(r.path("segment").asText(), r));
+            assertThat(answer).as(field).hasSize(want.size() + declared.size());
+            List<String> discovered = new ArrayList<>();
+            double previous = Double.POSITIVE_INFINITY;
+            for (JsonNode row : answer) {
+                String segment = row.path("segment").asText();
+                assertThat(row.path("contribution").asDouble()).isLessThanOrEqualTo(previous);
+                previous = row.path("contribution").asDouble();
+                if (row.path("source").asText().equals("declared")) {
+                    assertThat(declared).as(field + " " + segment).containsKey(segment);
+                    assertThat(row.has("sample_rows")).isFalse();
+                    continue;
+                }
+                assertThat(row.path("source").asText()).isEqualTo("discovered");
+                JsonNode d = want.get(segment);
+                assertThat(d).as(field + " " + segment).isNotNull();
+                JsonNode w = d.path("rows").get(0);
+                assertThat(w.path("segment").asText()).isEqualTo(segment);
+                // the sample holds all 320 serving rows: the discovered numbers are exact
+                assertThat(row.path("sample_rows").asInt()).isEqualTo(320);
+                assertThat(row.path("total").asDouble())
+                        .as(segment + " psi")
+                        .isCloseTo(d.path("psi").asDouble(), within(EXACT));
+                for (String name : List.of("share", "own", "own_psi", "contribution", "contribution_share")) {
+                    assertThat(row.path(name).asDouble())
+                            .as(field + " " + segment + " " + name)
+                            .isCloseTo(w.path(name).asDouble(), within(EXACT));
+                }
+                discovered.add(segment);
+                checked++;
+            }
+            assertThat(discovered).as(field).containsExactlyInAnyOrderElementsOf(want.keySet());
+            assertThat(discovered).as(field).noneMatch(seg -> seg.startsWith(field + "="));
+            if (field.equals("amount")) {
+                assertThat(discovered.get(0)).isEqualTo("region=east");
+                assertThat(answer.get(0).path("contribution").asDouble()).isCloseTo(0.152, within(0.001));
+            }
+        }
+        // amount: channel's 4 values, region's 4, pred's 2; channel: region's 4, pred's 2
+        assertThat(checked).isEqualTo(10 + 6);
+    }
+
+    @Test
+    void aVersionThatSamplesNoRowsGivesItsDeclaredSegmentsOnly() {
+        for (String field : List.of("amount", "channel")) {
+            JsonNode answer = vigil().explainDrift("shop", "v1", range("field", field));
+            assertThat(answer).as(field).isNotEmpty();
+            answer.forEach(row -> {
+                assertThat(row.path("source").asText()).as(row.toString()).isEqualTo("declared");
+                assertThat(row.has("sample_rows")).as(row.toString()).isFalse();
+            });
+        }
+        Result table = cli("drift", "--explain", "amount");
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out().lines().toList().get(1).split("\\s+")).doesNotContain("SOURCE");
+        assertThat(table.out()).contains("(no discovered segments: the range has no row sample of the field");
+    }
+
+    @Test
+    void theCliMarksDiscoveredSegmentsAndSaysTheirSample() {
+        Result table = cliOn("v2", "drift", "--explain", "amount");
+        assertThat(table.code()).as(table.err()).isZero();
+        List<String> lines = table.out().lines().toList();
+        assertThat(lines.get(1).split("\\s+"))
+                .containsExactly("SEGMENT", "SHARE", "DRIFT_SCORE", "CONTRIBUTION", "OF_PSI", "SOURCE");
+        assertThat(lines.get(2)).startsWith("region=east ").contains(" discovered");
+        assertThat(lines.get(lines.size() - 1))
+                .startsWith("discovered: 10 segments found in the range's row sample")
+                .contains("a sample of 320 rows");
+        Result performance = cliOn("v2", "performance", "--explain", "accuracy");
+        assertThat(performance.code()).as(performance.err()).isZero();
+        assertThat(performance.out().lines().reduce((a, b) -> b).orElseThrow())
+                .startsWith("(declared segments only: discovering segments in a performance drop needs each sampled"
+                        + " row's actual");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.vigil.core.query.ExplainRow;
 import dev.vigil.query.BucketMerger.Bucket;
 import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceProfile;
+import dev.vigil.stats.SampleProfile;
 import dev.vigil.stats.SegmentSplit;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,7 +82,8 @@ final class ExplainQuery {
             FieldProfile reference,
             Baseline baseline,
             Instant start,
-            Instant end) {
+            Instant end,
+            Optional<Sampled> sample) {
         Map<String, Bucket> buckets = bySegment(window, field);
         Bucket all = buckets.get("");
         if (all == null || all.fieldProfile() == null) {
@@ -120,10 +122,137 @@ final class ExplainQuery {
                         c.contributionShare(),
                         split.total(),
                         null,
-                        true));
+                        true,
+                        null));
             }
         }
+        sample.ifPresent(s -> out.addAll(discovered(s, bins.get(), dataset, shownField, baseline, start, end)));
         return ranked(out);
+    }
+
+    /**
+     * A range's merged row sample, ready for discovery: the explained field's column and the candidate segment columns.
+     *
+     * @param field the explained field's column in the sample
+     * @param fieldIsBoolean whether it is a boolean (sampled as 0/1, binned as {@code true}/{@code false})
+     * @param columns the categorical, string and boolean columns to discover segments in (not the field itself, nor a
+     *     column a declared value segment already splits)
+     * @param booleans those of {@code columns} that are booleans
+     */
+    record Sampled(
+            SampleProfile sample, String field, boolean fieldIsBoolean, List<String> columns, Set<String> booleans) {}
+
+    /**
+     * The discovered segments' rows ({@link SegmentSplit#discover}): each candidate column's 5 most frequent values in
+     * the sample, each {@code COLUMN=VALUE} against the rest of the sample, on the declared path's bins. Only the
+     * {@code COLUMN=VALUE} rows are listed: each value has its own rest, and five rows all named {@code
+     * COLUMN=__rest__} would read as one. Empty when the sample lacks the field (sampled before it was added, or a
+     * text field, which is not sampled).
+     */
+    static List<ExplainRow> discovered(
+            Sampled s,
+            SegmentSplit.Bins bins,
+            String dataset,
+            String shownField,
+            Baseline baseline,
+            Instant start,
+            Instant end) {
+        Map<String, SampleProfile.ColumnKind> kinds = new LinkedHashMap<>();
+        s.sample().columns().forEach(c -> kinds.put(c.name(), c.kind()));
+        SampleProfile.ColumnKind kind = kinds.get(s.field());
+        if (kind == null
+                || kind == SampleProfile.ColumnKind.VECTOR
+                || s.sample().size() == 0) {
+            return List.of();
+        }
+        int n = s.sample().size();
+        Object[] values = new Object[n];
+        if (kind == SampleProfile.ColumnKind.NUMBER) {
+            double[][] m = s.sample().numericMatrix(List.of(s.field()));
+            for (int r = 0; r < n; r++) {
+                double x = m[r][0];
+                values[r] = Double.isNaN(x) ? null : s.fieldIsBoolean() ? (Object) booleanText(x) : (Object) x;
+            }
+        } else {
+            List<String> c = s.sample().categories(s.field());
+            for (int r = 0; r < n; r++) {
+                values[r] = c.get(r);
+            }
+        }
+        Map<String, String[]> columns = new LinkedHashMap<>();
+        for (String column : s.columns()) {
+            SampleProfile.ColumnKind k = kinds.get(column);
+            String[] texts = new String[n];
+            if (k == SampleProfile.ColumnKind.CATEGORY) {
+                List<String> c = s.sample().categories(column);
+                for (int r = 0; r < n; r++) {
+                    texts[r] = c.get(r);
+                }
+            } else if (k == SampleProfile.ColumnKind.NUMBER && s.booleans().contains(column)) {
+                double[][] m = s.sample().numericMatrix(List.of(column));
+                for (int r = 0; r < n; r++) {
+                    texts[r] = Double.isNaN(m[r][0]) ? null : booleanText(m[r][0]);
+                }
+            } else {
+                continue; // not in this sample, or not sampled as a category
+            }
+            columns.put(column, texts);
+        }
+        SegmentSplit.Rows rows = new SegmentSplit.Rows() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public Object value(int row) {
+                return values[row];
+            }
+
+            @Override
+            public List<String> columns() {
+                return List.copyOf(columns.keySet());
+            }
+
+            @Override
+            public String category(String column, int row) {
+                return columns.get(column)[row];
+            }
+        };
+        List<ExplainRow> out = new ArrayList<>();
+        for (SegmentSplit.Discovered d : SegmentSplit.discover(bins, rows, SegmentSplit.DISCOVERED_VALUES)) {
+            if (d.split().parts().isEmpty()) {
+                continue;
+            }
+            SegmentSplit.Contribution c = d.split().parts().get(0);
+            if (!c.segment().equals(d.column() + "=" + d.value())) {
+                continue; // the value holds no row with a valid value of the field: nothing to list
+            }
+            out.add(new ExplainRow(
+                    dataset,
+                    shownField,
+                    "psi",
+                    c.segment(),
+                    ExplainRow.DISCOVERED,
+                    start,
+                    end,
+                    baseline.name(),
+                    c.share(),
+                    c.own(),
+                    c.ownPsi(),
+                    c.contribution(),
+                    c.contributionShare(),
+                    d.split().total(),
+                    null,
+                    true,
+                    n));
+        }
+        return out;
+    }
+
+    /** A boolean as the sample keeps it (1 or 0) in the text its profiles count it as. */
+    private static String booleanText(double x) {
+        return x != 0 ? "true" : "false";
     }
 
     /**
@@ -208,7 +337,8 @@ final class ExplainQuery {
                         c.contributionShare(),
                         split.total(),
                         ref,
-                        exact));
+                        exact,
+                        null));
             }
         }
         return ranked(out);

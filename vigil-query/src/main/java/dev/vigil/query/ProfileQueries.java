@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -408,7 +409,59 @@ public final class ProfileQueries {
                 base,
                 baseline,
                 start,
-                end);
+                end,
+                text ? Optional.empty() : sampled(q, version, dataset, field));
+    }
+
+    /**
+     * The range's merged row sample for {@link #explainDrift}'s discovered segments, with the columns to discover them
+     * in: the categorical, string and boolean fields other than {@code field} and those a declared value segment
+     * already splits. Empty when no window of the range has a sample (the version samples no rows, or old runs).
+     */
+    private Optional<ExplainQuery.Sampled> sampled(Resolved q, ModelVersion version, String dataset, String field) {
+        SampleProfile[] merged = new SampleProfile[1];
+        Rollups.forEach(
+                store,
+                version,
+                dataset,
+                q.from(),
+                q.to(),
+                Granularity.ALL,
+                Rollups.exactEdges(Granularity.ALL, q.askedFrom(), q.askedTo()),
+                Optional.of(""),
+                Optional.of(List.of(SampleProfile.FIELD)),
+                p -> {
+                    SampleProfile s = SampleProfile.fromBytes(p.bytes());
+                    if (merged[0] == null) {
+                        merged[0] = s;
+                    } else {
+                        merged[0].merge(s);
+                    }
+                });
+        if (merged[0] == null) {
+            return Optional.empty();
+        }
+        Set<String> declared = new HashSet<>();
+        version.segments().stream().filter(s -> !s.isWhere() && !s.isBuckets()).forEach(s -> declared.add(s.field()));
+        List<String> columns = new ArrayList<>();
+        Set<String> booleans = new HashSet<>();
+        boolean fieldIsBoolean = false;
+        for (Field f : version.schema().fields()) {
+            FieldType.Kind kind = f.type().kind();
+            if (f.name().equals(field)) {
+                fieldIsBoolean = kind == FieldType.Kind.BOOLEAN;
+            } else if (f.group() != FieldGroup.ACTUALS
+                    && !declared.contains(f.name())
+                    && (kind == FieldType.Kind.CATEGORICAL
+                            || kind == FieldType.Kind.STRING
+                            || kind == FieldType.Kind.BOOLEAN)) {
+                columns.add(f.name());
+                if (kind == FieldType.Kind.BOOLEAN) {
+                    booleans.add(f.name());
+                }
+            }
+        }
+        return Optional.of(new ExplainQuery.Sampled(merged[0], field, fieldIsBoolean, columns, booleans));
     }
 
     /**

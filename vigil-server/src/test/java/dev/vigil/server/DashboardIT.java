@@ -342,6 +342,9 @@ class DashboardIT extends AbstractServerIT {
         WebElement panel = browser.findElement(By.className("root-cause"));
         List<WebElement> bars = panel.findElements(By.cssSelector("svg.hbars rect.bar"));
         assertThat(bars).hasSize(Math.min(12, explained.size()));
+        // owner, shop's one categorical column, is a declared segment: nothing is discovered
+        assertThat(panel.findElements(By.cssSelector("svg.hbars rect.bar-light")))
+                .isEmpty();
         assertThat(panel.findElements(By.cssSelector("svg.hbars text.bar-label"))
                         .get(0)
                         .getText())
@@ -349,6 +352,32 @@ class DashboardIT extends AbstractServerIT {
         assertThat(xss()).isNull();
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", panel);
         screenshot("field-root-cause.png");
+    }
+
+    @Test
+    void theRootCausePanelShadesSegmentsDiscoveredInTheRowSample() throws Exception {
+        // insurance declares no segment: proba's panel has only will_buy_insurance's values, discovered in the sample
+        signIn(TOKEN);
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("field", "proba");
+        query.put("from", insuranceStart.toString());
+        query.put("to", insuranceEnd.toString());
+        JsonNode explained = vigil().explainDrift("insurance", "v1", query);
+        assertThat(explained).isNotEmpty();
+        explained.forEach(r -> assertThat(r.path("source").asText()).isEqualTo("discovered"));
+        browser.get(server().url() + "/models/insurance/versions/v1/fields/proba?from=" + insuranceStart + "&to="
+                + insuranceEnd);
+        WebElement panel = browser.findElement(By.className("root-cause"));
+        assertThat(panel.findElements(By.cssSelector("svg.hbars rect.bar-light")))
+                .hasSize(Math.min(12, explained.size()));
+        assertThat(panel.findElements(By.cssSelector("svg.hbars text.bar-label"))
+                        .get(0)
+                        .getText())
+                .isEqualTo(explained.get(0).path("segment").asText());
+        assertThat(panel.findElement(By.className("root-cause-legend")).getText())
+                .contains("discovered in the row sample ("
+                        + explained.get(0).path("sample_rows").asInt() + " rows");
+        assertThat(layoutProblems()).isEmpty();
     }
 
     @Test

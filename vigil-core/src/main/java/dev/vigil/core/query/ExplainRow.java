@@ -23,6 +23,7 @@ import java.time.Instant;
  * @param reference the metric on the reference (performance only)
  * @param exact whether the segment's contributions add up to {@code total} exactly (false for ratio metrics, whose
  *     split is a ranking heuristic)
+ * @param sampleRows for a discovered segment, the rows of the sample its numbers come from (absent otherwise)
  */
 public record ExplainRow(
         String dataset,
@@ -40,7 +41,8 @@ public record ExplainRow(
         @Nullable Double contributionShare,
         double total,
         @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Double reference,
-        boolean exact) {
+        boolean exact,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer sampleRows) {
     /** The source of a segment declared in the version (its numbers come from its profiles). */
     public static final String DECLARED = "declared";
     /** The source of a segment found in the window's row sample (its numbers are the sample's estimates). */

@@ -31,10 +31,14 @@ final class FieldPage {
         return Layout.page("Vigil — " + field, body(v, field, range, csrf, false, mayAct), csrf, false);
     }
 
+    /** A legend's colour square, inline (the dashboard's one stylesheet is shared by every page). */
+    private static final String SWATCH = "display:inline-block;width:10px;height:10px;margin:0 4px 0 8px;";
+
     /**
      * "Which segment is worst": the field's drift (psi) over the whole range against training, split into each
-     * declared segment's contribution (decision 0032), as horizontal bars, largest first (the 12 largest). A version
-     * without segments, a field without binned drift, or no training baseline says so in a line instead.
+     * declared segment's contribution and those discovered in the range's row sample (a lighter shade, with a legend
+     * saying they are estimates; decision 0032), as horizontal bars, largest first (the 12 largest). A version
+     * without segments or sample, a field without binned drift, or no training baseline says so in a line instead.
      */
     private String rootCause(ModelVersion v, String field, PageRange range, boolean report) {
         StringBuilder out =
@@ -42,9 +46,7 @@ final class FieldPage {
         out.append("<div class=\"root-cause\">");
         List<ExplainRow> rows;
         try {
-            rows = ProfileQueries.segmentsExplaining(v, field).isEmpty()
-                    ? List.of()
-                    : queries.explainDrift(v, range.request().withField(field));
+            rows = queries.explainDrift(v, range.request().withField(field));
         } catch (VigilException e) {
             return out.append("<p class=\"muted\">")
                     .append(Html.text(e.getMessage()))
@@ -55,7 +57,7 @@ final class FieldPage {
             return out.append("<p class=\"muted\">")
                     .append(Html.text(
                             v.segments().isEmpty()
-                                    ? "No segments declared for this version."
+                                    ? "No segments declared for this version, and none discovered in its row sample."
                                     : ProfileQueries.segmentsExplaining(v, field)
                                                     .isEmpty()
                                             ? "Every declared segment is cut on " + field
@@ -74,15 +76,33 @@ final class FieldPage {
                         + String.format(java.util.Locale.ROOT, " · %.0f%% of rows", 100 * r.share()))
                 .toList();
         out.append(Svg.horizontalBars(
-                        "Contribution to psi " + Svg.number(rows.get(0).total()) + " against "
-                                + rows.get(0).baseline(),
-                        top.stream().map(ExplainRow::segment).toList(),
-                        top.stream().map(ExplainRow::contribution).toList(),
-                        notes,
-                        680))
-                .append("<p class=\"muted\">The contributions of one declared segment's values (and of its"
-                        + " __rest__: rows none of them holds) add up to the field's psi; a segment cut on this field"
-                        + " itself is left out (decision 0032).</p></div>");
+                "Contribution to psi " + Svg.number(rows.get(0).total()) + " against "
+                        + rows.get(0).baseline(),
+                top.stream().map(ExplainRow::segment).toList(),
+                top.stream().map(ExplainRow::contribution).toList(),
+                notes,
+                top.stream().map(r -> ExplainRow.DISCOVERED.equals(r.source())).toList(),
+                680));
+        Integer sampled = top.stream()
+                .map(ExplainRow::sampleRows)
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+        if (sampled != null) {
+            out.append("<p class=\"muted root-cause-legend\"><span class=\"swatch\" style=\"" + SWATCH + "background:")
+                    .append(Svg.COLORS[0])
+                    .append(
+                            "\"></span> declared segment (from its profiles) <span class=\"swatch swatch-discovered\" style=\""
+                                    + SWATCH + "background:")
+                    .append(Svg.LIGHT)
+                    .append("\"></span> discovered in the row sample (")
+                    .append(sampled)
+                    .append(" rows; each value against the rest of the sample): an estimate</p>");
+        }
+        out.append("<p class=\"muted\">The contributions of one declared segment's values (and of its"
+                + " __rest__: rows none of them holds) add up to the field's psi; a segment cut on this field"
+                + " itself is left out, and so is a column a declared segment already splits from the"
+                + " discovered ones (decision 0032).</p></div>");
         return out.toString();
     }
 

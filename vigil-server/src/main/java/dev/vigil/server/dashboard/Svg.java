@@ -397,10 +397,16 @@ final class Svg {
     /**
      * Horizontal bars, one row per label, from a zero line: positive values to the right (in the first colour),
      * negative to the left (in grey), scaled to the largest magnitude; each row shows its label at the left (cut to
-     * 24 characters; the full label in the tooltip) and {@code notes}' text at the bar's end.
+     * 24 characters; the full label in the tooltip) and {@code notes}' text at the bar's end. A row whose {@code
+     * light} entry is true is drawn in a lighter shade (class {@code bar-light}): an estimate beside exact values.
      */
     static String horizontalBars(
-            String title, List<String> labels, List<Double> values, List<String> notes, int width) {
+            String title,
+            List<String> labels,
+            List<Double> values,
+            List<String> notes,
+            List<Boolean> light,
+            int width) {
         int row = 20;
         int top = 24;
         int labelWidth = 170;
@@ -442,12 +448,13 @@ final class Svg {
                     .append("</text>")
                     .append(String.format(
                             Locale.ROOT,
-                            "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\">",
+                            "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\">",
+                            lightAt(light, i) ? "bar bar-light" : "bar",
                             x,
                             y + 3,
                             Math.max(w, 0.5),
                             row - 6,
-                            v >= 0 ? COLORS[0] : "#9ca3af"))
+                            lightAt(light, i) ? (v >= 0 ? LIGHT : "#d1d5db") : (v >= 0 ? COLORS[0] : "#9ca3af")))
                     .append("<title>")
                     .append(Html.text(label + ": " + number(v)))
                     .append("</title></rect>")
@@ -467,6 +474,13 @@ final class Svg {
                 zero,
                 height - 6));
         return out.append("</svg>").toString();
+    }
+
+    /** The lighter shade of {@code COLORS[0]} for {@link #horizontalBars}' estimated rows. */
+    static final String LIGHT = "#93c5fd";
+
+    private static boolean lightAt(List<Boolean> light, int i) {
+        return i < light.size() && Boolean.TRUE.equals(light.get(i));
     }
 
     private static double value(List<Double> values, int i) {
