@@ -59,6 +59,11 @@ public final class SegmentSplit {
             for (int i = 0; i < values.size(); i++) {
                 index.put(values.get(i), i);
             }
+            // a row sample keeps a category's first 64 characters (SampleProfile.cut): a sampled long value finds
+            // its bin by that cut, never by falling into __other__
+            for (int i = 0; i < values.size(); i++) {
+                index.putIfAbsent(SampleProfile.cut(values.get(i)), i);
+            }
         }
 
         /** Bins on the given decile edges (ascending, each once), for numeric values. */

@@ -277,7 +277,7 @@ class SampleProfileTest {
     void refusalsNameWhatIsWrong() {
         assertThatThrownBy(() -> SampleProfile.create(COLUMNS, 0, 0))
                 .isInstanceOf(VigilArgumentException.class)
-                .hasMessage("sample rows must be 1 to 100000, got 0");
+                .hasMessage("sample rows must be 1 to 10000, got 0");
         assertThatThrownBy(() -> SampleProfile.create(COLUMNS, 10, 11))
                 .isInstanceOf(VigilArgumentException.class)
                 .hasMessage("sample vector_rows must be 0 to rows (10), got 11");

@@ -290,4 +290,15 @@ class SegmentSplitTest {
         assertThat(parts).extracting(SegmentSplit.Part::segment).containsExactly("all=true");
         assertThat(SegmentSplit.drift(bins, List.of()).parts()).isEmpty();
     }
+
+    @Test
+    void aSampledValueCutTo64CharactersFindsItsBaselineBin() {
+        String longValue = "v".repeat(100);
+        SegmentSplit.Bins bins =
+                SegmentSplit.Bins.categories(java.util.List.of("short", longValue), new double[] {0.5, 0.4, 0.1});
+        assertThat(bins.binOf(longValue)).isEqualTo(1);
+        assertThat(bins.binOf("v".repeat(64))).as("the sample's cut of it").isEqualTo(1);
+        assertThat(bins.binOf("short")).isZero();
+        assertThat(bins.binOf("other")).as("__other__").isEqualTo(2);
+    }
 }

@@ -13,6 +13,9 @@ public final class Detector {
     private static final Set<String> ERRORS =
             Set.of("mae", "mse", "rmse", "mape", "wape", "log_loss", "hamming_loss", "fp_rate");
 
+    /** The prefix of CBPE's and DLE's estimates of a performance metric. */
+    private static final String ESTIMATED = "estimated_";
+
     /** Performance metrics where either direction is a problem (a bias can grow either way). */
     private static final Set<String> EITHER_WAY = Set.of("mean_error", "positive_rate");
 
@@ -27,9 +30,13 @@ public final class Detector {
         /** Only a rise (an error that should stay low). */
         RISE;
 
-        /** The direction that is a degradation of performance metric {@code metric}. */
+        /**
+         * The direction that is a degradation of performance metric {@code metric}; an estimate ({@code
+         * estimated_mae}) worsens as the metric it estimates.
+         */
         public static Direction worseningOf(String metric) {
-            return ERRORS.contains(metric) ? RISE : EITHER_WAY.contains(metric) ? BOTH : DROP;
+            String realized = metric.startsWith(ESTIMATED) ? metric.substring(ESTIMATED.length()) : metric;
+            return ERRORS.contains(realized) ? RISE : EITHER_WAY.contains(realized) ? BOTH : DROP;
         }
     }
 

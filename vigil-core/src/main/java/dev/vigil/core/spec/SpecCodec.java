@@ -338,9 +338,11 @@ public final class SpecCodec {
         int vectorRows = Math.min(SampleSettings.DEFAULTS.vectorRows(), rows);
         JsonNode v = node.get("vector_rows");
         if (v != null && !v.isNull()) {
-            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0 || v.asInt() > rows) {
-                p.add(key + ".vector_rows: expected a whole number from 0 to rows (" + rows
-                        + ": the sampled rows whose tensors and embeddings are kept), got " + v);
+            int most = Math.min(rows, SampleSettings.MAX_VECTOR_ROWS);
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0 || v.asInt() > most) {
+                p.add(key + ".vector_rows: expected a whole number from 0 to " + most + " (the sampled rows whose"
+                        + " tensors and embeddings are kept: at most rows, and at most "
+                        + SampleSettings.MAX_VECTOR_ROWS + "), got " + v);
                 return SampleSettings.DEFAULTS;
             }
             vectorRows = v.asInt();

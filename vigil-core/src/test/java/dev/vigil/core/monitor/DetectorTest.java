@@ -240,4 +240,14 @@ class DetectorTest {
         assertThat(Detector.test(d, "drift_score", "chi²", 0.004, 0.004, 1, 0.4).reason())
                 .endsWith("over 1 test (below alpha 0.01)");
     }
+
+    @Test
+    void anEstimateWorsensAsTheMetricItEstimates() {
+        assertThat(Direction.worseningOf("mae")).isEqualTo(Direction.RISE);
+        assertThat(Direction.worseningOf("estimated_mae")).isEqualTo(Direction.RISE);
+        assertThat(Direction.worseningOf("estimated_rmse")).isEqualTo(Direction.RISE);
+        assertThat(Direction.worseningOf("estimated_hamming_loss")).isEqualTo(Direction.RISE);
+        assertThat(Direction.worseningOf("estimated_accuracy")).isEqualTo(Direction.DROP);
+        assertThat(Direction.worseningOf("estimated_f1_macro")).isEqualTo(Direction.DROP);
+    }
 }

@@ -420,12 +420,16 @@ class SpecCodecTest {
                 .isEqualTo(new SampleSettings(0, 0));
         assertThat(rejected(example().replace("version:\n", "version:\n  sample: {rows: -1}\n"))
                         .getMessage())
-                .contains("version.sample.rows: expected a whole number from 0 (no sample) to 100000 (the rows"
+                .contains("version.sample.rows: expected a whole number from 0 (no sample) to 10000 (the rows"
                         + " sampled per window), got -1");
         assertThat(rejected(example().replace("version:\n", "version:\n  sample: {rows: 100, vector_rows: 101}\n"))
                         .getMessage())
-                .contains("version.sample.vector_rows: expected a whole number from 0 to rows (100: the sampled rows"
-                        + " whose tensors and embeddings are kept), got 101");
+                .contains("version.sample.vector_rows: expected a whole number from 0 to 100 (the sampled rows whose"
+                        + " tensors and embeddings are kept: at most rows, and at most 1000), got 101");
+        assertThat(rejected(example().replace("version:\n", "version:\n  sample: {rows: 5000, vector_rows: 1001}\n"))
+                        .getMessage())
+                .contains("version.sample.vector_rows: expected a whole number from 0 to 1000 (the sampled rows"
+                        + " whose tensors and embeddings are kept: at most rows, and at most 1000), got 1001");
         assertThat(rejected(example().replace("version:\n", "version:\n  sample: {size: 3}\n"))
                         .getMessage())
                 .contains("version.sample.size");

@@ -14,11 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.regression.GBTRegressionModel;
 import org.apache.spark.ml.regression.GBTRegressor;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -123,7 +125,7 @@ final class LossFitting {
         for (int i = 0; i < features.size(); i++) {
             LossModel.Feature f = features.get(i);
             at[i] = indexOf(columns, featureColumns.get(i)).orElseThrow();
-            known.add(f.indexed() ? new LossModel.Feature(f.field(), f.kind(), topValues(frame, columns[at[i]])) : f);
+            known.add(f.indexed() ? new LossModel.Feature(f.field(), f.kind(), topValues(frame, at[i])) : f);
         }
         return fitOne(
                 session,
@@ -134,14 +136,23 @@ final class LossFitting {
                 indexOf(columns, actualColumn).orElseThrow());
     }
 
-    /** The column's {@value LossModel#TOP_VALUES} most frequent non-null values, by count then value. */
-    private static List<String> topValues(Dataset<Row> frame, String column) {
+    /**
+     * The column's {@value LossModel#TOP_VALUES} most frequent non-null values, by count then value, as {@link
+     * Coercion#text} writes them: the text {@link LossModel} looks a row's value up by when it scores (a cast to
+     * string would write 2.0 or 5.00 where scoring sees 2 or 5, and every such row would score as another value).
+     */
+    private static List<String> topValues(Dataset<Row> frame, int column) {
         List<String> out = new ArrayList<>();
-        for (Row r : frame.select(FrameColumns.col(frame, column).cast("string").as("v"))
-                .where("v IS NOT NULL")
-                .groupBy("v")
+        Dataset<String> texts = frame.map(
+                (MapFunction<Row, String>) row -> {
+                    Object raw = row.get(column);
+                    return raw == null ? null : Coercion.text(raw);
+                },
+                Encoders.STRING());
+        for (Row r : texts.where(functions.col("value").isNotNull())
+                .groupBy("value")
                 .count()
-                .orderBy(functions.desc("count"), functions.asc("v"))
+                .orderBy(functions.desc("count"), functions.asc("value"))
                 .limit(LossModel.TOP_VALUES)
                 .collectAsList()) {
             out.add(r.getString(0));

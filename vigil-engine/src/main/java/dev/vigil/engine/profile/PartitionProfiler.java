@@ -185,7 +185,7 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
                 }
             }
             if (window.sample != null) {
-                window.sample.add(SampleRows.id(id), () -> SampleRows.values(plan.sample(), row));
+                window.sample.add(SampleRows.id(id, windowStart), () -> SampleRows.values(plan.sample(), row));
             }
             boolean problem = nullId || duplicateId;
             if (nullId) {
@@ -227,9 +227,11 @@ final class PartitionProfiler implements Function2<Integer, Iterator<Row>, Itera
                 }
             }
             for (int pi = 0; pi < plan.performance().size(); pi++) {
+                ProfilePlan.PerformancePlan performance = plan.performance().get(pi);
+                double[] lossEstimate = PerformanceRows.lossEstimate(performance, row); // once, not per segment
                 for (SegmentProfiles p : rowSegments) {
                     PerformanceRows.add(
-                            p.performance[pi], plan.performance().get(pi), row, windowStart, plan.windowSeconds());
+                            p.performance[pi], performance, row, windowStart, plan.windowSeconds(), lossEstimate);
                 }
             }
             if (problem) {

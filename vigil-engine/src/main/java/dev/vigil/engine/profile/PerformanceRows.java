@@ -3,6 +3,7 @@ package dev.vigil.engine.profile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.model.FieldType;
+import dev.vigil.core.model.ModelType;
 import dev.vigil.engine.source.SourceTimestamps;
 import dev.vigil.stats.PerformanceProfile;
 import java.util.ArrayList;
@@ -34,6 +35,20 @@ final class PerformanceRows {
             Row row,
             long windowStart,
             long windowSeconds) {
+        add(profile, plan, row, windowStart, windowSeconds, lossEstimate(plan, row));
+    }
+
+    /**
+     * As {@link #add(PerformanceProfile, ProfilePlan.PerformancePlan, Row, long, long)}, with the row's DLE estimate
+     * already made ({@link #lossEstimate}; null when none): a row added to several segments' profiles is scored once.
+     */
+    static void add(
+            PerformanceProfile profile,
+            ProfilePlan.PerformancePlan plan,
+            Row row,
+            long windowStart,
+            long windowSeconds,
+            double[] lossEstimate) {
         Object prediction = row.get(plan.predictionColumn());
         Object actual = row.get(plan.actualColumn());
         if (actual != null && plan.actualAtColumn() >= 0) {
@@ -71,11 +86,11 @@ final class PerformanceRows {
                 if (actual != null && a == null) {
                     profile.addInvalidActual();
                 } else {
-                    Double p = prediction == null ? null : number(prediction);
-                    profile.addRegression(p, a);
-                    if (plan.loss() != null && p != null && Double.isFinite(p)) {
-                        estimate(profile, plan.loss(), row, p);
-                    }
+                    profile.addRegression(prediction == null ? null : number(prediction), a);
+                }
+                if (lossEstimate != null) {
+                    // every row with a usable prediction, its actual arrived, unreadable or not (ADR 0028)
+                    profile.addRegressionEstimate(lossEstimate[0], lossEstimate[1], lossEstimate[2]);
                 }
             }
             case RANKING -> {
@@ -90,15 +105,27 @@ final class PerformanceRows {
         }
     }
 
-    /** DLE's estimates for a row with a usable prediction, whether its actual arrived or not (ADR 0028). */
-    private static void estimate(PerformanceProfile profile, ProfilePlan.LossPlan loss, Row row, double prediction) {
+    /**
+     * DLE's estimates for a regression row with a usable prediction, whether its actual arrived or not (ADR 0028):
+     * {@link LossModel#estimate}'s values; null when the plan has no loss models or the prediction is not a finite
+     * number.
+     */
+    static double[] lossEstimate(ProfilePlan.PerformancePlan plan, Row row) {
+        ProfilePlan.LossPlan loss = plan.loss();
+        if (loss == null || plan.modelType() != ModelType.REGRESSION) {
+            return null;
+        }
+        Object raw = row.get(plan.predictionColumn());
+        Double prediction = raw == null ? null : number(raw);
+        if (prediction == null || !Double.isFinite(prediction)) {
+            return null;
+        }
         int[] columns = loss.featureColumns();
         Object[] values = new Object[columns.length];
         for (int i = 0; i < columns.length; i++) {
             values[i] = columns[i] < 0 ? null : row.get(columns[i]);
         }
-        double[] e = loss.model().estimate(loss.model().vector(values, prediction));
-        profile.addRegressionEstimate(e[0], e[1], e[2]);
+        return loss.model().estimate(loss.model().vector(values, prediction));
     }
 
     private static void binary(

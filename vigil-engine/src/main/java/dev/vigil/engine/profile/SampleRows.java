@@ -62,13 +62,17 @@ final class SampleRows {
         return SampleProfile.create(columns, plan.rows(), plan.vectorRows());
     }
 
-    /** The row's id as the sample hashes it: its text, as a category would read it; null without one. */
-    static String id(Object id) {
+    /**
+     * The row's id as the sample hashes it: its window's start and its text, as a category would read it; null
+     * without one. The window is part of it so that an id met in many windows (an entity's, not a prediction's) is
+     * not kept, or left out, in all of them together: a range's merged sample stays a sample of its rows.
+     */
+    static String id(Object id, long windowStart) {
         if (id == null) {
             return null;
         }
         String text = Coercion.text(id);
-        return text != null ? text : String.valueOf(id);
+        return windowStart + "/" + (text != null ? text : String.valueOf(id));
     }
 
     /** The row's values of {@code plan}'s columns, in their order. */

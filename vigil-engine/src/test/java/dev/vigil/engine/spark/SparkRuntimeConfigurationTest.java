@@ -49,16 +49,18 @@ class SparkRuntimeConfigurationTest {
         List<String> jars = Arrays.asList(conf.get("spark.jars").split(","));
         assertThat(jars.get(0)).isEqualTo("/opt/extra.jar");
         List<Path> shipped = jars.subList(1, jars.size()).stream().map(Path::of).toList();
-        assertThat(shipped).hasSize(4).allSatisfy(p -> assertThat(p).isRegularFile());
+        // Vigil's core, stats and engine, the PostgreSQL driver, and MLlib's two jars (DLE's trees, ADR 0028)
+        assertThat(shipped).hasSize(6).allSatisfy(p -> assertThat(p).isRegularFile());
         assertThat(shipped.stream().map(p -> p.getFileName().toString()).distinct())
                 .as("Spark serves added jars by file name")
-                .hasSize(4);
+                .hasSize(6);
         assertThat(classes(shipped))
                 .contains(
                         "dev/vigil/core/VigilException.class",
                         "dev/vigil/stats/DatasetProfile.class",
                         "dev/vigil/engine/profile/PartitionProfiler.class",
-                        "org/postgresql/Driver.class");
+                        "org/postgresql/Driver.class",
+                        "org/apache/spark/ml/regression/GBTRegressionModel.class");
         assertThat(runtime.configuration().get("spark.jars"))
                 .as("jarred once per JVM")
                 .isEqualTo(conf.get("spark.jars"));

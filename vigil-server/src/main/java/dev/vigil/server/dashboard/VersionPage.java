@@ -178,7 +178,10 @@ final class VersionPage {
                             metric,
                             k -> new Svg.Series(
                                     k.startsWith("estimated_")
-                                            ? k + (k.equals("estimated_accuracy") ? " (CBPE)" : " (DLE)")
+                                            ? k
+                                                    + (k.equals("estimated_mae") || k.equals("estimated_rmse")
+                                                            ? " (DLE)"
+                                                            : " (CBPE)")
                                             : k + " (realized)",
                                     new ArrayList<>(),
                                     new ArrayList<>(),

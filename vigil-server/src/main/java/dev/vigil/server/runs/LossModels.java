@@ -57,8 +57,11 @@ final class LossModels {
             fit = engine.fitLoss(reference, windows);
         } catch (RuntimeException e) {
             // the reference's profiles are stored already: the run succeeds, and the models of the last good fit stay
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            note(run, "no new DLE loss models: fitting them failed (" + reason + "); the models fitted before stay");
+            // Spark's and MLlib's messages are internals: the sentence is fixed, the detail goes to the log
+            note(
+                    run,
+                    "no new DLE loss models: fitting them failed (the server log has the detail); the models"
+                            + " fitted before stay");
             LOG.warn("run {}: fitting the DLE loss models failed", run.id(), e);
             return;
         }
@@ -84,6 +87,14 @@ final class LossModels {
                 run.id(),
                 rows,
                 fit.models().keySet());
+    }
+
+    /** Notes that a run of part of the reference (a from/to range) keeps the loss models fitted before. */
+    void keep(Run run) {
+        note(
+                run,
+                "no new DLE loss models: this run read part of the reference set (from/to), and the models stay"
+                        + " those fitted on the whole of it (run it without from/to to refit them)");
     }
 
     /**

@@ -699,8 +699,13 @@ public final class RunService implements AutoCloseable {
                             plan.until());
         }
         if (lossModels.fits(version, connection.dataset())) {
-            doing(run.id(), "fitting DLE's loss models on " + describe(windows));
-            lossModels.fit(run, version, prepared, windows, engine);
+            if (from.isPresent() || to.isPresent()) {
+                // models fitted on part of the reference would replace those fitted on all of it
+                lossModels.keep(run);
+            } else {
+                doing(run.id(), "fitting DLE's loss models on " + describe(windows));
+                lossModels.fit(run, version, prepared, windows, engine);
+            }
         }
         judgeRows(run, connection.dataset(), from.isPresent() || to.isPresent(), rows, problems, reasons);
     }
