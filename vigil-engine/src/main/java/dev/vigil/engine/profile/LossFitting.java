@@ -39,7 +39,10 @@ final class LossFitting {
     /** Fewer reference rows with an actual than this: no estimate. */
     static final long MIN_ROWS = 200;
 
-    /** At most about this many reference rows are fitted (a Bernoulli sample of seed {@link #SEED}). */
+    /** The partitions the fitted rows are placed in: fixed, so that a refit does not depend on the cluster's cores. */
+    static final int FIT_PARTITIONS = 4;
+
+    /** At most about this many reference rows are fitted (those whose {@link #draw} is below MAX_ROWS / rows). */
     static final long MAX_ROWS = 50_000;
 
     static final long SEED = 19L;
@@ -180,13 +183,15 @@ final class LossFitting {
                 values[i] = row.get(featureColumns[i]);
             }
             double e = prediction - actual;
-            return List.of(RowFactory.create(reader.vector(values, prediction), Math.abs(e), e * e))
+            Vector x = reader.vector(values, prediction);
+            return List.of(RowFactory.create(x, Math.abs(e), e * e, draw(x.toArray(), e)))
                     .iterator();
         });
         StructType schema = new StructType(new StructField[] {
             new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),
             new StructField("abs", DataTypes.DoubleType, false, Metadata.empty()),
-            new StructField("sq", DataTypes.DoubleType, false, Metadata.empty())
+            new StructField("sq", DataTypes.DoubleType, false, Metadata.empty()),
+            new StructField("draw", DataTypes.DoubleType, false, Metadata.empty())
         });
         Dataset<Row> data = session.createDataFrame(points, schema);
         long n = data.count();
@@ -194,11 +199,15 @@ final class LossFitting {
             return null;
         }
         if (n > MAX_ROWS) {
-            data = data.sample(false, (double) MAX_ROWS / n, SEED);
+            // by each row's own draw, not a Bernoulli sample: which rows are kept does not depend on how the source's
+            // rows arrived or were partitioned
+            data = data.where(functions.col("draw").lt((double) MAX_ROWS / n));
         }
-        // a run's frame has a partition per slice of windows; each boosting step is a few Spark jobs, whose cost is
-        // mostly per task: the fitted rows (a few MB at most) are cached in as many partitions as there are cores
-        data = data.coalesce(Math.max(1, session.sparkContext().defaultParallelism()))
+        // a fixed number of partitions, rows placed and ordered by their draw: MLlib's own seeded sampling (of split
+        // candidates) then sees the same rows in the same order on any cluster, and a refit gives the same trees;
+        // each boosting step is a few Spark jobs whose cost is mostly per task, so the partitions are few
+        data = data.repartition(FIT_PARTITIONS, functions.col("draw"))
+                .sortWithinPartitions("draw")
                 .cache();
         try {
             long fitted = data.count();
@@ -232,5 +241,25 @@ final class LossFitting {
                 .setSubsamplingRate(1.0)
                 .setFeatureSubsetStrategy("all")
                 .setSeed(SEED);
+    }
+
+    /**
+     * A row's draw in [0, 1): a 64-bit mix (SplitMix64's finalizer) of its feature values, its error and {@link
+     * #SEED}, so the same rows get the same draws wherever and in whatever order they are read.
+     */
+    static double draw(double[] features, double error) {
+        long h = SEED;
+        for (double v : features) {
+            h = mix(h ^ Double.doubleToLongBits(v));
+        }
+        h = mix(h ^ Double.doubleToLongBits(error));
+        return (h >>> 11) * 0x1.0p-53;
+    }
+
+    private static long mix(long z) {
+        z += 0x9e3779b97f4a7c15L;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 }
