@@ -1,15 +1,20 @@
 package dev.vigil.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vigil.core.model.AggregationPeriod;
 import dev.vigil.core.model.DatasetKind;
 import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.Schema;
+import dev.vigil.core.monitor.Monitor;
+import dev.vigil.core.monitor.MonitorCodec;
 import dev.vigil.query.ProfileQueries;
 import dev.vigil.stats.SampleProfile;
 import dev.vigil.stats.multivariate.DomainClassifier;
@@ -215,5 +220,42 @@ class MultivariateDriftIT extends AbstractServerIT {
             assertThat(emb.get("mmd").get(w).path("value").asDouble()).isEqualTo(mmd.mmd2(), within(1e-12));
             assertThat(emb.get("mmd_pvalue").get(w).path("value").asDouble()).isEqualTo(mmd.pValue());
         }
+    }
+
+    @Test
+    void monitorsOfTheReconstructionErrorTheAucAndTheMmdPValueFireOnTheShiftedHourOnly() throws Exception {
+        ModelVersion v = server().metastore().versions().find("joint", "v1").orElseThrow();
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        List<String> specs = List.of(
+                "{name: joint-pca, type: multivariate_drift, detection: {method: training}}",
+                "{name: joint-auc, type: multivariate_drift, metric: domain_classifier_auc,"
+                        + " detection: {method: absolute, max: 0.65}}",
+                "{name: joint-mmd, type: multivariate_drift, metric: mmd_pvalue, detection: {method: absolute,"
+                        + " min: 0.01}}");
+        for (String spec : specs) {
+            Monitor m = MonitorCodec.read(yaml.readTree(spec), "monitor", v);
+            assertThat(MonitorCodec.read(MonitorCodec.write(m), "monitor", v)).isEqualTo(m);
+            vigil().putMonitor("joint", "v1", m);
+        }
+        Monitor misspelt = MonitorCodec.read(
+                yaml.readTree("{name: joint-typo, type: multivariate_drift, metric: pca_reconstruction_eror,"
+                        + " detection: {method: absolute, max: 1}}"),
+                "monitor",
+                v);
+        assertThatThrownBy(() -> vigil().putMonitor("joint", "v1", misspelt))
+                .hasMessageContaining("did you mean 'pca_reconstruction_error'");
+        assertThat(vigil().monitors("joint", "v1").toString()).doesNotContain("joint-typo");
+
+        vigil().evaluateMonitors("joint", "v1", START, END);
+        Map<String, List<String>> fired = new HashMap<>();
+        for (JsonNode a : vigil().alerts(Map.of("model", "joint"))) {
+            fired.computeIfAbsent(a.path("monitor").asText(), k -> new java.util.ArrayList<>())
+                    .add(a.path("field").asText() + "@" + a.path("window_start").asText());
+        }
+        assertThat(fired)
+                .containsOnly(
+                        Map.entry("joint-pca", List.of("*@" + SHIFTED)),
+                        Map.entry("joint-auc", List.of("*@" + SHIFTED)),
+                        Map.entry("joint-mmd", List.of("emb@" + SHIFTED)));
     }
 }

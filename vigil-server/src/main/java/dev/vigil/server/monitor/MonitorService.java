@@ -11,9 +11,14 @@ import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.monitor.Action;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
+import dev.vigil.core.monitor.MonitorType;
+import dev.vigil.core.query.Suggest;
 import dev.vigil.core.spec.SpecDiff;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
+import dev.vigil.stats.multivariate.DomainClassifier;
+import dev.vigil.stats.multivariate.EmbeddingMmd;
+import dev.vigil.stats.multivariate.PcaReconstruction;
 import dev.vigil.store.Change;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.MonitorRepository;
@@ -238,6 +243,16 @@ public final class MonitorService {
         }
         java.util.Set<String> known = new java.util.TreeSet<>();
         boolean valueCounts = false;
+        if (monitor.type() == MonitorType.MULTIVARIATE_DRIFT) {
+            List<String> watchable = List.of(
+                    PcaReconstruction.METRIC, DomainClassifier.METRIC, EmbeddingMmd.PVALUE_METRIC, EmbeddingMmd.METRIC);
+            if (!watchable.contains(metric)) {
+                throw new VigilArgumentException("monitor.metric: '" + metric + "' is not a metric a"
+                        + " multivariate_drift monitor can watch (" + Suggest.didYouMean(metric, watchable)
+                        + "expected one of " + String.join(", ", watchable) + ")");
+            }
+            return;
+        }
         switch (monitor.type().source()) {
             case METRICS -> {
                 if (monitor.fields().isEmpty()) {
