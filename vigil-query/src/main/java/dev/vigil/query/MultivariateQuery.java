@@ -39,8 +39,8 @@ import java.util.function.Supplier;
  * reason.
  */
 final class MultivariateQuery {
-    /** Windows per request up to which the classifier and MMD are computed without the metric being named. */
-    static final int MAX_COSTLY_WINDOWS = 48;
+    /** Windows per request up to which the classifier and MMD are computed without the metric being named: a month by day. */
+    static final int MAX_COSTLY_WINDOWS = 31;
 
     /** Cached classifier and MMD results, least recently used out first. */
     static final int CACHE_ENTRIES = 4_096;
