@@ -129,7 +129,8 @@ public final class MultivariateQueryBench {
                         t = System.nanoTime();
                         queries.drift(version, request);
                         long warm = System.nanoTime() - t;
-                        long withValue = rows.stream().filter(r -> r.value() != null).count();
+                        long withValue =
+                                rows.stream().filter(r -> r.value() != null).count();
                         LOG.info(String.format(
                                 Locale.ROOT,
                                 "granularity=%-4s field=%-3s metric=%-24s cold %8.0f ms, warm %6.0f ms (%d rows, %d"
@@ -151,7 +152,8 @@ public final class MultivariateQueryBench {
     private static StoredProfile sample(
             Instant ws, List<SampleProfile.Column> columns, int fields, int dims, Random random, long window) {
         SampleProfile s = SampleProfile.create(columns, 1_000, 200);
-        List<String> names = s.columns().stream().map(SampleProfile.Column::name).toList(); // values in this order
+        List<String> names =
+                s.columns().stream().map(SampleProfile.Column::name).toList(); // values in this order
         for (int i = 0; i < 1_000; i++) {
             Object[] values = new Object[columns.size()];
             double common = random.nextGaussian();
