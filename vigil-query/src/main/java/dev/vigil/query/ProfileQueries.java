@@ -247,7 +247,8 @@ public final class ProfileQueries {
 
     /**
      * {@code rows} with the multivariate rows of the range's row samples added ({@link MultivariateQuery}), each
-     * window's after its field rows: for all rows (samples have no segments), against a reference dataset or a
+     * window's after its field rows, when the request asks for them (field {@code *}, an embedding or tensor field,
+     * or a multivariate metric by name): for all rows (samples have no segments), against a reference dataset or a
      * serving period (not {@code previous}), unless only the top drift scores are asked. Without samples (sampling
      * off, nothing profiled yet) nothing is added.
      */
@@ -256,11 +257,19 @@ public final class ProfileQueries {
         ModelVersion v = q.version();
         boolean vectorField = q.field().isPresent()
                 && MultivariateQuery.vectorFields(v).contains(q.field().get());
+        boolean rowField =
+                q.field().filter(MultivariateMetrics.ROW_FIELD::equals).isPresent();
+        boolean named = request.metric()
+                .filter(MultivariateMetrics.METRIC_NAMES::contains)
+                .isPresent();
+        // asked for only: by field * or an embedding field, or by a multivariate metric's name (a drift query of
+        // every field keeps its rows and its cost)
         if (request.top() > 0
                 || !q.segment().isEmpty()
                 || baseline.isPrevious()
                 || !MultivariateQuery.asks(request.metric())
-                || (q.field().isPresent() && !q.field().get().equals(MultivariateMetrics.ROW_FIELD) && !vectorField)) {
+                || !(rowField || vectorField || named)
+                || (q.field().isPresent() && !rowField && !vectorField)) {
             return rows;
         }
         Optional<SampleProfile> reference = baseline.reference().isPresent()

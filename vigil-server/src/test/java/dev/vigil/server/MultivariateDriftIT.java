@@ -244,7 +244,14 @@ class MultivariateDriftIT extends AbstractServerIT {
                 v);
         assertThatThrownBy(() -> vigil().putMonitor("joint", "v1", misspelt))
                 .hasMessageContaining("did you mean 'pca_reconstruction_error'");
-        assertThat(vigil().monitors("joint", "v1").toString()).doesNotContain("joint-typo");
+        Monitor onAField = MonitorCodec.read(
+                yaml.readTree(
+                        "{name: joint-x1, type: multivariate_drift, fields: [x1], detection: {method: training}}"),
+                "monitor",
+                v);
+        assertThatThrownBy(() -> vigil().putMonitor("joint", "v1", onAField))
+                .hasMessageContaining("pca_reconstruction_error is computed for the whole row, field *, not for 'x1'");
+        assertThat(vigil().monitors("joint", "v1").toString()).doesNotContain("joint-typo", "joint-x1");
 
         vigil().evaluateMonitors("joint", "v1", START, END);
         Map<String, List<String>> fired = new HashMap<>();
