@@ -449,6 +449,25 @@ class CliIT extends AbstractServerIT {
                 .isCloseTo(
                         ks(amounts("2026-02-01 00:00:00+00"), amounts("2026-02-01 01:00:00+00")),
                         org.assertj.core.api.Assertions.within(1e-12));
+        // the row sample's drift (decision 0030): field * against hour 0 as a serving-period baseline
+        Result joint = run(
+                "drift",
+                "--model",
+                "cli-run",
+                "--version",
+                "v1",
+                "--field",
+                "*",
+                "--baseline",
+                "2026-02-01T00:00:00Z/2026-02-01T01:00:00Z",
+                "--from",
+                "2026-02-01T01:00:00Z",
+                "--to",
+                "2026-02-01T02:00:00Z");
+        assertThat(joint.code()).as(joint.err()).isZero();
+        assertThat(joint.out())
+                .contains("pca_reconstruction_error", "pca_reconstruction_error_upper", "domain_classifier_auc");
+        assertThat(joint.out()).doesNotContain("drift_score");
         Result p = run(
                 "performance",
                 "--model",

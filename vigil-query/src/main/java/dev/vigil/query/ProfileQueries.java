@@ -28,12 +28,14 @@ import dev.vigil.stats.FieldProfile;
 import dev.vigil.stats.PerformanceEstimator;
 import dev.vigil.stats.PerformanceProfile;
 import dev.vigil.stats.SampleProfile;
+import dev.vigil.stats.multivariate.MultivariateMetrics;
 import dev.vigil.store.LossModelRepository;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.StoredProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -240,17 +242,69 @@ public final class ProfileQueries {
                             store, dataset, baseline.from().get(), baseline.to().get());
             baselineOf = bySegmentAndField(reference);
         }
-        return explainedIfEmpty(
-                q,
-                request,
-                DriftQuery.rows(
-                        dataset,
-                        windows,
-                        baselineOf,
-                        baseline,
-                        request.minBaselineRows(),
-                        request.metric(),
-                        request.top()));
+        List<DriftRow> rows = DriftQuery.rows(
+                dataset, windows, baselineOf, baseline, request.minBaselineRows(), request.metric(), request.top());
+        return explainedIfEmpty(q, request, withMultivariate(q, request, baseline, rows));
+    }
+
+    /**
+     * {@code rows} with the multivariate rows of the range's row samples added ({@link MultivariateQuery}), each
+     * window's after its field rows, when the request asks for them (field {@code *}, an embedding or tensor field,
+     * or a multivariate metric by name): for all rows (samples have no segments), against a reference dataset or a
+     * serving period (not {@code previous}), unless only the top drift scores are asked. Without samples (sampling
+     * off, nothing profiled yet) nothing is added.
+     */
+    private List<DriftRow> withMultivariate(
+            Resolved q, ProfileRequest request, Baseline baseline, List<DriftRow> rows) {
+        ModelVersion v = q.version();
+        boolean vectorField = q.field().isPresent()
+                && MultivariateQuery.vectorFields(v).contains(q.field().get());
+        boolean rowField =
+                q.field().filter(MultivariateMetrics.ROW_FIELD::equals).isPresent();
+        boolean named = request.metric()
+                .filter(MultivariateMetrics.METRIC_NAMES::contains)
+                .isPresent();
+        // asked for only: by field * or an embedding field, or by a multivariate metric's name (a drift query of
+        // every field keeps its rows and its cost)
+        if (request.top() > 0
+                || !q.segment().isEmpty()
+                || baseline.isPrevious()
+                || !MultivariateQuery.asks(request.metric())
+                || !(rowField || vectorField || named)
+                || (q.field().isPresent() && !rowField && !vectorField)) {
+            return rows;
+        }
+        Optional<SampleProfile> reference = baseline.reference().isPresent()
+                ? baselineSample(v, baseline.reference().get())
+                : sample(
+                        v,
+                        DatasetKind.SERVING,
+                        baseline.from().get(),
+                        baseline.to().get());
+        if (reference.isEmpty()) {
+            return rows;
+        }
+        BucketMerger merger = new BucketMerger(q.granularity(), q.askedFrom(), q.askedTo(), true);
+        Rollups.forEach(
+                store,
+                v,
+                q.datasetName(),
+                q.from(),
+                q.to(),
+                q.granularity(),
+                Rollups.exactEdges(q.granularity(), q.askedFrom(), q.askedTo()),
+                Optional.of(""),
+                Optional.of(List.of(SampleProfile.FIELD)),
+                merger);
+        List<DriftRow> added = MultivariateQuery.rows(
+                q.datasetName(), v, merger.buckets(), reference.get(), baseline, q.field(), request.metric());
+        if (added.isEmpty()) {
+            return rows;
+        }
+        List<DriftRow> out = new ArrayList<>(rows);
+        out.addAll(added);
+        out.sort(Comparator.comparing(DriftRow::windowStart)); // stable: each window's field rows, then these
+        return out;
     }
 
     /**
@@ -627,6 +681,17 @@ public final class ProfileQueries {
      */
     private static void checkNames(ModelVersion version, ProfileRequest request, Question question) {
         String of = version.modelId() + "/" + version.version();
+        if (question == Question.DRIFT
+                && request.field().filter(MultivariateMetrics.ROW_FIELD::equals).isPresent()) {
+            // the whole row (decision 0030): its metrics only
+            List<String> rowWide = MultivariateMetrics.METRIC_NAMES.subList(0, 4);
+            request.metric().filter(m -> !rowWide.contains(m)).ifPresent(m -> {
+                throw new VigilArgumentException("metric: '" + m + "' is not a drift metric of * ("
+                        + Suggest.didYouMean(m, rowWide) + "metrics: " + String.join(", ", rowWide) + ")");
+            });
+            request.segment().ifPresent(s -> ProfileRequest.checkSegment(s, version));
+            return;
+        }
         List<Field> fields = version.schema().fields();
         Optional<Field> field = request.field().map(asked -> {
             String stored = storedField(version, asked);
@@ -685,11 +750,17 @@ public final class ProfileQueries {
                     }
                 }
             }
-            case DRIFT ->
+            case DRIFT -> {
                 kinds.forEach(kind -> {
                     known.addAll(Drift.metricNames(kind));
                     known.addAll(Drift.onRequestNames(kind));
                 });
+                if (field.isEmpty()) {
+                    known.addAll(MultivariateMetrics.METRIC_NAMES);
+                } else if (kinds.contains(FieldType.Kind.EMBEDDING) || kinds.contains(FieldType.Kind.TENSOR)) {
+                    known.addAll(MultivariateMetrics.METRIC_NAMES.subList(4, 6));
+                }
+            }
             case PERFORMANCE -> {
                 known.addAll(PerformanceProfile.metricNames(version.modelType()));
                 known.addAll(PerformanceEstimator.metricNames(version.modelType()));

@@ -318,6 +318,18 @@ class DashboardIT extends AbstractServerIT {
         assertThat(rows.get(0).findElements(By.cssSelector("svg.bars rect.bar")))
                 .hasSizeGreaterThan(10);
         assertThat(xss()).isNull();
+        // the row sample's drift (decision 0030): the reconstruction error with its band, and the classifier's AUC
+        Map<String, WebElement> charts = new LinkedHashMap<>();
+        for (WebElement svg : browser.findElements(By.cssSelector("div.multivariate svg.chart"))) {
+            charts.put(svg.findElement(By.cssSelector("text.chart-title")).getText(), svg);
+        }
+        assertThat(charts)
+                .containsOnlyKeys("pca_reconstruction_error and its band", "domain_classifier_auc (0.5: no drift)");
+        assertThat(charts.get("pca_reconstruction_error and its band").findElements(By.cssSelector("path.series")))
+                .as("the error, its upper and its lower band")
+                .hasSizeGreaterThanOrEqualTo(3);
+        assertThat(charts.get("domain_classifier_auc (0.5: no drift)").findElements(By.cssSelector("path.series")))
+                .isNotEmpty();
         browser.get(server().url() + "/models/shop/versions/v1?from=" + start + "&to=" + end + "&granularity=hour");
         assertThat(browser.findElement(By.tagName("body")).getText())
                 .as("a segment value that is an HTML tag (its row is on day 1) is shown as text")

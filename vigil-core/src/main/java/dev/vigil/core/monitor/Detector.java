@@ -190,6 +190,21 @@ public final class Detector {
                         + ")");
     }
 
+    /**
+     * {@code training} of a multivariate_drift monitor: {@code pca_reconstruction_error} above its upper band (the
+     * reference's value + 3 standard errors for the window's row count, decision 0030) by more than {@code threshold}.
+     */
+    public static Verdict aboveBand(Detection d, String metric, double value, double upper) {
+        double bound = upper + d.threshold();
+        boolean fires = value > bound;
+        return new Verdict(
+                fires,
+                bound,
+                upper,
+                metric + " " + num(value) + (fires ? " is above " : " is within ") + "its upper band " + num(upper)
+                        + (d.threshold() > 0 ? " + " + num(d.threshold()) : ""));
+    }
+
     /** {@code segment}: a segment's value farther than {@code threshold} from all rows' value. */
     public static Verdict segment(
             Detection d, String metric, String segment, double value, double allRows, Direction direction) {

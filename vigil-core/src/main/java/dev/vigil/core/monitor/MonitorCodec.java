@@ -76,6 +76,9 @@ public final class MonitorCodec {
     private static final Pattern OPSGENIE_KEY =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+    /** The field of the row-wide multivariate metrics (decision 0030). */
+    static final String ROW_FIELD = "*";
+
     private MonitorCodec() {}
 
     /** Reads the monitor in {@code node} (keys prefixed with {@code key}, e.g. {@code monitors[0]}) for {@code version}. */
@@ -95,7 +98,7 @@ public final class MonitorCodec {
         String typeName = text(node, "type", key, problems);
         if (typeName == null) {
             problems.add(key + ".type: is required (one of model_activity, missing_values, data_drift,"
-                    + " prediction_drift, values_range, new_values, performance_degradation, metric_change,"
+                    + " prediction_drift, multivariate_drift, values_range, new_values, performance_degradation, metric_change,"
                     + " custom_metric, model_staleness)");
         } else {
             try {
@@ -112,9 +115,10 @@ public final class MonitorCodec {
             } else {
                 for (JsonNode f : fieldsNode) {
                     String fieldName = f.asText();
-                    boolean known = version.schema().fields().stream()
-                            .map(Field::name)
-                            .anyMatch(n -> TextLength.refersTo(fieldName, n));
+                    boolean known = (type == MonitorType.MULTIVARIATE_DRIFT && fieldName.equals(ROW_FIELD))
+                            || version.schema().fields().stream()
+                                    .map(Field::name)
+                                    .anyMatch(n -> TextLength.refersTo(fieldName, n));
                     if (!known) {
                         problems.add(key + ".fields: version " + version.version() + " has no field named '" + fieldName
                                 + "'");
@@ -174,6 +178,16 @@ public final class MonitorCodec {
             }
         }
         Detection detection = detection(node.get("detection"), key + ".detection", type, focal, problems);
+        if (type == MonitorType.MULTIVARIATE_DRIFT
+                && detection != null
+                && detection.method() == Detection.Method.TRAINING
+                && metric != null
+                && !metric.equals(type.defaultMetric())) {
+            problems.add(key + ".detection.method: training detection of a multivariate_drift monitor compares"
+                    + " pca_reconstruction_error with its band; watch " + metric + " with absolute detection"
+                    + " (domain_classifier_auc {method: absolute, max: 0.65}, mmd_pvalue {method: absolute, min:"
+                    + " 0.01})");
+        }
         long minFocalRows = 0;
         long minBaselineRows = 0;
         JsonNode pre = node.get("preconditions");
@@ -252,11 +266,14 @@ public final class MonitorCodec {
         if (method == Detection.Method.ABSOLUTE && min == null && max == null) {
             problems.add(key + ": absolute detection needs min, max or both (the bounds of an acceptable value)");
         }
+        boolean band = type == MonitorType.MULTIVARIATE_DRIFT && method == Detection.Method.TRAINING;
         if (method != null
                 && method != Detection.Method.ABSOLUTE
                 && method != Detection.Method.ANOMALY
                 && method != Detection.Method.TEST) {
-            if (threshold == null) {
+            if (threshold == null && band) {
+                threshold = 0.0; // pca_reconstruction_error: above its _upper band, by nothing more
+            } else if (threshold == null) {
                 problems.add(key + ".threshold: is required for " + method.specName() + " detection");
             } else if (threshold < 0) {
                 problems.add(key + ".threshold: expected 0 or more, got " + threshold);

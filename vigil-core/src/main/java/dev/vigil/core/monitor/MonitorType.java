@@ -29,6 +29,16 @@ public enum MonitorType {
             Source.DRIFT,
             Fields.PREDICTIONS,
             EnumSet.of(Detection.Method.TRAINING, Detection.Method.TEST)),
+    /**
+     * Drift of the whole row or of an embedding from the per-window row samples (decision 0030): {@code
+     * pca_reconstruction_error} (training detection: above its {@code _upper} band), {@code domain_classifier_auc} on
+     * the field {@code *}, {@code mmd_pvalue} or {@code mmd} on an embedding field.
+     */
+    MULTIVARIATE_DRIFT(
+            "pca_reconstruction_error",
+            Source.DRIFT,
+            Fields.EXPLICIT,
+            EnumSet.of(Detection.Method.ABSOLUTE, Detection.Method.ANOMALY, Detection.Method.TRAINING)),
     /** Share of numeric values outside the training set's [min, max]. */
     VALUES_RANGE("out_of_range_ratio", Source.DRIFT, Fields.INPUTS, EnumSet.of(Detection.Method.TRAINING)),
     /** Share of categorical values the training set never had. */

@@ -84,7 +84,7 @@ class MonitorCodecTest {
     void aMalformedMonitorIsRejectedWithAMessageNamingIt() {
         assertThat(problem("{name: m, type: drift, detection: {method: training, threshold: 0.1}}"))
                 .isEqualTo("monitors[0].type: unknown monitor type 'drift' (expected one of model_activity,"
-                        + " missing_values, data_drift, prediction_drift, values_range, new_values,"
+                        + " missing_values, data_drift, prediction_drift, multivariate_drift, values_range, new_values,"
                         + " performance_degradation, metric_change, custom_metric, model_staleness)");
         assertThat(problem("{name: m, type: data_drift, detection: {method: training}}"))
                 .isEqualTo("monitors[0].detection.threshold: is required for training detection");

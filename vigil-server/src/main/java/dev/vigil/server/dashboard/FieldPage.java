@@ -1,12 +1,16 @@
 package dev.vigil.server.dashboard;
 
 import dev.vigil.core.VigilException;
+import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.Granularity;
 import dev.vigil.core.model.ModelVersion;
+import dev.vigil.core.query.Baseline;
+import dev.vigil.core.query.DriftRow;
 import dev.vigil.core.query.ExplainRow;
 import dev.vigil.core.query.MetricRow;
 import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.query.ProfileQueries;
+import dev.vigil.stats.multivariate.EmbeddingMmd;
 import dev.vigil.store.Alert;
 import dev.vigil.store.Metastore;
 import java.util.ArrayList;
@@ -158,6 +162,7 @@ final class FieldPage {
                     460,
                     160));
         }
+        body.append(embeddingDrift(v, field, range, alerts));
         body.append("</div>");
         // Segment breakdown over the whole range.
         for (String segment : store
@@ -211,5 +216,41 @@ final class FieldPage {
                             alerts.stream().filter(a -> a.field().equals(field)).toList(), csrf, mayAct));
         }
         return body.toString();
+    }
+
+    /**
+     * An embedding or tensor field's MMD against training over the page's windows, from the row samples (decision
+     * 0030): {@code mmd} and {@code mmd_pvalue}; nothing for other fields, without a training dataset or samples.
+     */
+    private String embeddingDrift(ModelVersion v, String field, PageRange range, List<Alert> alerts) {
+        boolean vector = v.schema().fields().stream()
+                .anyMatch(f -> f.name().equals(field)
+                        && (f.type().kind() == FieldType.Kind.EMBEDDING
+                                || f.type().kind() == FieldType.Kind.TENSOR));
+        if (!vector || !VersionData.hasTraining(store, v)) {
+            return "";
+        }
+        Map<String, Svg.Series> byMetric = new TreeMap<>();
+        for (DriftRow r :
+                queries.drift(v, range.request().withBaseline(Baseline.TRAINING).withField(field))) {
+            if (r.metric().equals(EmbeddingMmd.METRIC) || r.metric().equals(EmbeddingMmd.PVALUE_METRIC)) {
+                Svg.Series s = byMetric.computeIfAbsent(
+                        r.metric(), k -> new Svg.Series(k, new ArrayList<>(), new ArrayList<>(), false));
+                s.times().add(r.windowStart());
+                s.values().add(r.value());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, Svg.Series> e : byMetric.entrySet()) {
+            out.append(Svg.lineChart(
+                    e.getKey() + " against training",
+                    List.of(e.getValue()),
+                    AlertTable.markers(alerts, field),
+                    range.from(),
+                    range.to(),
+                    460,
+                    160));
+        }
+        return out.toString();
     }
 }

@@ -7,9 +7,13 @@ import dev.vigil.core.model.ModelType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.model.TextLength;
 import dev.vigil.core.monitor.MonitorType;
+import dev.vigil.core.query.Baseline;
 import dev.vigil.core.query.DriftRow;
 import dev.vigil.core.query.PerformanceRow;
 import dev.vigil.query.ProfileQueries;
+import dev.vigil.stats.multivariate.DomainClassifier;
+import dev.vigil.stats.multivariate.MultivariateMetrics;
+import dev.vigil.stats.multivariate.PcaReconstruction;
 import dev.vigil.store.Alert;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Run;
@@ -133,6 +137,7 @@ final class VersionPage {
                         .append("</td></tr>");
             }
             body.append("</tbody></table>");
+            body.append(multivariate(v, range, alerts, driftMonitors));
         }
         body.append(performance(v, range, alerts));
         body.append("<h2>Alerts</h2>").append(AlertTable.render(inRange(alerts, range), csrf, !report && mayAct));
@@ -140,6 +145,67 @@ final class VersionPage {
             body.append("<h2>Runs</h2>").append(runs(v));
         }
         return body.toString();
+    }
+
+    /**
+     * The row sample's drift against training over the page's windows (decision 0030): {@code
+     * pca_reconstruction_error} with its band, and {@code domain_classifier_auc}; nothing when the version samples no
+     * rows. The classifier is computed for at most 31 windows unless asked: past that its chart says so.
+     */
+    private String multivariate(ModelVersion v, PageRange range, List<Alert> alerts, Set<String> driftMonitors) {
+        List<DriftRow> rows = queries.drift(
+                v, range.request().withBaseline(Baseline.TRAINING).withField(MultivariateMetrics.ROW_FIELD));
+        if (rows.isEmpty()) {
+            return "";
+        }
+        Map<String, Svg.Series> series = new LinkedHashMap<>();
+        String aucReason = null;
+        for (DriftRow r : rows) {
+            String name =
+                    switch (r.metric()) {
+                        case "pca_reconstruction_error_lower" -> "lower band";
+                        case "pca_reconstruction_error_upper" -> "upper band";
+                        default -> r.metric();
+                    };
+            Svg.Series s = series.computeIfAbsent(
+                    r.metric(),
+                    k -> new Svg.Series(
+                            name, new ArrayList<>(), new ArrayList<>(), k.startsWith(PcaReconstruction.METRIC + "_")));
+            s.times().add(r.windowStart());
+            s.values().add(r.value());
+            if (r.metric().equals(DomainClassifier.METRIC) && r.value() == null && r.reason() != null) {
+                aucReason = r.reason();
+            }
+        }
+        List<Svg.Marker> markers = AlertTable.markers(alerts, MultivariateMetrics.ROW_FIELD, driftMonitors);
+        StringBuilder out = new StringBuilder(
+                "<h2>Multivariate drift (row sample against training)</h2>" + "<div class=\"charts multivariate\">");
+        List<Svg.Series> pca = new ArrayList<>();
+        for (String m :
+                List.of(PcaReconstruction.METRIC, MultivariateMetrics.PCA_UPPER, MultivariateMetrics.PCA_LOWER)) {
+            if (series.containsKey(m)) {
+                pca.add(series.get(m));
+            }
+        }
+        out.append(Svg.lineChart(
+                "pca_reconstruction_error and its band", pca, markers, range.from(), range.to(), 560, 180));
+        if (series.containsKey(DomainClassifier.METRIC)) {
+            out.append(Svg.lineChart(
+                    "domain_classifier_auc (0.5: no drift)",
+                    List.of(series.get(DomainClassifier.METRIC)),
+                    markers,
+                    range.from(),
+                    range.to(),
+                    560,
+                    180));
+        }
+        out.append("</div>");
+        if (aucReason != null) {
+            out.append("<p class=\"muted\">domain_classifier_auc: ")
+                    .append(Html.text(aucReason))
+                    .append("</p>");
+        }
+        return out.toString();
     }
 
     private static List<Alert> inRange(List<Alert> alerts, PageRange range) {

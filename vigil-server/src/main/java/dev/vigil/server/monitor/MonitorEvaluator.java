@@ -448,6 +448,13 @@ public final class MonitorEvaluator {
                         : null;
             }
             case TRAINING -> {
+                if (m.type() == MonitorType.MULTIVARIATE_DRIFT) {
+                    // pca_reconstruction_error against its band for this window's row count (decision 0030)
+                    Double upper = values.band(v, field, w.start(), w.end());
+                    yield upper == null || !values.preconditions(v, m, "", w, null, null, null)
+                            ? null
+                            : Detector.aboveBand(d, metric(m), value, upper);
+                }
                 boolean drift = m.type().source() == MonitorType.Source.DRIFT;
                 Double training = drift ? null : values.trainingValue(v, m, field);
                 yield values.preconditions(v, m, "", w, drift ? null : DatasetKind.TRAINING, null, null)

@@ -7,13 +7,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.core.VigilArgumentException;
 import dev.vigil.core.VigilException;
 import dev.vigil.core.model.Field;
+import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.monitor.Action;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
+import dev.vigil.core.monitor.MonitorType;
+import dev.vigil.core.query.Suggest;
 import dev.vigil.core.spec.SpecDiff;
 import dev.vigil.stats.DatasetProfile;
 import dev.vigil.stats.FieldProfile;
+import dev.vigil.stats.multivariate.DomainClassifier;
+import dev.vigil.stats.multivariate.EmbeddingMmd;
+import dev.vigil.stats.multivariate.MultivariateMetrics;
+import dev.vigil.stats.multivariate.PcaReconstruction;
 import dev.vigil.store.Change;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.MonitorRepository;
@@ -232,6 +239,31 @@ public final class MonitorService {
      * for {@code performance_degradation}, the realized performance metrics and the CBPE estimates.
      */
     private static void checkMetric(Monitor monitor, ModelVersion version) {
+        if (monitor.type() == MonitorType.MULTIVARIATE_DRIFT) {
+            String watched = monitor.watchedMetric();
+            List<String> watchable = List.of(
+                    PcaReconstruction.METRIC, DomainClassifier.METRIC, EmbeddingMmd.PVALUE_METRIC, EmbeddingMmd.METRIC);
+            if (!watchable.contains(watched)) {
+                throw new VigilArgumentException("monitor.metric: '" + watched + "' is not a metric a"
+                        + " multivariate_drift monitor can watch (" + Suggest.didYouMean(watched, watchable)
+                        + "expected one of " + String.join(", ", watchable) + ")");
+            }
+            boolean mmd = watched.startsWith(EmbeddingMmd.METRIC);
+            for (String f : monitor.fields()) {
+                boolean fits = mmd
+                        ? version.schema().fields().stream()
+                                .anyMatch(x -> x.name().equals(f)
+                                        && (x.type().kind() == FieldType.Kind.EMBEDDING
+                                                || x.type().kind() == FieldType.Kind.TENSOR))
+                        : f.equals(MultivariateMetrics.ROW_FIELD);
+                if (!fits) {
+                    throw new VigilArgumentException("monitor.fields: " + watched + " is computed "
+                            + (mmd ? "for embedding and tensor fields" : "for the whole row, field *") + ", not for '"
+                            + f + "'");
+                }
+            }
+            return;
+        }
         String metric = monitor.metric();
         if (metric == null) {
             return; // the type's default

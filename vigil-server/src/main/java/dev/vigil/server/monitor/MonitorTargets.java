@@ -8,6 +8,8 @@ import dev.vigil.core.model.FieldType;
 import dev.vigil.core.model.ModelVersion;
 import dev.vigil.core.monitor.Monitor;
 import dev.vigil.core.monitor.MonitorCodec;
+import dev.vigil.core.monitor.MonitorType;
+import dev.vigil.stats.multivariate.MultivariateMetrics;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.MonitorRepository;
 import java.util.ArrayList;
@@ -56,6 +58,18 @@ final class MonitorTargets {
             return m.fields();
         }
         List<String> out = new ArrayList<>();
+        if (m.type() == MonitorType.MULTIVARIATE_DRIFT) {
+            // the whole row, or each embedding and tensor field for the MMD metrics
+            if (m.watchedMetric().startsWith("mmd")) {
+                v.schema().fields().stream()
+                        .filter(f -> f.type().kind() == FieldType.Kind.EMBEDDING
+                                || f.type().kind() == FieldType.Kind.TENSOR)
+                        .forEach(f -> out.add(f.name()));
+            } else {
+                out.add(MultivariateMetrics.ROW_FIELD);
+            }
+            return out;
+        }
         switch (m.type().fields()) {
             case NONE, EXPLICIT -> out.add(null);
             case PREDICTIONS -> v.schema().group(FieldGroup.PREDICTIONS).forEach(f -> out.add(f.name()));

@@ -11,6 +11,7 @@ import dev.vigil.core.monitor.MonitorType;
 import dev.vigil.core.query.Baseline;
 import dev.vigil.core.query.ProfileRequest;
 import dev.vigil.query.ProfileQueries;
+import dev.vigil.stats.multivariate.MultivariateMetrics;
 import dev.vigil.store.Metastore;
 import java.time.Clock;
 import java.time.Duration;
@@ -208,6 +209,17 @@ final class MonitorValues {
                         : value;
             }
         };
+    }
+
+    /**
+     * {@code pca_reconstruction_error_upper} of {@code field} over [{@code from}, {@code to}) against training: the
+     * band a multivariate_drift monitor's training detection compares with; null when there is none.
+     */
+    Double band(ModelVersion v, String field, Instant from, Instant to) {
+        return fetch(
+                v,
+                MonitorType.Source.DRIFT,
+                request(DatasetKind.SERVING, MultivariateMetrics.PCA_UPPER, field, "", from, to));
     }
 
     /** A metric of any kind (profile, drift against training, or performance), as a custom expression names it. */
