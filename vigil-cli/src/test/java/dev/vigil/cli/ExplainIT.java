@@ -226,12 +226,20 @@ class ExplainIT extends AbstractServerIT {
                     .forEach(r -> declared.put(r.path("segment").asText(), r));
             assertThat(answer).as(field).hasSize(want.size() + declared.size());
             List<String> discovered = new ArrayList<>();
+            // each source ranked on its own, the declared rows first
             double previous = Double.POSITIVE_INFINITY;
+            String previousSource = "declared";
             for (JsonNode row : answer) {
                 String segment = row.path("segment").asText();
+                String source = row.path("source").asText();
+                if (!source.equals(previousSource)) {
+                    assertThat(source).as("after the declared rows").isEqualTo("discovered");
+                    previousSource = source;
+                    previous = Double.POSITIVE_INFINITY;
+                }
                 assertThat(row.path("contribution").asDouble()).isLessThanOrEqualTo(previous);
                 previous = row.path("contribution").asDouble();
-                if (row.path("source").asText().equals("declared")) {
+                if (source.equals("declared")) {
                     assertThat(declared).as(field + " " + segment).containsKey(segment);
                     assertThat(row.has("sample_rows")).isFalse();
                     continue;

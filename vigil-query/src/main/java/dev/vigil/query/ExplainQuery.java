@@ -126,8 +126,12 @@ final class ExplainQuery {
                         null));
             }
         }
-        sample.ifPresent(s -> out.addAll(discovered(s, bins.get(), dataset, shownField, baseline, start, end)));
-        return ranked(out);
+        // declared segments first, then the discovered ones: a discovered contribution is a share of the sample's
+        // PSI, not of the window's, and sampling noise must not outrank a profiled segment
+        List<ExplainRow> rows = new ArrayList<>(ranked(out));
+        sample.ifPresent(
+                s -> rows.addAll(ranked(discovered(s, bins.get(), dataset, shownField, baseline, start, end))));
+        return rows;
     }
 
     /**
