@@ -38,8 +38,28 @@ public final class LossModelRepository {
     /** Stores the models fitted for {@code modelId/version}, replacing the ones before, at once. */
     public void replace(
             String modelId, String version, String reference, String referenceRun, String sparkVersion, byte[] models) {
+        replace(modelId, version, reference, referenceRun, sparkVersion, models, Optional.empty());
+    }
+
+    /**
+     * As {@link #replace(String, String, String, String, String, byte[])}, only while {@code fence}'s run is running
+     * and held by its server (checked and locked first, in the same transaction; decision 0022).
+     *
+     * @throws RunFence.Lost if the run was failed meanwhile: nothing was written
+     */
+    public void replace(
+            String modelId,
+            String version,
+            String reference,
+            String referenceRun,
+            String sparkVersion,
+            byte[] models,
+            Optional<RunFence> fence) {
         Objects.requireNonNull(models, "models");
         db.inTransaction("store the DLE loss models of " + modelId + "/" + version, c -> {
+            if (fence.isPresent()) {
+                fence.get().hold(c);
+            }
             try (PreparedStatement ps =
                     c.prepareStatement("DELETE FROM loss_models WHERE model_id = ? AND version = ?")) {
                 ps.setString(1, modelId);
@@ -87,7 +107,19 @@ public final class LossModelRepository {
 
     /** Forgets the loss models of {@code modelId/version} (a refit that gave none); true if there were some. */
     public boolean delete(String modelId, String version) {
+        return delete(modelId, version, Optional.empty());
+    }
+
+    /**
+     * As {@link #delete(String, String)}, only while {@code fence}'s run is running and held by its server.
+     *
+     * @throws RunFence.Lost if the run was failed meanwhile: nothing was deleted
+     */
+    public boolean delete(String modelId, String version, Optional<RunFence> fence) {
         return db.inTransaction("forget the DLE loss models of " + modelId + "/" + version, c -> {
+            if (fence.isPresent()) {
+                fence.get().hold(c);
+            }
             try (PreparedStatement ps =
                     c.prepareStatement("DELETE FROM loss_models WHERE model_id = ? AND version = ?")) {
                 ps.setString(1, modelId);

@@ -1741,7 +1741,6 @@ abstract class MetastoreContractTest {
         }
     }
 
-    /** The store as a whole: missing things, the clock, restarts and its description. */
     /** LossModelRepository: DLE's loss models of a version, replaced whole by a refit (ADR 0028). */
     @Nested
     class LossModels {
@@ -1775,6 +1774,32 @@ abstract class MetastoreContractTest {
         }
 
         @Test
+        void aFencedRefitOfARunNoLongerHeldWritesAndDeletesNothing() {
+            store.models().upsert(new Model("price", "Price"));
+            store.versions().upsert(version("price", "v1"));
+            store.lossModels().replace("price", "v1", "training", "run-0", "4.1.1", new byte[] {7});
+            Instant from = Instant.parse("2026-03-01T00:00:00Z");
+            RunRepository.Holder holder = new RunRepository.Holder("server one", Duration.ofSeconds(60));
+            Run run = store.runs().create("price", "v1", "training", from, from.plusSeconds(3600), 1, holder);
+            assertThat(store.runs().start(run.id(), holder)).isTrue();
+            Optional<RunFence> held = Optional.of(new RunFence(run.id(), holder.owner()));
+            Optional<RunFence> other = Optional.of(new RunFence(run.id(), "server two"));
+
+            assertThatThrownBy(() -> store.lossModels()
+                            .replace("price", "v1", "training", run.id(), "4.1.1", new byte[] {8}, other))
+                    .isInstanceOf(RunFence.Lost.class);
+            assertThatThrownBy(() -> store.lossModels().delete("price", "v1", other))
+                    .isInstanceOf(RunFence.Lost.class);
+            assertThat(store.lossModels().find("price", "v1").orElseThrow().models())
+                    .as("neither written nor deleted")
+                    .containsExactly(7);
+
+            store.lossModels().replace("price", "v1", "training", run.id(), "4.1.1", new byte[] {8}, held);
+            assertThat(store.lossModels().find("price", "v1").orElseThrow().models())
+                    .containsExactly(8);
+        }
+
+        @Test
         void deleteForgetsOnlyThatVersion() {
             store.models().upsert(new Model("price", "Price"));
             store.versions().upsert(version("price", "v1"));
@@ -1790,6 +1815,7 @@ abstract class MetastoreContractTest {
         }
     }
 
+    /** The store as a whole: missing things, the clock, restarts and its description. */
     @Nested
     class TheStore {
         @Test

@@ -10,6 +10,7 @@ import dev.vigil.engine.profile.Window;
 import dev.vigil.store.LossModelRepository;
 import dev.vigil.store.Metastore;
 import dev.vigil.store.Run;
+import dev.vigil.store.RunFence;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,13 +46,15 @@ final class LossModels {
     /**
      * Fits the loss models on the reference rows of {@code windows} and stores them, or notes why there are none; a
      * fit that fails (a Spark failure) is noted and keeps the models stored before, failing not the reference run.
+     * The models are stored only while {@code fence}'s run holds (a run failed meanwhile writes nothing).
      */
     void fit(
             Run run,
             ModelVersion version,
             DatasetProfiler.Prepared reference,
             List<Window> windows,
-            DatasetProfiler engine) {
+            DatasetProfiler engine,
+            Optional<RunFence> fence) {
         DatasetProfiler.LossFit fit;
         try {
             fit = engine.fitLoss(reference, windows);
@@ -67,7 +70,7 @@ final class LossModels {
         }
         if (fit.none().isPresent()) {
             // the reference changed: models fitted on the old rows would estimate for rows it no longer has
-            store.lossModels().delete(version.modelId(), version.version());
+            store.lossModels().delete(version.modelId(), version.version(), fence);
             note(run, fit.none().get());
             return;
         }
@@ -79,7 +82,8 @@ final class LossModels {
                         reference.connection().dataset().specName(),
                         run.id(),
                         sparkVersion,
-                        LossModel.toBytes(fit.models()));
+                        LossModel.toBytes(fit.models()),
+                        fence);
         long rows =
                 fit.models().values().stream().mapToLong(LossModel::rows).max().orElse(0);
         LOG.info(

@@ -704,7 +704,7 @@ public final class RunService implements AutoCloseable {
                 lossModels.keep(run);
             } else {
                 doing(run.id(), "fitting DLE's loss models on " + describe(windows));
-                lossModels.fit(run, version, prepared, windows, engine);
+                lossModels.fit(run, version, prepared, windows, engine, fence);
             }
         }
         judgeRows(run, connection.dataset(), from.isPresent() || to.isPresent(), rows, problems, reasons);
