@@ -447,13 +447,8 @@ public final class ProfileQueries {
                     + request.minBaselineRows() + " needed (min_baseline_rows)");
         }
         boolean text = base.kind() == FieldType.Kind.TEXT;
-        Instant start = q.askedFrom()
-                .orElse(window.stream()
-                        .map(b -> b.start)
-                        .min(Instant::compareTo)
-                        .orElse(q.from()));
-        Instant end = q.askedTo()
-                .orElse(window.stream().map(b -> b.end).max(Instant::compareTo).orElse(q.to()));
+        Instant start = explainedFrom(q, window);
+        Instant end = explainedTo(q, window);
         return ExplainQuery.drift(
                 version.segments(),
                 dataset,
@@ -473,26 +468,9 @@ public final class ProfileQueries {
      * already splits. Empty when no window of the range has a sample (the version samples no rows, or old runs).
      */
     private Optional<ExplainQuery.Sampled> sampled(Resolved q, ModelVersion version, String dataset, String field) {
-        SampleProfile[] merged = new SampleProfile[1];
-        Rollups.forEach(
-                store,
-                version,
-                dataset,
-                q.from(),
-                q.to(),
-                Granularity.ALL,
-                Rollups.exactEdges(Granularity.ALL, q.askedFrom(), q.askedTo()),
-                Optional.of(""),
-                Optional.of(List.of(SampleProfile.FIELD)),
-                p -> {
-                    SampleProfile s = SampleProfile.fromBytes(p.bytes());
-                    if (merged[0] == null) {
-                        merged[0] = s;
-                    } else {
-                        merged[0].merge(s);
-                    }
-                });
-        if (merged[0] == null) {
+        Optional<SampleProfile> merged = mergedSample(
+                version, dataset, q.from(), q.to(), Rollups.exactEdges(Granularity.ALL, q.askedFrom(), q.askedTo()));
+        if (merged.isEmpty()) {
             return Optional.empty();
         }
         Set<String> declared = new HashSet<>();
@@ -515,7 +493,7 @@ public final class ProfileQueries {
                 }
             }
         }
-        return Optional.of(new ExplainQuery.Sampled(merged[0], field, fieldIsBoolean, columns, booleans));
+        return Optional.of(new ExplainQuery.Sampled(merged.get(), field, fieldIsBoolean, columns, booleans));
     }
 
     /**
@@ -565,13 +543,8 @@ public final class ProfileQueries {
                         Optional.empty(),
                         Optional.empty())
                 .forEach(b -> references.put(b.field, b.performanceProfile()));
-        Instant start = q.askedFrom()
-                .orElse(window.stream()
-                        .map(b -> b.start)
-                        .min(Instant::compareTo)
-                        .orElse(q.from()));
-        Instant end = q.askedTo()
-                .orElse(window.stream().map(b -> b.end).max(Instant::compareTo).orElse(q.to()));
+        Instant start = explainedFrom(q, window);
+        Instant end = explainedTo(q, window);
         List<ExplainRow> out = new ArrayList<>();
         for (String prediction : predictions) {
             out.addAll(ExplainQuery.performance(
@@ -596,6 +569,21 @@ public final class ProfileQueries {
         return version.segments().stream()
                 .filter(s -> !ExplainQuery.cutOn(s, storedField(version, field)))
                 .toList();
+    }
+
+    /** Where an explained range starts: the asked {@code from}, else its first profiled window's start. */
+    private static Instant explainedFrom(Resolved q, List<Bucket> window) {
+        return q.askedFrom()
+                .orElse(window.stream()
+                        .map(b -> b.start)
+                        .min(Instant::compareTo)
+                        .orElse(q.from()));
+    }
+
+    /** Where an explained range ends: the asked {@code to}, else its last profiled window's end. */
+    private static Instant explainedTo(Resolved q, List<Bucket> window) {
+        return q.askedTo()
+                .orElse(window.stream().map(b -> b.end).max(Instant::compareTo).orElse(q.to()));
     }
 
     /** Every segment's (and all rows') profiles of {@code fields} in [{@code from}, {@code to}), merged whole. */
@@ -633,15 +621,24 @@ public final class ProfileQueries {
             throw new VigilArgumentException("to: " + to + " must be after from " + from);
         }
         connected(version, dataset);
+        return mergedSample(version, dataset.specName(), from, to, false);
+    }
+
+    /**
+     * The windows' samples of [{@code from}, {@code to}) of {@code dataset} merged into one (roll-ups read as
+     * {@link Rollups#forEach} does with {@code exactEdges}); empty when no window of the range has one.
+     */
+    private Optional<SampleProfile> mergedSample(
+            ModelVersion version, String dataset, Instant from, Instant to, boolean exactEdges) {
         SampleProfile[] merged = new SampleProfile[1];
         Rollups.forEach(
                 store,
                 version,
-                dataset.specName(),
+                dataset,
                 from,
                 to,
                 Granularity.ALL,
-                false,
+                exactEdges,
                 Optional.of(""),
                 Optional.of(List.of(SampleProfile.FIELD)),
                 p -> {
@@ -671,9 +668,6 @@ public final class ProfileQueries {
      */
     private static final Set<ModelType> ESTIMATED_TYPES =
             Set.of(ModelType.BINARY, ModelType.MULTICLASS, ModelType.MULTI_LABEL);
-
-    /** DLE's estimated metrics of a regression model ({@link PerformanceProfile#lossEstimates}, ADR 0028). */
-    public static final List<String> ESTIMATED_REGRESSION = List.of("estimated_mae", "estimated_mse", "estimated_rmse");
 
     /**
      * Refuses a field, metric or segment a user asked that {@code version} does not have, in one sentence with the
@@ -766,9 +760,6 @@ public final class ProfileQueries {
                 known.addAll(PerformanceEstimator.metricNames(version.modelType()));
                 if (version.modelType() == ModelType.MULTI_LABEL) {
                     perValue.add("estimated_f1");
-                }
-                if (version.modelType() == ModelType.REGRESSION) {
-                    known.addAll(ESTIMATED_REGRESSION);
                 }
                 if (version.modelType() == ModelType.MULTICLASS) {
                     perValue.addAll(List.of("precision", "recall", "f1"));

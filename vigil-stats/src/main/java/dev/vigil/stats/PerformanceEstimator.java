@@ -29,8 +29,9 @@ public interface PerformanceEstimator {
     }
 
     /**
-     * The names an estimator of {@code type} gives, in its order; a multi-label estimator also gives {@code
-     * estimated_f1[<label>]} per label, not listed.
+     * The estimated metrics of a model of {@code type}, in their order: CBPE's (an estimator of this interface) and,
+     * for regression, DLE's ({@link PerformanceProfile#lossEstimates}, ADR 0028); a multi-label estimator also gives
+     * {@code estimated_f1[<label>]} per label, not listed.
      */
     static List<String> metricNames(ModelType type) {
         return switch (type) {
@@ -43,7 +44,8 @@ public interface PerformanceEstimator {
                         "estimated_auc_roc");
             case MULTICLASS -> MulticlassCalibration.NAMES;
             case MULTI_LABEL -> MultiLabelCalibration.NAMES;
-            case REGRESSION, RANKING -> List.of();
+            case REGRESSION -> RegressionPerformance.ESTIMATED_NAMES;
+            case RANKING -> List.of();
         };
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.stats;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,9 @@ import java.util.Map;
  * of all its rows.
  */
 final class RegressionPerformance implements TaskPerformance {
+    /** DLE's estimated metrics, in the order {@link #estimates} gives them (ADR 0028). */
+    static final List<String> ESTIMATED_NAMES = List.of("estimated_mae", "estimated_mse", "estimated_rmse");
+
     private long rows;
     private final Sum error = new Sum();
     private final Sum absError = new Sum();

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * False-alarm rates on stationary synthetic data (decision 0031, docs/benchmarks.md "False alarms"), with fixed
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.Test;
  * 0.001).
  */
 class FalseAlarmRateTest {
+    private static final Logger LOG = LoggerFactory.getLogger(FalseAlarmRateTest.class);
+
     private static final int NUMERIC = 20;
     private static final int CATEGORICAL = 5;
     private static final int[] CATEGORIES = {2, 5, 10, 30, 100};
@@ -44,7 +48,7 @@ class FalseAlarmRateTest {
         assertRate(1_000, 400, 11, table);
         assertRate(10_000, 200, 8, table);
         assertRate(100_000, 40, 3, table);
-        System.out.println(table);
+        LOG.info("false alarms of method test:\n{}", table);
     }
 
     private static void assertRate(int n, int trials, int bound, StringBuilder table) {
@@ -192,7 +196,7 @@ class FalseAlarmRateTest {
                 alarmsTrailing += fires(trailing, values[t], before);
             }
         }
-        System.out.printf(
+        LOG.info(String.format(
                 Locale.ROOT,
                 "| seasonal, prediction interval alpha 0.001 (default) | %d | %d (%.3f%%) |%n"
                         + "| seasonal, mean ± 3σ of the 8 values | %d | %d (%.3f%%) |%n"
@@ -205,7 +209,7 @@ class FalseAlarmRateTest {
                 100.0 * alarmsK / decisions,
                 decisions,
                 alarmsTrailing,
-                100.0 * alarmsTrailing / decisions);
+                100.0 * alarmsTrailing / decisions));
         assertThat(decisions).isEqualTo(33_600);
         assertThat(alarms).as("seasonal alarms of 33,600 clean hourly windows").isLessThanOrEqualTo(53);
     }

@@ -23,6 +23,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
@@ -33,6 +35,7 @@ import scala.Tuple2;
  * std in at least 90% of windows, read as 2 std (1 std covers only 68% of an unbiased Gaussian estimate).
  */
 class LossModelAccuracyTest {
+    private static final Logger LOG = LoggerFactory.getLogger(LossModelAccuracyTest.class);
     private static SparkSession session;
     private static LossModel model;
     private static Map<Integer, PerformanceProfile> windows;
@@ -143,7 +146,7 @@ class LossModelAccuracyTest {
                     e.get("estimated_rmse").value(),
                     e.get("estimated_rmse").std()));
         });
-        System.out.print(report);
+        LOG.info("DLE per window:\n{}", report);
         windows.forEach(
                 (w, p) -> assertThat(p.lossEstimates().get("estimated_mae").value())
                         .as("window %d", w)

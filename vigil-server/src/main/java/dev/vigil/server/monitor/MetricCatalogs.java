@@ -55,7 +55,6 @@ public final class MetricCatalogs {
         for (ModelType type : ModelType.values()) {
             out.addAll(PerformanceEstimator.metricNames(type));
         }
-        out.addAll(java.util.List.of("estimated_mae", "estimated_mse", "estimated_rmse")); // DLE, ADR 0028
         return Set.copyOf(out);
     }
 }
